@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# scripts/lib.sh: shared set-up for scripts/serve and scripts/test.
+# Every step prints one line, installs only what is missing, and on failure names the step and the fix.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf '\033[31mFAILED: %s\n  fix: %s\033[0m\n' "$1" "$2" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+ensure_apt_packages() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v clang >/dev/null || missing+=(clang)
+  if [ ${#missing[@]} -eq 0 ]; then step "apt packages: chromium, chromium-driver, clang present"; return; fi
+  step "apt packages: installing ${missing[*]}"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } \
+    || fail "installing ${missing[*]} with apt-get" "run as root (or with sudo): apt-get update && apt-get install -y ${missing[*]}"
+}
+
+ensure_wasm_target() {
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    step "rust target wasm32-unknown-unknown present"; return
+  fi
+  step "rust target: adding wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown >/dev/null || fail "rustup target add wasm32-unknown-unknown" "check that rustup can reach its mirror, then rerun"
+}
+
+ensure_trunk() {
+  if trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then step "trunk $(trunk --version | cut -d' ' -f2) present"; return; fi
+  step "trunk: installing ~0.21 with cargo (10-20 min, once)"
+  cargo install trunk --version "~0.21" --locked --quiet || fail "cargo install trunk" "trunk 0.22 needs a newer rustc; keep ~0.21 and check crates.io is reachable"
+}
+
+lock_version() { awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"; }
+
+ensure_wasm_bindgen() {
+  local want; want="$(lock_version wasm-bindgen)"
+  [ -n "$want" ] || fail "reading the wasm-bindgen version from Cargo.lock" "run cargo generate-lockfile"
+  if wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want" && command -v wasm-bindgen-test-runner >/dev/null; then
+    step "wasm-bindgen-cli $want present"; return
+  fi
+  step "wasm-bindgen-cli: installing $want to match Cargo.lock (about 7 min, once)"
+  # No --locked: the registry mirror lacks a version the published lockfile pins.
+  cargo install wasm-bindgen-cli --version "$want" --force --quiet \
+    || fail "cargo install wasm-bindgen-cli --version $want" "the CLI must equal the wasm-bindgen in Cargo.lock; check crates.io is reachable"
+}
+
+ensure_node_modules() {
+  command -v npm >/dev/null || fail "finding npm" "install Node.js 20 and npm"
+  local want have=""
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  [ -f node_modules/.lock-hash ] && have="$(cat node_modules/.lock-hash)"
+  if [ "$want" = "$have" ] && [ -x node_modules/.bin/wasm-opt ]; then step "npm packages (binaryen, @playwright/test) present"; return; fi
+  step "npm ci: installing binaryen and @playwright/test from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci" "check the npm registry is reachable; never run 'npx playwright install' (it downloads a browser)"
+  echo "$want" > node_modules/.lock-hash
+}
+
+check_wasm_opt() {
+  wasm-opt --version 2>/dev/null | grep -q 'version 132' \
+    || fail "checking wasm-opt" "node_modules/.bin must come first on PATH; Debian's binaryen 108 builds broken modules"
+}
+
+ensure_toolchain() {
+  ensure_apt_packages
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_node_modules
+  check_wasm_opt
+}
+
+build_release() {
+  step "trunk build --release into dist/"
+  trunk build --release --quiet || fail "trunk build --release" "read the compiler error above; 'cargo build --target wasm32-unknown-unknown' shows it faster"
+}

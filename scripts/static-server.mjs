@@ -1,0 +1,68 @@
+// static-server.mjs: serve a built dist/ on loopback like a static host would, with SPA fallback.
+// Used by scripts/serve and by the e2e tests, which start and stop it to go offline.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
+
+export function startServer({ root, port, host = '127.0.0.1' }) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(base, path));
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    } catch {
+      // Unknown paths without an extension are app routes: answer with the shell (SPA fallback).
+      file = extname(path) ? null : join(base, 'index.html');
+    }
+    try {
+      if (!file) throw new Error('not found');
+      const body = await readFile(file);
+      const cache = HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': cache });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => ok(server));
+  });
+}
+
+export function stopServer(server) {
+  return new Promise((ok) => {
+    server.closeAllConnections?.();
+    server.close(() => ok());
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [root = 'dist', port = '8080'] = process.argv.slice(2);
+  startServer({ root, port: Number(port) }).then(
+    () => console.log(`Escalation Desk: http://127.0.0.1:${port}/`),
+    (e) => {
+      console.error(`cannot serve on 127.0.0.1:${port}: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}

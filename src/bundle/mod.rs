@@ -1,0 +1,104 @@
+//! The versioned JSON exchange format's envelope: what a bundle must say about itself before its contents are read.
+//!
+//! Only the envelope exists so far; the contents, validation and merge arrive with bundle import/export.
+
+use serde::Deserialize;
+
+pub const FORMAT: &str = "escalation-desk.bundle";
+/// The newest format version this build can read.
+pub const CURRENT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BundleError {
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("format: expected \"{FORMAT}\", found {0}")]
+    WrongFormat(String),
+    #[error(
+        "version: this bundle was made by a newer Escalation Desk (format version {0}); update first"
+    )]
+    Newer(u32),
+    #[error("version: {0}")]
+    BadVersion(String),
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+}
+
+/// Reads just enough of `text` to know whether this build may import it; returns the format version.
+pub fn check_envelope(text: &str) -> Result<u32, BundleError> {
+    let raw: RawEnvelope =
+        serde_json::from_str(text).map_err(|e| BundleError::NotJson(e.to_string()))?;
+    match raw.format {
+        Some(serde_json::Value::String(f)) if f == FORMAT => {}
+        Some(other) => return Err(BundleError::WrongFormat(other.to_string())),
+        None => return Err(BundleError::WrongFormat("nothing".into())),
+    }
+    let version = match raw.version {
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .filter(|v| *v >= 1 && *v <= u32::MAX as u64)
+            .ok_or_else(|| BundleError::BadVersion(format!("{n} is not a positive whole number")))?
+            as u32,
+        Some(other) => {
+            return Err(BundleError::BadVersion(format!(
+                "expected a number, found {other}"
+            )));
+        }
+        None => return Err(BundleError::BadVersion("missing".into())),
+    };
+    if version > CURRENT_VERSION {
+        return Err(BundleError::Newer(version));
+    }
+    Ok(version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: Result<u32, &str>) {
+        let got = check_envelope(text).map_err(|e| e.to_string());
+        match expected {
+            Ok(v) => assert_eq!(got, Ok(v), "{text}"),
+            Err(fragment) => {
+                let message = got.expect_err(text);
+                assert!(message.contains(fragment), "{text}: {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn envelope_rules() {
+        check(
+            r#"{"format":"escalation-desk.bundle","version":1,"contents":{}}"#,
+            Ok(1),
+        );
+        check("not json", Err("not JSON"));
+        check(r#"{"format":"escalation-desk.bun"#, Err("not JSON"));
+        check(
+            r#"{"format":"excalidraw","version":1}"#,
+            Err("format: expected"),
+        );
+        check(r#"{"version":1}"#, Err("found nothing"));
+        check(
+            r#"{"format":"escalation-desk.bundle","version":2}"#,
+            Err("newer Escalation Desk"),
+        );
+        check(
+            r#"{"format":"escalation-desk.bundle","version":"1"}"#,
+            Err("expected a number"),
+        );
+        check(
+            r#"{"format":"escalation-desk.bundle","version":0}"#,
+            Err("not a positive"),
+        );
+        check(
+            r#"{"format":"escalation-desk.bundle"}"#,
+            Err("version: missing"),
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! The pure core: case model, events and sample data, with no I/O and no clock of its own.
+//!
+//! Nothing here imports a browser or UI crate, and nothing reads the time or
+//! generates ids by itself: `now` and ids are always arguments, so every rule
+//! can be tested natively and deterministically.
+
+pub mod case;
+pub mod events;
+pub mod sample;
+
+pub use case::{Case, CaseKey, CaseStatus, FieldError, NewCaseInput, Severity, ValidNewCase};
+pub use events::{CaseEvent, EventKind};
+
+/// A domain rule was broken; the message is written for the person at the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("{0}")]
+    Invalid(FieldError),
+    #[error("the title is unchanged")]
+    NoChange,
+    #[error("{0}")]
+    EmptyNote(&'static str),
+}

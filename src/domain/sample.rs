@@ -1,0 +1,309 @@
+//! Deterministic sample escalations: the first-run demo data and, at 50k, the benchmark load.
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::{Builder, Uuid};
+
+use super::case::{Case, CaseKey, CaseStatus, Severity};
+use super::events::{CaseEvent, EventKind};
+
+/// How many cases "Load sample data" writes: enough to feel real, small enough to read.
+pub const FIRST_RUN_SIZE: usize = 200;
+/// The seed behind the first-run set, so every teammate sees the same demo.
+pub const FIRST_RUN_SEED: u64 = 20_261_125;
+
+/// One generated case with its full event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleCase {
+    pub case: Case,
+    pub events: Vec<CaseEvent>,
+}
+
+struct Scenario {
+    titles: &'static [&'static str],
+    notes: &'static [&'static str],
+}
+
+// Each scenario mirrors one kind of escalation the team owns; `{}` takes a detail.
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        titles: &[
+            "Payouts held since {} — payroll due Friday",
+            "Payout to {} bank account returned, funds in limbo",
+            "Weekly payout skipped after bank details change ({})",
+        ],
+        notes: &[
+            "Merchant confirms payroll of ~SGD 84,000 depends on this payout.",
+            "Risk hold reason code RH-12 on the balance; asked Risk for the review owner.",
+            "Bank returned the transfer: account name mismatch. Asked merchant for a bank letter.",
+        ],
+    },
+    Scenario {
+        titles: &[
+            "Enterprise account closed by risk review ({})",
+            "Account under verification, charges disabled since {}",
+            "KYC documents rejected three times for {}",
+        ],
+        notes: &[
+            "Closure came from automated velocity rule; merchant has 6 years of clean history.",
+            "Director's ID expired; new passport scan received by email.",
+            "Partner team Risk asks for proof of business address dated within 3 months.",
+        ],
+    },
+    Scenario {
+        titles: &[
+            "Dispute lost: evidence never reached issuer ({})",
+            "Chargeback spike on {} after descriptor change",
+            "Pre-arbitration deadline in 3 days for {}",
+        ],
+        notes: &[
+            "Evidence upload shows 'submitted' but network log has no record of it.",
+            "Descriptor changed on the 3rd; cardholders do not recognise the charge.",
+            "Merchant has delivery proof with signature; needs filing before cutoff.",
+        ],
+    },
+    Scenario {
+        titles: &[
+            "API 500s breaking checkout for {} sellers",
+            "Webhook deliveries delayed 40 min for {}",
+            "Idempotency errors on retries since {}",
+        ],
+        notes: &[
+            "Error rate 7% on POST /v1/payment_intents from their platform IPs.",
+            "Engineering confirms a queue backlog in the SG region; ETA for drain unknown.",
+            "Merchant retries with new idempotency keys, creating duplicate charges.",
+        ],
+    },
+    Scenario {
+        titles: &[
+            "Refunds fail in {} only",
+            "Partial refunds stuck 'pending' for {}",
+            "Refund returned by issuer, customer still not credited ({})",
+        ],
+        notes: &[
+            "All failures are JPY; amounts look multiplied by 100 — minor units bug suspected.",
+            "Refunds pending > 10 business days; acquirer says file not received.",
+            "Customer escalated on social media; merchant wants a written timeline.",
+        ],
+    },
+    Scenario {
+        titles: &[
+            "Enterprise invoice wrong by six figures ({})",
+            "Billed twice for {} platform fees",
+            "Volume discount not applied since {}",
+        ],
+        notes: &[
+            "Invoice shows USD 412,880 against contracted USD 212,880.",
+            "Billing confirms the tier migration reset the discount flag.",
+            "Finance at the customer will withhold payment until corrected.",
+        ],
+    },
+];
+
+const ACCOUNTS: &[&str] = &[
+    "Kopi Collective",
+    "Lion City Logistics",
+    "Sakura Mart",
+    "Merlion Travel",
+    "Tanjong Fresh",
+    "Orchid Payroll",
+    "Straits Fashion",
+    "Harbourfront Labs",
+    "Bukit Games",
+    "Peranakan Eats",
+    "Jurong Parts",
+    "Marina Health",
+    "Changi Cargo",
+    "Raffles Learning",
+    "Sentosa Stays",
+    "Kampong Crafts",
+    "Pulau Tech",
+    "Emerald Insurance",
+    "Temasek Tickets",
+    "Clementi Clinics",
+];
+
+const DETAILS: &[&str] = &[
+    "Monday",
+    "the 14th",
+    "SGD",
+    "JPY",
+    "KWD",
+    "412 sellers",
+    "Q3",
+    "v2 API",
+    "DBS",
+    "OCBC",
+];
+
+const SPECIALISTS: &[&str] = &["Mei Lin", "Raj Kumar", "Aisha Rahman", "Daniel Tan"];
+
+/// Weights for statuses, chosen so a sample queue looks like a busy week.
+const STATUS_CYCLE: &[CaseStatus] = &[
+    CaseStatus::New,
+    CaseStatus::Triaged,
+    CaseStatus::InProgress,
+    CaseStatus::WaitingOnUser,
+    CaseStatus::WaitingOnPartner,
+    CaseStatus::Resolved,
+    CaseStatus::Closed,
+    CaseStatus::InProgress,
+    CaseStatus::InProgress,
+    CaseStatus::WaitingOnPartner,
+    CaseStatus::New,
+    CaseStatus::Resolved,
+];
+
+/// Generates `size` cases numbered from `first_number`, created within 30 days before `now`.
+/// The same seed, size and `now` always give the same cases, ids included.
+pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -> Vec<SampleCase> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..size)
+        .map(|i| {
+            let scenario = &SCENARIOS[rng.usize(..SCENARIOS.len())];
+            let account = ACCOUNTS[rng.usize(..ACCOUNTS.len())];
+            let detail = DETAILS[rng.usize(..DETAILS.len())];
+            let title = scenario.titles[rng.usize(..scenario.titles.len())].replace("{}", detail);
+            let severity = Severity::ALL[weighted_severity(&mut rng)];
+            // The first few cases walk through every status so a small sample still shows them all.
+            let status = STATUS_CYCLE[if i < STATUS_CYCLE.len() {
+                i
+            } else {
+                rng.usize(..STATUS_CYCLE.len())
+            }];
+            let created_at = now - Duration::minutes(rng.i64(30..30 * 24 * 60));
+            let opener = SPECIALISTS[rng.usize(..SPECIALISTS.len())];
+            let id = random_uuid(&mut rng);
+            let slug: String = account
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let case = Case {
+                id,
+                key: CaseKey::from_number(first_number + i as u32),
+                title: title.clone(),
+                account: account.to_string(),
+                contact_email: format!("ops@{}.example", slug.to_ascii_lowercase()),
+                severity,
+                status,
+                created_at,
+                updated_at: created_at,
+                revision: 1,
+            };
+            let mut events = vec![CaseEvent {
+                id: random_uuid(&mut rng),
+                case_id: id,
+                at: created_at,
+                actor: opener.to_string(),
+                kind: EventKind::Created { title, severity },
+            }];
+            let note_count = rng.usize(0..=scenario.notes.len());
+            let mut at = created_at;
+            for note in scenario.notes.iter().take(note_count) {
+                at += Duration::minutes(rng.i64(5..600));
+                if at >= now {
+                    break;
+                }
+                events.push(CaseEvent {
+                    id: random_uuid(&mut rng),
+                    case_id: id,
+                    at,
+                    actor: opener.to_string(),
+                    kind: EventKind::NoteAdded {
+                        text: (*note).to_string(),
+                    },
+                });
+            }
+            let case = Case {
+                updated_at: at,
+                revision: events.len() as u64,
+                ..case
+            };
+            SampleCase { case, events }
+        })
+        .collect()
+}
+
+fn weighted_severity(rng: &mut fastrand::Rng) -> usize {
+    match rng.u8(..100) {
+        0..=9 => 0,
+        10..=39 => 1,
+        40..=79 => 2,
+        _ => 3,
+    }
+}
+
+fn random_uuid(rng: &mut fastrand::Rng) -> Uuid {
+    Builder::from_random_bytes(rng.u128(..).to_le_bytes()).into_uuid()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::HashSet;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn same_seed_same_cases() {
+        assert_eq!(generate(7, 50, 1001, now()), generate(7, 50, 1001, now()));
+        assert_ne!(generate(7, 50, 1001, now()), generate(8, 50, 1001, now()));
+    }
+
+    #[test]
+    fn first_run_set_covers_every_status_and_severity() {
+        let set = generate(FIRST_RUN_SEED, FIRST_RUN_SIZE, 1001, now());
+        assert_eq!(set.len(), FIRST_RUN_SIZE);
+        let statuses: HashSet<_> = set.iter().map(|s| s.case.status).collect();
+        assert_eq!(statuses.len(), CaseStatus::ALL.len());
+        let severities: HashSet<_> = set.iter().map(|s| s.case.severity).collect();
+        assert_eq!(severities.len(), 4);
+    }
+
+    #[test]
+    fn ids_and_keys_are_unique_and_events_belong_to_their_case() {
+        let set = generate(1, 2_000, 5000, now());
+        let ids: HashSet<_> = set.iter().map(|s| s.case.id).collect();
+        let keys: HashSet<_> = set.iter().map(|s| s.case.key.clone()).collect();
+        let event_ids: HashSet<_> = set
+            .iter()
+            .flat_map(|s| s.events.iter().map(|e| e.id))
+            .collect();
+        let event_total: usize = set.iter().map(|s| s.events.len()).sum();
+        assert_eq!(ids.len(), 2_000);
+        assert_eq!(keys.len(), 2_000);
+        assert_eq!(event_ids.len(), event_total);
+        for s in &set {
+            assert!(s.events.iter().all(|e| e.case_id == s.case.id));
+            assert!(matches!(s.events[0].kind, EventKind::Created { .. }));
+            assert!(
+                s.events
+                    .iter()
+                    .all(|e| e.at <= now() && e.at >= s.case.created_at)
+            );
+            assert_eq!(s.case.revision, s.events.len() as u64);
+        }
+    }
+
+    #[test]
+    fn generated_cases_pass_intake_validation() {
+        for s in generate(3, 300, 1001, now()) {
+            let input = crate::domain::NewCaseInput {
+                title: s.case.title.clone(),
+                account: s.case.account.clone(),
+                contact_email: s.case.contact_email.clone(),
+                severity: s.case.severity.code().into(),
+            };
+            assert!(input.validate().is_ok(), "{:?}", s.case.title);
+        }
+    }
+
+    #[test]
+    fn fifty_thousand_cases_generate() {
+        let set = generate(42, 50_000, 1001, now());
+        assert_eq!(set.len(), 50_000);
+        assert_eq!(set.last().unwrap().case.key.to_string(), "ESC-51000");
+    }
+}

@@ -1,0 +1,30 @@
+//! Unsent text (a half-typed note, an unfinished intake form), saved as the user types so a reload loses nothing.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+
+use super::StorageError;
+use super::schema::DRAFTS;
+
+/// Stores `text` under `key`, replacing any earlier draft. An empty text deletes the draft.
+pub async fn save_draft(db: &Database, key: &str, text: &str) -> Result<(), StorageError> {
+    let tx = db
+        .transaction(DRAFTS)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(DRAFTS)?;
+    if text.is_empty() {
+        store.delete(key).build()?;
+    } else {
+        store.put(text).with_key(key).build()?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn load_draft(db: &Database, key: &str) -> Result<Option<String>, StorageError> {
+    let tx = db.transaction(DRAFTS).build()?;
+    let store = tx.object_store(DRAFTS)?;
+    Ok(store.get(key).primitive()?.await?)
+}

@@ -1,0 +1,99 @@
+//! Browser persistence: the IndexedDB schema, its migrations, one function per transaction, and preferences.
+//!
+//! Every write opens one transaction, issues its requests, and ends with an
+//! explicit `commit()`; indexed_db_futures rolls back anything not committed,
+//! so an error or a dropped future leaves the database as it was.
+
+pub mod records;
+
+#[cfg(target_arch = "wasm32")]
+pub mod cases;
+#[cfg(target_arch = "wasm32")]
+pub mod drafts;
+#[cfg(target_arch = "wasm32")]
+pub mod prefs;
+#[cfg(target_arch = "wasm32")]
+pub mod schema;
+
+#[cfg(target_arch = "wasm32")]
+use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};
+
+#[cfg(target_arch = "wasm32")]
+pub use schema::{CURRENT_VERSION, open_database, open_database_at_version};
+
+/// Everything that can go wrong below the UI, phrased so the UI can show it as is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StorageError {
+    #[error(
+        "this browser will not open local storage ({0}). Private browsing or a blocked site setting are the usual causes"
+    )]
+    Unavailable(String),
+    #[error(
+        "the disk or the browser's storage quota is full; nothing was saved. Free space or export and clear old cases"
+    )]
+    QuotaExceeded,
+    #[error(
+        "another tab changed {what} first (you had revision {expected}, it is now {found}); reload to see their change"
+    )]
+    Conflict {
+        what: String,
+        expected: u64,
+        found: u64,
+    },
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("stored record {key} in '{store}' cannot be read: {reason}")]
+    Corrupt {
+        store: &'static str,
+        key: String,
+        reason: String,
+    },
+    #[error(
+        "a newer version of Escalation Desk upgraded this database (version {found}); reload to use it"
+    )]
+    NewerSchema { found: u32 },
+    #[error(
+        "the database is being upgraded by another tab; close other Escalation Desk tabs and reload"
+    )]
+    Blocked,
+    #[error("{0}")]
+    Rejected(String),
+    #[error("storage failed: {0}")]
+    Failed(String),
+}
+
+#[cfg(target_arch = "wasm32")]
+impl From<IdbError> for StorageError {
+    fn from(error: IdbError) -> Self {
+        if let IdbError::DomException(dom) = &error {
+            let name = web_sys::DomException::from(dom.clone()).name();
+            if name == "QuotaExceededError" {
+                return StorageError::QuotaExceeded;
+            }
+            if let DomException::InvalidStateError(_) = dom {
+                return StorageError::Failed(format!(
+                    "the database connection was closed ({})",
+                    dom.message()
+                ));
+            }
+        }
+        StorageError::Failed(error.to_string())
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl From<OpenDbError> for StorageError {
+    fn from(error: OpenDbError) -> Self {
+        match error {
+            OpenDbError::Base(IdbError::DomException(dom)) => {
+                let sys = web_sys::DomException::from(dom);
+                match sys.name().as_str() {
+                    "VersionError" => StorageError::NewerSchema { found: 0 },
+                    "QuotaExceededError" => StorageError::QuotaExceeded,
+                    _ => StorageError::Unavailable(format!("{}: {}", sys.name(), sys.message())),
+                }
+            }
+            other => StorageError::Unavailable(other.to_string()),
+        }
+    }
+}

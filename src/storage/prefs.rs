@@ -1,0 +1,36 @@
+//! Small per-browser preferences in localStorage, under a versioned key.
+
+use gloo_storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+
+/// Bump the suffix and add a conversion when the shape changes; old keys are read once and migrated.
+pub const PREFS_KEY: &str = "escalation-desk.prefs.v1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Preferences {
+    /// Shown as the actor on every event this browser writes.
+    pub display_name: String,
+    /// IANA zone for showing times; empty means "the browser's zone".
+    pub time_zone: String,
+}
+
+impl Preferences {
+    pub fn load() -> Preferences {
+        LocalStorage::get(PREFS_KEY).unwrap_or_default()
+    }
+
+    pub fn save(&self) -> Result<(), String> {
+        LocalStorage::set(PREFS_KEY, self).map_err(|e| format!("preferences were not saved: {e}"))
+    }
+
+    /// The name written on events; a fresh browser is "Specialist" until the person says otherwise.
+    pub fn actor(&self) -> String {
+        let name = self.display_name.trim();
+        if name.is_empty() {
+            "Specialist".to_string()
+        } else {
+            name.to_string()
+        }
+    }
+}

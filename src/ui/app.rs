@@ -1,0 +1,83 @@
+//! The shell: router, header navigation, start-up, and the top-level error boundary.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use super::browser;
+use super::pages::{case_page::CasePage, queue::QueuePage, settings::SettingsPage};
+use super::state::{AppState, Boot};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    leptos::task::spawn_local(state.start());
+    browser::register_service_worker();
+    // Only a failure swaps the page out; Loading -> Ready must not rebuild the router.
+    let failure = Memo::new(move |_| match state.boot.get() {
+        Boot::Failed(error) => Some(error.to_string()),
+        _ => None,
+    });
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="app-header">
+                <A href="/" attr:class="brand">"Escalation Desk"</A>
+                <nav aria-label="Main">
+                    <A href="/" exact=true>"Queue"</A>
+                    <A href="/settings">"Settings"</A>
+                </nav>
+            </header>
+            <main id="main" tabindex="-1">
+                {move || match failure.get() {
+                    Some(error) => view! { <StorageUnavailable error=error/> }.into_any(),
+                    None => view! {
+                        <ErrorBoundary fallback=|errors| view! {
+                            <section class="panel error-panel" role="alert">
+                                <h1>"Something went wrong on this page"</h1>
+                                <ul>
+                                    {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+                                </ul>
+                                <p>"The rest of the app still works. "<A href="/">"Back to the queue"</A></p>
+                            </section>
+                        }>
+                            <Routes fallback=|| view! { <NotFound/> }>
+                                <Route path=path!("/") view=QueuePage/>
+                                <Route path=path!("/cases/:key") view=CasePage/>
+                                <Route path=path!("/settings") view=SettingsPage/>
+                            </Routes>
+                        </ErrorBoundary>
+                    }.into_any(),
+                }}
+            </main>
+        </Router>
+    }
+}
+
+/// Shown instead of the app when IndexedDB cannot be opened: the data would have nowhere to go.
+#[component]
+fn StorageUnavailable(error: String) -> impl IntoView {
+    view! {
+        <section class="panel error-panel" role="alert">
+            <h1>"Escalation Desk cannot store data in this browser"</h1>
+            <p>{error}</p>
+            <p>
+                "Cases are kept only on this device, in the browser's IndexedDB. "
+                "Open the app in a normal (not private) window, allow site data for this address, "
+                "and close any other Escalation Desk tab that is upgrading, then reload."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h1>"Page not found"</h1>
+            <p><A href="/">"Back to the queue"</A></p>
+        </section>
+    }
+}

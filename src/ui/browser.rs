@@ -1,0 +1,156 @@
+//! The few browser facts the UI needs: the clock, fresh ids, time formatting, the service worker.
+//!
+//! Domain code never calls these; the UI reads them once and passes the values in.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use js_sys::{Array, Function, Object, Reflect};
+use uuid::{Builder, Uuid};
+use wasm_bindgen::{JsCast, JsValue};
+
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// A random v4 id from the browser's CSPRNG.
+pub fn new_id() -> Uuid {
+    let mut bytes = [0u8; 16];
+    let crypto = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .expect("window.crypto exists in every supported browser");
+    crypto
+        .get_random_values_with_u8_array(&mut bytes)
+        .expect("16 random bytes are always available");
+    Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// The zone the browser runs in, e.g. "Asia/Singapore".
+pub fn browser_time_zone() -> String {
+    let options =
+        js_sys::Intl::DateTimeFormat::new(&Array::new(), &Object::new()).resolved_options();
+    Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| "UTC".into())
+}
+
+/// Every IANA zone the browser knows, for the settings picker.
+pub fn supported_time_zones() -> Vec<String> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap_or(JsValue::UNDEFINED);
+    let Ok(supported) = Reflect::get(&intl, &"supportedValuesOf".into()) else {
+        return Vec::new();
+    };
+    let Some(supported) = supported.dyn_ref::<Function>() else {
+        return Vec::new();
+    };
+    supported
+        .call1(&intl, &"timeZone".into())
+        .ok()
+        .map(|list| {
+            Array::from(&list)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+thread_local! {
+    static FORMATTERS: RefCell<HashMap<String, Function>> = RefCell::new(HashMap::new());
+}
+
+/// A formatter for `zone`, or the reason the browser refused the zone name.
+fn formatter(zone: &str) -> Result<Function, String> {
+    if let Some(found) = FORMATTERS.with(|f| f.borrow().get(zone).cloned()) {
+        return Ok(found);
+    }
+    let options = Object::new();
+    let set = |k: &str, v: &str| Reflect::set(&options, &k.into(), &v.into());
+    let _ = set("dateStyle", "medium");
+    let _ = set("timeStyle", "short");
+    if !zone.is_empty() {
+        let _ = set("timeZone", zone);
+    }
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into())
+        .map_err(|_| "this browser has no Intl".to_string())?;
+    let ctor: Function = Reflect::get(&intl, &"DateTimeFormat".into())
+        .map_err(|_| "this browser has no Intl.DateTimeFormat".to_string())?
+        .unchecked_into();
+    // Reflect::construct surfaces the RangeError for an unknown zone instead of trapping.
+    let args = Array::of2(&JsValue::UNDEFINED, &options);
+    let instance = Reflect::construct(&ctor, &args)
+        .map_err(|_| format!("'{zone}' is not a time zone this browser knows"))?;
+    let format: Function = Reflect::get(&instance, &"format".into())
+        .map_err(|_| "Intl.DateTimeFormat has no format".to_string())?
+        .unchecked_into();
+    let bound = format.bind0(&instance);
+    FORMATTERS.with(|f| f.borrow_mut().insert(zone.to_string(), bound.clone()));
+    Ok(bound)
+}
+
+/// Checks a zone name the way the formatter will use it.
+pub fn check_time_zone(zone: &str) -> Result<(), String> {
+    formatter(zone).map(|_| ())
+}
+
+/// "25 Nov 2026, 10:05" in the viewer's zone (empty = the browser's own), falling back to UTC text.
+pub fn format_time(at: DateTime<Utc>, zone: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    formatter(zone)
+        .or_else(|_| formatter(""))
+        .ok()
+        .and_then(|f| f.call1(&JsValue::NULL, &date).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// Registers `/sw.js` so the next visit works offline. Failure only costs offline support, so it is logged.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    if Reflect::has(&navigator, &"serviceWorker".into()) != Ok(true) {
+        return;
+    }
+    let promise = navigator.service_worker().register("/sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            web_sys::console::warn_2(
+                &"Offline support unavailable: service worker not registered".into(),
+                &e,
+            );
+        }
+    });
+}
+
+/// Shows a plain-text banner if the app panics, so a dead page never looks like a working one.
+pub fn install_panic_banner() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if document
+            .query_selector(".panic-banner")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return;
+        }
+        let Ok(banner) = document.create_element("div") else {
+            return;
+        };
+        banner.set_class_name("panic-banner");
+        let _ = banner.set_attribute("role", "alert");
+        banner.set_text_content(Some(
+            "Escalation Desk hit an internal error and stopped. Your saved cases and drafts are safe: reload the page.",
+        ));
+        if let Some(body) = document.body() {
+            let _ = body.prepend_with_node_1(&banner);
+        }
+    }));
+}

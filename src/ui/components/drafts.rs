@@ -1,0 +1,56 @@
+//! Debounced draft autosave: what the user types reaches IndexedDB within 300 ms of the last keystroke.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::storage::drafts;
+use crate::ui::state::database;
+
+/// Short enough that a killed tab loses at most a word, long enough not to write on every key.
+pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Returns a function that schedules `text` to be saved as the draft `key`.
+/// Only the newest text is written; `status` reports a failed save so the user knows to copy their text.
+pub fn draft_saver(
+    key: String,
+    status: RwSignal<Option<String>>,
+) -> impl Fn(String) + Clone + Send + Sync + 'static {
+    let generation = Arc::new(AtomicU64::new(0));
+    move |text: String| {
+        let mine = generation.fetch_add(1, Ordering::Relaxed) + 1;
+        let generation = generation.clone();
+        let key = key.clone();
+        set_timeout(
+            move || {
+                if generation.load(Ordering::Relaxed) != mine {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let result = match database() {
+                        Ok(db) => drafts::save_draft(&db, &key, &text).await,
+                        Err(e) => Err(e),
+                    };
+                    status.set(
+                        result.err().map(|e| {
+                            format!("Draft not saved: {e}. Copy your text somewhere safe.")
+                        }),
+                    );
+                });
+            },
+            DRAFT_DEBOUNCE,
+        );
+    }
+}
+
+/// Loads the draft `key` once and hands it to `restore` if there is one.
+pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
+    leptos::task::spawn_local(async move {
+        let Ok(db) = database() else { return };
+        if let Ok(Some(text)) = drafts::load_draft(&db, &key).await {
+            restore(text);
+        }
+    });
+}

@@ -1,0 +1,155 @@
+//! The new-case form: validated inline, draft kept while typing, and one transaction to create.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::drafts::{draft_saver, restore_draft};
+use crate::domain::{FieldError, NewCaseInput, Severity};
+use crate::storage::cases;
+use crate::ui::browser;
+use crate::ui::state::{app_state, database};
+
+const INTAKE_DRAFT: &str = "intake";
+
+#[component]
+pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
+    let state = app_state();
+    let input = RwSignal::new(NewCaseInput {
+        severity: "S3".into(),
+        ..Default::default()
+    });
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let save_failure = RwSignal::new(None::<String>);
+    let draft_status = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let save_draft = draft_saver(INTAKE_DRAFT.into(), draft_status);
+
+    restore_draft(INTAKE_DRAFT.into(), move |text| {
+        if let Ok(saved) = serde_json::from_str::<NewCaseInput>(&text) {
+            input.set(saved);
+        }
+    });
+
+    type Edit = (fn(&mut NewCaseInput, String), String);
+    let edit = Callback::new(move |(apply, value): Edit| {
+        input.update(|i| apply(i, value));
+        let snapshot = serde_json::to_string(&input.get_untracked()).unwrap_or_default();
+        save_draft(snapshot);
+    });
+    let error_for = move |field: &'static str| {
+        move || {
+            errors.with(|all| {
+                all.iter()
+                    .find(|e| e.field == field)
+                    .map(|e| e.message.clone())
+            })
+        }
+    };
+
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let valid = match input.get_untracked().validate() {
+            Ok(valid) => valid,
+            Err(found) => {
+                errors.set(found);
+                return;
+            }
+        };
+        errors.set(Vec::new());
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = match database() {
+                Ok(db) => {
+                    cases::create_case(
+                        &db,
+                        valid,
+                        browser::new_id(),
+                        browser::new_id(),
+                        &state.actor(),
+                        browser::now(),
+                        Some(INTAKE_DRAFT),
+                    )
+                    .await
+                }
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match result {
+                Ok(case) => {
+                    let key = case.key.to_string();
+                    state.upsert(case);
+                    input.set(NewCaseInput {
+                        severity: "S3".into(),
+                        ..Default::default()
+                    });
+                    on_close.run(());
+                    navigate(&format!("/cases/{key}"), Default::default());
+                }
+                Err(e) => save_failure.set(Some(format!("The case was not created: {e}"))),
+            }
+        });
+    };
+
+    view! {
+        <form class="panel intake" on:submit=submit novalidate=true aria-labelledby="intake-heading">
+            <h2 id="intake-heading">"New case"</h2>
+            <Field id="intake-title" label="Title" error=Signal::derive(error_for("Title"))>
+                <input id="intake-title" type="text" autocomplete="off" autofocus=true
+                    aria-invalid=move || error_for("Title")().is_some().to_string()
+                    aria-describedby="intake-title-error"
+                    prop:value=move || input.with(|i| i.title.clone())
+                    on:input=move |ev| edit.run((|i, v| i.title = v, event_target_value(&ev)))/>
+            </Field>
+            <Field id="intake-account" label="Account" error=Signal::derive(error_for("Account"))>
+                <input id="intake-account" type="text" autocomplete="off"
+                    aria-invalid=move || error_for("Account")().is_some().to_string()
+                    aria-describedby="intake-account-error"
+                    prop:value=move || input.with(|i| i.account.clone())
+                    on:input=move |ev| edit.run((|i, v| i.account = v, event_target_value(&ev)))/>
+            </Field>
+            <Field id="intake-email" label="Contact email" error=Signal::derive(error_for("Contact email"))>
+                <input id="intake-email" type="email" autocomplete="off"
+                    aria-invalid=move || error_for("Contact email")().is_some().to_string()
+                    aria-describedby="intake-email-error"
+                    prop:value=move || input.with(|i| i.contact_email.clone())
+                    on:input=move |ev| edit.run((|i, v| i.contact_email = v, event_target_value(&ev)))/>
+            </Field>
+            <Field id="intake-severity" label="Severity" error=Signal::derive(error_for("Severity"))>
+                <select id="intake-severity"
+                    aria-describedby="intake-severity-error"
+                    prop:value=move || input.with(|i| i.severity.clone())
+                    on:change=move |ev| edit.run((|i, v| i.severity = v, event_target_value(&ev)))>
+                    {Severity::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                </select>
+            </Field>
+            <p class="form-error" role="alert">{move || save_failure.get()}</p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.get()>"Create case"</button>
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// A labelled control with its inline error underneath, wired for screen readers.
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            {children()}
+            <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
+        </div>
+    }
+}

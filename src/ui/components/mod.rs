@@ -1,0 +1,5 @@
+//! Reusable pieces shared by pages.
+
+pub mod drafts;
+pub mod intake;
+pub mod timeline;

@@ -1,0 +1,59 @@
+//! The case timeline: every event, oldest first, in the viewer's time zone. Text is always text.
+
+use leptos::prelude::*;
+
+use crate::domain::{CaseEvent, EventKind};
+use crate::ui::browser::format_time;
+use crate::ui::state::app_state;
+
+/// Notes longer than this are shown folded, so a pasted megabyte never stalls layout.
+const FOLDED_NOTE_CHARS: usize = 2_000;
+
+#[component]
+pub fn Timeline(events: Signal<Vec<CaseEvent>>) -> impl IntoView {
+    let state = app_state();
+    view! {
+        <ol class="timeline" aria-label="Timeline">
+            <For each=move || events.get() key=|e| e.id let:event>
+                <li class="timeline-item">
+                    <div class="timeline-head">
+                        <span class="timeline-what">{event.headline()}</span>
+                        <time datetime=event.at.to_rfc3339()>{move || format_time(event.at, &state.zone())}</time>
+                    </div>
+                    {detail(&event.kind)}
+                </li>
+            </For>
+        </ol>
+    }
+}
+
+fn detail(kind: &EventKind) -> AnyView {
+    match kind {
+        EventKind::Created { title, .. } => view! { <p class="timeline-detail">{format!("“{title}”")}</p> }.into_any(),
+        EventKind::FieldChanged { before, after, .. } => view! {
+            <p class="timeline-detail"><del>{before.clone()}</del>" → "<ins>{after.clone()}</ins></p>
+        }
+        .into_any(),
+        EventKind::NoteAdded { text } => view! { <NoteBody text=text.clone()/> }.into_any(),
+    }
+}
+
+#[component]
+fn NoteBody(text: String) -> impl IntoView {
+    let total = text.chars().count();
+    if total <= FOLDED_NOTE_CHARS {
+        return view! { <p class="note-body">{text}</p> }.into_any();
+    }
+    let expanded = RwSignal::new(false);
+    let preview: String = text.chars().take(FOLDED_NOTE_CHARS).collect();
+    let text = StoredValue::new(text);
+    view! {
+        <p class="note-body">
+            {move || if expanded.get() { text.get_value() } else { format!("{preview}…") }}
+        </p>
+        <button type="button" class="link" on:click=move |_| expanded.update(|e| *e = !*e)>
+            {move || if expanded.get() { "Fold note".to_string() } else { format!("Show the whole note ({total} characters)") }}
+        </button>
+    }
+    .into_any()
+}

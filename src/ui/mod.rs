@@ -1,0 +1,9 @@
+//! The Leptos front end: thin components over the domain and storage, holding plain data in signals.
+
+mod app;
+pub mod browser;
+mod components;
+mod pages;
+pub mod state;
+
+pub use app::App;

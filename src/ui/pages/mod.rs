@@ -1,0 +1,5 @@
+//! One module per route.
+
+pub mod case_page;
+pub mod queue;
+pub mod settings;
