@@ -1,0 +1,58 @@
+// fixtures.mjs: each test gets its own static server on a free loopback port, which it can stop to go offline.
+import { test as base, expect } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { startServer, stopServer } from '../../scripts/static-server.mjs';
+
+export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
+
+export const test = base.extend({
+  app: async ({ context }, use) => {
+    let server = await startServer({ root: DIST, port: 0 });
+    const port = server.address().port;
+    const app = {
+      url: (path = '/') => `http://127.0.0.1:${port}${path}`,
+      async goOffline() {
+        await stopServer(server);
+        server = null;
+        await context.setOffline(true);
+      },
+      async goOnline(root = DIST) {
+        await context.setOffline(false);
+        server = await startServer({ root, port });
+      },
+    };
+    await use(app);
+    if (server) await stopServer(server);
+  },
+  page: async ({ page }, use) => {
+    // A page error is a bug even when the assertions pass.
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+/** Waits until the service worker controls the page and has cached the shell, i.e. the app would load offline. */
+export async function waitForOfflineReady(page) {
+  // expect.poll awaits the async check; page.waitForFunction would take the returned Promise as truthy.
+  await expect.poll(() => page.evaluate(async () => {
+    if (!navigator.serviceWorker.controller) return false;
+    const shell = await caches.match('/index.html');
+    if (!shell) return false;
+    const html = await shell.text();
+    const assets = [...html.matchAll(/["'](\/[^"']+-[0-9a-f]{12,16}(?:_bg)?\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+    const cached = await Promise.all(assets.map((a) => caches.match(a)));
+    return assets.length >= 3 && cached.every(Boolean);
+  }), { timeout: 15_000 }).toBe(true);
+}
+
+/** Waits until the cached app shell names `asset`, i.e. the service worker promoted that build. */
+export async function waitForCachedShellNaming(page, asset) {
+  await expect
+    .poll(() => page.evaluate(async (name) => (await (await caches.match('/index.html'))?.text())?.includes(name) ?? false, asset))
+    .toBe(true);
+}
+
+export { expect };

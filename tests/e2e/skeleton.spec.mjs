@@ -1,0 +1,200 @@
+// skeleton.spec.mjs: the walking skeleton as a specialist uses it: create, edit, note, reload, offline, update.
+import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect, waitForOfflineReady, waitForCachedShellNaming, DIST } from './fixtures.mjs';
+
+async function createCase(page, { title, account = 'Kopi Collective', email = 'ops@kopi.example', severity = 'S2' }) {
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Account').fill(account);
+  await page.getByLabel('Contact email').fill(email);
+  await page.getByLabel('Severity').selectOption(severity);
+  await page.getByRole('button', { name: 'Create case' }).click();
+}
+
+test('first run offers sample data, which loads about 200 realistic cases and stays after a reload', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await expect(page.getByRole('heading', { name: 'No cases yet' })).toBeVisible();
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByText('200 cases')).toBeVisible();
+  await expect(page.locator('tr.case-row')).toHaveCount(200);
+  // Every status of the workflow is represented.
+  for (const status of ['New', 'Triaged', 'In progress', 'Waiting on user', 'Waiting on partner', 'Resolved', 'Closed']) {
+    await expect(page.locator('tr.case-row td', { hasText: new RegExp(`^${status}$`) }).first()).toBeVisible();
+  }
+  await page.reload();
+  await expect(page.getByText('200 cases')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Load sample data' })).toHaveCount(0);
+});
+
+test('create a case, edit its title, add a note: every change is in the timeline and survives a reload', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payouts held since Monday — payroll due Friday' });
+
+  await expect(page).toHaveURL(app.url('/cases/ESC-1001'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payouts held since Monday — payroll due Friday');
+
+  await page.getByRole('button', { name: 'Edit title' }).click();
+  await page.getByLabel('Title').fill('Payouts held: SGD 84,000 payroll due Friday');
+  await page.getByRole('button', { name: 'Save title' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payouts held: SGD 84,000 payroll due Friday');
+
+  await page.getByLabel('Note').fill('Called Wei Ling: bank letter coming by 3pm.\nRisk hold code RH-12.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByLabel('Note')).toHaveValue('');
+
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline.getByRole('listitem')).toHaveCount(3);
+  await expect(timeline).toContainText('opened the case (S2)');
+  await expect(timeline).toContainText('changed the title');
+  await expect(timeline).toContainText('Called Wei Ling: bank letter coming by 3pm.');
+
+  // A deep link reloads straight into the case.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payouts held: SGD 84,000 payroll due Friday');
+  await expect(timeline.getByRole('listitem')).toHaveCount(3);
+  await expect(timeline.locator('.note-body')).toHaveText('Called Wei Ling: bank letter coming by 3pm.\nRisk hold code RH-12.');
+
+  await page.getByRole('link', { name: 'Queue' }).click();
+  const row = page.locator('tr.case-row', { hasText: 'ESC-1001' });
+  await expect(row).toContainText('Payouts held: SGD 84,000 payroll due Friday');
+  await expect(row).toContainText('S2');
+  await expect(row).toContainText('New');
+});
+
+test('bad intake is rejected inline, keeps what was typed, and creates nothing', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel('Account').fill('Sakura Mart');
+  await page.getByLabel('Contact email').fill('pay.sakura.example');
+  await page.getByRole('button', { name: 'Create case' }).click();
+
+  await expect(page.getByText('a case needs a title')).toBeVisible();
+  await expect(page.getByText("'pay.sakura.example' has no @")).toBeVisible();
+  await expect(page.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Account')).toHaveValue('Sakura Mart');
+  await expect(page.getByLabel('Contact email')).toHaveValue('pay.sakura.example');
+  await expect(page).toHaveURL(app.url('/'));
+  await expect(page.getByRole('heading', { name: 'No cases yet' })).toBeVisible();
+
+  await page.getByLabel('Title').fill('Refunds fail in JPY only');
+  await page.getByLabel('Contact email').fill('pay@sakura.example');
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Refunds fail in JPY only');
+});
+
+test('a half-typed intake form and a half-typed note survive a reload', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel('Title').fill('Invoice wrong by USD 200,000');
+  await page.waitForTimeout(700); // the draft is written 300 ms after the last keystroke
+  await page.reload();
+  await page.getByRole('button', { name: 'New case' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Invoice wrong by USD 200,000');
+  await page.getByLabel('Account').fill('Emerald Insurance');
+  await page.getByLabel('Contact email').fill('finance@emerald.example');
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invoice wrong by USD 200,000');
+
+  await page.getByLabel('Note').fill('Customer finance will withhold payment until');
+  await page.waitForTimeout(700);
+  await page.reload();
+  await expect(page.getByLabel('Note')).toHaveValue('Customer finance will withhold payment until');
+});
+
+test('a 1 MB paste into a note is stored whole and shown folded without freezing the page', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Full call transcript' });
+  const big = 'Transcript line with <b>tags</b> & émojis 😊\n'.repeat(24_000).slice(0, 1_048_576);
+  // Paste it the way a browser does: one input event carrying the whole text.
+  // (Playwright's fill() types through DevTools and takes minutes for 1 MB; a user's paste does not.)
+  await page.getByLabel('Note').evaluate((textarea, text) => {
+    textarea.value = text;
+    textarea.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, big);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  const expand = page.getByRole('button', { name: /Show the whole note/ });
+  await expect(expand).toBeVisible();
+  // The page still answers input straight after.
+  await page.getByRole('button', { name: 'Edit title' }).click();
+  await expect(page.getByLabel('Title')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.reload();
+  await page.getByRole('button', { name: /Show the whole note/ }).click();
+  const shown = await page.locator('.note-body').textContent();
+  expect(shown.length).toBe(big.length);
+  expect(shown).toBe(big);
+  await expect(page.locator('.note-body b')).toHaveCount(0);
+});
+
+test('after one visit the app loads offline, deep links included, and offline work persists', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByText('200 cases')).toBeVisible();
+  await waitForOfflineReady(page);
+
+  await app.goOffline();
+  await page.goto(app.url('/cases/ESC-1005'));
+  await expect(page.getByText('ESC-1005 ·')).toBeVisible();
+  await page.getByLabel('Note').fill('Typed on a call with no connection.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Typed on a call with no connection.');
+
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Typed on a call with no connection.');
+
+  await app.goOnline();
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Typed on a call with no connection.');
+});
+
+test('a new build is used on the next load, with no stale mix, and still loads offline afterwards', async ({ page, app }) => {
+  // Make "the next build": the same app whose stylesheet has new content and therefore a new hashed name.
+  const next = await mkdtemp(join(tmpdir(), 'escalation-next-'));
+  try {
+    await cp(DIST, next, { recursive: true });
+    const css = (await readdir(next)).find((f) => /^main-[0-9a-f]+\.css$/.test(f));
+    const newCss = css.replace(/-[0-9a-f]+\.css$/, '-00000000000000ff.css');
+    await writeFile(join(next, newCss), (await readFile(join(next, css), 'utf8')) + '\nbody{--build:"next"}\n');
+    await rm(join(next, css));
+    const html = await readFile(join(next, 'index.html'), 'utf8');
+    await writeFile(join(next, 'index.html'), html.replace(`/${css}`, `/${newCss}`).replace(/ integrity="[^"]*"/g, ''));
+
+    await page.goto(app.url('/'));
+    await waitForOfflineReady(page);
+    const build = () => page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--build').trim());
+    expect(await build()).toBe('');
+
+    await app.goOffline();
+    await app.goOnline(next);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
+    expect(await build()).toBe('"next"');
+    await waitForCachedShellNaming(page, newCss);
+
+    await app.goOffline();
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
+    expect(await build()).toBe('"next"');
+  } finally {
+    await rm(next, { recursive: true, force: true });
+  }
+});
+
+test('when IndexedDB cannot be opened, a page explains why and the app does not crash', async ({ page, app }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', {
+      get() {
+        throw new DOMException('Access to IndexedDB is blocked by a site setting', 'SecurityError');
+      },
+    });
+  });
+  await page.goto(app.url('/cases/ESC-1001'));
+  await expect(page.getByRole('heading', { name: 'Escalation Desk cannot store data in this browser' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('private');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Escalation Desk cannot store data in this browser' })).toBeVisible();
+});
