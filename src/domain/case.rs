@@ -574,7 +574,7 @@ mod tests {
             created_at: at(h, 0),
             ..base.clone()
         };
-        let mut cases = vec![
+        let mut cases = [
             mk(1, Severity::S1, CaseStatus::Closed, 1),
             mk(2, Severity::S3, CaseStatus::New, 1),
             mk(3, Severity::S1, CaseStatus::InProgress, 5),

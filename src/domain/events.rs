@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn timeline_is_chronological_with_a_stable_tie_break() {
-        let mut events = vec![
+        let mut events = [
             event(5, 2, EventKind::NoteAdded { text: "c".into() }),
             event(9, 1, EventKind::NoteAdded { text: "b2".into() }),
             event(3, 1, EventKind::NoteAdded { text: "b1".into() }),

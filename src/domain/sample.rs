@@ -19,17 +19,27 @@ pub struct SampleCase {
 }
 
 struct Scenario {
-    titles: &'static [&'static str],
+    /// A title pattern and the details that fit its `{}`.
+    titles: &'static [(&'static str, &'static [&'static str])],
     notes: &'static [&'static str],
 }
+
+const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "the 14th", "last Friday"];
+const BANKS: &[&str] = &["DBS", "OCBC", "UOB", "Maybank"];
+const CURRENCIES: &[&str] = &["JPY", "KWD", "SGD", "IDR"];
+const SELLER_COUNTS: &[&str] = &["412", "38", "1,200", "96"];
+const AMOUNTS: &[&str] = &["USD 200,000", "SGD 412,880", "EUR 96,500"];
 
 // Each scenario mirrors one kind of escalation the team owns; `{}` takes a detail.
 const SCENARIOS: &[Scenario] = &[
     Scenario {
         titles: &[
-            "Payouts held since {} — payroll due Friday",
-            "Payout to {} bank account returned, funds in limbo",
-            "Weekly payout skipped after bank details change ({})",
+            ("Payouts held since {} — payroll due Friday", WEEKDAYS),
+            ("Payout to {} account returned, funds in limbo", BANKS),
+            (
+                "Weekly payout skipped after bank details change ({})",
+                BANKS,
+            ),
         ],
         notes: &[
             "Merchant confirms payroll of ~SGD 84,000 depends on this payout.",
@@ -39,9 +49,15 @@ const SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         titles: &[
-            "Enterprise account closed by risk review ({})",
-            "Account under verification, charges disabled since {}",
-            "KYC documents rejected three times for {}",
+            ("Enterprise account closed by risk review on {}", WEEKDAYS),
+            (
+                "Account under verification, charges disabled since {}",
+                WEEKDAYS,
+            ),
+            (
+                "KYC documents rejected three times, payouts to {} paused",
+                BANKS,
+            ),
         ],
         notes: &[
             "Closure came from automated velocity rule; merchant has 6 years of clean history.",
@@ -51,9 +67,18 @@ const SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         titles: &[
-            "Dispute lost: evidence never reached issuer ({})",
-            "Chargeback spike on {} after descriptor change",
-            "Pre-arbitration deadline in 3 days for {}",
+            (
+                "Dispute lost: evidence never reached the issuer ({} cards)",
+                BANKS,
+            ),
+            (
+                "Chargeback spike since {} after descriptor change",
+                WEEKDAYS,
+            ),
+            (
+                "Pre-arbitration deadline in 3 days, {} amount disputed",
+                AMOUNTS,
+            ),
         ],
         notes: &[
             "Evidence upload shows 'submitted' but network log has no record of it.",
@@ -63,9 +88,12 @@ const SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         titles: &[
-            "API 500s breaking checkout for {} sellers",
-            "Webhook deliveries delayed 40 min for {}",
-            "Idempotency errors on retries since {}",
+            ("API 500s breaking checkout for {} sellers", SELLER_COUNTS),
+            (
+                "Webhook deliveries delayed 40 min for {} sellers",
+                SELLER_COUNTS,
+            ),
+            ("Idempotency errors on retries since {}", WEEKDAYS),
         ],
         notes: &[
             "Error rate 7% on POST /v1/payment_intents from their platform IPs.",
@@ -75,9 +103,9 @@ const SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         titles: &[
-            "Refunds fail in {} only",
-            "Partial refunds stuck 'pending' for {}",
-            "Refund returned by issuer, customer still not credited ({})",
+            ("Refunds fail in {} only", CURRENCIES),
+            ("Partial refunds stuck 'pending' since {}", WEEKDAYS),
+            ("Refund returned by {}, customer still not credited", BANKS),
         ],
         notes: &[
             "All failures are JPY; amounts look multiplied by 100 — minor units bug suspected.",
@@ -87,9 +115,9 @@ const SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         titles: &[
-            "Enterprise invoice wrong by six figures ({})",
-            "Billed twice for {} platform fees",
-            "Volume discount not applied since {}",
+            ("Enterprise invoice wrong by six figures ({})", AMOUNTS),
+            ("Billed twice for platform fees, {} overcharged", AMOUNTS),
+            ("Volume discount not applied since {}", WEEKDAYS),
         ],
         notes: &[
             "Invoice shows USD 412,880 against contracted USD 212,880.",
@@ -122,19 +150,6 @@ const ACCOUNTS: &[&str] = &[
     "Clementi Clinics",
 ];
 
-const DETAILS: &[&str] = &[
-    "Monday",
-    "the 14th",
-    "SGD",
-    "JPY",
-    "KWD",
-    "412 sellers",
-    "Q3",
-    "v2 API",
-    "DBS",
-    "OCBC",
-];
-
 const SPECIALISTS: &[&str] = &["Mei Lin", "Raj Kumar", "Aisha Rahman", "Daniel Tan"];
 
 /// Weights for statuses, chosen so a sample queue looks like a busy week.
@@ -161,8 +176,8 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
         .map(|i| {
             let scenario = &SCENARIOS[rng.usize(..SCENARIOS.len())];
             let account = ACCOUNTS[rng.usize(..ACCOUNTS.len())];
-            let detail = DETAILS[rng.usize(..DETAILS.len())];
-            let title = scenario.titles[rng.usize(..scenario.titles.len())].replace("{}", detail);
+            let (pattern, details) = scenario.titles[rng.usize(..scenario.titles.len())];
+            let title = pattern.replace("{}", details[rng.usize(..details.len())]);
             let severity = Severity::ALL[weighted_severity(&mut rng)];
             // The first few cases walk through every status so a small sample still shows them all.
             let status = STATUS_CYCLE[if i < STATUS_CYCLE.len() {

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::StorageError;
 use super::records::{
-    decode_case, decode_event, encode_case, encode_event, event_key, event_key_range,
+    Loaded, decode_all, decode_case, decode_event, encode_case, encode_event, event_key,
+    event_key_range,
 };
 use super::schema::{CASE_EVENTS, CASES, DRAFTS, META};
 use crate::domain::case::CaseKey;
@@ -17,22 +18,20 @@ use crate::domain::{Case, CaseEvent, ValidNewCase};
 
 const NEXT_CASE_NUMBER: &str = "next_case_number";
 
-/// Every case, in no particular order. One `getAll` of JSON strings: the fastest bulk read IndexedDB has.
-pub async fn load_cases(db: &Database) -> Result<Vec<Case>, StorageError> {
+/// Every case, in no particular order, plus a report of any record that could not be read.
+/// One `getAll` of JSON strings: the fastest bulk read IndexedDB has.
+pub async fn load_cases(db: &Database) -> Result<Loaded<Case>, StorageError> {
     let tx = db.transaction(CASES).build()?;
     let store = tx.object_store(CASES)?;
     let keys = store.get_all_keys::<String>().build()?;
     let values = store.get_all::<String>().build()?;
     let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
     let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
-    keys.iter()
-        .zip(values.iter())
-        .map(|(key, text)| decode_case(key, text))
-        .collect()
+    Ok(decode_all(&keys, &values, decode_case))
 }
 
 /// One case's events, oldest first (the key order is the timeline order).
-pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Vec<CaseEvent>, StorageError> {
+pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Loaded<CaseEvent>, StorageError> {
     let tx = db.transaction(CASE_EVENTS).build()?;
     let store = tx.object_store(CASE_EVENTS)?;
     let range = event_key_range(case_id);
@@ -43,10 +42,7 @@ pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Vec<CaseEvent>,
     let values = store.get_all::<String>().with_query(range).build()?;
     let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
     let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
-    keys.iter()
-        .zip(values.iter())
-        .map(|(key, text)| decode_event(key, text))
-        .collect()
+    Ok(decode_all(&keys, &values, decode_event))
 }
 
 /// Allocates the next key, writes the case and its `Created` event, and clears the intake draft,

@@ -24,6 +24,8 @@ pub enum Boot {
 pub struct AppState {
     pub boot: RwSignal<Boot>,
     pub cases: RwSignal<Vec<Case>>,
+    /// Why some stored cases could not be read; they stay in storage untouched.
+    pub unreadable: RwSignal<Vec<String>>,
     pub prefs: RwSignal<Preferences>,
 }
 
@@ -44,6 +46,7 @@ impl AppState {
         Self {
             boot: RwSignal::new(Boot::Loading),
             cases: RwSignal::new(Vec::new()),
+            unreadable: RwSignal::new(Vec::new()),
             prefs: RwSignal::new(Preferences::load()),
         }
     }
@@ -53,11 +56,8 @@ impl AppState {
         match storage::open_database(DATABASE_NAME).await {
             Ok(db) => {
                 DATABASE.with(|slot| *slot.borrow_mut() = Some(db.clone()));
-                match storage::cases::load_cases(&db).await {
-                    Ok(cases) => {
-                        self.cases.set(cases);
-                        self.boot.set(Boot::Ready);
-                    }
+                match self.reload_cases().await {
+                    Ok(()) => self.boot.set(Boot::Ready),
                     Err(e) => self.boot.set(Boot::Failed(e)),
                 }
             }
@@ -67,8 +67,10 @@ impl AppState {
 
     /// Re-reads every case, e.g. after a bulk write.
     pub async fn reload_cases(self) -> Result<(), StorageError> {
-        let cases = storage::cases::load_cases(&database()?).await?;
-        self.cases.set(cases);
+        let loaded = storage::cases::load_cases(&database()?).await?;
+        self.cases.set(loaded.items);
+        self.unreadable
+            .set(loaded.unreadable.iter().map(ToString::to_string).collect());
         Ok(())
     }
 

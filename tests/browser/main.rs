@@ -74,8 +74,11 @@ async fn migration_from_schema_1_keeps_cases_and_backfills_their_log() {
         db.version() as u32,
         escalation_desk::storage::CURRENT_VERSION
     );
-    assert_eq!(cases::load_cases(&db).await.unwrap(), vec![legacy.clone()]);
-    let events = cases::load_events(&db, legacy.id).await.unwrap();
+    assert_eq!(
+        cases::load_cases(&db).await.unwrap().items,
+        vec![legacy.clone()]
+    );
+    let events = cases::load_events(&db, legacy.id).await.unwrap().items;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].at, legacy.created_at);
     assert!(
@@ -110,10 +113,13 @@ async fn creating_cases_allocates_keys_in_order_and_logs_creation() {
     .unwrap();
     assert_eq!(first.key.to_string(), "ESC-1001");
     assert_eq!(second.key.to_string(), "ESC-1002");
-    let mut stored = cases::load_cases(&db).await.unwrap();
+    let mut stored = cases::load_cases(&db).await.unwrap().items;
     stored.sort_by_key(|c| c.key.clone());
     assert_eq!(stored, vec![first.clone(), second]);
-    assert_eq!(cases::load_events(&db, first.id).await.unwrap().len(), 1);
+    assert_eq!(
+        cases::load_events(&db, first.id).await.unwrap().items.len(),
+        1
+    );
 }
 
 #[wasm_bindgen_test]
@@ -152,10 +158,11 @@ async fn a_stale_write_fails_and_leaves_case_and_log_untouched() {
             found: 2
         }
     );
-    assert_eq!(cases::load_cases(&db).await.unwrap(), vec![theirs]);
+    assert_eq!(cases::load_cases(&db).await.unwrap().items, vec![theirs]);
     let kinds: Vec<_> = cases::load_events(&db, case.id)
         .await
         .unwrap()
+        .items
         .into_iter()
         .map(|e| e.kind)
         .collect();
@@ -203,7 +210,7 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
         tx.commit().await
     }
     assert!(write_then_fail(&db, &case).await.is_err());
-    assert_eq!(cases::load_cases(&db).await.unwrap(), vec![case]);
+    assert_eq!(cases::load_cases(&db).await.unwrap().items, vec![case]);
 }
 
 #[wasm_bindgen_test]
@@ -275,7 +282,7 @@ async fn a_one_megabyte_note_is_stored_whole() {
     cases::save_change(&db, case.revision, &next, &event, None)
         .await
         .unwrap();
-    let events = cases::load_events(&db, case.id).await.unwrap();
+    let events = cases::load_events(&db, case.id).await.unwrap().items;
     assert_eq!(events.last().unwrap().kind, EventKind::NoteAdded { text });
 }
 
@@ -308,7 +315,7 @@ async fn sample_data_is_written_in_one_go_after_existing_cases() {
     .unwrap();
     let written = cases::load_sample_data(&db, 7, 50, at(12)).await.unwrap();
     assert_eq!(written, 50);
-    let all = cases::load_cases(&db).await.unwrap();
+    let all = cases::load_cases(&db).await.unwrap().items;
     assert_eq!(all.len(), 51);
     let mut numbers: Vec<u32> = all.iter().map(|c| c.key.number()).collect();
     numbers.sort();

@@ -198,3 +198,52 @@ test('when IndexedDB cannot be opened, a page explains why and the app does not 
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Escalation Desk cannot store data in this browser' })).toBeVisible();
 });
+
+test('a damaged stored record is reported and left alone, and every good case still loads', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByText('200 cases')).toBeVisible();
+  await page.evaluate(
+    () =>
+      new Promise((ok, fail) => {
+        const open = indexedDB.open('escalation-desk');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('cases', 'readwrite');
+          tx.objectStore('cases').put('{"v":1,"title":', 'damaged-record');
+          tx.oncomplete = () => (db.close(), ok());
+          tx.onerror = () => fail(tx.error);
+        };
+      }),
+  );
+  await page.reload();
+  await expect(page.getByText('200 cases')).toBeVisible();
+  const warning = page.getByRole('alert').filter({ hasText: 'could not be read' });
+  await expect(warning).toContainText('1 stored case(s) could not be read');
+  await expect(warning).toContainText('damaged-record');
+});
+
+test('a failure inside a page shows the error there and the rest of the app keeps working', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Timeline will fail to load' });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Timeline will fail to load');
+  // From now on, reading the event log fails as a broken disk would.
+  await page.evaluate(() => {
+    const original = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (stores, ...rest) {
+      if ([].concat(stores).includes('case_events')) throw new DOMException('simulated read failure', 'UnknownError');
+      return original.call(this, stores, ...rest);
+    };
+  });
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await page.getByRole('link', { name: 'ESC-1001' }).click();
+  const failure = page.getByRole('alert').filter({ hasText: 'Something went wrong on this page' });
+  await expect(failure).toContainText('the timeline could not be loaded');
+  await expect(failure).toContainText('simulated read failure');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await expect(failure).toHaveCount(0);
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(page.locator('tr.case-row', { hasText: 'ESC-1001' })).toBeVisible();
+});

@@ -59,13 +59,17 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     });
     let events = RwSignal::new(Vec::<CaseEvent>::new());
     let load_error = RwSignal::new(None::<CasePageError>);
+    let unreadable = RwSignal::new(Vec::<String>::new());
     leptos::task::spawn_local(async move {
         let result = match database() {
             Ok(db) => cases::load_events(&db, id).await,
             Err(e) => Err(e),
         };
         match result {
-            Ok(found) => events.set(found),
+            Ok(found) => {
+                events.set(found.items);
+                unreadable.set(found.unreadable.iter().map(ToString::to_string).collect());
+            }
             Err(e) => load_error.set(Some(CasePageError::Timeline(e))),
         }
     });
@@ -76,6 +80,12 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
         <section class="panel">
             <h2>"Timeline"</h2>
             {move || load_error.get().map(Err::<(), _>)}
+            <Show when=move || !unreadable.with(Vec::is_empty)>
+                <div class="warning-panel" role="alert">
+                    <p>"Some timeline entries could not be read and are left in storage untouched:"</p>
+                    <ul>{move || unreadable.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
+                </div>
+            </Show>
             <Timeline events=events.into()/>
         </section>
     }

@@ -55,6 +55,13 @@ pub fn QueuePage() -> impl IntoView {
                 <h1>"Queue"</h1>
                 <button type="button" class="primary" on:click=move |_| show_intake.set(true)>"New case"</button>
             </div>
+            <Show when=move || !state.unreadable.with(Vec::is_empty)>
+                <section class="panel warning-panel" role="alert">
+                    <h2>{move || format!("{} stored case(s) could not be read", state.unreadable.with(Vec::len))}</h2>
+                    <p>"They are left in storage exactly as they are, so nothing is lost. Export a backup before changing anything."</p>
+                    <ul>{move || state.unreadable.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
+                </section>
+            </Show>
             <Show when=move || show_intake.get()>
                 <IntakeForm on_close=Callback::new(move |_| show_intake.set(false))/>
             </Show>

@@ -18,14 +18,17 @@ pub fn SettingsPage() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let chosen = zone.get_untracked().trim().to_string();
-        if !chosen.is_empty() {
-            if let Err(why) = browser::check_time_zone(&chosen) {
-                message.set(Some((
-                    false,
-                    format!("Time zone: {why}. Pick one from the list, e.g. Asia/Singapore."),
-                )));
-                return;
-            }
+        // Empty means "follow the browser", which needs no check.
+        if let Err(why) = if chosen.is_empty() {
+            Ok(())
+        } else {
+            browser::check_time_zone(&chosen)
+        } {
+            message.set(Some((
+                false,
+                format!("Time zone: {why}. Pick one from the list, e.g. Asia/Singapore."),
+            )));
+            return;
         }
         let mut prefs = state.prefs.get_untracked();
         prefs.display_name = name.get_untracked().trim().to_string();
