@@ -6,7 +6,12 @@
 
 pub mod case;
 pub mod events;
+pub mod money;
+pub mod priority;
 pub mod sample;
+pub mod search;
+pub mod status;
+pub mod triage;
 
 pub use case::{Case, CaseKey, CaseStatus, FieldError, NewCaseInput, Severity, ValidNewCase};
 pub use events::{CaseEvent, EventKind};

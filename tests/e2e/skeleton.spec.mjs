@@ -247,3 +247,56 @@ test('a failure inside a page shows the error there and the rest of the app keep
   await page.getByRole('link', { name: 'Queue' }).click();
   await expect(page.locator('tr.case-row', { hasText: 'ESC-1001' })).toBeVisible();
 });
+
+test('preferences: the display name signs new events and times follow the chosen time zone', async ({ page, app }) => {
+  await page.clock.setFixedTime(new Date('2026-11-25T02:00:00Z'));
+  await page.goto(app.url('/settings'));
+  await page.getByLabel('Display name').fill('Mei Lin');
+  await page.getByLabel('Time zone').fill('Asia/Singapore');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await createCase(page, { title: 'Refund stuck for JPY merchant' });
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('Mei Lin opened the case (S2)');
+  await expect(timeline.locator('time').first()).toHaveText('Nov 25, 2026, 10:00 AM');
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText("'Mars/Olympus_Mons' is not a time zone this browser knows")).toBeVisible();
+  await page.getByLabel('Time zone').fill('America/New_York');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+
+  // The same instant, shown in New York: the previous evening.
+  await page.goto(app.url('/cases/ESC-1001'));
+  await expect(timeline.locator('time').first()).toHaveText('Nov 24, 2026, 9:00 PM');
+  await page.reload();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Display name')).toHaveValue('Mei Lin');
+  await expect(page.getByLabel('Time zone')).toHaveValue('America/New_York');
+});
+
+test('the theme follows the system colour scheme and keyboard focus is visible', async ({ browser, app }) => {
+  const background = async (colorScheme) => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto(app.url('/'));
+    await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
+    const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    if (colorScheme === 'dark') {
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      expect(outline).toBe('solid');
+    }
+    await context.close();
+    return color;
+  };
+  const light = await background('light');
+  const dark = await background('dark');
+  expect(light).toBe('rgb(246, 247, 249)');
+  expect(dark).toBe('rgb(17, 20, 24)');
+});
