@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::case::Severity;
+use super::case::{CaseStatus, Severity};
+use super::priority::Priority;
 
 /// One thing that happened to a case: who, when, and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,28 +20,67 @@ pub struct CaseEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum EventKind {
+    /// `severity` is set on cases opened before priorities existed; newer ones carry `priority`.
     Created {
         title: String,
-        severity: Severity,
+        #[serde(default)]
+        severity: Option<Severity>,
+        #[serde(default)]
+        priority: Option<Priority>,
     },
     FieldChanged {
         field: String,
         before: String,
         after: String,
     },
+    /// Typed, not a `FieldChanged`, because SLA clocks are computed from the status history.
+    StatusChanged {
+        from: CaseStatus,
+        to: CaseStatus,
+        resolution: Option<String>,
+    },
     NoteAdded {
         text: String,
     },
+}
+
+impl EventKind {
+    pub fn changed(field: &str, before: &str, after: &str) -> EventKind {
+        EventKind::FieldChanged {
+            field: field.to_string(),
+            before: before.to_string(),
+            after: after.to_string(),
+        }
+    }
+
+    /// A change whose before and after are equal records nothing and is dropped.
+    pub fn is_no_op(&self) -> bool {
+        matches!(self, EventKind::FieldChanged { before, after, .. } if before == after)
+    }
 }
 
 impl CaseEvent {
     /// A one-line headline for the timeline; note bodies are shown separately.
     pub fn headline(&self) -> String {
         match &self.kind {
-            EventKind::Created { severity, .. } => {
-                format!("{} opened the case ({})", self.actor, severity.code())
-            }
+            EventKind::Created {
+                priority: Some(p), ..
+            } => format!("{} opened the case ({})", self.actor, p.code()),
+            EventKind::Created {
+                severity: Some(s), ..
+            } => format!("{} opened the case ({})", self.actor, s.code()),
+            EventKind::Created { .. } => format!("{} opened the case", self.actor),
             EventKind::FieldChanged { field, .. } => format!("{} changed the {field}", self.actor),
+            EventKind::StatusChanged {
+                from: CaseStatus::Resolved | CaseStatus::Closed,
+                to: CaseStatus::InProgress,
+                ..
+            } => {
+                format!("{} reopened the case", self.actor)
+            }
+            EventKind::StatusChanged { to, .. } => {
+                format!("{} moved the case to {}", self.actor, to.label())
+            }
             EventKind::NoteAdded { .. } => format!("{} added a note", self.actor),
         }
     }
@@ -73,7 +113,8 @@ mod tests {
             0,
             EventKind::Created {
                 title: "t".into(),
-                severity: Severity::S2,
+                severity: Some(Severity::S2),
+                priority: None,
             },
         );
         assert_eq!(created.headline(), "Mei opened the case (S2)");
@@ -104,6 +145,20 @@ mod tests {
         events.sort_by(timeline_order);
         let ids: Vec<u128> = events.iter().map(|e| e.id.as_u128()).collect();
         assert_eq!(ids, [7, 3, 9, 5]);
+    }
+
+    #[test]
+    fn created_events_from_the_first_schema_still_read() {
+        let old: EventKind =
+            serde_json::from_str(r#"{"type":"Created","title":"t","severity":"S1"}"#).unwrap();
+        assert_eq!(
+            old,
+            EventKind::Created {
+                title: "t".into(),
+                severity: Some(Severity::S1),
+                priority: None
+            }
+        );
     }
 
     #[test]

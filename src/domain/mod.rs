@@ -8,12 +8,17 @@ pub mod case;
 pub mod events;
 pub mod money;
 pub mod priority;
+pub mod queue;
 pub mod sample;
 pub mod search;
+pub mod settings;
 pub mod status;
 pub mod triage;
 
-pub use case::{Case, CaseKey, CaseStatus, FieldError, NewCaseInput, Severity, ValidNewCase};
+pub use case::{
+    Account, Case, CaseEdit, CaseKey, CaseStatus, Channel, Contact, EditContext, FieldError,
+    NewCaseInput, Severity, Tier, ValidNewCase,
+};
 pub use events::{CaseEvent, EventKind};
 
 /// A domain rule was broken; the message is written for the person at the keyboard.
@@ -21,8 +26,12 @@ pub use events::{CaseEvent, EventKind};
 pub enum DomainError {
     #[error("{0}")]
     Invalid(FieldError),
-    #[error("the title is unchanged")]
+    #[error("nothing changed")]
     NoChange,
+    #[error("{0}")]
+    Transition(#[from] status::TransitionError),
+    #[error("cannot mark the case triaged yet: fill in {0}")]
+    NotTriaged(String),
     #[error("{0}")]
     EmptyNote(&'static str),
 }

@@ -3,8 +3,11 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::{Builder, Uuid};
 
-use super::case::{Case, CaseKey, CaseStatus, Severity};
+use super::case::{Account, Case, CaseKey, CaseStatus, Channel, Contact, Severity, Tier};
 use super::events::{CaseEvent, EventKind};
+use super::money::{Currency, Money};
+use super::priority::PriorityMatrix;
+use super::triage::Scoping;
 
 /// How many cases "Load sample data" writes: enough to feel real, small enough to read.
 pub const FIRST_RUN_SIZE: usize = 200;
@@ -19,6 +22,12 @@ pub struct SampleCase {
 }
 
 struct Scenario {
+    /// The product area this kind of escalation belongs to.
+    area: &'static str,
+    /// Tags a specialist would put on it.
+    tags: &'static [&'static str],
+    /// What is affected, for the scoping panel.
+    affected: &'static str,
     /// A title pattern and the details that fit its `{}`.
     titles: &'static [(&'static str, &'static [&'static str])],
     notes: &'static [&'static str],
@@ -33,6 +42,9 @@ const AMOUNTS: &[&str] = &["USD 200,000", "SGD 412,880", "EUR 96,500"];
 // Each scenario mirrors one kind of escalation the team owns; `{}` takes a detail.
 const SCENARIOS: &[Scenario] = &[
     Scenario {
+        area: "Payouts",
+        tags: &["payouts", "payroll"],
+        affected: "Payouts to the merchant's settlement account",
         titles: &[
             ("Payouts held since {} — payroll due Friday", WEEKDAYS),
             ("Payout to {} account returned, funds in limbo", BANKS),
@@ -48,6 +60,9 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        area: "Risk/verification",
+        tags: &["risk-review", "kyc"],
+        affected: "Charges and payouts on the whole account",
         titles: &[
             ("Enterprise account closed by risk review on {}", WEEKDAYS),
             (
@@ -66,6 +81,9 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        area: "Disputes",
+        tags: &["dispute", "evidence"],
+        affected: "Disputes and their evidence submissions",
         titles: &[
             (
                 "Dispute lost: evidence never reached the issuer ({} cards)",
@@ -87,6 +105,9 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        area: "API/integration",
+        tags: &["api", "checkout"],
+        affected: "Checkout for the platform's connected sellers",
         titles: &[
             ("API 500s breaking checkout for {} sellers", SELLER_COUNTS),
             (
@@ -102,6 +123,9 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        area: "Payments",
+        tags: &["refunds"],
+        affected: "Refunds to end customers",
         titles: &[
             ("Refunds fail in {} only", CURRENCIES),
             ("Partial refunds stuck 'pending' since {}", WEEKDAYS),
@@ -114,6 +138,9 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        area: "Billing",
+        tags: &["invoice", "enterprise"],
+        affected: "The enterprise invoice and platform fees",
         titles: &[
             ("Enterprise invoice wrong by six figures ({})", AMOUNTS),
             ("Billed twice for platform fees, {} overcharged", AMOUNTS),
@@ -150,6 +177,23 @@ const ACCOUNTS: &[&str] = &[
     "Clementi Clinics",
 ];
 
+const CONTACT_NAMES: &[&str] = &[
+    "Wei Ling Tan",
+    "Arjun Nair",
+    "Siti Nurhaliza",
+    "Kenji Sato",
+    "Grace Lim",
+    "Omar Haddad",
+];
+
+/// Money at risk: a currency and a range in major units, chosen to look like real exposure.
+const EXPOSURES: &[(&str, i64, i64)] = &[
+    ("SGD", 2_000, 400_000),
+    ("USD", 1_000, 250_000),
+    ("JPY", 100_000, 20_000_000),
+    ("KWD", 500, 60_000),
+];
+
 const SPECIALISTS: &[&str] = &["Mei Lin", "Raj Kumar", "Aisha Rahman", "Daniel Tan"];
 
 /// Weights for statuses, chosen so a sample queue looks like a busy week.
@@ -172,13 +216,15 @@ const STATUS_CYCLE: &[CaseStatus] = &[
 /// The same seed, size and `now` always give the same cases, ids included.
 pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -> Vec<SampleCase> {
     let mut rng = fastrand::Rng::with_seed(seed);
+    let matrix = PriorityMatrix::default();
     (0..size)
         .map(|i| {
             let scenario = &SCENARIOS[rng.usize(..SCENARIOS.len())];
-            let account = ACCOUNTS[rng.usize(..ACCOUNTS.len())];
+            let account_index = rng.usize(..ACCOUNTS.len());
+            let account = ACCOUNTS[account_index];
             let (pattern, details) = scenario.titles[rng.usize(..scenario.titles.len())];
             let title = pattern.replace("{}", details[rng.usize(..details.len())]);
-            let severity = Severity::ALL[weighted_severity(&mut rng)];
+            let (impact, urgency) = Severity::ALL[weighted_severity(&mut rng)].axes();
             // The first few cases walk through every status so a small sample still shows them all.
             let status = STATUS_CYCLE[if i < STATUS_CYCLE.len() {
                 i
@@ -191,15 +237,62 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
             let slug: String = account
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric())
-                .collect();
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let contact = CONTACT_NAMES[rng.usize(..CONTACT_NAMES.len())];
+            let (code, low, high) = EXPOSURES[rng.usize(..EXPOSURES.len())];
+            let currency = Currency::parse(code).expect("sample currencies are ISO 4217");
+            let money = Money::new(
+                rng.i64(low..high) * 10i64.pow(currency.exponent()),
+                currency,
+            );
+            let triaged = status != CaseStatus::New;
+            let scoping = if triaged {
+                Scoping {
+                    affected: scenario.affected.to_string(),
+                    since: Some(created_at - Duration::hours(rng.i64(1..72))),
+                    reproducible: Some(rng.bool()),
+                    money_at_risk: Some(money),
+                    users_affected: Some(rng.u32(1..5_000)),
+                    evidence: vec![format!("https://dashboards.example/accounts/{slug}")],
+                }
+            } else {
+                Scoping::default()
+            };
             let case = Case {
                 id,
                 key: CaseKey::from_number(first_number + i as u32),
                 title: title.clone(),
-                account: account.to_string(),
-                contact_email: format!("ops@{}.example", slug.to_ascii_lowercase()),
-                severity,
+                account: Account {
+                    name: account.to_string(),
+                    account_id: format!("acct_{:04}{}", account_index, &slug[..slug.len().min(6)]),
+                    // Every third account is enterprise, always the same ones.
+                    tier: if account_index.is_multiple_of(3) {
+                        Tier::Enterprise
+                    } else {
+                        Tier::Standard
+                    },
+                },
+                contacts: vec![Contact {
+                    name: contact.to_string(),
+                    email: format!(
+                        "{}@{slug}.example",
+                        contact.split(' ').next().unwrap_or("ops").to_lowercase()
+                    ),
+                    phone: format!("+65 6{:03} {:04}", rng.u32(100..1000), rng.u32(0..10_000)),
+                }],
+                channel: Channel::ALL[rng.usize(..Channel::ALL.len())],
+                product_area: scenario.area.to_string(),
+                impact,
+                urgency,
+                priority: matrix.priority(impact, urgency),
+                owner: opener.to_string(),
+                tags: scenario.tags.iter().map(|t| t.to_string()).collect(),
+                watchers: Vec::new(),
+                scoping,
                 status,
+                resolution: None,
+                problem_id: None,
                 created_at,
                 updated_at: created_at,
                 revision: 1,
@@ -209,33 +302,83 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                 case_id: id,
                 at: created_at,
                 actor: opener.to_string(),
-                kind: EventKind::Created { title, severity },
+                kind: EventKind::Created {
+                    title,
+                    severity: None,
+                    priority: Some(case.priority),
+                },
             }];
-            let note_count = rng.usize(0..=scenario.notes.len());
             let mut at = created_at;
-            for note in scenario.notes.iter().take(note_count) {
-                at += Duration::minutes(rng.i64(5..600));
-                if at >= now {
-                    break;
-                }
+            let mut step = |rng: &mut fastrand::Rng, kind: EventKind| {
+                at = (at + Duration::minutes(rng.i64(5..240))).min(now);
                 events.push(CaseEvent {
-                    id: random_uuid(&mut rng),
+                    id: random_uuid(rng),
                     case_id: id,
                     at,
                     actor: opener.to_string(),
-                    kind: EventKind::NoteAdded {
+                    kind,
+                });
+            };
+            for note in scenario
+                .notes
+                .iter()
+                .take(rng.usize(0..=scenario.notes.len()))
+            {
+                step(
+                    &mut rng,
+                    EventKind::NoteAdded {
                         text: (*note).to_string(),
                     },
-                });
+                );
             }
-            let case = Case {
-                updated_at: at,
-                revision: events.len() as u64,
-                ..case
-            };
-            SampleCase { case, events }
+            let mut resolution = None;
+            for (from, to) in status_path(status) {
+                let summary = (to == CaseStatus::Resolved)
+                    .then(|| RESOLUTIONS[rng.usize(..RESOLUTIONS.len())].to_string());
+                resolution = summary.clone().or(resolution);
+                step(
+                    &mut rng,
+                    EventKind::StatusChanged {
+                        from,
+                        to,
+                        resolution: summary,
+                    },
+                );
+            }
+            let revision = events.len() as u64;
+            let updated_at = events.last().map(|e| e.at).unwrap_or(created_at);
+            SampleCase {
+                case: Case {
+                    updated_at,
+                    revision,
+                    resolution,
+                    ..case
+                },
+                events,
+            }
         })
         .collect()
+}
+
+const RESOLUTIONS: &[&str] = &[
+    "Partner team released the hold; funds settled next business day. Merchant confirmed receipt.",
+    "Root cause was a misconfigured rule; corrected and the account restored. RCA to follow.",
+    "Evidence re-submitted through the network portal; dispute reversed in the merchant's favour.",
+];
+
+/// The status changes that lead from New to `status`, in order.
+fn status_path(status: CaseStatus) -> Vec<(CaseStatus, CaseStatus)> {
+    use CaseStatus::*;
+    let path: &[CaseStatus] = match status {
+        New => &[New],
+        Triaged => &[New, Triaged],
+        InProgress => &[New, Triaged, InProgress],
+        WaitingOnUser => &[New, Triaged, InProgress, WaitingOnUser],
+        WaitingOnPartner => &[New, Triaged, InProgress, WaitingOnPartner],
+        Resolved => &[New, Triaged, InProgress, Resolved],
+        Closed => &[New, Triaged, InProgress, Resolved, Closed],
+    };
+    path.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 fn weighted_severity(rng: &mut fastrand::Rng) -> usize {
@@ -273,8 +416,10 @@ mod tests {
         assert_eq!(set.len(), FIRST_RUN_SIZE);
         let statuses: HashSet<_> = set.iter().map(|s| s.case.status).collect();
         assert_eq!(statuses.len(), CaseStatus::ALL.len());
-        let severities: HashSet<_> = set.iter().map(|s| s.case.severity).collect();
-        assert_eq!(severities.len(), 4);
+        let priorities: HashSet<_> = set.iter().map(|s| s.case.priority).collect();
+        assert_eq!(priorities.len(), 4);
+        let tiers: HashSet<_> = set.iter().map(|s| s.case.account.tier).collect();
+        assert_eq!(tiers.len(), 2);
     }
 
     #[test]
@@ -299,6 +444,24 @@ mod tests {
                     .all(|e| e.at <= now() && e.at >= s.case.created_at)
             );
             assert_eq!(s.case.revision, s.events.len() as u64);
+            // The status history replays to the status, and every move on the way is legal.
+            let mut status = CaseStatus::New;
+            for event in &s.events {
+                if let EventKind::StatusChanged { from, to, .. } = &event.kind {
+                    assert_eq!(*from, status);
+                    assert!(crate::domain::status::check_transition(*from, *to).is_ok());
+                    status = *to;
+                }
+            }
+            assert_eq!(status, s.case.status);
+            assert_eq!(
+                s.case.status == CaseStatus::New,
+                s.case.scoping.affected.is_empty()
+            );
+            assert_eq!(
+                s.case.resolution.is_some(),
+                matches!(s.case.status, CaseStatus::Resolved | CaseStatus::Closed)
+            );
         }
     }
 
@@ -307,10 +470,11 @@ mod tests {
         for s in generate(3, 300, 1001, now()) {
             let input = crate::domain::NewCaseInput {
                 title: s.case.title.clone(),
-                account: s.case.account.clone(),
-                contact_email: s.case.contact_email.clone(),
-                severity: s.case.severity.code().into(),
+                account: s.case.account.name.clone(),
+                contact_email: s.case.contact_email().to_string(),
+                severity: "S3".into(),
             };
+            assert!(crate::domain::case::check_phone(&s.case.contacts[0].phone).is_ok());
             assert!(input.validate().is_ok(), "{:?}", s.case.title);
         }
     }

@@ -87,6 +87,37 @@ impl Scoping {
         }
     }
 
+    /// One field as text, for before/after events and the timeline.
+    pub fn display(&self, field: ScopingField) -> String {
+        match field {
+            ScopingField::Affected => self.affected.trim().to_string(),
+            ScopingField::Since => self
+                .since
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+            ScopingField::Reproducible => match self.reproducible {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            ScopingField::MoneyAtRisk => self
+                .money_at_risk
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            ScopingField::UsersAffected => self
+                .users_affected
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            ScopingField::Evidence => self
+                .evidence
+                .iter()
+                .map(|e| e.trim())
+                .filter(|e| !e.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
     /// The required fields still empty, in display order. Empty means the case may be triaged.
     pub fn missing(&self, requirements: &ScopingRequirements) -> Vec<ScopingField> {
         requirements

@@ -9,10 +9,11 @@ use uuid::Uuid;
 use super::StorageError;
 use super::records::{
     Loaded, decode_all, decode_case, decode_event, encode_case, encode_event, event_key,
-    event_key_range,
+    event_key_range, searchable_text,
 };
-use super::schema::{CASE_EVENTS, CASES, DRAFTS, META};
+use super::schema::{CASE_EVENTS, CASE_TEXT, CASES, DRAFTS, META};
 use crate::domain::case::CaseKey;
+use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::{self, SampleCase};
 use crate::domain::{Case, CaseEvent, ValidNewCase};
 
@@ -47,9 +48,11 @@ pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Loaded<CaseEven
 
 /// Allocates the next key, writes the case and its `Created` event, and clears the intake draft,
 /// all in one transaction so two tabs can never hand out the same key.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_case(
     db: &Database,
     input: ValidNewCase,
+    matrix: &PriorityMatrix,
     id: Uuid,
     event_id: Uuid,
     actor: &str,
@@ -64,6 +67,7 @@ pub async fn create_case(
     let number = read_next_number(&meta).await?;
     let (case, event) = Case::open(
         input,
+        matrix,
         id,
         CaseKey::from_number(number),
         event_id,
@@ -86,19 +90,54 @@ pub async fn create_case(
     Ok(case)
 }
 
-/// Writes a changed case with the event that explains it, refusing if another writer got there first.
+/// Writes a changed case with the events that explain it, refusing if another writer got there first.
 /// `draft_key` names a draft that this change consumes; it is deleted in the same transaction.
 pub async fn save_change(
     db: &Database,
     expected_revision: u64,
     next: &Case,
-    event: &CaseEvent,
+    events: &[CaseEvent],
     draft_key: Option<&str>,
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, DRAFTS])
+        .transaction([CASES, CASE_EVENTS, CASE_TEXT, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    write_checked(&tx, expected_revision, next, events).await?;
+    if let Some(draft) = draft_key {
+        tx.object_store(DRAFTS)?.delete(draft).build()?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One case's part of a bulk change: the revision it was read at, its new state, and why.
+pub struct Change {
+    pub expected_revision: u64,
+    pub next: Case,
+    pub events: Vec<CaseEvent>,
+}
+
+/// Writes many changes in one transaction: all of them, or (on any conflict or error) none.
+pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([CASES, CASE_EVENTS, CASE_TEXT])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    for change in changes {
+        // An early return drops `tx` uncommitted, which rolls back every write before it.
+        write_checked(&tx, change.expected_revision, &change.next, &change.events).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn write_checked(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    expected_revision: u64,
+    next: &Case,
+    events: &[CaseEvent],
+) -> Result<(), StorageError> {
     let cases = tx.object_store(CASES)?;
     let key = next.id.to_string();
     let stored: Option<String> = cases.get(key.as_str()).primitive()?.await?;
@@ -113,16 +152,45 @@ pub async fn save_change(
             found: current.revision,
         });
     }
-    cases.put(encode_case(next)).with_key(key).build()?;
-    tx.object_store(CASE_EVENTS)?
-        .put(encode_event(event))
-        .with_key(event_key(event))
+    cases
+        .put(encode_case(next))
+        .with_key(key.as_str())
         .build()?;
-    if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft).build()?;
+    let log = tx.object_store(CASE_EVENTS)?;
+    let mut added = String::new();
+    for event in events {
+        log.put(encode_event(event))
+            .with_key(event_key(event))
+            .build()?;
+        added.extend(searchable_text(event));
     }
-    tx.commit().await?;
+    if !added.is_empty() {
+        let texts = tx.object_store(CASE_TEXT)?;
+        let existing: Option<String> = texts.get(key.as_str()).primitive()?.await?;
+        texts
+            .put(existing.unwrap_or_default() + &added)
+            .with_key(key)
+            .build()?;
+    }
     Ok(())
+}
+
+/// The folded note text of every case, keyed by case id, for search.
+pub async fn load_case_texts(
+    db: &Database,
+) -> Result<std::collections::HashMap<Uuid, String>, StorageError> {
+    let tx = db.transaction(CASE_TEXT).build()?;
+    let store = tx.object_store(CASE_TEXT)?;
+    let keys = store.get_all_keys::<String>().build()?;
+    let values = store.get_all::<String>().build()?;
+    let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
+    let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
+    // A key that is not a case id cannot belong to any case; it is skipped, not an error.
+    Ok(keys
+        .iter()
+        .zip(values)
+        .filter_map(|(k, v)| Some((Uuid::parse_str(k).ok()?, v)))
+        .collect())
 }
 
 /// Writes a generated set of `size` cases after whatever is already stored, in one transaction.
@@ -133,7 +201,7 @@ pub async fn load_sample_data(
     now: DateTime<Utc>,
 ) -> Result<usize, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, META])
+        .transaction([CASES, CASE_EVENTS, CASE_TEXT, META])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
@@ -153,16 +221,22 @@ fn put_all(
 ) -> Result<(), StorageError> {
     let cases = tx.object_store(CASES)?;
     let events = tx.object_store(CASE_EVENTS)?;
+    let texts = tx.object_store(CASE_TEXT)?;
     for item in set {
         cases
             .put(encode_case(&item.case))
             .with_key(item.case.id.to_string())
             .build()?;
+        let mut text = String::new();
         for event in &item.events {
             events
                 .put(encode_event(event))
                 .with_key(event_key(event))
                 .build()?;
+            text.extend(searchable_text(event));
+        }
+        if !text.is_empty() {
+            texts.put(text).with_key(item.case.id.to_string()).build()?;
         }
     }
     Ok(())

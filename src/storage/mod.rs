@@ -14,6 +14,8 @@ pub mod drafts;
 pub mod prefs;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;
+#[cfg(target_arch = "wasm32")]
+pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};

@@ -13,6 +13,8 @@ pub struct Preferences {
     pub display_name: String,
     /// IANA zone for showing times; empty means "the browser's zone".
     pub time_zone: String,
+    /// Views this person saved in the queue, after the starter views.
+    pub views: Vec<crate::domain::queue::SavedView>,
 }
 
 impl Preferences {

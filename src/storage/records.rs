@@ -10,8 +10,11 @@ use uuid::Uuid;
 use super::StorageError;
 use crate::domain::{Case, CaseEvent};
 
-/// Version of the case record shape; bump it with a record migration in `schema`.
-pub const CASE_RECORD_VERSION: u32 = 1;
+/// Version of the case record shape. Older records are migrated when read (see `decode_case`)
+/// and written back in this version on their next change.
+/// 1: walking skeleton (account name, one contact email, severity S1–S4).
+/// 2: full case model (account with id and tier, contacts, impact × urgency → priority, scoping…).
+pub const CASE_RECORD_VERSION: u32 = 2;
 /// Version of the event record shape.
 pub const EVENT_RECORD_VERSION: u32 = 1;
 
@@ -27,7 +30,70 @@ pub fn encode_case(case: &Case) -> String {
 }
 
 pub fn decode_case(key: &str, text: &str) -> Result<Case, StorageError> {
-    decode("cases", key, text, CASE_RECORD_VERSION)
+    // Fast path: nearly every record is current. Only on failure look at which version it claims.
+    let current = decode("cases", key, text, CASE_RECORD_VERSION);
+    if current.is_ok() {
+        return current;
+    }
+    #[derive(Deserialize)]
+    struct Probe {
+        v: u32,
+    }
+    match serde_json::from_str::<Probe>(text) {
+        Ok(Probe { v: 1 }) => decode::<CaseV1>("cases", key, text, 1).map(CaseV1::migrate),
+        _ => current,
+    }
+}
+
+/// The case record as the walking skeleton stored it.
+#[derive(Deserialize)]
+struct CaseV1 {
+    id: Uuid,
+    key: crate::domain::CaseKey,
+    title: String,
+    account: String,
+    contact_email: String,
+    severity: crate::domain::Severity,
+    status: crate::domain::CaseStatus,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    revision: u64,
+}
+
+impl CaseV1 {
+    /// Severity becomes the impact × urgency pair it stood for; facts v1 never had stay empty.
+    fn migrate(self) -> Case {
+        use crate::domain::case::DEFAULT_PRODUCT_AREAS;
+        let (impact, urgency) = self.severity.axes();
+        Case {
+            id: self.id,
+            key: self.key,
+            title: self.title,
+            account: crate::domain::Account {
+                name: self.account,
+                ..Default::default()
+            },
+            contacts: vec![crate::domain::Contact {
+                email: self.contact_email,
+                ..Default::default()
+            }],
+            channel: crate::domain::Channel::default(),
+            product_area: DEFAULT_PRODUCT_AREAS[DEFAULT_PRODUCT_AREAS.len() - 1].to_string(),
+            impact,
+            urgency,
+            priority: crate::domain::priority::PriorityMatrix::default().priority(impact, urgency),
+            owner: String::new(),
+            tags: Vec::new(),
+            watchers: Vec::new(),
+            scoping: Default::default(),
+            status: self.status,
+            resolution: None,
+            problem_id: None,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            revision: self.revision,
+        }
+    }
 }
 
 pub fn encode_event(event: &CaseEvent) -> String {
@@ -53,6 +119,20 @@ pub fn event_key(event: &CaseEvent) -> String {
 pub fn event_key_range(case_id: Uuid) -> std::ops::Range<String> {
     // '}' sorts right after '|', so this range ends just past the last event key of the case.
     format!("{case_id}|")..format!("{case_id}}}")
+}
+
+/// The part of an event that search should find, folded and newline-terminated, if any.
+pub fn searchable_text(event: &CaseEvent) -> Option<String> {
+    match &event.kind {
+        crate::domain::EventKind::NoteAdded { text } => {
+            Some(crate::domain::search::fold(text) + "\n")
+        }
+        crate::domain::EventKind::StatusChanged {
+            resolution: Some(text),
+            ..
+        } => Some(crate::domain::search::fold(text) + "\n"),
+        _ => None,
+    }
 }
 
 /// What a bulk read found: every record it could read, and a reason for each it could not.
@@ -111,8 +191,11 @@ fn decode<T: for<'de> Deserialize<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::case::CaseKey;
-    use crate::domain::{CaseStatus, EventKind, Severity};
+    use crate::domain::case::{Account, CaseKey, Channel, Contact, Tier};
+    use crate::domain::money::{Currency, Money};
+    use crate::domain::priority::{Impact, Priority, Urgency};
+    use crate::domain::triage::Scoping;
+    use crate::domain::{CaseStatus, EventKind};
     use chrono::TimeZone;
 
     fn case() -> Case {
@@ -123,21 +206,76 @@ mod tests {
             id: Uuid::from_u128(0x1234),
             key: CaseKey::from_number(1042),
             title: "Refunds fail in JPY only".into(),
-            account: "Sakura Mart".into(),
-            contact_email: "pay@sakura.example".into(),
-            severity: Severity::S2,
+            account: Account {
+                name: "Sakura Mart".into(),
+                account_id: "acct_9".into(),
+                tier: Tier::Enterprise,
+            },
+            contacts: vec![Contact {
+                name: "Kenji Sato".into(),
+                email: "pay@sakura.example".into(),
+                phone: "+81 3 1234 5678".into(),
+            }],
+            channel: Channel::Phone,
+            product_area: "Payments".into(),
+            impact: Impact::Significant,
+            urgency: Urgency::High,
+            priority: Priority::P2,
+            owner: "Mei Lin".into(),
+            tags: vec!["jpy".into(), "refunds".into()],
+            watchers: vec!["Raj Kumar".into()],
+            scoping: Scoping {
+                affected: "JPY refunds".into(),
+                since: Some(at),
+                reproducible: Some(true),
+                money_at_risk: Some(Money::new(1_250_000, Currency::parse("JPY").unwrap())),
+                users_affected: Some(340),
+                evidence: vec!["https://dash.example/refunds".into()],
+            },
             status: CaseStatus::WaitingOnPartner,
+            resolution: None,
+            problem_id: None,
             created_at: at,
             updated_at: at,
             revision: 3,
         }
     }
 
-    /// The stored form is a promise to every browser that already holds data: this fixture must keep decoding.
+    /// The stored forms are promises to every browser that already holds data: these fixtures must keep decoding.
     #[test]
-    fn stored_case_record_v1_golden_fixture_still_decodes() {
-        let text = include_str!("../../tests/fixtures/storage/case-record-v1.json");
+    fn stored_case_record_v2_golden_fixture_still_decodes() {
+        let text = include_str!("../../tests/fixtures/storage/case-record-v2.json");
         assert_eq!(decode_case("k", text.trim()).unwrap(), case());
+    }
+
+    #[test]
+    fn stored_case_record_v1_golden_fixture_migrates_to_the_current_model() {
+        let text = include_str!("../../tests/fixtures/storage/case-record-v1.json");
+        let migrated = decode_case("k", text.trim()).unwrap();
+        let expected = Case {
+            account: Account {
+                name: "Sakura Mart".into(),
+                ..Account::default()
+            },
+            contacts: vec![Contact {
+                email: "pay@sakura.example".into(),
+                ..Contact::default()
+            }],
+            channel: Channel::Email,
+            product_area: "Other".into(),
+            owner: String::new(),
+            tags: vec![],
+            watchers: vec![],
+            scoping: Scoping::default(),
+            ..case()
+        };
+        assert_eq!(migrated, expected);
+        assert_eq!(
+            decode_case("k", &encode_case(&migrated)).unwrap(),
+            migrated,
+            "re-stored as v2"
+        );
+        assert!(encode_case(&migrated).starts_with(r#"{"v":2,"#));
     }
 
     #[test]
@@ -157,9 +295,9 @@ mod tests {
 
     #[test]
     fn a_record_from_a_newer_app_is_reported_not_misread() {
-        let newer = encode_case(&case()).replacen("\"v\":1", "\"v\":2", 1);
+        let newer = encode_case(&case()).replacen("\"v\":2", "\"v\":3", 1);
         let error = decode_case("abc", &newer).unwrap_err();
-        assert!(error.to_string().contains("record version 2"), "{error}");
+        assert!(error.to_string().contains("record version 3"), "{error}");
         assert!(error.to_string().contains("abc"), "{error}");
     }
 

@@ -4,21 +4,24 @@
 //! 1. `cases` (JSON text by case id) and `meta`.
 //! 2. `case_events`, the append-only log, and `drafts`; backfills a `Created`
 //!    event for every case that the first schema stored without a log.
+//! 3. `case_text`: the folded text of each case's notes, for search without reading the log;
+//!    backfilled from the notes already in `case_events`.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionRef;
 
 use super::StorageError;
-use super::records::{decode_case, encode_event, event_key};
+use super::records::{decode_case, decode_event, encode_event, event_key, searchable_text};
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 
 pub const CASES: &str = "cases";
 pub const CASE_EVENTS: &str = "case_events";
 pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
+pub const CASE_TEXT: &str = "case_text";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -75,7 +78,37 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
             db.create_object_store(DRAFTS).build()?;
             backfill_created_events(events.transaction()).await?;
         }
+        3 => {
+            let text = db.create_object_store(CASE_TEXT).build()?;
+            backfill_case_text(text.transaction()).await?;
+        }
         _ => {}
+    }
+    Ok(())
+}
+
+/// Builds each case's search text from the notes already logged.
+async fn backfill_case_text(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
+    let events = tx.object_store(CASE_EVENTS)?;
+    let keys: Vec<String> = events
+        .get_all_keys::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<String> = events
+        .get_all::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    let mut texts: std::collections::BTreeMap<uuid::Uuid, String> = Default::default();
+    for (key, value) in keys.iter().zip(values.iter()) {
+        if let Ok(event) = decode_event(key, value)
+            && let Some(words) = searchable_text(&event)
+        {
+            texts.entry(event.case_id).or_default().push_str(&words);
+        }
+    }
+    let store = tx.object_store(CASE_TEXT)?;
+    for (case_id, text) in texts {
+        store.put(text).with_key(case_id.to_string()).await?;
     }
     Ok(())
 }
@@ -102,7 +135,8 @@ async fn backfill_created_events(tx: &TransactionRef<'_>) -> indexed_db_futures:
             actor: "migration".into(),
             kind: EventKind::Created {
                 title: case.title.clone(),
-                severity: case.severity,
+                severity: None,
+                priority: Some(case.priority),
             },
         };
         events

@@ -154,3 +154,71 @@ pub fn install_panic_banner() {
         }
     }));
 }
+
+/// The wall-clock fields of `at` in `zone` (empty = the browser's), via Intl so DST rules come from the browser.
+fn wall_clock(at: DateTime<Utc>, zone: &str) -> Option<[i64; 5]> {
+    let options = Object::new();
+    for (k, v) in [
+        ("year", "numeric"),
+        ("month", "2-digit"),
+        ("day", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
+        let _ = Reflect::set(&options, &k.into(), &v.into());
+    }
+    if !zone.is_empty() {
+        let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
+    }
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let ctor: Function = Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .unchecked_into();
+    let instance = Reflect::construct(&ctor, &Array::of2(&"en-US".into(), &options)).ok()?;
+    let to_parts: Function = Reflect::get(&instance, &"formatToParts".into())
+        .ok()?
+        .unchecked_into();
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    let parts = Array::from(&to_parts.call1(&instance, &date).ok()?);
+    let mut fields = [0i64; 5];
+    for part in parts.iter() {
+        let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
+        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
+        let slot = match kind.as_str() {
+            "year" => 0,
+            "month" => 1,
+            "day" => 2,
+            "hour" => 3,
+            "minute" => 4,
+            _ => continue,
+        };
+        fields[slot] = value.parse().ok()?;
+    }
+    Some(fields)
+}
+
+/// `at` as a `datetime-local` value ("2026-11-25T10:00") in `zone`.
+pub fn to_local_input(at: DateTime<Utc>, zone: &str) -> String {
+    match wall_clock(at, zone) {
+        Some([y, mo, d, h, mi]) => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}"),
+        None => at.format("%Y-%m-%dT%H:%M").to_string(),
+    }
+}
+
+/// Reads a `datetime-local` value as wall-clock time in `zone` and returns the instant.
+/// Guesses the instant as if the zone were UTC, then corrects by the zone's offset at that
+/// instant, twice, so times next to a DST change land on the right side.
+pub fn from_local_input(text: &str, zone: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    let wanted = naive.and_utc();
+    let mut guess = wanted;
+    for _ in 0..2 {
+        let [y, mo, d, h, mi] = wall_clock(guess, zone)?;
+        let shown = chrono::NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)?
+            .and_hms_opt(h as u32 % 24, mi as u32, 0)?
+            .and_utc();
+        guess -= shown - wanted;
+    }
+    Some(guess)
+}

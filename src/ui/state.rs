@@ -6,6 +6,7 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
 use crate::domain::Case;
+use crate::domain::settings::TeamSettings;
 use crate::storage::prefs::Preferences;
 use crate::storage::{self, StorageError};
 
@@ -27,6 +28,10 @@ pub struct AppState {
     /// Why some stored cases could not be read; they stay in storage untouched.
     pub unreadable: RwSignal<Vec<String>>,
     pub prefs: RwSignal<Preferences>,
+    /// Folded note text per case, for search; kept in step with notes as they are added.
+    pub texts: RwSignal<std::collections::HashMap<uuid::Uuid, String>>,
+    /// The team's shared settings (matrix, product areas, scoping rules), from IndexedDB.
+    pub settings: RwSignal<TeamSettings>,
 }
 
 thread_local! {
@@ -48,6 +53,8 @@ impl AppState {
             cases: RwSignal::new(Vec::new()),
             unreadable: RwSignal::new(Vec::new()),
             prefs: RwSignal::new(Preferences::load()),
+            settings: RwSignal::new(TeamSettings::default()),
+            texts: RwSignal::new(Default::default()),
         }
     }
 
@@ -56,6 +63,11 @@ impl AppState {
         match storage::open_database(DATABASE_NAME).await {
             Ok(db) => {
                 DATABASE.with(|slot| *slot.borrow_mut() = Some(db.clone()));
+                match storage::settings::load_settings(&db).await {
+                    Ok(settings) => self.settings.set(settings),
+                    // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
+                    Err(e) => self.unreadable.update(|u| u.push(e.to_string())),
+                }
                 match self.reload_cases().await {
                     Ok(()) => self.boot.set(Boot::Ready),
                     Err(e) => self.boot.set(Boot::Failed(e)),
@@ -67,7 +79,12 @@ impl AppState {
 
     /// Re-reads every case, e.g. after a bulk write.
     pub async fn reload_cases(self) -> Result<(), StorageError> {
-        let loaded = storage::cases::load_cases(&database()?).await?;
+        let db = database()?;
+        let loaded = storage::cases::load_cases(&db).await?;
+        // Search text is a convenience: if it cannot be read, search still covers titles and accounts.
+        if let Ok(texts) = storage::cases::load_case_texts(&db).await {
+            self.texts.set(texts);
+        }
         self.cases.set(loaded.items);
         self.unreadable
             .set(loaded.unreadable.iter().map(ToString::to_string).collect());
@@ -81,6 +98,21 @@ impl AppState {
                 Some(slot) => *slot = case,
                 None => all.push(case),
             });
+    }
+
+    /// Keeps in-memory search text in step with events that were just saved.
+    pub fn record_events(self, events: &[crate::domain::CaseEvent]) {
+        let added: Vec<_> = events
+            .iter()
+            .filter_map(|e| storage::records::searchable_text(e).map(|t| (e.case_id, t)))
+            .collect();
+        if !added.is_empty() {
+            self.texts.update(|texts| {
+                for (id, text) in added {
+                    texts.entry(id).or_default().push_str(&text);
+                }
+            });
+        }
     }
 
     pub fn actor(self) -> String {

@@ -1,14 +1,17 @@
-//! Storage tests in headless Chromium: migrations, transactions and drafts against real IndexedDB.
+//! Storage tests in headless Chromium: migrations, transactions, bulk writes and drafts against real IndexedDB.
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{DateTime, TimeZone, Utc};
-use escalation_desk::domain::case::CaseKey;
-use escalation_desk::domain::{Case, CaseStatus, EventKind, NewCaseInput, Severity};
-use escalation_desk::storage::records::encode_case;
-use escalation_desk::storage::schema::CASES;
+use escalation_desk::domain::priority::{Priority, PriorityMatrix};
+use escalation_desk::domain::triage::ScopingRequirements;
+use escalation_desk::domain::{Case, CaseEdit, CaseStatus, EditContext, EventKind, NewCaseInput};
+use escalation_desk::storage::cases::Change;
+use escalation_desk::storage::records::{encode_event, event_key};
+use escalation_desk::storage::schema::{CASE_EVENTS, CASES};
 use escalation_desk::storage::{
     StorageError, cases, drafts, open_database, open_database_at_version,
 };
+use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
@@ -25,48 +28,51 @@ fn at(hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, hour, 0, 0).unwrap()
 }
 
-fn valid_input(title: &str) -> escalation_desk::domain::ValidNewCase {
-    NewCaseInput {
+async fn create(db: &Database, title: &str, n: u128) -> Case {
+    let input = NewCaseInput {
         title: title.into(),
         account: "Kopi Collective".into(),
         contact_email: "ops@kopi.example".into(),
         severity: "S2".into(),
     }
     .validate()
+    .unwrap();
+    cases::create_case(
+        db,
+        input,
+        &PriorityMatrix::default(),
+        Uuid::from_u128(n),
+        Uuid::from_u128(1000 + n),
+        "Mei",
+        at(9),
+        None,
+    )
+    .await
     .unwrap()
 }
 
+async fn put_raw(db: &Database, store: &str, key: &str, value: &str) {
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store(store)
+        .unwrap()
+        .put(value)
+        .with_key(key)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 #[wasm_bindgen_test]
-async fn migration_from_schema_1_keeps_cases_and_backfills_their_log() {
+async fn migration_from_schema_1_keeps_cases_backfills_the_log_and_reads_v1_records() {
     let name = unique_name("migrate");
-    // Build the database exactly as the first schema left it: cases with no event log.
+    // Build the database exactly as the first schema left it: a v1 record, no event log.
     let old = open_database_at_version(&name, 1).await.unwrap();
-    let legacy = Case {
-        id: Uuid::from_u128(42),
-        key: CaseKey::from_number(1001),
-        title: "Payouts held since Monday".into(),
-        account: "Kopi Collective".into(),
-        contact_email: "ops@kopi.example".into(),
-        severity: Severity::S1,
-        status: CaseStatus::WaitingOnPartner,
-        created_at: at(3),
-        updated_at: at(5),
-        revision: 4,
-    };
-    {
-        let tx = old
-            .transaction(CASES)
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .unwrap();
-        tx.object_store(CASES)
-            .unwrap()
-            .put(encode_case(&legacy))
-            .with_key(legacy.id.to_string())
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    let v1 = include_str!("../fixtures/storage/case-record-v1.json").trim();
+    put_raw(&old, CASES, "00000000-0000-0000-0000-000000001234", v1).await;
     old.close();
 
     let db = open_database(&name).await.unwrap();
@@ -74,43 +80,56 @@ async fn migration_from_schema_1_keeps_cases_and_backfills_their_log() {
         db.version() as u32,
         escalation_desk::storage::CURRENT_VERSION
     );
+    let loaded = cases::load_cases(&db).await.unwrap();
+    assert!(loaded.unreadable.is_empty(), "{:?}", loaded.unreadable);
+    let case = &loaded.items[0];
     assert_eq!(
-        cases::load_cases(&db).await.unwrap().items,
-        vec![legacy.clone()]
+        (case.key.to_string().as_str(), case.title.as_str()),
+        ("ESC-1042", "Refunds fail in JPY only")
     );
-    let events = cases::load_events(&db, legacy.id).await.unwrap().items;
+    assert_eq!(
+        (case.account.name.as_str(), case.contact_email()),
+        ("Sakura Mart", "pay@sakura.example")
+    );
+    assert_eq!(
+        (case.priority, case.status, case.revision),
+        (Priority::P2, CaseStatus::WaitingOnPartner, 3)
+    );
+    let events = cases::load_events(&db, case.id).await.unwrap().items;
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].at, legacy.created_at);
-    assert!(
-        matches!(&events[0].kind, EventKind::Created { title, severity: Severity::S1 } if title == &legacy.title)
+    assert_eq!(events[0].at, case.created_at);
+    assert!(matches!(&events[0].kind, EventKind::Created { title, .. } if title == &case.title));
+}
+
+#[wasm_bindgen_test]
+async fn migration_from_schema_2_builds_search_text_from_existing_notes() {
+    let name = unique_name("migrate3");
+    let old = open_database_at_version(&name, 2).await.unwrap();
+    let case = create(&old, "Payouts held", 1).await;
+    let (_, note) = case
+        .note(
+            "Wire ref ZX-99812 from Treasury",
+            Uuid::from_u128(5),
+            "Mei",
+            at(10),
+        )
+        .unwrap();
+    put_raw(&old, CASE_EVENTS, &event_key(&note), &encode_event(&note)).await;
+    old.close();
+
+    let db = open_database(&name).await.unwrap();
+    let texts = cases::load_case_texts(&db).await.unwrap();
+    assert_eq!(
+        texts.get(&case.id).map(String::as_str),
+        Some("wire ref zx-99812 from treasury\n")
     );
 }
 
 #[wasm_bindgen_test]
 async fn creating_cases_allocates_keys_in_order_and_logs_creation() {
     let db = open_database(&unique_name("create")).await.unwrap();
-    let first = cases::create_case(
-        &db,
-        valid_input("First"),
-        Uuid::from_u128(1),
-        Uuid::from_u128(11),
-        "Mei",
-        at(9),
-        None,
-    )
-    .await
-    .unwrap();
-    let second = cases::create_case(
-        &db,
-        valid_input("Second"),
-        Uuid::from_u128(2),
-        Uuid::from_u128(12),
-        "Mei",
-        at(10),
-        None,
-    )
-    .await
-    .unwrap();
+    let first = create(&db, "First", 1).await;
+    let second = create(&db, "Second", 2).await;
     assert_eq!(first.key.to_string(), "ESC-1001");
     assert_eq!(second.key.to_string(), "ESC-1002");
     let mut stored = cases::load_cases(&db).await.unwrap().items;
@@ -125,29 +144,19 @@ async fn creating_cases_allocates_keys_in_order_and_logs_creation() {
 #[wasm_bindgen_test]
 async fn a_stale_write_fails_and_leaves_case_and_log_untouched() {
     let db = open_database(&unique_name("conflict")).await.unwrap();
-    let case = cases::create_case(
-        &db,
-        valid_input("Refunds fail"),
-        Uuid::from_u128(1),
-        Uuid::from_u128(2),
-        "Mei",
-        at(9),
-        None,
-    )
-    .await
-    .unwrap();
+    let case = create(&db, "Refunds fail", 1).await;
     // Another tab renames the case first.
     let (theirs, their_event) = case
         .retitle("Refunds fail in JPY", Uuid::from_u128(3), "Raj", at(10))
         .unwrap();
-    cases::save_change(&db, case.revision, &theirs, &their_event, None)
+    cases::save_change(&db, case.revision, &theirs, &[their_event], None)
         .await
         .unwrap();
     // This tab, still holding revision 1, tries to add a note.
     let (mine, my_event) = case
         .note("Called the merchant", Uuid::from_u128(4), "Mei", at(11))
         .unwrap();
-    let error = cases::save_change(&db, case.revision, &mine, &my_event, None)
+    let error = cases::save_change(&db, case.revision, &mine, &[my_event], None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -173,27 +182,64 @@ async fn a_stale_write_fails_and_leaves_case_and_log_untouched() {
         "{kinds:?}"
     );
     assert_eq!(kinds.len(), 2);
+    assert!(
+        cases::load_case_texts(&db).await.unwrap().is_empty(),
+        "the refused note is not searchable either"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bulk_change_with_one_stale_case_writes_none_of_them() {
+    let db = open_database(&unique_name("bulk")).await.unwrap();
+    let mut all = Vec::new();
+    for n in 1..=5 {
+        all.push(create(&db, &format!("Case {n}"), n).await);
+    }
+    let (matrix, requirements) = (PriorityMatrix::default(), ScopingRequirements::default());
+    let ctx = EditContext {
+        matrix: &matrix,
+        requirements: &requirements,
+        actor: "Raj",
+        now: at(12),
+    };
+    let mut ids = (100u128..).map(Uuid::from_u128);
+    let mut changes: Vec<Change> = all
+        .iter()
+        .map(|c| {
+            let (next, events) = c
+                .apply(CaseEdit::Owner("Aisha".into()), &ctx, || {
+                    ids.next().unwrap()
+                })
+                .unwrap();
+            Change {
+                expected_revision: c.revision,
+                next,
+                events,
+            }
+        })
+        .collect();
+    // The last case was changed elsewhere after this tab read it.
+    changes[4].expected_revision = 0;
+    let error = cases::save_changes(&db, &changes).await.unwrap_err();
+    assert!(matches!(error, StorageError::Conflict { .. }), "{error:?}");
+    let stored = cases::load_cases(&db).await.unwrap().items;
+    assert!(
+        stored.iter().all(|c| c.owner == "Mei"),
+        "nothing was written"
+    );
+
+    changes[4].expected_revision = all[4].revision;
+    cases::save_changes(&db, &changes).await.unwrap();
+    let stored = cases::load_cases(&db).await.unwrap().items;
+    assert!(stored.iter().all(|c| c.owner == "Aisha" && c.revision == 2));
 }
 
 #[wasm_bindgen_test]
 async fn a_transaction_that_errors_after_writing_commits_nothing() {
     let db = open_database(&unique_name("rollback")).await.unwrap();
-    let case = cases::create_case(
-        &db,
-        valid_input("Original"),
-        Uuid::from_u128(1),
-        Uuid::from_u128(2),
-        "Mei",
-        at(9),
-        None,
-    )
-    .await
-    .unwrap();
+    let case = create(&db, "Original", 1).await;
     // The pattern every storage function follows: writes, then `?` on an error before `commit()`.
-    async fn write_then_fail(
-        db: &indexed_db_futures::database::Database,
-        case: &Case,
-    ) -> indexed_db_futures::Result<()> {
+    async fn write_then_fail(db: &Database, case: &Case) -> indexed_db_futures::Result<()> {
         let tx = db
             .transaction(CASES)
             .with_mode(TransactionMode::Readwrite)
@@ -202,7 +248,7 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
         let mut changed = case.clone();
         changed.title = "Overwritten".into();
         store
-            .put(encode_case(&changed))
+            .put(escalation_desk::storage::records::encode_case(&changed))
             .with_key(case.id.to_string())
             .build()?;
         // An invalid key is refused by IndexedDB, and `?` returns before commit.
@@ -216,17 +262,7 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
 #[wasm_bindgen_test]
 async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
     let db = open_database(&unique_name("drafts")).await.unwrap();
-    let case = cases::create_case(
-        &db,
-        valid_input("Drafts"),
-        Uuid::from_u128(1),
-        Uuid::from_u128(2),
-        "Mei",
-        at(9),
-        None,
-    )
-    .await
-    .unwrap();
+    let case = create(&db, "Drafts", 1).await;
     let key = format!("note:{}", case.id);
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
     drafts::save_draft(&db, &key, "half a thought")
@@ -245,10 +281,15 @@ async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
             at(10),
         )
         .unwrap();
-    cases::save_change(&db, case.revision, &next, &event, Some(&key))
+    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
         .await
         .unwrap();
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
+    let texts = cases::load_case_texts(&db).await.unwrap();
+    assert_eq!(
+        texts.get(&case.id).map(String::as_str),
+        Some("half a thought, finished\n")
+    );
 
     drafts::save_draft(&db, "intake", "x").await.unwrap();
     drafts::save_draft(&db, "intake", "").await.unwrap();
@@ -262,24 +303,14 @@ async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
 #[wasm_bindgen_test]
 async fn a_one_megabyte_note_is_stored_whole() {
     let db = open_database(&unique_name("bignote")).await.unwrap();
-    let case = cases::create_case(
-        &db,
-        valid_input("Long call"),
-        Uuid::from_u128(1),
-        Uuid::from_u128(2),
-        "Mei",
-        at(9),
-        None,
-    )
-    .await
-    .unwrap();
+    let case = create(&db, "Long call", 1).await;
     let text: String = "Call notes 😊 & <b>not html</b>\n"
         .chars()
         .cycle()
         .take(1 << 20)
         .collect();
     let (next, event) = case.note(&text, Uuid::from_u128(3), "Mei", at(10)).unwrap();
-    cases::save_change(&db, case.revision, &next, &event, None)
+    cases::save_change(&db, case.revision, &next, &[event], None)
         .await
         .unwrap();
     let events = cases::load_events(&db, case.id).await.unwrap().items;
@@ -291,7 +322,6 @@ async fn a_database_from_a_newer_app_is_refused_not_downgraded() {
     let name = unique_name("newer");
     let future =
         open_database_at_version(&name, escalation_desk::storage::CURRENT_VERSION + 1).await;
-    // The current build refuses to open its own future schema, whichever way the browser reports it.
     match future {
         Err(StorageError::NewerSchema { .. }) => {}
         Ok(db) => panic!("opened a schema newer than this build: {}", db.version()),
@@ -300,19 +330,9 @@ async fn a_database_from_a_newer_app_is_refused_not_downgraded() {
 }
 
 #[wasm_bindgen_test]
-async fn sample_data_is_written_in_one_go_after_existing_cases() {
+async fn sample_data_is_written_in_one_go_after_existing_cases_with_search_text() {
     let db = open_database(&unique_name("sample")).await.unwrap();
-    cases::create_case(
-        &db,
-        valid_input("Mine"),
-        Uuid::from_u128(1),
-        Uuid::from_u128(2),
-        "Mei",
-        at(9),
-        None,
-    )
-    .await
-    .unwrap();
+    create(&db, "Mine", 1).await;
     let written = cases::load_sample_data(&db, 7, 50, at(12)).await.unwrap();
     assert_eq!(written, 50);
     let all = cases::load_cases(&db).await.unwrap().items;
@@ -323,5 +343,9 @@ async fn sample_data_is_written_in_one_go_after_existing_cases() {
         numbers,
         (1001..=1051).collect::<Vec<_>>(),
         "sample keys follow the existing case"
+    );
+    assert!(
+        !cases::load_case_texts(&db).await.unwrap().is_empty(),
+        "sample notes are searchable"
     );
 }

@@ -55,4 +55,19 @@ export async function waitForCachedShellNaming(page, asset) {
     .toBe(true);
 }
 
+/** Loads the first-run sample and waits until all 200 cases are counted in the "Everything" view. */
+export async function loadSample(page) {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
+}
+
+export async function createCase(page, { title, account = 'Kopi Collective', email = 'ops@kopi.example', severity = 'S2' }) {
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Account').fill(account);
+  await page.getByLabel('Contact email').fill(email);
+  await page.getByLabel('Severity').selectOption(severity);
+  await page.getByRole('button', { name: 'Create case' }).click();
+}
+
 export { expect };

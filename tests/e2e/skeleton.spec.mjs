@@ -2,29 +2,21 @@
 import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect, waitForOfflineReady, waitForCachedShellNaming, DIST } from './fixtures.mjs';
-
-async function createCase(page, { title, account = 'Kopi Collective', email = 'ops@kopi.example', severity = 'S2' }) {
-  await page.getByRole('button', { name: 'New case' }).click();
-  await page.getByLabel('Title').fill(title);
-  await page.getByLabel('Account').fill(account);
-  await page.getByLabel('Contact email').fill(email);
-  await page.getByLabel('Severity').selectOption(severity);
-  await page.getByRole('button', { name: 'Create case' }).click();
-}
+import { test, expect, waitForOfflineReady, waitForCachedShellNaming, loadSample, createCase, DIST } from './fixtures.mjs';
 
 test('first run offers sample data, which loads about 200 realistic cases and stays after a reload', async ({ page, app }) => {
   await page.goto(app.url('/'));
   await expect(page.getByRole('heading', { name: 'No cases yet' })).toBeVisible();
-  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await loadSample(page);
+  await page.getByRole('button', { name: /^Everything/ }).click();
   await expect(page.getByText('200 cases')).toBeVisible();
-  await expect(page.locator('tr.case-row')).toHaveCount(200);
   // Every status of the workflow is represented.
   for (const status of ['New', 'Triaged', 'In progress', 'Waiting on user', 'Waiting on partner', 'Resolved', 'Closed']) {
-    await expect(page.locator('tr.case-row td', { hasText: new RegExp(`^${status}$`) }).first()).toBeVisible();
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: status });
+    await expect(page.locator('tr.case-row').first()).toContainText(status);
   }
   await page.reload();
-  await expect(page.getByText('200 cases')).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
   await expect(page.getByRole('button', { name: 'Load sample data' })).toHaveCount(0);
 });
 
@@ -46,7 +38,7 @@ test('create a case, edit its title, add a note: every change is in the timeline
 
   const timeline = page.getByRole('list', { name: 'Timeline' });
   await expect(timeline.getByRole('listitem')).toHaveCount(3);
-  await expect(timeline).toContainText('opened the case (S2)');
+  await expect(timeline).toContainText('opened the case (P2)');
   await expect(timeline).toContainText('changed the title');
   await expect(timeline).toContainText('Called Wei Ling: bank letter coming by 3pm.');
 
@@ -59,7 +51,7 @@ test('create a case, edit its title, add a note: every change is in the timeline
   await page.getByRole('link', { name: 'Queue' }).click();
   const row = page.locator('tr.case-row', { hasText: 'ESC-1001' });
   await expect(row).toContainText('Payouts held: SGD 84,000 payroll due Friday');
-  await expect(row).toContainText('S2');
+  await expect(row).toContainText('P2');
   await expect(row).toContainText('New');
 });
 
@@ -131,8 +123,7 @@ test('a 1 MB paste into a note is stored whole and shown folded without freezing
 
 test('after one visit the app loads offline, deep links included, and offline work persists', async ({ page, app }) => {
   await page.goto(app.url('/'));
-  await page.getByRole('button', { name: 'Load sample data' }).click();
-  await expect(page.getByText('200 cases')).toBeVisible();
+  await loadSample(page);
   await waitForOfflineReady(page);
 
   await app.goOffline();
@@ -201,8 +192,7 @@ test('when IndexedDB cannot be opened, a page explains why and the app does not 
 
 test('a damaged stored record is reported and left alone, and every good case still loads', async ({ page, app }) => {
   await page.goto(app.url('/'));
-  await page.getByRole('button', { name: 'Load sample data' }).click();
-  await expect(page.getByText('200 cases')).toBeVisible();
+  await loadSample(page);
   await page.evaluate(
     () =>
       new Promise((ok, fail) => {
@@ -218,7 +208,7 @@ test('a damaged stored record is reported and left alone, and every good case st
       }),
   );
   await page.reload();
-  await expect(page.getByText('200 cases')).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
   const warning = page.getByRole('alert').filter({ hasText: 'could not be read' });
   await expect(warning).toContainText('1 stored case(s) could not be read');
   await expect(warning).toContainText('damaged-record');
@@ -259,7 +249,7 @@ test('preferences: the display name signs new events and times follow the chosen
   await page.getByRole('link', { name: 'Queue' }).click();
   await createCase(page, { title: 'Refund stuck for JPY merchant' });
   const timeline = page.getByRole('list', { name: 'Timeline' });
-  await expect(timeline).toContainText('Mei Lin opened the case (S2)');
+  await expect(timeline).toContainText('Mei Lin opened the case (P2)');
   await expect(timeline.locator('time').first()).toHaveText('Nov 25, 2026, 10:00 AM');
 
   await page.getByRole('link', { name: 'Settings' }).click();

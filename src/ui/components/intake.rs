@@ -4,10 +4,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::drafts::{draft_saver, restore_draft};
+use crate::domain::triage::{ExistingCase, possible_duplicates};
 use crate::domain::{FieldError, NewCaseInput, Severity};
 use crate::storage::cases;
 use crate::ui::browser;
 use crate::ui::state::{app_state, database};
+use leptos_router::components::A;
 
 const INTAKE_DRAFT: &str = "intake";
 
@@ -46,6 +48,35 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         }
     };
 
+    // Likely duplicates: open cases for the same account with a similar title, last 14 days.
+    let duplicates = Memo::new(move |_| {
+        let (title, account) = input.with(|i| (i.title.clone(), i.account.clone()));
+        if title.trim().is_empty() || account.trim().is_empty() {
+            return Vec::new();
+        }
+        state.cases.with(|all| {
+            let existing = all.iter().map(|c| ExistingCase {
+                id: c.id,
+                title: &c.title,
+                account: &c.account.name,
+                open: c.status.is_open(),
+                created_at: c.created_at,
+            });
+            possible_duplicates(&title, &account, existing, browser::now())
+                .into_iter()
+                .take(5)
+                .filter_map(|d| all.iter().find(|c| c.id == d.id))
+                .map(|c| (c.key.to_string(), c.title.clone(), c.status.label()))
+                .collect::<Vec<_>>()
+        })
+    });
+    // Creating despite a warning takes a second, deliberate click.
+    let acknowledged = RwSignal::new(false);
+    Effect::new(move |_| {
+        duplicates.track();
+        acknowledged.set(false);
+    });
+
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -60,14 +91,20 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
             }
         };
         errors.set(Vec::new());
+        if !duplicates.with_untracked(Vec::is_empty) && !acknowledged.get_untracked() {
+            acknowledged.set(true);
+            return;
+        }
         busy.set(true);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let result = match database() {
                 Ok(db) => {
+                    let matrix = state.settings.with_untracked(|s| s.matrix.clone());
                     cases::create_case(
                         &db,
                         valid,
+                        &matrix,
                         browser::new_id(),
                         browser::new_id(),
                         &state.actor(),
@@ -127,10 +164,23 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
                     {Severity::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
                 </select>
             </Field>
+            <Show when=move || !duplicates.with(Vec::is_empty)>
+                <div class="warning-panel" role="alert">
+                    <p><strong>"Possible duplicate."</strong>" An open case for this account has a similar title:"</p>
+                    <ul>
+                        {move || duplicates.get().into_iter().map(|(key, title, status)| view! {
+                            <li><A href=format!("/cases/{key}")>{key.clone()}</A>" "{title}" ("{status}")"</li>
+                        }).collect_view()}
+                    </ul>
+                    <p>{move || if acknowledged.get() { "Press Create anyway to open a new case regardless." } else { "Open the existing case instead, or create a new one anyway." }}</p>
+                </div>
+            </Show>
             <p class="form-error" role="alert">{move || save_failure.get()}</p>
             <p class="form-warning" role="status">{move || draft_status.get()}</p>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.get()>"Create case"</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if acknowledged.get() { "Create anyway" } else { "Create case" }}
+                </button>
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
             </div>
         </form>

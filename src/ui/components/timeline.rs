@@ -34,6 +34,11 @@ fn detail(kind: &EventKind) -> AnyView {
             <p class="timeline-detail"><del>{before.clone()}</del>" → "<ins>{after.clone()}</ins></p>
         }
         .into_any(),
+        EventKind::StatusChanged { from, to, resolution } => view! {
+            <p class="timeline-detail">{format!("{} → {}", from.label(), to.label())}</p>
+            {resolution.clone().map(|r| view! { <p class="note-body">{r}</p> })}
+        }
+        .into_any(),
         EventKind::NoteAdded { text } => view! { <NoteBody text=text.clone()/> }.into_any(),
     }
 }

@@ -1,13 +1,17 @@
-//! One case: its facts, title editing, notes, and the timeline of every change.
+//! One case: its facts, status workflow, triage scoping, details, notes, and the timeline of every change.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::case::CaseKey;
-use crate::domain::{Case, CaseEvent, DomainError};
+use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, EditContext, Tier};
+use crate::domain::money::{Currency, Money};
+use crate::domain::priority::{Impact, Urgency};
+use crate::domain::status::allowed_targets;
+use crate::domain::triage::{Scoping, ScopingField};
+use crate::domain::{Case, CaseEvent, CaseStatus, DomainError};
 use crate::storage::{StorageError, cases};
-use crate::ui::browser::{self, format_time};
+use crate::ui::browser::{self, format_time, from_local_input, to_local_input};
 use crate::ui::components::drafts::{draft_saver, restore_draft};
 use crate::ui::components::timeline::Timeline;
 use crate::ui::state::{AppState, Boot, app_state, database};
@@ -23,15 +27,15 @@ pub fn CasePage() -> impl IntoView {
     let state = app_state();
     let params = use_params_map();
     let key = move || params.with(|p| p.get("key").unwrap_or_default());
-    let case = Memo::new(move |_| {
+    let case_id = Memo::new(move |_| {
         let key = CaseKey::parse(&key())?;
         state
             .cases
-            .with(|all| all.iter().find(|c| c.key == key).cloned())
+            .with(|all| all.iter().find(|c| c.key == key).map(|c| c.id))
     });
 
     move || {
-        match (state.boot.get(), case.get()) {
+        match (state.boot.get(), case_id.get()) {
         (Boot::Loading, _) => view! { <p class="loading" role="status">"Loading case…"</p> }.into_any(),
         (_, None) => view! {
             <section class="panel">
@@ -41,10 +45,7 @@ pub fn CasePage() -> impl IntoView {
         }
         .into_any(),
         // Keyed by id so switching cases rebuilds the page, but edits to this case do not.
-        (_, Some(found)) => {
-            let id = found.id;
-            view! { <CaseDetail id=id/> }.into_any()
-        }
+        (_, Some(id)) => view! { <CaseDetail id=id/> }.into_any(),
     }
     }
 }
@@ -73,63 +74,135 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             Err(e) => load_error.set(Some(CasePageError::Timeline(e))),
         }
     });
+    let editor = Editor { id, events };
 
     view! {
-        {move || case.get().map(|c| view! { <CaseHeader case=c events=events/> })}
-        <NoteComposer id=id events=events/>
-        <section class="panel">
-            <h2>"Timeline"</h2>
-            {move || load_error.get().map(Err::<(), _>)}
-            <Show when=move || !unreadable.with(Vec::is_empty)>
-                <div class="warning-panel" role="alert">
-                    <p>"Some timeline entries could not be read and are left in storage untouched:"</p>
-                    <ul>{move || unreadable.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
-                </div>
-            </Show>
-            <Timeline events=events.into()/>
-        </section>
+        {move || case.get().map(|c| view! { <CaseHeader case=c editor=editor/> })}
+        <div class="case-columns">
+            <div class="case-main">
+                <StatusPanel case=case editor=editor/>
+                <NoteComposer editor=editor/>
+                <section class="panel">
+                    <h2>"Timeline"</h2>
+                    {move || load_error.get().map(Err::<(), _>)}
+                    <Show when=move || !unreadable.with(Vec::is_empty)>
+                        <div class="warning-panel" role="alert">
+                            <p>"Some timeline entries could not be read and are left in storage untouched:"</p>
+                            <ul>{move || unreadable.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
+                        </div>
+                    </Show>
+                    <Timeline events=events.into()/>
+                </section>
+            </div>
+            <div class="case-side">
+                {move || case.get().map(|c| view! { <ScopingPanel case=c editor=editor/> })}
+                {move || case.get().map(|c| view! { <DetailsPanel case=c editor=editor/> })}
+            </div>
+        </div>
+    }
+}
+
+/// Applies domain edits to one case and persists them; shared by every panel on the page.
+#[derive(Clone, Copy)]
+struct Editor {
+    id: uuid::Uuid,
+    events: RwSignal<Vec<CaseEvent>>,
+}
+
+impl Editor {
+    fn current(self) -> Option<Case> {
+        app_state()
+            .cases
+            .with_untracked(|all| all.iter().find(|c| c.id == self.id).cloned())
+    }
+
+    /// Runs `edits` in order against the current case and saves the result in one transaction.
+    /// Errors land in `error`; on success `on_saved` runs. Nothing changes in memory unless the write succeeded.
+    fn apply(
+        self,
+        edits: Vec<CaseEdit>,
+        error: RwSignal<Option<String>>,
+        draft_key: Option<String>,
+        on_saved: impl FnOnce() + 'static,
+    ) {
+        let state = app_state();
+        let Some(before) = self.current() else { return };
+        let settings = state.settings.get_untracked();
+        let actor = state.actor();
+        let ctx = EditContext {
+            matrix: &settings.matrix,
+            requirements: &settings.scoping,
+            actor: &actor,
+            now: browser::now(),
+        };
+        let mut next = before.clone();
+        let mut new_events = Vec::new();
+        for edit in edits {
+            match next.apply(edit, &ctx, browser::new_id) {
+                Ok((case, events)) => {
+                    next = case;
+                    new_events.extend(events);
+                }
+                Err(DomainError::NoChange) => {}
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    return;
+                }
+            }
+        }
+        if new_events.is_empty() {
+            error.set(None);
+            on_saved();
+            return;
+        }
+        persist(
+            state,
+            before.revision,
+            next,
+            new_events,
+            draft_key,
+            self.events,
+            error,
+            move |saved| {
+                if saved {
+                    on_saved();
+                }
+            },
+        );
     }
 }
 
 #[component]
-fn CaseHeader(case: Case, events: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+fn CaseHeader(case: Case, editor: Editor) -> impl IntoView {
     let state = app_state();
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(case.title.clone());
     let error = RwSignal::new(None::<String>);
-    let current = StoredValue::new(case.clone());
+    let title = case.title.clone();
 
     let save = move || {
-        let before = current.get_value();
-        match before.retitle(
-            &draft.get_untracked(),
-            browser::new_id(),
-            &state.actor(),
-            browser::now(),
-        ) {
-            Err(DomainError::NoChange) => editing.set(false),
-            Err(e) => error.set(Some(e.to_string())),
-            Ok((next, event)) => persist(
-                state,
-                before.revision,
-                next,
-                event,
-                None,
-                events,
-                error,
-                move || editing.set(false),
-            ),
-        }
+        editor.apply(
+            vec![CaseEdit::Title(draft.get_untracked())],
+            error,
+            None,
+            move || editing.set(false),
+        );
     };
 
     view! {
         <section class="panel case-head">
-            <p class="case-key">{case.key.to_string()}" · "{case.status.label()}" · "{case.severity.label()}</p>
-            <Show when=move || editing.get() fallback=move || view! {
-                <div class="title-row">
-                    <h1>{current.get_value().title}</h1>
-                    <button type="button" on:click=move |_| { draft.set(current.get_value().title); error.set(None); editing.set(true) }>"Edit title"</button>
-                </div>
+            <p class="case-key">
+                {case.key.to_string()}" · "<span class="status-text">{case.status.label()}</span>" · "
+                <span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span>
+            </p>
+            <Show when=move || editing.get() fallback=move || {
+                let title = title.clone();
+                view! {
+                    <div class="title-row">
+                        <h1>{title.clone()}</h1>
+                        <button type="button" on:click=move |_| { draft.set(title.clone()); error.set(None); editing.set(true) }>"Edit title"</button>
+                    </div>
+                }
             }>
                 <form class="title-edit" on:submit=move |ev| { ev.prevent_default(); save() }>
                     <label for="case-title">"Title"</label>
@@ -145,8 +218,15 @@ fn CaseHeader(case: Case, events: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
                 </form>
             </Show>
             <dl class="facts">
-                <dt>"Account"</dt><dd>{case.account.clone()}</dd>
-                <dt>"Contact"</dt><dd>{case.contact_email.clone()}</dd>
+                <dt>"Account"</dt>
+                <dd>{case.account.name.clone()}{(!case.account.account_id.is_empty()).then(|| format!(" ({})", case.account.account_id))}" · "{case.account.tier.label()}</dd>
+                <dt>"Contact"</dt>
+                <dd>{case.contacts.iter().map(|c| [c.name.as_str(), c.email.as_str(), c.phone.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("; ")}</dd>
+                <dt>"Owner"</dt><dd>{if case.owner.is_empty() { "Unassigned".to_string() } else { case.owner.clone() }}</dd>
+                <dt>"Product area"</dt><dd>{case.product_area.clone()}" · via "{case.channel.label()}</dd>
+                <dt>"Impact × urgency"</dt><dd>{format!("{} × {} → {}", case.impact.label(), case.urgency.label(), case.priority.code())}</dd>
+                {(!case.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{case.tags.join(", ")}</dd> })}
+                {case.resolution.clone().map(|r| view! { <dt>"Resolution"</dt><dd class="note-body">{r}</dd> })}
                 <dt>"Opened"</dt><dd>{move || format_time(case.created_at, &state.zone())}</dd>
             </dl>
         </section>
@@ -154,9 +234,344 @@ fn CaseHeader(case: Case, events: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
 }
 
 #[component]
-fn NoteComposer(id: uuid::Uuid, events: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
+    let target = RwSignal::new(String::new());
+    let resolution = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let targets = move || {
+        case.with(|c| {
+            c.as_ref()
+                .map(|c| allowed_targets(c.status))
+                .unwrap_or_default()
+        })
+    };
+    let chosen = move || {
+        CaseStatus::ALL
+            .into_iter()
+            .find(|s| format!("{s:?}") == target.get())
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(to) = chosen() else {
+            error.set(Some("choose the status to move to".into()));
+            return;
+        };
+        editor.apply(
+            vec![CaseEdit::Status {
+                to,
+                resolution: resolution.get_untracked(),
+            }],
+            error,
+            None,
+            move || {
+                target.set(String::new());
+                resolution.set(String::new());
+            },
+        );
+    };
+    view! {
+        <form class="panel status-panel" on:submit=submit>
+            <h2>"Status"</h2>
+            <div class="inline-fields">
+                <label for="status-target">"Move to"</label>
+                <select id="status-target" prop:value=move || target.get() on:change=move |ev| { error.set(None); target.set(event_target_value(&ev)) }>
+                    <option value="">"Choose…"</option>
+                    {move || targets().into_iter().map(|s| {
+                        let label = if case.with(|c| c.as_ref().is_some_and(|c| !c.status.is_open())) && s == CaseStatus::InProgress { "Reopen (In progress)" } else { s.label() };
+                        view! { <option value=format!("{s:?}")>{label}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="primary">"Change status"</button>
+            </div>
+            <Show when=move || chosen() == Some(CaseStatus::Resolved)>
+                <div class="field">
+                    <label for="resolution">"Resolution summary"</label>
+                    <textarea id="resolution" rows="3" prop:value=move || resolution.get()
+                        on:input=move |ev| resolution.set(event_target_value(&ev))></textarea>
+                    <p class="hint">"What fixed it, and what the user was told. It goes on the case and in reports."</p>
+                </div>
+            </Show>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </form>
+    }
+}
+
+#[component]
+fn ScopingPanel(case: Case, editor: Editor) -> impl IntoView {
     let state = app_state();
-    let draft_key = format!("note:{id}");
+    let zone = state.zone();
+    let s = case.scoping.clone();
+    let affected = RwSignal::new(s.affected.clone());
+    let since = RwSignal::new(
+        s.since
+            .map(|t| to_local_input(t, &zone))
+            .unwrap_or_default(),
+    );
+    let reproducible = RwSignal::new(
+        match s.reproducible {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        }
+        .to_string(),
+    );
+    let amount = RwSignal::new(s.money_at_risk.map(|m| m.amount_text()).unwrap_or_default());
+    let currency = RwSignal::new(
+        s.money_at_risk
+            .map(|m| m.currency.code())
+            .unwrap_or_else(|| "SGD".into()),
+    );
+    let users = RwSignal::new(s.users_affected.map(|n| n.to_string()).unwrap_or_default());
+    let evidence = RwSignal::new(s.evidence.join("\n"));
+    let impact = RwSignal::new(format!("{:?}", case.impact));
+    let urgency = RwSignal::new(format!("{:?}", case.urgency));
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let missing = Memo::new(move |_| {
+        let requirements = state.settings.with(|s| s.scoping.clone());
+        state.cases.with(|all| {
+            all.iter()
+                .find(|c| c.id == case.id)
+                .map(|c| c.scoping.missing(&requirements))
+                .unwrap_or_default()
+        })
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let zone = state.zone();
+        let parsed = (|| -> Result<(Scoping, Impact, Urgency), String> {
+            let since = match since.get_untracked().trim() {
+                "" => None,
+                text => Some(
+                    from_local_input(text, &zone)
+                        .ok_or_else(|| format!("Since when: '{text}' is not a date and time"))?,
+                ),
+            };
+            let money_at_risk = match amount.get_untracked().trim() {
+                "" => None,
+                text => {
+                    let currency = Currency::parse(&currency.get_untracked().to_uppercase())
+                        .map_err(|e| format!("Currency: {e}"))?;
+                    Some(Money::parse(text, currency).map_err(|e| format!("Money at risk: {e}"))?)
+                }
+            };
+            let users_affected = match users.get_untracked().trim() {
+                "" => None,
+                text => Some(
+                    text.replace(',', "")
+                        .parse::<u32>()
+                        .map_err(|_| format!("Users affected: '{text}' is not a whole number"))?,
+                ),
+            };
+            let scoping = Scoping {
+                affected: affected.get_untracked().trim().to_string(),
+                since,
+                reproducible: match reproducible.get_untracked().as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                money_at_risk,
+                users_affected,
+                evidence: evidence
+                    .get_untracked()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect(),
+            };
+            let impact = Impact::ALL
+                .into_iter()
+                .find(|i| format!("{i:?}") == impact.get_untracked())
+                .ok_or("Impact: choose one")?;
+            let urgency = Urgency::ALL
+                .into_iter()
+                .find(|u| format!("{u:?}") == urgency.get_untracked())
+                .ok_or("Urgency: choose one")?;
+            Ok((scoping, impact, urgency))
+        })();
+        match parsed {
+            Err(why) => error.set(Some(why)),
+            Ok((scoping, impact, urgency)) => editor.apply(
+                vec![
+                    CaseEdit::Scoping(scoping),
+                    CaseEdit::Axes { impact, urgency },
+                ],
+                error,
+                None,
+                move || saved.set(true),
+            ),
+        }
+    };
+    let priority_preview = move || {
+        let i = Impact::ALL
+            .into_iter()
+            .find(|i| format!("{i:?}") == impact.get())?;
+        let u = Urgency::ALL
+            .into_iter()
+            .find(|u| format!("{u:?}") == urgency.get())?;
+        Some(state.settings.with(|s| s.matrix.priority(i, u)).code())
+    };
+
+    view! {
+        <form class="panel scoping" on:submit=submit aria-labelledby="scoping-heading" on:input=move |_| saved.set(false)>
+            <h2 id="scoping-heading">"Triage and scoping"</h2>
+            <p class="hint" role="status">
+                {move || {
+                    let missing = missing.get();
+                    if missing.is_empty() { "Scoping complete: the case can be triaged.".to_string() }
+                    else { format!("Needed before triage: {}", missing.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")) }
+                }}
+            </p>
+            <div class="field">
+                <label for="scope-affected">{ScopingField::Affected.label()}</label>
+                <input id="scope-affected" type="text" prop:value=move || affected.get() on:input=move |ev| affected.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="scope-since">{ScopingField::Since.label()}</label>
+                <input id="scope-since" type="datetime-local" prop:value=move || since.get() on:input=move |ev| since.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="scope-repro">{ScopingField::Reproducible.label()}</label>
+                <select id="scope-repro" prop:value=move || reproducible.get() on:change=move |ev| reproducible.set(event_target_value(&ev))>
+                    <option value="">"Not known"</option><option value="yes">"Yes"</option><option value="no">"No"</option>
+                </select>
+            </div>
+            <div class="field money-field">
+                <label for="scope-money">{ScopingField::MoneyAtRisk.label()}</label>
+                <div class="inline-fields">
+                    <input id="scope-currency" type="text" aria-label="Currency" maxlength="3" size="4" autocomplete="off"
+                        prop:value=move || currency.get() on:input=move |ev| currency.set(event_target_value(&ev))/>
+                    <input id="scope-money" type="text" inputmode="decimal" autocomplete="off" placeholder="84,000.00"
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <div class="field">
+                <label for="scope-users">{ScopingField::UsersAffected.label()}</label>
+                <input id="scope-users" type="text" inputmode="numeric" prop:value=move || users.get() on:input=move |ev| users.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for="scope-evidence">{ScopingField::Evidence.label()}</label>
+                <textarea id="scope-evidence" rows="2" placeholder="One link per line" prop:value=move || evidence.get() on:input=move |ev| evidence.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="inline-fields axes">
+                <div class="field">
+                    <label for="scope-impact">"Impact"</label>
+                    <select id="scope-impact" prop:value=move || impact.get() on:change=move |ev| impact.set(event_target_value(&ev))>
+                        {Impact::ALL.into_iter().map(|i| view! { <option value=format!("{i:?}")>{i.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="scope-urgency">"Urgency"</label>
+                    <select id="scope-urgency" prop:value=move || urgency.get() on:change=move |ev| urgency.set(event_target_value(&ev))>
+                        {Urgency::ALL.into_iter().map(|u| view! { <option value=format!("{u:?}")>{u.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <p class="priority-preview">"Priority "<strong>{priority_preview}</strong></p>
+            </div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="form-ok" role="status">{move || saved.get().then_some("Scoping saved.")}</p>
+            <div class="actions"><button type="submit" class="primary">"Save scoping"</button></div>
+        </form>
+    }
+}
+
+#[component]
+fn DetailsPanel(case: Case, editor: Editor) -> impl IntoView {
+    let state = app_state();
+    let owner = RwSignal::new(case.owner.clone());
+    let tags = RwSignal::new(case.tags.join(", "));
+    let area = RwSignal::new(case.product_area.clone());
+    let channel = RwSignal::new(format!("{:?}", case.channel));
+    let account_id = RwSignal::new(case.account.account_id.clone());
+    let tier = RwSignal::new(format!("{:?}", case.account.tier));
+    let first = case.contacts.first().cloned().unwrap_or_default();
+    let contact_name = RwSignal::new(first.name.clone());
+    let contact_email = RwSignal::new(first.email.clone());
+    let contact_phone = RwSignal::new(first.phone.clone());
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let account_name = case.account.name.clone();
+    let other_contacts: Vec<Contact> = case.contacts.iter().skip(1).cloned().collect();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let mut contacts = vec![Contact {
+            name: contact_name.get_untracked(),
+            email: contact_email.get_untracked(),
+            phone: contact_phone.get_untracked(),
+        }];
+        contacts.extend(other_contacts.iter().cloned());
+        let edits = vec![
+            CaseEdit::Owner(owner.get_untracked()),
+            CaseEdit::Tags(tags.get_untracked().split(',').map(String::from).collect()),
+            CaseEdit::ProductArea(area.get_untracked()),
+            CaseEdit::Channel(
+                Channel::ALL
+                    .into_iter()
+                    .find(|c| format!("{c:?}") == channel.get_untracked())
+                    .unwrap_or_default(),
+            ),
+            CaseEdit::Account(Account {
+                name: account_name.clone(),
+                account_id: account_id.get_untracked(),
+                tier: Tier::ALL
+                    .into_iter()
+                    .find(|t| format!("{t:?}") == tier.get_untracked())
+                    .unwrap_or_default(),
+            }),
+            CaseEdit::Contacts(contacts),
+        ];
+        editor.apply(edits, error, None, move || saved.set(true));
+    };
+
+    view! {
+        <form class="panel details" on:submit=submit aria-labelledby="details-heading" on:input=move |_| saved.set(false)>
+            <h2 id="details-heading">"Details"</h2>
+            <div class="field"><label for="d-owner">"Owner"</label>
+                <input id="d-owner" type="text" prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-tags">"Tags"</label>
+                <input id="d-tags" type="text" placeholder="payroll, dbs" prop:value=move || tags.get() on:input=move |ev| tags.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-area">"Product area"</label>
+                <select id="d-area" prop:value=move || area.get() on:change=move |ev| area.set(event_target_value(&ev))>
+                    {move || {
+                        let mut areas = state.settings.with(|s| s.product_areas.clone());
+                        // A case keeps an area that settings later removed, rather than silently changing it.
+                        if !areas.contains(&area.get_untracked()) { areas.push(area.get_untracked()); }
+                        areas.into_iter().map(|a| view! { <option value=a.clone()>{a.clone()}</option> }).collect_view()
+                    }}
+                </select></div>
+            <div class="field"><label for="d-channel">"Channel"</label>
+                <select id="d-channel" prop:value=move || channel.get() on:change=move |ev| channel.set(event_target_value(&ev))>
+                    {Channel::ALL.into_iter().map(|c| view! { <option value=format!("{c:?}")>{c.label()}</option> }).collect_view()}
+                </select></div>
+            <div class="field"><label for="d-account-id">"Account id"</label>
+                <input id="d-account-id" type="text" prop:value=move || account_id.get() on:input=move |ev| account_id.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-tier">"Tier"</label>
+                <select id="d-tier" prop:value=move || tier.get() on:change=move |ev| tier.set(event_target_value(&ev))>
+                    {Tier::ALL.into_iter().map(|t| view! { <option value=format!("{t:?}")>{t.label()}</option> }).collect_view()}
+                </select></div>
+            <div class="field"><label for="d-contact-name">"Contact name"</label>
+                <input id="d-contact-name" type="text" prop:value=move || contact_name.get() on:input=move |ev| contact_name.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-contact-email">"Contact email"</label>
+                <input id="d-contact-email" type="email" prop:value=move || contact_email.get() on:input=move |ev| contact_email.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-contact-phone">"Contact phone"</label>
+                <input id="d-contact-phone" type="tel" prop:value=move || contact_phone.get() on:input=move |ev| contact_phone.set(event_target_value(&ev))/></div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="form-ok" role="status">{move || saved.get().then_some("Details saved.")}</p>
+            <div class="actions"><button type="submit" class="primary">"Save details"</button></div>
+        </form>
+    }
+}
+
+#[component]
+fn NoteComposer(editor: Editor) -> impl IntoView {
+    let state = app_state();
+    let draft_key = format!("note:{}", editor.id);
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let draft_status = RwSignal::new(None::<String>);
@@ -171,10 +586,7 @@ fn NoteComposer(id: uuid::Uuid, events: RwSignal<Vec<CaseEvent>>) -> impl IntoVi
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(before) = state
-            .cases
-            .with_untracked(|all| all.iter().find(|c| c.id == id).cloned())
-        else {
+        let Some(before) = editor.current() else {
             return;
         };
         match before.note(
@@ -190,12 +602,14 @@ fn NoteComposer(id: uuid::Uuid, events: RwSignal<Vec<CaseEvent>>) -> impl IntoVi
                     state,
                     before.revision,
                     next,
-                    event,
+                    vec![event],
                     Some(draft_key.get_value()),
-                    events,
+                    editor.events,
                     error,
-                    move || {
-                        text.set(String::new());
+                    move |saved| {
+                        if saved {
+                            text.set(String::new());
+                        }
                         busy.set(false);
                     },
                 );
@@ -223,35 +637,44 @@ fn NoteComposer(id: uuid::Uuid, events: RwSignal<Vec<CaseEvent>>) -> impl IntoVi
     }
 }
 
-/// Saves a change and its event in one transaction, then mirrors it in memory.
+/// Saves a change and its events in one transaction, then mirrors it in memory.
 /// On failure nothing in memory changes, so what the user typed is still on screen.
 #[allow(clippy::too_many_arguments)]
 fn persist(
     state: AppState,
     expected_revision: u64,
     next: Case,
-    event: CaseEvent,
+    new_events: Vec<CaseEvent>,
     draft_key: Option<String>,
     events: RwSignal<Vec<CaseEvent>>,
     error: RwSignal<Option<String>>,
-    on_saved: impl FnOnce() + 'static,
+    on_done: impl FnOnce(bool) + 'static,
 ) {
     leptos::task::spawn_local(async move {
         let result = match database() {
             Ok(db) => {
-                cases::save_change(&db, expected_revision, &next, &event, draft_key.as_deref())
-                    .await
+                cases::save_change(
+                    &db,
+                    expected_revision,
+                    &next,
+                    &new_events,
+                    draft_key.as_deref(),
+                )
+                .await
             }
             Err(e) => Err(e),
         };
+        let saved = result.is_ok();
         match result {
             Ok(()) => {
                 state.upsert(next);
-                events.update(|all| all.push(event));
+                state.record_events(&new_events);
+                events.update(|all| all.extend(new_events));
                 error.set(None);
             }
+            // The typed text and its draft stay where they are, so nothing is lost.
             Err(e) => error.set(Some(format!("Not saved: {e}"))),
         }
-        on_saved();
+        on_done(saved);
     });
 }

@@ -1,17 +1,32 @@
-//! The queue: every case on this device, most pressing first, with intake and first-run sample data.
+//! The queue: every case on this device, filtered, searched and ordered, with bulk actions and keyboard control.
 
+use std::collections::{HashMap, HashSet};
+
+use leptos::ev::KeyboardEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
-use crate::domain::case::queue_order;
+use crate::domain::case::{CaseEdit, CaseStatus, EditContext, Tier};
+use crate::domain::priority::Priority;
+use crate::domain::queue::{
+    QueueFilter, SavedView, search_text, select, starter_views, view_counts,
+};
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
-use crate::storage::cases;
+use crate::domain::search::Query;
+use crate::domain::{Case, DomainError};
+use crate::storage::cases::{self, Change};
 use crate::ui::browser;
 use crate::ui::components::intake::IntakeForm;
-use crate::ui::state::{Boot, app_state, database};
+use crate::ui::state::{AppState, Boot, app_state, database};
 
-/// Rows drawn at once until the virtualised queue arrives; the count says when there are more.
-const ROW_LIMIT: usize = 500;
+/// Rows are a fixed height so the visible window is arithmetic, not measurement.
+const ROW_HEIGHT: f64 = 41.0;
+/// Rows drawn beyond the visible window on each side, so fast scrolling never shows a gap.
+const OVERSCAN: usize = 8;
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -19,12 +34,6 @@ pub fn QueuePage() -> impl IntoView {
     let show_intake = RwSignal::new(false);
     let sample_error = RwSignal::new(None::<String>);
     let sample_busy = RwSignal::new(false);
-
-    let ordered = Memo::new(move |_| {
-        let mut all = state.cases.get();
-        all.sort_by(queue_order);
-        all
-    });
 
     let load_sample = move |_| {
         sample_busy.set(true);
@@ -48,12 +57,13 @@ pub fn QueuePage() -> impl IntoView {
             );
         });
     };
+    let has_cases = Memo::new(move |_| state.cases.with(|c| !c.is_empty()));
 
     view! {
         <section class="queue">
             <div class="page-head">
                 <h1>"Queue"</h1>
-                <button type="button" class="primary" on:click=move |_| show_intake.set(true)>"New case"</button>
+                <button type="button" class="primary" aria-keyshortcuts="c" on:click=move |_| show_intake.set(true)>"New case"</button>
             </div>
             <Show when=move || !state.unreadable.with(Vec::is_empty)>
                 <section class="panel warning-panel" role="alert">
@@ -65,9 +75,9 @@ pub fn QueuePage() -> impl IntoView {
             <Show when=move || show_intake.get()>
                 <IntakeForm on_close=Callback::new(move |_| show_intake.set(false))/>
             </Show>
-            {move || match state.boot.get() {
-                Boot::Loading => view! { <p class="loading" role="status">"Loading cases…"</p> }.into_any(),
-                _ if ordered.with(|c| c.is_empty()) => view! {
+            {move || match (state.boot.get(), has_cases.get()) {
+                (Boot::Loading, _) => view! { <p class="loading" role="status">"Loading cases…"</p> }.into_any(),
+                (_, false) => view! {
                     <div class="panel empty-state">
                         <h2>"No cases yet"</h2>
                         <p>"Cases you create are stored on this device and work offline."</p>
@@ -78,37 +88,677 @@ pub fn QueuePage() -> impl IntoView {
                         <p class="form-error" role="alert">{move || sample_error.get()}</p>
                     </div>
                 }.into_any(),
-                _ => view! { <CaseTable ordered=ordered/> }.into_any(),
+                (_, true) => view! { <CaseList show_intake=show_intake/> }.into_any(),
             }}
         </section>
     }
 }
 
+/// What the last bulk action changed, so Undo can put it back.
+#[derive(Clone)]
+struct UndoBatch {
+    label: String,
+    before: Vec<Case>,
+}
+
 #[component]
-fn CaseTable(ordered: Memo<Vec<crate::domain::Case>>) -> impl IntoView {
-    let shown = move || ordered.with(|all| all.iter().take(ROW_LIMIT).cloned().collect::<Vec<_>>());
+fn CaseList(show_intake: RwSignal<bool>) -> impl IntoView {
+    let state = app_state();
+    let filter = RwSignal::new(QueueFilter {
+        open_only: true,
+        ..QueueFilter::default()
+    });
+    let query = RwSignal::new(String::new());
+    let cursor = RwSignal::new(0usize);
+    let selected = RwSignal::new(HashSet::<Uuid>::new());
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(600.0f64);
+    let help = RwSignal::new(false);
+    let bulk_error = RwSignal::new(None::<String>);
+    let undo = RwSignal::new(None::<UndoBatch>);
+    let scroller = NodeRef::<html::Div>::new();
+    let search_box = NodeRef::<html::Input>::new();
+
+    // Folded search text per case, recomputed only for cases whose revision changed.
+    let cache = StoredValue::new(HashMap::<Uuid, (u64, usize, String)>::new());
+    let texts = Memo::new(move |_| {
+        let notes = state.texts.get();
+        state.cases.with(|all| {
+            cache.update_value(|cache| {
+                for case in all {
+                    let note_len = notes.get(&case.id).map_or(0, String::len);
+                    let fresh = cache
+                        .get(&case.id)
+                        .is_some_and(|(rev, len, _)| *rev == case.revision && *len == note_len);
+                    if !fresh {
+                        let text =
+                            search_text(case, notes.get(&case.id).map_or("", String::as_str));
+                        cache.insert(case.id, (case.revision, note_len, text));
+                    }
+                }
+            });
+            cache.with_value(|cache| {
+                all.iter()
+                    .map(|c| cache[&c.id].2.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let parsed_query = Memo::new(move |_| Query::parse(&query.get()));
+    let picked = Memo::new(move |_| {
+        let filter = filter.get();
+        let query = parsed_query.get();
+        state
+            .cases
+            .with(|all| texts.with(|t| select(all, t, &filter, &query)))
+    });
+    // Keep the cursor on a real row when the list shrinks.
+    Effect::new(move |_| {
+        let len = picked.with(Vec::len);
+        if cursor.get_untracked() >= len {
+            cursor.set(len.saturating_sub(1));
+        }
+    });
+
+    let views = Memo::new(move |_| {
+        let mut all = starter_views(&state.prefs.with(|p| p.actor()));
+        all.extend(state.prefs.with(|p| p.views.clone()));
+        all
+    });
+    let counts = Memo::new(move |_| state.cases.with(|all| views.with(|v| view_counts(all, v))));
+
+    let window_rows = move || {
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        let total = picked.with(Vec::len);
+        let last = (first + shown).min(total);
+        (first, last, total)
+    };
+    let visible = move || {
+        let (first, last, _) = window_rows();
+        let rows = picked.with(|p| p[first..last].to_vec());
+        state.cases.with(|all| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(n, i)| (first + n, all[i].clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let scroll_to_cursor = move |index: usize| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let top = index as f64 * ROW_HEIGHT;
+        let height = el.client_height() as f64;
+        let current = el.scroll_top() as f64;
+        if top < current {
+            el.set_scroll_top(top as i32);
+        } else if top + ROW_HEIGHT > current + height - ROW_HEIGHT {
+            el.set_scroll_top((top + 2.0 * ROW_HEIGHT - height).max(0.0) as i32);
+        }
+    };
+    let navigate = use_navigate();
+    let open_cursor = move || {
+        let id = picked.with_untracked(|p| p.get(cursor.get_untracked()).copied());
+        if let Some(i) = id {
+            let key = state.cases.with_untracked(|all| all[i].key.to_string());
+            navigate(&format!("/cases/{key}"), Default::default());
+        }
+    };
+    let toggle_cursor = move || {
+        let index = cursor.get_untracked();
+        if let Some(i) = picked.with_untracked(|p| p.get(index).copied()) {
+            let id = state.cases.with_untracked(|all| all[i].id);
+            selected.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id);
+                }
+            });
+        }
+    };
+
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev) {
+            if ev.key() == "Escape" && help.get_untracked() {
+                help.set(false);
+            }
+            return;
+        }
+        let len = picked.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "j" | "ArrowDown" if len > 0 => {
+                let next = (cursor.get_untracked() + 1).min(len - 1);
+                cursor.set(next);
+                scroll_to_cursor(next);
+            }
+            "k" | "ArrowUp" if len > 0 => {
+                let next = cursor.get_untracked().saturating_sub(1);
+                cursor.set(next);
+                scroll_to_cursor(next);
+            }
+            "Enter" if len > 0 && !target_is_interactive(&ev) => open_cursor(),
+            "x" => toggle_cursor(),
+            "/" => {
+                ev.prevent_default();
+                if let Some(input) = search_box.get_untracked() {
+                    let _ = input.focus();
+                }
+            }
+            "c" => {
+                ev.prevent_default();
+                show_intake.set(true);
+            }
+            "?" => help.update(|h| *h = !*h),
+            "Escape" => {
+                help.set(false);
+                selected.set(HashSet::new());
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let run_bulk = move |label: String, make: Box<dyn Fn() -> CaseEdit>| {
+        bulk_error.set(None);
+        let ids = selected.get_untracked();
+        let before: Vec<Case> = state.cases.with_untracked(|all| {
+            all.iter()
+                .filter(|c| ids.contains(&c.id))
+                .cloned()
+                .collect()
+        });
+        let settings = state.settings.get_untracked();
+        let actor = state.actor();
+        let ctx = EditContext {
+            matrix: &settings.matrix,
+            requirements: &settings.scoping,
+            actor: &actor,
+            now: browser::now(),
+        };
+        let mut changes = Vec::new();
+        let mut refusals = Vec::new();
+        for case in &before {
+            match case.apply(make(), &ctx, browser::new_id) {
+                Ok((next, events)) => changes.push(Change {
+                    expected_revision: case.revision,
+                    next,
+                    events,
+                }),
+                Err(DomainError::NoChange) => {}
+                Err(e) => refusals.push(format!("{}: {e}", case.key)),
+            }
+        }
+        if !refusals.is_empty() {
+            // All or nothing: one refused case stops the whole action before anything is written.
+            let shown: Vec<_> = refusals.iter().take(3).cloned().collect();
+            let more = refusals.len().saturating_sub(3);
+            bulk_error.set(Some(format!(
+                "Nothing changed. {}{}",
+                shown.join("; "),
+                if more > 0 {
+                    format!(" (and {more} more)")
+                } else {
+                    String::new()
+                }
+            )));
+            return;
+        }
+        commit_bulk(state, changes, label, before, bulk_error, undo, selected);
+    };
+    let run_undo = move |_| {
+        let Some(batch) = undo.get_untracked() else {
+            return;
+        };
+        let actor = state.actor();
+        let now = browser::now();
+        let mut changes = Vec::new();
+        for snapshot in &batch.before {
+            let current = state
+                .cases
+                .with_untracked(|all| all.iter().find(|c| c.id == snapshot.id).cloned());
+            if let Some(current) = current
+                && let Ok((next, events)) = current.restore(snapshot, &actor, now, browser::new_id)
+            {
+                changes.push(Change {
+                    expected_revision: current.revision,
+                    next,
+                    events,
+                });
+            }
+        }
+        leptos::task::spawn_local(async move {
+            let result = match database() {
+                Ok(db) => cases::save_changes(&db, &changes).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => {
+                    for change in changes {
+                        state.upsert(change.next);
+                    }
+                    undo.set(None);
+                }
+                Err(e) => bulk_error.set(Some(format!("Undo failed, nothing changed: {e}"))),
+            }
+        });
+    };
+
     view! {
-        <p class="count" role="status">
-            {move || {
-                let total = ordered.with(|c| c.len());
-                if total > ROW_LIMIT { format!("Showing the first {ROW_LIMIT} of {total} cases") } else { format!("{total} cases") }
-            }}
-        </p>
-        <table class="case-table">
-            <thead>
-                <tr><th scope="col">"Key"</th><th scope="col">"Title"</th><th scope="col">"Account"</th><th scope="col">"Severity"</th><th scope="col">"Status"</th></tr>
-            </thead>
-            <tbody>
-                <For each=shown key=|c| (c.id, c.revision) let:case>
-                    <tr class="case-row">
-                        <td class="key"><A href=format!("/cases/{}", case.key)>{case.key.to_string()}</A></td>
-                        <td class="title">{case.title.clone()}</td>
-                        <td>{case.account.clone()}</td>
-                        <td><span class=format!("sev sev-{}", case.severity.code().to_lowercase())>{case.severity.code()}</span></td>
-                        <td>{case.status.label()}</td>
-                    </tr>
-                </For>
-            </tbody>
-        </table>
+        <div class="queue-layout">
+            <nav class="views" aria-label="Saved views">
+                <h2>"Views"</h2>
+                <ul>
+                    {move || views.get().into_iter().zip(counts.get()).map(|(view, count)| {
+                        let SavedView { name, filter: view_filter } = view;
+                        let active_filter = view_filter.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="view-link"
+                                    aria-pressed=move || (filter.get() == active_filter).to_string()
+                                    on:click=move |_| { filter.set(view_filter.clone()); cursor.set(0); }>
+                                    <span>{name}</span><span class="count">{count}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <SaveView filter=filter/>
+            </nav>
+            <div class="queue-main">
+                <Filters filter=filter query=query search_box=search_box/>
+                <p class="count" role="status">
+                    {move || {
+                        let total = picked.with(Vec::len);
+                        let chosen = selected.with(HashSet::len);
+                        let base = if total == 1 { "1 case".to_string() } else { format!("{total} cases") };
+                        if chosen > 0 { format!("{base} · {chosen} selected") } else { base }
+                    }}
+                </p>
+                <Show when=move || !selected.with(HashSet::is_empty)>
+                    <BulkBar run=run_bulk/>
+                </Show>
+                <p class="form-error" role="alert">{move || bulk_error.get()}</p>
+                {move || undo.get().map(|batch| view! {
+                    <div class="toast" role="status">
+                        <span>{batch.label.clone()}</span>
+                        <button type="button" on:click=run_undo>"Undo"</button>
+                        <button type="button" class="link" aria-label="Dismiss" on:click=move |_| undo.set(None)>"×"</button>
+                    </div>
+                })}
+                <div class="queue-scroll" node_ref=scroller
+                    on:scroll=move |ev| {
+                        let el: web_sys::Element = event_target(&ev);
+                        scroll_top.set(el.scroll_top() as f64);
+                        viewport.set(el.client_height() as f64);
+                    }>
+                    <table class="case-table">
+                        <thead>
+                            <tr>
+                                <th scope="col"><span class="visually-hidden">"Selected"</span></th>
+                                <th scope="col">"Key"</th><th scope="col">"Title"</th><th scope="col">"Account"</th>
+                                <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Owner"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <tr aria-hidden="true" class="spacer" style:height=move || format!("{}px", window_rows().0 as f64 * ROW_HEIGHT)></tr>
+                            <For each=visible key=|(index, case)| (*index, case.id, case.revision) let:row>
+                                <QueueRow index=row.0 case=row.1 cursor=cursor selected=selected query=parsed_query/>
+                            </For>
+                            <tr aria-hidden="true" class="spacer" style:height=move || {
+                                let (_, last, total) = window_rows();
+                                format!("{}px", (total - last) as f64 * ROW_HEIGHT)
+                            }></tr>
+                        </tbody>
+                    </table>
+                    <Show when=move || picked.with(Vec::is_empty)>
+                        <p class="empty-filter">"No cases match. Clear the search or pick another view."</p>
+                    </Show>
+                </div>
+                <p class="hint">"Keys: j/k move · Enter open · x select · / search · c new case · ? help"</p>
+            </div>
+        </div>
+        <Show when=move || help.get()>
+            <ShortcutHelp close=Callback::new(move |_| help.set(false))/>
+        </Show>
     }
+}
+
+fn commit_bulk(
+    state: AppState,
+    changes: Vec<Change>,
+    label: String,
+    before: Vec<Case>,
+    error: RwSignal<Option<String>>,
+    undo: RwSignal<Option<UndoBatch>>,
+    selected: RwSignal<HashSet<Uuid>>,
+) {
+    if changes.is_empty() {
+        error.set(Some(
+            "Nothing to change: the selected cases already have that value.".into(),
+        ));
+        return;
+    }
+    let count = changes.len();
+    let changed: HashSet<Uuid> = changes.iter().map(|c| c.next.id).collect();
+    let before: Vec<Case> = before
+        .into_iter()
+        .filter(|c| changed.contains(&c.id))
+        .collect();
+    leptos::task::spawn_local(async move {
+        let result = match database() {
+            Ok(db) => cases::save_changes(&db, &changes).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                for change in changes {
+                    state.upsert(change.next);
+                }
+                selected.set(HashSet::new());
+                let noun = if count == 1 { "case" } else { "cases" };
+                undo.set(Some(UndoBatch {
+                    label: format!("{label} on {count} {noun}."),
+                    before,
+                }));
+            }
+            Err(e) => error.set(Some(format!("Nothing changed: {e}"))),
+        }
+    });
+}
+
+#[component]
+fn QueueRow(
+    index: usize,
+    case: Case,
+    cursor: RwSignal<usize>,
+    selected: RwSignal<HashSet<Uuid>>,
+    query: Memo<Query>,
+) -> impl IntoView {
+    let id = case.id;
+    let key = case.key.to_string();
+    let title = case.title.clone();
+    let account = case.account.name.clone();
+    view! {
+        <tr class="case-row" class:cursor=move || cursor.get() == index class:selected=move || selected.with(|s| s.contains(&id))
+            on:click=move |_| cursor.set(index)>
+            <td><input type="checkbox" aria-label=format!("Select {key}")
+                prop:checked=move || selected.with(|s| s.contains(&id))
+                on:change=move |_| selected.update(|s| { if !s.remove(&id) { s.insert(id); } })/></td>
+            <td class="key"><A href=format!("/cases/{}", case.key)>{case.key.to_string()}</A></td>
+            <td class="title">{move || highlighted(&query.get(), &title)}</td>
+            <td class="account">{move || highlighted(&query.get(), &account)}</td>
+            <td><span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span></td>
+            <td>{case.status.label()}</td>
+            <td>{if case.owner.is_empty() { "Unassigned".to_string() } else { case.owner.clone() }}</td>
+        </tr>
+    }
+}
+
+/// Text with the query's matches wrapped in <mark>; still text nodes only, never parsed markup.
+fn highlighted(query: &Query, text: &str) -> Vec<AnyView> {
+    query
+        .highlight(text)
+        .into_iter()
+        .map(|(part, hit)| {
+            if hit {
+                view! { <mark>{part}</mark> }.into_any()
+            } else {
+                part.into_any()
+            }
+        })
+        .collect()
+}
+
+#[component]
+fn Filters(
+    filter: RwSignal<QueueFilter>,
+    query: RwSignal<String>,
+    search_box: NodeRef<html::Input>,
+) -> impl IntoView {
+    let state = app_state();
+    let owners = Memo::new(move |_| {
+        let mut all: Vec<String> = state.cases.with(|c| {
+            c.iter()
+                .map(|c| c.owner.clone())
+                .filter(|o| !o.is_empty())
+                .collect()
+        });
+        all.sort();
+        all.dedup();
+        all
+    });
+    let tags = Memo::new(move |_| {
+        let mut all: Vec<String> = state
+            .cases
+            .with(|c| c.iter().flat_map(|c| c.tags.clone()).collect());
+        all.sort();
+        all.dedup();
+        all
+    });
+    let status_value = move || {
+        filter.with(|f| match (f.open_only, f.statuses.iter().next()) {
+            (_, Some(s)) => format!("{s:?}"),
+            (true, None) => "open".into(),
+            (false, None) => String::new(),
+        })
+    };
+    let set_status = move |value: String| {
+        filter.update(|f| {
+            f.statuses.clear();
+            f.open_only = value == "open";
+            if let Some(s) = CaseStatus::ALL
+                .into_iter()
+                .find(|s| format!("{s:?}") == value)
+            {
+                f.statuses.insert(s);
+            }
+        })
+    };
+    view! {
+        <div class="filters" role="search">
+            <div class="field search">
+                <label for="queue-search" class="visually-hidden">"Search cases"</label>
+                <input id="queue-search" type="search" node_ref=search_box placeholder="Search cases (/)" aria-keyshortcuts="/"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { query.set(String::new()) }/>
+            </div>
+            <div class="field">
+                <label for="f-status">"Status"</label>
+                <select id="f-status" prop:value=status_value on:change=move |ev| set_status(event_target_value(&ev))>
+                    <option value="">"Any"</option>
+                    <option value="open">"Open"</option>
+                    {CaseStatus::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}")>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-priority">"Priority"</label>
+                <select id="f-priority"
+                    prop:value=move || filter.with(|f| f.priorities.iter().next().map(|p| p.code().to_string()).unwrap_or_default())
+                    on:change=move |ev| filter.update(|f| { f.priorities.clear(); f.priorities.extend(Priority::parse(&event_target_value(&ev))); })>
+                    <option value="">"Any"</option>
+                    {Priority::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.code()}</option> }).collect_view()}
+                </select>
+            </div>
+            <OptionFilter id="f-owner" label="Owner" options=owners.into()
+                value=Signal::derive(move || filter.with(|f| f.owner.clone()))
+                set=Callback::new(move |v: Option<String>| filter.update(|f| f.owner = v))/>
+            <OptionFilter id="f-area" label="Product area" options=Signal::derive(move || state.settings.with(|s| s.product_areas.clone()))
+                value=Signal::derive(move || filter.with(|f| f.product_area.clone()))
+                set=Callback::new(move |v: Option<String>| filter.update(|f| f.product_area = v))/>
+            <div class="field">
+                <label for="f-tier">"Tier"</label>
+                <select id="f-tier" prop:value=move || filter.with(|f| f.tier.map(|t| format!("{t:?}")).unwrap_or_default())
+                    on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.tier = Tier::ALL.into_iter().find(|t| format!("{t:?}") == v)); }>
+                    <option value="">"Any"</option>
+                    {Tier::ALL.into_iter().map(|t| view! { <option value=format!("{t:?}")>{t.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <OptionFilter id="f-tag" label="Tag" options=tags.into()
+                value=Signal::derive(move || filter.with(|f| f.tag.clone()))
+                set=Callback::new(move |v: Option<String>| filter.update(|f| f.tag = v))/>
+        </div>
+    }
+}
+
+/// A select of "Any" plus the given options, bound to an optional filter value.
+#[component]
+fn OptionFilter(
+    id: &'static str,
+    label: &'static str,
+    options: Signal<Vec<String>>,
+    value: Signal<Option<String>>,
+    set: Callback<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id prop:value=move || value.get().unwrap_or_default()
+                on:change=move |ev| { let v = event_target_value(&ev); set.run((!v.is_empty()).then_some(v)); }>
+                <option value="">"Any"</option>
+                {move || options.get().into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn SaveView(filter: RwSignal<QueueFilter>) -> impl IntoView {
+    let state = app_state();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = name.get_untracked().trim().to_string();
+        if chosen.is_empty() {
+            error.set(Some("Name the view first.".into()));
+            return;
+        }
+        let mut prefs = state.prefs.get_untracked();
+        prefs.views.retain(|v| v.name != chosen);
+        prefs.views.push(SavedView {
+            name: chosen,
+            filter: filter.get_untracked(),
+        });
+        match prefs.save() {
+            Ok(()) => {
+                state.prefs.set(prefs);
+                name.set(String::new());
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <form class="save-view" on:submit=save>
+            <label for="view-name">"Save current filters as"</label>
+            <input id="view-name" type="text" placeholder="e.g. Enterprise payouts" prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit">"Save view"</button>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </form>
+    }
+}
+
+#[component]
+fn BulkBar(
+    run: impl Fn(String, Box<dyn Fn() -> CaseEdit>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let priority = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
+    let state = app_state();
+    view! {
+        <div class="bulk-bar" role="group" aria-label="Bulk actions">
+            <div class="inline-fields">
+                <label for="bulk-status">"Set status"</label>
+                <select id="bulk-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">"Choose…"</option>
+                    {CaseStatus::ALL.into_iter().filter(|s| *s != CaseStatus::Resolved && *s != CaseStatus::New)
+                        .map(|s| view! { <option value=format!("{s:?}")>{s.label()}</option> }).collect_view()}
+                </select>
+                <button type="button" on:click=move |_| {
+                    if let Some(to) = CaseStatus::ALL.into_iter().find(|s| format!("{s:?}") == status.get_untracked()) {
+                        run(format!("Status set to {}", to.label()), Box::new(move || CaseEdit::Status { to, resolution: String::new() }));
+                    }
+                }>"Apply status"</button>
+            </div>
+            <div class="inline-fields">
+                <label for="bulk-owner">"Set owner"</label>
+                <input id="bulk-owner" type="text" list="bulk-owners" prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
+                <datalist id="bulk-owners">{move || {
+                    let mut owners: Vec<String> = state.cases.with(|c| c.iter().map(|c| c.owner.clone()).collect());
+                    owners.sort();
+                    owners.dedup();
+                    owners.into_iter().map(|o| view! { <option value=o></option> }).collect_view()
+                }}</datalist>
+                <button type="button" on:click=move |_| {
+                    let who = owner.get_untracked();
+                    run(format!("Owner set to {}", who.trim()), Box::new(move || CaseEdit::Owner(who.clone())));
+                }>"Apply owner"</button>
+            </div>
+            <div class="inline-fields">
+                <label for="bulk-priority">"Set priority"</label>
+                <select id="bulk-priority" prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
+                    <option value="">"Choose…"</option>
+                    {Priority::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.code()}</option> }).collect_view()}
+                </select>
+                <button type="button" on:click=move |_| {
+                    if let Some(p) = Priority::parse(&priority.get_untracked()) {
+                        run(format!("Priority set to {}", p.code()), Box::new(move || CaseEdit::Priority(p)));
+                    }
+                }>"Apply priority"</button>
+            </div>
+            <div class="inline-fields">
+                <label for="bulk-tag">"Add tag"</label>
+                <input id="bulk-tag" type="text" prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
+                <button type="button" on:click=move |_| {
+                    let added = tag.get_untracked();
+                    let label = format!("Tag '{}' added", added.trim().to_lowercase());
+                    run(label, Box::new(move || CaseEdit::AddTag(added.clone())));
+                }>"Add tag"</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ShortcutHelp(close: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| close.run(())>
+            <div class="dialog panel" role="dialog" aria-modal="true" aria-labelledby="help-title" on:click=|ev| ev.stop_propagation()>
+                <h2 id="help-title">"Keyboard shortcuts"</h2>
+                <dl class="shortcuts">
+                    <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>"Next / previous case"</dd>
+                    <dt><kbd>"Enter"</kbd></dt><dd>"Open the case"</dd>
+                    <dt><kbd>"x"</kbd></dt><dd>"Select or unselect the case"</dd>
+                    <dt><kbd>"/"</kbd></dt><dd>"Search"</dd>
+                    <dt><kbd>"c"</kbd></dt><dd>"New case"</dd>
+                    <dt><kbd>"Esc"</kbd></dt><dd>"Clear the selection, close this"</dd>
+                    <dt><kbd>"?"</kbd></dt><dd>"Show or hide this help"</dd>
+                </dl>
+                <p class="hint">"Shortcuts never fire while you type in a field."</p>
+                <button type="button" class="primary" autofocus=true on:click=move |_| close.run(())>"Close"</button>
+            </div>
+        </div>
+    }
+}
+
+/// True when the key went to a text field, where letters are text, not commands.
+fn is_typing(ev: &KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
+}
+
+/// Enter on a link or button already does its own thing.
+fn target_is_interactive(ev: &KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "A" | "BUTTON"))
 }

@@ -1,0 +1,272 @@
+//! The queue: which cases a view shows, in what order, and how many each saved view holds.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+use super::case::{Case, CaseStatus, Tier, queue_order};
+use super::priority::Priority;
+use super::search::{Query, fold};
+
+/// Every filter the queue offers. Empty sets and `None` mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueFilter {
+    /// `open_only` narrows to open statuses before `statuses` applies.
+    pub open_only: bool,
+    pub statuses: BTreeSet<CaseStatus>,
+    pub priorities: BTreeSet<Priority>,
+    pub owner: Option<String>,
+    pub product_area: Option<String>,
+    pub tier: Option<Tier>,
+    pub tag: Option<String>,
+}
+
+impl QueueFilter {
+    pub fn admits(&self, case: &Case) -> bool {
+        (!self.open_only || case.status.is_open())
+            && (self.statuses.is_empty() || self.statuses.contains(&case.status))
+            && (self.priorities.is_empty() || self.priorities.contains(&case.priority))
+            && self.owner.as_ref().is_none_or(|o| o == &case.owner)
+            && self
+                .product_area
+                .as_ref()
+                .is_none_or(|a| a == &case.product_area)
+            && self.tier.is_none_or(|t| t == case.account.tier)
+            && self.tag.as_ref().is_none_or(|t| case.tags.contains(t))
+    }
+}
+
+/// A named filter the specialist returns to all day ("My P1s", "Waiting on partner").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedView {
+    pub name: String,
+    pub filter: QueueFilter,
+}
+
+/// Views every new desk starts with; `owner` is the person at the keyboard.
+pub fn starter_views(owner: &str) -> Vec<SavedView> {
+    let view = |name: &str, filter: QueueFilter| SavedView {
+        name: name.into(),
+        filter,
+    };
+    vec![
+        view(
+            "All open",
+            QueueFilter {
+                open_only: true,
+                ..QueueFilter::default()
+            },
+        ),
+        view(
+            "Mine",
+            QueueFilter {
+                open_only: true,
+                owner: Some(owner.to_string()),
+                ..QueueFilter::default()
+            },
+        ),
+        view(
+            "P1",
+            QueueFilter {
+                open_only: true,
+                priorities: [Priority::P1].into(),
+                ..QueueFilter::default()
+            },
+        ),
+        view(
+            "Waiting on partner",
+            QueueFilter {
+                statuses: [CaseStatus::WaitingOnPartner].into(),
+                ..QueueFilter::default()
+            },
+        ),
+        view("Everything", QueueFilter::default()),
+    ]
+}
+
+/// Folded text a case is searched by: title, account name and id, contacts, and
+/// `extra` (notes and emails, kept by storage beside the case).
+pub fn search_text(case: &Case, extra: &str) -> String {
+    let mut text = String::with_capacity(case.title.len() + extra.len() + 96);
+    for part in [
+        case.key.to_string().as_str(),
+        &case.title,
+        &case.account.name,
+        &case.account.account_id,
+    ] {
+        text.push_str(part);
+        text.push('\n');
+    }
+    for contact in &case.contacts {
+        for part in [&contact.name, &contact.email, &contact.phone] {
+            text.push_str(part);
+            text.push('\n');
+        }
+    }
+    let mut folded = fold(&text);
+    folded.push_str(extra);
+    folded
+}
+
+/// Indexes of the cases the filter and query admit, in queue order.
+/// `texts[i]` is `search_text` of `cases[i]`; the caller keeps it so keystrokes do not re-fold.
+pub fn select(cases: &[Case], texts: &[String], filter: &QueueFilter, query: &Query) -> Vec<usize> {
+    let mut picked: Vec<usize> = (0..cases.len())
+        .filter(|&i| {
+            filter.admits(&cases[i]) && (query.is_empty() || query.matches([texts[i].as_str()]))
+        })
+        .collect();
+    picked.sort_by(|&a, &b| queue_order(&cases[a], &cases[b]));
+    picked
+}
+
+/// How many cases each view holds right now.
+pub fn view_counts(cases: &[Case], views: &[SavedView]) -> Vec<usize> {
+    views
+        .iter()
+        .map(|v| cases.iter().filter(|c| v.filter.admits(c)).count())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sample::generate;
+    use chrono::TimeZone;
+
+    fn cases() -> Vec<Case> {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 10, 0, 0)
+            .unwrap();
+        generate(11, 400, 1001, now)
+            .into_iter()
+            .map(|s| s.case)
+            .collect()
+    }
+
+    fn texts(cases: &[Case]) -> Vec<String> {
+        cases.iter().map(|c| search_text(c, "")).collect()
+    }
+
+    #[test]
+    fn each_filter_narrows_by_its_field() {
+        let all = cases();
+        let t = texts(&all);
+        let q = Query::default();
+        let check = |filter: QueueFilter, pred: &dyn Fn(&Case) -> bool| {
+            let picked = select(&all, &t, &filter, &q);
+            assert!(
+                !picked.is_empty(),
+                "{filter:?} matched nothing; sample data should cover it"
+            );
+            assert!(picked.iter().all(|&i| pred(&all[i])), "{filter:?}");
+            assert_eq!(
+                picked.len(),
+                all.iter().filter(|c| pred(c)).count(),
+                "{filter:?}"
+            );
+        };
+        check(
+            QueueFilter {
+                open_only: true,
+                ..Default::default()
+            },
+            &|c| c.status.is_open(),
+        );
+        check(
+            QueueFilter {
+                statuses: [CaseStatus::WaitingOnUser].into(),
+                ..Default::default()
+            },
+            &|c| c.status == CaseStatus::WaitingOnUser,
+        );
+        check(
+            QueueFilter {
+                priorities: [Priority::P1, Priority::P2].into(),
+                ..Default::default()
+            },
+            &|c| c.priority <= Priority::P2,
+        );
+        check(
+            QueueFilter {
+                owner: Some("Mei Lin".into()),
+                ..Default::default()
+            },
+            &|c| c.owner == "Mei Lin",
+        );
+        check(
+            QueueFilter {
+                product_area: Some("Disputes".into()),
+                ..Default::default()
+            },
+            &|c| c.product_area == "Disputes",
+        );
+        check(
+            QueueFilter {
+                tier: Some(Tier::Enterprise),
+                ..Default::default()
+            },
+            &|c| c.account.tier == Tier::Enterprise,
+        );
+        check(
+            QueueFilter {
+                tag: Some("payroll".into()),
+                ..Default::default()
+            },
+            &|c| c.tags.iter().any(|t| t == "payroll"),
+        );
+    }
+
+    #[test]
+    fn results_come_in_queue_order() {
+        let all = cases();
+        let picked = select(
+            &all,
+            &texts(&all),
+            &QueueFilter::default(),
+            &Query::default(),
+        );
+        assert_eq!(picked.len(), all.len());
+        assert!(
+            picked
+                .windows(2)
+                .all(|w| queue_order(&all[w[0]], &all[w[1]]).is_le())
+        );
+    }
+
+    #[test]
+    fn search_covers_title_account_contacts_and_notes() {
+        let all = cases();
+        let mut t = texts(&all);
+        t[7].push_str(&fold("\nCalled treasury: wire ref ZX-99812"));
+        let find = |text: &str| select(&all, &t, &QueueFilter::default(), &Query::parse(text));
+        assert_eq!(find("zx-99812"), vec![find("zx-99812")[0]]);
+        assert_eq!(find("ZX-99812").len(), 1);
+        let contact = all[3].contacts[0].email.clone();
+        assert!(find(&contact).contains(&3));
+        let key = all[5].key.to_string();
+        assert_eq!(find(&key).len(), 1);
+        assert!(
+            find("kopi")
+                .iter()
+                .all(|&i| all[i].account.name.contains("Kopi"))
+        );
+        assert!(find("no-such-thing-anywhere").is_empty());
+    }
+
+    #[test]
+    fn view_counts_match_their_filters() {
+        let all = cases();
+        let views = starter_views("Mei Lin");
+        let counts = view_counts(&all, &views);
+        assert_eq!(counts[0], all.iter().filter(|c| c.status.is_open()).count());
+        assert_eq!(
+            counts[1],
+            all.iter()
+                .filter(|c| c.status.is_open() && c.owner == "Mei Lin")
+                .count()
+        );
+        assert_eq!(counts[4], all.len());
+        assert!(counts[1] > 0 && counts[2] > 0 && counts[3] > 0);
+    }
+}
