@@ -25,6 +25,13 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save_draft = draft_saver(INTAKE_DRAFT.into(), draft_status);
+    // `autofocus` only acts on page load; a form opened later is focused by hand.
+    let title_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = title_input.get() {
+            let _ = input.focus();
+        }
+    });
 
     restore_draft(INTAKE_DRAFT.into(), move |text| {
         if let Ok(saved) = serde_json::from_str::<NewCaseInput>(&text) {
@@ -136,7 +143,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         <form class="panel intake" on:submit=submit novalidate=true aria-labelledby="intake-heading">
             <h2 id="intake-heading">"New case"</h2>
             <Field id="intake-title" label="Title" error=Signal::derive(error_for("Title"))>
-                <input id="intake-title" type="text" autocomplete="off" autofocus=true
+                <input id="intake-title" node_ref=title_input type="text" autocomplete="off"
                     aria-invalid=move || error_for("Title")().is_some().to_string()
                     aria-describedby="intake-title-error"
                     prop:value=move || input.with(|i| i.title.clone())

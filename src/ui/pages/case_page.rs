@@ -76,8 +76,10 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     });
     let editor = Editor { id, events };
 
+    // Panels get the live case and read their form's starting values once, so a change arriving
+    // from elsewhere (a note, another panel) never wipes what is being typed.
     view! {
-        {move || case.get().map(|c| view! { <CaseHeader case=c editor=editor/> })}
+        <CaseHeader case=case editor=editor/>
         <div class="case-columns">
             <div class="case-main">
                 <StatusPanel case=case editor=editor/>
@@ -95,8 +97,8 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                 </section>
             </div>
             <div class="case-side">
-                {move || case.get().map(|c| view! { <ScopingPanel case=c editor=editor/> })}
-                {move || case.get().map(|c| view! { <DetailsPanel case=c editor=editor/> })}
+                <ScopingPanel case=case editor=editor/>
+                <DetailsPanel case=case editor=editor/>
             </div>
         </div>
     }
@@ -173,12 +175,12 @@ impl Editor {
 }
 
 #[component]
-fn CaseHeader(case: Case, editor: Editor) -> impl IntoView {
+fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let state = app_state();
     let editing = RwSignal::new(false);
-    let draft = RwSignal::new(case.title.clone());
+    let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let title = case.title.clone();
+    let title = move || case.with(|c| c.as_ref().map(|c| c.title.clone()).unwrap_or_default());
 
     let save = move || {
         editor.apply(
@@ -191,18 +193,17 @@ fn CaseHeader(case: Case, editor: Editor) -> impl IntoView {
 
     view! {
         <section class="panel case-head">
-            <p class="case-key">
-                {case.key.to_string()}" · "<span class="status-text">{case.status.label()}</span>" · "
-                <span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span>
-            </p>
-            <Show when=move || editing.get() fallback=move || {
-                let title = title.clone();
-                view! {
-                    <div class="title-row">
-                        <h1>{title.clone()}</h1>
-                        <button type="button" on:click=move |_| { draft.set(title.clone()); error.set(None); editing.set(true) }>"Edit title"</button>
-                    </div>
-                }
+            {move || case.get().map(|case| view! {
+                <p class="case-key">
+                    {case.key.to_string()}" · "<span class="status-text">{case.status.label()}</span>" · "
+                    <span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span>
+                </p>
+            })}
+            <Show when=move || editing.get() fallback=move || view! {
+                <div class="title-row">
+                    <h1>{title}</h1>
+                    <button type="button" on:click=move |_| { draft.set(title()); error.set(None); editing.set(true) }>"Edit title"</button>
+                </div>
             }>
                 <form class="title-edit" on:submit=move |ev| { ev.prevent_default(); save() }>
                     <label for="case-title">"Title"</label>
@@ -217,18 +218,20 @@ fn CaseHeader(case: Case, editor: Editor) -> impl IntoView {
                     <p class="field-error" id="case-title-error" role="alert">{move || error.get()}</p>
                 </form>
             </Show>
-            <dl class="facts">
-                <dt>"Account"</dt>
-                <dd>{case.account.name.clone()}{(!case.account.account_id.is_empty()).then(|| format!(" ({})", case.account.account_id))}" · "{case.account.tier.label()}</dd>
-                <dt>"Contact"</dt>
-                <dd>{case.contacts.iter().map(|c| [c.name.as_str(), c.email.as_str(), c.phone.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("; ")}</dd>
-                <dt>"Owner"</dt><dd>{if case.owner.is_empty() { "Unassigned".to_string() } else { case.owner.clone() }}</dd>
-                <dt>"Product area"</dt><dd>{case.product_area.clone()}" · via "{case.channel.label()}</dd>
-                <dt>"Impact × urgency"</dt><dd>{format!("{} × {} → {}", case.impact.label(), case.urgency.label(), case.priority.code())}</dd>
-                {(!case.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{case.tags.join(", ")}</dd> })}
-                {case.resolution.clone().map(|r| view! { <dt>"Resolution"</dt><dd class="note-body">{r}</dd> })}
-                <dt>"Opened"</dt><dd>{move || format_time(case.created_at, &state.zone())}</dd>
-            </dl>
+            {move || case.get().map(|case| view! {
+                <dl class="facts">
+                    <dt>"Account"</dt>
+                    <dd>{case.account.name.clone()}{(!case.account.account_id.is_empty()).then(|| format!(" ({})", case.account.account_id))}" · "{case.account.tier.label()}</dd>
+                    <dt>"Contact"</dt>
+                    <dd>{case.contacts.iter().map(|c| [c.name.as_str(), c.email.as_str(), c.phone.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")).collect::<Vec<_>>().join("; ")}</dd>
+                    <dt>"Owner"</dt><dd>{if case.owner.is_empty() { "Unassigned".to_string() } else { case.owner.clone() }}</dd>
+                    <dt>"Product area"</dt><dd>{case.product_area.clone()}" · via "{case.channel.label()}</dd>
+                    <dt>"Impact × urgency"</dt><dd>{format!("{} × {} → {}", case.impact.label(), case.urgency.label(), case.priority.code())}</dd>
+                    {(!case.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{case.tags.join(", ")}</dd> })}
+                    {case.resolution.clone().map(|r| view! { <dt>"Resolution"</dt><dd class="note-body">{r}</dd> })}
+                    <dt>"Opened"</dt><dd>{move || format_time(case.created_at, &state.zone())}</dd>
+                </dl>
+            })}
         </section>
     }
 }
@@ -297,8 +300,11 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
 }
 
 #[component]
-fn ScopingPanel(case: Case, editor: Editor) -> impl IntoView {
+fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let state = app_state();
+    let Some(case) = case.get_untracked() else {
+        return ().into_any();
+    };
     let zone = state.zone();
     let s = case.scoping.clone();
     let affected = RwSignal::new(s.affected.clone());
@@ -477,11 +483,15 @@ fn ScopingPanel(case: Case, editor: Editor) -> impl IntoView {
             <div class="actions"><button type="submit" class="primary">"Save scoping"</button></div>
         </form>
     }
+    .into_any()
 }
 
 #[component]
-fn DetailsPanel(case: Case, editor: Editor) -> impl IntoView {
+fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let state = app_state();
+    let Some(case) = case.get_untracked() else {
+        return ().into_any();
+    };
     let owner = RwSignal::new(case.owner.clone());
     let tags = RwSignal::new(case.tags.join(", "));
     let area = RwSignal::new(case.product_area.clone());
@@ -566,6 +576,7 @@ fn DetailsPanel(case: Case, editor: Editor) -> impl IntoView {
             <div class="actions"><button type="submit" class="primary">"Save details"</button></div>
         </form>
     }
+    .into_any()
 }
 
 #[component]

@@ -58,6 +58,14 @@ pub fn QueuePage() -> impl IntoView {
         });
     };
     let has_cases = Memo::new(move |_| state.cases.with(|c| !c.is_empty()));
+    // "c" opens intake from any queue state, including the empty first run.
+    let new_case_key = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.key() == "c" && !(ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev)) {
+            ev.prevent_default();
+            show_intake.set(true);
+        }
+    });
+    on_cleanup(move || new_case_key.remove());
 
     view! {
         <section class="queue">
@@ -88,7 +96,7 @@ pub fn QueuePage() -> impl IntoView {
                         <p class="form-error" role="alert">{move || sample_error.get()}</p>
                     </div>
                 }.into_any(),
-                (_, true) => view! { <CaseList show_intake=show_intake/> }.into_any(),
+                (_, true) => view! { <CaseList/> }.into_any(),
             }}
         </section>
     }
@@ -102,7 +110,7 @@ struct UndoBatch {
 }
 
 #[component]
-fn CaseList(show_intake: RwSignal<bool>) -> impl IntoView {
+fn CaseList() -> impl IntoView {
     let state = app_state();
     let filter = RwSignal::new(QueueFilter {
         open_only: true,
@@ -244,10 +252,6 @@ fn CaseList(show_intake: RwSignal<bool>) -> impl IntoView {
                 if let Some(input) = search_box.get_untracked() {
                     let _ = input.focus();
                 }
-            }
-            "c" => {
-                ev.prevent_default();
-                show_intake.set(true);
             }
             "?" => help.update(|h| *h = !*h),
             "Escape" => {

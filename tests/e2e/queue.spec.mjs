@@ -1,0 +1,198 @@
+// queue.spec.mjs: the queue and triage as a specialist uses them, mostly from the keyboard.
+import { test, expect, loadSample, createCase } from './fixtures.mjs';
+
+const rows = (page) => page.locator('tr.case-row');
+const countText = (page) => page.locator('p.count');
+
+test('intake works with the keyboard alone', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await expect(page.getByRole('heading', { name: 'No cases yet' })).toBeVisible();
+  await page.keyboard.press('c');
+  await expect(page.getByLabel('Title')).toBeFocused();
+  await page.keyboard.type('Payouts held since Monday — payroll due Friday');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Kopi Collective');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('ops@kopi.example');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowUp'); // S3 -> S2
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(app.url('/cases/ESC-1001'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payouts held since Monday — payroll due Friday');
+  await expect(page.locator('.case-key')).toContainText('P2');
+});
+
+test('filters narrow the queue and each row shows key, title, priority and status', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  const waitingCount = await page.getByRole('button', { name: /^Waiting on partner/ }).locator('.count').textContent();
+
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Waiting on partner' });
+  await expect(countText(page)).toHaveText(`${waitingCount} cases`);
+  const statuses = await rows(page).locator('td:nth-child(6)').allTextContents();
+  expect(statuses.length).toBeGreaterThan(0);
+  expect(new Set(statuses)).toEqual(new Set(['Waiting on partner']));
+
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Any' });
+  await page.getByLabel('Priority').selectOption('P1');
+  await page.getByLabel('Tier').selectOption({ label: 'Enterprise' });
+  const first = rows(page).first();
+  await expect(first.locator('td.key')).toHaveText(/^ESC-\d{4}$/);
+  await expect(first.locator('td.title')).not.toBeEmpty();
+  const priorities = await rows(page).locator('td:nth-child(5)').allTextContents();
+  expect(new Set(priorities)).toEqual(new Set(['P1']));
+
+  // A filter can be saved as a view, with its own live count.
+  await page.getByLabel('Save current filters as').fill('Enterprise P1');
+  await page.getByRole('button', { name: 'Save view' }).click();
+  const saved = page.getByRole('button', { name: /^Enterprise P1/ });
+  await expect(saved).toHaveAttribute('aria-pressed', 'true');
+  const total = (await countText(page).textContent()).split(' ')[0];
+  await expect(saved.locator('.count')).toHaveText(total);
+  await page.reload();
+  await expect(page.getByRole('button', { name: /^Enterprise P1/ })).toBeVisible();
+});
+
+test('search finds titles, accounts and note text, and highlights the match', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.getByRole('button', { name: /^Everything/ }).click();
+  await page.locator('body').press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search cases' })).toBeFocused();
+
+  await page.keyboard.type('Payroll');
+  await expect(rows(page).first()).toBeVisible();
+  const marks = await page.locator('tr.case-row mark').allTextContents();
+  expect(marks.length).toBeGreaterThan(0);
+  expect(marks.every((m) => m.toLowerCase() === 'payroll')).toBe(true);
+
+  // This phrase is only ever in a note, never in a title or account.
+  await page.getByRole('searchbox', { name: 'Search cases' }).fill('"payment_intents from their platform"');
+  await expect(rows(page).first()).toBeVisible();
+  await expect(page.locator('tr.case-row mark')).toHaveCount(0);
+  await rows(page).first().locator('td.key a').click();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('payment_intents from their platform');
+
+  await page.goBack();
+  await page.getByRole('searchbox', { name: 'Search cases' }).fill('no such words anywhere');
+  await expect(page.getByText('No cases match')).toBeVisible();
+});
+
+test('a bulk owner change applies to the selection in one go and Undo puts it back', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  const keys = await rows(page).locator('td.key').evaluateAll((cells) => cells.slice(0, 3).map((c) => c.textContent));
+  const ownersBefore = await rows(page).locator('td:nth-child(7)').evaluateAll((cells) => cells.slice(0, 3).map((c) => c.textContent));
+
+  await page.locator('body').press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await expect(countText(page)).toContainText('3 selected');
+
+  await page.getByLabel('Set owner').fill('Grace Lim');
+  await page.getByRole('button', { name: 'Apply owner' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Owner set to Grace Lim on 3 cases.' })).toBeVisible();
+  for (const key of keys) {
+    await expect(page.locator('tr.case-row', { hasText: key }).locator('td:nth-child(7)')).toHaveText('Grace Lim');
+  }
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
+  await page.reload();
+  for (const [i, key] of keys.entries()) {
+    await expect(page.locator('tr.case-row', { hasText: key }).locator('td:nth-child(7)')).toHaveText(ownersBefore[i]);
+  }
+  await page.locator('tr.case-row', { hasText: keys[0] }).locator('td.key a').click();
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline.getByText('changed the owner')).toHaveCount(2);
+});
+
+test('a bulk status change that one case refuses changes nothing', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'New' });
+  await rows(page).nth(0).getByRole('checkbox').check();
+  await rows(page).nth(1).getByRole('checkbox').check();
+  await page.getByLabel('Set status').selectOption({ label: 'In progress' });
+  await page.getByRole('button', { name: 'Apply status' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Nothing changed.' })).toContainText('triage the case first');
+  const statuses = await rows(page).locator('td:nth-child(6)').allTextContents();
+  expect(new Set(statuses)).toEqual(new Set(['New']));
+});
+
+test('triage needs scoping; bad money is refused with the reason; resolve needs a summary; reopen works', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Refunds fail in JPY only' });
+  const moveTo = async (label) => {
+    await page.getByLabel('Move to').selectOption({ label });
+    await page.getByRole('button', { name: 'Change status' }).click();
+  };
+
+  await moveTo('Triaged');
+  await expect(page.getByRole('alert').filter({ hasText: 'cannot mark the case triaged yet' })).toContainText(
+    'What is affected, Since when, Money at risk',
+  );
+
+  await page.getByLabel('What is affected').fill('JPY refunds for all customers');
+  await page.getByLabel('Since when').fill('2026-11-24T09:30');
+  await page.getByLabel('Currency').fill('JPY');
+  await page.getByLabel('Money at risk').fill('1,250,000.50');
+  await page.getByRole('button', { name: 'Save scoping' }).click();
+  await expect(page.getByText('JPY has 0 decimal place(s)')).toBeVisible();
+  await page.getByLabel('Currency').fill('SGX');
+  await page.getByRole('button', { name: 'Save scoping' }).click();
+  await expect(page.getByText("'SGX' is not an ISO 4217 currency code")).toBeVisible();
+  await page.getByLabel('Currency').fill('JPY');
+  await page.getByLabel('Money at risk').fill('1,250,000');
+  await page.getByLabel('Impact').selectOption({ label: 'Extensive' });
+  await page.getByLabel('Urgency').selectOption({ label: 'Critical' });
+  await page.getByRole('button', { name: 'Save scoping' }).click();
+  await expect(page.getByText('Scoping saved.')).toBeVisible();
+  await expect(page.locator('.case-key')).toContainText('P1');
+
+  await page.reload();
+  await expect(page.getByLabel('Money at risk')).toHaveValue('1,250,000');
+  await expect(page.getByLabel('Since when')).toHaveValue('2026-11-24T09:30');
+
+  await moveTo('Triaged');
+  await expect(page.locator('.case-key')).toContainText('Triaged');
+  await moveTo('In progress');
+  await page.getByLabel('Move to').selectOption({ label: 'Resolved' });
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(page.getByText('say how the case was resolved')).toBeVisible();
+  await page.getByLabel('Resolution summary').fill('Acquirer fixed the JPY exponent; refunds re-sent.');
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(page.locator('.case-key')).toContainText('Resolved');
+
+  await moveTo('Reopen (In progress)');
+  await expect(page.locator('.case-key')).toContainText('In progress');
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('reopened the case');
+  await expect(timeline).toContainText('Acquirer fixed the JPY exponent; refunds re-sent.');
+  await expect(timeline).toContainText('changed the money at risk');
+});
+
+test('intake warns about a likely duplicate before creating it', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.getByRole('button', { name: /^Everything/ }).click();
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'In progress' });
+  const first = rows(page).first();
+  const key = await first.locator('td.key').textContent();
+  const title = await first.locator('td.title').textContent();
+  const account = await first.locator('td.account').textContent();
+
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Account').fill(account.toUpperCase());
+  await page.getByLabel('Contact email').fill('ops@example.com');
+  const warning = page.getByRole('alert').filter({ hasText: 'Possible duplicate.' });
+  await expect(warning.getByRole('link', { name: key })).toBeVisible();
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await expect(page).toHaveURL(app.url('/'));
+  await page.getByRole('button', { name: 'Create anyway' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+});
