@@ -108,16 +108,30 @@ pub fn search_text(case: &Case, extra: &str) -> String {
     folded
 }
 
-/// Indexes of the cases the filter and query admit, in queue order.
+/// Every case index in queue order. Computed when cases change, not per keystroke:
+/// filtering an already ordered list keeps its order, so typing never pays for a sort.
+pub fn queue_order_indices(cases: &[Case]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    order.sort_by(|&a, &b| queue_order(&cases[a], &cases[b]));
+    order
+}
+
+/// Indexes of the cases the filter and query admit, in the order of `order`.
 /// `texts[i]` is `search_text` of `cases[i]`; the caller keeps it so keystrokes do not re-fold.
-pub fn select(cases: &[Case], texts: &[String], filter: &QueueFilter, query: &Query) -> Vec<usize> {
-    let mut picked: Vec<usize> = (0..cases.len())
+pub fn select(
+    order: &[usize],
+    cases: &[Case],
+    texts: &[String],
+    filter: &QueueFilter,
+    query: &Query,
+) -> Vec<usize> {
+    order
+        .iter()
+        .copied()
         .filter(|&i| {
             filter.admits(&cases[i]) && (query.is_empty() || query.matches([texts[i].as_str()]))
         })
-        .collect();
-    picked.sort_by(|&a, &b| queue_order(&cases[a], &cases[b]));
-    picked
+        .collect()
 }
 
 /// How many cases each view holds right now.
@@ -153,8 +167,9 @@ mod tests {
         let all = cases();
         let t = texts(&all);
         let q = Query::default();
+        let order = queue_order_indices(&all);
         let check = |filter: QueueFilter, pred: &dyn Fn(&Case) -> bool| {
-            let picked = select(&all, &t, &filter, &q);
+            let picked = select(&order, &all, &t, &filter, &q);
             assert!(
                 !picked.is_empty(),
                 "{filter:?} matched nothing; sample data should cover it"
@@ -221,6 +236,7 @@ mod tests {
     fn results_come_in_queue_order() {
         let all = cases();
         let picked = select(
+            &queue_order_indices(&all),
             &all,
             &texts(&all),
             &QueueFilter::default(),
@@ -239,7 +255,16 @@ mod tests {
         let all = cases();
         let mut t = texts(&all);
         t[7].push_str(&fold("\nCalled treasury: wire ref ZX-99812"));
-        let find = |text: &str| select(&all, &t, &QueueFilter::default(), &Query::parse(text));
+        let order = queue_order_indices(&all);
+        let find = |text: &str| {
+            select(
+                &order,
+                &all,
+                &t,
+                &QueueFilter::default(),
+                &Query::parse(text),
+            )
+        };
         assert_eq!(find("zx-99812"), vec![find("zx-99812")[0]]);
         assert_eq!(find("ZX-99812").len(), 1);
         let contact = all[3].contacts[0].email.clone();

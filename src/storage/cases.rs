@@ -103,7 +103,7 @@ pub async fn save_change(
         .transaction([CASES, CASE_EVENTS, CASE_TEXT, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    write_checked(&tx, expected_revision, next, events).await?;
+    write_changes(&tx, &[(expected_revision, next, events)]).await?;
     if let Some(draft) = draft_key {
         tx.object_store(DRAFTS)?.delete(draft).build()?;
     }
@@ -124,53 +124,79 @@ pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), Stora
         .transaction([CASES, CASE_EVENTS, CASE_TEXT])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    for change in changes {
-        // An early return drops `tx` uncommitted, which rolls back every write before it.
-        write_checked(&tx, change.expected_revision, &change.next, &change.events).await?;
-    }
+    let batch: Vec<_> = changes
+        .iter()
+        .map(|c| (c.expected_revision, &c.next, c.events.as_slice()))
+        .collect();
+    write_changes(&tx, &batch).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn write_checked(
+/// Checks every revision, then writes every case, event and search-text addition.
+/// An error returns before `commit()`, so the caller's transaction rolls back whole.
+async fn write_changes(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
-    expected_revision: u64,
-    next: &Case,
-    events: &[CaseEvent],
+    batch: &[(u64, &Case, &[CaseEvent])],
 ) -> Result<(), StorageError> {
     let cases = tx.object_store(CASES)?;
-    let key = next.id.to_string();
-    let stored: Option<String> = cases.get(key.as_str()).primitive()?.await?;
+    let texts = tx.object_store(CASE_TEXT)?;
+    // Requests go out when built, so all reads are in flight before the first is awaited:
+    // one round trip for the batch instead of one per case.
+    let reads = batch
+        .iter()
+        .map(|(_, next, _)| {
+            let key = next.id.to_string();
+            Ok((
+                cases.get::<String, _, _>(key.clone()).primitive()?,
+                texts.get::<String, _, _>(key).primitive()?,
+            ))
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let mut existing_texts = Vec::with_capacity(reads.len());
+    for ((expected_revision, next, _), (stored_case, stored_text)) in batch.iter().zip(reads) {
+        check_revision(*expected_revision, next, stored_case.await?)?;
+        existing_texts.push(stored_text.await?);
+    }
+    let log = tx.object_store(CASE_EVENTS)?;
+    for ((_, next, events), existing) in batch.iter().zip(existing_texts) {
+        let key = next.id.to_string();
+        cases
+            .put(encode_case(next))
+            .with_key(key.as_str())
+            .build()?;
+        let mut added = String::new();
+        for event in events.iter() {
+            log.put(encode_event(event))
+                .with_key(event_key(event))
+                .build()?;
+            added.extend(searchable_text(event));
+        }
+        if !added.is_empty() {
+            texts
+                .put(existing.unwrap_or_default() + &added)
+                .with_key(key)
+                .build()?;
+        }
+    }
+    Ok(())
+}
+
+fn check_revision(
+    expected_revision: u64,
+    next: &Case,
+    stored: Option<String>,
+) -> Result<(), StorageError> {
     let Some(stored) = stored else {
         return Err(StorageError::NotFound(format!("case {}", next.key)));
     };
-    let current = decode_case(&key, &stored)?;
+    let current = decode_case(&next.id.to_string(), &stored)?;
     if current.revision != expected_revision {
         return Err(StorageError::Conflict {
             what: next.key.to_string(),
             expected: expected_revision,
             found: current.revision,
         });
-    }
-    cases
-        .put(encode_case(next))
-        .with_key(key.as_str())
-        .build()?;
-    let log = tx.object_store(CASE_EVENTS)?;
-    let mut added = String::new();
-    for event in events {
-        log.put(encode_event(event))
-            .with_key(event_key(event))
-            .build()?;
-        added.extend(searchable_text(event));
-    }
-    if !added.is_empty() {
-        let texts = tx.object_store(CASE_TEXT)?;
-        let existing: Option<String> = texts.get(key.as_str()).primitive()?.await?;
-        texts
-            .put(existing.unwrap_or_default() + &added)
-            .with_key(key)
-            .build()?;
     }
     Ok(())
 }

@@ -91,6 +91,20 @@ impl AppState {
         Ok(())
     }
 
+    /// Puts many saved cases into the in-memory list in one update (one re-render, one lookup table).
+    pub fn upsert_many(self, cases: Vec<Case>) {
+        let mut by_id: std::collections::HashMap<uuid::Uuid, Case> =
+            cases.into_iter().map(|c| (c.id, c)).collect();
+        self.cases.update(|all| {
+            for slot in all.iter_mut() {
+                if let Some(case) = by_id.remove(&slot.id) {
+                    *slot = case;
+                }
+            }
+            all.extend(by_id.into_values());
+        });
+    }
+
     /// Puts a saved case into the in-memory list, replacing the old copy.
     pub fn upsert(self, case: Case) {
         self.cases

@@ -232,7 +232,7 @@ test('a failure inside a page shows the error there and the rest of the app keep
   await expect(failure).toContainText('the timeline could not be loaded');
   await expect(failure).toContainText('simulated read failure');
   await page.getByRole('link', { name: 'Settings' }).click();
-  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Settings', exact: true })).toBeVisible();
   await expect(failure).toHaveCount(0);
   await page.getByRole('link', { name: 'Queue' }).click();
   await expect(page.locator('tr.case-row', { hasText: 'ESC-1001' })).toBeVisible();

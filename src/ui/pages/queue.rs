@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use crate::domain::case::{CaseEdit, CaseStatus, EditContext, Tier};
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
-    QueueFilter, SavedView, search_text, select, starter_views, view_counts,
+    QueueFilter, SavedView, queue_order_indices, search_text, select, starter_views, view_counts,
 };
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
@@ -153,12 +153,15 @@ fn CaseList() -> impl IntoView {
         })
     });
     let parsed_query = Memo::new(move |_| Query::parse(&query.get()));
+    let order = Memo::new(move |_| state.cases.with(|all| queue_order_indices(all)));
     let picked = Memo::new(move |_| {
         let filter = filter.get();
         let query = parsed_query.get();
-        state
-            .cases
-            .with(|all| texts.with(|t| select(all, t, &filter, &query)))
+        order.with(|order| {
+            state
+                .cases
+                .with(|all| texts.with(|t| select(order, all, t, &filter, &query)))
+        })
     });
     // Keep the cursor on a real row when the list shrinks.
     Effect::new(move |_| {
@@ -338,9 +341,7 @@ fn CaseList() -> impl IntoView {
             };
             match result {
                 Ok(()) => {
-                    for change in changes {
-                        state.upsert(change.next);
-                    }
+                    state.upsert_many(changes.into_iter().map(|c| c.next).collect());
                     undo.set(None);
                 }
                 Err(e) => bulk_error.set(Some(format!("Undo failed, nothing changed: {e}"))),
@@ -399,7 +400,19 @@ fn CaseList() -> impl IntoView {
                     <table class="case-table">
                         <thead>
                             <tr>
-                                <th scope="col"><span class="visually-hidden">"Selected"</span></th>
+                                <th scope="col">
+                                    <input type="checkbox" aria-label="Select all shown cases"
+                                        prop:checked=move || {
+                                            let chosen = selected.with(HashSet::len);
+                                            chosen > 0 && chosen == picked.with(Vec::len)
+                                        }
+                                        on:change=move |ev| {
+                                            let all_shown: HashSet<Uuid> = picked.with_untracked(|p| {
+                                                state.cases.with_untracked(|all| p.iter().map(|&i| all[i].id).collect())
+                                            });
+                                            if event_target_checked(&ev) { selected.set(all_shown) } else { selected.set(HashSet::new()) }
+                                        }/>
+                                </th>
                                 <th scope="col">"Key"</th><th scope="col">"Title"</th><th scope="col">"Account"</th>
                                 <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Owner"</th>
                             </tr>
@@ -456,9 +469,7 @@ fn commit_bulk(
         };
         match result {
             Ok(()) => {
-                for change in changes {
-                    state.upsert(change.next);
-                }
+                state.upsert_many(changes.into_iter().map(|c| c.next).collect());
                 selected.set(HashSet::new());
                 let noun = if count == 1 { "case" } else { "cases" };
                 undo.set(Some(UndoBatch {

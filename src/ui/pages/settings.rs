@@ -2,8 +2,13 @@
 
 use leptos::prelude::*;
 
+use crate::domain::priority::{Impact, Priority, Urgency};
+use crate::domain::sample::FIRST_RUN_SEED;
+use crate::domain::settings::TeamSettings;
+use crate::domain::triage::{ScopingField, ScopingRequirements};
+use crate::storage;
 use crate::ui::browser;
-use crate::ui::state::app_state;
+use crate::ui::state::{app_state, database};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -67,6 +72,168 @@ pub fn SettingsPage() -> impl IntoView {
                 </p>
                 <div class="actions"><button type="submit" class="primary">"Save settings"</button></div>
             </form>
+        </section>
+        <TeamSettingsForm/>
+        <ScaleSample/>
+    }
+}
+
+/// Team-wide settings, stored in IndexedDB so they travel with backups.
+#[component]
+pub fn TeamSettingsForm() -> impl IntoView {
+    let state = app_state();
+    let initial = state.settings.get_untracked();
+    let matrix = RwSignal::new(initial.matrix.clone());
+    let areas = RwSignal::new(initial.product_areas.join("\n"));
+    let required = RwSignal::new(initial.scoping.required.clone());
+    let message = RwSignal::new(None::<(bool, String)>);
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let product_areas = match TeamSettings::parse_product_areas(&areas.get_untracked()) {
+            Ok(list) => list,
+            Err(why) => {
+                message.set(Some((false, format!("Product areas: {why}."))));
+                return;
+            }
+        };
+        let settings = TeamSettings {
+            matrix: matrix.get_untracked(),
+            product_areas,
+            scoping: ScopingRequirements {
+                required: required.get_untracked(),
+            },
+        };
+        leptos::task::spawn_local(async move {
+            let result = match database() {
+                Ok(db) => storage::settings::save_settings(&db, &settings).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => {
+                    state.settings.set(settings);
+                    message.set(Some((true, "Team settings saved.".into())));
+                }
+                Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
+            }
+        });
+    };
+
+    view! {
+        <section class="panel settings">
+            <h2>"Team settings"</h2>
+            <form on:submit=save>
+                <fieldset>
+                    <legend>"Priority matrix (impact × urgency)"</legend>
+                    <p class="hint">"A changed matrix applies when a case's impact or urgency is next set; cases in flight keep their priority."</p>
+                    <table class="matrix">
+                        <thead><tr><th scope="col">"Impact \\ Urgency"</th>
+                            {Urgency::ALL.into_iter().map(|u| view! { <th scope="col">{u.label()}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {Impact::ALL.into_iter().map(|impact| view! {
+                                <tr>
+                                    <th scope="row">{impact.label()}</th>
+                                    {Urgency::ALL.into_iter().map(|urgency| {
+                                        let id = format!("m-{impact:?}-{urgency:?}");
+                                        view! {
+                                            <td>
+                                                <select id=id aria-label=format!("Priority for {} impact, {} urgency", impact.label(), urgency.label())
+                                                    class:inverted=move || matrix.with(|m| m.inversions().contains(&(impact, urgency)))
+                                                    prop:value=move || matrix.with(|m| m.priority(impact, urgency).code().to_string())
+                                                    on:change=move |ev| if let Some(p) = Priority::parse(&event_target_value(&ev)) {
+                                                        matrix.update(|m| *m = m.with_cell(impact, urgency, p));
+                                                    }>
+                                                    {Priority::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.code()}</option> }).collect_view()}
+                                                </select>
+                                            </td>
+                                        }
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <p class="form-warning" role="status">{move || {
+                        let inverted = matrix.with(|m| m.inversions());
+                        (!inverted.is_empty()).then(|| format!(
+                            "Check the marked cells: something less severe ranks higher than {}.",
+                            inverted.iter().map(|(i, u)| format!("{} × {}", i.label(), u.label())).collect::<Vec<_>>().join(", ")
+                        ))
+                    }}</p>
+                </fieldset>
+                <div class="field">
+                    <label for="product-areas">"Product areas (one per line)"</label>
+                    <textarea id="product-areas" rows="8" prop:value=move || areas.get() on:input=move |ev| areas.set(event_target_value(&ev))></textarea>
+                </div>
+                <fieldset>
+                    <legend>"Required before a case counts as triaged"</legend>
+                    {ScopingField::ALL.into_iter().map(|field| {
+                        let id = format!("req-{field:?}");
+                        view! {
+                            <div class="check">
+                                <input type="checkbox" id=id.clone() prop:checked=move || required.with(|r| r.contains(&field))
+                                    on:change=move |_| required.update(|r| { if !r.remove(&field) { r.insert(field); } })/>
+                                <label for=id>{field.label()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <p role="status" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
+                    {move || message.get().map(|(_, m)| m)}
+                </p>
+                <div class="actions"><button type="submit" class="primary">"Save team settings"</button></div>
+            </form>
+        </section>
+    }
+}
+
+/// Loads a large deterministic sample so the team can feel the app at its real scale.
+#[component]
+pub fn ScaleSample() -> impl IntoView {
+    let state = app_state();
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let load = move |size: usize| {
+        busy.set(true);
+        message.set(Some(format!("Writing {size} cases…")));
+        leptos::task::spawn_local(async move {
+            let started = js_sys::Date::now();
+            let result = match database() {
+                Ok(db) => {
+                    storage::cases::load_sample_data(
+                        &db,
+                        FIRST_RUN_SEED + size as u64,
+                        size,
+                        browser::now(),
+                    )
+                    .await
+                }
+                Err(e) => Err(e),
+            };
+            let result = match result {
+                Ok(_) => state.reload_cases().await,
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            message.set(Some(match result {
+                Ok(()) => format!(
+                    "Added {size} sample cases in {:.1} s.",
+                    (js_sys::Date::now() - started) / 1000.0
+                ),
+                Err(e) => format!("Not loaded: {e}"),
+            }));
+        });
+    };
+    view! {
+        <section class="panel settings">
+            <h2>"Try it at scale"</h2>
+            <p class="hint">"Adds generated sample cases to this browser, to see how the queue feels with a busy team's history. They are ordinary cases: they stay until you clear the site's data."</p>
+            <div class="actions">
+                {[1_000usize, 10_000, 50_000].into_iter().map(|size| view! {
+                    <button type="button" disabled=move || busy.get() on:click=move |_| load(size)>{format!("Add {size} sample cases")}</button>
+                }).collect_view()}
+            </div>
+            <p role="status">{move || message.get()}</p>
         </section>
     }
 }
