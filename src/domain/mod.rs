@@ -8,6 +8,7 @@ pub mod case;
 pub mod events;
 pub mod money;
 pub mod priority;
+pub mod problem;
 pub mod queue;
 pub mod sample;
 pub mod search;

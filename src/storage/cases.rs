@@ -135,7 +135,7 @@ pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), Stora
 
 /// Checks every revision, then writes every case, event and search-text addition.
 /// An error returns before `commit()`, so the caller's transaction rolls back whole.
-async fn write_changes(
+pub(super) async fn write_changes(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     batch: &[(u64, &Case, &[CaseEvent])],
 ) -> Result<(), StorageError> {

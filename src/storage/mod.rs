@@ -13,6 +13,8 @@ pub mod drafts;
 #[cfg(target_arch = "wasm32")]
 pub mod prefs;
 #[cfg(target_arch = "wasm32")]
+pub mod problems;
+#[cfg(target_arch = "wasm32")]
 pub mod schema;
 #[cfg(target_arch = "wasm32")]
 pub mod settings;

@@ -96,6 +96,20 @@ impl CaseV1 {
     }
 }
 
+/// Version of the problem record shape.
+pub const PROBLEM_RECORD_VERSION: u32 = 1;
+
+pub fn encode_problem(problem: &crate::domain::problem::Problem) -> String {
+    versioned_json(PROBLEM_RECORD_VERSION, problem)
+}
+
+pub fn decode_problem(
+    key: &str,
+    text: &str,
+) -> Result<crate::domain::problem::Problem, StorageError> {
+    decode("problems", key, text, PROBLEM_RECORD_VERSION)
+}
+
 pub fn encode_event(event: &CaseEvent) -> String {
     versioned_json(EVENT_RECORD_VERSION, event)
 }

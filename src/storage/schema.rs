@@ -6,6 +6,7 @@
 //!    event for every case that the first schema stored without a log.
 //! 3. `case_text`: the folded text of each case's notes, for search without reading the log;
 //!    backfilled from the notes already in `case_events`.
+//! 4. `problems`: problem records (JSON text by problem id).
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -15,13 +16,14 @@ use super::StorageError;
 use super::records::{decode_case, decode_event, encode_event, event_key, searchable_text};
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 3;
+pub const CURRENT_VERSION: u32 = 4;
 
 pub const CASES: &str = "cases";
 pub const CASE_EVENTS: &str = "case_events";
 pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
 pub const CASE_TEXT: &str = "case_text";
+pub const PROBLEMS: &str = "problems";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -81,6 +83,9 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
         3 => {
             let text = db.create_object_store(CASE_TEXT).build()?;
             backfill_case_text(text.transaction()).await?;
+        }
+        4 => {
+            db.create_object_store(PROBLEMS).build()?;
         }
         _ => {}
     }

@@ -5,7 +5,12 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use super::browser;
-use super::pages::{case_page::CasePage, queue::QueuePage, settings::SettingsPage};
+use super::pages::{
+    case_page::CasePage,
+    problems::{ProblemPage, ProblemsPage},
+    queue::QueuePage,
+    settings::SettingsPage,
+};
 use super::state::{AppState, Boot};
 
 #[component]
@@ -27,6 +32,7 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Escalation Desk"</A>
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Queue"</A>
+                    <A href="/problems">"Problems"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
             </header>
@@ -46,6 +52,8 @@ pub fn App() -> impl IntoView {
                             <Routes fallback=|| view! { <NotFound/> }>
                                 <Route path=path!("/") view=QueuePage/>
                                 <Route path=path!("/cases/:key") view=CasePage/>
+                                <Route path=path!("/problems") view=ProblemsPage/>
+                                <Route path=path!("/problems/:key") view=ProblemPage/>
                                 <Route path=path!("/settings") view=SettingsPage/>
                             </Routes>
                         </ErrorBoundary>

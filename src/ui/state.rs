@@ -28,6 +28,8 @@ pub struct AppState {
     /// Why some stored cases could not be read; they stay in storage untouched.
     pub unreadable: RwSignal<Vec<String>>,
     pub prefs: RwSignal<Preferences>,
+    /// Problem records: causes shared by several cases.
+    pub problems: RwSignal<Vec<crate::domain::problem::Problem>>,
     /// Folded note text per case, for search; kept in step with notes as they are added.
     pub texts: RwSignal<std::collections::HashMap<uuid::Uuid, String>>,
     /// The team's shared settings (matrix, product areas, scoping rules), from IndexedDB.
@@ -55,6 +57,7 @@ impl AppState {
             prefs: RwSignal::new(Preferences::load()),
             settings: RwSignal::new(TeamSettings::default()),
             texts: RwSignal::new(Default::default()),
+            problems: RwSignal::new(Vec::new()),
         }
     }
 
@@ -67,6 +70,15 @@ impl AppState {
                     Ok(settings) => self.settings.set(settings),
                     // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
                     Err(e) => self.unreadable.update(|u| u.push(e.to_string())),
+                }
+                match storage::problems::load_problems(&db).await {
+                    Ok(loaded) => {
+                        self.problems.set(loaded.items);
+                        self.unreadable.update(|u| {
+                            u.extend(loaded.unreadable.iter().map(ToString::to_string))
+                        });
+                    }
+                    Err(e) => self.unreadable.update(|u| u.push(format!("problems: {e}"))),
                 }
                 match self.reload_cases().await {
                     Ok(()) => self.boot.set(Boot::Ready),

@@ -29,12 +29,35 @@ pub fn Timeline(events: Signal<Vec<CaseEvent>>) -> impl IntoView {
 
 fn detail(kind: &EventKind) -> AnyView {
     match kind {
-        EventKind::Created { title, .. } => view! { <p class="timeline-detail">{format!("“{title}”")}</p> }.into_any(),
-        EventKind::FieldChanged { before, after, .. } => view! {
-            <p class="timeline-detail"><del>{before.clone()}</del>" → "<ins>{after.clone()}</ins></p>
+        EventKind::Created { title, .. } => {
+            view! { <p class="timeline-detail">{format!("“{title}”")}</p> }.into_any()
         }
-        .into_any(),
-        EventKind::StatusChanged { from, to, resolution } => view! {
+        EventKind::FieldChanged {
+            field,
+            before,
+            after,
+        } => {
+            // Problem links are stored by id; people know them by key.
+            let show = |value: &String| {
+                if field != "problem" || value.is_empty() {
+                    return value.clone();
+                }
+                app_state()
+                    .problems
+                    .with_untracked(|all| {
+                        all.iter()
+                            .find(|p| p.id.to_string() == *value)
+                            .map(|p| format!("{} {}", p.key, p.title))
+                    })
+                    .unwrap_or_else(|| value.clone())
+            };
+            view! { <p class="timeline-detail"><del>{show(before)}</del>" → "<ins>{show(after)}</ins></p> }.into_any()
+        }
+        EventKind::StatusChanged {
+            from,
+            to,
+            resolution,
+        } => view! {
             <p class="timeline-detail">{format!("{} → {}", from.label(), to.label())}</p>
             {resolution.clone().map(|r| view! { <p class="note-body">{r}</p> })}
         }

@@ -228,6 +228,9 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     <dt>"Product area"</dt><dd>{case.product_area.clone()}" · via "{case.channel.label()}</dd>
                     <dt>"Impact × urgency"</dt><dd>{format!("{} × {} → {}", case.impact.label(), case.urgency.label(), case.priority.code())}</dd>
                     {(!case.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{case.tags.join(", ")}</dd> })}
+                    {case.problem_id.and_then(|id| state.problems.with(|all| all.iter().find(|p| p.id == id).cloned())).map(|p| view! {
+                        <dt>"Problem"</dt><dd><A href=format!("/problems/{}", p.key)>{p.key.to_string()}</A>" "{p.title}</dd>
+                    })}
                     {case.resolution.clone().map(|r| view! { <dt>"Resolution"</dt><dd class="note-body">{r}</dd> })}
                     <dt>"Opened"</dt><dd>{move || format_time(case.created_at, &state.zone())}</dd>
                 </dl>
@@ -502,6 +505,7 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let contact_name = RwSignal::new(first.name.clone());
     let contact_email = RwSignal::new(first.email.clone());
     let contact_phone = RwSignal::new(first.phone.clone());
+    let problem = RwSignal::new(case.problem_id.map(|id| id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let account_name = case.account.name.clone();
@@ -535,6 +539,7 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     .unwrap_or_default(),
             }),
             CaseEdit::Contacts(contacts),
+            CaseEdit::Problem(uuid::Uuid::parse_str(&problem.get_untracked()).ok()),
         ];
         editor.apply(edits, error, None, move || saved.set(true));
     };
@@ -571,6 +576,14 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                 <input id="d-contact-email" type="email" prop:value=move || contact_email.get() on:input=move |ev| contact_email.set(event_target_value(&ev))/></div>
             <div class="field"><label for="d-contact-phone">"Contact phone"</label>
                 <input id="d-contact-phone" type="tel" prop:value=move || contact_phone.get() on:input=move |ev| contact_phone.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-problem">"Problem"</label>
+                <select id="d-problem" prop:value=move || problem.get() on:change=move |ev| problem.set(event_target_value(&ev))>
+                    <option value="">"None"</option>
+                    {move || state.problems.get().into_iter()
+                        .filter(|p| p.status == crate::domain::problem::ProblemStatus::Open || Some(p.id) == case.problem_id)
+                        .map(|p| view! { <option value=p.id.to_string()>{format!("{} {}", p.key, p.title)}</option> })
+                        .collect_view()}
+                </select></div>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <p class="form-ok" role="status">{move || saved.get().then_some("Details saved.")}</p>
             <div class="actions"><button type="submit" class="primary">"Save details"</button></div>

@@ -8,7 +8,7 @@ use crate::domain::settings::TeamSettings;
 use crate::domain::triage::{ScopingField, ScopingRequirements};
 use crate::storage;
 use crate::ui::browser;
-use crate::ui::state::{app_state, database};
+use crate::ui::state::{Boot, app_state, database};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -73,8 +73,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <div class="actions"><button type="submit" class="primary">"Save settings"</button></div>
             </form>
         </section>
-        <TeamSettingsForm/>
-        <ScaleSample/>
+        // Team settings come from IndexedDB; a form built before they load would show (and save) defaults.
+        <Show when=move || state.boot.get() == Boot::Ready fallback=|| view! { <p class="loading" role="status">"Loading team settings…"</p> }>
+            <TeamSettingsForm/>
+            <ScaleSample/>
+        </Show>
     }
 }
 

@@ -1,0 +1,90 @@
+//! Problem records and the one-transaction resolve that carries a problem's fix to its cases.
+
+use chrono::{DateTime, Utc};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use uuid::Uuid;
+
+use super::StorageError;
+use super::cases::{Change, write_changes};
+use super::records::{Loaded, decode_all, decode_problem, encode_problem};
+use super::schema::{CASE_EVENTS, CASE_TEXT, CASES, META, PROBLEMS};
+use crate::domain::problem::{Problem, ProblemKey};
+
+const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
+
+pub async fn load_problems(db: &Database) -> Result<Loaded<Problem>, StorageError> {
+    let tx = db.transaction(PROBLEMS).build()?;
+    let store = tx.object_store(PROBLEMS)?;
+    let keys = store.get_all_keys::<String>().build()?;
+    let values = store.get_all::<String>().build()?;
+    let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
+    let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
+    Ok(decode_all(&keys, &values, decode_problem))
+}
+
+/// Opens a problem with the next `PRB-` number, allocated in the same transaction.
+pub async fn create_problem(
+    db: &Database,
+    title: &str,
+    description: &str,
+    id: Uuid,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Problem, StorageError> {
+    let tx = db
+        .transaction([PROBLEMS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let stored: Option<u32> = meta.get(NEXT_PROBLEM_NUMBER).primitive()?.await?;
+    let number = stored.unwrap_or(1);
+    let problem = Problem::open(title, description, id, ProblemKey(number), actor, now)
+        .map_err(|e| StorageError::Rejected(e.to_string()))?;
+    tx.object_store(PROBLEMS)?
+        .put(encode_problem(&problem))
+        .with_key(problem.id.to_string())
+        .build()?;
+    meta.put(number + 1).with_key(NEXT_PROBLEM_NUMBER).build()?;
+    tx.commit().await?;
+    Ok(problem)
+}
+
+/// Saves the resolved problem and every cascaded case change together: all of it, or none.
+pub async fn resolve_problem(
+    db: &Database,
+    expected_revision: u64,
+    resolved: &Problem,
+    cascade: &[Change],
+) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([PROBLEMS, CASES, CASE_EVENTS, CASE_TEXT])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let problems = tx.object_store(PROBLEMS)?;
+    let key = resolved.id.to_string();
+    let stored: Option<String> = problems.get(key.as_str()).primitive()?.await?;
+    let current = match stored {
+        Some(text) => decode_problem(&key, &text)?,
+        None => return Err(StorageError::NotFound(format!("problem {}", resolved.key))),
+    };
+    if current.revision != expected_revision {
+        return Err(StorageError::Conflict {
+            what: resolved.key.to_string(),
+            expected: expected_revision,
+            found: current.revision,
+        });
+    }
+    problems
+        .put(encode_problem(resolved))
+        .with_key(key)
+        .build()?;
+    let batch: Vec<_> = cascade
+        .iter()
+        .map(|c| (c.expected_revision, &c.next, c.events.as_slice()))
+        .collect();
+    write_changes(&tx, &batch).await?;
+    tx.commit().await?;
+    Ok(())
+}
