@@ -118,17 +118,23 @@ pub struct Change {
     pub events: Vec<CaseEvent>,
 }
 
+impl Change {
+    /// The borrowed form `write_changes` takes.
+    pub fn as_batch(changes: &[Change]) -> Vec<(u64, &Case, &[CaseEvent])> {
+        changes
+            .iter()
+            .map(|c| (c.expected_revision, &c.next, c.events.as_slice()))
+            .collect()
+    }
+}
+
 /// Writes many changes in one transaction: all of them, or (on any conflict or error) none.
 pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), StorageError> {
     let tx = db
         .transaction([CASES, CASE_EVENTS, CASE_TEXT])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    let batch: Vec<_> = changes
-        .iter()
-        .map(|c| (c.expected_revision, &c.next, c.events.as_slice()))
-        .collect();
-    write_changes(&tx, &batch).await?;
+    write_changes(&tx, &Change::as_batch(changes)).await?;
     tx.commit().await?;
     Ok(())
 }

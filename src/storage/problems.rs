@@ -80,11 +80,7 @@ pub async fn resolve_problem(
         .put(encode_problem(resolved))
         .with_key(key)
         .build()?;
-    let batch: Vec<_> = cascade
-        .iter()
-        .map(|c| (c.expected_revision, &c.next, c.events.as_slice()))
-        .collect();
-    write_changes(&tx, &batch).await?;
+    write_changes(&tx, &Change::as_batch(cascade)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -48,7 +48,31 @@ pub fn database() -> Result<Database, StorageError> {
         .ok_or_else(|| StorageError::Unavailable("the database is not open yet".into()))
 }
 
+/// What every edit is judged against, captured once: the team settings and who is editing.
+pub struct EditScope {
+    settings: TeamSettings,
+    actor: String,
+}
+
+impl EditScope {
+    pub fn ctx(&self) -> crate::domain::EditContext<'_> {
+        crate::domain::EditContext {
+            matrix: &self.settings.matrix,
+            requirements: &self.settings.scoping,
+            actor: &self.actor,
+            now: crate::ui::browser::now(),
+        }
+    }
+}
+
 impl AppState {
+    pub fn edit_scope(self) -> EditScope {
+        EditScope {
+            settings: self.settings.get_untracked(),
+            actor: self.actor(),
+        }
+    }
+
     pub fn new() -> Self {
         Self {
             boot: RwSignal::new(Boot::Loading),

@@ -29,10 +29,11 @@ pub fn draft_saver(
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let result = match database() {
-                        Ok(db) => drafts::save_draft(&db, &key, &text).await,
-                        Err(e) => Err(e),
-                    };
+                    let result = async {
+                        let db = database()?;
+                        drafts::save_draft(&db, &key, &text).await
+                    }
+                    .await;
                     status.set(
                         result.err().map(|e| {
                             format!("Draft not saved: {e}. Copy your text somewhere safe.")

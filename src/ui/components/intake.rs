@@ -105,23 +105,22 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = match database() {
-                Ok(db) => {
-                    let matrix = state.settings.with_untracked(|s| s.matrix.clone());
-                    cases::create_case(
-                        &db,
-                        valid,
-                        &matrix,
-                        browser::new_id(),
-                        browser::new_id(),
-                        &state.actor(),
-                        browser::now(),
-                        Some(INTAKE_DRAFT),
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                let matrix = state.settings.with_untracked(|s| s.matrix.clone());
+                cases::create_case(
+                    &db,
+                    valid,
+                    &matrix,
+                    browser::new_id(),
+                    browser::new_id(),
+                    &state.actor(),
+                    browser::now(),
+                    Some(INTAKE_DRAFT),
+                )
+                .await
+            }
+            .await;
             busy.set(false);
             match result {
                 Ok(case) => {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, EditContext, Tier};
+use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, Tier};
 use crate::domain::money::{Currency, Money};
 use crate::domain::priority::{Impact, Urgency};
 use crate::domain::status::allowed_targets;
@@ -62,10 +62,11 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     let load_error = RwSignal::new(None::<CasePageError>);
     let unreadable = RwSignal::new(Vec::<String>::new());
     leptos::task::spawn_local(async move {
-        let result = match database() {
-            Ok(db) => cases::load_events(&db, id).await,
-            Err(e) => Err(e),
-        };
+        let result = async {
+            let db = database()?;
+            cases::load_events(&db, id).await
+        }
+        .await;
         match result {
             Ok(found) => {
                 events.set(found.items);
@@ -129,14 +130,8 @@ impl Editor {
     ) {
         let state = app_state();
         let Some(before) = self.current() else { return };
-        let settings = state.settings.get_untracked();
-        let actor = state.actor();
-        let ctx = EditContext {
-            matrix: &settings.matrix,
-            requirements: &settings.scoping,
-            actor: &actor,
-            now: browser::now(),
-        };
+        let scope = state.edit_scope();
+        let ctx = scope.ctx();
         let mut next = before.clone();
         let mut new_events = Vec::new();
         for edit in edits {
@@ -675,19 +670,18 @@ fn persist(
     on_done: impl FnOnce(bool) + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        let result = match database() {
-            Ok(db) => {
-                cases::save_change(
-                    &db,
-                    expected_revision,
-                    &next,
-                    &new_events,
-                    draft_key.as_deref(),
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
+        let result = async {
+            let db = database()?;
+            cases::save_change(
+                &db,
+                expected_revision,
+                &next,
+                &new_events,
+                draft_key.as_deref(),
+            )
+            .await
+        }
+        .await;
         let saved = result.is_ok();
         match result {
             Ok(()) => {

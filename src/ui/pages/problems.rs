@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::case::{CaseEdit, CaseKey, EditContext};
+use crate::domain::case::{CaseEdit, CaseKey};
 use crate::domain::problem::{Cascade, Problem, ProblemStatus, plan_cascade};
 use crate::domain::{Case, DomainError};
 use crate::storage::cases::{self, Change};
@@ -21,20 +21,19 @@ pub fn ProblemsPage() -> impl IntoView {
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            let result = match database() {
-                Ok(db) => {
-                    problems::create_problem(
-                        &db,
-                        &title.get_untracked(),
-                        &description.get_untracked(),
-                        browser::new_id(),
-                        &state.actor(),
-                        browser::now(),
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                problems::create_problem(
+                    &db,
+                    &title.get_untracked(),
+                    &description.get_untracked(),
+                    browser::new_id(),
+                    &state.actor(),
+                    browser::now(),
+                )
+                .await
+            }
+            .await;
             match result {
                 Ok(problem) => {
                     state.problems.update(|all| all.push(problem));
@@ -148,22 +147,17 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
             link_error.set(Some(format!("No case {key} on this device")));
             return;
         };
-        let settings = state.settings.get_untracked();
-        let actor = state.actor();
-        let ctx = EditContext {
-            matrix: &settings.matrix,
-            requirements: &settings.scoping,
-            actor: &actor,
-            now: browser::now(),
-        };
+        let scope = state.edit_scope();
+        let ctx = scope.ctx();
         match case.apply(CaseEdit::Problem(Some(id)), &ctx, browser::new_id) {
             Err(DomainError::NoChange) => link_error.set(Some(format!("{key} is already linked"))),
             Err(e) => link_error.set(Some(e.to_string())),
             Ok((next, events)) => leptos::task::spawn_local(async move {
-                let result = match database() {
-                    Ok(db) => cases::save_change(&db, case.revision, &next, &events, None).await,
-                    Err(e) => Err(e),
-                };
+                let result = async {
+                    let db = database()?;
+                    cases::save_change(&db, case.revision, &next, &events, None).await
+                }
+                .await;
                 match result {
                     Ok(()) => {
                         state.upsert(next);
@@ -188,14 +182,8 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
             resolution: Some(summary.get()),
             ..problem
         };
-        let settings = state.settings.get();
-        let actor = state.actor();
-        let ctx = EditContext {
-            matrix: &settings.matrix,
-            requirements: &settings.scoping,
-            actor: &actor,
-            now: browser::now(),
-        };
+        let scope = state.edit_scope();
+        let ctx = scope.ctx();
         Some(plan_cascade(
             &preview,
             &linked.get(),
@@ -231,12 +219,11 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
             })
             .unwrap_or_default();
         leptos::task::spawn_local(async move {
-            let result = match database() {
-                Ok(db) => {
-                    problems::resolve_problem(&db, before.revision, &resolved, &changes).await
-                }
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                problems::resolve_problem(&db, before.revision, &resolved, &changes).await
+            }
+            .await;
             match result {
                 Ok(()) => {
                     let count = changes.len();

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
-use crate::domain::case::{CaseEdit, CaseStatus, EditContext, Tier};
+use crate::domain::case::{CaseEdit, CaseStatus, Tier};
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
     QueueFilter, SavedView, queue_order_indices, search_text, select, starter_views, view_counts,
@@ -38,17 +38,13 @@ pub fn QueuePage() -> impl IntoView {
     let load_sample = move |_| {
         sample_busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = match database() {
-                Ok(db) => {
-                    cases::load_sample_data(&db, FIRST_RUN_SEED, FIRST_RUN_SIZE, browser::now())
-                        .await
-                }
-                Err(e) => Err(e),
-            };
-            let result = match result {
-                Ok(_) => state.reload_cases().await,
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                cases::load_sample_data(&db, FIRST_RUN_SEED, FIRST_RUN_SIZE, browser::now())
+                    .await?;
+                state.reload_cases().await
+            }
+            .await;
             sample_busy.set(false);
             sample_error.set(
                 result
@@ -275,14 +271,8 @@ fn CaseList() -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        let settings = state.settings.get_untracked();
-        let actor = state.actor();
-        let ctx = EditContext {
-            matrix: &settings.matrix,
-            requirements: &settings.scoping,
-            actor: &actor,
-            now: browser::now(),
-        };
+        let scope = state.edit_scope();
+        let ctx = scope.ctx();
         let mut changes = Vec::new();
         let mut refusals = Vec::new();
         for case in &before {
@@ -335,10 +325,11 @@ fn CaseList() -> impl IntoView {
             }
         }
         leptos::task::spawn_local(async move {
-            let result = match database() {
-                Ok(db) => cases::save_changes(&db, &changes).await,
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                cases::save_changes(&db, &changes).await
+            }
+            .await;
             match result {
                 Ok(()) => {
                     state.upsert_many(changes.into_iter().map(|c| c.next).collect());
@@ -463,10 +454,11 @@ fn commit_bulk(
         .filter(|c| changed.contains(&c.id))
         .collect();
     leptos::task::spawn_local(async move {
-        let result = match database() {
-            Ok(db) => cases::save_changes(&db, &changes).await,
-            Err(e) => Err(e),
-        };
+        let result = async {
+            let db = database()?;
+            cases::save_changes(&db, &changes).await
+        }
+        .await;
         match result {
             Ok(()) => {
                 state.upsert_many(changes.into_iter().map(|c| c.next).collect());

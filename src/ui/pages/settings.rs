@@ -108,10 +108,11 @@ pub fn TeamSettingsForm() -> impl IntoView {
             },
         };
         leptos::task::spawn_local(async move {
-            let result = match database() {
-                Ok(db) => storage::settings::save_settings(&db, &settings).await,
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                storage::settings::save_settings(&db, &settings).await
+            }
+            .await;
             match result {
                 Ok(()) => {
                     state.settings.set(settings);
@@ -201,22 +202,18 @@ pub fn ScaleSample() -> impl IntoView {
         message.set(Some(format!("Writing {size} cases…")));
         leptos::task::spawn_local(async move {
             let started = js_sys::Date::now();
-            let result = match database() {
-                Ok(db) => {
-                    storage::cases::load_sample_data(
-                        &db,
-                        FIRST_RUN_SEED + size as u64,
-                        size,
-                        browser::now(),
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-            };
-            let result = match result {
-                Ok(_) => state.reload_cases().await,
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let db = database()?;
+                storage::cases::load_sample_data(
+                    &db,
+                    FIRST_RUN_SEED + size as u64,
+                    size,
+                    browser::now(),
+                )
+                .await?;
+                state.reload_cases().await
+            }
+            .await;
             busy.set(false);
             message.set(Some(match result {
                 Ok(()) => format!(
