@@ -280,6 +280,8 @@ pub enum CaseEdit {
     Tags(Vec<String>),
     /// Adds one tag and keeps the others, so a bulk action can tag cases with different tag sets.
     AddTag(String),
+    /// People who follow the case without owning it.
+    Watchers(Vec<String>),
     ProductArea(String),
     Channel(Channel),
     Account(Account),
@@ -607,6 +609,20 @@ impl Case {
                     &tags.join(", "),
                 ));
                 next.tags = tags;
+            }
+            CaseEdit::Watchers(watchers) => {
+                let mut watchers: Vec<String> = watchers
+                    .iter()
+                    .map(|w| w.trim().to_string())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                watchers.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+                kinds.push(EventKind::changed(
+                    "watchers",
+                    &self.watchers.join(", "),
+                    &watchers.join(", "),
+                ));
+                next.watchers = watchers;
             }
             CaseEdit::AddTag(tag) => {
                 if tag.trim().is_empty() {

@@ -196,3 +196,31 @@ test('intake warns about a likely duplicate before creating it', async ({ page, 
   await page.getByRole('button', { name: 'Create anyway' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
 });
+
+test('details: several contacts, watchers and owner are validated and kept', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Enterprise invoice wrong by six figures' });
+  await page.getByLabel('Owner', { exact: true }).fill('Raj Kumar');
+  await page.getByLabel('Watchers').fill('Aisha Rahman, Daniel Tan');
+  await page.getByLabel('Contact name').fill('Grace Lim');
+  await page.getByLabel('Contact phone').fill('+65 6123 4567');
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  await page.getByLabel('Contact 2 name').fill('Finance desk');
+  await page.getByLabel('Contact 2 email').fill('finance.emerald.example');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText("'finance.emerald.example' has no @")).toBeVisible();
+  await page.getByLabel('Contact 2 email').fill('finance@emerald.example');
+  await page.getByLabel('Contact 2 phone').fill('6123');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('4 digits; a phone number has 7 to 15')).toBeVisible();
+  await page.getByLabel('Contact 2 phone').fill('+65 6999 0000');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Details saved.')).toBeVisible();
+
+  await page.reload();
+  const facts = page.locator('.facts');
+  await expect(facts).toContainText('Grace Lim · ops@kopi.example · +65 6123 4567; Finance desk · finance@emerald.example · +65 6999 0000');
+  await expect(facts).toContainText('Raj Kumar');
+  await expect(facts).toContainText('Aisha Rahman, Daniel Tan');
+  await expect(page.getByLabel('Contact 2 email')).toHaveValue('finance@emerald.example');
+});

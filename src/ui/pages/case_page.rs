@@ -223,6 +223,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     <dt>"Product area"</dt><dd>{case.product_area.clone()}" · via "{case.channel.label()}</dd>
                     <dt>"Impact × urgency"</dt><dd>{format!("{} × {} → {}", case.impact.label(), case.urgency.label(), case.priority.code())}</dd>
                     {(!case.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{case.tags.join(", ")}</dd> })}
+                    {(!case.watchers.is_empty()).then(|| view! { <dt>"Watchers"</dt><dd>{case.watchers.join(", ")}</dd> })}
                     {case.problem_id.and_then(|id| state.problems.with(|all| all.iter().find(|p| p.id == id).cloned())).map(|p| view! {
                         <dt>"Problem"</dt><dd><A href=format!("/problems/{}", p.key)>{p.key.to_string()}</A>" "{p.title}</dd>
                     })}
@@ -421,7 +422,7 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     };
 
     view! {
-        <form class="panel scoping" on:submit=submit aria-labelledby="scoping-heading" on:input=move |_| saved.set(false)>
+        <form class="panel scoping" novalidate=true on:submit=submit aria-labelledby="scoping-heading" on:input=move |_| saved.set(false)>
             <h2 id="scoping-heading">"Triage and scoping"</h2>
             <p class="hint" role="status">
                 {move || {
@@ -492,32 +493,36 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     };
     let owner = RwSignal::new(case.owner.clone());
     let tags = RwSignal::new(case.tags.join(", "));
+    let watchers = RwSignal::new(case.watchers.join(", "));
     let area = RwSignal::new(case.product_area.clone());
     let channel = RwSignal::new(format!("{:?}", case.channel));
     let account_id = RwSignal::new(case.account.account_id.clone());
     let tier = RwSignal::new(format!("{:?}", case.account.tier));
-    let first = case.contacts.first().cloned().unwrap_or_default();
-    let contact_name = RwSignal::new(first.name.clone());
-    let contact_email = RwSignal::new(first.email.clone());
-    let contact_phone = RwSignal::new(first.phone.clone());
+    let contacts = RwSignal::new(if case.contacts.is_empty() {
+        vec![Contact::default()]
+    } else {
+        case.contacts.clone()
+    });
+    // The list re-renders when a contact is added or removed, not on every keystroke in one.
+    let contact_count = Memo::new(move |_| contacts.with(Vec::len));
     let problem = RwSignal::new(case.problem_id.map(|id| id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let account_name = case.account.name.clone();
-    let other_contacts: Vec<Contact> = case.contacts.iter().skip(1).cloned().collect();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let mut contacts = vec![Contact {
-            name: contact_name.get_untracked(),
-            email: contact_email.get_untracked(),
-            phone: contact_phone.get_untracked(),
-        }];
-        contacts.extend(other_contacts.iter().cloned());
         let edits = vec![
             CaseEdit::Owner(owner.get_untracked()),
             CaseEdit::Tags(tags.get_untracked().split(',').map(String::from).collect()),
+            CaseEdit::Watchers(
+                watchers
+                    .get_untracked()
+                    .split(',')
+                    .map(String::from)
+                    .collect(),
+            ),
             CaseEdit::ProductArea(area.get_untracked()),
             CaseEdit::Channel(
                 Channel::ALL
@@ -533,19 +538,21 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     .find(|t| format!("{t:?}") == tier.get_untracked())
                     .unwrap_or_default(),
             }),
-            CaseEdit::Contacts(contacts),
+            CaseEdit::Contacts(contacts.get_untracked()),
             CaseEdit::Problem(uuid::Uuid::parse_str(&problem.get_untracked()).ok()),
         ];
         editor.apply(edits, error, None, move || saved.set(true));
     };
 
     view! {
-        <form class="panel details" on:submit=submit aria-labelledby="details-heading" on:input=move |_| saved.set(false)>
+        <form class="panel details" novalidate=true on:submit=submit aria-labelledby="details-heading" on:input=move |_| saved.set(false)>
             <h2 id="details-heading">"Details"</h2>
             <div class="field"><label for="d-owner">"Owner"</label>
                 <input id="d-owner" type="text" prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/></div>
             <div class="field"><label for="d-tags">"Tags"</label>
                 <input id="d-tags" type="text" placeholder="payroll, dbs" prop:value=move || tags.get() on:input=move |ev| tags.set(event_target_value(&ev))/></div>
+            <div class="field"><label for="d-watchers">"Watchers"</label>
+                <input id="d-watchers" type="text" placeholder="Raj Kumar, Aisha Rahman" prop:value=move || watchers.get() on:input=move |ev| watchers.set(event_target_value(&ev))/></div>
             <div class="field"><label for="d-area">"Product area"</label>
                 <select id="d-area" prop:value=move || area.get() on:change=move |ev| area.set(event_target_value(&ev))>
                     {move || {
@@ -565,12 +572,30 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                 <select id="d-tier" prop:value=move || tier.get() on:change=move |ev| tier.set(event_target_value(&ev))>
                     {Tier::ALL.into_iter().map(|t| view! { <option value=format!("{t:?}")>{t.label()}</option> }).collect_view()}
                 </select></div>
-            <div class="field"><label for="d-contact-name">"Contact name"</label>
-                <input id="d-contact-name" type="text" prop:value=move || contact_name.get() on:input=move |ev| contact_name.set(event_target_value(&ev))/></div>
-            <div class="field"><label for="d-contact-email">"Contact email"</label>
-                <input id="d-contact-email" type="email" prop:value=move || contact_email.get() on:input=move |ev| contact_email.set(event_target_value(&ev))/></div>
-            <div class="field"><label for="d-contact-phone">"Contact phone"</label>
-                <input id="d-contact-phone" type="tel" prop:value=move || contact_phone.get() on:input=move |ev| contact_phone.set(event_target_value(&ev))/></div>
+            {move || (0..contact_count.get()).map(|i| {
+                // The first contact keeps plain labels; later ones are numbered so every field has a unique name.
+                let label = move |what: &str| if i == 0 { format!("Contact {what}") } else { format!("Contact {} {what}", i + 1) };
+                let field = move |pick: fn(&Contact) -> String| move || contacts.with(|c| c.get(i).map(pick).unwrap_or_default());
+                let set = move |write: fn(&mut Contact, String), value: String| contacts.update(|c| if let Some(slot) = c.get_mut(i) { write(slot, value) });
+                view! {
+                    <fieldset class="contact">
+                        <legend>{if i == 0 { "Contact".to_string() } else { format!("Contact {}", i + 1) }}</legend>
+                        <div class="field"><label for=format!("d-contact-{i}-name")>{label("name")}</label>
+                            <input id=format!("d-contact-{i}-name") type="text" prop:value=field(|c| c.name.clone())
+                                on:input=move |ev| set(|c, v| c.name = v, event_target_value(&ev))/></div>
+                        <div class="field"><label for=format!("d-contact-{i}-email")>{label("email")}</label>
+                            <input id=format!("d-contact-{i}-email") type="email" prop:value=field(|c| c.email.clone())
+                                on:input=move |ev| set(|c, v| c.email = v, event_target_value(&ev))/></div>
+                        <div class="field"><label for=format!("d-contact-{i}-phone")>{label("phone")}</label>
+                            <input id=format!("d-contact-{i}-phone") type="tel" prop:value=field(|c| c.phone.clone())
+                                on:input=move |ev| set(|c, v| c.phone = v, event_target_value(&ev))/></div>
+                        {(i > 0).then(|| view! {
+                            <button type="button" class="link" on:click=move |_| contacts.update(|c| { c.remove(i); })>{format!("Remove contact {}", i + 1)}</button>
+                        })}
+                    </fieldset>
+                }
+            }).collect_view()}
+            <button type="button" on:click=move |_| contacts.update(|c| c.push(Contact::default()))>"Add contact"</button>
             <div class="field"><label for="d-problem">"Problem"</label>
                 <select id="d-problem" prop:value=move || problem.get() on:change=move |ev| problem.set(event_target_value(&ev))>
                     <option value="">"None"</option>
