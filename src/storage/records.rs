@@ -18,30 +18,14 @@ pub const CASE_RECORD_VERSION: u32 = 2;
 /// Version of the event record shape.
 pub const EVENT_RECORD_VERSION: u32 = 1;
 
-#[derive(Serialize, Deserialize)]
-struct Versioned<T> {
-    v: u32,
-    #[serde(flatten)]
-    record: T,
-}
-
 pub fn encode_case(case: &Case) -> String {
     versioned_json(CASE_RECORD_VERSION, case)
 }
 
 pub fn decode_case(key: &str, text: &str) -> Result<Case, StorageError> {
-    // Fast path: nearly every record is current. Only on failure look at which version it claims.
-    let current = decode("cases", key, text, CASE_RECORD_VERSION);
-    if current.is_ok() {
-        return current;
-    }
-    #[derive(Deserialize)]
-    struct Probe {
-        v: u32,
-    }
-    match serde_json::from_str::<Probe>(text) {
-        Ok(Probe { v: 1 }) => decode::<CaseV1>("cases", key, text, 1).map(CaseV1::migrate),
-        _ => current,
+    match version_of("cases", key, text)? {
+        1 => decode::<CaseV1>("cases", key, text, 1).map(CaseV1::migrate),
+        _ => decode("cases", key, text, CASE_RECORD_VERSION),
     }
 }
 
@@ -176,30 +160,61 @@ pub fn decode_all<T>(
     loaded
 }
 
+/// Writes `record` as `{"v":N, ...its fields}`. The version comes first so readers find it
+/// without a full parse; splicing it in avoids `#[serde(flatten)]`, which buffers every record
+/// through an intermediate map and costs both decode time and code size.
 fn versioned_json<T: Serialize>(v: u32, record: &T) -> String {
-    serde_json::to_string(&Versioned { v, record }).expect("domain records always serialise")
+    let body = serde_json::to_string(record).expect("domain records always serialise");
+    match body.strip_prefix('{') {
+        Some("}") => format!("{{\"v\":{v}}}"),
+        Some(fields) => format!("{{\"v\":{v},{fields}"),
+        None => unreachable!("records are JSON objects"),
+    }
 }
 
+/// The record version: from the `{"v":N,` prefix every record is written with, else by parsing.
+fn version_of(store: &'static str, key: &str, text: &str) -> Result<u32, StorageError> {
+    let fast = text
+        .trim_start()
+        .strip_prefix("{\"v\":")
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok());
+    if let Some(v) = fast {
+        return Ok(v);
+    }
+    #[derive(Deserialize)]
+    struct Probe {
+        v: u32,
+    }
+    serde_json::from_str::<Probe>(text)
+        .map(|p| p.v)
+        .map_err(|e| StorageError::Corrupt {
+            store,
+            key: key.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// Parses a record of the current shape; the `v` field is ignored as an unknown field.
 fn decode<T: for<'de> Deserialize<'de>>(
     store: &'static str,
     key: &str,
     text: &str,
     current: u32,
 ) -> Result<T, StorageError> {
-    let versioned: Versioned<T> =
-        serde_json::from_str(text).map_err(|e| StorageError::Corrupt {
-            store,
-            key: key.to_string(),
-            reason: e.to_string(),
-        })?;
-    if versioned.v > current {
+    let v = version_of(store, key, text)?;
+    if v > current {
         return Err(StorageError::Corrupt {
             store,
             key: key.to_string(),
-            reason: format!("written by a newer app (record version {})", versioned.v),
+            reason: format!("written by a newer app (record version {v})"),
         });
     }
-    Ok(versioned.record)
+    serde_json::from_str(text).map_err(|e| StorageError::Corrupt {
+        store,
+        key: key.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -305,6 +320,16 @@ mod tests {
             },
         };
         assert_eq!(decode_event("k", &encode_event(&event)).unwrap(), event);
+    }
+
+    #[test]
+    fn records_start_with_their_version_and_a_record_without_the_prefix_still_reads() {
+        let text = encode_case(&case());
+        assert!(text.starts_with(r#"{"v":2,"id":"#), "{}", &text[..20]);
+        // The same record with its version moved to the end, as another writer might emit it.
+        let reordered = text.replacen(r#"{"v":2,"#, "{", 1);
+        let moved = format!("{},\"v\":2}}", &reordered[..reordered.len() - 1]);
+        assert_eq!(decode_case("k", &moved).unwrap(), case());
     }
 
     #[test]
