@@ -224,3 +224,16 @@ test('details: several contacts, watchers and owner are validated and kept', asy
   await expect(facts).toContainText('Aisha Rahman, Daniel Tan');
   await expect(page.getByLabel('Contact 2 email')).toHaveValue('finance@emerald.example');
 });
+
+test('scrolling far down a long list and then narrowing it keeps the queue working', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.getByRole('button', { name: /^Everything/ }).click();
+  await page.locator('.queue-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.locator('tr.case-row').last()).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search cases' }).fill('payroll');
+  await expect(page.locator('tr.case-row').first()).toBeVisible();
+  await page.getByLabel('Priority').selectOption('P1');
+  await page.getByRole('searchbox', { name: 'Search cases' }).fill('');
+  await expect(page.locator('tr.case-row').first()).toContainText('P1');
+});

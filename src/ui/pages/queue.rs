@@ -178,6 +178,8 @@ fn CaseList() -> impl IntoView {
         let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
         let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
         let total = picked.with(Vec::len);
+        // The scroll position can be stale for a moment after the list shrinks; never start past the end.
+        let first = first.min(total);
         let last = (first + shown).min(total);
         (first, last, total)
     };
