@@ -13,6 +13,7 @@ pub mod queue;
 pub mod sample;
 pub mod search;
 pub mod settings;
+pub mod sla;
 pub mod status;
 pub mod triage;
 
