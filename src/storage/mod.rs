@@ -60,6 +60,10 @@ pub enum StorageError {
         "the database is being upgraded by another tab; close other Escalation Desk tabs and reload"
     )]
     Blocked,
+    #[error(
+        "Escalation Desk was updated or reset in another tab, so this tab let go of its data to let that finish. Reload to continue; everything you saved is kept"
+    )]
+    ClosedForAnotherTab,
     #[error("{0}")]
     Rejected(String),
     #[error("storage failed: {0}")]

@@ -69,6 +69,15 @@ pub async fn open_database_at_version(name: &str, version: u32) -> Result<Databa
     }
 }
 
+/// Resolves when another tab needs this connection gone (a schema upgrade or a deletion).
+/// The connection is closed before returning, so the other tab's upgrade is never blocked by this one.
+pub async fn wait_for_version_change(db: &Database) -> Result<(), StorageError> {
+    let mut listener = db.version_changes()?;
+    let _ = listener.recv().await;
+    db.clone().close();
+    Ok(())
+}
+
 async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> {
     match step {
         1 => {

@@ -12,6 +12,7 @@ use super::pages::{
     settings::SettingsPage,
 };
 use super::state::{AppState, Boot};
+use crate::storage::StorageError;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -21,7 +22,7 @@ pub fn App() -> impl IntoView {
     browser::register_service_worker();
     // Only a failure swaps the page out; Loading -> Ready must not rebuild the router.
     let failure = Memo::new(move |_| match state.boot.get() {
-        Boot::Failed(error) => Some(error.to_string()),
+        Boot::Failed(error) => Some(error),
         _ => None,
     });
 
@@ -64,19 +65,35 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Shown instead of the app when IndexedDB cannot be opened: the data would have nowhere to go.
+/// Shown instead of the app when its data is out of reach: storage refused, or handed to another tab.
 #[component]
-fn StorageUnavailable(error: String) -> impl IntoView {
-    view! {
-        <section class="panel error-panel" role="alert">
-            <h1>"Escalation Desk cannot store data in this browser"</h1>
-            <p>{error}</p>
-            <p>
-                "Cases are kept only on this device, in the browser's IndexedDB. "
-                "Open the app in a normal (not private) window, allow site data for this address, "
-                "and close any other Escalation Desk tab that is upgrading, then reload."
-            </p>
-        </section>
+fn StorageUnavailable(error: StorageError) -> impl IntoView {
+    let reload = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    match error {
+        StorageError::ClosedForAnotherTab | StorageError::NewerSchema { .. } | StorageError::Blocked => view! {
+            <section class="panel error-panel" role="alert">
+                <h1>"Escalation Desk was updated in another tab"</h1>
+                <p>{error.to_string()}</p>
+                <button type="button" class="primary" on:click=reload>"Reload"</button>
+            </section>
+        }
+        .into_any(),
+        other => view! {
+            <section class="panel error-panel" role="alert">
+                <h1>"Escalation Desk cannot store data in this browser"</h1>
+                <p>{other.to_string()}</p>
+                <p>
+                    "Cases are kept only on this device, in the browser's IndexedDB. "
+                    "Open the app in a normal (not private) window, allow site data for this address, "
+                    "and close any other Escalation Desk tab that is upgrading, then reload."
+                </p>
+            </section>
+        }
+        .into_any(),
     }
 }
 

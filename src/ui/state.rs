@@ -90,6 +90,18 @@ impl AppState {
         match storage::open_database(DATABASE_NAME).await {
             Ok(db) => {
                 DATABASE.with(|slot| *slot.borrow_mut() = Some(db.clone()));
+                let watched = db.clone();
+                leptos::task::spawn_local(async move {
+                    if storage::schema::wait_for_version_change(&watched)
+                        .await
+                        .is_ok()
+                    {
+                        DATABASE.with(|slot| *slot.borrow_mut() = None);
+                        self.boot
+                            .set(Boot::Failed(StorageError::ClosedForAnotherTab));
+                    }
+                });
+                listen_for_other_tabs(self);
                 match storage::settings::load_settings(&db).await {
                     Ok(settings) => self.settings.set(settings),
                     // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
@@ -127,6 +139,16 @@ impl AppState {
         Ok(())
     }
 
+    /// Re-reads everything another tab may have changed.
+    pub async fn reload_all(self) -> Result<(), StorageError> {
+        let db = database()?;
+        self.settings
+            .set(storage::settings::load_settings(&db).await?);
+        self.problems
+            .set(storage::problems::load_problems(&db).await?.items);
+        self.reload_cases().await
+    }
+
     /// Puts many saved cases into the in-memory list in one update (one re-render, one lookup table).
     pub fn upsert_many(self, cases: Vec<Case>) {
         let mut by_id: std::collections::HashMap<uuid::Uuid, Case> =
@@ -139,6 +161,7 @@ impl AppState {
             }
             all.extend(by_id.into_values());
         });
+        announce_change();
     }
 
     /// Puts a saved case into the in-memory list, replacing the old copy.
@@ -148,6 +171,7 @@ impl AppState {
                 Some(slot) => *slot = case,
                 None => all.push(case),
             });
+        announce_change();
     }
 
     /// Keeps in-memory search text in step with events that were just saved.
@@ -182,4 +206,43 @@ impl Default for AppState {
 
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
+}
+
+/// The channel tabs of this app tell each other about writes on. Messages carry no data:
+/// each tab re-reads IndexedDB, so nothing personal crosses the channel.
+const CHANGES_CHANNEL: &str = "escalation-desk.changes";
+
+thread_local! {
+    static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+/// Tells other open tabs that this one has written something.
+pub fn announce_change() {
+    CHANNEL.with(|channel| {
+        if let Some(channel) = channel.borrow().as_ref() {
+            let _ = channel.post_message(&"changed".into());
+        }
+    });
+}
+
+/// Reloads this tab's data whenever another tab announces a write.
+fn listen_for_other_tabs(state: AppState) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Ok(channel) = web_sys::BroadcastChannel::new(CHANGES_CHANNEL) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = state.reload_all().await {
+                web_sys::console::warn_1(
+                    &format!("Could not refresh after another tab's change: {e}").into(),
+                );
+            }
+        });
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The listener lives as long as the page.
+    on_message.forget();
+    CHANNEL.with(|slot| *slot.borrow_mut() = Some(channel));
 }

@@ -37,6 +37,7 @@ pub fn ProblemsPage() -> impl IntoView {
             match result {
                 Ok(problem) => {
                     state.problems.update(|all| all.push(problem));
+                    crate::ui::state::announce_change();
                     title.set(String::new());
                     description.set(String::new());
                     error.set(None);

@@ -42,7 +42,9 @@ pub fn QueuePage() -> impl IntoView {
                 let db = database()?;
                 cases::load_sample_data(&db, FIRST_RUN_SEED, FIRST_RUN_SIZE, browser::now())
                     .await?;
-                state.reload_cases().await
+                state.reload_cases().await?;
+                crate::ui::state::announce_change();
+                Ok::<(), crate::storage::StorageError>(())
             }
             .await;
             sample_busy.set(false);

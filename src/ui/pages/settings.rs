@@ -116,6 +116,7 @@ pub fn TeamSettingsForm() -> impl IntoView {
             match result {
                 Ok(()) => {
                     state.settings.set(settings);
+                    crate::ui::state::announce_change();
                     message.set(Some((true, "Team settings saved.".into())));
                 }
                 Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
@@ -211,7 +212,9 @@ pub fn ScaleSample() -> impl IntoView {
                     browser::now(),
                 )
                 .await?;
-                state.reload_cases().await
+                state.reload_cases().await?;
+                crate::ui::state::announce_change();
+                Ok::<(), crate::storage::StorageError>(())
             }
             .await;
             busy.set(false);
