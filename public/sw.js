@@ -7,7 +7,7 @@
 
 const CACHE = 'escalation-desk-v1';
 const SHELL = '/index.html';
-const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/;
 const STATIC = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
 
 function referencedAssets(html) {

@@ -16,7 +16,7 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
-const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
+const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/;
 
 export function startServer({ root, port, host = '127.0.0.1' }) {
   const base = resolve(root);
