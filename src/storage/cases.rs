@@ -23,12 +23,19 @@ const NEXT_CASE_NUMBER: &str = "next_case_number";
 /// One `getAll` of JSON strings: the fastest bulk read IndexedDB has.
 pub async fn load_cases(db: &Database) -> Result<Loaded<Case>, StorageError> {
     let tx = db.transaction(CASES).build()?;
-    let store = tx.object_store(CASES)?;
+    let (keys, values) = read_all(&tx.object_store(CASES)?).await?;
+    Ok(decode_all(&keys, &values, decode_case))
+}
+
+/// Every key and value of a store, both requested before either is awaited.
+pub(super) async fn read_all(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<(Vec<String>, Vec<String>), StorageError> {
     let keys = store.get_all_keys::<String>().build()?;
     let values = store.get_all::<String>().build()?;
     let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
     let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
-    Ok(decode_all(&keys, &values, decode_case))
+    Ok((keys, values))
 }
 
 /// One case's events, oldest first (the key order is the timeline order).
@@ -212,11 +219,7 @@ pub async fn load_case_texts(
     db: &Database,
 ) -> Result<std::collections::HashMap<Uuid, String>, StorageError> {
     let tx = db.transaction(CASE_TEXT).build()?;
-    let store = tx.object_store(CASE_TEXT)?;
-    let keys = store.get_all_keys::<String>().build()?;
-    let values = store.get_all::<String>().build()?;
-    let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
-    let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
+    let (keys, values) = read_all(&tx.object_store(CASE_TEXT)?).await?;
     // A key that is not a case id cannot belong to any case; it is skipped, not an error.
     Ok(keys
         .iter()

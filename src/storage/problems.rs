@@ -7,7 +7,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::StorageError;
-use super::cases::{Change, write_changes};
+use super::cases::{Change, read_all, write_changes};
 use super::records::{Loaded, decode_all, decode_problem, encode_problem};
 use super::schema::{CASE_EVENTS, CASE_TEXT, CASES, META, PROBLEMS};
 use crate::domain::problem::{Problem, ProblemKey};
@@ -16,11 +16,7 @@ const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
 
 pub async fn load_problems(db: &Database) -> Result<Loaded<Problem>, StorageError> {
     let tx = db.transaction(PROBLEMS).build()?;
-    let store = tx.object_store(PROBLEMS)?;
-    let keys = store.get_all_keys::<String>().build()?;
-    let values = store.get_all::<String>().build()?;
-    let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
-    let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
+    let (keys, values) = read_all(&tx.object_store(PROBLEMS)?).await?;
     Ok(decode_all(&keys, &values, decode_problem))
 }
 

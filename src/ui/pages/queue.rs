@@ -18,6 +18,7 @@ use crate::domain::queue::{
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
 use crate::domain::{Case, DomainError};
+use crate::storage::StorageError;
 use crate::storage::cases::{self, Change};
 use crate::ui::browser;
 use crate::ui::components::intake::IntakeForm;
@@ -328,19 +329,9 @@ fn CaseList() -> impl IntoView {
                 });
             }
         }
-        leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                cases::save_changes(&db, &changes).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    state.upsert_many(changes.into_iter().map(|c| c.next).collect());
-                    undo.set(None);
-                }
-                Err(e) => bulk_error.set(Some(format!("Undo failed, nothing changed: {e}"))),
-            }
+        save_batch(state, changes, move |result| match result {
+            Ok(_) => undo.set(None),
+            Err(e) => bulk_error.set(Some(format!("Undo failed, nothing changed: {e}"))),
         });
     };
 
@@ -457,24 +448,35 @@ fn commit_bulk(
         .into_iter()
         .filter(|c| changed.contains(&c.id))
         .collect();
+    save_batch(state, changes, move |result| match result {
+        Ok(_) => {
+            selected.set(HashSet::new());
+            let noun = if count == 1 { "case" } else { "cases" };
+            undo.set(Some(UndoBatch {
+                label: format!("{label} on {count} {noun}."),
+                before,
+            }));
+        }
+        Err(e) => error.set(Some(format!("Nothing changed: {e}"))),
+    });
+}
+
+/// Saves a batch in one transaction and, only if it committed, shows it; `done` reports either way.
+fn save_batch(
+    state: AppState,
+    changes: Vec<Change>,
+    done: impl FnOnce(Result<(), StorageError>) + 'static,
+) {
     leptos::task::spawn_local(async move {
         let result = async {
             let db = database()?;
             cases::save_changes(&db, &changes).await
         }
         .await;
-        match result {
-            Ok(()) => {
-                state.upsert_many(changes.into_iter().map(|c| c.next).collect());
-                selected.set(HashSet::new());
-                let noun = if count == 1 { "case" } else { "cases" };
-                undo.set(Some(UndoBatch {
-                    label: format!("{label} on {count} {noun}."),
-                    before,
-                }));
-            }
-            Err(e) => error.set(Some(format!("Nothing changed: {e}"))),
+        if result.is_ok() {
+            state.upsert_many(changes.into_iter().map(|c| c.next).collect());
         }
+        done(result);
     });
 }
 
