@@ -118,6 +118,7 @@ pub fn queue_order_indices(cases: &[Case]) -> Vec<usize> {
 
 /// Indexes of the cases the filter and query admit, in the order of `order`.
 /// `texts[i]` is `search_text` of `cases[i]`; the caller keeps it so keystrokes do not re-fold.
+/// `texts` is only read when the query is not empty, so it may be empty then.
 pub fn select(
     order: &[usize],
     cases: &[Case],

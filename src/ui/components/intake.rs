@@ -126,6 +126,10 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
                 Ok(case) => {
                     let key = case.key.to_string();
                     state.upsert(case);
+                    // The case is saved; if the form was closed meanwhile there is nothing left to update.
+                    if input.try_get_untracked().is_none() {
+                        return;
+                    }
                     input.set(NewCaseInput {
                         severity: "S3".into(),
                         ..Default::default()

@@ -622,7 +622,8 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
     let busy = RwSignal::new(false);
     let save_draft = draft_saver(draft_key.clone(), draft_status);
     restore_draft(draft_key.clone(), move |saved| {
-        if text.get_untracked().is_empty() {
+        // `try_`: the page may be gone by the time the draft has been read.
+        if text.try_get_untracked().is_some_and(|t| t.is_empty()) {
             text.set(saved);
         }
     });

@@ -157,11 +157,22 @@ fn CaseList() -> impl IntoView {
         let filter = filter.get();
         let query = parsed_query.get();
         order.with(|order| {
-            state
-                .cases
-                .with(|all| texts.with(|t| select(order, all, t, &filter, &query)))
+            state.cases.with(|all| {
+                // Rows need no search text; folding 50k cases' text only waits for a query.
+                if query.is_empty() {
+                    select(order, all, &[], &filter, &query)
+                } else {
+                    texts.with(|t| select(order, all, t, &filter, &query))
+                }
+            })
         })
     });
+    // Fold the search text just after the first rows paint, so the first keystroke finds it ready.
+    // `try_`: the list may already be gone if the user navigated away within those 50 ms.
+    set_timeout(
+        move || _ = texts.try_with_untracked(|_| ()),
+        std::time::Duration::from_millis(50),
+    );
     // Keep the cursor on a real row when the list shrinks.
     Effect::new(move |_| {
         let len = picked.with(Vec::len);
