@@ -1,0 +1,51 @@
+// security.spec.mjs: user text stays text, and the app never talks to anyone but its own origin.
+import { test, expect, loadSample, createCase } from './fixtures.mjs';
+
+const HOSTILE = [
+  '<img src=x onerror="window.__pwned=1">',
+  '<script>window.__pwned=1</script>',
+  '"><svg onload=window.__pwned=1>',
+  "javascript:window.__pwned=1//",
+  '<a href="javascript:window.__pwned=1">click</a>',
+];
+
+test('hostile text in titles, notes, accounts and search is shown as typed and never runs', async ({ page, app }) => {
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  await page.goto(app.url('/'));
+  const title = `Refund ${HOSTILE[0]} ${HOSTILE[2]}`;
+  await createCase(page, { title, account: HOSTILE[1] });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('.facts')).toContainText(HOSTILE[1]);
+
+  const note = HOSTILE.join('\n');
+  await page.getByLabel('Note').fill(note);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.locator('.note-body').last()).toHaveText(note);
+
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await page.getByRole('searchbox', { name: 'Search cases' }).fill('<img src=x');
+  // Two terms, two marks, both plain text.
+  await expect(page.locator('tr.case-row mark')).toHaveText(['<img', 'src=x']);
+
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  expect(await page.locator('main img, main svg, main script').count()).toBe(0);
+});
+
+test('a whole session makes no request outside the app origin', async ({ page, app }) => {
+  const foreign = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin !== new URL(app.url('/')).origin && !['data:', 'blob:'].includes(url.protocol)) foreign.push(request.url());
+  });
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.goto(app.url('/cases/ESC-1001'));
+  await page.getByLabel('Note').fill('Checked with the merchant.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await page.getByRole('link', { name: 'Problems' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.reload();
+  expect(foreign).toEqual([]);
+});
