@@ -237,3 +237,29 @@ test('scrolling far down a long list and then narrowing it keeps the queue worki
   await page.getByRole('searchbox', { name: 'Search cases' }).fill('');
   await expect(page.locator('tr.case-row').first()).toContainText('P1');
 });
+
+test('half-typed scoping and details survive a reload, and saving consumes the draft', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payouts returned by the bank' });
+  await page.getByLabel('What is affected').fill('Payouts to OCBC accounts');
+  await page.getByLabel('Money at risk').fill('84,000');
+  await page.getByLabel('Owner', { exact: true }).fill('Aisha Rahman');
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  await page.getByLabel('Contact 2 email').fill('treasury@kopi.example');
+  await page.waitForTimeout(700); // drafts are written 300 ms after the last keystroke
+
+  await page.reload();
+  await expect(page.getByLabel('What is affected')).toHaveValue('Payouts to OCBC accounts');
+  await expect(page.getByLabel('Money at risk')).toHaveValue('84,000');
+  await expect(page.getByLabel('Owner', { exact: true })).toHaveValue('Aisha Rahman');
+  await expect(page.getByLabel('Contact 2 email')).toHaveValue('treasury@kopi.example');
+  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Save scoping' }).click();
+  await expect(page.getByText('Scoping saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Details saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('What is affected')).toHaveValue('Payouts to OCBC accounts');
+  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toHaveCount(0);
+});

@@ -55,3 +55,39 @@ pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
         }
     });
 }
+
+/// Keeps a whole form's unsaved text as one draft: `fields` are saved together after each edit
+/// and put back on the next visit. Returns the function to call after an edit.
+/// `on_restored` runs after a draft was put back (to rebuild values that are not plain text).
+pub fn form_draft(
+    key: String,
+    fields: Vec<(&'static str, RwSignal<String>)>,
+    status: RwSignal<Option<String>>,
+    on_restored: impl FnOnce() + 'static,
+) -> impl Fn() + Clone + Send + Sync + 'static {
+    let save = draft_saver(key.clone(), status);
+    let restore_into = fields.clone();
+    restore_draft(key, move |text| {
+        let Ok(saved) = serde_json::from_str::<std::collections::HashMap<String, String>>(&text)
+        else {
+            return;
+        };
+        for (name, signal) in &restore_into {
+            if let Some(value) = saved.get(*name) {
+                // `try_`: the form may have closed while the draft was being read.
+                let _ = signal.try_set(value.clone());
+            }
+        }
+        let _ = status.try_set(Some(
+            "Unsaved changes from your last visit were restored.".into(),
+        ));
+        on_restored();
+    });
+    move || {
+        let values: std::collections::HashMap<&str, String> = fields
+            .iter()
+            .map(|(name, signal)| (*name, signal.get_untracked()))
+            .collect();
+        save(serde_json::to_string(&values).unwrap_or_default());
+    }
+}

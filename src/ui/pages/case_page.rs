@@ -12,7 +12,7 @@ use crate::domain::triage::{Scoping, ScopingField};
 use crate::domain::{Case, CaseEvent, CaseStatus, DomainError};
 use crate::storage::{StorageError, cases};
 use crate::ui::browser::{self, format_time, from_local_input, to_local_input};
-use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::components::drafts::{draft_saver, form_draft, restore_draft};
 use crate::ui::components::timeline::Timeline;
 use crate::ui::state::{AppState, Boot, app_state, database};
 
@@ -330,6 +330,24 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let evidence = RwSignal::new(s.evidence.join("\n"));
     let impact = RwSignal::new(format!("{:?}", case.impact));
     let urgency = RwSignal::new(format!("{:?}", case.urgency));
+    let scoping_draft_key = format!("scoping:{}", case.id);
+    let draft_status = RwSignal::new(None::<String>);
+    let save_scoping_draft = form_draft(
+        scoping_draft_key.clone(),
+        vec![
+            ("affected", affected),
+            ("since", since),
+            ("reproducible", reproducible),
+            ("amount", amount),
+            ("currency", currency),
+            ("users", users),
+            ("evidence", evidence),
+            ("impact", impact),
+            ("urgency", urgency),
+        ],
+        draft_status,
+        || {},
+    );
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let missing = Memo::new(move |_| {
@@ -406,8 +424,11 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     CaseEdit::Axes { impact, urgency },
                 ],
                 error,
-                None,
-                move || saved.set(true),
+                Some(scoping_draft_key.clone()),
+                move || {
+                    saved.set(true);
+                    draft_status.set(None);
+                },
             ),
         }
     };
@@ -422,7 +443,8 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     };
 
     view! {
-        <form class="panel scoping" novalidate=true on:submit=submit aria-labelledby="scoping-heading" on:input=move |_| saved.set(false)>
+        <form class="panel scoping" novalidate=true on:submit=submit aria-labelledby="scoping-heading"
+            on:input=move |_| { saved.set(false); save_scoping_draft(); }>
             <h2 id="scoping-heading">"Triage and scoping"</h2>
             <p class="hint" role="status">
                 {move || {
@@ -479,6 +501,7 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             </div>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <p class="form-ok" role="status">{move || saved.get().then_some("Scoping saved.")}</p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
             <div class="actions"><button type="submit" class="primary">"Save scoping"</button></div>
         </form>
     }
@@ -503,9 +526,33 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     } else {
         case.contacts.clone()
     });
+    let problem = RwSignal::new(case.problem_id.map(|id| id.to_string()).unwrap_or_default());
+    let contacts_text = RwSignal::new(String::new());
+    let details_draft_key = format!("details:{}", case.id);
+    let details_status = RwSignal::new(None::<String>);
+    let save_details_draft = form_draft(
+        details_draft_key.clone(),
+        vec![
+            ("owner", owner),
+            ("tags", tags),
+            ("watchers", watchers),
+            ("area", area),
+            ("channel", channel),
+            ("account_id", account_id),
+            ("tier", tier),
+            ("problem", problem),
+            ("contacts", contacts_text),
+        ],
+        details_status,
+        move || {
+            if let Ok(saved) = serde_json::from_str::<Vec<Contact>>(&contacts_text.get_untracked())
+            {
+                let _ = contacts.try_set(saved);
+            }
+        },
+    );
     // The list re-renders when a contact is added or removed, not on every keystroke in one.
     let contact_count = Memo::new(move |_| contacts.with(Vec::len));
-    let problem = RwSignal::new(case.problem_id.map(|id| id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let account_name = case.account.name.clone();
@@ -541,11 +588,19 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             CaseEdit::Contacts(contacts.get_untracked()),
             CaseEdit::Problem(uuid::Uuid::parse_str(&problem.get_untracked()).ok()),
         ];
-        editor.apply(edits, error, None, move || saved.set(true));
+        editor.apply(edits, error, Some(details_draft_key.clone()), move || {
+            saved.set(true);
+            details_status.set(None);
+        });
     };
 
     view! {
-        <form class="panel details" novalidate=true on:submit=submit aria-labelledby="details-heading" on:input=move |_| saved.set(false)>
+        <form class="panel details" novalidate=true on:submit=submit aria-labelledby="details-heading"
+            on:input=move |_| {
+                saved.set(false);
+                contacts_text.set(serde_json::to_string(&contacts.get_untracked()).unwrap_or_default());
+                save_details_draft();
+            }>
             <h2 id="details-heading">"Details"</h2>
             <div class="field"><label for="d-owner">"Owner"</label>
                 <input id="d-owner" type="text" prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/></div>
@@ -606,6 +661,7 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                 </select></div>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <p class="form-ok" role="status">{move || saved.get().then_some("Details saved.")}</p>
+            <p class="form-warning" role="status">{move || details_status.get()}</p>
             <div class="actions"><button type="submit" class="primary">"Save details"</button></div>
         </form>
     }
