@@ -263,3 +263,20 @@ test('half-typed scoping and details survive a reload, and saving consumes the d
   await expect(page.getByLabel('What is affected')).toHaveValue('Payouts to OCBC accounts');
   await expect(page.getByText('Unsaved changes from your last visit were restored.')).toHaveCount(0);
 });
+
+test('an unsaved title edit survives a reload, and Cancel forgets it', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Webhook delays' });
+  await page.getByRole('button', { name: 'Edit title' }).click();
+  await page.getByLabel('Title').fill('Webhook deliveries delayed 40 min for 412 sellers');
+  await page.waitForTimeout(700);
+  await page.reload();
+  await expect(page.getByLabel('Title')).toHaveValue('Webhook deliveries delayed 40 min for 412 sellers');
+  await expect(page.getByText('Unsaved title from your last visit restored.')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhook delays');
+  await page.waitForTimeout(700);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Edit title' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhook delays');
+});

@@ -42,8 +42,11 @@ test('create a case, edit its title, add a note: every change is in the timeline
   await expect(timeline).toContainText('changed the title');
   await expect(timeline).toContainText('Called Wei Ling: bank letter coming by 3pm.');
 
-  // A deep link reloads straight into the case.
+  // A deep link reloads straight into the case, and the sent note's draft is gone with it
+  // (a late debounced draft write used to bring the sent text back into the box).
+  await page.waitForTimeout(700);
   await page.reload();
+  await expect(page.getByLabel('Note')).toHaveValue('');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payouts held: SGD 84,000 payroll due Friday');
   await expect(timeline.getByRole('listitem')).toHaveCount(3);
   await expect(timeline.locator('.note-body')).toHaveText('Called Wei Ling: bank letter coming by 3pm.\nRisk hold code RH-12.');

@@ -12,37 +12,52 @@ use crate::ui::state::database;
 /// Short enough that a killed tab loses at most a word, long enough not to write on every key.
 pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// Returns a function that schedules `text` to be saved as the draft `key`.
-/// Only the newest text is written; `status` reports a failed save so the user knows to copy their text.
-pub fn draft_saver(
+/// Saves one draft, debounced. Cloning shares the debounce, so every clone cancels the others.
+#[derive(Clone)]
+pub struct DraftSaver {
     key: String,
+    generation: Arc<AtomicU64>,
     status: RwSignal<Option<String>>,
-) -> impl Fn(String) + Clone + Send + Sync + 'static {
-    let generation = Arc::new(AtomicU64::new(0));
-    move |text: String| {
-        let mine = generation.fetch_add(1, Ordering::Relaxed) + 1;
-        let generation = generation.clone();
-        let key = key.clone();
+}
+
+impl DraftSaver {
+    /// Schedules `text` to be saved; only the newest text is written. Empty text deletes the draft.
+    pub fn save(&self, text: String) {
+        let mine = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        let generation = self.generation.clone();
+        let key = self.key.clone();
+        let status = self.status;
         set_timeout(
             move || {
                 if generation.load(Ordering::Relaxed) != mine {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let result = async {
-                        let db = database()?;
-                        drafts::save_draft(&db, &key, &text).await
-                    }
-                    .await;
-                    status.set(
-                        result.err().map(|e| {
+                    let result =
+                        async { drafts::save_draft(&database()?, &key, &text).await }.await;
+                    let _ =
+                        status.try_set(result.err().map(|e| {
                             format!("Draft not saved: {e}. Copy your text somewhere safe.")
-                        }),
-                    );
+                        }));
                 });
             },
             DRAFT_DEBOUNCE,
         );
+    }
+
+    /// Drops any pending write. Call it when the text is being saved for real, whose
+    /// transaction deletes the draft: a late debounced write must not bring it back.
+    pub fn cancel(&self) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A debounced saver for the draft `key`; `status` reports a failed save so the user knows to copy their text.
+pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver {
+    DraftSaver {
+        key,
+        generation: Arc::new(AtomicU64::new(0)),
+        status,
     }
 }
 
@@ -59,13 +74,15 @@ pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
 /// Keeps a whole form's unsaved text as one draft: `fields` are saved together after each edit
 /// and put back on the next visit. Returns the function to call after an edit.
 /// `on_restored` runs after a draft was put back (to rebuild values that are not plain text).
+/// Returns the function to call after an edit, and the saver (to `cancel` when the form is saved).
 pub fn form_draft(
     key: String,
     fields: Vec<(&'static str, RwSignal<String>)>,
     status: RwSignal<Option<String>>,
     on_restored: impl FnOnce() + 'static,
-) -> impl Fn() + Clone + Send + Sync + 'static {
-    let save = draft_saver(key.clone(), status);
+) -> (impl Fn() + Clone + Send + Sync + 'static, DraftSaver) {
+    let saver = draft_saver(key.clone(), status);
+    let save = saver.clone();
     let restore_into = fields.clone();
     restore_draft(key, move |text| {
         let Ok(saved) = serde_json::from_str::<std::collections::HashMap<String, String>>(&text)
@@ -83,11 +100,12 @@ pub fn form_draft(
         ));
         on_restored();
     });
-    move || {
+    let on_edit = move || {
         let values: std::collections::HashMap<&str, String> = fields
             .iter()
             .map(|(name, signal)| (*name, signal.get_untracked()))
             .collect();
-        save(serde_json::to_string(&values).unwrap_or_default());
-    }
+        save.save(serde_json::to_string(&values).unwrap_or_default());
+    };
+    (on_edit, saver)
 }

@@ -25,6 +25,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save_draft = draft_saver(INTAKE_DRAFT.into(), draft_status);
+    let creating_saver = save_draft.clone();
     // `autofocus` only acts on page load; a form opened later is focused by hand.
     let title_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -43,7 +44,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
     let edit = Callback::new(move |(apply, value): Edit| {
         input.update(|i| apply(i, value));
         let snapshot = serde_json::to_string(&input.get_untracked()).unwrap_or_default();
-        save_draft(snapshot);
+        save_draft.save(snapshot);
     });
     let error_for = move |field: &'static str| {
         move || {
@@ -103,6 +104,8 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
             return;
         }
         busy.set(true);
+        // The create transaction deletes the draft; a late debounced write must not bring it back.
+        creating_saver.cancel();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let result = async {

@@ -12,7 +12,7 @@ use crate::domain::triage::{Scoping, ScopingField};
 use crate::domain::{Case, CaseEvent, CaseStatus, DomainError};
 use crate::storage::{StorageError, cases};
 use crate::ui::browser::{self, format_time, from_local_input, to_local_input};
-use crate::ui::components::drafts::{draft_saver, form_draft, restore_draft};
+use crate::ui::components::drafts::{DraftSaver, draft_saver, form_draft, restore_draft};
 use crate::ui::components::timeline::Timeline;
 use crate::ui::state::{AppState, Boot, app_state, database};
 
@@ -176,14 +176,35 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let title = move || case.with(|c| c.as_ref().map(|c| c.title.clone()).unwrap_or_default());
+    let title_draft_key = format!("title:{}", editor.id);
+    let draft_status = RwSignal::new(None::<String>);
+    // A Copy handle, so every closure in the view can reach the one debounced saver.
+    let title_saver = StoredValue::new(draft_saver(title_draft_key.clone(), draft_status));
+    // A title edit that was never saved reopens the editor with what was typed.
+    restore_draft(title_draft_key.clone(), move |saved| {
+        let _ = draft.try_set(saved);
+        let _ = editing.try_set(true);
+        let _ = draft_status.try_set(Some("Unsaved title from your last visit restored.".into()));
+    });
+    let title_draft_key = StoredValue::new(title_draft_key);
 
     let save = move || {
+        title_saver.with_value(DraftSaver::cancel);
         editor.apply(
             vec![CaseEdit::Title(draft.get_untracked())],
             error,
-            None,
-            move || editing.set(false),
+            Some(title_draft_key.get_value()),
+            move || {
+                editing.set(false);
+                draft_status.set(None);
+            },
         );
+    };
+    // Cancel means "forget it": an empty draft deletes the saved one (and any pending save).
+    let cancel = move || {
+        editing.set(false);
+        draft_status.set(None);
+        title_saver.with_value(|saver| saver.save(String::new()));
     };
 
     view! {
@@ -206,11 +227,16 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                         aria-invalid=move || error.get().is_some().to_string()
                         aria-describedby="case-title-error"
                         prop:value=move || draft.get()
-                        on:input=move |ev| draft.set(event_target_value(&ev))
-                        on:keydown=move |ev| if ev.key() == "Escape" { editing.set(false) }/>
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            draft.set(value.clone());
+                            title_saver.with_value(|saver| saver.save(value));
+                        }
+                        on:keydown=move |ev| if ev.key() == "Escape" { cancel() }/>
                     <button type="submit" class="primary">"Save title"</button>
-                    <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    <button type="button" on:click=move |_| cancel()>"Cancel"</button>
                     <p class="field-error" id="case-title-error" role="alert">{move || error.get()}</p>
+                    <p class="form-warning" role="status">{move || draft_status.get()}</p>
                 </form>
             </Show>
             {move || case.get().map(|case| view! {
@@ -332,7 +358,7 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let urgency = RwSignal::new(format!("{:?}", case.urgency));
     let scoping_draft_key = format!("scoping:{}", case.id);
     let draft_status = RwSignal::new(None::<String>);
-    let save_scoping_draft = form_draft(
+    let (save_scoping_draft, scoping_saver) = form_draft(
         scoping_draft_key.clone(),
         vec![
             ("affected", affected),
@@ -418,18 +444,21 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
         })();
         match parsed {
             Err(why) => error.set(Some(why)),
-            Ok((scoping, impact, urgency)) => editor.apply(
-                vec![
-                    CaseEdit::Scoping(scoping),
-                    CaseEdit::Axes { impact, urgency },
-                ],
-                error,
-                Some(scoping_draft_key.clone()),
-                move || {
-                    saved.set(true);
-                    draft_status.set(None);
-                },
-            ),
+            Ok((scoping, impact, urgency)) => {
+                scoping_saver.cancel();
+                editor.apply(
+                    vec![
+                        CaseEdit::Scoping(scoping),
+                        CaseEdit::Axes { impact, urgency },
+                    ],
+                    error,
+                    Some(scoping_draft_key.clone()),
+                    move || {
+                        saved.set(true);
+                        draft_status.set(None);
+                    },
+                )
+            }
         }
     };
     let priority_preview = move || {
@@ -530,7 +559,7 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let contacts_text = RwSignal::new(String::new());
     let details_draft_key = format!("details:{}", case.id);
     let details_status = RwSignal::new(None::<String>);
-    let save_details_draft = form_draft(
+    let (save_details_draft, details_saver) = form_draft(
         details_draft_key.clone(),
         vec![
             ("owner", owner),
@@ -588,6 +617,7 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             CaseEdit::Contacts(contacts.get_untracked()),
             CaseEdit::Problem(uuid::Uuid::parse_str(&problem.get_untracked()).ok()),
         ];
+        details_saver.cancel();
         editor.apply(edits, error, Some(details_draft_key.clone()), move || {
             saved.set(true);
             details_status.set(None);
@@ -684,12 +714,14 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
         }
     });
     let draft_key = StoredValue::new(draft_key);
+    let note_saver = save_draft.clone();
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(before) = editor.current() else {
             return;
         };
+        let saver = note_saver.clone();
         match before.note(
             &text.get_untracked(),
             browser::new_id(),
@@ -699,6 +731,8 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
             Err(e) => error.set(Some(e.to_string())),
             Ok((next, event)) => {
                 busy.set(true);
+                // The save deletes the draft; a late debounced write must not bring the note back.
+                saver.cancel();
                 persist(
                     state,
                     before.revision,
@@ -710,6 +744,9 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
                     move |saved| {
                         if saved {
                             text.set(String::new());
+                        } else if let Some(unsent) = text.try_get_untracked() {
+                            // Not saved: keep the text drafted, including the last keystrokes.
+                            saver.save(unsent);
                         }
                         busy.set(false);
                     },
@@ -727,7 +764,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
                     let value = event_target_value(&ev);
                     text.set(value.clone());
                     error.set(None);
-                    save_draft(value);
+                    save_draft.save(value);
                 }></textarea>
             <p class="field-error" id="note-error" role="alert">{move || error.get()}</p>
             <p class="form-warning" role="status">{move || draft_status.get()}</p>
