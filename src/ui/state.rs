@@ -117,7 +117,10 @@ impl AppState {
                     Err(e) => self.unreadable.update(|u| u.push(format!("problems: {e}"))),
                 }
                 match self.reload_cases().await {
-                    Ok(()) => self.boot.set(Boot::Ready),
+                    Ok(()) => {
+                        self.boot.set(Boot::Ready);
+                        leptos::task::spawn_local(self.reload_texts());
+                    }
                     Err(e) => self.boot.set(Boot::Failed(e)),
                 }
             }
@@ -129,14 +132,22 @@ impl AppState {
     pub async fn reload_cases(self) -> Result<(), StorageError> {
         let db = database()?;
         let loaded = storage::cases::load_cases(&db).await?;
-        // Search text is a convenience: if it cannot be read, search still covers titles and accounts.
+        self.cases.set(loaded.items);
+        // Replace only the reports about cases; unreadable settings or problems stay reported.
+        self.unreadable.update(|reports| {
+            reports.retain(|m| !m.contains("in 'cases'"));
+            reports.extend(loaded.unreadable.iter().map(ToString::to_string));
+        });
+        Ok(())
+    }
+
+    /// Loads note text for search. Not needed for the first rows, so start-up does it after them;
+    /// if it cannot be read, search still covers keys, titles, accounts and contacts.
+    pub async fn reload_texts(self) {
+        let Ok(db) = database() else { return };
         if let Ok(texts) = storage::cases::load_case_texts(&db).await {
             self.texts.set(texts);
         }
-        self.cases.set(loaded.items);
-        self.unreadable
-            .set(loaded.unreadable.iter().map(ToString::to_string).collect());
-        Ok(())
     }
 
     /// Re-reads everything another tab may have changed.
@@ -146,7 +157,9 @@ impl AppState {
             .set(storage::settings::load_settings(&db).await?);
         self.problems
             .set(storage::problems::load_problems(&db).await?.items);
-        self.reload_cases().await
+        self.reload_cases().await?;
+        self.reload_texts().await;
+        Ok(())
     }
 
     /// Puts many saved cases into the in-memory list in one update (one re-render, one lookup table).

@@ -44,6 +44,7 @@ pub fn QueuePage() -> impl IntoView {
                 cases::load_sample_data(&db, FIRST_RUN_SEED, FIRST_RUN_SIZE, browser::now())
                     .await?;
                 state.reload_cases().await?;
+                state.reload_texts().await;
                 crate::ui::state::announce_change();
                 Ok::<(), crate::storage::StorageError>(())
             }

@@ -213,6 +213,7 @@ pub fn ScaleSample() -> impl IntoView {
                 )
                 .await?;
                 state.reload_cases().await?;
+                state.reload_texts().await;
                 crate::ui::state::announce_change();
                 Ok::<(), crate::storage::StorageError>(())
             }
