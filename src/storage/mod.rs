@@ -70,6 +70,13 @@ pub enum StorageError {
     Failed(String),
 }
 
+impl StorageError {
+    /// A stored case that could not be decoded (as opposed to a problem with settings or problems).
+    pub fn is_unreadable_case(&self) -> bool {
+        matches!(self, StorageError::Corrupt { store: "cases", .. })
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 impl From<IdbError> for StorageError {
     fn from(error: IdbError) -> Self {

@@ -26,7 +26,7 @@ pub struct AppState {
     pub boot: RwSignal<Boot>,
     pub cases: RwSignal<Vec<Case>>,
     /// Why some stored cases could not be read; they stay in storage untouched.
-    pub unreadable: RwSignal<Vec<String>>,
+    pub unreadable: RwSignal<Vec<StorageError>>,
     pub prefs: RwSignal<Preferences>,
     /// Problem records: causes shared by several cases.
     pub problems: RwSignal<Vec<crate::domain::problem::Problem>>,
@@ -105,16 +105,14 @@ impl AppState {
                 match storage::settings::load_settings(&db).await {
                     Ok(settings) => self.settings.set(settings),
                     // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
-                    Err(e) => self.unreadable.update(|u| u.push(e.to_string())),
+                    Err(e) => self.unreadable.update(|u| u.push(e)),
                 }
                 match storage::problems::load_problems(&db).await {
                     Ok(loaded) => {
                         self.problems.set(loaded.items);
-                        self.unreadable.update(|u| {
-                            u.extend(loaded.unreadable.iter().map(ToString::to_string))
-                        });
+                        self.unreadable.update(|u| u.extend(loaded.unreadable));
                     }
-                    Err(e) => self.unreadable.update(|u| u.push(format!("problems: {e}"))),
+                    Err(e) => self.unreadable.update(|u| u.push(e)),
                 }
                 match self.reload_cases().await {
                     Ok(()) => {
@@ -135,9 +133,20 @@ impl AppState {
         self.cases.set(loaded.items);
         // Replace only the reports about cases; unreadable settings or problems stay reported.
         self.unreadable.update(|reports| {
-            reports.retain(|m| !m.contains("in 'cases'"));
-            reports.extend(loaded.unreadable.iter().map(ToString::to_string));
+            reports.retain(|e| !e.is_unreadable_case());
+            reports.extend(loaded.unreadable);
         });
+        Ok(())
+    }
+
+    /// Writes a generated sample of `size` cases after the existing ones, then shows it here and
+    /// in other tabs. Used by the first-run offer and by "Try it at scale".
+    pub async fn load_sample(self, seed: u64, size: usize) -> Result<(), StorageError> {
+        storage::cases::load_sample_data(&database()?, seed, size, crate::ui::browser::now())
+            .await?;
+        self.reload_cases().await?;
+        self.reload_texts().await;
+        announce_change();
         Ok(())
     }
 

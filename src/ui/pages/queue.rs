@@ -39,16 +39,7 @@ pub fn QueuePage() -> impl IntoView {
     let load_sample = move |_| {
         sample_busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                cases::load_sample_data(&db, FIRST_RUN_SEED, FIRST_RUN_SIZE, browser::now())
-                    .await?;
-                state.reload_cases().await?;
-                state.reload_texts().await;
-                crate::ui::state::announce_change();
-                Ok::<(), crate::storage::StorageError>(())
-            }
-            .await;
+            let result = state.load_sample(FIRST_RUN_SEED, FIRST_RUN_SIZE).await;
             sample_busy.set(false);
             sample_error.set(
                 result
@@ -75,9 +66,12 @@ pub fn QueuePage() -> impl IntoView {
             </div>
             <Show when=move || !state.unreadable.with(Vec::is_empty)>
                 <section class="panel warning-panel" role="alert">
-                    <h2>{move || format!("{} stored case(s) could not be read", state.unreadable.with(Vec::len))}</h2>
+                    <h2>{move || match state.unreadable.with(|u| u.iter().filter(|e| e.is_unreadable_case()).count()) {
+                        0 => "Some stored records could not be read".to_string(),
+                        n => format!("{n} stored case(s) could not be read"),
+                    }}</h2>
                     <p>"They are left in storage exactly as they are, so nothing is lost. Export a backup before changing anything."</p>
-                    <ul>{move || state.unreadable.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
+                    <ul>{move || state.unreadable.get().into_iter().map(|why| view! { <li>{why.to_string()}</li> }).collect_view()}</ul>
                 </section>
             </Show>
             <Show when=move || show_intake.get()>

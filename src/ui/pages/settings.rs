@@ -203,21 +203,7 @@ pub fn ScaleSample() -> impl IntoView {
         message.set(Some(format!("Writing {size} cases…")));
         leptos::task::spawn_local(async move {
             let started = js_sys::Date::now();
-            let result = async {
-                let db = database()?;
-                storage::cases::load_sample_data(
-                    &db,
-                    FIRST_RUN_SEED + size as u64,
-                    size,
-                    browser::now(),
-                )
-                .await?;
-                state.reload_cases().await?;
-                state.reload_texts().await;
-                crate::ui::state::announce_change();
-                Ok::<(), crate::storage::StorageError>(())
-            }
-            .await;
+            let result = state.load_sample(FIRST_RUN_SEED + size as u64, size).await;
             busy.set(false);
             message.set(Some(match result {
                 Ok(()) => format!(
