@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::case::{CaseStatus, Severity};
 use super::priority::Priority;
+use super::sla::{SettledSla, SlaTarget};
 
 /// One thing that happened to a case: who, when, and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +43,83 @@ pub enum EventKind {
     NoteAdded {
         text: String,
     },
+    /// A public email to the user, sent from the specialist's own mail client.
+    /// It answers the first-response clock and restarts next-update.
+    EmailSent {
+        to: String,
+        #[serde(default)]
+        cc: String,
+        subject: String,
+        body: String,
+    },
+    /// An email from the user, pasted in so the timeline has both sides.
+    EmailReceived {
+        from: String,
+        subject: String,
+        body: String,
+    },
+    /// A phone call to the user. Reaching them or leaving a voicemail is a response; a call
+    /// nobody picked up is logged but answers no clock, because the user heard nothing.
+    CallLogged {
+        outcome: CallOutcome,
+        duration_seconds: u32,
+        notes: String,
+        #[serde(default)]
+        next_steps: String,
+    },
+    /// "Next update by 15:00": a deadline that pauses never move.
+    UpdatePromised {
+        by: DateTime<Utc>,
+    },
+    /// Part of the case handed to a partner team; starts that team's OLA clock.
+    HandedOff {
+        handoff: Uuid,
+        team: String,
+        ask: String,
+    },
+    PartnerAnswered {
+        handoff: Uuid,
+        summary: String,
+    },
+    /// A service level was missed. Logged once per clock cycle, and it stays: a later policy edit
+    /// or a back-dated event can never quietly un-breach a case.
+    SlaBreached {
+        target: SlaTarget,
+        /// When the breached clock (cycle) started; identifies it among next-update cycles.
+        cycle: DateTime<Utc>,
+        due: DateTime<Utc>,
+    },
+    /// The clocks' results when the case was resolved, with the policy and calendar used,
+    /// so later settings edits never rewrite a closed case's record.
+    SlaSettled {
+        record: SettledSla,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallOutcome {
+    Reached,
+    Voicemail,
+    NoAnswer,
+}
+
+impl CallOutcome {
+    pub const ALL: [CallOutcome; 3] = [
+        CallOutcome::Reached,
+        CallOutcome::Voicemail,
+        CallOutcome::NoAnswer,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            CallOutcome::Reached => "Reached",
+            CallOutcome::Voicemail => "Left voicemail",
+            CallOutcome::NoAnswer => "No answer",
+        }
+    }
+    /// Whether the user heard from us, which is what a response clock measures.
+    pub fn is_response(self) -> bool {
+        !matches!(self, CallOutcome::NoAnswer)
+    }
 }
 
 impl EventKind {
@@ -82,6 +160,31 @@ impl CaseEvent {
                 format!("{} moved the case to {}", self.actor, to.label())
             }
             EventKind::NoteAdded { .. } => format!("{} added a note", self.actor),
+            EventKind::EmailSent { to, .. } => format!("{} emailed {to}", self.actor),
+            EventKind::EmailReceived { from, .. } => {
+                format!("Email from {from}, logged by {}", self.actor)
+            }
+            EventKind::CallLogged {
+                outcome,
+                duration_seconds,
+                ..
+            } => format!(
+                "{} called the user: {} ({} min)",
+                self.actor,
+                outcome.label().to_lowercase(),
+                duration_seconds.div_ceil(60)
+            ),
+            EventKind::UpdatePromised { .. } => format!("{} promised the next update", self.actor),
+            EventKind::HandedOff { team, .. } => {
+                format!("{} handed part of the case to {team}", self.actor)
+            }
+            EventKind::PartnerAnswered { .. } => {
+                format!("{} logged the partner team's answer", self.actor)
+            }
+            EventKind::SlaBreached { target, .. } => format!("{} target breached", target.label()),
+            EventKind::SlaSettled { record } => {
+                format!("SLA results recorded under '{}'", record.policy)
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use chrono::{
     Weekday,
 };
 use chrono_tz::Tz;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// One working interval in local time. `end <= start` means it runs past midnight into the next day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +58,8 @@ pub enum CalendarError {
 pub struct Calendar {
     pub zone: Tz,
     pub schedule: Schedule,
-    /// Local dates on which intervals that start that day do not count.
-    pub holidays: BTreeSet<NaiveDate>,
+    /// Local dates on which intervals that start that day do not count, with their names.
+    pub holidays: BTreeMap<NaiveDate, String>,
 }
 
 /// How many month-long windows a deadline search may look through (about 40 years).
@@ -72,7 +72,7 @@ impl Calendar {
     pub fn new(
         zone: &str,
         schedule: Schedule,
-        holidays: BTreeSet<NaiveDate>,
+        holidays: BTreeMap<NaiveDate, String>,
     ) -> Result<Calendar, CalendarError> {
         let zone: Tz = zone
             .trim()
@@ -126,7 +126,7 @@ impl Calendar {
         for day in days.iter_mut().take(5) {
             *day = nine_to_six.clone();
         }
-        Calendar::new(zone, Schedule::Weekly(days), BTreeSet::new())
+        Calendar::new(zone, Schedule::Weekly(days), BTreeMap::new())
     }
 
     /// The working periods, as UTC instants, of intervals that start on local `date`.
@@ -134,7 +134,7 @@ impl Calendar {
         let Schedule::Weekly(days) = &self.schedule else {
             return Vec::new();
         };
-        if self.holidays.contains(&date) {
+        if self.holidays.contains_key(&date) {
             return Vec::new();
         }
         days[date.weekday().num_days_from_monday() as usize]
@@ -194,10 +194,15 @@ impl Calendar {
     /// The instant at which `minutes` of working time have passed since `start`.
     /// A start outside hours begins counting at the next opening.
     pub fn add_working_minutes(&self, start: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-        if minutes <= 0 {
+        self.add_working(start, Duration::minutes(minutes))
+    }
+
+    /// The instant at which `span` of working time has passed since `start`.
+    pub fn add_working(&self, start: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
+        if span <= Duration::zero() {
             return start;
         }
-        let mut left = Duration::minutes(minutes);
+        let mut left = span;
         // Look ahead a month at a time, so a long target never computes years of periods up front.
         let mut from = start;
         for _ in 0..MAX_LOOKAHEAD_WINDOWS {
@@ -257,7 +262,47 @@ impl Calendar {
     }
 }
 
-fn hm(h: u32, m: u32) -> NaiveTime {
+impl Calendar {
+    /// The weekly hours in words, consecutive days with the same hours grouped:
+    /// "Mon–Fri 09:00–18:00", "Mon–Thu 09:00–12:00, 13:00–18:00; Fri 09:00–17:00", or "24×7".
+    pub fn describe_hours(&self) -> String {
+        let Schedule::Weekly(days) = &self.schedule else {
+            return "24×7".to_string();
+        };
+        let hours = |day: &Vec<Interval>| {
+            day.iter()
+                .map(|i| format!("{}–{}", i.start.format("%H:%M"), i.end.format("%H:%M")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut groups: Vec<(usize, usize, String)> = Vec::new();
+        for (index, day) in days.iter().enumerate() {
+            if day.is_empty() {
+                continue;
+            }
+            let text = hours(day);
+            match groups.last_mut() {
+                Some((_, last, previous)) if *last + 1 == index && *previous == text => {
+                    *last = index
+                }
+                _ => groups.push((index, index, text)),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(first, last, text)| {
+                if first == last {
+                    format!("{} {text}", DAY_NAMES[first])
+                } else {
+                    format!("{}–{} {text}", DAY_NAMES[first], DAY_NAMES[last])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+pub(crate) fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("valid wall-clock time")
 }
 
@@ -329,8 +374,10 @@ mod tests {
     #[test]
     fn holidays_are_skipped() {
         let mut cal = sg();
-        cal.holidays
-            .insert(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        cal.holidays.insert(
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            "Team offsite".into(),
+        );
         let due = cal.add_working_minutes(local(&cal, 2026, 11, 27, 17, 45), 60);
         assert_eq!(due, local(&cal, 2026, 12, 1, 9, 45));
     }
@@ -343,7 +390,7 @@ mod tests {
             Interval::new(hm(13, 0), hm(18, 0)),
         ];
         days[1] = vec![Interval::new(hm(22, 0), hm(6, 0))];
-        let cal = Calendar::new("Asia/Singapore", Schedule::Weekly(days), BTreeSet::new()).unwrap();
+        let cal = Calendar::new("Asia/Singapore", Schedule::Weekly(days), BTreeMap::new()).unwrap();
         // Monday 2026-11-30, 11:30 + 60 min: 30 before lunch, 30 after.
         assert_eq!(
             cal.add_working_minutes(local(&cal, 2026, 11, 30, 11, 30), 60),
@@ -391,7 +438,7 @@ mod tests {
         let mut cal = sg();
         let first = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         cal.holidays
-            .extend((0..90).map(|d| first + Duration::days(d)));
+            .extend((0..90).map(|d| (first + Duration::days(d), "Shutdown".to_string())));
         let due = cal.add_working_minutes(local(&cal, 2026, 11, 30, 17, 30), 60);
         // 30 minutes on Monday 30 Nov, then nothing until Monday 1 March 2027.
         assert_eq!(due, local(&cal, 2027, 3, 1, 9, 30));
@@ -400,7 +447,7 @@ mod tests {
     #[test]
     fn twenty_four_seven_counts_every_minute() {
         let cal =
-            Calendar::new("Asia/Singapore", Schedule::TwentyFourSeven, BTreeSet::new()).unwrap();
+            Calendar::new("Asia/Singapore", Schedule::TwentyFourSeven, BTreeMap::new()).unwrap();
         let start = utc(2026, 11, 28, 3, 0);
         assert_eq!(
             cal.add_working_minutes(start, 60 * 24 * 3),
@@ -421,7 +468,7 @@ mod tests {
         );
         let empty: [Vec<Interval>; 7] = Default::default();
         assert_eq!(
-            Calendar::new("UTC", Schedule::Weekly(empty), BTreeSet::new()),
+            Calendar::new("UTC", Schedule::Weekly(empty), BTreeMap::new()),
             Err(CalendarError::NoWorkingTime)
         );
         let mut days: [Vec<Interval>; 7] = Default::default();
@@ -429,7 +476,7 @@ mod tests {
             Interval::new(hm(9, 0), hm(12, 0)),
             Interval::new(hm(11, 0), hm(13, 0)),
         ];
-        let err = Calendar::new("UTC", Schedule::Weekly(days), BTreeSet::new()).unwrap_err();
+        let err = Calendar::new("UTC", Schedule::Weekly(days), BTreeMap::new()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "Mon 09:00–12:00 and Mon 11:00–13:00 overlap; working intervals may not overlap"
@@ -438,7 +485,7 @@ mod tests {
         wrap[6] = vec![Interval::new(hm(22, 0), hm(2, 0))];
         wrap[0] = vec![Interval::new(hm(1, 0), hm(5, 0))];
         assert!(matches!(
-            Calendar::new("UTC", Schedule::Weekly(wrap), BTreeSet::new()),
+            Calendar::new("UTC", Schedule::Weekly(wrap), BTreeMap::new()),
             Err(CalendarError::Overlap { .. })
         ));
     }

@@ -1,5 +1,19 @@
-//! Service levels: business-hours calendars now; policies, clocks and explanations build on them.
+//! Service levels: calendars, policies, and clocks computed from each case's event log.
 
 pub mod calendar;
+pub mod clock;
+pub mod holidays;
+pub mod policy;
+pub mod worktime;
 
 pub use calendar::{Calendar, CalendarError, Interval, Schedule};
+pub use clock::{
+    CaseSla, Clock, ClockMark, ClockState, Health, MarkKind, SettledClock, SettledSla, case_clocks,
+    explain,
+};
+pub use holidays::{Holiday, IcsError, parse_ics, singapore_public_holidays};
+pub use policy::{
+    AtRiskRule, CalendarSpec, CompiledSla, Hours, PolicyMatch, SlaChange, SlaPolicy, SlaSettings,
+    SlaSettingsError, SlaTarget, Targets,
+};
+pub use worktime::WorkIndex;

@@ -1,0 +1,715 @@
+//! SLA clocks, computed on read from the case's event log, and the words that explain each deadline.
+//!
+//! Nothing here is a stored counter. A clock is the working time between events, minus pauses,
+//! measured with the policy and calendar in force, so an edit to either recomputes every open case.
+//! Two things are kept, on purpose: a logged breach stays a breach, and a resolved case keeps the
+//! results recorded when it was resolved.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::policy::{AtRiskRule, CompiledSla, SlaTarget};
+use super::worktime::WorkIndex;
+use crate::domain::case::{Case, CaseStatus};
+use crate::domain::events::{CaseEvent, EventKind};
+
+/// The part of one event that a clock needs. A case's marks are its event log with the text
+/// dropped, small enough to keep for every case in memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockMark {
+    pub at: DateTime<Utc>,
+    pub kind: MarkKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k")]
+pub enum MarkKind {
+    Status {
+        to: CaseStatus,
+    },
+    /// A public outbound: an email sent or a call that reached the user.
+    Response,
+    Promise {
+        by: DateTime<Utc>,
+    },
+    HandOff {
+        id: Uuid,
+        team: String,
+    },
+    PartnerAnswer {
+        id: Uuid,
+    },
+    Breach {
+        target: SlaTarget,
+        cycle: DateTime<Utc>,
+    },
+    Settled {
+        record: SettledSla,
+    },
+}
+
+impl ClockMark {
+    /// The mark an event leaves, if it matters to any clock.
+    pub fn of(event: &CaseEvent) -> Option<ClockMark> {
+        let kind = match &event.kind {
+            EventKind::StatusChanged { to, .. } => MarkKind::Status { to: *to },
+            EventKind::EmailSent { .. } => MarkKind::Response,
+            EventKind::CallLogged { outcome, .. } if outcome.is_response() => MarkKind::Response,
+            EventKind::UpdatePromised { by } => MarkKind::Promise { by: *by },
+            EventKind::HandedOff { handoff, team, .. } => MarkKind::HandOff {
+                id: *handoff,
+                team: team.clone(),
+            },
+            EventKind::PartnerAnswered { handoff, .. } => MarkKind::PartnerAnswer { id: *handoff },
+            EventKind::SlaBreached { target, cycle, .. } => MarkKind::Breach {
+                target: *target,
+                cycle: *cycle,
+            },
+            EventKind::SlaSettled { record } => MarkKind::Settled {
+                record: record.clone(),
+            },
+            EventKind::Created { .. }
+            | EventKind::FieldChanged { .. }
+            | EventKind::NoteAdded { .. }
+            | EventKind::EmailReceived { .. }
+            | EventKind::CallLogged { .. } => return None,
+        };
+        Some(ClockMark { at: event.at, kind })
+    }
+
+    /// A log's marks in timeline order.
+    pub fn from_events(events: &[CaseEvent]) -> Vec<ClockMark> {
+        let mut sorted: Vec<&CaseEvent> = events.iter().collect();
+        sorted.sort_by(|a, b| crate::domain::events::timeline_order(a, b));
+        sorted.into_iter().filter_map(ClockMark::of).collect()
+    }
+}
+
+/// What a resolved case's clocks came to, recorded at resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettledSla {
+    pub policy: String,
+    pub calendar: String,
+    pub clocks: Vec<SettledClock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettledClock {
+    pub target: SlaTarget,
+    pub label: String,
+    pub target_minutes: u32,
+    pub elapsed_minutes: i64,
+    pub due: Option<DateTime<Utc>>,
+    pub breached: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockState {
+    /// Counting working time now.
+    Running,
+    /// Waiting on the user: not counting until the case moves on.
+    Paused,
+    /// Stopped: answered, updated, resolved or handed back.
+    Stopped { at: DateTime<Utc> },
+}
+
+/// One clock of one case, as of `now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    pub target: SlaTarget,
+    /// "First response", or "Partner OLA · Risk" for a hand-off.
+    pub label: String,
+    pub policy: String,
+    pub calendar_id: String,
+    pub target_minutes: u32,
+    /// When this clock (or this next-update cycle) started.
+    pub cycle: DateTime<Utc>,
+    pub state: ClockState,
+    /// When it is or was due. `None` while paused with no promise: the deadline moves on resume.
+    pub due: Option<DateTime<Utc>>,
+    /// The policy deadline before any promise is applied.
+    pub policy_due: Option<DateTime<Utc>>,
+    pub promised: Option<DateTime<Utc>>,
+    pub elapsed: Duration,
+    pub paused: Duration,
+    pub breached: bool,
+    /// Breached only because a breach was logged earlier; today's settings would not breach it.
+    pub breach_is_sticky: bool,
+    pub at_risk: bool,
+    /// Whether it is the live clock of its kind (the current next-update cycle, an open hand-off).
+    pub current: bool,
+    /// Working periods that do not count (pauses, resolved spans), for the explanation.
+    excluded: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+}
+
+impl Clock {
+    pub fn is_live(&self) -> bool {
+        self.current && !matches!(self.state, ClockState::Stopped { .. })
+    }
+
+    /// Working time left against the policy target; negative once over it.
+    pub fn remaining(&self) -> Duration {
+        Duration::minutes(i64::from(self.target_minutes)) - self.elapsed
+    }
+}
+
+/// The worst thing about a case's live clocks, for badges, filters and sorting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Health {
+    Breached,
+    AtRisk,
+    OnTrack,
+    Paused,
+    /// No live clock: resolved, or no policy applies.
+    Idle,
+}
+
+/// Every clock of one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseSla {
+    /// The policy that applied; `None` when no policy matches the case.
+    pub policy: Option<String>,
+    pub clocks: Vec<Clock>,
+    /// Results recorded at resolution, shown instead of recomputing for resolved cases.
+    pub settled: Option<SettledSla>,
+    /// Kept for reports when a reopened case is resolved again.
+    pub first_resolved: Option<DateTime<Utc>>,
+}
+
+impl CaseSla {
+    pub fn live(&self) -> impl Iterator<Item = &Clock> {
+        self.clocks.iter().filter(|c| c.is_live())
+    }
+
+    /// The soonest deadline among live clocks that are counting (overdue ones first).
+    pub fn next_due(&self) -> Option<(DateTime<Utc>, &Clock)> {
+        self.live()
+            .filter_map(|c| c.due.map(|d| (d, c)))
+            .min_by_key(|(d, _)| *d)
+    }
+
+    pub fn health(&self) -> Health {
+        self.live()
+            .map(|c| {
+                if c.breached {
+                    Health::Breached
+                } else if c.at_risk {
+                    Health::AtRisk
+                } else if c.state == ClockState::Paused {
+                    Health::Paused
+                } else {
+                    Health::OnTrack
+                }
+            })
+            .min()
+            .unwrap_or(Health::Idle)
+    }
+
+    /// Breaches the log does not record yet: one `SlaBreached` event each should be appended.
+    pub fn unlogged_breaches(&self, marks: &[ClockMark]) -> Vec<&Clock> {
+        self.clocks
+            .iter()
+            .filter(|c| c.breached && !breach_logged(marks, c.target, c.cycle))
+            .collect()
+    }
+
+    /// What to record when the case is resolved now.
+    pub fn settle(&self) -> Option<SettledSla> {
+        let policy = self.policy.clone()?;
+        let calendar = self.clocks.first().map(|c| c.calendar_id.clone())?;
+        Some(SettledSla {
+            policy,
+            calendar,
+            clocks: self
+                .clocks
+                .iter()
+                .map(|c| SettledClock {
+                    target: c.target,
+                    label: c.label.clone(),
+                    target_minutes: c.target_minutes,
+                    elapsed_minutes: c.elapsed.num_minutes(),
+                    due: c.due,
+                    breached: c.breached,
+                })
+                .collect(),
+        })
+    }
+}
+
+fn breach_logged(marks: &[ClockMark], target: SlaTarget, cycle: DateTime<Utc>) -> bool {
+    marks.iter().any(
+        |m| matches!(m.kind, MarkKind::Breach { target: t, cycle: c } if t == target && c == cycle),
+    )
+}
+
+/// Spans of time: `None` as an end means "still going".
+type Span = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The status history as spans, from the case's creation (status New) onwards.
+fn status_spans(received: DateTime<Utc>, marks: &[ClockMark]) -> Vec<(CaseStatus, Span)> {
+    let mut spans = Vec::new();
+    let mut current = (CaseStatus::New, received);
+    for mark in marks {
+        if let MarkKind::Status { to } = mark.kind {
+            let at = mark.at.max(current.1);
+            spans.push((current.0, (current.1, Some(at))));
+            current = (to, at);
+        }
+    }
+    spans.push((current.0, (current.1, None)));
+    spans
+}
+
+fn is_done(status: CaseStatus) -> bool {
+    matches!(status, CaseStatus::Resolved | CaseStatus::Closed)
+}
+
+/// Computes every clock of `case` from its marks as of `now`.
+pub fn case_clocks(
+    case: &Case,
+    marks: &[ClockMark],
+    sla: &CompiledSla,
+    now: DateTime<Utc>,
+) -> CaseSla {
+    let spans = status_spans(case.created_at, marks);
+    let first_resolved = marks
+        .iter()
+        .find(|m| {
+            matches!(
+                m.kind,
+                MarkKind::Status {
+                    to: CaseStatus::Resolved
+                }
+            )
+        })
+        .map(|m| m.at);
+    // A resolved case keeps what was recorded at its resolution, whatever the settings say now.
+    if is_done(case.status) {
+        let last_done = spans
+            .iter()
+            .rev()
+            .find(|(s, _)| !is_done(*s))
+            .and_then(|(_, (_, end))| *end);
+        let settled = marks.iter().rev().find_map(|m| match &m.kind {
+            MarkKind::Settled { record } if Some(m.at) >= last_done => Some(record.clone()),
+            _ => None,
+        });
+        if let Some(record) = settled {
+            return CaseSla {
+                policy: Some(record.policy.clone()),
+                clocks: Vec::new(),
+                settled: Some(record),
+                first_resolved,
+            };
+        }
+    }
+    let Some(policy) = sla.settings.policy_for(case) else {
+        return CaseSla {
+            policy: None,
+            clocks: Vec::new(),
+            settled: None,
+            first_resolved,
+        };
+    };
+    let Some(index) = sla.indexes.get(&policy.calendar) else {
+        return CaseSla {
+            policy: None,
+            clocks: Vec::new(),
+            settled: None,
+            first_resolved,
+        };
+    };
+    let pauses: Vec<Span> = spans
+        .iter()
+        .filter(|(s, _)| *s == CaseStatus::WaitingOnUser)
+        .map(|(_, span)| *span)
+        .collect();
+    let done: Vec<Span> = spans
+        .iter()
+        .filter(|(s, _)| is_done(*s))
+        .map(|(_, span)| *span)
+        .collect();
+    let responses: Vec<DateTime<Utc>> = marks
+        .iter()
+        .filter(|m| m.kind == MarkKind::Response)
+        .map(|m| m.at)
+        .collect();
+    let builder = ClockBuilder {
+        index,
+        now,
+        rule: sla.settings.at_risk,
+        policy: &policy.name,
+        calendar_id: &policy.calendar,
+        marks,
+    };
+    let mut clocks = Vec::new();
+    if let Some(minutes) = policy.targets.first_response {
+        // Answered by the first response; a case resolved without one stops waiting too.
+        let stop = responses
+            .first()
+            .copied()
+            .into_iter()
+            .chain(done.first().map(|(a, _)| *a))
+            .min();
+        clocks.push(builder.build(Plan {
+            target: SlaTarget::FirstResponse,
+            label: SlaTarget::FirstResponse.label().to_string(),
+            minutes,
+            start: case.created_at,
+            stop,
+            excluded: Vec::new(),
+            promised: None,
+            current: true,
+        }));
+    }
+    if let Some(minutes) = policy.targets.next_update {
+        // A cycle starts at each public response, and at each reopen: the user is owed news again.
+        let reopens = spans
+            .windows(2)
+            .filter(|w| is_done(w[0].0) && !is_done(w[1].0))
+            .map(|w| w[1].1.0);
+        let mut starts: Vec<DateTime<Utc>> = responses.iter().copied().chain(reopens).collect();
+        starts.sort();
+        starts.dedup();
+        for (i, &start) in starts.iter().enumerate() {
+            let next_start = starts.get(i + 1).copied();
+            let resolved = done.iter().find(|(a, _)| *a >= start).map(|(a, _)| *a);
+            let stop = [next_start, resolved].into_iter().flatten().min();
+            // A promise made in this cycle (including with the response that opened it).
+            let promised = marks
+                .iter()
+                .filter(|m| m.at >= start && stop.is_none_or(|s| m.at < s))
+                .filter_map(|m| match m.kind {
+                    MarkKind::Promise { by } => Some(by),
+                    _ => None,
+                })
+                .next_back();
+            // Resolution ends the cycle; only still-open cycles (not stopped by resolving) show as current.
+            let current = next_start.is_none() && resolved.is_none();
+            clocks.push(builder.build(Plan {
+                target: SlaTarget::NextUpdate,
+                label: SlaTarget::NextUpdate.label().to_string(),
+                minutes,
+                start,
+                stop,
+                excluded: pauses.clone(),
+                promised,
+                current,
+            }));
+        }
+    }
+    if let Some(minutes) = policy.targets.resolution {
+        let stopped_now = done
+            .last()
+            .filter(|(_, end)| end.is_none())
+            .map(|(a, _)| *a);
+        // Resolved spans before a reopen do not count: the clock resumes, it does not restart.
+        let excluded: Vec<Span> = pauses
+            .iter()
+            .copied()
+            .chain(done.iter().copied().filter(|(_, end)| end.is_some()))
+            .collect();
+        clocks.push(builder.build(Plan {
+            target: SlaTarget::Resolution,
+            label: SlaTarget::Resolution.label().to_string(),
+            minutes,
+            start: case.created_at,
+            stop: stopped_now,
+            excluded,
+            promised: None,
+            current: true,
+        }));
+    }
+    if let Some(minutes) = policy.targets.partner_ola {
+        for mark in marks {
+            if let MarkKind::HandOff { id, team } = &mark.kind {
+                let answered = marks
+                    .iter()
+                    .find(|m| matches!(&m.kind, MarkKind::PartnerAnswer { id: a } if a == id))
+                    .map(|m| m.at);
+                let resolved = done.iter().find(|(a, _)| *a >= mark.at).map(|(a, _)| *a);
+                let stop = [answered, resolved].into_iter().flatten().min();
+                clocks.push(builder.build(Plan {
+                    target: SlaTarget::PartnerOla,
+                    label: format!("Partner OLA · {team}"),
+                    minutes,
+                    start: mark.at,
+                    stop,
+                    excluded: Vec::new(),
+                    promised: None,
+                    current: true,
+                }));
+            }
+        }
+    }
+    CaseSla {
+        policy: Some(policy.name.clone()),
+        clocks,
+        settled: None,
+        first_resolved,
+    }
+}
+
+struct Plan {
+    target: SlaTarget,
+    label: String,
+    minutes: u32,
+    start: DateTime<Utc>,
+    stop: Option<DateTime<Utc>>,
+    /// Spans that do not count; sorted or not, they may overlap each other.
+    excluded: Vec<Span>,
+    promised: Option<DateTime<Utc>>,
+    current: bool,
+}
+
+struct ClockBuilder<'a> {
+    index: &'a WorkIndex,
+    now: DateTime<Utc>,
+    rule: AtRiskRule,
+    policy: &'a str,
+    calendar_id: &'a str,
+    marks: &'a [ClockMark],
+}
+
+/// The spans in which a clock counts: from `start` until `stop` (or for ever), minus `excluded`.
+fn counting_spans(
+    start: DateTime<Utc>,
+    stop: Option<DateTime<Utc>>,
+    excluded: &[Span],
+) -> Vec<Span> {
+    let mut cut: Vec<Span> = excluded
+        .iter()
+        .copied()
+        .filter(|(a, b)| b.is_none_or(|b| b > start) && stop.is_none_or(|s| *a < s))
+        .collect();
+    cut.sort_by_key(|(a, _)| *a);
+    let mut spans = Vec::new();
+    let mut cursor = Some(start);
+    for (a, b) in cut {
+        let Some(from) = cursor else { break };
+        if a > from {
+            spans.push((from, Some(a)));
+        }
+        cursor = b.map(|b| b.max(from));
+    }
+    if let Some(from) = cursor {
+        match stop {
+            Some(s) if s > from => spans.push((from, Some(s))),
+            Some(_) => {}
+            None => spans.push((from, None)),
+        }
+    }
+    spans
+}
+
+impl ClockBuilder<'_> {
+    fn build(&self, plan: Plan) -> Clock {
+        let target = Duration::minutes(i64::from(plan.minutes));
+        let counting = counting_spans(plan.start, plan.stop, &plan.excluded);
+        let until = plan.stop.map_or(self.now, |s| s.min(self.now));
+        let elapsed = counting
+            .iter()
+            .filter(|(a, _)| *a < until)
+            .map(|(a, b)| self.index.between(*a, b.map_or(until, |b| b.min(until))))
+            .fold(Duration::zero(), |sum, d| sum + d);
+        // Walk the counting spans until the target is used up.
+        let mut left = target;
+        let mut policy_due = None;
+        for (a, b) in &counting {
+            let available = b.map(|b| self.index.between(*a, b));
+            match available {
+                Some(available) if available < left => left -= available,
+                _ => {
+                    policy_due = Some(self.index.add(*a, left));
+                    break;
+                }
+            }
+        }
+        let due = match (policy_due, plan.promised) {
+            (Some(d), Some(p)) => Some(d.min(p)),
+            (d, p) => d.or(p),
+        };
+        let paused_now = plan.stop.is_none()
+            && plan
+                .excluded
+                .iter()
+                .any(|(a, b)| *a <= self.now && b.is_none_or(|b| b > self.now));
+        let state = match plan.stop {
+            Some(at) if at <= self.now => ClockState::Stopped { at },
+            _ if paused_now => ClockState::Paused,
+            _ => ClockState::Running,
+        };
+        let end = match state {
+            ClockState::Stopped { at } => at,
+            _ => self.now,
+        };
+        let computed_breach = due.is_some_and(|d| end > d);
+        let breached = computed_breach || breach_logged(self.marks, plan.target, plan.start);
+        let paused = plan
+            .excluded
+            .iter()
+            .filter(|(a, b)| *a < end && b.is_none_or(|b| b > plan.start))
+            .map(|(a, b)| {
+                self.index
+                    .between((*a).max(plan.start), b.map_or(end, |b| b.min(end)))
+            })
+            .fold(Duration::zero(), |sum, d| sum + d);
+        let at_risk = !breached
+            && match state {
+                ClockState::Running => {
+                    let remaining = target - elapsed;
+                    let by_margin = self.rule.margin_minutes > 0
+                        && remaining <= Duration::minutes(i64::from(self.rule.margin_minutes));
+                    let by_share = self.rule.share_percent > 0
+                        && elapsed.num_seconds() * 100
+                            >= target.num_seconds() * i64::from(self.rule.share_percent);
+                    let by_promise = plan.promised.is_some_and(|p| {
+                        p - self.now
+                            <= Duration::minutes(i64::from(self.rule.margin_minutes.max(1)))
+                    });
+                    by_margin || by_share || by_promise
+                }
+                ClockState::Paused => plan.promised.is_some_and(|p| {
+                    p - self.now <= Duration::minutes(i64::from(self.rule.margin_minutes.max(1)))
+                }),
+                ClockState::Stopped { .. } => false,
+            };
+        Clock {
+            target: plan.target,
+            label: plan.label,
+            policy: self.policy.to_string(),
+            calendar_id: self.calendar_id.to_string(),
+            target_minutes: plan.minutes,
+            cycle: plan.start,
+            state,
+            due,
+            policy_due,
+            promised: plan.promised,
+            elapsed,
+            paused,
+            breached,
+            breach_is_sticky: breached && !computed_breach,
+            at_risk,
+            current: plan.current,
+            excluded: plan.excluded,
+        }
+    }
+}
+
+/// Why a clock is due when it is, in the words a specialist would use on a call.
+pub fn explain(clock: &Clock, sla: &CompiledSla) -> Vec<String> {
+    let Some(index) = sla.indexes.get(&clock.calendar_id) else {
+        return vec![format!("calendar '{}' no longer exists", clock.calendar_id)];
+    };
+    let calendar = index.calendar();
+    let zone = calendar.zone;
+    let local = |t: DateTime<Utc>| {
+        let l = t.with_timezone(&zone);
+        let abbreviation = l.format("%Z").to_string();
+        let zone_text = if abbreviation.starts_with(['+', '-']) {
+            format!("UTC{abbreviation}")
+        } else {
+            abbreviation
+        };
+        format!("{} {}", l.format("%a %-d %b %H:%M"), zone_text)
+    };
+    let mut lines = Vec::new();
+    match (clock.state, clock.due) {
+        (ClockState::Stopped { at }, _) => lines.push(format!(
+            "{} at {} ({}, {} working min of {})",
+            if clock.breached {
+                "Missed: stopped"
+            } else {
+                "Met: stopped"
+            },
+            local(at),
+            clock.label,
+            clock.elapsed.num_minutes(),
+            clock.target_minutes
+        )),
+        (_, Some(due)) => lines.push(format!("Due {} because:", local(due))),
+        (_, None) => lines.push(format!(
+            "Paused: {} working min left when it resumes. Because:",
+            clock.remaining().num_minutes().max(0)
+        )),
+    }
+    lines.push(format!("started {}", local(clock.cycle)));
+    lines.push(format!(
+        "policy '{}', calendar '{}'",
+        clock.policy,
+        sla.calendar_name(&clock.calendar_id)
+    ));
+    lines.push(format!(
+        "hours {} ({})",
+        calendar.describe_hours(),
+        zone.name()
+    ));
+    lines.push(format!("target {} working min", clock.target_minutes));
+    // Where the counted minutes fell, day by day: up to the stop, the deadline, or the pause.
+    let open_pause = clock
+        .excluded
+        .iter()
+        .filter(|(a, b)| b.is_none() && *a >= clock.cycle)
+        .map(|(a, _)| *a)
+        .min();
+    let end = match (clock.state, clock.policy_due) {
+        (ClockState::Stopped { at }, _) => at,
+        (_, Some(due)) => due,
+        _ => open_pause.unwrap_or(clock.cycle),
+    };
+    let mut per_day: Vec<(NaiveDate, i64)> = Vec::new();
+    for (a, b) in counting_spans(clock.cycle, Some(end), &clock.excluded) {
+        for (day, minutes) in calendar.minutes_by_day(a, b.unwrap_or(end)) {
+            match per_day.last_mut() {
+                Some((d, m)) if *d == day => *m += minutes,
+                _ => per_day.push((day, minutes)),
+            }
+        }
+    }
+    let counted = per_day
+        .iter()
+        .map(|(day, minutes)| format!("{minutes} min {}", day.format("%a %-d %b")))
+        .collect::<Vec<_>>();
+    lines.push(if counted.is_empty() {
+        "nothing counted yet (outside working hours)".to_string()
+    } else {
+        format!("counted {}", counted.join(", "))
+    });
+    let first_day = clock.cycle.with_timezone(&zone).date_naive();
+    let last_day = end.max(clock.cycle).with_timezone(&zone).date_naive();
+    let holidays: Vec<String> = calendar
+        .holidays
+        .range(first_day..=last_day)
+        .map(|(d, name)| format!("{} ({name})", d.format("%a %-d %b")))
+        .collect();
+    lines.push(
+        if holidays.is_empty() || calendar.schedule == super::Schedule::TwentyFourSeven {
+            "holidays none".to_string()
+        } else {
+            format!("holidays {}", holidays.join(", "))
+        },
+    );
+    lines.push(format!("paused {} working min", clock.paused.num_minutes()));
+    if let Some(promised) = clock.promised {
+        let earlier = clock.policy_due.is_none_or(|d| promised < d);
+        lines.push(format!(
+            "promised an update by {}{}",
+            local(promised),
+            if earlier {
+                " (earlier than the policy, so it sets the deadline)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if clock.breach_is_sticky {
+        lines.push("breach logged earlier; it stays on the record".to_string());
+    }
+    lines
+}
+
+// proptest is native-only, so the whole table lives behind the same gate.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "clock_tests.rs"]
+mod tests;

@@ -1,0 +1,1003 @@
+//! Hand-checked SLA clock cases: every semantic rule, in the calendar's local time.
+//!
+//! Dates used: 2026-11-27 is a Friday, 11-30 a Monday. Singapore holidays are the bundled ones.
+
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+
+use super::*;
+use crate::domain::case::{Case, CaseStatus, Tier};
+use crate::domain::priority::Priority;
+use crate::domain::sla::policy::{CalendarSpec, PolicyMatch, SlaPolicy, SlaSettings, Targets};
+
+#[derive(Clone, Copy)]
+enum Hours {
+    Office,
+    Lunch,
+    Night,
+    Always,
+}
+
+fn settings(zone: &str, hours: Hours, targets: Targets) -> SlaSettings {
+    let mut s = SlaSettings::default();
+    let spec = &mut s.calendars[0];
+    spec.zone = zone.into();
+    let day = match hours {
+        Hours::Office | Hours::Always => "09:00-18:00",
+        Hours::Lunch => "09:00-12:00, 13:00-18:00",
+        Hours::Night => "22:00-06:00",
+    };
+    spec.week = std::array::from_fn(|d| {
+        if d < 5 {
+            CalendarSpec::parse_day(day).unwrap()
+        } else {
+            Vec::new()
+        }
+    });
+    spec.always_open = matches!(hours, Hours::Always);
+    if zone != "Asia/Singapore" {
+        spec.holidays.clear();
+    }
+    s.policies = vec![SlaPolicy {
+        id: "only".into(),
+        name: "Only".into(),
+        matches: PolicyMatch::default(),
+        targets,
+        calendar: "sg-office".into(),
+    }];
+    s
+}
+
+fn targets(fr: Option<u32>, nu: Option<u32>, res: Option<u32>, ola: Option<u32>) -> Targets {
+    Targets {
+        first_response: fr,
+        next_update: nu,
+        resolution: res,
+        partner_ola: ola,
+    }
+}
+
+fn at(zone: &str, text: &str) -> DateTime<Utc> {
+    let tz: chrono_tz::Tz = zone.parse().unwrap();
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn case_received(received: DateTime<Utc>, status: CaseStatus) -> Case {
+    let mut case = crate::domain::sample::generate(1, 1, 1, received)
+        .remove(0)
+        .case;
+    case.created_at = received;
+    case.status = status;
+    case.priority = Priority::P3;
+    case.account.tier = Tier::Standard;
+    case
+}
+
+enum Ev {
+    Status(CaseStatus),
+    Response,
+    Promise(&'static str),
+    HandOff(u128),
+    Answer(u128),
+}
+
+struct Scenario {
+    zone: &'static str,
+    hours: Hours,
+    targets: Targets,
+    received: &'static str,
+    events: Vec<(&'static str, Ev)>,
+    now: &'static str,
+}
+
+impl Scenario {
+    fn run(&self) -> CaseSla {
+        let (sla, case, marks, now) = self.parts();
+        case_clocks(&case, &marks, &sla, now)
+    }
+
+    fn parts(&self) -> (CompiledSla, Case, Vec<ClockMark>, DateTime<Utc>) {
+        let z = self.zone;
+        let now = at(z, self.now);
+        let sla = CompiledSla::new(settings(z, self.hours, self.targets), now).unwrap();
+        let mut status = CaseStatus::New;
+        let marks: Vec<ClockMark> = self
+            .events
+            .iter()
+            .map(|(when, ev)| ClockMark {
+                at: at(z, when),
+                kind: match ev {
+                    Ev::Status(s) => {
+                        status = *s;
+                        MarkKind::Status { to: *s }
+                    }
+                    Ev::Response => MarkKind::Response,
+                    Ev::Promise(by) => MarkKind::Promise { by: at(z, by) },
+                    Ev::HandOff(id) => MarkKind::HandOff {
+                        id: uuid::Uuid::from_u128(*id),
+                        team: "Risk".into(),
+                    },
+                    Ev::Answer(id) => MarkKind::PartnerAnswer {
+                        id: uuid::Uuid::from_u128(*id),
+                    },
+                },
+            })
+            .collect();
+        (sla, case_received(at(z, self.received), status), marks, now)
+    }
+}
+
+fn fr(minutes: u32) -> Targets {
+    targets(Some(minutes), None, None, None)
+}
+
+fn clock(sla: &CaseSla, target: SlaTarget) -> &Clock {
+    sla.clocks
+        .iter()
+        .rev()
+        .find(|c| c.target == target)
+        .unwrap_or_else(|| panic!("no {target:?} clock in {sla:?}"))
+}
+
+const SG: &str = "Asia/Singapore";
+const NY: &str = "America/New_York";
+
+/// (what, zone, hours, received, target minutes, due) for first-response deadlines.
+#[test]
+fn first_response_deadline_table() {
+    let rows: &[(&str, &str, Hours, &str, u32, &str)] = &[
+        (
+            "inside hours",
+            SG,
+            Hours::Office,
+            "2026-11-30 10:00",
+            60,
+            "2026-11-30 11:00",
+        ),
+        (
+            "Friday evening rolls to Monday: 15 + 45",
+            SG,
+            Hours::Office,
+            "2026-11-27 17:45",
+            60,
+            "2026-11-30 09:45",
+        ),
+        (
+            "received Saturday starts Monday",
+            SG,
+            Hours::Office,
+            "2026-11-28 11:00",
+            60,
+            "2026-11-30 10:00",
+        ),
+        (
+            "received before opening",
+            SG,
+            Hours::Office,
+            "2026-11-30 08:00",
+            60,
+            "2026-11-30 10:00",
+        ),
+        (
+            "exactly one working day",
+            SG,
+            Hours::Office,
+            "2026-11-30 09:00",
+            540,
+            "2026-11-30 18:00",
+        ),
+        (
+            "one minute more",
+            SG,
+            Hours::Office,
+            "2026-11-30 09:00",
+            541,
+            "2026-12-01 09:01",
+        ),
+        (
+            "received at closing",
+            SG,
+            Hours::Office,
+            "2026-11-27 18:00",
+            1,
+            "2026-11-30 09:01",
+        ),
+        (
+            "National Day Sunday, Monday in lieu",
+            SG,
+            Hours::Office,
+            "2026-08-07 17:00",
+            120,
+            "2026-08-11 10:00",
+        ),
+        (
+            "Deepavali in lieu Monday",
+            SG,
+            Hours::Office,
+            "2026-11-06 17:30",
+            60,
+            "2026-11-10 09:30",
+        ),
+        (
+            "Chinese New Year 2026, two weekdays",
+            SG,
+            Hours::Office,
+            "2026-02-16 17:00",
+            120,
+            "2026-02-19 10:00",
+        ),
+        (
+            "Chinese New Year 2027, Monday in lieu",
+            SG,
+            Hours::Office,
+            "2027-02-05 17:00",
+            120,
+            "2027-02-09 10:00",
+        ),
+        (
+            "Christmas Friday",
+            SG,
+            Hours::Office,
+            "2026-12-24 17:00",
+            120,
+            "2026-12-28 10:00",
+        ),
+        (
+            "New Year's Day Friday",
+            SG,
+            Hours::Office,
+            "2026-12-31 17:30",
+            60,
+            "2027-01-04 09:30",
+        ),
+        (
+            "Good Friday",
+            SG,
+            Hours::Office,
+            "2026-04-02 17:00",
+            120,
+            "2026-04-06 10:00",
+        ),
+        (
+            "Vesak Sunday, Monday in lieu",
+            SG,
+            Hours::Office,
+            "2026-05-29 17:00",
+            120,
+            "2026-06-02 10:00",
+        ),
+        (
+            "lunch break skipped",
+            SG,
+            Hours::Lunch,
+            "2026-11-30 11:30",
+            60,
+            "2026-11-30 13:30",
+        ),
+        (
+            "received during lunch",
+            SG,
+            Hours::Lunch,
+            "2026-11-30 12:15",
+            30,
+            "2026-11-30 13:30",
+        ),
+        (
+            "night shift crosses midnight",
+            SG,
+            Hours::Night,
+            "2026-12-01 23:00",
+            120,
+            "2026-12-02 01:00",
+        ),
+        (
+            "inside yesterday's night shift",
+            SG,
+            Hours::Night,
+            "2026-12-02 05:00",
+            90,
+            "2026-12-02 22:30",
+        ),
+        (
+            "Friday's night shift runs into Saturday",
+            SG,
+            Hours::Night,
+            "2026-12-05 03:00",
+            240,
+            "2026-12-07 23:00",
+        ),
+        (
+            "24×7 counts Saturday",
+            SG,
+            Hours::Always,
+            "2026-11-28 11:00",
+            30,
+            "2026-11-28 11:30",
+        ),
+        (
+            "24×7 counts the night",
+            SG,
+            Hours::Always,
+            "2026-11-28 22:00",
+            480,
+            "2026-11-29 06:00",
+        ),
+        (
+            "24×7 ignores holidays",
+            SG,
+            Hours::Always,
+            "2026-12-24 23:00",
+            120,
+            "2026-12-25 01:00",
+        ),
+        (
+            "New York, DST ends over the weekend",
+            NY,
+            Hours::Office,
+            "2026-10-30 17:00",
+            120,
+            "2026-11-02 10:00",
+        ),
+        (
+            "New York, DST starts over the weekend",
+            NY,
+            Hours::Office,
+            "2026-03-06 17:30",
+            60,
+            "2026-03-09 09:30",
+        ),
+        (
+            "London, clocks go back",
+            "Europe/London",
+            Hours::Office,
+            "2026-10-23 17:30",
+            60,
+            "2026-10-26 09:30",
+        ),
+    ];
+    for (what, zone, hours, received, minutes, due) in rows {
+        let sla = Scenario {
+            zone,
+            hours: *hours,
+            targets: fr(*minutes),
+            received,
+            events: vec![],
+            now: received,
+        }
+        .run();
+        assert_eq!(
+            clock(&sla, SlaTarget::FirstResponse).due,
+            Some(at(zone, due)),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn a_viewer_in_another_zone_sees_the_same_instant_and_calendar_date() {
+    // Received Friday 17:45 in Singapore, which a New York viewer sees as Friday 04:45.
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-27 17:45",
+        events: vec![],
+        now: "2026-11-27 17:50",
+    }
+    .run();
+    let due = clock(&sla, SlaTarget::FirstResponse).due.unwrap();
+    // Monday 09:45 in Singapore is Sunday 20:45 in New York: the instant is the same, and the
+    // calendar's date (Monday) is what the deadline is computed on.
+    assert_eq!(due, at(NY, "2026-11-29 20:45"));
+    assert_eq!(
+        due.with_timezone(&chrono_tz::Asia::Singapore)
+            .format("%a %H:%M")
+            .to_string(),
+        "Mon 09:45"
+    );
+}
+
+#[test]
+fn first_response_is_answered_only_by_public_outbound() {
+    let base = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-30 09:00",
+        events: vec![],
+        now: "2026-11-30 09:30",
+    };
+    // Notes, inbound email and an unanswered call leave no mark at all.
+    use crate::domain::events::{CallOutcome, CaseEvent, EventKind};
+    let event = |kind| CaseEvent {
+        id: uuid::Uuid::from_u128(7),
+        case_id: uuid::Uuid::from_u128(1),
+        at: at(SG, "2026-11-30 09:10"),
+        actor: "Mei".into(),
+        kind,
+    };
+    for kind in [
+        EventKind::NoteAdded {
+            text: "internal".into(),
+        },
+        EventKind::EmailReceived {
+            from: "u@x".into(),
+            subject: "s".into(),
+            body: "b".into(),
+        },
+        EventKind::CallLogged {
+            outcome: CallOutcome::NoAnswer,
+            duration_seconds: 30,
+            notes: String::new(),
+            next_steps: String::new(),
+        },
+        EventKind::HandedOff {
+            handoff: uuid::Uuid::from_u128(3),
+            team: "Risk".into(),
+            ask: "?".into(),
+        },
+    ] {
+        let mark = ClockMark::of(&event(kind.clone()));
+        assert!(
+            !matches!(
+                mark,
+                Some(ClockMark {
+                    kind: MarkKind::Response,
+                    ..
+                })
+            ),
+            "{kind:?}"
+        );
+    }
+    for kind in [
+        EventKind::EmailSent {
+            to: "u@x".into(),
+            cc: String::new(),
+            subject: "s".into(),
+            body: "b".into(),
+        },
+        EventKind::CallLogged {
+            outcome: CallOutcome::Voicemail,
+            duration_seconds: 30,
+            notes: String::new(),
+            next_steps: String::new(),
+        },
+    ] {
+        assert_eq!(
+            ClockMark::of(&event(kind)).unwrap().kind,
+            MarkKind::Response
+        );
+    }
+    let sla = base.run();
+    assert_eq!(
+        clock(&sla, SlaTarget::FirstResponse).state,
+        ClockState::Running
+    );
+    let answered = Scenario {
+        events: vec![("2026-11-30 09:20", Ev::Response)],
+        ..base
+    }
+    .run();
+    let fr = clock(&answered, SlaTarget::FirstResponse);
+    assert_eq!(
+        fr.state,
+        ClockState::Stopped {
+            at: at(SG, "2026-11-30 09:20")
+        }
+    );
+    assert!(!fr.breached);
+    assert_eq!(fr.elapsed, Duration::minutes(20));
+}
+
+#[test]
+fn waiting_on_user_pauses_resolution_and_resumes_where_it_left_off() {
+    let res = |events, now| {
+        Scenario {
+            zone: SG,
+            hours: Hours::Office,
+            targets: targets(None, None, Some(540), None),
+            received: "2026-11-30 09:00",
+            events,
+            now,
+        }
+        .run()
+    };
+    let paused = res(
+        vec![("2026-11-30 10:00", Ev::Status(CaseStatus::WaitingOnUser))],
+        "2026-11-30 15:00",
+    );
+    let c = clock(&paused, SlaTarget::Resolution);
+    assert_eq!(c.state, ClockState::Paused);
+    assert_eq!(c.due, None);
+    assert_eq!(c.elapsed, Duration::minutes(60));
+    assert_eq!(c.remaining(), Duration::minutes(480));
+    assert_eq!(paused.health(), Health::Paused);
+    let resumed = res(
+        vec![
+            ("2026-11-30 10:00", Ev::Status(CaseStatus::WaitingOnUser)),
+            ("2026-12-01 10:00", Ev::Status(CaseStatus::InProgress)),
+        ],
+        "2026-12-01 10:05",
+    );
+    let c = clock(&resumed, SlaTarget::Resolution);
+    assert_eq!(c.due, Some(at(SG, "2026-12-01 18:00")));
+    assert_eq!(c.paused, Duration::minutes(8 * 60 + 60));
+}
+
+#[test]
+fn pause_time_outside_working_hours_adds_nothing() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, Some(600), None),
+        received: "2026-11-27 09:00",
+        events: vec![
+            ("2026-11-27 17:00", Ev::Status(CaseStatus::WaitingOnUser)),
+            ("2026-11-30 09:00", Ev::Status(CaseStatus::InProgress)),
+        ],
+        now: "2026-11-30 09:00",
+    }
+    .run();
+    let c = clock(&sla, SlaTarget::Resolution);
+    assert_eq!(
+        c.paused,
+        Duration::minutes(60),
+        "only Friday 17:00–18:00 was working time"
+    );
+    assert_eq!(c.due, Some(at(SG, "2026-11-30 11:00")));
+    let weekend_only = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, Some(600), None),
+        received: "2026-11-27 09:00",
+        events: vec![
+            ("2026-11-27 18:30", Ev::Status(CaseStatus::WaitingOnUser)),
+            ("2026-11-30 08:00", Ev::Status(CaseStatus::InProgress)),
+        ],
+        now: "2026-11-30 09:00",
+    }
+    .run();
+    let c = clock(&weekend_only, SlaTarget::Resolution);
+    assert_eq!(c.paused, Duration::zero());
+    assert_eq!(c.due, Some(at(SG, "2026-11-30 10:00")));
+}
+
+#[test]
+fn resolving_straight_from_a_pause_still_subtracts_it() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, Some(120), None),
+        received: "2026-11-30 09:00",
+        events: vec![
+            ("2026-11-30 10:00", Ev::Status(CaseStatus::WaitingOnUser)),
+            ("2026-11-30 16:00", Ev::Status(CaseStatus::Resolved)),
+        ],
+        now: "2026-11-30 17:00",
+    }
+    .run();
+    let c = clock(&sla, SlaTarget::Resolution);
+    assert_eq!(
+        c.state,
+        ClockState::Stopped {
+            at: at(SG, "2026-11-30 16:00")
+        }
+    );
+    assert_eq!(c.elapsed, Duration::minutes(60));
+    assert!(
+        !c.breached,
+        "7 hours on the wall clock, but only 60 working minutes counted"
+    );
+}
+
+#[test]
+fn waiting_on_partner_does_not_pause_because_the_user_still_waits() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, Some(120), None),
+        received: "2026-11-30 09:00",
+        events: vec![("2026-11-30 10:00", Ev::Status(CaseStatus::WaitingOnPartner))],
+        now: "2026-11-30 11:30",
+    }
+    .run();
+    let c = clock(&sla, SlaTarget::Resolution);
+    assert_eq!(c.due, Some(at(SG, "2026-11-30 11:00")));
+    assert!(c.breached);
+    assert_eq!(sla.health(), Health::Breached);
+}
+
+#[test]
+fn waiting_on_user_does_not_pause_first_response() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-30 09:00",
+        events: vec![("2026-11-30 09:10", Ev::Status(CaseStatus::WaitingOnUser))],
+        now: "2026-11-30 10:30",
+    }
+    .run();
+    assert!(clock(&sla, SlaTarget::FirstResponse).breached);
+}
+
+fn next_update(events: Vec<(&'static str, Ev)>, now: &'static str) -> CaseSla {
+    Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(Some(60), Some(120), None, None),
+        received: "2026-11-30 09:00",
+        events,
+        now,
+    }
+    .run()
+}
+
+#[test]
+fn next_update_restarts_at_each_public_response() {
+    let sla = next_update(vec![("2026-11-30 10:00", Ev::Response)], "2026-11-30 10:05");
+    assert_eq!(
+        clock(&sla, SlaTarget::NextUpdate).due,
+        Some(at(SG, "2026-11-30 12:00"))
+    );
+    let sla = next_update(
+        vec![
+            ("2026-11-30 10:00", Ev::Response),
+            ("2026-11-30 11:00", Ev::Response),
+        ],
+        "2026-11-30 11:05",
+    );
+    let current: Vec<_> = sla
+        .live()
+        .filter(|c| c.target == SlaTarget::NextUpdate)
+        .collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].due, Some(at(SG, "2026-11-30 13:00")));
+    // No response yet: no next-update clock, only first response.
+    let sla = next_update(vec![], "2026-11-30 09:05");
+    assert!(sla.clocks.iter().all(|c| c.target != SlaTarget::NextUpdate));
+}
+
+#[test]
+fn a_promise_earlier_than_the_policy_sets_the_deadline_and_pauses_never_move_it() {
+    let sla = next_update(
+        vec![
+            ("2026-11-30 10:00", Ev::Response),
+            ("2026-11-30 10:00", Ev::Promise("2026-11-30 11:00")),
+        ],
+        "2026-11-30 10:05",
+    );
+    let c = clock(&sla, SlaTarget::NextUpdate);
+    assert_eq!(c.due, Some(at(SG, "2026-11-30 11:00")));
+    assert_eq!(c.policy_due, Some(at(SG, "2026-11-30 12:00")));
+    // A later promise does not extend the policy deadline.
+    let sla = next_update(
+        vec![
+            ("2026-11-30 10:00", Ev::Response),
+            ("2026-11-30 10:00", Ev::Promise("2026-11-30 15:00")),
+        ],
+        "2026-11-30 10:05",
+    );
+    assert_eq!(
+        clock(&sla, SlaTarget::NextUpdate).due,
+        Some(at(SG, "2026-11-30 12:00"))
+    );
+    // Paused, but the promise still falls due.
+    let sla = next_update(
+        vec![
+            ("2026-11-30 10:00", Ev::Response),
+            ("2026-11-30 10:00", Ev::Promise("2026-11-30 11:30")),
+            ("2026-11-30 10:30", Ev::Status(CaseStatus::WaitingOnUser)),
+        ],
+        "2026-11-30 11:45",
+    );
+    let c = clock(&sla, SlaTarget::NextUpdate);
+    assert_eq!(c.state, ClockState::Paused);
+    assert_eq!(c.due, Some(at(SG, "2026-11-30 11:30")));
+    assert!(c.breached);
+}
+
+#[test]
+fn waiting_on_user_pauses_next_update() {
+    let sla = next_update(
+        vec![
+            ("2026-11-30 10:00", Ev::Response),
+            ("2026-11-30 11:00", Ev::Status(CaseStatus::WaitingOnUser)),
+            ("2026-12-01 09:00", Ev::Status(CaseStatus::InProgress)),
+        ],
+        "2026-12-01 09:30",
+    );
+    // 60 min counted Monday, 60 left from Tuesday 09:00.
+    assert_eq!(
+        clock(&sla, SlaTarget::NextUpdate).due,
+        Some(at(SG, "2026-12-01 10:00"))
+    );
+}
+
+#[test]
+fn a_logged_breach_is_sticky_through_a_policy_change() {
+    let scenario = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-30 09:00",
+        events: vec![],
+        now: "2026-11-30 10:30",
+    };
+    let (sla, case, mut marks, now) = scenario.parts();
+    let result = case_clocks(&case, &marks, &sla, now);
+    let unlogged = result.unlogged_breaches(&marks);
+    assert_eq!(unlogged.len(), 1);
+    marks.push(ClockMark {
+        at: unlogged[0].due.unwrap(),
+        kind: MarkKind::Breach {
+            target: SlaTarget::FirstResponse,
+            cycle: unlogged[0].cycle,
+        },
+    });
+    assert!(
+        case_clocks(&case, &marks, &sla, now)
+            .unlogged_breaches(&marks)
+            .is_empty()
+    );
+    // The team lengthens the target: the breach stays, and says why.
+    let longer = CompiledSla::new(settings(SG, Hours::Office, fr(600)), now).unwrap();
+    let after = case_clocks(&case, &marks, &longer, now);
+    let c = clock(&after, SlaTarget::FirstResponse);
+    assert!(c.breached && c.breach_is_sticky);
+    assert!(
+        explain(c, &longer)
+            .iter()
+            .any(|l| l.contains("stays on the record"))
+    );
+}
+
+#[test]
+fn reopening_resumes_resolution_and_keeps_the_first_resolution_time() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, Some(240), None),
+        received: "2026-11-30 09:00",
+        events: vec![
+            ("2026-11-30 11:00", Ev::Status(CaseStatus::Resolved)),
+            ("2026-12-01 09:00", Ev::Status(CaseStatus::InProgress)),
+        ],
+        now: "2026-12-01 09:10",
+    }
+    .run();
+    let c = clock(&sla, SlaTarget::Resolution);
+    assert_eq!(c.elapsed, Duration::minutes(130));
+    assert_eq!(c.due, Some(at(SG, "2026-12-01 11:00")));
+    assert_eq!(sla.first_resolved, Some(at(SG, "2026-11-30 11:00")));
+}
+
+#[test]
+fn a_resolved_case_keeps_its_recorded_results_when_settings_change() {
+    let scenario = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(Some(60), None, Some(240), None),
+        received: "2026-11-30 09:00",
+        events: vec![("2026-11-30 09:30", Ev::Response)],
+        now: "2026-11-30 12:00",
+    };
+    let (sla, mut case, mut marks, now) = scenario.parts();
+    marks.push(ClockMark {
+        at: now,
+        kind: MarkKind::Status {
+            to: CaseStatus::Resolved,
+        },
+    });
+    let record = case_clocks(&case, &marks, &sla, now).settle().unwrap();
+    assert_eq!(record.policy, "Only");
+    assert!(record.clocks.iter().all(|c| !c.breached));
+    marks.push(ClockMark {
+        at: now,
+        kind: MarkKind::Settled {
+            record: record.clone(),
+        },
+    });
+    case.status = CaseStatus::Resolved;
+    let stricter = CompiledSla::new(
+        settings(SG, Hours::Office, targets(Some(10), None, Some(30), None)),
+        now,
+    )
+    .unwrap();
+    let later = case_clocks(&case, &marks, &stricter, now + Duration::days(3));
+    assert_eq!(later.settled, Some(record));
+    assert_eq!(later.health(), Health::Idle);
+}
+
+#[test]
+fn partner_ola_runs_from_hand_off_to_answer_per_hand_off() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, None, Some(60)),
+        received: "2026-11-30 09:00",
+        events: vec![
+            ("2026-11-30 10:00", Ev::HandOff(1)),
+            ("2026-11-30 10:30", Ev::Answer(1)),
+            ("2026-11-30 11:00", Ev::HandOff(2)),
+        ],
+        now: "2026-11-30 12:30",
+    }
+    .run();
+    let olas: Vec<_> = sla
+        .clocks
+        .iter()
+        .filter(|c| c.target == SlaTarget::PartnerOla)
+        .collect();
+    assert_eq!(olas.len(), 2);
+    assert!(!olas[0].breached);
+    assert_eq!(
+        olas[0].state,
+        ClockState::Stopped {
+            at: at(SG, "2026-11-30 10:30")
+        }
+    );
+    assert!(olas[1].breached);
+    assert_eq!(olas[1].label, "Partner OLA · Risk");
+}
+
+#[test]
+fn at_risk_by_margin_or_by_share() {
+    let run = |minutes, now, rule: AtRiskRule| {
+        let scenario = Scenario {
+            zone: SG,
+            hours: Hours::Office,
+            targets: fr(minutes),
+            received: "2026-11-30 09:00",
+            events: vec![],
+            now,
+        };
+        let (mut sla, case, marks, now) = scenario.parts();
+        sla.settings.at_risk = rule;
+        case_clocks(&case, &marks, &sla, now)
+    };
+    let margin_only = AtRiskRule {
+        margin_minutes: 15,
+        share_percent: 0,
+    };
+    assert_eq!(
+        run(60, "2026-11-30 09:44", margin_only).health(),
+        Health::OnTrack
+    );
+    assert_eq!(
+        run(60, "2026-11-30 09:45", margin_only).health(),
+        Health::AtRisk
+    );
+    let share_only = AtRiskRule {
+        margin_minutes: 0,
+        share_percent: 75,
+    };
+    assert_eq!(
+        run(240, "2026-11-30 11:59", share_only).health(),
+        Health::OnTrack
+    );
+    assert_eq!(
+        run(240, "2026-11-30 12:00", share_only).health(),
+        Health::AtRisk
+    );
+    assert_eq!(
+        run(240, "2026-11-30 13:01", share_only).health(),
+        Health::Breached
+    );
+}
+
+#[test]
+fn the_first_matching_policy_wins() {
+    let now = at(SG, "2026-11-30 09:00");
+    let sla = CompiledSla::new(SlaSettings::default(), now).unwrap();
+    let mut case = case_received(now, CaseStatus::New);
+    case.priority = Priority::P1;
+    case.account.tier = Tier::Enterprise;
+    assert_eq!(
+        case_clocks(&case, &[], &sla, now).policy.as_deref(),
+        Some("P1 critical, round the clock")
+    );
+    case.priority = Priority::P2;
+    assert_eq!(
+        case_clocks(&case, &[], &sla, now).policy.as_deref(),
+        Some("Enterprise contract")
+    );
+    case.account.tier = Tier::Standard;
+    assert_eq!(
+        case_clocks(&case, &[], &sla, now).policy.as_deref(),
+        Some("Standard")
+    );
+    let mut only_p1 = SlaSettings::default();
+    only_p1.policies.truncate(1);
+    let sla = CompiledSla::new(only_p1, now).unwrap();
+    let none = case_clocks(&case, &[], &sla, now);
+    assert_eq!((none.health(), none.policy), (Health::Idle, None));
+}
+
+#[test]
+fn every_deadline_explains_itself() {
+    let scenario = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-27 17:45",
+        events: vec![],
+        now: "2026-11-27 17:50",
+    };
+    let (sla, case, marks, now) = scenario.parts();
+    let result = case_clocks(&case, &marks, &sla, now);
+    let lines = explain(clock(&result, SlaTarget::FirstResponse), &sla);
+    let text = lines.join("; ");
+    assert_eq!(
+        text,
+        "Due Mon 30 Nov 09:45 UTC+08 because:; started Fri 27 Nov 17:45 UTC+08; policy 'Only', calendar 'Singapore office hours'; hours Mon–Fri 09:00–18:00 (Asia/Singapore); target 60 working min; counted 15 min Fri 27 Nov, 45 min Mon 30 Nov; holidays none; paused 0 working min"
+    );
+    let over_holiday = Scenario {
+        received: "2026-08-07 17:00",
+        now: "2026-08-07 17:00",
+        targets: fr(120),
+        ..scenario
+    };
+    let (sla, case, marks, now) = over_holiday.parts();
+    let result = case_clocks(&case, &marks, &sla, now);
+    let text = explain(clock(&result, SlaTarget::FirstResponse), &sla).join("; ");
+    assert!(
+        text.contains("holidays Sun 9 Aug (National Day), Mon 10 Aug (National Day (in lieu))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("counted 60 min Fri 7 Aug, 60 min Tue 11 Aug"),
+        "{text}"
+    );
+}
+
+#[test]
+fn marks_are_the_clock_relevant_events_in_timeline_order() {
+    let now = at(SG, "2026-11-30 09:00");
+    let set = crate::domain::sample::generate(5, 20, 1, now);
+    for item in set {
+        let marks = ClockMark::from_events(&item.events);
+        let statuses = item
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, crate::domain::EventKind::StatusChanged { .. }))
+            .count();
+        assert!(marks.len() >= statuses);
+        assert!(marks.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn deadlines_are_monotone_in_the_target(received in 0i64..(60 * 24 * 60), a in 1u32..5000, b in 1u32..5000) {
+        let start = at(SG, "2026-10-01 00:00") + Duration::minutes(received);
+        let due = |minutes| {
+            let sla = CompiledSla::new(settings(SG, Hours::Office, fr(minutes)), start).unwrap();
+            let case = case_received(start, CaseStatus::New);
+            clock(&case_clocks(&case, &[], &sla, start), SlaTarget::FirstResponse).due.unwrap()
+        };
+        proptest::prop_assert!(due(a.min(b)) <= due(a.max(b)));
+    }
+
+    #[test]
+    fn pauses_never_shorten_a_deadline(pause_at in 0i64..(60 * 24 * 10), pause_for in 1i64..(60 * 24 * 5), minutes in 60u32..5000) {
+        let received = at(SG, "2026-11-02 08:00");
+        let sla = CompiledSla::new(settings(SG, Hours::Office, targets(None, None, Some(minutes), None)), received).unwrap();
+        let case = case_received(received, CaseStatus::InProgress);
+        let pause = received + Duration::minutes(pause_at);
+        let resume = pause + Duration::minutes(pause_for);
+        let now = resume + Duration::minutes(1);
+        let unpaused = case_clocks(&case, &[], &sla, now);
+        let marks = vec![
+            ClockMark { at: pause, kind: MarkKind::Status { to: CaseStatus::WaitingOnUser } },
+            ClockMark { at: resume, kind: MarkKind::Status { to: CaseStatus::InProgress } },
+        ];
+        let paused = case_clocks(&case, &marks, &sla, now);
+        let (a, b) = (clock(&unpaused, SlaTarget::Resolution), clock(&paused, SlaTarget::Resolution));
+        proptest::prop_assert!(b.due.unwrap() >= a.due.unwrap());
+        proptest::prop_assert!(b.elapsed <= a.elapsed);
+    }
+}

@@ -1,0 +1,190 @@
+//! A precomputed index of a calendar's working periods: deadlines and durations by binary search.
+//!
+//! Computing every open clock of 50k cases must fit in a frame budget, and walking a calendar
+//! through time zones per call costs microseconds. The index turns each question into a lookup
+//! over prefix sums; outside its span it falls back to the calendar itself, so answers never change.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::calendar::{Calendar, Schedule};
+
+#[derive(Debug, Clone)]
+pub struct WorkIndex {
+    calendar: Calendar,
+    from: i64,
+    to: i64,
+    /// Working periods as Unix seconds, `[start, end)`, sorted and disjoint.
+    starts: Vec<i64>,
+    ends: Vec<i64>,
+    /// Working seconds in all periods before each one, and up to the end of each one.
+    before: Vec<i64>,
+    through: Vec<i64>,
+}
+
+impl WorkIndex {
+    /// Indexes `calendar` between two instants, typically two years either side of today.
+    pub fn new(calendar: Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> WorkIndex {
+        let (mut starts, mut ends, mut before) = (Vec::new(), Vec::new(), Vec::new());
+        if calendar.schedule != Schedule::TwentyFourSeven {
+            let mut sum = 0;
+            let days = (to - from).num_days() + 1;
+            for (a, b) in calendar.periods_from(from, days) {
+                let (a, b) = (a.timestamp(), b.timestamp().min(to.timestamp()));
+                if a >= b {
+                    continue;
+                }
+                // Adjacent periods (a shift ending at midnight and the next starting then) merge.
+                if ends.last() == Some(&a) {
+                    *ends.last_mut().expect("checked") = b;
+                } else {
+                    starts.push(a);
+                    ends.push(b);
+                    before.push(sum);
+                }
+                sum += b - a;
+            }
+        }
+        let through = before
+            .iter()
+            .zip(starts.iter().zip(&ends))
+            .map(|(b, (s, e))| b + (e - s))
+            .collect();
+        WorkIndex {
+            calendar,
+            through,
+            from: from.timestamp(),
+            to: to.timestamp(),
+            starts,
+            ends,
+            before,
+        }
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    fn always(&self) -> bool {
+        self.calendar.schedule == Schedule::TwentyFourSeven
+    }
+
+    fn covers(&self, t: i64) -> bool {
+        self.from <= t && t <= self.to
+    }
+
+    /// Working seconds from the start of the index to `t`, which must be covered.
+    fn worked(&self, t: i64) -> i64 {
+        let i = self.starts.partition_point(|&s| s <= t);
+        if i == 0 {
+            return 0;
+        }
+        let k = i - 1;
+        self.before[k] + (t.min(self.ends[k]) - self.starts[k])
+    }
+
+    fn total(&self) -> i64 {
+        self.through.last().copied().unwrap_or(0)
+    }
+
+    /// Working time between two instants; zero unless `to` is after `from`.
+    pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        if to <= from {
+            return Duration::zero();
+        }
+        if self.always() {
+            return to - from;
+        }
+        let (a, b) = (from.timestamp(), to.timestamp());
+        if self.covers(a) && self.covers(b) {
+            Duration::seconds(self.worked(b) - self.worked(a))
+        } else {
+            self.calendar.working_between(from, to)
+        }
+    }
+
+    /// The instant at which `span` of working time has passed since `start`.
+    pub fn add(&self, start: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
+        if span <= Duration::zero() {
+            return start;
+        }
+        if self.always() {
+            return start
+                .checked_add_signed(span)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        }
+        let s = start.timestamp();
+        if !self.covers(s) {
+            return self.calendar.add_working(start, span);
+        }
+        // Sub-second parts never matter to a deadline; whole seconds keep the index exact.
+        let target = self.worked(s) + span.num_seconds();
+        if target > self.total() {
+            let end = DateTime::from_timestamp(self.to, 0).expect("indexed instants are valid");
+            return self
+                .calendar
+                .add_working(end, Duration::seconds(target - self.total()));
+        }
+        let k = self.through.partition_point(|&t| t < target);
+        let at = self.starts[k] + (target - self.before[k]);
+        DateTime::from_timestamp(at, 0).expect("indexed instants are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::BTreeMap;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    fn index(cal: &Calendar) -> WorkIndex {
+        WorkIndex::new(cal.clone(), utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0))
+    }
+
+    #[test]
+    fn falls_back_to_the_calendar_outside_its_span() {
+        let cal = Calendar::office_hours("Asia/Singapore").unwrap();
+        let idx = index(&cal);
+        let before = utc(2025, 12, 30, 3, 0);
+        assert_eq!(
+            idx.add(before, Duration::minutes(600)),
+            cal.add_working_minutes(before, 600)
+        );
+        let late = utc(2026, 12, 31, 9, 0);
+        assert_eq!(
+            idx.add(late, Duration::minutes(2000)),
+            cal.add_working_minutes(late, 2000)
+        );
+        let mut holidays = BTreeMap::new();
+        holidays.insert(
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            "x".into(),
+        );
+        let with_holiday = Calendar { holidays, ..cal };
+        let idx = index(&with_holiday);
+        let friday = utc(2026, 5, 29, 9, 0);
+        assert_eq!(
+            idx.add(friday, Duration::minutes(700)),
+            with_holiday.add_working_minutes(friday, 700)
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// The index is an optimisation: it must agree with the calendar to the second.
+        #[test]
+        fn agrees_with_the_calendar(start in 0i64..(365 * 24 * 60), minutes in 0i64..20_000, zone in 0usize..3, seconds in 0i64..60) {
+            let zones = ["Asia/Singapore", "America/New_York", "Europe/London"];
+            let cal = Calendar::office_hours(zones[zone]).unwrap();
+            let idx = index(&cal);
+            let at = utc(2026, 1, 1, 0, 0) + Duration::minutes(start) + Duration::seconds(seconds);
+            let span = Duration::minutes(minutes);
+            proptest::prop_assert_eq!(idx.add(at, span), cal.add_working(at, span));
+            let later = at + Duration::minutes(minutes * 3);
+            proptest::prop_assert_eq!(idx.between(at, later), cal.working_between(at, later));
+        }
+    }
+}
