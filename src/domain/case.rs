@@ -6,7 +6,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use super::DomainError;
-use super::events::{CaseEvent, EventKind};
+use super::events::{CallOutcome, CaseEvent, EventKind};
 use super::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use super::status::{Move, check_transition};
 use super::triage::{Scoping, ScopingRequirements};
@@ -832,6 +832,75 @@ impl Case {
         Ok((next, event))
     }
 
+    /// Logs a conversation or hand-off event (an email, a call, a promise, a partner's answer),
+    /// refusing one that is missing what makes it useful later.
+    pub fn record(
+        &self,
+        kind: EventKind,
+        event_id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Case, CaseEvent), DomainError> {
+        let refuse = |why: &str| Err(DomainError::Contact(why.to_string()));
+        match &kind {
+            EventKind::EmailSent {
+                to, subject, body, ..
+            } => {
+                if to.trim().is_empty() {
+                    return refuse("say who the email went to");
+                }
+                for address in to
+                    .split([',', ';'])
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                {
+                    if let Err(e) = check_email(address) {
+                        return Err(DomainError::Contact(format!("'{address}': {e}")));
+                    }
+                }
+                if subject.trim().is_empty() || body.trim().is_empty() {
+                    return refuse("an email needs a subject and a body");
+                }
+            }
+            EventKind::EmailReceived { from, body, .. } => {
+                if from.trim().is_empty() || body.trim().is_empty() {
+                    return refuse("paste the email's sender and its text");
+                }
+            }
+            EventKind::CallLogged { outcome, notes, .. } => {
+                if *outcome == CallOutcome::Reached && notes.trim().is_empty() {
+                    return refuse("write what was said on the call");
+                }
+            }
+            EventKind::UpdatePromised { by } => {
+                if *by <= now {
+                    return refuse("a promised update must be in the future");
+                }
+            }
+            EventKind::HandedOff { team, ask, .. } => {
+                if team.trim().is_empty() || ask.trim().is_empty() {
+                    return refuse("name the partner team and what you asked them");
+                }
+            }
+            EventKind::PartnerAnswered { summary, .. } => {
+                if summary.trim().is_empty() {
+                    return refuse("summarise the partner team's answer");
+                }
+            }
+            _ => return refuse("this kind of event is not logged by hand"),
+        }
+        let mut next = self.clone();
+        next.touch(now);
+        let event = CaseEvent {
+            id: event_id,
+            case_id: self.id,
+            at: now,
+            actor: actor.to_string(),
+            kind,
+        };
+        Ok((next, event))
+    }
+
     fn touch(&mut self, now: DateTime<Utc>) {
         // A clock that steps backwards must not make a later edit look older.
         self.updated_at = self.updated_at.max(now);
@@ -1461,5 +1530,50 @@ mod tests {
             restored.restore(&restored.clone(), "Raj", at(13, 0), ids()),
             Err(DomainError::NoChange)
         );
+    }
+
+    #[test]
+    fn logged_conversations_need_what_makes_them_useful() {
+        let case = sample_case();
+        let now = case.created_at + chrono::Duration::hours(1);
+        let record = |kind| case.record(kind, Uuid::from_u128(9), "Mei", now);
+        let sent = |to: &str| EventKind::EmailSent {
+            to: to.into(),
+            cc: String::new(),
+            subject: "Your payout".into(),
+            body: "We are on it.".into(),
+        };
+        let (next, event) = record(sent("ops@kopi.example, cfo@kopi.example")).unwrap();
+        assert_eq!(next.revision, case.revision + 1);
+        assert_eq!(event.at, now);
+        let err = record(sent("ops at kopi")).unwrap_err().to_string();
+        assert!(err.starts_with("'ops at kopi':"), "{err}");
+        assert!(record(sent("")).is_err());
+        assert!(record(EventKind::UpdatePromised { by: now }).is_err());
+        assert!(
+            record(EventKind::UpdatePromised {
+                by: now + chrono::Duration::minutes(30)
+            })
+            .is_ok()
+        );
+        assert!(
+            record(EventKind::CallLogged {
+                outcome: CallOutcome::Reached,
+                duration_seconds: 60,
+                notes: " ".into(),
+                next_steps: String::new()
+            })
+            .is_err()
+        );
+        assert!(
+            record(EventKind::CallLogged {
+                outcome: CallOutcome::NoAnswer,
+                duration_seconds: 20,
+                notes: String::new(),
+                next_steps: String::new()
+            })
+            .is_ok()
+        );
+        assert!(record(EventKind::NoteAdded { text: "x".into() }).is_err());
     }
 }

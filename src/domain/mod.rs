@@ -36,4 +36,6 @@ pub enum DomainError {
     NotTriaged(String),
     #[error("{0}")]
     EmptyNote(&'static str),
+    #[error("{0}")]
+    Contact(String),
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use super::case::{Case, CaseStatus, Tier, queue_order};
 use super::priority::Priority;
 use super::search::{Query, fold};
+use super::sla::Health;
 
 /// Every filter the queue offers. Empty sets and `None` mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +20,24 @@ pub struct QueueFilter {
     pub product_area: Option<String>,
     pub tier: Option<Tier>,
     pub tag: Option<String>,
+    /// Narrow to cases whose service levels are in trouble.
+    pub sla: Option<SlaFilter>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlaFilter {
+    /// At risk or already breached: everything that needs attention first.
+    AtRisk,
+    Breached,
+}
+
+impl SlaFilter {
+    pub fn admits(self, health: Health) -> bool {
+        match self {
+            SlaFilter::AtRisk => matches!(health, Health::AtRisk | Health::Breached),
+            SlaFilter::Breached => health == Health::Breached,
+        }
+    }
 }
 
 impl QueueFilter {
@@ -74,6 +93,14 @@ pub fn starter_views(owner: &str) -> Vec<SavedView> {
             },
         ),
         view(
+            "SLA at risk",
+            QueueFilter {
+                open_only: true,
+                sla: Some(SlaFilter::AtRisk),
+                ..QueueFilter::default()
+            },
+        ),
+        view(
             "Waiting on partner",
             QueueFilter {
                 statuses: [CaseStatus::WaitingOnPartner].into(),
@@ -119,10 +146,12 @@ pub fn queue_order_indices(cases: &[Case]) -> Vec<usize> {
 /// Indexes of the cases the filter and query admit, in the order of `order`.
 /// `texts[i]` is `search_text` of `cases[i]`; the caller keeps it so keystrokes do not re-fold.
 /// `texts` is only read when the query is not empty, so it may be empty then.
+/// `health[i]` is the SLA health of `cases[i]`; it is only read when the filter asks about SLAs.
 pub fn select(
     order: &[usize],
     cases: &[Case],
     texts: &[String],
+    health: &[Health],
     filter: &QueueFilter,
     query: &Query,
 ) -> Vec<usize> {
@@ -130,16 +159,48 @@ pub fn select(
         .iter()
         .copied()
         .filter(|&i| {
-            filter.admits(&cases[i]) && (query.is_empty() || query.matches([texts[i].as_str()]))
+            filter.admits(&cases[i])
+                && filter
+                    .sla
+                    .is_none_or(|f| f.admits(health.get(i).copied().unwrap_or(Health::Idle)))
+                && (query.is_empty() || query.matches([texts[i].as_str()]))
         })
         .collect()
 }
 
+/// Every case index by next SLA deadline, most overdue first; cases with no live deadline follow
+/// in the usual queue order. `due[i]` belongs to `cases[i]`.
+pub fn deadline_order_indices(
+    cases: &[Case],
+    due: &[Option<chrono::DateTime<chrono::Utc>>],
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    let due_of = |i: usize| due.get(i).copied().flatten();
+    order.sort_by(|&a, &b| match (due_of(a), due_of(b)) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| queue_order(&cases[a], &cases[b])),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => queue_order(&cases[a], &cases[b]),
+    });
+    order
+}
+
 /// How many cases each view holds right now.
-pub fn view_counts(cases: &[Case], views: &[SavedView]) -> Vec<usize> {
+pub fn view_counts(cases: &[Case], health: &[Health], views: &[SavedView]) -> Vec<usize> {
     views
         .iter()
-        .map(|v| cases.iter().filter(|c| v.filter.admits(c)).count())
+        .map(|v| {
+            cases
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| {
+                    v.filter.admits(c)
+                        && v.filter.sla.is_none_or(|f| {
+                            f.admits(health.get(*i).copied().unwrap_or(Health::Idle))
+                        })
+                })
+                .count()
+        })
         .collect()
 }
 
@@ -170,7 +231,7 @@ mod tests {
         let q = Query::default();
         let order = queue_order_indices(&all);
         let check = |filter: QueueFilter, pred: &dyn Fn(&Case) -> bool| {
-            let picked = select(&order, &all, &t, &filter, &q);
+            let picked = select(&order, &all, &t, &[], &filter, &q);
             assert!(
                 !picked.is_empty(),
                 "{filter:?} matched nothing; sample data should cover it"
@@ -234,12 +295,47 @@ mod tests {
     }
 
     #[test]
+    fn sla_filters_and_deadline_order() {
+        use chrono::{Duration, TimeZone, Utc};
+        let all = cases();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
+        let mut health = vec![Health::OnTrack; all.len()];
+        health[2] = Health::Breached;
+        health[4] = Health::AtRisk;
+        let order = queue_order_indices(&all);
+        let pick = |sla| {
+            let filter = QueueFilter {
+                sla: Some(sla),
+                ..Default::default()
+            };
+            select(&order, &all, &[], &health, &filter, &Query::default())
+        };
+        let mut at_risk = pick(SlaFilter::AtRisk);
+        at_risk.sort();
+        assert_eq!(at_risk, vec![2, 4]);
+        assert_eq!(pick(SlaFilter::Breached), vec![2]);
+        let mut due = vec![None; all.len()];
+        due[6] = Some(t0 + Duration::hours(3));
+        due[1] = Some(t0 - Duration::hours(1));
+        due[3] = Some(t0 + Duration::hours(1));
+        let ordered = deadline_order_indices(&all, &due);
+        assert_eq!(&ordered[..3], &[1, 3, 6], "overdue first, then soonest");
+        assert_eq!(ordered.len(), all.len());
+        let rest: Vec<usize> = ordered[3..].to_vec();
+        assert!(
+            rest.windows(2)
+                .all(|w| queue_order(&all[w[0]], &all[w[1]]).is_le())
+        );
+    }
+
+    #[test]
     fn results_come_in_queue_order() {
         let all = cases();
         let picked = select(
             &queue_order_indices(&all),
             &all,
             &texts(&all),
+            &[],
             &QueueFilter::default(),
             &Query::default(),
         );
@@ -262,6 +358,7 @@ mod tests {
                 &order,
                 &all,
                 &t,
+                &[],
                 &QueueFilter::default(),
                 &Query::parse(text),
             )
@@ -284,7 +381,9 @@ mod tests {
     fn view_counts_match_their_filters() {
         let all = cases();
         let views = starter_views("Mei Lin");
-        let counts = view_counts(&all, &views);
+        let mut health = vec![Health::OnTrack; all.len()];
+        health[0] = Health::Breached;
+        let counts = view_counts(&all, &health, &views);
         assert_eq!(counts[0], all.iter().filter(|c| c.status.is_open()).count());
         assert_eq!(
             counts[1],
@@ -292,7 +391,8 @@ mod tests {
                 .filter(|c| c.status.is_open() && c.owner == "Mei Lin")
                 .count()
         );
-        assert_eq!(counts[4], all.len());
-        assert!(counts[1] > 0 && counts[2] > 0 && counts[3] > 0);
+        assert_eq!(counts[3], usize::from(all[0].status.is_open()));
+        assert_eq!(counts[5], all.len());
+        assert!(counts[1] > 0 && counts[2] > 0 && counts[4] > 0);
     }
 }

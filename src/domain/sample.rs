@@ -331,6 +331,19 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                     },
                 );
             }
+            // Most triaged cases have had a first reply; some are still waiting for one.
+            if status != CaseStatus::New && rng.u8(..4) > 0 {
+                let to = case.contacts[0].email.clone();
+                step(
+                    &mut rng,
+                    EventKind::EmailSent {
+                        to,
+                        cc: String::new(),
+                        subject: format!("[{}] We are on it", case.key),
+                        body: "Thanks for the detail. I own this case now and will update you as soon as I hear back from our partner team.".to_string(),
+                    },
+                );
+            }
             let mut resolution = None;
             for (from, to) in status_path(status) {
                 let summary = (to == CaseStatus::Resolved)

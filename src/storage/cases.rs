@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::StorageError;
 use super::records::{
-    Loaded, decode_all, decode_case, decode_event, encode_case, encode_event, event_key,
-    event_key_range, searchable_text,
+    Loaded, append_marks, decode_all, decode_case, decode_clock_log, decode_event, encode_case,
+    encode_clock_log, encode_event, event_key, event_key_range, searchable_text,
 };
-use super::schema::{CASE_EVENTS, CASE_TEXT, CASES, DRAFTS, META};
+use super::schema::{CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, DRAFTS, META};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::{self, SampleCase};
@@ -107,7 +107,7 @@ pub async fn save_change(
     draft_key: Option<&str>,
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, CASE_TEXT, DRAFTS])
+        .transaction([CASES, CASE_EVENTS, CASE_TEXT, CLOCK_LOG, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
@@ -138,7 +138,7 @@ impl Change {
 /// Writes many changes in one transaction: all of them, or (on any conflict or error) none.
 pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, CASE_TEXT])
+        .transaction([CASES, CASE_EVENTS, CASE_TEXT, CLOCK_LOG])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     write_changes(&tx, &Change::as_batch(changes)).await?;
@@ -153,31 +153,49 @@ pub(super) async fn write_changes(
     batch: &[(u64, &Case, &[CaseEvent])],
 ) -> Result<(), StorageError> {
     let cases = tx.object_store(CASES)?;
-    let texts = tx.object_store(CASE_TEXT)?;
     // Requests go out when built, so all reads are in flight before the first is awaited:
     // one round trip for the batch instead of one per case.
     let reads = batch
         .iter()
-        .map(|(_, next, _)| {
-            let key = next.id.to_string();
+        .map(|(_, next, _)| Ok(cases.get::<String, _, _>(next.id.to_string()).primitive()?))
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    for ((expected_revision, next, _), stored_case) in batch.iter().zip(reads) {
+        check_revision(*expected_revision, next, stored_case.await?)?;
+    }
+    for (_, next, _) in batch {
+        cases
+            .put(encode_case(next))
+            .with_key(next.id.to_string())
+            .build()?;
+    }
+    let events: Vec<(uuid::Uuid, &[CaseEvent])> = batch
+        .iter()
+        .map(|(_, next, events)| (next.id, *events))
+        .collect();
+    write_events(tx, &events).await
+}
+
+/// Appends events to the log and keeps the search text and clock log that derive from them in step.
+async fn write_events(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    batch: &[(Uuid, &[CaseEvent])],
+) -> Result<(), StorageError> {
+    let texts = tx.object_store(CASE_TEXT)?;
+    let clocks = tx.object_store(CLOCK_LOG)?;
+    let log = tx.object_store(CASE_EVENTS)?;
+    let reads = batch
+        .iter()
+        .map(|(case_id, _)| {
+            let key = case_id.to_string();
             Ok((
-                cases.get::<String, _, _>(key.clone()).primitive()?,
-                texts.get::<String, _, _>(key).primitive()?,
+                texts.get::<String, _, _>(key.clone()).primitive()?,
+                clocks.get::<String, _, _>(key).primitive()?,
             ))
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
-    let mut existing_texts = Vec::with_capacity(reads.len());
-    for ((expected_revision, next, _), (stored_case, stored_text)) in batch.iter().zip(reads) {
-        check_revision(*expected_revision, next, stored_case.await?)?;
-        existing_texts.push(stored_text.await?);
-    }
-    let log = tx.object_store(CASE_EVENTS)?;
-    for ((_, next, events), existing) in batch.iter().zip(existing_texts) {
-        let key = next.id.to_string();
-        cases
-            .put(encode_case(next))
-            .with_key(key.as_str())
-            .build()?;
+    for ((case_id, events), (stored_text, stored_marks)) in batch.iter().zip(reads) {
+        let key = case_id.to_string();
+        let (existing_text, stored_marks) = (stored_text.await?, stored_marks.await?);
         let mut added = String::new();
         for event in events.iter() {
             log.put(encode_event(event))
@@ -187,12 +205,70 @@ pub(super) async fn write_changes(
         }
         if !added.is_empty() {
             texts
-                .put(existing.unwrap_or_default() + &added)
-                .with_key(key)
+                .put(existing_text.unwrap_or_default() + &added)
+                .with_key(key.as_str())
                 .build()?;
+        }
+        let mut marks = match stored_marks {
+            Some(text) => decode_clock_log(&key, &text)?,
+            None => Vec::new(),
+        };
+        if append_marks(&mut marks, events) {
+            clocks.put(encode_clock_log(&marks)).with_key(key).build()?;
         }
     }
     Ok(())
+}
+
+/// Appends events that change nothing about the case record itself (a breach the clocks found),
+/// in one transaction. Events have fixed ids, so writing the same one twice leaves one copy.
+pub async fn append_events(db: &Database, events: &[CaseEvent]) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([CASE_EVENTS, CASE_TEXT, CLOCK_LOG])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let mut by_case: std::collections::BTreeMap<Uuid, Vec<CaseEvent>> = Default::default();
+    for event in events {
+        by_case
+            .entry(event.case_id)
+            .or_default()
+            .push(event.clone());
+    }
+    let batch: Vec<(Uuid, &[CaseEvent])> = by_case
+        .iter()
+        .map(|(id, events)| (*id, events.as_slice()))
+        .collect();
+    write_events(&tx, &batch).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every case's clock log, keyed by case id, plus a report of any log that could not be read.
+pub async fn load_clock_logs(
+    db: &Database,
+) -> Result<
+    (
+        std::collections::HashMap<Uuid, Vec<crate::domain::sla::ClockMark>>,
+        Vec<StorageError>,
+    ),
+    StorageError,
+> {
+    let tx = db.transaction(CLOCK_LOG).build()?;
+    let (keys, values) = read_all(&tx.object_store(CLOCK_LOG)?).await?;
+    let mut logs = std::collections::HashMap::with_capacity(keys.len());
+    let mut unreadable = Vec::new();
+    for (key, value) in keys.iter().zip(values.iter()) {
+        let Ok(id) = Uuid::parse_str(key) else {
+            continue;
+        };
+        match decode_clock_log(key, value) {
+            Ok(marks) => {
+                logs.insert(id, marks);
+            }
+            Err(e) => unreadable.push(e),
+        }
+    }
+    Ok((logs, unreadable))
 }
 
 fn check_revision(
@@ -236,7 +312,7 @@ pub async fn load_sample_data(
     now: DateTime<Utc>,
 ) -> Result<usize, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, CASE_TEXT, META])
+        .transaction([CASES, CASE_EVENTS, CASE_TEXT, CLOCK_LOG, META])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
@@ -257,6 +333,7 @@ fn put_all(
     let cases = tx.object_store(CASES)?;
     let events = tx.object_store(CASE_EVENTS)?;
     let texts = tx.object_store(CASE_TEXT)?;
+    let clocks = tx.object_store(CLOCK_LOG)?;
     for item in set {
         cases
             .put(encode_case(&item.case))
@@ -272,6 +349,13 @@ fn put_all(
         }
         if !text.is_empty() {
             texts.put(text).with_key(item.case.id.to_string()).build()?;
+        }
+        let marks = crate::domain::sla::ClockMark::from_events(&item.events);
+        if !marks.is_empty() {
+            clocks
+                .put(encode_clock_log(&marks))
+                .with_key(item.case.id.to_string())
+                .build()?;
         }
     }
     Ok(())

@@ -113,6 +113,45 @@ pub fn event_key(event: &CaseEvent) -> String {
     )
 }
 
+/// Version of the clock-log record shape: `{"v":1,"marks":[...]}`.
+pub const CLOCK_LOG_RECORD_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct ClockLog {
+    marks: Vec<crate::domain::sla::ClockMark>,
+}
+
+pub fn encode_clock_log(marks: &[crate::domain::sla::ClockMark]) -> String {
+    versioned_json(
+        CLOCK_LOG_RECORD_VERSION,
+        &ClockLog {
+            marks: marks.to_vec(),
+        },
+    )
+}
+
+pub fn decode_clock_log(
+    key: &str,
+    text: &str,
+) -> Result<Vec<crate::domain::sla::ClockMark>, StorageError> {
+    decode::<ClockLog>("case_clock_log", key, text, CLOCK_LOG_RECORD_VERSION).map(|l| l.marks)
+}
+
+/// Appends the clock marks of `events` to a stored log, skipping any already there, so logging
+/// the same breach from two tabs leaves one mark.
+pub fn append_marks(log: &mut Vec<crate::domain::sla::ClockMark>, events: &[CaseEvent]) -> bool {
+    let mut changed = false;
+    for mark in events.iter().filter_map(crate::domain::sla::ClockMark::of) {
+        if !log.contains(&mark) {
+            // Keep timeline order even when an event is back-dated.
+            let at = log.partition_point(|m| m.at <= mark.at);
+            log.insert(at, mark);
+            changed = true;
+        }
+    }
+    changed
+}
+
 /// The key range that holds exactly one case's events.
 pub fn event_key_range(case_id: Uuid) -> std::ops::Range<String> {
     // '}' sorts right after '|', so this range ends just past the last event key of the case.

@@ -7,16 +7,20 @@
 //! 3. `case_text`: the folded text of each case's notes, for search without reading the log;
 //!    backfilled from the notes already in `case_events`.
 //! 4. `problems`: problem records (JSON text by problem id).
+//! 5. `case_clock_log`: each case's SLA-relevant events without their text, so every clock
+//!    can be computed at start without reading the whole log; backfilled from `case_events`.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionRef;
 
 use super::StorageError;
-use super::records::{decode_case, decode_event, encode_event, event_key, searchable_text};
+use super::records::{
+    decode_case, decode_event, encode_clock_log, encode_event, event_key, searchable_text,
+};
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 4;
+pub const CURRENT_VERSION: u32 = 5;
 
 pub const CASES: &str = "cases";
 pub const CASE_EVENTS: &str = "case_events";
@@ -24,6 +28,7 @@ pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
 pub const CASE_TEXT: &str = "case_text";
 pub const PROBLEMS: &str = "problems";
+pub const CLOCK_LOG: &str = "case_clock_log";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -96,6 +101,10 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
         4 => {
             db.create_object_store(PROBLEMS).build()?;
         }
+        5 => {
+            let log = db.create_object_store(CLOCK_LOG).build()?;
+            backfill_clock_log(log.transaction()).await?;
+        }
         _ => {}
     }
     Ok(())
@@ -123,6 +132,34 @@ async fn backfill_case_text(tx: &TransactionRef<'_>) -> indexed_db_futures::Resu
     let store = tx.object_store(CASE_TEXT)?;
     for (case_id, text) in texts {
         store.put(text).with_key(case_id.to_string()).await?;
+    }
+    Ok(())
+}
+
+/// Builds each case's clock log from the events already logged (keys are in timeline order).
+async fn backfill_clock_log(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
+    let events = tx.object_store(CASE_EVENTS)?;
+    let keys: Vec<String> = events
+        .get_all_keys::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<String> = events
+        .get_all::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    let mut logs: std::collections::BTreeMap<uuid::Uuid, Vec<CaseEvent>> = Default::default();
+    for (key, value) in keys.iter().zip(values.iter()) {
+        if let Ok(event) = decode_event(key, value) {
+            logs.entry(event.case_id).or_default().push(event);
+        }
+    }
+    let store = tx.object_store(CLOCK_LOG)?;
+    for (case_id, events) in logs {
+        let marks = crate::domain::sla::ClockMark::from_events(&events);
+        store
+            .put(encode_clock_log(&marks))
+            .with_key(case_id.to_string())
+            .await?;
     }
     Ok(())
 }

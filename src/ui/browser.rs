@@ -222,3 +222,28 @@ pub fn from_local_input(text: &str, zone: &str) -> Option<DateTime<Utc>> {
     }
     Some(guess)
 }
+
+/// Milliseconds since the page started, for timing work in production builds.
+pub fn performance_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Records `name` as a `performance.measure` from `started` to now, so benchmarks and the
+/// DevTools performance panel see it. Cheap enough to stay on.
+pub fn measure(name: &str, started: f64) {
+    use wasm_bindgen::JsCast;
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    // web-sys lacks the options form of `measure`, so it is called through the JS object.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &started.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
+    if let Ok(measure) = js_sys::Reflect::get(&performance, &"measure".into())
+        && let Ok(measure) = measure.dyn_into::<js_sys::Function>()
+    {
+        let _ = measure.call2(&performance, &name.into(), &options);
+    }
+}

@@ -4,6 +4,7 @@ mod app;
 pub mod browser;
 mod components;
 mod pages;
+pub mod sla;
 pub mod state;
 
 pub use app::App;

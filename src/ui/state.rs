@@ -5,10 +5,18 @@ use std::cell::RefCell;
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
 use crate::domain::Case;
 use crate::domain::settings::TeamSettings;
+use crate::domain::sla::{ClockMark, CompiledSla, SlaSettings};
 use crate::storage::prefs::Preferences;
 use crate::storage::{self, StorageError};
+use crate::ui::sla::{Board, Engine, compute_board};
 
 /// The database every tab of the real app uses; tests open their own uniquely named ones.
 pub const DATABASE_NAME: &str = "escalation-desk";
@@ -34,6 +42,17 @@ pub struct AppState {
     pub texts: RwSignal<std::collections::HashMap<uuid::Uuid, String>>,
     /// The team's shared settings (matrix, product areas, scoping rules), from IndexedDB.
     pub settings: RwSignal<TeamSettings>,
+    /// SLA policies and calendars as stored.
+    pub sla_settings: RwSignal<SlaSettings>,
+    /// Each case's clock marks (its SLA-relevant events); loaded just after the first rows paint.
+    pub marks: RwSignal<HashMap<Uuid, Vec<ClockMark>>>,
+    pub marks_loaded: RwSignal<bool>,
+    /// The time clocks are computed at; ticks every 30 seconds so countdowns stay live.
+    pub clock: RwSignal<DateTime<Utc>>,
+    pub engine: Memo<Option<Engine>>,
+    /// Every case's SLA summary, parallel to `cases`.
+    pub board: Memo<Arc<Board>>,
+    pub logging_breaches: RwSignal<bool>,
 }
 
 thread_local! {
@@ -74,14 +93,43 @@ impl AppState {
     }
 
     pub fn new() -> Self {
+        let cases = RwSignal::new(Vec::<Case>::new());
+        let sla_settings = RwSignal::new(SlaSettings::default());
+        let marks = RwSignal::new(HashMap::new());
+        let marks_loaded = RwSignal::new(false);
+        let clock = RwSignal::new(crate::ui::browser::now());
+        let engine = Memo::new(move |_| {
+            // Settings are validated before they are saved, so a failure here means a damaged record;
+            // clocks are then not shown rather than shown wrong.
+            CompiledSla::new(sla_settings.get(), crate::ui::browser::now())
+                .ok()
+                .map(|c| Engine(Arc::new(c)))
+        });
+        let board = Memo::new(move |_| {
+            if !marks_loaded.get() {
+                return Arc::new(Board::default());
+            }
+            let Some(Engine(engine)) = engine.get() else {
+                return Arc::new(Board::default());
+            };
+            let now = clock.get();
+            Arc::new(cases.with(|all| marks.with(|m| compute_board(all, m, &engine, now))))
+        });
         Self {
             boot: RwSignal::new(Boot::Loading),
-            cases: RwSignal::new(Vec::new()),
+            cases,
             unreadable: RwSignal::new(Vec::new()),
             prefs: RwSignal::new(Preferences::load()),
             settings: RwSignal::new(TeamSettings::default()),
             texts: RwSignal::new(Default::default()),
             problems: RwSignal::new(Vec::new()),
+            sla_settings,
+            marks,
+            marks_loaded,
+            clock,
+            engine,
+            board,
+            logging_breaches: RwSignal::new(false),
         }
     }
 
@@ -102,6 +150,10 @@ impl AppState {
                     }
                 });
                 listen_for_other_tabs(self);
+                match storage::settings::load_sla_settings(&db).await {
+                    Ok(settings) => self.sla_settings.set(settings),
+                    Err(e) => self.unreadable.update(|u| u.push(e)),
+                }
                 match storage::settings::load_settings(&db).await {
                     Ok(settings) => self.settings.set(settings),
                     // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
@@ -117,7 +169,11 @@ impl AppState {
                 match self.reload_cases().await {
                     Ok(()) => {
                         self.boot.set(Boot::Ready);
-                        leptos::task::spawn_local(self.reload_texts());
+                        leptos::task::spawn_local(async move {
+                            self.reload_marks().await;
+                            self.reload_texts().await;
+                        });
+                        self.start_clock();
                     }
                     Err(e) => self.boot.set(Boot::Failed(e)),
                 }
@@ -145,6 +201,7 @@ impl AppState {
         storage::cases::load_sample_data(&database()?, seed, size, crate::ui::browser::now())
             .await?;
         self.reload_cases().await?;
+        self.reload_marks().await;
         self.reload_texts().await;
         announce_change();
         Ok(())
@@ -159,6 +216,34 @@ impl AppState {
         }
     }
 
+    /// Loads every case's clock marks, then lets the board compute.
+    pub async fn reload_marks(self) {
+        let Ok(db) = database() else { return };
+        match storage::cases::load_clock_logs(&db).await {
+            Ok((logs, unreadable)) => {
+                self.marks.set(logs);
+                self.unreadable.update(|u| u.extend(unreadable));
+            }
+            Err(e) => self.unreadable.update(|u| u.push(e)),
+        }
+        self.marks_loaded.set(true);
+    }
+
+    /// Ticks the SLA clock every 30 seconds and logs any breach the board finds.
+    fn start_clock(self) {
+        let tick = set_interval_with_handle(
+            move || self.clock.set(crate::ui::browser::now()),
+            std::time::Duration::from_secs(30),
+        );
+        if let Ok(handle) = tick {
+            on_cleanup(move || handle.clear());
+        }
+        Effect::new(move |_| {
+            let unlogged = self.board.with(|b| b.unlogged.clone());
+            crate::ui::sla::log_breaches(self, unlogged);
+        });
+    }
+
     /// Re-reads everything another tab may have changed.
     pub async fn reload_all(self) -> Result<(), StorageError> {
         let db = database()?;
@@ -166,7 +251,10 @@ impl AppState {
             .set(storage::settings::load_settings(&db).await?);
         self.problems
             .set(storage::problems::load_problems(&db).await?.items);
+        self.sla_settings
+            .set(storage::settings::load_sla_settings(&db).await?);
         self.reload_cases().await?;
+        self.reload_marks().await;
         self.reload_texts().await;
         Ok(())
     }
@@ -196,8 +284,18 @@ impl AppState {
         announce_change();
     }
 
-    /// Keeps in-memory search text in step with events that were just saved.
+    /// Keeps in-memory search text and clock marks in step with events that were just saved.
     pub fn record_events(self, events: &[crate::domain::CaseEvent]) {
+        if events.iter().any(|e| ClockMark::of(e).is_some()) {
+            self.marks.update(|all| {
+                for event in events {
+                    storage::records::append_marks(
+                        all.entry(event.case_id).or_default(),
+                        std::slice::from_ref(event),
+                    );
+                }
+            });
+        }
         let added: Vec<_> = events
             .iter()
             .filter_map(|e| storage::records::searchable_text(e).map(|t| (e.case_id, t)))

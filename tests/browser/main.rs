@@ -349,3 +349,102 @@ async fn sample_data_is_written_in_one_go_after_existing_cases_with_search_text(
         "sample notes are searchable"
     );
 }
+
+#[wasm_bindgen_test]
+async fn migration_from_schema_4_builds_each_clock_log_from_the_event_log() {
+    use escalation_desk::domain::sla::{ClockMark, MarkKind};
+    let name = unique_name("migrate5");
+    let old = open_database_at_version(&name, 4).await.unwrap();
+    let case = create(&old, "Payouts held", 1).await;
+    let sent = escalation_desk::domain::CaseEvent {
+        id: Uuid::from_u128(7),
+        case_id: case.id,
+        at: at(10),
+        actor: "Mei".into(),
+        kind: EventKind::EmailSent {
+            to: "ops@kopi.example".into(),
+            cc: String::new(),
+            subject: "On it".into(),
+            body: "We own this now.".into(),
+        },
+    };
+    put_raw(&old, CASE_EVENTS, &event_key(&sent), &encode_event(&sent)).await;
+    old.close();
+
+    let db = open_database(&name).await.unwrap();
+    let (logs, unreadable) = cases::load_clock_logs(&db).await.unwrap();
+    assert!(unreadable.is_empty());
+    assert_eq!(
+        logs.get(&case.id),
+        Some(&vec![ClockMark {
+            at: at(10),
+            kind: MarkKind::Response
+        }])
+    );
+}
+
+#[wasm_bindgen_test]
+async fn logged_events_keep_the_clock_log_in_step_and_a_repeated_breach_is_stored_once() {
+    use escalation_desk::domain::sla::{MarkKind, SlaTarget};
+    let db = open_database(&unique_name("clocklog")).await.unwrap();
+    let case = create(&db, "Refunds fail", 1).await;
+    let (next, waiting) = case
+        .apply(
+            CaseEdit::Status {
+                to: CaseStatus::Triaged,
+                resolution: String::new(),
+            },
+            &EditContext {
+                matrix: &PriorityMatrix::default(),
+                requirements: &ScopingRequirements {
+                    required: Default::default(),
+                },
+                actor: "Mei",
+                now: at(10),
+            },
+            || Uuid::from_u128(11),
+        )
+        .unwrap();
+    cases::save_change(&db, case.revision, &next, &waiting, None)
+        .await
+        .unwrap();
+    let breach = escalation_desk::domain::CaseEvent {
+        id: Uuid::from_u128(12),
+        case_id: case.id,
+        at: at(11),
+        actor: "SLA clock".into(),
+        kind: EventKind::SlaBreached {
+            target: SlaTarget::FirstResponse,
+            cycle: at(9),
+            due: at(11),
+        },
+    };
+    // Two tabs log the same breach: one record, one mark.
+    cases::append_events(&db, std::slice::from_ref(&breach))
+        .await
+        .unwrap();
+    cases::append_events(&db, std::slice::from_ref(&breach))
+        .await
+        .unwrap();
+    let (logs, _) = cases::load_clock_logs(&db).await.unwrap();
+    let kinds: Vec<MarkKind> = logs[&case.id].iter().map(|m| m.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            MarkKind::Status {
+                to: CaseStatus::Triaged
+            },
+            MarkKind::Breach {
+                target: SlaTarget::FirstResponse,
+                cycle: at(9)
+            }
+        ]
+    );
+    let events = cases::load_events(&db, case.id).await.unwrap().items;
+    assert_eq!(events.len(), 3, "created, triaged, one breach");
+    let reloaded = cases::load_cases(&db).await.unwrap().items;
+    assert_eq!(
+        reloaded[0].revision, next.revision,
+        "a breach never bumps the case"
+    );
+}

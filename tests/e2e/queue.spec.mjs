@@ -30,7 +30,7 @@ test('filters narrow the queue and each row shows key, title, priority and statu
 
   await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Waiting on partner' });
   await expect(countText(page)).toHaveText(`${waitingCount} cases`);
-  const statuses = await rows(page).locator('td:nth-child(6)').allTextContents();
+  const statuses = await rows(page).locator('td:nth-child(7)').allTextContents();
   expect(statuses.length).toBeGreaterThan(0);
   expect(new Set(statuses)).toEqual(new Set(['Waiting on partner']));
 
@@ -83,7 +83,7 @@ test('a bulk owner change applies to the selection in one go and Undo puts it ba
   await page.goto(app.url('/'));
   await loadSample(page);
   const keys = await rows(page).locator('td.key').evaluateAll((cells) => cells.slice(0, 3).map((c) => c.textContent));
-  const ownersBefore = await rows(page).locator('td:nth-child(7)').evaluateAll((cells) => cells.slice(0, 3).map((c) => c.textContent));
+  const ownersBefore = await rows(page).locator('td:nth-child(8)').evaluateAll((cells) => cells.slice(0, 3).map((c) => c.textContent));
 
   await page.locator('body').press('x');
   await page.keyboard.press('j');
@@ -96,14 +96,14 @@ test('a bulk owner change applies to the selection in one go and Undo puts it ba
   await page.getByRole('button', { name: 'Apply owner' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Owner set to Grace Lim on 3 cases.' })).toBeVisible();
   for (const key of keys) {
-    await expect(page.locator('tr.case-row', { hasText: key }).locator('td:nth-child(7)')).toHaveText('Grace Lim');
+    await expect(page.locator('tr.case-row', { hasText: key }).locator('td:nth-child(8)')).toHaveText('Grace Lim');
   }
 
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
   await page.reload();
   for (const [i, key] of keys.entries()) {
-    await expect(page.locator('tr.case-row', { hasText: key }).locator('td:nth-child(7)')).toHaveText(ownersBefore[i]);
+    await expect(page.locator('tr.case-row', { hasText: key }).locator('td:nth-child(8)')).toHaveText(ownersBefore[i]);
   }
   await page.locator('tr.case-row', { hasText: keys[0] }).locator('td.key a').click();
   const timeline = page.getByRole('list', { name: 'Timeline' });
@@ -119,7 +119,7 @@ test('a bulk status change that one case refuses changes nothing', async ({ page
   await page.getByLabel('Set status').selectOption({ label: 'In progress' });
   await page.getByRole('button', { name: 'Apply status' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Nothing changed.' })).toContainText('triage the case first');
-  const statuses = await rows(page).locator('td:nth-child(6)').allTextContents();
+  const statuses = await rows(page).locator('td:nth-child(7)').allTextContents();
   expect(new Set(statuses)).toEqual(new Set(['New']));
 });
 
@@ -178,16 +178,15 @@ test('triage needs scoping; bad money is refused with the reason; resolve needs 
 test('intake warns about a likely duplicate before creating it', async ({ page, app }) => {
   await page.goto(app.url('/'));
   await loadSample(page);
-  await page.getByRole('button', { name: /^Everything/ }).click();
-  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'In progress' });
-  const first = rows(page).first();
-  const key = await first.locator('td.key').textContent();
-  const title = await first.locator('td.title').textContent();
-  const account = await first.locator('td.account').textContent();
+  // A recent open case among the 200; the warning covers open cases from the last 14 days.
+  const title = 'Payout to OCBC account returned, funds in limbo';
+  await createCase(page, { title, account: 'Kopi Collective' });
+  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+  await page.getByRole('link', { name: 'Queue' }).click();
 
   await page.getByRole('button', { name: 'New case' }).click();
   await page.getByLabel('Title').fill(title);
-  await page.getByLabel('Account').fill(account.toUpperCase());
+  await page.getByLabel('Account').fill('KOPI COLLECTIVE');
   await page.getByLabel('Contact email').fill('ops@example.com');
   const warning = page.getByRole('alert').filter({ hasText: 'Possible duplicate.' });
   await expect(warning.getByRole('link', { name: key })).toBeVisible();

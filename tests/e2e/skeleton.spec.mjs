@@ -245,7 +245,7 @@ test('preferences: the display name signs new events and times follow the chosen
   await page.clock.setFixedTime(new Date('2026-11-25T02:00:00Z'));
   await page.goto(app.url('/settings'));
   await page.getByLabel('Display name').fill('Mei Lin');
-  await page.getByLabel('Time zone').fill('Asia/Singapore');
+  await page.getByLabel('Time zone', { exact: true }).fill('Asia/Singapore');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
 
@@ -256,10 +256,10 @@ test('preferences: the display name signs new events and times follow the chosen
   await expect(timeline.locator('time').first()).toHaveText('Nov 25, 2026, 10:00 AM');
 
   await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+  await page.getByLabel('Time zone', { exact: true }).fill('Mars/Olympus_Mons');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText("'Mars/Olympus_Mons' is not a time zone this browser knows")).toBeVisible();
-  await page.getByLabel('Time zone').fill('America/New_York');
+  await page.getByLabel('Time zone', { exact: true }).fill('America/New_York');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
 
@@ -269,7 +269,7 @@ test('preferences: the display name signs new events and times follow the chosen
   await page.reload();
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByLabel('Display name')).toHaveValue('Mei Lin');
-  await expect(page.getByLabel('Time zone')).toHaveValue('America/New_York');
+  await expect(page.getByLabel('Time zone', { exact: true })).toHaveValue('America/New_York');
 });
 
 test('the theme follows the system colour scheme and keyboard focus is visible', async ({ browser, app }) => {

@@ -45,7 +45,9 @@ pub enum Schedule {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
-    #[error("'{0}' is not an IANA time zone such as Asia/Singapore")]
+    #[error(
+        "'{0}' is not a time zone SLA calendars know; use an IANA name such as Asia/Singapore, Europe/London or America/New_York"
+    )]
     UnknownZone(String),
     #[error("the calendar has no working time at all; add hours to at least one day")]
     NoWorkingTime,
@@ -464,7 +466,7 @@ mod tests {
         let err = Calendar::office_hours("Mars/Olympus").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "'Mars/Olympus' is not an IANA time zone such as Asia/Singapore"
+            "'Mars/Olympus' is not a time zone SLA calendars know; use an IANA name such as Asia/Singapore, Europe/London or America/New_York"
         );
         let empty: [Vec<Interval>; 7] = Default::default();
         assert_eq!(

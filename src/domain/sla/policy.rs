@@ -601,7 +601,7 @@ mod tests {
         s.calendars[0].zone = "Asia/Singapur".into();
         assert_eq!(
             s.validate().unwrap_err().to_string(),
-            "calendar 'Singapore office hours': 'Asia/Singapur' is not an IANA time zone such as Asia/Singapore"
+            "calendar 'Singapore office hours': 'Asia/Singapur' is not a time zone SLA calendars know; use an IANA name such as Asia/Singapore, Europe/London or America/New_York"
         );
         let mut s = SlaSettings::default();
         s.calendars[0].week = Default::default();

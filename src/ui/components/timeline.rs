@@ -63,6 +63,39 @@ fn detail(kind: &EventKind) -> AnyView {
         }
         .into_any(),
         EventKind::NoteAdded { text } => view! { <NoteBody text=text.clone()/> }.into_any(),
+        EventKind::EmailSent { subject, body, cc, .. } => view! {
+            <p class="timeline-detail">{format!("Subject: {subject}")}{(!cc.is_empty()).then(|| format!(" · cc {cc}"))}</p>
+            <NoteBody text=body.clone()/>
+        }
+        .into_any(),
+        EventKind::EmailReceived { subject, body, .. } => view! {
+            <p class="timeline-detail">{format!("Subject: {subject}")}</p>
+            <NoteBody text=body.clone()/>
+        }
+        .into_any(),
+        EventKind::CallLogged { notes, next_steps, .. } => view! {
+            <NoteBody text=notes.clone()/>
+            {(!next_steps.is_empty()).then(|| view! { <p class="timeline-detail">{format!("Next steps: {next_steps}")}</p> })}
+        }
+        .into_any(),
+        EventKind::UpdatePromised { by } => {
+            let by = *by;
+            view! { <p class="timeline-detail">{move || format!("Next update by {}", format_time(by, &app_state().zone()))}</p> }.into_any()
+        }
+        EventKind::HandedOff { ask, .. } => view! { <NoteBody text=ask.clone()/> }.into_any(),
+        EventKind::PartnerAnswered { summary, .. } => view! { <NoteBody text=summary.clone()/> }.into_any(),
+        EventKind::SlaBreached { due, .. } => {
+            let due = *due;
+            view! { <p class="timeline-detail">{move || format!("It was due {}", format_time(due, &app_state().zone()))}</p> }.into_any()
+        }
+        EventKind::SlaSettled { record } => view! {
+            <ul class="timeline-detail settled">
+                {record.clocks.iter().map(|c| view! {
+                    <li>{format!("{}: {} ({} of {} working min)", c.label, if c.breached { "missed" } else { "met" }, c.elapsed_minutes, c.target_minutes)}</li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::case_sla::{ContactPanel, SlaPanel};
 use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, Tier};
 use crate::domain::money::{Currency, Money};
 use crate::domain::priority::{Impact, Urgency};
@@ -83,7 +84,9 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
         <CaseHeader case=case editor=editor/>
         <div class="case-columns">
             <div class="case-main">
+                <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
+                <ContactPanel editor_id=id on_logged=Callback::new(move |logged: Vec<CaseEvent>| events.update(|all| all.extend(logged)))/>
                 <NoteComposer editor=editor/>
                 <section class="panel">
                     <h2>"Timeline"</h2>
@@ -133,7 +136,7 @@ impl Editor {
         let scope = state.edit_scope();
         let ctx = scope.ctx();
         let mut next = before.clone();
-        let mut new_events = Vec::new();
+        let mut new_events: Vec<CaseEvent> = Vec::new();
         for edit in edits {
             match next.apply(edit, &ctx, browser::new_id) {
                 Ok((case, events)) => {
@@ -151,6 +154,21 @@ impl Editor {
             error.set(None);
             on_saved();
             return;
+        }
+        // Resolving records the clocks' results, so later settings edits never rewrite them.
+        if next.status == CaseStatus::Resolved
+            && new_events.iter().any(|e| {
+                matches!(
+                    e.kind,
+                    crate::domain::EventKind::StatusChanged {
+                        to: CaseStatus::Resolved,
+                        ..
+                    }
+                )
+            })
+            && let Some(settled) = settle(state, &before, &new_events)
+        {
+            new_events.push(settled);
         }
         persist(
             state,
@@ -259,6 +277,26 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The `SlaSettled` event for a case being resolved by `new_events`, if a policy applies.
+fn settle(state: AppState, before: &Case, new_events: &[CaseEvent]) -> Option<CaseEvent> {
+    use crate::domain::sla::{ClockMark, case_clocks};
+    let crate::ui::sla::Engine(engine) = state.engine.get_untracked()?;
+    let mut marks = state
+        .marks
+        .with_untracked(|m| m.get(&before.id).cloned().unwrap_or_default());
+    marks.extend(new_events.iter().filter_map(ClockMark::of));
+    let now = new_events.last().map_or_else(browser::now, |e| e.at);
+    // Computed as if still open at the moment of resolving, so the clocks stop there.
+    let record = case_clocks(before, &marks, &engine, now).settle()?;
+    Some(CaseEvent {
+        id: browser::new_id(),
+        case_id: before.id,
+        at: now,
+        actor: state.actor(),
+        kind: crate::domain::EventKind::SlaSettled { record },
+    })
 }
 
 #[component]

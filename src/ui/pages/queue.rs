@@ -13,10 +13,12 @@ use wasm_bindgen::JsCast;
 use crate::domain::case::{CaseEdit, CaseStatus, Tier};
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
-    QueueFilter, SavedView, queue_order_indices, search_text, select, starter_views, view_counts,
+    QueueFilter, SavedView, SlaFilter, deadline_order_indices, queue_order_indices, search_text,
+    select, starter_views, view_counts,
 };
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
+use crate::domain::sla::Health;
 use crate::domain::{Case, DomainError};
 use crate::storage::StorageError;
 use crate::storage::cases::{self, Change};
@@ -97,6 +99,13 @@ pub fn QueuePage() -> impl IntoView {
 }
 
 /// What the last bulk action changed, so Undo can put it back.
+/// How the queue is ordered: by the soonest SLA deadline (the default), or by priority and age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueueSort {
+    Deadline,
+    Priority,
+}
+
 #[derive(Clone)]
 struct UndoBatch {
     label: String,
@@ -147,17 +156,45 @@ fn CaseList() -> impl IntoView {
         })
     });
     let parsed_query = Memo::new(move |_| Query::parse(&query.get()));
-    let order = Memo::new(move |_| state.cases.with(|all| queue_order_indices(all)));
+    let sort = RwSignal::new(QueueSort::Deadline);
+    // Deadlines only, so a tick that changes no deadline does not re-sort 50k cases.
+    let deadlines = Memo::new(move |_| {
+        state.board.with(|b| {
+            b.rows
+                .iter()
+                .map(|r| r.due.map(|(d, _)| d))
+                .collect::<Vec<_>>()
+        })
+    });
+    let order = Memo::new(move |_| match sort.get() {
+        QueueSort::Deadline => {
+            deadlines.with(|due| state.cases.with(|all| deadline_order_indices(all, due)))
+        }
+        QueueSort::Priority => state.cases.with(|all| queue_order_indices(all)),
+    });
+    let health = Memo::new(move |_| {
+        state
+            .board
+            .with(|b| b.rows.iter().map(|r| r.health).collect::<Vec<_>>())
+    });
     let picked = Memo::new(move |_| {
         let filter = filter.get();
         let query = parsed_query.get();
+        let uses_health = filter.sla.is_some();
         order.with(|order| {
             state.cases.with(|all| {
-                // Rows need no search text; folding 50k cases' text only waits for a query.
-                if query.is_empty() {
-                    select(order, all, &[], &filter, &query)
+                let run = |health: &[Health]| {
+                    // Rows need no search text; folding 50k cases' text only waits for a query.
+                    if query.is_empty() {
+                        select(order, all, &[], health, &filter, &query)
+                    } else {
+                        texts.with(|t| select(order, all, t, health, &filter, &query))
+                    }
+                };
+                if uses_health {
+                    health.with(|h| run(h))
                 } else {
-                    texts.with(|t| select(order, all, t, &filter, &query))
+                    run(&[])
                 }
             })
         })
@@ -181,7 +218,11 @@ fn CaseList() -> impl IntoView {
         all.extend(state.prefs.with(|p| p.views.clone()));
         all
     });
-    let counts = Memo::new(move |_| state.cases.with(|all| views.with(|v| view_counts(all, v))));
+    let counts = Memo::new(move |_| {
+        state
+            .cases
+            .with(|all| health.with(|h| views.with(|v| view_counts(all, h, v))))
+    });
 
     let window_rows = move || {
         let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
@@ -198,7 +239,7 @@ fn CaseList() -> impl IntoView {
         state.cases.with(|all| {
             rows.into_iter()
                 .enumerate()
-                .map(|(n, i)| (first + n, all[i].clone()))
+                .map(|(n, i)| (first + n, i, all[i].clone()))
                 .collect::<Vec<_>>()
         })
     };
@@ -363,7 +404,7 @@ fn CaseList() -> impl IntoView {
                 <SaveView filter=filter/>
             </nav>
             <div class="queue-main">
-                <Filters filter=filter query=query search_box=search_box/>
+                <Filters filter=filter sort=sort query=query search_box=search_box/>
                 <p class="count" role="status">
                     {move || {
                         let total = picked.with(Vec::len);
@@ -406,13 +447,13 @@ fn CaseList() -> impl IntoView {
                                         }/>
                                 </th>
                                 <th scope="col">"Key"</th><th scope="col">"Title"</th><th scope="col">"Account"</th>
-                                <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Owner"</th>
+                                <th scope="col">"Priority"</th><th scope="col">"SLA"</th><th scope="col">"Status"</th><th scope="col">"Owner"</th>
                             </tr>
                         </thead>
                         <tbody>
                             <tr aria-hidden="true" class="spacer" style:height=move || format!("{}px", window_rows().0 as f64 * ROW_HEIGHT)></tr>
-                            <For each=visible key=|(index, case)| (*index, case.id, case.revision) let:row>
-                                <QueueRow index=row.0 case=row.1 cursor=cursor selected=selected query=parsed_query/>
+                            <For each=visible key=|(index, _, case)| (*index, case.id, case.revision) let:row>
+                                <QueueRow index=row.0 case_index=row.1 case=row.2 cursor=cursor selected=selected query=parsed_query/>
                             </For>
                             <tr aria-hidden="true" class="spacer" style:height=move || {
                                 let (_, last, total) = window_rows();
@@ -489,6 +530,8 @@ fn save_batch(
 #[component]
 fn QueueRow(
     index: usize,
+    /// Position in `state.cases`, where the SLA board keeps this case's summary.
+    case_index: usize,
     case: Case,
     cursor: RwSignal<usize>,
     selected: RwSignal<HashSet<Uuid>>,
@@ -498,6 +541,19 @@ fn QueueRow(
     let key = case.key.to_string();
     let title = case.title.clone();
     let account = case.account.name.clone();
+    let state = app_state();
+    let sla_badge = move || {
+        let now = state.clock.get();
+        let id_matches = state
+            .cases
+            .with(|all| all.get(case_index).is_some_and(|c| c.id == id));
+        let summary = state
+            .board
+            .with(|b| b.rows.get(case_index).cloned())
+            .filter(|_| id_matches)?;
+        crate::ui::sla::badge(&summary, now)
+            .map(|(text, class)| view! { <span class=class>{text}</span> })
+    };
     view! {
         <tr class="case-row" class:cursor=move || cursor.get() == index class:selected=move || selected.with(|s| s.contains(&id))
             on:click=move |_| cursor.set(index)>
@@ -508,6 +564,7 @@ fn QueueRow(
             <td class="title">{move || highlighted(&query.get(), &title)}</td>
             <td class="account">{move || highlighted(&query.get(), &account)}</td>
             <td><span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span></td>
+            <td class="sla-cell">{sla_badge}</td>
             <td>{case.status.label()}</td>
             <td>{if case.owner.is_empty() { "Unassigned".to_string() } else { case.owner.clone() }}</td>
         </tr>
@@ -532,6 +589,7 @@ fn highlighted(query: &Query, text: &str) -> Vec<AnyView> {
 #[component]
 fn Filters(
     filter: RwSignal<QueueFilter>,
+    sort: RwSignal<QueueSort>,
     query: RwSignal<String>,
     search_box: NodeRef<html::Input>,
 ) -> impl IntoView {
@@ -616,6 +674,23 @@ fn Filters(
             <OptionFilter id="f-tag" label="Tag" options=tags.into()
                 value=Signal::derive(move || filter.with(|f| f.tag.clone()))
                 set=Callback::new(move |v: Option<String>| filter.update(|f| f.tag = v))/>
+            <div class="field">
+                <label for="f-sla">"SLA"</label>
+                <select id="f-sla" prop:value=move || filter.with(|f| match f.sla { Some(SlaFilter::AtRisk) => "at-risk", Some(SlaFilter::Breached) => "breached", None => "" })
+                    on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.sla = match v.as_str() { "at-risk" => Some(SlaFilter::AtRisk), "breached" => Some(SlaFilter::Breached), _ => None }); }>
+                    <option value="">"Any"</option>
+                    <option value="at-risk">"At risk or breached"</option>
+                    <option value="breached">"Breached"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-sort">"Sort"</label>
+                <select id="f-sort" prop:value=move || if sort.get() == QueueSort::Deadline { "deadline" } else { "priority" }
+                    on:change=move |ev| sort.set(if event_target_value(&ev) == "priority" { QueueSort::Priority } else { QueueSort::Deadline })>
+                    <option value="deadline">"Next deadline"</option>
+                    <option value="priority">"Priority, then age"</option>
+                </select>
+            </div>
         </div>
     }
 }

@@ -76,6 +76,7 @@ pub fn SettingsPage() -> impl IntoView {
         // Team settings come from IndexedDB; a form built before they load would show (and save) defaults.
         <Show when=move || state.boot.get() == Boot::Ready fallback=|| view! { <p class="loading" role="status">"Loading team settings…"</p> }>
             <TeamSettingsForm/>
+            <super::sla_settings::SlaSettingsForm/>
             <ScaleSample/>
         </Show>
     }

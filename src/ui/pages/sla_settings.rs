@@ -1,0 +1,481 @@
+//! Settings → Service levels: edit policies, calendars and holidays (with .ics import), then save validated.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::domain::case::{Channel, Tier};
+use crate::domain::priority::Priority;
+use crate::domain::sla::{
+    AtRiskRule, CalendarSpec, Holiday, PolicyMatch, SlaPolicy, SlaSettings, SlaTarget, Targets,
+    parse_ics,
+};
+use crate::storage;
+use crate::ui::browser;
+use crate::ui::state::{app_state, database};
+
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A calendar as typed: every field text, parsed on save.
+#[derive(Clone, PartialEq)]
+struct CalendarForm {
+    id: String,
+    name: RwSignal<String>,
+    zone: RwSignal<String>,
+    always: RwSignal<bool>,
+    days: [RwSignal<String>; 7],
+    holidays: RwSignal<String>,
+    import_message: RwSignal<Option<(bool, String)>>,
+}
+
+#[derive(Clone, PartialEq)]
+struct PolicyForm {
+    id: String,
+    name: RwSignal<String>,
+    calendar: RwSignal<String>,
+    targets: [RwSignal<String>; 4],
+    priorities: RwSignal<String>,
+    tiers: RwSignal<String>,
+    areas: RwSignal<String>,
+    channels: RwSignal<String>,
+}
+
+fn calendar_form(spec: &CalendarSpec) -> CalendarForm {
+    CalendarForm {
+        id: spec.id.clone(),
+        name: RwSignal::new(spec.name.clone()),
+        zone: RwSignal::new(spec.zone.clone()),
+        always: RwSignal::new(spec.always_open),
+        days: std::array::from_fn(|d| RwSignal::new(CalendarSpec::format_day(&spec.week[d]))),
+        holidays: RwSignal::new(format_holidays(&spec.holidays)),
+        import_message: RwSignal::new(None),
+    }
+}
+
+fn policy_form(policy: &SlaPolicy) -> PolicyForm {
+    let list = |items: Vec<String>| items.join(", ");
+    PolicyForm {
+        id: policy.id.clone(),
+        name: RwSignal::new(policy.name.clone()),
+        calendar: RwSignal::new(policy.calendar.clone()),
+        targets: SlaTarget::ALL.map(|t| {
+            RwSignal::new(
+                policy
+                    .targets
+                    .get(t)
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+            )
+        }),
+        priorities: RwSignal::new(list(
+            policy
+                .matches
+                .priorities
+                .iter()
+                .map(|p| p.code().to_string())
+                .collect(),
+        )),
+        tiers: RwSignal::new(list(
+            policy
+                .matches
+                .tiers
+                .iter()
+                .map(|t| t.label().to_string())
+                .collect(),
+        )),
+        areas: RwSignal::new(list(policy.matches.product_areas.clone())),
+        channels: RwSignal::new(list(
+            policy
+                .matches
+                .channels
+                .iter()
+                .map(|c| c.label().to_string())
+                .collect(),
+        )),
+    }
+}
+
+fn format_holidays(holidays: &[Holiday]) -> String {
+    holidays
+        .iter()
+        .map(|h| format!("{} {}", h.date.format("%Y-%m-%d"), h.name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// "2026-12-25 Christmas Day" per line.
+fn parse_holidays(calendar: &str, text: &str) -> Result<Vec<Holiday>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (date, name) = line
+            .split_once(char::is_whitespace)
+            .unwrap_or((line, "Holiday"));
+        let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+            format!(
+                "calendar '{calendar}', holiday line {}: '{date}' is not a date like 2026-12-25",
+                n + 1
+            )
+        })?;
+        out.push(Holiday {
+            date,
+            name: name.trim().to_string(),
+        });
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.date == b.date);
+    Ok(out)
+}
+
+/// Splits "P1, P2" and checks each item against the names a list accepts.
+fn parse_list<T: Copy>(
+    what: &str,
+    policy: &str,
+    text: &str,
+    all: &[T],
+    name: impl Fn(T) -> String,
+) -> Result<Vec<T>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            all.iter()
+                .copied()
+                .find(|v| name(*v).eq_ignore_ascii_case(item))
+                .ok_or_else(|| {
+                    let known: Vec<String> = all.iter().map(|v| name(*v)).collect();
+                    format!(
+                        "policy '{policy}': unknown {what} '{item}' (use {})",
+                        known.join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+fn build(
+    calendars: &[CalendarForm],
+    policies: &[PolicyForm],
+    at_risk: AtRiskRule,
+) -> Result<SlaSettings, String> {
+    let mut specs = Vec::new();
+    for c in calendars {
+        let name = c.name.get_untracked();
+        let mut week: [Vec<crate::domain::sla::Hours>; 7] = Default::default();
+        for (d, day) in c.days.iter().enumerate() {
+            week[d] = CalendarSpec::parse_day(&day.get_untracked())
+                .map_err(|e| format!("calendar '{name}', {}: {e}", DAY_NAMES[d]))?;
+        }
+        specs.push(CalendarSpec {
+            id: c.id.clone(),
+            name: name.clone(),
+            zone: c.zone.get_untracked().trim().to_string(),
+            always_open: c.always.get_untracked(),
+            week,
+            holidays: parse_holidays(&name, &c.holidays.get_untracked())?,
+        });
+    }
+    let mut out = Vec::new();
+    for p in policies {
+        let name = p.name.get_untracked();
+        let mut targets = Targets::default();
+        for (i, target) in SlaTarget::ALL.into_iter().enumerate() {
+            let text = p.targets[i].get_untracked();
+            let minutes = match text.trim() {
+                "" => None,
+                t => Some(t.parse::<u32>().map_err(|_| {
+                    format!(
+                        "policy '{name}': the {} target '{t}' is not a whole number of minutes",
+                        target.label()
+                    )
+                })?),
+            };
+            targets.set(target, minutes);
+        }
+        out.push(SlaPolicy {
+            id: p.id.clone(),
+            name: name.clone(),
+            calendar: p.calendar.get_untracked(),
+            targets,
+            matches: PolicyMatch {
+                priorities: parse_list(
+                    "priority",
+                    &name,
+                    &p.priorities.get_untracked(),
+                    &Priority::ALL,
+                    |v| v.code().to_string(),
+                )?,
+                tiers: parse_list("tier", &name, &p.tiers.get_untracked(), &Tier::ALL, |v| {
+                    v.label().to_string()
+                })?,
+                product_areas: p
+                    .areas
+                    .get_untracked()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+                channels: parse_list(
+                    "channel",
+                    &name,
+                    &p.channels.get_untracked(),
+                    &Channel::ALL,
+                    |v| v.label().to_string(),
+                )?,
+            },
+        });
+    }
+    let settings = SlaSettings {
+        calendars: specs,
+        policies: out,
+        at_risk,
+        log: Vec::new(),
+    };
+    settings.validate().map_err(|e| e.to_string())?;
+    Ok(settings)
+}
+
+#[component]
+pub fn SlaSettingsForm() -> impl IntoView {
+    let state = app_state();
+    let initial = state.sla_settings.get_untracked();
+    let calendars = RwSignal::new(
+        initial
+            .calendars
+            .iter()
+            .map(calendar_form)
+            .collect::<Vec<_>>(),
+    );
+    let policies = RwSignal::new(initial.policies.iter().map(policy_form).collect::<Vec<_>>());
+    let margin = RwSignal::new(initial.at_risk.margin_minutes.to_string());
+    let share = RwSignal::new(initial.at_risk.share_percent.to_string());
+    let message = RwSignal::new(None::<(bool, String)>);
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let at_risk = match (
+            margin.get_untracked().trim().parse::<u32>(),
+            share.get_untracked().trim().parse::<u8>(),
+        ) {
+            (Ok(m), Ok(s)) if s <= 100 => AtRiskRule {
+                margin_minutes: m,
+                share_percent: s,
+            },
+            _ => {
+                message.set(Some((false, "At risk: the margin is whole minutes and the share a percentage from 0 to 100.".into())));
+                return;
+            }
+        };
+        let next =
+            match calendars.with_untracked(|c| policies.with_untracked(|p| build(c, p, at_risk))) {
+                Ok(next) => next,
+                Err(why) => {
+                    message.set(Some((false, format!("Not saved: {why}"))));
+                    return;
+                }
+            };
+        let before = state.sla_settings.get_untracked();
+        let (next, summary) = before.record_change(next, &state.actor(), browser::now());
+        let Some(summary) = summary else {
+            message.set(Some((true, "Nothing changed.".into())));
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let result =
+                async { storage::settings::save_sla_settings(&database()?, &next).await }.await;
+            match result {
+                Ok(()) => {
+                    let open = state
+                        .cases
+                        .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
+                    state.sla_settings.set(next);
+                    crate::ui::state::announce_change();
+                    message.set(Some((true, format!("Saved: {summary}. Clocks of {open} open cases recomputed; resolved cases keep their recorded results."))));
+                }
+                Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
+            }
+        });
+    };
+    let add_calendar = move |_| {
+        let id = format!("cal-{}", browser::new_id().simple());
+        let mut spec = SlaSettings::default().calendars.remove(0);
+        spec.id = id;
+        spec.name = "New calendar".into();
+        calendars.update(|c| c.push(calendar_form(&spec)));
+    };
+    let add_policy = move |_| {
+        let first_calendar = calendars
+            .with_untracked(|c| c.first().map(|c| c.id.clone()))
+            .unwrap_or_default();
+        let policy = SlaPolicy {
+            id: format!("pol-{}", browser::new_id().simple()),
+            name: "New policy".into(),
+            matches: PolicyMatch::default(),
+            targets: SlaSettings::default()
+                .policies
+                .last()
+                .map(|p| p.targets)
+                .unwrap_or_default(),
+            calendar: first_calendar,
+        };
+        policies.update(|p| p.push(policy_form(&policy)));
+    };
+    let calendar_names = move || {
+        calendars
+            .get()
+            .into_iter()
+            .map(|c| (c.id.clone(), c.name))
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <section class="panel settings sla-settings" aria-labelledby="sla-settings-heading">
+            <h2 id="sla-settings-heading">"Service levels"</h2>
+            <p class="hint">"Targets are in working minutes of the policy's calendar. The first policy that matches a case wins; leave a criterion blank to match anything."</p>
+            <form on:submit=save novalidate=true>
+                <h3>"Policies, in order"</h3>
+                <For each=move || policies.get() key=|p| p.id.clone() let:policy>
+                    {
+                        let id = policy.id.clone();
+                        let up_id = id.clone();
+                        let remove_id = id.clone();
+                        view! {
+                            <fieldset class="policy">
+                                <legend>{move || policy.name.get()}</legend>
+                                <div class="field"><label for=format!("pn-{id}")>"Name"</label>
+                                    <input id=format!("pn-{id}") prop:value=move || policy.name.get() on:input=move |ev| policy.name.set(event_target_value(&ev))/></div>
+                                <div class="field"><label for=format!("pc-{id}")>"Calendar"</label>
+                                    <select id=format!("pc-{id}") prop:value=move || policy.calendar.get() on:change=move |ev| policy.calendar.set(event_target_value(&ev))>
+                                        {move || calendar_names().into_iter().map(|(id, name)| view! { <option value=id>{move || name.get()}</option> }).collect_view()}
+                                    </select></div>
+                                <div class="target-grid">
+                                    {SlaTarget::ALL.into_iter().enumerate().map(|(i, t)| {
+                                        let field = policy.targets[i];
+                                        let input_id = format!("pt-{}-{}", t.code(), policy.id);
+                                        view! { <div class="field"><label for=input_id.clone()>{format!("{} (min)", t.label())}</label>
+                                            <input id=input_id type="number" min="1" inputmode="numeric" placeholder="off" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev))/></div> }
+                                    }).collect_view()}
+                                </div>
+                                <div class="target-grid">
+                                    <div class="field"><label for=format!("pp-{id}")>"Priorities"</label>
+                                        <input id=format!("pp-{id}") placeholder="any, e.g. P1, P2" prop:value=move || policy.priorities.get() on:input=move |ev| policy.priorities.set(event_target_value(&ev))/></div>
+                                    <div class="field"><label for=format!("pti-{id}")>"Tiers"</label>
+                                        <input id=format!("pti-{id}") placeholder="any, e.g. Enterprise" prop:value=move || policy.tiers.get() on:input=move |ev| policy.tiers.set(event_target_value(&ev))/></div>
+                                    <div class="field"><label for=format!("pa-{id}")>"Product areas"</label>
+                                        <input id=format!("pa-{id}") placeholder="any" prop:value=move || policy.areas.get() on:input=move |ev| policy.areas.set(event_target_value(&ev))/></div>
+                                    <div class="field"><label for=format!("pch-{id}")>"Channels"</label>
+                                        <input id=format!("pch-{id}") placeholder="any, e.g. Email, Phone" prop:value=move || policy.channels.get() on:input=move |ev| policy.channels.set(event_target_value(&ev))/></div>
+                                </div>
+                                <div class="actions">
+                                    <button type="button" on:click=move |_| policies.update(|all| {
+                                        if let Some(i) = all.iter().position(|p| p.id == up_id) && i > 0 { all.swap(i, i - 1); }
+                                    })>"Move up"</button>
+                                    <button type="button" class="danger" on:click=move |_| policies.update(|all| all.retain(|p| p.id != remove_id))>"Remove policy"</button>
+                                </div>
+                            </fieldset>
+                        }
+                    }
+                </For>
+                <button type="button" on:click=add_policy>"Add policy"</button>
+
+                <h3>"Calendars"</h3>
+                <For each=move || calendars.get() key=|c| c.id.clone() let:calendar>
+                    {
+                        let id = calendar.id.clone();
+                        let remove_id = id.clone();
+                        let holidays = calendar.holidays;
+                        let import_message = calendar.import_message;
+                        let on_file = move |ev: leptos::ev::Event| {
+                            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+                            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+                            let name = file.name();
+                            input.set_value("");
+                            leptos::task::spawn_local(async move {
+                                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
+                                let Some(text) = text else {
+                                    import_message.set(Some((false, format!("{name}: the file could not be read as text; nothing imported."))));
+                                    return;
+                                };
+                                match parse_ics(&text) {
+                                    Err(e) => import_message.set(Some((false, format!("{name}, {e}. Nothing imported.")))),
+                                    Ok(found) => {
+                                        let mut all = parse_holidays("", &holidays.get_untracked()).unwrap_or_default();
+                                        let before = all.len();
+                                        all.extend(found);
+                                        all.sort();
+                                        all.dedup_by(|a, b| a.date == b.date);
+                                        let added = all.len() - before;
+                                        holidays.set(format_holidays(&all));
+                                        import_message.set(Some((true, format!("{name}: {added} holidays added. Save to apply them."))));
+                                    }
+                                }
+                            });
+                        };
+                        view! {
+                            <fieldset class="calendar">
+                                <legend>{move || calendar.name.get()}</legend>
+                                <div class="target-grid">
+                                    <div class="field"><label for=format!("cn-{id}")>"Name"</label>
+                                        <input id=format!("cn-{id}") prop:value=move || calendar.name.get() on:input=move |ev| calendar.name.set(event_target_value(&ev))/></div>
+                                    <div class="field"><label for=format!("cz-{id}")>"Calendar time zone"</label>
+                                        <input id=format!("cz-{id}") list="zones" prop:value=move || calendar.zone.get() on:input=move |ev| calendar.zone.set(event_target_value(&ev))/></div>
+                                </div>
+                                <label class="checkbox"><input type="checkbox" prop:checked=move || calendar.always.get() on:change=move |ev| calendar.always.set(event_target_checked(&ev))/>"24×7: every minute counts (hours and holidays ignored)"</label>
+                                <div class="day-grid">
+                                    {DAY_NAMES.into_iter().enumerate().map(|(d, day)| {
+                                        let field = calendar.days[d];
+                                        let input_id = format!("cd-{d}-{}", calendar.id);
+                                        view! { <div class="field"><label for=input_id.clone()>{day}</label>
+                                            <input id=input_id placeholder="closed" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev))/></div> }
+                                    }).collect_view()}
+                                </div>
+                                <p class="hint">"Hours like 09:00-12:00, 13:00-18:00. An interval may run past midnight, e.g. 22:00-06:00."</p>
+                                <div class="field"><label for=format!("ch-{id}")>"Holidays (one per line: date and name)"</label>
+                                    <textarea id=format!("ch-{id}") rows="6" prop:value=move || holidays.get() on:input=move |ev| holidays.set(event_target_value(&ev))></textarea></div>
+                                <div class="field"><label for=format!("ci-{id}")>"Import holidays from an .ics file"</label>
+                                    <input id=format!("ci-{id}") type="file" accept=".ics,text/calendar" on:change=on_file/></div>
+                                <p role="status" class=move || match import_message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>{move || import_message.get().map(|(_, m)| m)}</p>
+                                <button type="button" class="danger" on:click=move |_| calendars.update(|all| all.retain(|c| c.id != remove_id))>"Remove calendar"</button>
+                            </fieldset>
+                        }
+                    }
+                </For>
+                <datalist id="zones">{chrono_tz::TZ_VARIANTS.iter().map(|z| view! { <option value=z.name()/> }).collect_view()}</datalist>
+                <button type="button" on:click=add_calendar>"Add calendar"</button>
+
+                <h3>"At risk"</h3>
+                <div class="target-grid">
+                    <div class="field"><label for="risk-margin">"When this many working minutes are left (0 = off)"</label>
+                        <input id="risk-margin" type="number" min="0" prop:value=move || margin.get() on:input=move |ev| margin.set(event_target_value(&ev))/></div>
+                    <div class="field"><label for="risk-share">"Or once this % of the target is used (0 = off)"</label>
+                        <input id="risk-share" type="number" min="0" max="100" prop:value=move || share.get() on:input=move |ev| share.set(event_target_value(&ev))/></div>
+                </div>
+                <p role="alert" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>{move || message.get().map(|(_, m)| m)}</p>
+                <div class="actions"><button type="submit" class="primary">"Save service levels"</button></div>
+            </form>
+            <h3>"Change log"</h3>
+            <ul class="change-log">
+                {move || {
+                    let log = state.sla_settings.with(|s| s.log.clone());
+                    if log.is_empty() {
+                        return view! { <li class="muted">"No changes yet: these are the starter policies."</li> }.into_any();
+                    }
+                    log.into_iter().rev().take(20).map(|c| view! {
+                        <li><time>{browser::format_time(c.at, &state.zone())}</time>" · "{c.actor}": "{c.summary}</li>
+                    }).collect_view().into_any()
+                }}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,125 @@
+// sla.spec.mjs: SLA clocks end to end, on a controlled clock in Singapore: outside hours, pause, resume, breach.
+import { test, expect, createCase } from './fixtures.mjs';
+
+test.use({ timezoneId: 'Asia/Singapore' });
+
+const rows = (page) => page.locator('tr.case-row');
+const hours = (n) => n * 3_600_000;
+
+async function triage(page) {
+  await page.getByLabel('What is affected').fill('Payouts to the settlement account');
+  await page.getByLabel('Since when').fill('2026-11-27T18:00');
+  await page.getByLabel('Currency').fill('SGD');
+  await page.getByLabel('Money at risk').fill('84,000');
+  await page.getByRole('button', { name: 'Save scoping' }).click();
+  await expect(page.getByText('Scoping saved.')).toBeVisible();
+  await moveTo(page, 'Triaged');
+}
+
+async function moveTo(page, label) {
+  await page.getByLabel('Move to').selectOption({ label });
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(page.locator('.case-key')).toContainText(label);
+}
+
+test('a case received outside hours is paused on waiting-on-user, resumed and breached, and the queue follows', async ({ page, app }) => {
+  // Friday 27 November 2026, 19:00 in Singapore: after the 09:00–18:00 office day.
+  // The clock stands still between steps, so countdowns read exactly; fastForward moves it and fires timers.
+  await page.clock.install({ time: new Date('2026-11-27T19:00:00+08:00') });
+  await page.clock.pauseAt(new Date('2026-11-27T19:00:00+08:00'));
+  await page.goto(app.url('/settings'));
+
+  // A short resolution target keeps the scenario inside one working morning.
+  const standard = page.locator('fieldset.policy').filter({ has: page.locator('legend', { hasText: /^Standard$/ }) });
+  await standard.getByLabel('First response (min)').fill('');
+  await standard.getByLabel('Next update (min)').fill('');
+  await standard.getByLabel('Resolution (min)').fill('120');
+  await page.getByRole('button', { name: 'Save service levels' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Saved:' })).toContainText(
+    "changed policy 'Standard': FR 240 min → off, NU 540 min → off, RES 2700 min → 120 min",
+  );
+  await expect(page.locator('.change-log')).toContainText('RES 2700 min → 120 min');
+
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await createCase(page, { title: 'Received after hours', severity: 'S3' });
+  const panel = page.locator('.sla-panel');
+  // Nothing counts until Monday 09:00; 120 working minutes later is 11:00.
+  await expect(panel).toContainText('Policy: Standard');
+  await expect(panel.locator('.clock')).toContainText('due in 2d 16h');
+  await panel.getByText('Why this deadline').click();
+  await expect(panel.locator('.explain')).toContainText('Due Mon 30 Nov 11:00 UTC+08 because:');
+  await expect(panel.locator('.explain')).toContainText('counted 120 min Mon 30 Nov');
+  await expect(panel.locator('.explain')).toContainText('hours Mon–Fri 09:00–18:00 (Asia/Singapore)');
+
+  // Monday 09:30: a second case arrives, due at 11:30. The earlier deadline leads the queue.
+  await page.clock.fastForward(hours(62.5));
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await createCase(page, { title: 'Arrived Monday morning', severity: 'S3' });
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(rows(page).nth(0)).toContainText('Received after hours');
+  await expect(rows(page).nth(0).locator('.sla')).toHaveText('RES due in 1h 30m');
+  await expect(rows(page).nth(1)).toContainText('Arrived Monday morning');
+  await expect(rows(page).nth(1).locator('.sla')).toHaveText('RES due in 2h 00m');
+
+  // Waiting on the user pauses resolution: the paused case drops behind the running one.
+  await rows(page).nth(0).getByRole('link').click();
+  await triage(page);
+  await moveTo(page, 'Waiting on user');
+  await expect(panel.locator('.clock')).toContainText('Paused while waiting on the user · 90 working min left');
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(rows(page).nth(0)).toContainText('Arrived Monday morning');
+  await expect(rows(page).nth(1).locator('.sla')).toHaveText('Paused · 1h 30m left');
+
+  // An hour later the user replies and the clock resumes where it stopped: due 12:00.
+  await page.clock.fastForward(hours(1));
+  await expect(rows(page).nth(0).locator('.sla')).toHaveText('RES due in 1h 00m');
+  await rows(page).nth(1).getByRole('link').click();
+  await moveTo(page, 'In progress');
+  await expect(panel.locator('.clock')).toContainText('due in 1h 30m');
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(rows(page).nth(0)).toContainText('Arrived Monday morning');
+  await expect(rows(page).nth(1)).toContainText('Received after hours');
+
+  // 12:05: both are breached; the most overdue leads, and the breach is logged on the case.
+  await page.clock.fastForward(hours(1) + 35 * 60_000);
+  await expect(rows(page).nth(0).locator('.sla')).toHaveText('RES overdue by 35m');
+  await expect(rows(page).nth(0).locator('.sla')).toHaveClass(/sla-breached/);
+  await expect(rows(page).nth(1).locator('.sla')).toHaveText('RES overdue by 5m');
+  await page.getByLabel('SLA').selectOption({ label: 'Breached' });
+  await expect(page.locator('p.count')).toHaveText('2 cases');
+  await page.getByLabel('SLA').selectOption({ label: 'Any' });
+
+  // The breach is an event, so it survives a reload and stays on the record.
+  await page.reload();
+  await expect(rows(page).nth(1).locator('.sla')).toHaveText('RES overdue by 5m');
+  await rows(page).nth(1).getByRole('link').click();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Resolution target breached');
+  await expect(panel.locator('.clock')).toContainText('Breached · overdue by 5m');
+});
+
+test('a logged email answers first response and a promise sets the next-update deadline', async ({ page, app }) => {
+  await page.clock.install({ time: new Date('2026-11-30T10:00:00+08:00') });
+  await page.clock.pauseAt(new Date('2026-11-30T10:00:00+08:00'));
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Dispute evidence rejected', severity: 'S3' });
+  const panel = page.locator('.sla-panel');
+  await expect(panel.locator('.clock').first()).toContainText('First response');
+  await expect(panel.locator('.clock').first()).toContainText('due in 4h 00m');
+
+  await page.getByLabel('What happened').selectOption({ label: 'I emailed the user' });
+  await page.getByLabel('To', { exact: true }).fill('not an address');
+  await page.getByLabel('Subject').fill('Your dispute');
+  await page.getByLabel('Text').fill('We have re-submitted the evidence.');
+  await page.getByRole('button', { name: 'Log it' }).click();
+  await expect(page.locator('.contact-panel').getByRole('alert')).toContainText("'not an address'");
+  await page.getByLabel('To', { exact: true }).fill('ops@kopi.example');
+  await page.getByLabel('Promise the next update by (optional)').fill('2026-11-30T11:30');
+  await page.getByRole('button', { name: 'Log it' }).click();
+
+  await expect(panel.locator('.clock').filter({ hasText: 'First response' })).toContainText('Met');
+  const nextUpdate = panel.locator('.clock').filter({ hasText: 'Next update' });
+  await expect(nextUpdate).toContainText('due in 1h 30m');
+  await nextUpdate.getByText('Why this deadline').click();
+  await expect(nextUpdate).toContainText('earlier than the policy, so it sets the deadline');
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('emailed ops@kopi.example');
+});
