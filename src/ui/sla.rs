@@ -104,37 +104,53 @@ pub fn breach_event(case: &Case, clock: &Clock) -> CaseEvent {
     }
 }
 
-/// Most breach events one pass writes; a backlog (a big import) is logged over the next minutes.
-const BREACH_BATCH: usize = 500;
+/// Breach events per transaction: big enough that a backlog (a large import) is logged in a few
+/// writes, small enough that each stays well under a second.
+const BREACH_BATCH: usize = 2_000;
 
-/// Appends breach events the board found and folds their marks into memory once they are stored.
+thread_local! {
+    // Ids of breach events already stored by this tab. Folding them into `marks` would recompute
+    // every clock once per batch; the board already shows them breached, so only the log needs them.
+    static LOGGED: std::cell::RefCell<std::collections::HashSet<uuid::Uuid>> = Default::default();
+}
+
+/// Appends breach events the board found, in batches, skipping any this tab already stored.
 pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
-    if events.is_empty() || state.logging_breaches.get_untracked() {
+    let fresh: Vec<CaseEvent> = LOGGED.with(|logged| {
+        let logged = logged.borrow();
+        events
+            .into_iter()
+            .filter(|e| !logged.contains(&e.id))
+            .collect()
+    });
+    if fresh.is_empty() || state.logging_breaches.get_untracked() {
         return;
     }
     state.logging_breaches.set(true);
-    let batch: Vec<CaseEvent> = events.into_iter().take(BREACH_BATCH).collect();
     leptos::task::spawn_local(async move {
-        let result = async {
-            let db = database()?;
-            crate::storage::cases::append_events(&db, &batch).await
-        }
-        .await;
-        match result {
-            Ok(()) => {
-                state.marks.update(|all| {
-                    for event in &batch {
-                        crate::storage::records::append_marks(
-                            all.entry(event.case_id).or_default(),
-                            std::slice::from_ref(event),
-                        );
-                    }
-                });
-                crate::ui::state::announce_change();
+        let mut stored = false;
+        for batch in fresh.chunks(BREACH_BATCH) {
+            let result = async {
+                let db = database()?;
+                crate::storage::cases::append_events(&db, batch).await
             }
-            Err(e) => web_sys::console::warn_1(
-                &format!("Could not log SLA breaches; will retry: {e}").into(),
-            ),
+            .await;
+            match result {
+                Ok(()) => {
+                    LOGGED.with(|logged| logged.borrow_mut().extend(batch.iter().map(|e| e.id)));
+                    stored = true;
+                }
+                Err(e) => {
+                    // Left unlogged, so the next tick tries again; the badge shows the breach meanwhile.
+                    web_sys::console::warn_1(
+                        &format!("Could not log SLA breaches; will retry: {e}").into(),
+                    );
+                    break;
+                }
+            }
+        }
+        if stored {
+            crate::ui::state::announce_change();
         }
         let _ = state.logging_breaches.try_set(false);
     });
