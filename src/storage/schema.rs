@@ -110,8 +110,9 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
     Ok(())
 }
 
-/// Builds each case's search text from the notes already logged.
-async fn backfill_case_text(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
+/// Every readable event in the log, in key (timeline) order. A record a step cannot read is
+/// skipped and left exactly as it is; the app reports it when the case is opened.
+async fn read_events(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<Vec<CaseEvent>> {
     let events = tx.object_store(CASE_EVENTS)?;
     let keys: Vec<String> = events
         .get_all_keys::<String>()
@@ -121,11 +122,18 @@ async fn backfill_case_text(tx: &TransactionRef<'_>) -> indexed_db_futures::Resu
         .get_all::<String>()
         .await?
         .collect::<Result<_, _>>()?;
+    Ok(keys
+        .iter()
+        .zip(values.iter())
+        .filter_map(|(key, value)| decode_event(key, value).ok())
+        .collect())
+}
+
+/// Builds each case's search text from the notes already logged.
+async fn backfill_case_text(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
     let mut texts: std::collections::BTreeMap<uuid::Uuid, String> = Default::default();
-    for (key, value) in keys.iter().zip(values.iter()) {
-        if let Ok(event) = decode_event(key, value)
-            && let Some(words) = searchable_text(&event)
-        {
+    for event in read_events(tx).await? {
+        if let Some(words) = searchable_text(&event) {
             texts.entry(event.case_id).or_default().push_str(&words);
         }
     }
@@ -138,20 +146,9 @@ async fn backfill_case_text(tx: &TransactionRef<'_>) -> indexed_db_futures::Resu
 
 /// Builds each case's clock log from the events already logged (keys are in timeline order).
 async fn backfill_clock_log(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
-    let events = tx.object_store(CASE_EVENTS)?;
-    let keys: Vec<String> = events
-        .get_all_keys::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
-    let values: Vec<String> = events
-        .get_all::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
     let mut logs: std::collections::BTreeMap<uuid::Uuid, Vec<CaseEvent>> = Default::default();
-    for (key, value) in keys.iter().zip(values.iter()) {
-        if let Ok(event) = decode_event(key, value) {
-            logs.entry(event.case_id).or_default().push(event);
-        }
+    for event in read_events(tx).await? {
+        logs.entry(event.case_id).or_default().push(event);
     }
     let store = tx.object_store(CLOCK_LOG)?;
     for (case_id, events) in logs {
