@@ -1,5 +1,6 @@
 //! SLA clocks in the UI: the per-case summary the queue sorts and filters by, badges, and breach logging.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -22,7 +23,7 @@ impl PartialEq for Engine {
 }
 
 /// What the queue needs from one case's clocks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
     pub health: Health,
     /// The soonest live deadline and the clock it belongs to.
@@ -61,29 +62,121 @@ pub struct Board {
     pub unlogged: Vec<CaseEvent>,
 }
 
-/// Computes every case's clocks. Runs on each case change, settings change, and once a minute.
+/// One case's last computed result and what it was computed from.
+struct Cached {
+    id: uuid::Uuid,
+    revision: u64,
+    marks: usize,
+    summary: Summary,
+    /// Until this instant (exclusive), time alone cannot change the summary.
+    valid_until: Option<DateTime<Utc>>,
+    unlogged: Vec<CaseEvent>,
+}
+
+/// Results by position in `state.cases`, which keeps its order (edits replace in place, new
+/// cases go last), so a lookup is an index and an id check.
+struct BoardCache {
+    engine: usize,
+    entries: Vec<Cached>,
+}
+
+thread_local! {
+    // Plain data, not a signal: it only saves work and is never rendered.
+    static CACHE: std::cell::RefCell<BoardCache> = const { std::cell::RefCell::new(BoardCache {
+        engine: 0,
+        entries: Vec::new(),
+    }) };
+}
+
+/// Every case's clock summary. A case is recomputed only when it changed (revision, marks), the
+/// settings changed, or `now` reached the instant its health could turn; so an edit recomputes
+/// one case and a 30-second tick recomputes the few whose deadlines or warnings fell due.
 pub fn compute_board(
     cases: &[Case],
-    marks: &std::collections::HashMap<uuid::Uuid, Vec<ClockMark>>,
-    engine: &CompiledSla,
+    marks: &HashMap<uuid::Uuid, Vec<ClockMark>>,
+    engine: &Arc<CompiledSla>,
     now: DateTime<Utc>,
 ) -> Board {
     let started = crate::ui::browser::performance_now();
     let empty = Vec::new();
-    let mut unlogged = Vec::new();
-    let rows = cases
-        .iter()
-        .map(|case| {
+    let engine_id = Arc::as_ptr(engine) as usize;
+    let board = CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.engine != engine_id {
+            cache.engine = engine_id;
+            cache.entries.clear();
+        }
+        let mut old: Vec<Option<Cached>> = std::mem::take(&mut cache.entries)
+            .into_iter()
+            .map(Some)
+            .collect();
+        // Built only if the order changed (a full reload reads cases in key order).
+        let mut by_id: Option<HashMap<uuid::Uuid, usize>> = None;
+        let mut entries = Vec::with_capacity(cases.len());
+        let mut unlogged = Vec::new();
+        let mut rows = Vec::with_capacity(cases.len());
+        for (i, case) in cases.iter().enumerate() {
             let case_marks = marks.get(&case.id).unwrap_or(&empty);
-            let sla = case_clocks(case, case_marks, engine, now);
-            for clock in sla.unlogged_breaches(case_marks) {
-                unlogged.push(breach_event(case, clock));
-            }
-            Summary::of(&sla)
-        })
-        .collect();
+            let aligned = old
+                .get(i)
+                .and_then(|e| e.as_ref())
+                .is_some_and(|e| e.id == case.id);
+            let position = if aligned {
+                Some(i)
+            } else {
+                by_id
+                    .get_or_insert_with(|| {
+                        old.iter()
+                            .enumerate()
+                            .filter_map(|(at, e)| e.as_ref().map(|e| (e.id, at)))
+                            .collect()
+                    })
+                    .get(&case.id)
+                    .copied()
+            };
+            let previous = position.and_then(|at| old.get_mut(at).and_then(Option::take));
+            let reusable = previous.filter(|hit| {
+                hit.revision == case.revision
+                    && hit.marks == case_marks.len()
+                    && hit.valid_until.is_none_or(|t| now < t)
+            });
+            let entry = reusable.unwrap_or_else(|| compute_one(case, case_marks, engine, now));
+            rows.push(entry.summary);
+            unlogged.extend(entry.unlogged.iter().cloned());
+            entries.push(entry);
+        }
+        cache.entries = entries;
+        Board { rows, unlogged }
+    });
     crate::ui::browser::measure("sla-compute", started);
-    Board { rows, unlogged }
+    board
+}
+
+fn compute_one(
+    case: &Case,
+    marks: &[ClockMark],
+    engine: &CompiledSla,
+    now: DateTime<Utc>,
+) -> Cached {
+    let fresh = |summary, valid_until, unlogged| Cached {
+        id: case.id,
+        revision: case.revision,
+        marks: marks.len(),
+        summary,
+        valid_until,
+        unlogged,
+    };
+    // A resolved or closed case has no live clock; its record changes only with an event.
+    if !case.status.is_open() {
+        return fresh(Summary::NONE, None, Vec::new());
+    }
+    let sla = case_clocks(case, marks, engine, now);
+    let unlogged = sla
+        .unlogged_breaches(marks)
+        .into_iter()
+        .map(|clock| breach_event(case, clock))
+        .collect();
+    fresh(Summary::of(&sla), sla.changes_at(), unlogged)
 }
 
 /// The event that records a breach. Its id is derived from the clock, so two tabs logging the

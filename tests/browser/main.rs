@@ -448,3 +448,47 @@ async fn logged_events_keep_the_clock_log_in_step_and_a_repeated_breach_is_store
         "a breach never bumps the case"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_sla_board_reuses_results_only_while_they_are_still_true() {
+    use escalation_desk::domain::sla::{ClockMark, CompiledSla, Health, SlaSettings};
+    use escalation_desk::ui::sla::compute_board;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    // Monday 30 Nov 2026, 09:00 in Singapore; the standard policy answers first response in 240 min.
+    let monday = Utc.with_ymd_and_hms(2026, 11, 30, 1, 0, 0).unwrap();
+    let engine = Arc::new(CompiledSla::new(SlaSettings::default(), monday).unwrap());
+    let mut cases: Vec<Case> = escalation_desk::domain::sample::generate(3, 3, 1, monday)
+        .into_iter()
+        .map(|s| s.case)
+        .collect();
+    for case in &mut cases {
+        case.created_at = monday;
+        case.status = CaseStatus::New;
+        case.priority = Priority::P3;
+        case.account.tier = escalation_desk::domain::Tier::Standard;
+    }
+    let marks: HashMap<Uuid, Vec<ClockMark>> = HashMap::new();
+    let board = compute_board(&cases, &marks, &engine, monday);
+    assert!(board.rows.iter().all(|r| r.health == Health::OnTrack));
+
+    // An edit to one case is seen at once.
+    cases[1].status = CaseStatus::Resolved;
+    cases[1].revision += 1;
+    let board = compute_board(&cases, &marks, &engine, monday);
+    assert_eq!(board.rows[1].health, Health::Idle);
+    assert_eq!(board.rows[0].health, Health::OnTrack);
+
+    // Time reaching the warning, then the deadline, is seen without any edit.
+    let board = compute_board(&cases, &marks, &engine, monday + chrono::Duration::minutes(200));
+    assert_eq!(board.rows[0].health, Health::AtRisk);
+    let board = compute_board(&cases, &marks, &engine, monday + chrono::Duration::minutes(241));
+    assert_eq!(board.rows[0].health, Health::Breached);
+    assert_eq!(board.unlogged.len(), 2, "one breach event per open case");
+
+    // A reload that reorders the cases still pairs each result with its own case.
+    cases.reverse();
+    let board = compute_board(&cases, &marks, &engine, monday + chrono::Duration::minutes(241));
+    assert_eq!(board.rows[1].health, Health::Idle);
+    assert_eq!(board.rows[0].health, Health::Breached);
+}

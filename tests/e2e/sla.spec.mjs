@@ -6,6 +6,13 @@ test.use({ timezoneId: 'Asia/Singapore' });
 const rows = (page) => page.locator('tr.case-row');
 const hours = (n) => n * 3_600_000;
 
+/** Stops the page's clock at `when`. Installed a minute earlier, because pausing can only move forward. */
+async function freezeAt(page, when) {
+  const at = new Date(when);
+  await page.clock.install({ time: new Date(at.getTime() - 60_000) });
+  await page.clock.pauseAt(at);
+}
+
 async function triage(page) {
   await page.getByLabel('What is affected').fill('Payouts to the settlement account');
   await page.getByLabel('Since when').fill('2026-11-27T18:00');
@@ -25,8 +32,7 @@ async function moveTo(page, label) {
 test('a case received outside hours is paused on waiting-on-user, resumed and breached, and the queue follows', async ({ page, app }) => {
   // Friday 27 November 2026, 19:00 in Singapore: after the 09:00–18:00 office day.
   // The clock stands still between steps, so countdowns read exactly; fastForward moves it and fires timers.
-  await page.clock.install({ time: new Date('2026-11-27T19:00:00+08:00') });
-  await page.clock.pauseAt(new Date('2026-11-27T19:00:00+08:00'));
+  await freezeAt(page, '2026-11-27T19:00:00+08:00');
   await page.goto(app.url('/settings'));
 
   // A short resolution target keeps the scenario inside one working morning.
@@ -98,8 +104,7 @@ test('a case received outside hours is paused on waiting-on-user, resumed and br
 });
 
 test('a logged email answers first response and a promise sets the next-update deadline', async ({ page, app }) => {
-  await page.clock.install({ time: new Date('2026-11-30T10:00:00+08:00') });
-  await page.clock.pauseAt(new Date('2026-11-30T10:00:00+08:00'));
+  await freezeAt(page, '2026-11-30T10:00:00+08:00');
   await page.goto(app.url('/'));
   await createCase(page, { title: 'Dispute evidence rejected', severity: 'S3' });
   const panel = page.locator('.sla-panel');
@@ -122,4 +127,59 @@ test('a logged email answers first response and a promise sets the next-update d
   await nextUpdate.getByText('Why this deadline').click();
   await expect(nextUpdate).toContainText('earlier than the policy, so it sets the deadline');
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('emailed ops@kopi.example');
+});
+
+test('bad calendars and a malformed .ics are refused with the reason, and nothing is imported or saved', async ({ page, app }) => {
+  await page.goto(app.url('/settings'));
+  const office = page.locator('fieldset.calendar').filter({ has: page.locator('legend', { hasText: /^Singapore office hours$/ }) });
+  const holidays = office.getByLabel('Holidays (one per line: date and name)');
+  const before = await holidays.inputValue();
+  expect(before).toContain('2026-08-10 National Day (in lieu)');
+
+  const ics = (body) => ({ name: 'holidays.ics', mimeType: 'text/calendar', buffer: Buffer.from(body) });
+  await office.getByLabel('Import holidays from an .ics file').setInputFiles(ics(
+    'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20280101\r\nSUMMARY:New Year\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:2028-12-25\r\nSUMMARY:Christmas\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+  ));
+  await expect(office.getByRole('status')).toHaveText(
+    "holidays.ics, line 7: DTSTART '2028-12-25' should be a date like 20261225. Nothing imported.",
+  );
+  await expect(holidays).toHaveValue(before);
+
+  await office.getByLabel('Import holidays from an .ics file').setInputFiles(ics(
+    'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20281225\r\nSUMMARY:Christmas Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+  ));
+  await expect(office.getByRole('status')).toHaveText('holidays.ics: 1 holiday added. Save to apply them.');
+  await expect(holidays).toHaveValue(/2028-12-25 Christmas Day$/);
+
+  // A zone this app does not know, and overlapping hours, are refused before anything is saved.
+  await office.getByLabel('Calendar time zone').fill('Asia/Singapur');
+  await page.getByRole('button', { name: 'Save service levels' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toContainText(
+    "calendar 'Singapore office hours': 'Asia/Singapur' is not a time zone SLA calendars know",
+  );
+  await office.getByLabel('Calendar time zone').fill('Asia/Singapore');
+  await office.getByLabel('Monday').fill('09:00-13:00, 12:00-18:00');
+  await page.getByRole('button', { name: 'Save service levels' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toContainText(
+    'Mon 09:00–13:00 and Mon 12:00–18:00 overlap',
+  );
+  await page.reload();
+  await expect(page.locator('.change-log')).toContainText('No changes yet');
+  await expect(office.getByLabel('Holidays (one per line: date and name)')).toHaveValue(before);
+});
+
+test('a case no policy matches says so instead of showing clocks', async ({ page, app }) => {
+  await page.goto(app.url('/settings'));
+  // Keep only the P1 policy; a P3 case then matches nothing.
+  for (const name of ['Enterprise contract', 'Standard']) {
+    await page.locator('fieldset.policy').filter({ has: page.locator('legend', { hasText: name }) })
+      .getByRole('button', { name: 'Remove policy' }).click();
+  }
+  await page.getByRole('button', { name: 'Save service levels' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Saved:' })).toContainText("removed policy 'Standard'");
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await createCase(page, { title: 'Billing question', severity: 'S3' });
+  await expect(page.locator('.sla-panel')).toContainText('No SLA policy applies to this case.');
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(rows(page).first().locator('.sla-cell')).toHaveText('');
 });

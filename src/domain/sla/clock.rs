@@ -5,6 +5,8 @@
 //! Two things are kept, on purpose: a logged breach stays a breach, and a resolved case keeps the
 //! results recorded when it was resolved.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -118,10 +120,11 @@ pub enum ClockState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clock {
     pub target: SlaTarget,
-    /// "First response", or "Partner OLA · Risk" for a hand-off.
-    pub label: String,
-    pub policy: String,
-    pub calendar_id: String,
+    /// The partner team, for a partner OLA clock.
+    pub team: Option<String>,
+    /// Shared with the compiled settings: computing 50k cases' clocks allocates no names.
+    pub policy: Arc<str>,
+    pub calendar_id: Arc<str>,
     pub target_minutes: u32,
     /// When this clock (or this next-update cycle) started.
     pub cycle: DateTime<Utc>,
@@ -139,11 +142,22 @@ pub struct Clock {
     pub at_risk: bool,
     /// Whether it is the live clock of its kind (the current next-update cycle, an open hand-off).
     pub current: bool,
+    /// The next instant at which, with no new event, this clock turns at risk or breached;
+    /// until then a computed result stays true and need not be recomputed.
+    pub changes_at: Option<DateTime<Utc>>,
     /// Working periods that do not count (pauses, resolved spans), for the explanation.
     excluded: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
 }
 
 impl Clock {
+    /// "First response", or "Partner OLA · Risk" for a hand-off.
+    pub fn label(&self) -> String {
+        match &self.team {
+            Some(team) => format!("{} · {team}", self.target.label()),
+            None => self.target.label().to_string(),
+        }
+    }
+
     pub fn is_live(&self) -> bool {
         self.current && !matches!(self.state, ClockState::Stopped { .. })
     }
@@ -169,7 +183,7 @@ pub enum Health {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseSla {
     /// The policy that applied; `None` when no policy matches the case.
-    pub policy: Option<String>,
+    pub policy: Option<Arc<str>>,
     pub clocks: Vec<Clock>,
     /// Results recorded at resolution, shown instead of recomputing for resolved cases.
     pub settled: Option<SettledSla>,
@@ -187,6 +201,11 @@ impl CaseSla {
         self.live()
             .filter_map(|c| c.due.map(|d| (d, c)))
             .min_by_key(|(d, _)| *d)
+    }
+
+    /// When time alone could next change this case's health: the earliest of its live clocks'.
+    pub fn changes_at(&self) -> Option<DateTime<Utc>> {
+        self.live().filter_map(|c| c.changes_at).min()
     }
 
     pub fn health(&self) -> Health {
@@ -214,10 +233,14 @@ impl CaseSla {
             .collect()
     }
 
-    /// What to record when the case is resolved now.
-    pub fn settle(&self) -> Option<SettledSla> {
-        let policy = self.policy.clone()?;
-        let calendar = self.clocks.first().map(|c| c.calendar_id.clone())?;
+    /// What to record when the case is resolved now, naming the policy and calendar as they
+    /// are called today, since either may be renamed or removed later.
+    pub fn settle(&self, sla: &CompiledSla) -> Option<SettledSla> {
+        let policy = self.policy.as_deref()?.to_string();
+        let calendar = self
+            .clocks
+            .first()
+            .map(|c| sla.calendar_name(&c.calendar_id))?;
         Some(SettledSla {
             policy,
             calendar,
@@ -226,7 +249,7 @@ impl CaseSla {
                 .iter()
                 .map(|c| SettledClock {
                     target: c.target,
-                    label: c.label.clone(),
+                    label: c.label(),
                     target_minutes: c.target_minutes,
                     elapsed_minutes: c.elapsed.num_minutes(),
                     due: c.due,
@@ -297,14 +320,14 @@ pub fn case_clocks(
         });
         if let Some(record) = settled {
             return CaseSla {
-                policy: Some(record.policy.clone()),
+                policy: Some(Arc::from(record.policy.as_str())),
                 clocks: Vec::new(),
                 settled: Some(record),
                 first_resolved,
             };
         }
     }
-    let Some(policy) = sla.settings.policy_for(case) else {
+    let Some((policy, names)) = sla.policy_for(case) else {
         return CaseSla {
             policy: None,
             clocks: Vec::new(),
@@ -339,8 +362,8 @@ pub fn case_clocks(
         index,
         now,
         rule: sla.settings.at_risk,
-        policy: &policy.name,
-        calendar_id: &policy.calendar,
+        policy: &names.0,
+        calendar_id: &names.1,
         marks,
     };
     let mut clocks = Vec::new();
@@ -354,7 +377,7 @@ pub fn case_clocks(
             .min();
         clocks.push(builder.build(Plan {
             target: SlaTarget::FirstResponse,
-            label: SlaTarget::FirstResponse.label().to_string(),
+            team: None,
             minutes,
             start: case.created_at,
             stop,
@@ -389,7 +412,7 @@ pub fn case_clocks(
             let current = next_start.is_none() && resolved.is_none();
             clocks.push(builder.build(Plan {
                 target: SlaTarget::NextUpdate,
-                label: SlaTarget::NextUpdate.label().to_string(),
+                team: None,
                 minutes,
                 start,
                 stop,
@@ -412,7 +435,7 @@ pub fn case_clocks(
             .collect();
         clocks.push(builder.build(Plan {
             target: SlaTarget::Resolution,
-            label: SlaTarget::Resolution.label().to_string(),
+            team: None,
             minutes,
             start: case.created_at,
             stop: stopped_now,
@@ -432,7 +455,7 @@ pub fn case_clocks(
                 let stop = [answered, resolved].into_iter().flatten().min();
                 clocks.push(builder.build(Plan {
                     target: SlaTarget::PartnerOla,
-                    label: format!("Partner OLA · {team}"),
+                    team: Some(team.clone()),
                     minutes,
                     start: mark.at,
                     stop,
@@ -444,7 +467,7 @@ pub fn case_clocks(
         }
     }
     CaseSla {
-        policy: Some(policy.name.clone()),
+        policy: Some(names.0.clone()),
         clocks,
         settled: None,
         first_resolved,
@@ -453,7 +476,7 @@ pub fn case_clocks(
 
 struct Plan {
     target: SlaTarget,
-    label: String,
+    team: Option<String>,
     minutes: u32,
     start: DateTime<Utc>,
     stop: Option<DateTime<Utc>>,
@@ -467,8 +490,8 @@ struct ClockBuilder<'a> {
     index: &'a WorkIndex,
     now: DateTime<Utc>,
     rule: AtRiskRule,
-    policy: &'a str,
-    calendar_id: &'a str,
+    policy: &'a Arc<str>,
+    calendar_id: &'a Arc<str>,
     marks: &'a [ClockMark],
 }
 
@@ -575,11 +598,40 @@ impl ClockBuilder<'_> {
                 }),
                 ClockState::Stopped { .. } => false,
             };
+        let changes_at = if breached {
+            None
+        } else {
+            let margin = Duration::minutes(i64::from(self.rule.margin_minutes.max(1)));
+            let promise_warning = plan.promised.map(|p| p - margin).filter(|_| !at_risk);
+            let mut candidates = vec![due, promise_warning];
+            if state == ClockState::Running && !at_risk {
+                // Counting runs on from now until an event changes it, so these are exact.
+                let remaining = target - elapsed;
+                let margin = Duration::minutes(i64::from(self.rule.margin_minutes));
+                if self.rule.margin_minutes > 0 && remaining > margin {
+                    candidates.push(Some(self.index.add(self.now, remaining - margin)));
+                }
+                if self.rule.share_percent > 0 {
+                    let share = target * i32::from(self.rule.share_percent) / 100;
+                    candidates.push(Some(self.index.add(self.now, share - elapsed)));
+                }
+            }
+            if matches!(state, ClockState::Stopped { .. }) {
+                None
+            } else {
+                candidates
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| *t > self.now)
+                    .min()
+            }
+        };
         Clock {
+            changes_at,
             target: plan.target,
-            label: plan.label,
-            policy: self.policy.to_string(),
-            calendar_id: self.calendar_id.to_string(),
+            team: plan.team,
+            policy: self.policy.clone(),
+            calendar_id: self.calendar_id.clone(),
             target_minutes: plan.minutes,
             cycle: plan.start,
             state,
@@ -599,7 +651,7 @@ impl ClockBuilder<'_> {
 
 /// Why a clock is due when it is, in the words a specialist would use on a call.
 pub fn explain(clock: &Clock, sla: &CompiledSla) -> Vec<String> {
-    let Some(index) = sla.indexes.get(&clock.calendar_id) else {
+    let Some(index) = sla.indexes.get(&*clock.calendar_id) else {
         return vec![format!("calendar '{}' no longer exists", clock.calendar_id)];
     };
     let calendar = index.calendar();
@@ -624,7 +676,7 @@ pub fn explain(clock: &Clock, sla: &CompiledSla) -> Vec<String> {
                 "Met: stopped"
             },
             local(at),
-            clock.label,
+            clock.label(),
             clock.elapsed.num_minutes(),
             clock.target_minutes
         )),

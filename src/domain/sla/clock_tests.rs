@@ -792,8 +792,12 @@ fn a_resolved_case_keeps_its_recorded_results_when_settings_change() {
             to: CaseStatus::Resolved,
         },
     });
-    let record = case_clocks(&case, &marks, &sla, now).settle().unwrap();
+    let record = case_clocks(&case, &marks, &sla, now).settle(&sla).unwrap();
     assert_eq!(record.policy, "Only");
+    assert_eq!(
+        record.calendar, "Singapore office hours",
+        "named as people know it, not by id"
+    );
     assert!(record.clocks.iter().all(|c| !c.breached));
     marks.push(ClockMark {
         at: now,
@@ -841,7 +845,7 @@ fn partner_ola_runs_from_hand_off_to_answer_per_hand_off() {
         }
     );
     assert!(olas[1].breached);
-    assert_eq!(olas[1].label, "Partner OLA · Risk");
+    assert_eq!(olas[1].label(), "Partner OLA · Risk");
 }
 
 #[test]
@@ -1000,4 +1004,54 @@ proptest::proptest! {
         proptest::prop_assert!(b.due.unwrap() >= a.due.unwrap());
         proptest::prop_assert!(b.elapsed <= a.elapsed);
     }
+}
+
+#[test]
+fn a_result_says_when_time_alone_would_change_it() {
+    // FR 60 from Monday 09:00, at risk at 15 min left (09:45) or 75% used (09:45), due 10:00.
+    let run = |now| {
+        Scenario {
+            zone: SG,
+            hours: Hours::Office,
+            targets: fr(60),
+            received: "2026-11-30 09:00",
+            events: vec![],
+            now,
+        }
+        .run()
+    };
+    assert_eq!(
+        run("2026-11-30 09:10").changes_at(),
+        Some(at(SG, "2026-11-30 09:45"))
+    );
+    let at_risk = run("2026-11-30 09:50");
+    assert_eq!(at_risk.health(), Health::AtRisk);
+    assert_eq!(at_risk.changes_at(), Some(at(SG, "2026-11-30 10:00")));
+    assert_eq!(
+        run("2026-11-30 10:05").changes_at(),
+        None,
+        "a breach is final"
+    );
+    // Friday 17:50: the warning falls on Monday morning, not over the weekend.
+    let friday = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-27 17:50",
+        events: vec![],
+        now: "2026-11-27 17:55",
+    }
+    .run();
+    assert_eq!(friday.changes_at(), Some(at(SG, "2026-11-30 09:35")));
+    // Paused with no promise: only an event can change it.
+    let paused = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: targets(None, None, Some(600), None),
+        received: "2026-11-30 09:00",
+        events: vec![("2026-11-30 09:30", Ev::Status(CaseStatus::WaitingOnUser))],
+        now: "2026-11-30 10:00",
+    }
+    .run();
+    assert_eq!(paused.changes_at(), None);
 }

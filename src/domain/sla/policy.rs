@@ -1,6 +1,7 @@
 //! SLA policies and calendars as the team edits and stores them, validated into a form clocks can use.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -524,11 +525,16 @@ fn describe_changes(before: &SlaSettings, after: &SlaSettings) -> Option<String>
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// A policy's name and its calendar's id, as shared strings.
+pub type SharedNames = (Arc<str>, Arc<str>);
+
 /// Settings made ready for computing clocks: validated calendars indexed around `now`.
 #[derive(Debug, Clone)]
 pub struct CompiledSla {
     pub settings: SlaSettings,
     pub indexes: HashMap<String, WorkIndex>,
+    /// Each policy's name and calendar id, shared by every clock that policy produces.
+    names: Vec<SharedNames>,
 }
 
 impl CompiledSla {
@@ -540,7 +546,26 @@ impl CompiledSla {
             .into_iter()
             .map(|(id, calendar)| (id, WorkIndex::new(calendar, now - span, now + span)))
             .collect();
-        Ok(CompiledSla { settings, indexes })
+        let names = settings
+            .policies
+            .iter()
+            .map(|p| (Arc::from(p.name.as_str()), Arc::from(p.calendar.as_str())))
+            .collect();
+        Ok(CompiledSla {
+            settings,
+            indexes,
+            names,
+        })
+    }
+
+    /// The first policy that matches the case, with its shared names.
+    pub fn policy_for(&self, case: &Case) -> Option<(&SlaPolicy, &SharedNames)> {
+        let i = self
+            .settings
+            .policies
+            .iter()
+            .position(|p| p.matches.matches(case))?;
+        Some((&self.settings.policies[i], &self.names[i]))
     }
 
     pub fn calendar_name(&self, id: &str) -> String {

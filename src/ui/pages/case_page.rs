@@ -86,7 +86,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             <div class="case-main">
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
-                <ContactPanel editor_id=id on_logged=Callback::new(move |logged: Vec<CaseEvent>| events.update(|all| all.extend(logged)))/>
+                <ContactPanel editor_id=id timeline=events/>
                 <NoteComposer editor=editor/>
                 <section class="panel">
                     <h2>"Timeline"</h2>
@@ -289,7 +289,7 @@ fn settle(state: AppState, before: &Case, new_events: &[CaseEvent]) -> Option<Ca
     marks.extend(new_events.iter().filter_map(ClockMark::of));
     let now = new_events.last().map_or_else(browser::now, |e| e.at);
     // Computed as if still open at the moment of resolving, so the clocks stop there.
-    let record = case_clocks(before, &marks, &engine, now).settle()?;
+    let record = case_clocks(before, &marks, &engine, now).settle(&engine)?;
     Some(CaseEvent {
         id: browser::new_id(),
         case_id: before.id,
@@ -816,7 +816,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
 /// Saves a change and its events in one transaction, then mirrors it in memory.
 /// On failure nothing in memory changes, so what the user typed is still on screen.
 #[allow(clippy::too_many_arguments)]
-fn persist(
+pub(super) fn persist(
     state: AppState,
     expected_revision: u64,
     next: Case,

@@ -27,7 +27,7 @@ pub fn SlaPanel(case: Memo<Option<Case>>) -> impl IntoView {
             .filter(|c| c.current || c.breached)
             .map(|c| ClockRow {
                 key: format!("{:?}{}", c.target, c.cycle.timestamp()),
-                label: c.label.clone(),
+                label: c.label(),
                 status: describe(c, now),
                 class: class_of(c),
                 explanation: explain(c, &engine),
@@ -133,7 +133,8 @@ fn describe(c: &crate::domain::sla::Clock, now: chrono::DateTime<chrono::Utc>) -
 #[component]
 pub fn ContactPanel(
     editor_id: uuid::Uuid,
-    on_logged: Callback<Vec<crate::domain::CaseEvent>>,
+    /// The case page's timeline, which shows what is logged here once it is saved.
+    timeline: RwSignal<Vec<crate::domain::CaseEvent>>,
 ) -> impl IntoView {
     let state = app_state();
     let kind = RwSignal::new("sent".to_string());
@@ -255,27 +256,24 @@ pub fn ContactPanel(
             .expect("at least one event");
         let events: Vec<_> = logged.into_iter().map(|(_, e)| e).collect();
         busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = async {
-                let db = crate::ui::state::database()?;
-                crate::storage::cases::save_change(&db, before.revision, &next, &events, None).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    state.upsert(next);
-                    state.record_events(&events);
-                    on_logged.run(events);
+        super::case_page::persist(
+            state,
+            before.revision,
+            next,
+            events,
+            None,
+            timeline,
+            error,
+            move |saved| {
+                if saved {
                     body.set(String::new());
                     subject.set(String::new());
                     promise.set(String::new());
                     minutes.set(String::new());
-                    error.set(None);
                 }
-                Err(e) => error.set(Some(format!("Not saved: {e}"))),
-            }
-            busy.set(false);
-        });
+                busy.set(false);
+            },
+        );
     };
     let is = move |k: &'static str| move || kind.get() == k;
     view! {

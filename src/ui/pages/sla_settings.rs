@@ -417,7 +417,8 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                         all.dedup_by(|a, b| a.date == b.date);
                                         let added = all.len() - before;
                                         holidays.set(format_holidays(&all));
-                                        import_message.set(Some((true, format!("{name}: {added} holidays added. Save to apply them."))));
+                                        let noun = if added == 1 { "holiday" } else { "holidays" };
+                                        import_message.set(Some((true, format!("{name}: {added} {noun} added. Save to apply them."))));
                                     }
                                 }
                             });
