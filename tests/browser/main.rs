@@ -480,15 +480,30 @@ fn the_sla_board_reuses_results_only_while_they_are_still_true() {
     assert_eq!(board.rows[0].health, Health::OnTrack);
 
     // Time reaching the warning, then the deadline, is seen without any edit.
-    let board = compute_board(&cases, &marks, &engine, monday + chrono::Duration::minutes(200));
+    let board = compute_board(
+        &cases,
+        &marks,
+        &engine,
+        monday + chrono::Duration::minutes(200),
+    );
     assert_eq!(board.rows[0].health, Health::AtRisk);
-    let board = compute_board(&cases, &marks, &engine, monday + chrono::Duration::minutes(241));
+    let board = compute_board(
+        &cases,
+        &marks,
+        &engine,
+        monday + chrono::Duration::minutes(241),
+    );
     assert_eq!(board.rows[0].health, Health::Breached);
     assert_eq!(board.unlogged.len(), 2, "one breach event per open case");
 
     // A reload that reorders the cases still pairs each result with its own case.
     cases.reverse();
-    let board = compute_board(&cases, &marks, &engine, monday + chrono::Duration::minutes(241));
+    let board = compute_board(
+        &cases,
+        &marks,
+        &engine,
+        monday + chrono::Duration::minutes(241),
+    );
     assert_eq!(board.rows[1].health, Health::Idle);
     assert_eq!(board.rows[0].health, Health::Breached);
 }
