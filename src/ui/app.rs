@@ -18,6 +18,7 @@ use crate::storage::StorageError;
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    state.start_clock();
     leptos::task::spawn_local(state.start());
     browser::register_service_worker();
     // Only a failure swaps the page out; Loading -> Ready must not rebuild the router.

@@ -173,7 +173,6 @@ impl AppState {
                             self.reload_marks().await;
                             self.reload_texts().await;
                         });
-                        self.start_clock();
                     }
                     Err(e) => self.boot.set(Boot::Failed(e)),
                 }
@@ -229,8 +228,9 @@ impl AppState {
         self.marks_loaded.set(true);
     }
 
-    /// Ticks the SLA clock every 30 seconds and logs any breach the board finds.
-    fn start_clock(self) {
+    /// Ticks the SLA clock every 30 seconds and logs any breach the board finds. Called once,
+    /// inside the app's reactive owner, so the timer and the effect end with the app.
+    pub fn start_clock(self) {
         let tick = set_interval_with_handle(
             move || self.clock.set(crate::ui::browser::now()),
             std::time::Duration::from_secs(30),

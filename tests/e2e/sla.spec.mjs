@@ -183,3 +183,26 @@ test('a case no policy matches says so instead of showing clocks', async ({ page
   await page.getByRole('link', { name: 'Queue' }).click();
   await expect(rows(page).first().locator('.sla-cell')).toHaveText('');
 });
+
+test('a half-typed contact log survives a reload, and logging it consumes the draft', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Chargeback fee charged twice', severity: 'S3' });
+  await page.getByLabel('What happened').selectOption({ label: 'I called the user' });
+  await page.getByLabel('Outcome').selectOption({ label: 'Left voicemail' });
+  await page.getByLabel('What was said').fill('Left a voicemail: refund of the second fee is on its way.');
+  await page.waitForTimeout(500); // the draft is written 300 ms after the last keystroke
+  await page.reload();
+  await expect(page.getByLabel('What was said')).toHaveValue('Left a voicemail: refund of the second fee is on its way.');
+  await expect(page.getByLabel('Outcome')).toHaveValue('Voicemail');
+  await expect(page.locator('.contact-panel')).toContainText('Unsaved changes from your last visit were restored.');
+
+  await page.getByRole('button', { name: 'Log it' }).click();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('called the user: left voicemail');
+  await expect(page.getByLabel('What was said')).toHaveValue('');
+  // The draft went with the save: the next visit starts a fresh form.
+  await page.reload();
+  await expect(page.locator('.sla-panel .clock').filter({ hasText: 'First response' })).toContainText('Met');
+  await expect(page.getByLabel('What happened')).toHaveValue('sent');
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('');
+  await expect(page.locator('.contact-panel')).not.toContainText('restored');
+});

@@ -327,15 +327,11 @@ pub fn case_clocks(
             };
         }
     }
-    let Some((policy, names)) = sla.policy_for(case) else {
-        return CaseSla {
-            policy: None,
-            clocks: Vec::new(),
-            settled: None,
-            first_resolved,
-        };
-    };
-    let Some(index) = sla.indexes.get(&policy.calendar) else {
+    // Validated settings always name a known calendar; either way, no policy means no clocks.
+    let Some(((policy, names), index)) = sla
+        .policy_for(case)
+        .and_then(|found| Some((found, sla.indexes.get(&found.0.calendar)?)))
+    else {
         return CaseSla {
             policy: None,
             clocks: Vec::new(),

@@ -261,7 +261,9 @@ const MAX_TARGET_MINUTES: u32 = 60 * 24 * 365;
 pub enum SlaSettingsError {
     #[error("calendar '{name}': {error}")]
     Calendar { name: String, error: CalendarError },
-    #[error("policy '{policy}' uses a calendar that does not exist ('{calendar}')")]
+    #[error(
+        "policy '{policy}' uses a calendar that is no longer in the list ('{calendar}'); choose another calendar for it"
+    )]
     MissingCalendar { policy: String, calendar: String },
     #[error("policy {position} has no name")]
     UnnamedPolicy { position: usize },

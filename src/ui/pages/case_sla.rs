@@ -6,6 +6,7 @@ use crate::domain::events::CallOutcome;
 use crate::domain::sla::{ClockState, MarkKind, case_clocks, explain};
 use crate::domain::{Case, EventKind};
 use crate::ui::browser::{self, format_time, from_local_input};
+use crate::ui::components::drafts::form_draft;
 use crate::ui::sla::short_duration;
 use crate::ui::state::app_state;
 
@@ -14,6 +15,10 @@ use crate::ui::state::app_state;
 pub fn SlaPanel(case: Memo<Option<Case>>) -> impl IntoView {
     let state = app_state();
     let computed = Memo::new(move |_| {
+        // Without its marks a case would look unanswered; show "Loading clocks…" instead.
+        if !state.marks_loaded.get() {
+            return None;
+        }
         let case = case.get()?;
         let crate::ui::sla::Engine(engine) = state.engine.get()?;
         let now = state.clock.get();
@@ -122,6 +127,9 @@ fn describe(c: &crate::domain::sla::Clock, now: chrono::DateTime<chrono::Utc>) -
                 )
             }
         }
+        (_, None) if c.breached => {
+            "Breached (logged earlier) · paused while waiting on the user".into()
+        }
         (_, None) => format!(
             "Paused while waiting on the user · {} working min left",
             c.remaining().num_minutes().max(0)
@@ -147,6 +155,31 @@ pub fn ContactPanel(
     let handoff = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Everything typed here is drafted like a note, so a reload or a crash loses nothing.
+    let draft_key = StoredValue::new(format!("contact:{editor_id}"));
+    let draft_status = RwSignal::new(None::<String>);
+    let (save_draft, saver) = form_draft(
+        draft_key.get_value(),
+        vec![
+            ("kind", kind),
+            ("address", address),
+            ("subject", subject),
+            ("body", body),
+            ("outcome", outcome),
+            ("minutes", minutes),
+            ("promise", promise),
+            ("handoff", handoff),
+        ],
+        draft_status,
+        || {},
+    );
+    let saver = StoredValue::new(saver);
+    let redraft = save_draft.clone();
+    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
+        field.set(value);
+        error.set(None);
+        save_draft();
+    });
     let open_handoffs = Memo::new(move |_| {
         state.marks.with(|m| {
             let marks = m.get(&editor_id).cloned().unwrap_or_default();
@@ -256,12 +289,15 @@ pub fn ContactPanel(
             .expect("at least one event");
         let events: Vec<_> = logged.into_iter().map(|(_, e)| e).collect();
         busy.set(true);
+        // The save deletes the draft; a late debounced write must not bring the text back.
+        saver.with_value(|s| s.cancel());
+        let save_draft_again = redraft.clone();
         super::case_page::persist(
             state,
             before.revision,
             next,
             events,
-            None,
+            Some(draft_key.get_value()),
             timeline,
             error,
             move |saved| {
@@ -270,6 +306,10 @@ pub fn ContactPanel(
                     subject.set(String::new());
                     promise.set(String::new());
                     minutes.set(String::new());
+                    draft_status.set(None);
+                } else {
+                    // Not saved: keep everything drafted, including the last keystrokes.
+                    save_draft_again();
                 }
                 busy.set(false);
             },
@@ -281,7 +321,7 @@ pub fn ContactPanel(
             <h2>"Log contact"</h2>
             <div class="field">
                 <label for="contact-kind">"What happened"</label>
-                <select id="contact-kind" prop:value=move || kind.get() on:change=move |ev| { error.set(None); kind.set(event_target_value(&ev)) }>
+                <select id="contact-kind" prop:value=move || kind.get() on:change=move |ev| edit.run((kind, event_target_value(&ev)))>
                     <option value="sent">"I emailed the user"</option>
                     <option value="call">"I called the user"</option>
                     <option value="received">"The user emailed us"</option>
@@ -292,29 +332,29 @@ pub fn ContactPanel(
             <Show when=move || matches!(kind.get().as_str(), "sent" | "received" | "handoff")>
                 <div class="field">
                     <label for="contact-address">{move || match kind.get().as_str() { "sent" => "To", "received" => "From", _ => "Partner team" }}</label>
-                    <input id="contact-address" prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/>
+                    <input id="contact-address" prop:value=move || address.get() on:input=move |ev| edit.run((address, event_target_value(&ev)))/>
                 </div>
             </Show>
             <Show when=move || matches!(kind.get().as_str(), "sent" | "received")>
                 <div class="field">
                     <label for="contact-subject">"Subject"</label>
-                    <input id="contact-subject" prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev))/>
+                    <input id="contact-subject" prop:value=move || subject.get() on:input=move |ev| edit.run((subject, event_target_value(&ev)))/>
                 </div>
             </Show>
             <Show when=is("call")>
                 <div class="inline-fields">
                     <label for="call-outcome">"Outcome"</label>
-                    <select id="call-outcome" prop:value=move || outcome.get() on:change=move |ev| outcome.set(event_target_value(&ev))>
+                    <select id="call-outcome" prop:value=move || outcome.get() on:change=move |ev| edit.run((outcome, event_target_value(&ev)))>
                         {CallOutcome::ALL.into_iter().map(|o| view! { <option value=format!("{o:?}")>{o.label()}</option> }).collect_view()}
                     </select>
                     <label for="call-minutes">"Minutes"</label>
-                    <input id="call-minutes" type="number" min="0" inputmode="numeric" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev))/>
+                    <input id="call-minutes" type="number" min="0" inputmode="numeric" prop:value=move || minutes.get() on:input=move |ev| edit.run((minutes, event_target_value(&ev)))/>
                 </div>
             </Show>
             <Show when=is("answered")>
                 <div class="field">
                     <label for="contact-handoff">"Hand-off"</label>
-                    <select id="contact-handoff" prop:value=move || handoff.get() on:change=move |ev| handoff.set(event_target_value(&ev))>
+                    <select id="contact-handoff" prop:value=move || handoff.get() on:change=move |ev| edit.run((handoff, event_target_value(&ev)))>
                         <option value="">"Choose…"</option>
                         {move || open_handoffs.get().into_iter().map(|(id, team)| view! { <option value=id.to_string()>{team}</option> }).collect_view()}
                     </select>
@@ -322,15 +362,16 @@ pub fn ContactPanel(
             </Show>
             <div class="field">
                 <label for="contact-body">{move || match kind.get().as_str() { "sent" | "received" => "Text", "call" => "What was said", "handoff" => "What you asked", _ => "Their answer" }}</label>
-                <textarea id="contact-body" rows="3" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <textarea id="contact-body" rows="3" prop:value=move || body.get() on:input=move |ev| edit.run((body, event_target_value(&ev)))></textarea>
             </div>
             <Show when=move || matches!(kind.get().as_str(), "sent" | "call")>
                 <div class="field">
                     <label for="contact-promise">"Promise the next update by (optional)"</label>
-                    <input id="contact-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| promise.set(event_target_value(&ev))/>
+                    <input id="contact-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| edit.run((promise, event_target_value(&ev)))/>
                 </div>
             </Show>
             <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"Log it"</button>
             </div>
