@@ -317,6 +317,72 @@ mod tests {
     }
 
     #[test]
+    fn stored_clock_log_v1_golden_fixture_still_decodes() {
+        use crate::domain::sla::{ClockMark, MarkKind, SettledClock, SettledSla, SlaTarget};
+        let at = |minute: i64| {
+            chrono::DateTime::from_timestamp(1_795_000_000 + minute * 60, 0).expect("valid")
+        };
+        let mark = |minute, kind| ClockMark {
+            at: at(minute),
+            kind,
+        };
+        let expected = vec![
+            mark(
+                1,
+                MarkKind::Status {
+                    to: CaseStatus::Triaged,
+                },
+            ),
+            mark(2, MarkKind::Response),
+            mark(2, MarkKind::Promise { by: at(90) }),
+            mark(
+                3,
+                MarkKind::HandOff {
+                    id: Uuid::from_u128(7),
+                    team: "Risk".into(),
+                },
+            ),
+            mark(
+                4,
+                MarkKind::PartnerAnswer {
+                    id: Uuid::from_u128(7),
+                },
+            ),
+            mark(
+                5,
+                MarkKind::Breach {
+                    target: SlaTarget::NextUpdate,
+                    cycle: at(2),
+                },
+            ),
+            mark(
+                6,
+                MarkKind::Settled {
+                    record: SettledSla {
+                        policy: "Standard".into(),
+                        calendar: "Singapore office hours".into(),
+                        clocks: vec![SettledClock {
+                            target: SlaTarget::Resolution,
+                            label: "Resolution".into(),
+                            target_minutes: 2700,
+                            elapsed_minutes: 6,
+                            due: Some(at(2700)),
+                            breached: false,
+                        }],
+                    },
+                },
+            ),
+        ];
+        let text = include_str!("../../tests/fixtures/storage/clock-log-v1.json");
+        assert_eq!(decode_clock_log("k", text.trim()).unwrap(), expected);
+        assert_eq!(
+            encode_clock_log(&expected),
+            text.trim(),
+            "written the same way"
+        );
+    }
+
+    #[test]
     fn stored_case_record_v1_golden_fixture_migrates_to_the_current_model() {
         let text = include_str!("../../tests/fixtures/storage/case-record-v1.json");
         let migrated = decode_case("k", text.trim()).unwrap();

@@ -218,7 +218,10 @@ impl AppState {
     /// Loads every case's clock marks, then lets the board compute.
     pub async fn reload_marks(self) {
         let Ok(db) = database() else { return };
-        match storage::cases::load_clock_logs(&db).await {
+        let started = crate::ui::browser::performance_now();
+        let loaded = storage::cases::load_clock_logs(&db).await;
+        crate::ui::browser::measure("load-clock-logs", started);
+        match loaded {
             Ok((logs, unreadable)) => {
                 self.marks.set(logs);
                 self.unreadable.update(|u| u.extend(unreadable));

@@ -20,12 +20,16 @@ use crate::domain::events::{CaseEvent, EventKind};
 /// dropped, small enough to keep for every case in memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockMark {
+    // Unix milliseconds, not RFC 3339: every case's marks are decoded at start, and parsing
+    // numbers is several times cheaper than parsing dates.
+    #[serde(with = "chrono::serde::ts_milliseconds")]
     pub at: DateTime<Utc>,
     pub kind: MarkKind,
 }
 
+/// Externally tagged (`{"Status":{"to":"New"}}`, `"Response"`): serde decodes that form
+/// directly, where an internal tag makes it buffer every mark first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "k")]
 pub enum MarkKind {
     Status {
         to: CaseStatus,
@@ -33,6 +37,7 @@ pub enum MarkKind {
     /// A public outbound: an email sent or a call that reached the user.
     Response,
     Promise {
+        #[serde(with = "chrono::serde::ts_milliseconds")]
         by: DateTime<Utc>,
     },
     HandOff {
@@ -44,6 +49,7 @@ pub enum MarkKind {
     },
     Breach {
         target: SlaTarget,
+        #[serde(with = "chrono::serde::ts_milliseconds")]
         cycle: DateTime<Utc>,
     },
     Settled {
