@@ -206,3 +206,21 @@ test('a half-typed contact log survives a reload, and logging it consumes the dr
   await expect(page.getByLabel('Text', { exact: true })).toHaveValue('');
   await expect(page.locator('.contact-panel')).not.toContainText('restored');
 });
+
+test('half-edited service levels survive a reload, and saving them consumes the draft', async ({ page, app }) => {
+  await page.goto(app.url('/settings'));
+  const standard = () => page.locator('fieldset.policy').filter({ has: page.locator('legend', { hasText: /^Standard$/ }) });
+  await standard().getByLabel('Resolution (min)').fill('1200');
+  await page.getByRole('button', { name: 'Add calendar' }).click();
+  await page.waitForTimeout(500); // drafts are written 300 ms after the last edit
+  await page.reload();
+  await expect(page.getByText('Unsaved service-level changes from your last visit were restored.')).toBeVisible();
+  await expect(standard().getByLabel('Resolution (min)')).toHaveValue('1200');
+  await expect(page.locator('fieldset.calendar')).toHaveCount(3);
+
+  await page.getByRole('button', { name: 'Save service levels' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Saved:' })).toContainText("added calendar 'New calendar'");
+  await page.reload();
+  await expect(standard().getByLabel('Resolution (min)')).toHaveValue('1200');
+  await expect(page.getByText('Unsaved service-level changes')).toHaveCount(0);
+});

@@ -11,6 +11,7 @@ use crate::domain::sla::{
 };
 use crate::storage;
 use crate::ui::browser;
+use crate::ui::components::drafts::{draft_saver, restore_draft};
 use crate::ui::state::{app_state, database};
 
 const DAY_NAMES: [&str; 7] = [
@@ -99,6 +100,100 @@ fn policy_form(policy: &SlaPolicy) -> PolicyForm {
                 .map(|c| c.label().to_string())
                 .collect(),
         )),
+    }
+}
+
+/// The whole form as typed, for the draft store: every field is text, so half-typed values survive.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct FormDraft {
+    calendars: Vec<CalendarDraft>,
+    policies: Vec<PolicyDraft>,
+    margin: String,
+    share: String,
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct CalendarDraft {
+    id: String,
+    name: String,
+    zone: String,
+    always: bool,
+    days: [String; 7],
+    holidays: String,
+}
+
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct PolicyDraft {
+    id: String,
+    name: String,
+    calendar: String,
+    targets: [String; 4],
+    priorities: String,
+    tiers: String,
+    areas: String,
+    channels: String,
+}
+
+const DRAFT_KEY: &str = "sla-settings";
+
+fn to_draft(
+    calendars: &[CalendarForm],
+    policies: &[PolicyForm],
+    margin: &str,
+    share: &str,
+) -> FormDraft {
+    FormDraft {
+        calendars: calendars
+            .iter()
+            .map(|c| CalendarDraft {
+                id: c.id.clone(),
+                name: c.name.get_untracked(),
+                zone: c.zone.get_untracked(),
+                always: c.always.get_untracked(),
+                days: c.days.map(|d| d.get_untracked()),
+                holidays: c.holidays.get_untracked(),
+            })
+            .collect(),
+        policies: policies
+            .iter()
+            .map(|p| PolicyDraft {
+                id: p.id.clone(),
+                name: p.name.get_untracked(),
+                calendar: p.calendar.get_untracked(),
+                targets: p.targets.map(|t| t.get_untracked()),
+                priorities: p.priorities.get_untracked(),
+                tiers: p.tiers.get_untracked(),
+                areas: p.areas.get_untracked(),
+                channels: p.channels.get_untracked(),
+            })
+            .collect(),
+        margin: margin.to_string(),
+        share: share.to_string(),
+    }
+}
+
+fn calendar_from_draft(d: &CalendarDraft) -> CalendarForm {
+    CalendarForm {
+        id: d.id.clone(),
+        name: RwSignal::new(d.name.clone()),
+        zone: RwSignal::new(d.zone.clone()),
+        always: RwSignal::new(d.always),
+        days: d.days.clone().map(RwSignal::new),
+        holidays: RwSignal::new(d.holidays.clone()),
+        import_message: RwSignal::new(None),
+    }
+}
+
+fn policy_from_draft(d: &PolicyDraft) -> PolicyForm {
+    PolicyForm {
+        id: d.id.clone(),
+        name: RwSignal::new(d.name.clone()),
+        calendar: RwSignal::new(d.calendar.clone()),
+        targets: d.targets.clone().map(RwSignal::new),
+        priorities: RwSignal::new(d.priorities.clone()),
+        tiers: RwSignal::new(d.tiers.clone()),
+        areas: RwSignal::new(d.areas.clone()),
+        channels: RwSignal::new(d.channels.clone()),
     }
 }
 
@@ -262,6 +357,43 @@ pub fn SlaSettingsForm() -> impl IntoView {
     let share = RwSignal::new(initial.at_risk.share_percent.to_string());
     let message = RwSignal::new(None::<(bool, String)>);
 
+    // Unsaved edits are drafted as the form is used and put back on the next visit. A form that
+    // matches the saved settings deletes the draft rather than storing a copy.
+    let draft_status = RwSignal::new(None::<String>);
+    let restores = RwSignal::new(0u32);
+    let saver = StoredValue::new(draft_saver(DRAFT_KEY.to_string(), draft_status));
+    let current = move || {
+        calendars.with_untracked(|c| {
+            policies
+                .with_untracked(|p| to_draft(c, p, &margin.get_untracked(), &share.get_untracked()))
+        })
+    };
+    let pristine = StoredValue::new(current());
+    let draft = move || {
+        let now = current();
+        let text = if now == pristine.get_value() {
+            String::new()
+        } else {
+            serde_json::to_string(&now).unwrap_or_default()
+        };
+        saver.with_value(|s| s.save(text));
+    };
+    restore_draft(DRAFT_KEY.to_string(), move |text| {
+        let Ok(saved) = serde_json::from_str::<FormDraft>(&text) else {
+            return;
+        };
+        // `try_`: the settings page may have been left while the draft was read.
+        // New keys make the rows rebuild on the restored signals, not keep the old ones.
+        let _ = restores.try_update(|n| *n += 1);
+        let _ = calendars.try_set(saved.calendars.iter().map(calendar_from_draft).collect());
+        let _ = policies.try_set(saved.policies.iter().map(policy_from_draft).collect());
+        let _ = margin.try_set(saved.margin);
+        let _ = share.try_set(saved.share);
+        let _ = draft_status.try_set(Some(
+            "Unsaved service-level changes from your last visit were restored.".into(),
+        ));
+    });
+
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let at_risk = match (
@@ -296,6 +428,13 @@ pub fn SlaSettingsForm() -> impl IntoView {
                 async { storage::settings::save_sla_settings(&database()?, &next).await }.await;
             match result {
                 Ok(()) => {
+                    // Saved: the draft has served its purpose.
+                    saver.with_value(|s| s.cancel());
+                    if let Ok(db) = database() {
+                        let _ = storage::drafts::save_draft(&db, DRAFT_KEY, "").await;
+                    }
+                    pristine.set_value(current());
+                    draft_status.set(None);
                     let open = state
                         .cases
                         .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
@@ -343,9 +482,9 @@ pub fn SlaSettingsForm() -> impl IntoView {
         <section class="panel settings sla-settings" aria-labelledby="sla-settings-heading">
             <h2 id="sla-settings-heading">"Service levels"</h2>
             <p class="hint">"Targets are in working minutes of the policy's calendar. The first policy that matches a case wins; leave a criterion blank to match anything."</p>
-            <form on:submit=save novalidate=true>
+            <form on:submit=save novalidate=true on:input=move |_| draft() on:change=move |_| draft() on:click=move |_| draft()>
                 <h3>"Policies, in order"</h3>
-                <For each=move || policies.get() key=|p| p.id.clone() let:policy>
+                <For each=move || policies.get() key=move |p| (p.id.clone(), restores.get_untracked()) let:policy>
                     {
                         let id = policy.id.clone();
                         let up_id = id.clone();
@@ -390,7 +529,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                 <button type="button" on:click=add_policy>"Add policy"</button>
 
                 <h3>"Calendars"</h3>
-                <For each=move || calendars.get() key=|c| c.id.clone() let:calendar>
+                <For each=move || calendars.get() key=move |c| (c.id.clone(), restores.get_untracked()) let:calendar>
                     {
                         let id = calendar.id.clone();
                         let remove_id = id.clone();
@@ -417,6 +556,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                         all.dedup_by(|a, b| a.date == b.date);
                                         let added = all.len() - before;
                                         holidays.set(format_holidays(&all));
+                                        draft();
                                         let noun = if added == 1 { "holiday" } else { "holidays" };
                                         import_message.set(Some((true, format!("{name}: {added} {noun} added. Save to apply them."))));
                                     }
@@ -463,6 +603,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                         <input id="risk-share" type="number" min="0" max="100" prop:value=move || share.get() on:input=move |ev| share.set(event_target_value(&ev))/></div>
                 </div>
                 <p role="alert" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>{move || message.get().map(|(_, m)| m)}</p>
+                <p class="form-warning" role="status">{move || draft_status.get()}</p>
                 <div class="actions"><button type="submit" class="primary">"Save service levels"</button></div>
             </form>
             <h3>"Change log"</h3>
