@@ -887,6 +887,11 @@ impl Case {
                     return refuse("summarise the partner team's answer");
                 }
             }
+            EventKind::ReminderSet { at, snooze, .. } => match at {
+                Some(at) if *at <= now => return refuse("a reminder must be in the future"),
+                None if *snooze => return refuse("say until when to snooze the case"),
+                _ => {}
+            },
             _ => return refuse("this kind of event is not logged by hand"),
         }
         let mut next = self.clone();
@@ -1575,5 +1580,43 @@ mod tests {
             .is_ok()
         );
         assert!(record(EventKind::NoteAdded { text: "x".into() }).is_err());
+    }
+
+    #[test]
+    fn reminders_must_be_in_the_future_and_a_snooze_needs_a_time() {
+        let case = sample_case();
+        let remind = |at: Option<DateTime<Utc>>, snooze| EventKind::ReminderSet {
+            at,
+            snooze,
+            note: String::new(),
+        };
+        let now = at(10, 0);
+        let refused = |kind| {
+            case.record(kind, Uuid::from_u128(9), "Mei", now)
+                .unwrap_err()
+        };
+        assert_eq!(
+            refused(remind(Some(now), false)).to_string(),
+            "a reminder must be in the future"
+        );
+        assert_eq!(
+            refused(remind(None, true)).to_string(),
+            "say until when to snooze the case"
+        );
+        let (next, event) = case
+            .record(
+                remind(Some(at(11, 0)), true),
+                Uuid::from_u128(9),
+                "Mei",
+                now,
+            )
+            .unwrap();
+        assert_eq!(next.revision, case.revision + 1);
+        assert_eq!(event.headline(), "Mei snoozed the case");
+        // Clearing needs no time.
+        assert!(
+            case.record(remind(None, false), Uuid::from_u128(9), "Mei", now)
+                .is_ok()
+        );
     }
 }

@@ -76,10 +76,26 @@ pub enum EventKind {
         handoff: Uuid,
         team: String,
         ask: String,
+        /// The partner's own ticket, e.g. `RISK-8812`; empty until they open one.
+        #[serde(default)]
+        ticket: String,
+        /// The team's OLA from the partner directory when the hand-off was made. Pinned here so
+        /// a later directory edit never moves a deadline in flight; `None` uses the SLA policy's.
+        #[serde(default)]
+        ola_minutes: Option<u32>,
     },
     PartnerAnswered {
         handoff: Uuid,
         summary: String,
+    },
+    /// "Come back to this at …": `None` clears it. A snoozed case leaves the open queue until
+    /// then; either way, once due it rises to the top of the queue.
+    ReminderSet {
+        at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        snooze: bool,
+        #[serde(default)]
+        note: String,
     },
     /// A service level was missed. Logged once per clock cycle, and it stays: a later policy edit
     /// or a back-dated event can never quietly un-breach a case.
@@ -181,6 +197,13 @@ impl CaseEvent {
             EventKind::PartnerAnswered { .. } => {
                 format!("{} logged the partner team's answer", self.actor)
             }
+            EventKind::ReminderSet { at: None, .. } => {
+                format!("{} cleared the reminder", self.actor)
+            }
+            EventKind::ReminderSet { snooze: true, .. } => {
+                format!("{} snoozed the case", self.actor)
+            }
+            EventKind::ReminderSet { .. } => format!("{} set a reminder", self.actor),
             EventKind::SlaBreached { target, .. } => format!("{} target breached", target.label()),
             EventKind::SlaSettled { record } => {
                 format!("SLA results recorded under '{}'", record.policy)
@@ -268,5 +291,21 @@ mod tests {
     fn event_json_is_tagged_so_old_logs_stay_readable() {
         let json = serde_json::to_string(&EventKind::NoteAdded { text: "hi".into() }).unwrap();
         assert_eq!(json, r#"{"type":"NoteAdded","text":"hi"}"#);
+    }
+
+    #[test]
+    fn a_hand_off_logged_before_tickets_and_pinned_olas_still_reads() {
+        let old = r#"{"type":"HandedOff","handoff":"00000000-0000-0000-0000-000000000007","team":"Risk","ask":"Why held?"}"#;
+        let kind: EventKind = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            kind,
+            EventKind::HandedOff {
+                handoff: Uuid::from_u128(7),
+                team: "Risk".into(),
+                ask: "Why held?".into(),
+                ticket: String::new(),
+                ola_minutes: None,
+            }
+        );
     }
 }

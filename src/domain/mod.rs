@@ -6,7 +6,9 @@
 
 pub mod case;
 pub mod events;
+pub mod mailto;
 pub mod money;
+pub mod partners;
 pub mod priority;
 pub mod problem;
 pub mod queue;
@@ -15,6 +17,7 @@ pub mod search;
 pub mod settings;
 pub mod sla;
 pub mod status;
+pub mod templates;
 pub mod triage;
 
 pub use case::{

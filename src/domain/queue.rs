@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use super::case::{Case, CaseStatus, Tier, queue_order};
 use super::priority::Priority;
 use super::search::{Query, fold};
-use super::sla::Health;
+use super::sla::{ClockMark, Health, MarkKind};
+use chrono::{DateTime, Utc};
 
 /// Every filter the queue offers. Empty sets and `None` mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +187,47 @@ pub fn deadline_order_indices(
 }
 
 /// How many cases each view holds right now.
+/// A case's follow-up: when to come back to it, and whether it leaves the queue until then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reminder {
+    pub at: DateTime<Utc>,
+    pub snooze: bool,
+}
+
+impl Reminder {
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        self.at <= now
+    }
+}
+
+/// The case's current reminder: the latest one set, unless it was cleared since.
+pub fn reminder_of(marks: &[ClockMark]) -> Option<Reminder> {
+    marks.iter().rev().find_map(|m| match m.kind {
+        MarkKind::Reminder { at, snooze } => Some(at.map(|at| Reminder { at, snooze })),
+        _ => None,
+    })?
+}
+
+/// Puts due reminders first (soonest due first) and leaves snoozed cases out until they are
+/// due; every other case keeps its place. `reminders` is parallel to the case list.
+pub fn raise_reminders(
+    picked: &[usize],
+    reminders: &[Option<Reminder>],
+    now: DateTime<Utc>,
+) -> Vec<usize> {
+    let mut due: Vec<(DateTime<Utc>, usize)> = Vec::new();
+    let mut rest = Vec::with_capacity(picked.len());
+    for &i in picked {
+        match reminders.get(i).copied().flatten() {
+            Some(r) if r.is_due(now) => due.push((r.at, i)),
+            Some(r) if r.snooze => {}
+            _ => rest.push(i),
+        }
+    }
+    due.sort();
+    due.into_iter().map(|(_, i)| i).chain(rest).collect()
+}
+
 pub fn view_counts(cases: &[Case], health: &[Health], views: &[SavedView]) -> Vec<usize> {
     views
         .iter()
@@ -394,5 +436,50 @@ mod tests {
         assert_eq!(counts[3], usize::from(all[0].status.is_open()));
         assert_eq!(counts[5], all.len());
         assert!(counts[1] > 0 && counts[2] > 0 && counts[4] > 0);
+    }
+
+    #[test]
+    fn due_reminders_rise_and_snoozed_cases_wait() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        let mark = |minutes: i64, at: Option<i64>, snooze: bool| ClockMark {
+            at: now + chrono::Duration::minutes(minutes),
+            kind: MarkKind::Reminder {
+                at: at.map(|m| now + chrono::Duration::minutes(m)),
+                snooze,
+            },
+        };
+        // The latest mark wins, and a cleared reminder is no reminder.
+        assert_eq!(reminder_of(&[]), None);
+        assert_eq!(
+            reminder_of(&[mark(-10, Some(30), false), mark(-5, None, false)]),
+            None
+        );
+        let r = |at: i64, snooze| {
+            Some(Reminder {
+                at: now + chrono::Duration::minutes(at),
+                snooze,
+            })
+        };
+        assert_eq!(
+            reminder_of(&[mark(-10, None, false), mark(-5, Some(30), true)]),
+            r(30, true)
+        );
+        // Case 0: no reminder; 1: due 5 min ago; 2: snoozed for another hour; 3: due 20 min ago;
+        // 4: reminder not yet due (stays in place); 5: snooze over (due).
+        let reminders = [
+            None,
+            r(-5, false),
+            r(60, true),
+            r(-20, false),
+            r(10, false),
+            r(-1, true),
+        ];
+        assert_eq!(
+            raise_reminders(&[0, 1, 2, 3, 4, 5], &reminders, now),
+            vec![3, 1, 5, 0, 4]
+        );
+        // Order of everything else is kept exactly, whatever the sort was.
+        assert_eq!(raise_reminders(&[4, 0], &reminders, now), vec![4, 0]);
     }
 }

@@ -43,6 +43,9 @@ pub enum MarkKind {
     HandOff {
         id: Uuid,
         team: String,
+        /// The directory's OLA pinned at hand-off; `None` (and every older log) uses the policy's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minutes: Option<u32>,
     },
     PartnerAnswer {
         id: Uuid,
@@ -55,6 +58,13 @@ pub enum MarkKind {
     Settled {
         record: SettledSla,
     },
+    /// Not a clock, but read at start for every case like one: the queue raises due reminders.
+    Reminder {
+        #[serde(with = "chrono::serde::ts_milliseconds_option")]
+        at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        snooze: bool,
+    },
 }
 
 impl ClockMark {
@@ -65,9 +75,19 @@ impl ClockMark {
             EventKind::EmailSent { .. } => MarkKind::Response,
             EventKind::CallLogged { outcome, .. } if outcome.is_response() => MarkKind::Response,
             EventKind::UpdatePromised { by } => MarkKind::Promise { by: *by },
-            EventKind::HandedOff { handoff, team, .. } => MarkKind::HandOff {
+            EventKind::HandedOff {
+                handoff,
+                team,
+                ola_minutes,
+                ..
+            } => MarkKind::HandOff {
                 id: *handoff,
                 team: team.clone(),
+                minutes: *ola_minutes,
+            },
+            EventKind::ReminderSet { at, snooze, .. } => MarkKind::Reminder {
+                at: *at,
+                snooze: *snooze,
             },
             EventKind::PartnerAnswered { handoff, .. } => MarkKind::PartnerAnswer { id: *handoff },
             EventKind::SlaBreached { target, cycle, .. } => MarkKind::Breach {
@@ -446,26 +466,30 @@ pub fn case_clocks(
             current: true,
         }));
     }
-    if let Some(minutes) = policy.targets.partner_ola {
-        for mark in marks {
-            if let MarkKind::HandOff { id, team } = &mark.kind {
-                let answered = marks
-                    .iter()
-                    .find(|m| matches!(&m.kind, MarkKind::PartnerAnswer { id: a } if a == id))
-                    .map(|m| m.at);
-                let resolved = done.iter().find(|(a, _)| *a >= mark.at).map(|(a, _)| *a);
-                let stop = [answered, resolved].into_iter().flatten().min();
-                clocks.push(builder.build(Plan {
-                    target: SlaTarget::PartnerOla,
-                    team: Some(team.clone()),
-                    minutes,
-                    start: mark.at,
-                    stop,
-                    excluded: Vec::new(),
-                    promised: None,
-                    current: true,
-                }));
-            }
+    for mark in marks {
+        if let MarkKind::HandOff {
+            id,
+            team,
+            minutes: pinned,
+        } = &mark.kind
+            && let Some(minutes) = pinned.or(policy.targets.partner_ola)
+        {
+            let answered = marks
+                .iter()
+                .find(|m| matches!(&m.kind, MarkKind::PartnerAnswer { id: a } if a == id))
+                .map(|m| m.at);
+            let resolved = done.iter().find(|(a, _)| *a >= mark.at).map(|(a, _)| *a);
+            let stop = [answered, resolved].into_iter().flatten().min();
+            clocks.push(builder.build(Plan {
+                target: SlaTarget::PartnerOla,
+                team: Some(team.clone()),
+                minutes,
+                start: mark.at,
+                stop,
+                excluded: Vec::new(),
+                promised: None,
+                current: true,
+            }));
         }
     }
     CaseSla {
@@ -531,8 +555,11 @@ fn counting_spans(
 impl ClockBuilder<'_> {
     fn build(&self, plan: Plan) -> Clock {
         let target = Duration::minutes(i64::from(plan.minutes));
-        let counting = counting_spans(plan.start, plan.stop, &plan.excluded);
-        let until = plan.stop.map_or(self.now, |s| s.min(self.now));
+        // As of `now`, an event stamped later has not happened yet (another tab's clock, or a
+        // tick that lags the event): the clock runs on rather than going undecided.
+        let stop = plan.stop.filter(|s| *s <= self.now);
+        let counting = counting_spans(plan.start, stop, &plan.excluded);
+        let until = stop.unwrap_or(self.now);
         let elapsed = counting
             .iter()
             .filter(|(a, _)| *a < until)
@@ -555,12 +582,12 @@ impl ClockBuilder<'_> {
             (Some(d), Some(p)) => Some(d.min(p)),
             (d, p) => d.or(p),
         };
-        let paused_now = plan.stop.is_none()
+        let paused_now = stop.is_none()
             && plan
                 .excluded
                 .iter()
                 .any(|(a, b)| *a <= self.now && b.is_none_or(|b| b > self.now));
-        let state = match plan.stop {
+        let state = match stop {
             Some(at) if at <= self.now => ClockState::Stopped { at },
             _ if paused_now => ClockState::Paused,
             _ => ClockState::Running,

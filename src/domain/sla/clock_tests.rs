@@ -81,6 +81,8 @@ enum Ev {
     Response,
     Promise(&'static str),
     HandOff(u128),
+    /// A hand-off to a directory team whose OLA (minutes) was pinned on the event.
+    HandOffPinned(u128, u32),
     Answer(u128),
 }
 
@@ -119,6 +121,12 @@ impl Scenario {
                     Ev::HandOff(id) => MarkKind::HandOff {
                         id: uuid::Uuid::from_u128(*id),
                         team: "Risk".into(),
+                        minutes: None,
+                    },
+                    Ev::HandOffPinned(id, minutes) => MarkKind::HandOff {
+                        id: uuid::Uuid::from_u128(*id),
+                        team: "Risk".into(),
+                        minutes: Some(*minutes),
                     },
                     Ev::Answer(id) => MarkKind::PartnerAnswer {
                         id: uuid::Uuid::from_u128(*id),
@@ -438,6 +446,8 @@ fn first_response_is_answered_only_by_public_outbound() {
             handoff: uuid::Uuid::from_u128(3),
             team: "Risk".into(),
             ask: "?".into(),
+            ticket: String::new(),
+            ola_minutes: None,
         },
     ] {
         let mark = ClockMark::of(&event(kind.clone()));
@@ -846,6 +856,52 @@ fn partner_ola_runs_from_hand_off_to_answer_per_hand_off() {
     );
     assert!(olas[1].breached);
     assert_eq!(olas[1].label(), "Partner OLA · Risk");
+}
+
+#[test]
+fn a_directory_ola_pinned_on_the_hand_off_beats_the_policy_and_needs_none() {
+    for policy_ola in [None, Some(60)] {
+        let sla = Scenario {
+            zone: SG,
+            hours: Hours::Office,
+            targets: targets(None, None, None, policy_ola),
+            received: "2026-11-30 09:00",
+            events: vec![
+                ("2026-11-30 10:00", Ev::HandOffPinned(1, 240)),
+                ("2026-11-30 10:30", Ev::HandOff(2)),
+            ],
+            now: "2026-11-30 12:30",
+        }
+        .run();
+        let olas: Vec<_> = sla
+            .clocks
+            .iter()
+            .filter(|c| c.target == SlaTarget::PartnerOla)
+            .collect();
+        // The pinned one always runs (four working hours from 10:00);
+        // the unpinned one only when the policy has an OLA.
+        assert_eq!(olas.len(), if policy_ola.is_some() { 2 } else { 1 });
+        assert_eq!(olas[0].target_minutes, 240);
+        assert_eq!(olas[0].due, Some(at(SG, "2026-11-30 14:00")));
+        assert!(!olas[0].breached);
+    }
+}
+
+#[test]
+fn a_response_stamped_after_now_leaves_the_clock_running_with_its_deadline() {
+    let sla = Scenario {
+        zone: SG,
+        hours: Hours::Office,
+        targets: fr(60),
+        received: "2026-11-30 09:00",
+        events: vec![("2026-11-30 09:31", Ev::Response)],
+        now: "2026-11-30 09:30",
+    }
+    .run();
+    let fr = &sla.clocks[0];
+    assert_eq!(fr.state, ClockState::Running);
+    assert_eq!(fr.due, Some(at(SG, "2026-11-30 10:00")));
+    assert_eq!(fr.elapsed, Duration::minutes(30));
 }
 
 #[test]
