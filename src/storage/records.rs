@@ -340,6 +340,7 @@ mod tests {
                 MarkKind::HandOff {
                     id: Uuid::from_u128(7),
                     team: "Risk".into(),
+                    minutes: None,
                 },
             ),
             mark(

@@ -1,4 +1,4 @@
-//! Team settings and SLA settings in the `meta` store: one JSON document each, read at start and replaced on save.
+//! Team settings, SLA settings, email templates and the partner directory in the `meta` store: one JSON document each, read at start and replaced on save.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -6,12 +6,16 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StorageError;
-use super::schema::META;
+use super::schema::{DRAFTS, META};
+use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::SlaSettings;
+use crate::domain::templates::TemplateLibrary;
 
 const TEAM_SETTINGS: &str = "team_settings";
 const SLA_SETTINGS: &str = "sla_settings";
+const TEMPLATES: &str = "email_templates";
+const PARTNERS: &str = "partner_directory";
 
 /// The saved settings, or the defaults when none were saved yet.
 pub async fn load_settings(db: &Database) -> Result<TeamSettings, StorageError> {
@@ -30,6 +34,52 @@ pub async fn load_sla_settings(db: &Database) -> Result<SlaSettings, StorageErro
 /// Saves SLA settings that the caller has already validated.
 pub async fn save_sla_settings(db: &Database, settings: &SlaSettings) -> Result<(), StorageError> {
     save_document(db, SLA_SETTINGS, settings).await
+}
+
+/// The team's email templates, or the starter set when none were saved yet.
+pub async fn load_templates(db: &Database) -> Result<TemplateLibrary, StorageError> {
+    load_document(db, TEMPLATES).await
+}
+
+/// Saves a library that the caller has already validated, and deletes the editor's draft
+/// in the same transaction, so a saved edit is never offered back as unsaved.
+pub async fn save_templates(
+    db: &Database,
+    library: &TemplateLibrary,
+    draft_key: &str,
+) -> Result<(), StorageError> {
+    save_consuming_draft(db, TEMPLATES, library, draft_key).await
+}
+
+/// The partner teams, or the starter directory when none was saved yet.
+pub async fn load_partners(db: &Database) -> Result<PartnerDirectory, StorageError> {
+    load_document(db, PARTNERS).await
+}
+
+/// Saves a validated directory and deletes the editor's draft in the same transaction.
+pub async fn save_partners(
+    db: &Database,
+    directory: &PartnerDirectory,
+    draft_key: &str,
+) -> Result<(), StorageError> {
+    save_consuming_draft(db, PARTNERS, directory, draft_key).await
+}
+
+async fn save_consuming_draft<T: Serialize>(
+    db: &Database,
+    key: &'static str,
+    document: &T,
+    draft_key: &str,
+) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([META, DRAFTS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let text = serde_json::to_string(document).expect("settings always serialise");
+    tx.object_store(META)?.put(text).with_key(key).build()?;
+    tx.object_store(DRAFTS)?.delete(draft_key).build()?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn load_document<T: DeserializeOwned + Default>(

@@ -6,10 +6,12 @@ use leptos_router::path;
 
 use super::browser;
 use super::pages::{
+    call::CallPage,
     case_page::CasePage,
     problems::{ProblemPage, ProblemsPage},
     queue::QueuePage,
     settings::SettingsPage,
+    templates::TemplatesPage,
 };
 use super::state::{AppState, Boot};
 use crate::storage::StorageError;
@@ -35,6 +37,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Queue"</A>
                     <A href="/problems">"Problems"</A>
+                    <A href="/templates">"Templates"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
             </header>
@@ -54,6 +57,8 @@ pub fn App() -> impl IntoView {
                             <Routes fallback=|| view! { <NotFound/> }>
                                 <Route path=path!("/") view=QueuePage/>
                                 <Route path=path!("/cases/:key") view=CasePage/>
+                                <Route path=path!("/cases/:key/call") view=CallPage/>
+                                <Route path=path!("/templates") view=TemplatesPage/>
                                 <Route path=path!("/problems") view=ProblemsPage/>
                                 <Route path=path!("/problems/:key") view=ProblemPage/>
                                 <Route path=path!("/settings") view=SettingsPage/>

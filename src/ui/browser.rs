@@ -247,3 +247,29 @@ pub fn measure(name: &str, started: f64) {
         let _ = measure.call2(&performance, &name.into(), &options);
     }
 }
+
+/// Puts `text` on the clipboard. Resolves to an error the user can act on ("select it and
+/// copy by hand") when the browser refuses, e.g. without focus or permission.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let refused =
+        || "the browser did not allow copying; select the text and copy it by hand".to_string();
+    let navigator = web_sys::window().ok_or_else(refused)?.navigator();
+    // Through the JS object: web-sys gates the Clipboard API behind a feature flag.
+    let clipboard = Reflect::get(&navigator, &"clipboard".into()).map_err(|_| refused())?;
+    if clipboard.is_undefined() {
+        return Err(refused());
+    }
+    let write = Reflect::get(&clipboard, &"writeText".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(refused)?;
+    let promise = write
+        .call1(&clipboard, &text.into())
+        .map_err(|_| refused())?
+        .dyn_into::<js_sys::Promise>()
+        .map_err(|_| refused())?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| refused())
+}

@@ -53,6 +53,10 @@ pub struct AppState {
     /// Every case's SLA summary, parallel to `cases`.
     pub board: Memo<Arc<Board>>,
     pub logging_breaches: RwSignal<bool>,
+    /// The team's email templates (the starter set until edited).
+    pub templates: RwSignal<crate::domain::templates::TemplateLibrary>,
+    /// Partner teams that hand-offs go to, with their OLAs.
+    pub partners: RwSignal<crate::domain::partners::PartnerDirectory>,
 }
 
 thread_local! {
@@ -130,6 +134,8 @@ impl AppState {
             engine,
             board,
             logging_breaches: RwSignal::new(false),
+            templates: RwSignal::new(Default::default()),
+            partners: RwSignal::new(Default::default()),
         }
     }
 
@@ -152,6 +158,14 @@ impl AppState {
                 listen_for_other_tabs(self);
                 match storage::settings::load_sla_settings(&db).await {
                     Ok(settings) => self.sla_settings.set(settings),
+                    Err(e) => self.unreadable.update(|u| u.push(e)),
+                }
+                match storage::settings::load_templates(&db).await {
+                    Ok(library) => self.templates.set(library),
+                    Err(e) => self.unreadable.update(|u| u.push(e)),
+                }
+                match storage::settings::load_partners(&db).await {
+                    Ok(directory) => self.partners.set(directory),
                     Err(e) => self.unreadable.update(|u| u.push(e)),
                 }
                 match storage::settings::load_settings(&db).await {
@@ -256,6 +270,10 @@ impl AppState {
             .set(storage::problems::load_problems(&db).await?.items);
         self.sla_settings
             .set(storage::settings::load_sla_settings(&db).await?);
+        self.templates
+            .set(storage::settings::load_templates(&db).await?);
+        self.partners
+            .set(storage::settings::load_partners(&db).await?);
         self.reload_cases().await?;
         self.reload_marks().await;
         self.reload_texts().await;
@@ -289,6 +307,13 @@ impl AppState {
 
     /// Keeps in-memory search text and clock marks in step with events that were just saved.
     pub fn record_events(self, events: &[crate::domain::CaseEvent]) {
+        // The clock ticks every 30 s; an event stamped after the last tick would look like it
+        // happened in the future, and a response "not yet made" leaves its clock undecided.
+        if let Some(latest) = events.iter().map(|e| e.at).max()
+            && latest > self.clock.get_untracked()
+        {
+            self.clock.set(latest);
+        }
         if events.iter().any(|e| ClockMark::of(e).is_some()) {
             self.marks.update(|all| {
                 for event in events {

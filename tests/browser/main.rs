@@ -318,6 +318,66 @@ async fn a_one_megabyte_note_is_stored_whole() {
 }
 
 #[wasm_bindgen_test]
+async fn a_one_megabyte_call_note_is_logged_whole_and_its_draft_goes_with_it() {
+    let db = open_database(&unique_name("bigcall")).await.unwrap();
+    let case = create(&db, "Long call", 1).await;
+    let notes: String = "Caller said: 払い戻し & <img src=x onerror=alert(1)>\n"
+        .chars()
+        .cycle()
+        .take(1 << 20)
+        .collect();
+    let key = format!("call:{}", case.id);
+    drafts::save_draft(&db, &key, &notes).await.unwrap();
+    let kind = EventKind::CallLogged {
+        outcome: escalation_desk::domain::events::CallOutcome::Reached,
+        duration_seconds: 1260,
+        notes: notes.clone(),
+        next_steps: "Chase Risk".into(),
+    };
+    let (next, event) = case
+        .record(kind.clone(), Uuid::from_u128(3), "Mei", at(10))
+        .unwrap();
+    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
+        .await
+        .unwrap();
+    let events = cases::load_events(&db, case.id).await.unwrap().items;
+    assert_eq!(events.last().unwrap().kind, kind);
+    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
+    // A call that reached the user is a response on the clock log.
+    let logs = cases::load_clock_logs(&db).await.unwrap().0;
+    assert!(
+        logs[&case.id]
+            .iter()
+            .any(|m| m.kind == escalation_desk::domain::sla::MarkKind::Response)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_consumes_its_draft() {
+    use escalation_desk::storage::settings;
+    let db = open_database(&unique_name("templates")).await.unwrap();
+    let mut library = settings::load_templates(&db).await.unwrap();
+    assert!(library.templates.len() >= 5);
+    library.templates[0].name = "Acknowledge (edited)".into();
+    drafts::save_draft(&db, "templates", "{\"templates\":[]}")
+        .await
+        .unwrap();
+    settings::save_templates(&db, &library, "templates")
+        .await
+        .unwrap();
+    assert_eq!(settings::load_templates(&db).await.unwrap(), library);
+    assert_eq!(drafts::load_draft(&db, "templates").await.unwrap(), None);
+
+    let mut directory = settings::load_partners(&db).await.unwrap();
+    assert!(directory.find("Risk Operations").is_some());
+    directory.teams.truncate(1);
+    settings::save_partners(&db, &directory, "partners")
+        .await
+        .unwrap();
+    assert_eq!(settings::load_partners(&db).await.unwrap(), directory);
+}
+
+#[wasm_bindgen_test]
 async fn a_database_from_a_newer_app_is_refused_not_downgraded() {
     let name = unique_name("newer");
     let future =

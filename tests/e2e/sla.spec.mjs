@@ -111,14 +111,15 @@ test('a logged email answers first response and a promise sets the next-update d
   await expect(panel.locator('.clock').first()).toContainText('First response');
   await expect(panel.locator('.clock').first()).toContainText('due in 4h 00m');
 
-  await page.getByLabel('What happened').selectOption({ label: 'I emailed the user' });
-  await page.getByLabel('To', { exact: true }).fill('not an address');
-  await page.getByLabel('Subject').fill('Your dispute');
-  await page.getByLabel('Text').fill('We have re-submitted the evidence.');
+  const log = page.locator('.contact-panel');
+  await log.getByLabel('What happened').selectOption({ label: 'I emailed the user' });
+  await log.getByLabel('To', { exact: true }).fill('not an address');
+  await log.getByLabel('Subject').fill('Your dispute');
+  await log.getByLabel('Text').fill('We have re-submitted the evidence.');
   await page.getByRole('button', { name: 'Log it' }).click();
-  await expect(page.locator('.contact-panel').getByRole('alert')).toContainText("'not an address'");
-  await page.getByLabel('To', { exact: true }).fill('ops@kopi.example');
-  await page.getByLabel('Promise the next update by (optional)').fill('2026-11-30T11:30');
+  await expect(log.getByRole('alert')).toContainText("'not an address'");
+  await log.getByLabel('To', { exact: true }).fill('ops@kopi.example');
+  await log.getByLabel('Promise the next update by (optional)').fill('2026-11-30T11:30');
   await page.getByRole('button', { name: 'Log it' }).click();
 
   await expect(panel.locator('.clock').filter({ hasText: 'First response' })).toContainText('Met');

@@ -82,7 +82,23 @@ fn detail(kind: &EventKind) -> AnyView {
             let by = *by;
             view! { <p class="timeline-detail">{move || format!("Next update by {}", format_time(by, &app_state().zone()))}</p> }.into_any()
         }
-        EventKind::HandedOff { ask, .. } => view! { <NoteBody text=ask.clone()/> }.into_any(),
+        EventKind::HandedOff { ask, ticket, .. } => view! {
+            {(!ticket.is_empty()).then(|| view! { <p class="timeline-detail">{format!("Their ticket: {ticket}")}</p> })}
+            <NoteBody text=ask.clone()/>
+        }
+        .into_any(),
+        EventKind::ReminderSet { at, note, snooze } => {
+            let (at, snooze) = (*at, *snooze);
+            view! {
+                <p class="timeline-detail">{move || match at {
+                    Some(at) if snooze => format!("Out of the queue until {}", format_time(at, &app_state().zone())),
+                    Some(at) => format!("Remind at {}", format_time(at, &app_state().zone())),
+                    None => "No reminder".to_string(),
+                }}</p>
+                {(!note.is_empty()).then(|| view! { <NoteBody text=note.clone()/> })}
+            }
+            .into_any()
+        }
         EventKind::PartnerAnswered { summary, .. } => view! { <NoteBody text=summary.clone()/> }.into_any(),
         EventKind::SlaBreached { due, .. } => {
             let due = *due;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
 use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, Tier};
 use crate::domain::money::{Currency, Money};
@@ -86,7 +87,9 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             <div class="case-main">
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
+                <ComposerPanel case_id=id timeline=events/>
                 <ContactPanel editor_id=id timeline=events/>
+                <HandOffPanel case_id=id timeline=events/>
                 <NoteComposer editor=editor/>
                 <section class="panel">
                     <h2>"Timeline"</h2>
@@ -101,6 +104,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                 </section>
             </div>
             <div class="case-side">
+                <ReminderPanel case_id=id timeline=events/>
                 <ScopingPanel case=case editor=editor/>
                 <DetailsPanel case=case editor=editor/>
             </div>
@@ -231,6 +235,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                 <p class="case-key">
                     {case.key.to_string()}" · "<span class="status-text">{case.status.label()}</span>" · "
                     <span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span>
+                    " · "<A href=format!("/cases/{}/call", case.key) attr:class="call-link">"Start a call"</A>
                 </p>
             })}
             <Show when=move || editing.get() fallback=move || view! {

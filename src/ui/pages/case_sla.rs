@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::domain::events::CallOutcome;
 use crate::domain::sla::{ClockState, MarkKind, case_clocks, explain};
-use crate::domain::{Case, EventKind};
-use crate::ui::browser::{self, format_time, from_local_input};
+use crate::domain::{Case, CaseStatus, EventKind};
+use crate::ui::browser::{format_time, from_local_input};
 use crate::ui::components::drafts::form_draft;
 use crate::ui::sla::short_duration;
 use crate::ui::state::app_state;
@@ -186,7 +186,7 @@ pub fn ContactPanel(
             marks
                 .iter()
                 .filter_map(|mark| match &mark.kind {
-                    MarkKind::HandOff { id, team }
+                    MarkKind::HandOff { id, team, .. }
                         if !marks.iter().any(
                             |a| matches!(&a.kind, MarkKind::PartnerAnswer { id: x } if x == id),
                         ) =>
@@ -206,7 +206,6 @@ pub fn ContactPanel(
         else {
             return;
         };
-        let now = browser::now();
         let text = body.get_untracked();
         let event_kind = match kind.get_untracked().as_str() {
             "sent" => EventKind::EmailSent {
@@ -234,11 +233,6 @@ pub fn ContactPanel(
                 notes: text,
                 next_steps: String::new(),
             },
-            "handoff" => EventKind::HandedOff {
-                handoff: browser::new_id(),
-                team: address.get_untracked(),
-                ask: text,
-            },
             _ => {
                 let Some(id) = open_handoffs
                     .get_untracked()
@@ -255,48 +249,31 @@ pub fn ContactPanel(
                 }
             }
         };
-        let mut logged = match before.record(event_kind, browser::new_id(), &state.actor(), now) {
-            Ok(pair) => vec![pair],
-            Err(e) => {
-                error.set(Some(e.to_string()));
-                return;
-            }
-        };
+        let mut kinds = vec![event_kind];
         // A promise rides on the same save as the update that makes it.
         let promise_text = promise.get_untracked();
-        if !promise_text.trim().is_empty() {
+        if matches!(kind.get_untracked().as_str(), "sent" | "call")
+            && !promise_text.trim().is_empty()
+        {
             let Some(by) = from_local_input(&promise_text, &state.zone()) else {
                 error.set(Some("the promised time is not a date and time".into()));
                 return;
             };
-            let next = logged[0].0.clone();
-            match next.record(
-                EventKind::UpdatePromised { by },
-                browser::new_id(),
-                &state.actor(),
-                now,
-            ) {
-                Ok(pair) => logged.push(pair),
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    return;
-                }
-            }
+            kinds.push(EventKind::UpdatePromised { by });
         }
-        let next = logged
-            .last()
-            .map(|(c, _)| c.clone())
-            .expect("at least one event");
-        let events: Vec<_> = logged.into_iter().map(|(_, e)| e).collect();
+        // The user wrote back: the case is no longer waiting on them, and their clocks resume.
+        let resume = (kind.get_untracked() == "received"
+            && before.status == CaseStatus::WaitingOnUser)
+            .then_some(CaseStatus::InProgress);
         busy.set(true);
         // The save deletes the draft; a late debounced write must not bring the text back.
         saver.with_value(|s| s.cancel());
         let save_draft_again = redraft.clone();
-        super::case_page::persist(
+        let result = super::case_outreach::log_events(
             state,
-            before.revision,
-            next,
-            events,
+            editor_id,
+            kinds,
+            resume,
             Some(draft_key.get_value()),
             timeline,
             error,
@@ -314,6 +291,11 @@ pub fn ContactPanel(
                 busy.set(false);
             },
         );
+        if let Err(why) = result {
+            error.set(Some(why));
+            busy.set(false);
+            redraft();
+        }
     };
     let is = move |k: &'static str| move || kind.get() == k;
     view! {
@@ -325,13 +307,12 @@ pub fn ContactPanel(
                     <option value="sent">"I emailed the user"</option>
                     <option value="call">"I called the user"</option>
                     <option value="received">"The user emailed us"</option>
-                    <option value="handoff">"I handed part of it to a partner team"</option>
                     <option value="answered">"A partner team answered"</option>
                 </select>
             </div>
-            <Show when=move || matches!(kind.get().as_str(), "sent" | "received" | "handoff")>
+            <Show when=move || matches!(kind.get().as_str(), "sent" | "received")>
                 <div class="field">
-                    <label for="contact-address">{move || match kind.get().as_str() { "sent" => "To", "received" => "From", _ => "Partner team" }}</label>
+                    <label for="contact-address">{move || if kind.get() == "sent" { "To" } else { "From" }}</label>
                     <input id="contact-address" prop:value=move || address.get() on:input=move |ev| edit.run((address, event_target_value(&ev)))/>
                 </div>
             </Show>
@@ -361,7 +342,7 @@ pub fn ContactPanel(
                 </div>
             </Show>
             <div class="field">
-                <label for="contact-body">{move || match kind.get().as_str() { "sent" | "received" => "Text", "call" => "What was said", "handoff" => "What you asked", _ => "Their answer" }}</label>
+                <label for="contact-body">{move || match kind.get().as_str() { "sent" | "received" => "Text", "call" => "What was said", _ => "Their answer" }}</label>
                 <textarea id="contact-body" rows="3" prop:value=move || body.get() on:input=move |ev| edit.run((body, event_target_value(&ev)))></textarea>
             </div>
             <Show when=move || matches!(kind.get().as_str(), "sent" | "call")>

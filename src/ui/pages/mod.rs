@@ -1,8 +1,12 @@
 //! One module per route.
 
+pub mod call;
+mod case_outreach;
 pub mod case_page;
 mod case_sla;
+mod partners;
 pub mod problems;
 pub mod queue;
 pub mod settings;
 mod sla_settings;
+pub mod templates;

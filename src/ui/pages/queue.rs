@@ -13,8 +13,8 @@ use wasm_bindgen::JsCast;
 use crate::domain::case::{CaseEdit, CaseStatus, Tier};
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
-    QueueFilter, SavedView, SlaFilter, deadline_order_indices, queue_order_indices, search_text,
-    select, starter_views, view_counts,
+    QueueFilter, SavedView, SlaFilter, deadline_order_indices, queue_order_indices,
+    raise_reminders, reminder_of, search_text, select, starter_views, view_counts,
 };
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
@@ -177,7 +177,7 @@ fn CaseList() -> impl IntoView {
             .board
             .with(|b| b.rows.iter().map(|r| r.health).collect::<Vec<_>>())
     });
-    let picked = Memo::new(move |_| {
+    let filtered = Memo::new(move |_| {
         let filter = filter.get();
         let query = parsed_query.get();
         let uses_health = filter.sla.is_some();
@@ -197,6 +197,26 @@ fn CaseList() -> impl IntoView {
                     run(&[])
                 }
             })
+        })
+    });
+    // Each case's follow-up reminder, parallel to the case list; most cases have none.
+    let reminders = Memo::new(move |_| {
+        state.marks.with(|m| {
+            state.cases.with(|all| {
+                all.iter()
+                    .map(|c| m.get(&c.id).and_then(|marks| reminder_of(marks)))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    // Due reminders first, snoozed cases out until due; the clock tick re-checks what is due.
+    let picked = Memo::new(move |_| {
+        reminders.with(|r| {
+            if r.iter().all(Option::is_none) {
+                return filtered.get();
+            }
+            let now = state.clock.get();
+            filtered.with(|f| raise_reminders(f, r, now))
         })
     });
     // Fold the search text just after the first rows paint, so the first keystroke finds it ready.
@@ -265,6 +285,14 @@ fn CaseList() -> impl IntoView {
             navigate(&format!("/cases/{key}"), Default::default());
         }
     };
+    let navigate_call = use_navigate();
+    let call_cursor = move || {
+        let id = picked.with_untracked(|p| p.get(cursor.get_untracked()).copied());
+        if let Some(i) = id {
+            let key = state.cases.with_untracked(|all| all[i].key.to_string());
+            navigate_call(&format!("/cases/{key}/call"), Default::default());
+        }
+    };
     let toggle_cursor = move || {
         let index = cursor.get_untracked();
         if let Some(i) = picked.with_untracked(|p| p.get(index).copied()) {
@@ -298,6 +326,7 @@ fn CaseList() -> impl IntoView {
             }
             "Enter" if len > 0 && !target_is_interactive(&ev) => open_cursor(),
             "x" => toggle_cursor(),
+            "l" if len > 0 => call_cursor(),
             "/" => {
                 ev.prevent_default();
                 if let Some(input) = search_box.get_untracked() {
@@ -554,6 +583,13 @@ fn QueueRow(
         crate::ui::sla::badge(&summary, now)
             .map(|(text, class)| view! { <span class=class>{text}</span> })
     };
+    let reminder_badge = move || {
+        let now = state.clock.get();
+        let reminder = state
+            .marks
+            .with(|m| m.get(&id).and_then(|marks| reminder_of(marks)))?;
+        reminder.is_due(now).then(|| view! { <span class="reminder-due" title="Follow-up reminder due">"Follow up"</span> })
+    };
     view! {
         <tr class="case-row" class:cursor=move || cursor.get() == index class:selected=move || selected.with(|s| s.contains(&id))
             on:click=move |_| cursor.set(index)>
@@ -561,7 +597,7 @@ fn QueueRow(
                 prop:checked=move || selected.with(|s| s.contains(&id))
                 on:change=move |_| selected.update(|s| { if !s.remove(&id) { s.insert(id); } })/></td>
             <td class="key"><A href=format!("/cases/{}", case.key)>{case.key.to_string()}</A></td>
-            <td class="title">{move || highlighted(&query.get(), &title)}</td>
+            <td class="title">{reminder_badge}{move || highlighted(&query.get(), &title)}</td>
             <td class="account">{move || highlighted(&query.get(), &account)}</td>
             <td><span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span></td>
             <td class="sla-cell">{sla_badge}</td>
@@ -827,6 +863,7 @@ fn ShortcutHelp(close: Callback<()>) -> impl IntoView {
                     <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>"Next / previous case"</dd>
                     <dt><kbd>"Enter"</kbd></dt><dd>"Open the case"</dd>
                     <dt><kbd>"x"</kbd></dt><dd>"Select or unselect the case"</dd>
+                    <dt><kbd>"l"</kbd></dt><dd>"Log a call: open call mode for the case"</dd>
                     <dt><kbd>"/"</kbd></dt><dd>"Search"</dd>
                     <dt><kbd>"c"</kbd></dt><dd>"New case"</dd>
                     <dt><kbd>"Esc"</kbd></dt><dd>"Clear the selection, close this"</dd>

@@ -77,6 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Show when=move || state.boot.get() == Boot::Ready fallback=|| view! { <p class="loading" role="status">"Loading team settings…"</p> }>
             <TeamSettingsForm/>
             <super::sla_settings::SlaSettingsForm/>
+            <super::partners::PartnerDirectoryForm/>
             <ScaleSample/>
         </Show>
     }

@@ -1,0 +1,240 @@
+//! Call mode: a `tel:` link, a running timer and notes saved on every keystroke, logged as one call event.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+use crate::domain::CaseKey;
+use crate::domain::events::CallOutcome;
+use crate::domain::mailto::tel;
+use crate::domain::{CaseEvent, EventKind};
+use crate::ui::browser::{self, format_time};
+use crate::ui::components::drafts::form_draft;
+use crate::ui::state::{Boot, app_state};
+
+#[component]
+pub fn CallPage() -> impl IntoView {
+    let state = app_state();
+    let params = use_params_map();
+    let key = move || params.with(|p| p.get("key").unwrap_or_default());
+    let case_id = Memo::new(move |_| {
+        let key = CaseKey::parse(&key())?;
+        state
+            .cases
+            .with(|all| all.iter().find(|c| c.key == key).map(|c| c.id))
+    });
+    move || match (state.boot.get(), case_id.get()) {
+        (Boot::Loading, _) => {
+            view! { <p class="loading" role="status">"Loading case…"</p> }.into_any()
+        }
+        (_, None) => view! {
+            <section class="panel">
+                <h1>{format!("No case {} on this device", key())}</h1>
+                <p><A href="/">"Back to the queue"</A></p>
+            </section>
+        }
+        .into_any(),
+        (_, Some(id)) => view! { <CallMode case_id=id/> }.into_any(),
+    }
+}
+
+fn draft_key(case_id: Uuid) -> String {
+    format!("call:{case_id}")
+}
+
+#[component]
+fn CallMode(case_id: Uuid) -> impl IntoView {
+    let state = app_state();
+    let case = Memo::new(move |_| {
+        state
+            .cases
+            .with(|all| all.iter().find(|c| c.id == case_id).cloned())
+    });
+    // The start time lives in the draft too, so a reload mid-call keeps counting from the
+    // real start instead of from zero.
+    let started = RwSignal::new(browser::now().timestamp_millis().to_string());
+    let notes = RwSignal::new(String::new());
+    let next_steps = RwSignal::new(String::new());
+    let outcome = RwSignal::new("Reached".to_string());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let draft_status = RwSignal::new(None::<String>);
+    let confirm_discard = RwSignal::new(false);
+    let (save_draft, saver) = form_draft(
+        draft_key(case_id),
+        vec![
+            ("started", started),
+            ("notes", notes),
+            ("next_steps", next_steps),
+            ("outcome", outcome),
+        ],
+        draft_status,
+        || {},
+    );
+    let saver = StoredValue::new(saver);
+    // A call with no draft yet is a new call: record its start at once, so even a tab killed
+    // before the first keystroke comes back to the same call.
+    {
+        let save = save_draft.clone();
+        leptos::task::spawn_local(async move {
+            let Ok(db) = crate::ui::state::database() else {
+                return;
+            };
+            // Only a definite "no draft" starts a new one; a failed read must not overwrite it.
+            if let Ok(None) = crate::storage::drafts::load_draft(&db, &draft_key(case_id)).await {
+                save();
+            }
+        });
+    }
+    let redraft = StoredValue::new(save_draft.clone());
+    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
+        field.set(value);
+        error.set(None);
+        save_draft();
+    });
+    let tick = RwSignal::new(browser::now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || tick.set(browser::now()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let started_at = Memo::new(move |_| {
+        started
+            .get()
+            .parse::<i64>()
+            .ok()
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .unwrap_or_else(browser::now)
+    });
+    let elapsed = move || (tick.get() - started_at.get()).num_seconds().max(0);
+    let navigate = StoredValue::new(use_navigate());
+    let back_to_case = move || {
+        let key = case.with_untracked(|c| c.as_ref().map(|c| c.key.to_string()));
+        if let Some(key) = key {
+            navigate.with_value(|n| n(&format!("/cases/{key}"), Default::default()));
+        }
+    };
+    let log_call = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = CallOutcome::ALL
+            .into_iter()
+            .find(|o| format!("{o:?}") == outcome.get_untracked())
+            .unwrap_or(CallOutcome::Reached);
+        let seconds = (browser::now() - started_at.get_untracked())
+            .num_seconds()
+            .clamp(0, i64::from(u32::MAX)) as u32;
+        let kinds = vec![EventKind::CallLogged {
+            outcome: chosen,
+            duration_seconds: seconds,
+            notes: notes.get_untracked(),
+            next_steps: next_steps.get_untracked(),
+        }];
+        busy.set(true);
+        saver.with_value(|s| s.cancel());
+        let timeline = RwSignal::new(Vec::<CaseEvent>::new());
+        let result = super::case_outreach::log_events(
+            state,
+            case_id,
+            kinds,
+            None,
+            Some(draft_key(case_id)),
+            timeline,
+            error,
+            move |saved| {
+                busy.set(false);
+                if saved {
+                    back_to_case();
+                } else {
+                    redraft.with_value(|s| s());
+                }
+            },
+        );
+        if let Err(why) = result {
+            error.set(Some(why));
+            busy.set(false);
+            redraft.with_value(|s| s());
+        }
+    };
+    let discard = move |_| {
+        if !confirm_discard.get_untracked() {
+            confirm_discard.set(true);
+            return;
+        }
+        saver.with_value(|s| s.cancel());
+        leptos::task::spawn_local(async move {
+            let result = async {
+                crate::storage::drafts::save_draft(
+                    &crate::ui::state::database()?,
+                    &draft_key(case_id),
+                    "",
+                )
+                .await
+            }
+            .await;
+            match result {
+                Ok(()) => back_to_case(),
+                Err(e) => error.set(Some(format!("The draft could not be discarded: {e}"))),
+            }
+        });
+    };
+    view! {
+        <form class="panel call-mode" on:submit=log_call novalidate=true aria-labelledby="call-heading">
+            {move || case.get().map(|c| {
+                let phone = c.contacts.iter().find(|x| !x.phone.trim().is_empty()).map(|x| (x.name.clone(), x.phone.clone()));
+                view! {
+                    <p class="breadcrumb"><A href=format!("/cases/{}", c.key)>{format!("← {} · {}", c.key, c.title)}</A></p>
+                    <h1 id="call-heading">{format!("Call with {}", c.account.name)}</h1>
+                    {match phone.and_then(|(name, p)| tel(&p).map(|link| (name, p, link))) {
+                        Some((name, p, link)) => view! {
+                            <p><a class="button primary" href=link>{format!("Dial {p}")}</a>{(!name.is_empty()).then(|| format!(" {name}"))}</p>
+                        }.into_any(),
+                        None => view! { <p class="muted">"No phone number on this case. Add one under Details, or dial from your phone's history."</p> }.into_any(),
+                    }}
+                }
+            })}
+            <p class="call-timer">
+                "Call time "
+                // A live countdown announced every second would drown a screen reader.
+                <span role="timer" aria-live="off">{move || {
+                    let s = elapsed();
+                    format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+                }}</span>
+                {move || format!(" · started {}", format_time(started_at.get(), &state.zone()))}
+                " "
+                <button type="button" class="link" on:click=move |_| edit.run((started, browser::now().timestamp_millis().to_string()))>"Restart timer"</button>
+            </p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <div class="field">
+                <label for="call-notes">"Call notes"</label>
+                <textarea id="call-notes" rows="12" prop:value=move || notes.get() on:input=move |ev| edit.run((notes, event_target_value(&ev)))></textarea>
+                <p class="hint">"Saved on this device as you type, so a reload or a closed tab loses nothing."</p>
+            </div>
+            <div class="field">
+                <label for="call-next-steps">"Next steps"</label>
+                <textarea id="call-next-steps" rows="3" prop:value=move || next_steps.get() on:input=move |ev| edit.run((next_steps, event_target_value(&ev)))></textarea>
+            </div>
+            <fieldset class="field">
+                <legend>"Outcome"</legend>
+                {CallOutcome::ALL.into_iter().map(|o| {
+                    let value = format!("{o:?}");
+                    let checked_value = value.clone();
+                    view! {
+                        <label class="checkbox">
+                            <input type="radio" name="call-outcome" value=value.clone()
+                                prop:checked=move || outcome.get() == checked_value
+                                on:change=move |_| edit.run((outcome, value.clone()))/>
+                            {format!(" {}", o.label())}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.get()>"End call and log it"</button>
+                <button type="button" on:click=discard>{move || if confirm_discard.get() { "Discard these notes? Click again" } else { "Discard call" }}</button>
+            </div>
+        </form>
+    }
+}

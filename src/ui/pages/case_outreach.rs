@@ -1,0 +1,623 @@
+//! The case page's outreach panels: the email composer, partner hand-offs and follow-up reminders.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::domain::mailto::{MAILTO_LIMIT, mailto};
+use crate::domain::partners::handoff_packet;
+use crate::domain::queue::reminder_of;
+use crate::domain::sla::{SlaTarget, case_clocks};
+use crate::domain::templates::{
+    ExtraValues, Part, TemplateError, TemplateValues, leftover_placeholders,
+};
+use crate::domain::{Case, CaseEdit, CaseEvent, CaseStatus, DomainError, EventKind};
+use crate::ui::browser::{self, format_time, from_local_input};
+use crate::ui::components::drafts::form_draft;
+use crate::ui::state::{AppState, app_state};
+
+/// The case as it is now in memory.
+fn current(state: AppState, id: Uuid) -> Option<Case> {
+    state
+        .cases
+        .with_untracked(|all| all.iter().find(|c| c.id == id).cloned())
+}
+
+/// Records `kinds` on the case in order, then moves it to `status` if asked and not already
+/// there, and saves it all in one transaction. Returns the refusal instead when a rule says no.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn log_events(
+    state: AppState,
+    id: Uuid,
+    kinds: Vec<EventKind>,
+    status: Option<CaseStatus>,
+    draft_key: Option<String>,
+    timeline: RwSignal<Vec<CaseEvent>>,
+    error: RwSignal<Option<String>>,
+    on_done: impl FnOnce(bool) + 'static,
+) -> Result<(), String> {
+    let before = current(state, id).ok_or("the case is no longer on this device")?;
+    let now = browser::now();
+    let actor = state.actor();
+    let mut next = before.clone();
+    let mut events = Vec::new();
+    for kind in kinds {
+        let (case, event) = next
+            .record(kind, browser::new_id(), &actor, now)
+            .map_err(|e| e.to_string())?;
+        next = case;
+        events.push(event);
+    }
+    if let Some(to) = status.filter(|to| *to != next.status) {
+        let scope = state.edit_scope();
+        match next.apply(
+            CaseEdit::Status {
+                to,
+                resolution: String::new(),
+            },
+            &scope.ctx(),
+            browser::new_id,
+        ) {
+            Ok((case, moved)) => {
+                next = case;
+                events.extend(moved);
+            }
+            Err(DomainError::NoChange) => {}
+            Err(e) => return Err(format!("cannot move the case to {}: {e}", to.label())),
+        }
+    }
+    super::case_page::persist(
+        state,
+        before.revision,
+        next,
+        events,
+        draft_key,
+        timeline,
+        error,
+        on_done,
+    );
+    Ok(())
+}
+
+/// The placeholder values for this case now: deadlines in the viewer's zone, and who is sending.
+fn template_values(
+    state: AppState,
+    case: &Case,
+    partner: Option<(String, String)>,
+) -> TemplateValues {
+    let zone = state.zone();
+    let now = browser::now();
+    let due = |target: SlaTarget| -> Option<String> {
+        let crate::ui::sla::Engine(engine) = state.engine.get_untracked()?;
+        let marks = state
+            .marks
+            .with_untracked(|m| m.get(&case.id).cloned().unwrap_or_default());
+        let sla = case_clocks(case, &marks, &engine, now);
+        sla.clocks
+            .iter()
+            .filter(|c| c.current && c.target == target)
+            .find_map(|c| c.due)
+            .map(|d| format_time(d, &zone))
+    };
+    let (partner_team, partner_question) = partner.unzip();
+    TemplateValues::for_case(
+        case,
+        &ExtraValues {
+            me: state.actor(),
+            next_update_due: due(SlaTarget::NextUpdate).or_else(|| due(SlaTarget::FirstResponse)),
+            resolution_due: due(SlaTarget::Resolution),
+            partner_team,
+            partner_question,
+        },
+    )
+}
+
+/// Writes an email from a template, hands it to the user's mail app, and logs it once sent.
+#[component]
+pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+    let state = app_state();
+    let first_email = current(state, case_id)
+        .and_then(|c| c.contacts.first().map(|c| c.email.clone()))
+        .unwrap_or_default();
+    let template = RwSignal::new(String::new());
+    let to = RwSignal::new(first_email);
+    let cc = RwSignal::new(String::new());
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let promise = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let render_problems = RwSignal::new(Vec::<TemplateError>::new());
+    let busy = RwSignal::new(false);
+    let draft_status = RwSignal::new(None::<String>);
+    let draft_key = StoredValue::new(format!("compose:{case_id}"));
+    let (save_draft, saver) = form_draft(
+        draft_key.get_value(),
+        vec![
+            ("template", template),
+            ("to", to),
+            ("cc", cc),
+            ("subject", subject),
+            ("body", body),
+            ("promise", promise),
+        ],
+        draft_status,
+        || {},
+    );
+    let saver = StoredValue::new(saver);
+    let redraft = StoredValue::new(save_draft.clone());
+    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
+        field.set(value);
+        error.set(None);
+        notice.set(None);
+        save_draft();
+    });
+    let pick_template = move |id: String| {
+        template.set(id.clone());
+        render_problems.set(Vec::new());
+        let Some(chosen) = state.templates.with_untracked(|l| l.get(&id).cloned()) else {
+            redraft.with_value(|s| s());
+            return;
+        };
+        let Some(case) = current(state, case_id) else {
+            return;
+        };
+        // Gaps stay as `{{placeholder}}` for the specialist to fill by hand; sending stays
+        // blocked until none is left.
+        let (rendered, gaps) = chosen.render(&template_values(state, &case, None));
+        subject.set(rendered.subject);
+        body.set(rendered.body);
+        render_problems.set(gaps);
+        redraft.with_value(|s| s());
+    };
+    // What would reach the user's inbox wrong: re-checked on every keystroke.
+    let problems = Memo::new(move |_| {
+        let mut all = leftover_placeholders(&subject.get(), Part::Subject);
+        all.extend(leftover_placeholders(&body.get(), Part::Body));
+        all.into_iter().map(|e| e.to_string()).collect::<Vec<_>>()
+    });
+    let link = Memo::new(move |_| mailto(&to.get(), &cc.get(), &subject.get(), &body.get()));
+    let ready = move || problems.with(Vec::is_empty) && !to.get().trim().is_empty();
+    let copy = move |_| {
+        let text = format!(
+            "To: {}\n{}Subject: {}\n\n{}",
+            to.get_untracked(),
+            if cc.get_untracked().trim().is_empty() {
+                String::new()
+            } else {
+                format!("Cc: {}\n", cc.get_untracked())
+            },
+            subject.get_untracked(),
+            body.get_untracked()
+        );
+        leptos::task::spawn_local(async move {
+            match browser::copy_text(&text).await {
+                Ok(()) => notice.set(Some(
+                    "Copied. Paste it into your mail app, then press Mark as sent.".into(),
+                )),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let mark_sent = move |_| {
+        if !problems.with_untracked(Vec::is_empty) {
+            error.set(Some("fill in every placeholder before sending".into()));
+            return;
+        }
+        let mut kinds = vec![EventKind::EmailSent {
+            to: to.get_untracked(),
+            cc: cc.get_untracked(),
+            subject: subject.get_untracked(),
+            body: body.get_untracked(),
+        }];
+        let promised = promise.get_untracked();
+        if !promised.trim().is_empty() {
+            let Some(by) = from_local_input(&promised, &state.zone()) else {
+                error.set(Some("the promised time is not a date and time".into()));
+                return;
+            };
+            kinds.push(EventKind::UpdatePromised { by });
+        }
+        busy.set(true);
+        saver.with_value(|s| s.cancel());
+        let result = log_events(
+            state,
+            case_id,
+            kinds,
+            None,
+            Some(draft_key.get_value()),
+            timeline,
+            error,
+            move |saved| {
+                if saved {
+                    template.set(String::new());
+                    subject.set(String::new());
+                    body.set(String::new());
+                    cc.set(String::new());
+                    promise.set(String::new());
+                    draft_status.set(None);
+                    notice.set(Some(
+                        "Logged as sent. The response clocks are updated.".into(),
+                    ));
+                } else {
+                    redraft.with_value(|s| s());
+                }
+                busy.set(false);
+            },
+        );
+        if let Err(why) = result {
+            error.set(Some(why));
+            busy.set(false);
+            redraft.with_value(|s| s());
+        }
+    };
+    view! {
+        <section class="panel composer-panel" aria-labelledby="composer-heading">
+            <h2 id="composer-heading">"Email the user"</h2>
+            <div class="field">
+                <label for="composer-template">"Template"</label>
+                <select id="composer-template" prop:value=move || template.get() on:change=move |ev| pick_template(event_target_value(&ev))>
+                    <option value="">"Blank email"</option>
+                    {move || {
+                        let library = state.templates.get();
+                        crate::domain::templates::TemplateCategory::ALL.into_iter().map(|category| {
+                            let options = library.templates.iter().filter(|t| t.category == category).map(|t| {
+                                view! { <option value=t.id.clone()>{t.name.clone()}</option> }
+                            }).collect_view();
+                            view! { <optgroup label=category.label()>{options}</optgroup> }
+                        }).collect_view()
+                    }}
+                </select>
+            </div>
+            <Show when=move || !render_problems.with(Vec::is_empty)>
+                <div class="warning-panel" role="alert">
+                    <p>"This template needs values the case does not have. Fill them in below before sending:"</p>
+                    <ul>{move || render_problems.get().into_iter().map(|p| view! { <li>{p.to_string()}</li> }).collect_view()}</ul>
+                </div>
+            </Show>
+            <div class="field">
+                <label for="composer-to">"To"</label>
+                <input id="composer-to" type="email" multiple=true prop:value=move || to.get() on:input=move |ev| edit.run((to, event_target_value(&ev)))/>
+            </div>
+            <div class="field">
+                <label for="composer-cc">"Cc"</label>
+                <input id="composer-cc" type="email" multiple=true prop:value=move || cc.get() on:input=move |ev| edit.run((cc, event_target_value(&ev)))/>
+            </div>
+            <div class="field">
+                <label for="composer-subject">"Subject"</label>
+                <input id="composer-subject" prop:value=move || subject.get() on:input=move |ev| edit.run((subject, event_target_value(&ev)))/>
+            </div>
+            <div class="field">
+                <label for="composer-body">"Message"</label>
+                <textarea id="composer-body" rows="8" prop:value=move || body.get() on:input=move |ev| edit.run((body, event_target_value(&ev)))></textarea>
+            </div>
+            <Show when=move || !problems.with(Vec::is_empty)>
+                <ul class="field-error composer-problems" aria-label="Not ready to send">
+                    {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                </ul>
+            </Show>
+            <div class="field">
+                <label for="composer-promise">"Promise the next update by (optional)"</label>
+                <input id="composer-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| edit.run((promise, event_target_value(&ev)))/>
+            </div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <p class="notice" role="status">{move || notice.get()}</p>
+            <Show when=move || link.with(|l| l.too_long) && ready()>
+                <p class="form-warning">{move || format!(
+                    "This email is too long to hand to a mail app as a link ({} characters; mail apps cut links after about {MAILTO_LIMIT}). Use Copy and paste it into your mail app.",
+                    link.with(|l| l.url.len())
+                )}</p>
+            </Show>
+            <div class="actions">
+                <Show when=move || ready() && !link.with(|l| l.too_long) fallback=|| view! {
+                    <button type="button" disabled=true title="Fill in the recipient and every placeholder first">"Open in mail app"</button>
+                }>
+                    <a class="button" href=move || link.with(|l| l.url.clone())>"Open in mail app"</a>
+                </Show>
+                <button type="button" on:click=copy disabled=move || !ready()>"Copy"</button>
+                <button type="button" class="primary" on:click=mark_sent disabled=move || busy.get() || !ready()>"Mark as sent"</button>
+            </div>
+        </section>
+    }
+}
+
+/// One hand-off as the timeline tells it: when it went, to whom, and whether it was answered.
+#[derive(Clone, PartialEq)]
+struct HandOffRow {
+    id: Uuid,
+    team: String,
+    ticket: String,
+    sent: chrono::DateTime<chrono::Utc>,
+    answered: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn handoff_rows(events: &[CaseEvent]) -> Vec<HandOffRow> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::HandedOff {
+                handoff,
+                team,
+                ticket,
+                ..
+            } => Some(HandOffRow {
+                id: *handoff,
+                team: team.clone(),
+                ticket: ticket.clone(),
+                sent: e.at,
+                answered: events.iter().find_map(|a| match &a.kind {
+                    EventKind::PartnerAnswered { handoff: h, .. } if h == handoff => Some(a.at),
+                    _ => None,
+                }),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Hands part of the case to a partner team from the directory, with the packet they need.
+#[component]
+pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+    let state = app_state();
+    let team = RwSignal::new(String::new());
+    let question = RwSignal::new(String::new());
+    let ticket = RwSignal::new(String::new());
+    let waiting = RwSignal::new("yes".to_string());
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let draft_status = RwSignal::new(None::<String>);
+    let draft_key = StoredValue::new(format!("handoff:{case_id}"));
+    let (save_draft, saver) = form_draft(
+        draft_key.get_value(),
+        vec![
+            ("team", team),
+            ("question", question),
+            ("ticket", ticket),
+            ("waiting", waiting),
+        ],
+        draft_status,
+        || {},
+    );
+    let saver = StoredValue::new(saver);
+    let redraft = StoredValue::new(save_draft.clone());
+    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
+        field.set(value);
+        error.set(None);
+        notice.set(None);
+        save_draft();
+    });
+    let chosen = Memo::new(move |_| {
+        let name = team.get();
+        state.partners.with(|d| d.find(&name).cloned())
+    });
+    let rows = Memo::new(move |_| timeline.with(|t| handoff_rows(t)));
+    let copy_packet = move |_| {
+        let Some(case) = current(state, case_id) else {
+            return;
+        };
+        let zone = state.zone();
+        let packet = timeline.with_untracked(|events| {
+            handoff_packet(
+                &case,
+                events,
+                &team.get_untracked(),
+                &question.get_untracked(),
+                |t| format_time(t, &zone),
+            )
+        });
+        leptos::task::spawn_local(async move {
+            match browser::copy_text(&packet).await {
+                Ok(()) => notice.set(Some(
+                    "Hand-off packet copied as Markdown. Paste it into the partner's tracker."
+                        .into(),
+                )),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = team.get_untracked().trim().to_string();
+        let ola_minutes = chosen.get_untracked().and_then(|t| t.ola_minutes);
+        let kinds = vec![EventKind::HandedOff {
+            handoff: browser::new_id(),
+            team: name,
+            ask: question.get_untracked(),
+            ticket: ticket.get_untracked().trim().to_string(),
+            ola_minutes,
+        }];
+        let status = (waiting.get_untracked() == "yes").then_some(CaseStatus::WaitingOnPartner);
+        busy.set(true);
+        saver.with_value(|s| s.cancel());
+        let result = log_events(
+            state,
+            case_id,
+            kinds,
+            status,
+            Some(draft_key.get_value()),
+            timeline,
+            error,
+            move |saved| {
+                if saved {
+                    question.set(String::new());
+                    ticket.set(String::new());
+                    draft_status.set(None);
+                    notice.set(Some("Hand-off logged; its OLA clock is running.".into()));
+                } else {
+                    redraft.with_value(|s| s());
+                }
+                busy.set(false);
+            },
+        );
+        if let Err(why) = result {
+            error.set(Some(why));
+            busy.set(false);
+            redraft.with_value(|s| s());
+        }
+    };
+    view! {
+        <form class="panel handoff-panel" on:submit=submit novalidate=true aria-labelledby="handoff-heading">
+            <h2 id="handoff-heading">"Hand off to a partner team"</h2>
+            <Show when=move || !rows.with(Vec::is_empty)>
+                <ul class="handoff-list">
+                    {move || {
+                        let zone = state.zone();
+                        rows.get().into_iter().map(|row| view! {
+                            <li data-handoff=row.id.to_string()>
+                                <strong>{row.team}</strong>
+                                {(!row.ticket.is_empty()).then(|| format!(" · {}", row.ticket))}
+                                {format!(" · asked {}", format_time(row.sent, &zone))}
+                                {match row.answered {
+                                    Some(at) => format!(" · answered {}", format_time(at, &zone)),
+                                    None => " · waiting for their answer".to_string(),
+                                }}
+                            </li>
+                        }).collect_view()
+                    }}
+                </ul>
+            </Show>
+            <div class="field">
+                <label for="handoff-team">"Partner team"</label>
+                <input id="handoff-team" list="partner-teams" autocomplete="off" prop:value=move || team.get() on:input=move |ev| edit.run((team, event_target_value(&ev)))/>
+                <datalist id="partner-teams">
+                    {move || state.partners.get().teams.into_iter().map(|t| view! { <option value=t.name.clone()></option> }).collect_view()}
+                </datalist>
+                <p class="hint">{move || match chosen.get() {
+                    Some(t) => format!(
+                        "{} · {} · OLA {}",
+                        t.contact,
+                        t.channel,
+                        t.ola_minutes.map_or("from the SLA policy".to_string(), |m| format!("{m} working min")),
+                    ),
+                    None if team.get().trim().is_empty() => "Pick a team from the directory (Settings → Partner teams) or type another.".into(),
+                    None => "Not in the directory: the SLA policy's partner OLA applies.".into(),
+                }}</p>
+            </div>
+            <div class="field">
+                <label for="handoff-question">"Question for them"</label>
+                <textarea id="handoff-question" rows="3" prop:value=move || question.get() on:input=move |ev| edit.run((question, event_target_value(&ev)))></textarea>
+            </div>
+            <div class="field">
+                <label for="handoff-ticket">"Their ticket (optional)"</label>
+                <input id="handoff-ticket" placeholder="e.g. RISK-8812" prop:value=move || ticket.get() on:input=move |ev| edit.run((ticket, event_target_value(&ev)))/>
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" prop:checked=move || waiting.get() == "yes"
+                    on:change=move |ev| edit.run((waiting, if event_target_checked(&ev) { "yes".into() } else { "no".into() }))/>
+                " Move the case to Waiting on partner"
+            </label>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <p class="notice" role="status">{move || notice.get()}</p>
+            <div class="actions">
+                <button type="button" on:click=copy_packet>"Copy hand-off packet"</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>"Log hand-off"</button>
+            </div>
+        </form>
+    }
+}
+
+/// "Come back to this": a reminder keeps the case in the queue, a snooze takes it out until then.
+#[component]
+pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+    let state = app_state();
+    let when = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let draft_status = RwSignal::new(None::<String>);
+    let draft_key = StoredValue::new(format!("reminder:{case_id}"));
+    let (save_draft, saver) = form_draft(
+        draft_key.get_value(),
+        vec![("when", when), ("note", note)],
+        draft_status,
+        || {},
+    );
+    let saver = StoredValue::new(saver);
+    let save_draft = StoredValue::new(save_draft);
+    let reminder = Memo::new(move |_| {
+        state
+            .marks
+            .with(|m| m.get(&case_id).and_then(|marks| reminder_of(marks)))
+    });
+    let set = move |snooze: bool, clear: bool| {
+        let at = if clear {
+            None
+        } else {
+            match from_local_input(&when.get_untracked(), &state.zone()) {
+                Some(at) => Some(at),
+                None => {
+                    error.set(Some("choose a date and time".into()));
+                    return;
+                }
+            }
+        };
+        busy.set(true);
+        let kinds = vec![EventKind::ReminderSet {
+            at,
+            snooze,
+            note: if clear {
+                String::new()
+            } else {
+                note.get_untracked()
+            },
+        }];
+        saver.with_value(|s| s.cancel());
+        let result = log_events(
+            state,
+            case_id,
+            kinds,
+            None,
+            Some(draft_key.get_value()),
+            timeline,
+            error,
+            move |saved| {
+                if saved {
+                    when.set(String::new());
+                    note.set(String::new());
+                    draft_status.set(None);
+                } else {
+                    save_draft.with_value(|s| s());
+                }
+                busy.set(false);
+            },
+        );
+        if let Err(why) = result {
+            error.set(Some(why));
+            busy.set(false);
+        }
+    };
+    view! {
+        <section class="panel reminder-panel" aria-labelledby="reminder-heading">
+            <h2 id="reminder-heading">"Follow up"</h2>
+            <p class="reminder-now">{move || {
+                let zone = state.zone();
+                let now = state.clock.get();
+                match reminder.get() {
+                    None => "No reminder set.".to_string(),
+                    Some(r) if r.is_due(now) => format!("Reminder due since {}.", format_time(r.at, &zone)),
+                    Some(r) if r.snooze => format!("Snoozed: out of the open queue until {}.", format_time(r.at, &zone)),
+                    Some(r) => format!("Reminder set for {}.", format_time(r.at, &zone)),
+                }
+            }}</p>
+            <div class="field">
+                <label for="reminder-at">"When"</label>
+                <input id="reminder-at" type="datetime-local" prop:value=move || when.get() on:input=move |ev| { when.set(event_target_value(&ev)); error.set(None); save_draft.with_value(|s| s()); }/>
+            </div>
+            <div class="field">
+                <label for="reminder-note">"Why (optional)"</label>
+                <input id="reminder-note" placeholder="e.g. check the payout landed" prop:value=move || note.get() on:input=move |ev| { note.set(event_target_value(&ev)); save_draft.with_value(|s| s()); }/>
+            </div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <div class="actions">
+                <button type="button" disabled=move || busy.get() on:click=move |_| set(false, false)>"Remind me"</button>
+                <button type="button" disabled=move || busy.get() on:click=move |_| set(true, false)>"Snooze until then"</button>
+                <Show when=move || reminder.get().is_some()>
+                    <button type="button" class="link" disabled=move || busy.get() on:click=move |_| set(false, true)>"Clear reminder"</button>
+                </Show>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,189 @@
+//! Settings → Partner teams: the directory hand-offs pick from, with each team's contact, channel and OLA.
+
+use leptos::prelude::*;
+
+use crate::domain::partners::{PartnerDirectory, PartnerTeam};
+use crate::storage::settings::save_partners;
+use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::state::{announce_change, app_state, database};
+
+const DRAFT_KEY: &str = "partners";
+
+/// One editable row; the signals are Copy, so rows can be added and removed without
+/// rebuilding the ones being typed in.
+#[derive(Clone, Copy)]
+struct Row {
+    uid: u32,
+    name: RwSignal<String>,
+    contact: RwSignal<String>,
+    channel: RwSignal<String>,
+    ola: RwSignal<String>,
+}
+
+fn rows_of(directory: &PartnerDirectory, next_uid: &mut u32) -> Vec<Row> {
+    directory
+        .teams
+        .iter()
+        .map(|t| {
+            *next_uid += 1;
+            Row {
+                uid: *next_uid,
+                name: RwSignal::new(t.name.clone()),
+                contact: RwSignal::new(t.contact.clone()),
+                channel: RwSignal::new(t.channel.clone()),
+                ola: RwSignal::new(t.ola_minutes.map(|m| m.to_string()).unwrap_or_default()),
+            }
+        })
+        .collect()
+}
+
+/// The rows as a directory, or the row whose OLA is not a number.
+fn directory_of(rows: &[Row]) -> Result<PartnerDirectory, String> {
+    let mut teams = Vec::new();
+    for row in rows {
+        let name = row.name.get_untracked().trim().to_string();
+        let ola = row.ola.get_untracked();
+        let ola_minutes = match ola.trim() {
+            "" => None,
+            text => Some(text.parse::<u32>().map_err(|_| {
+                format!("'{name}': the OLA must be a whole number of working minutes, not '{text}'")
+            })?),
+        };
+        teams.push(PartnerTeam {
+            name,
+            contact: row.contact.get_untracked().trim().to_string(),
+            channel: row.channel.get_untracked().trim().to_string(),
+            ola_minutes,
+        });
+    }
+    Ok(PartnerDirectory { teams })
+}
+
+#[component]
+pub fn PartnerDirectoryForm() -> impl IntoView {
+    let state = app_state();
+    let next_uid = StoredValue::new(0u32);
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let reset = move |directory: &PartnerDirectory| {
+        let mut uid = next_uid.get_value();
+        let fresh = rows_of(directory, &mut uid);
+        next_uid.set_value(uid);
+        rows.set(fresh);
+    };
+    reset(&state.partners.get_untracked());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let draft_status = RwSignal::new(None::<String>);
+    let saver = StoredValue::new(draft_saver(DRAFT_KEY.into(), draft_status));
+    restore_draft(DRAFT_KEY.into(), move |text| {
+        if let Ok(directory) = serde_json::from_str::<PartnerDirectory>(&text) {
+            reset(&directory);
+            let _ = draft_status.try_set(Some(
+                "Unsaved partner-team changes from your last visit were restored.".into(),
+            ));
+        }
+    });
+    // Drafted as typed, OLA text included, so even a half-typed number survives a reload.
+    let redraft = move || {
+        message.set(None);
+        let teams: Vec<PartnerTeam> = rows.with_untracked(|rows| {
+            rows.iter()
+                .map(|r| PartnerTeam {
+                    name: r.name.get_untracked(),
+                    contact: r.contact.get_untracked(),
+                    channel: r.channel.get_untracked(),
+                    ola_minutes: r.ola.get_untracked().trim().parse().ok(),
+                })
+                .collect()
+        });
+        let text = serde_json::to_string(&PartnerDirectory { teams }).unwrap_or_default();
+        saver.with_value(|s| s.save(text));
+    };
+    let add = move |_| {
+        let uid = next_uid.get_value() + 1;
+        next_uid.set_value(uid);
+        rows.update(|r| {
+            r.push(Row {
+                uid,
+                name: RwSignal::new(String::new()),
+                contact: RwSignal::new(String::new()),
+                channel: RwSignal::new(String::new()),
+                ola: RwSignal::new(String::new()),
+            })
+        });
+        redraft();
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let directory = match rows.with_untracked(|r| directory_of(r)) {
+            Ok(d) => d,
+            Err(why) => {
+                message.set(Some((false, why)));
+                return;
+            }
+        };
+        if let Err(problems) = directory.validate() {
+            message.set(Some((
+                false,
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )));
+            return;
+        }
+        saver.with_value(|s| s.cancel());
+        leptos::task::spawn_local(async move {
+            let result = async {
+                let db = database()?;
+                save_partners(&db, &directory, DRAFT_KEY).await
+            }
+            .await;
+            match result {
+                Ok(()) => {
+                    state.partners.set(directory);
+                    draft_status.set(None);
+                    message.set(Some((true, "Partner teams saved.".into())));
+                    announce_change();
+                }
+                Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
+            }
+        });
+    };
+    let field = move |signal: RwSignal<String>, label: String, kind: &'static str| {
+        view! {
+            <input aria-label=label type=kind prop:value=move || signal.get()
+                on:input=move |ev| { signal.set(event_target_value(&ev)); redraft(); }/>
+        }
+    };
+    view! {
+        <section class="panel settings partner-directory">
+            <h2>"Partner teams"</h2>
+            <p class="hint">"Hand-offs pick their team from here. The OLA (in working minutes of the case's SLA calendar) is pinned on each hand-off when it is made; leave it empty to use the SLA policy's partner OLA."</p>
+            <form on:submit=save novalidate=true>
+                <table class="partner-table">
+                    <thead><tr><th scope="col">"Team"</th><th scope="col">"Contact"</th><th scope="col">"Channel"</th><th scope="col">"OLA (min)"</th><th scope="col"><span class="visually-hidden">"Remove"</span></th></tr></thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|r| r.uid let(row)>
+                            <tr>
+                                <td>{field(row.name, "Team name".into(), "text")}</td>
+                                <td>{field(row.contact, "Contact".into(), "text")}</td>
+                                <td>{field(row.channel, "Channel".into(), "text")}</td>
+                                <td>{field(row.ola, "OLA in working minutes".into(), "text")}</td>
+                                <td><button type="button" class="link" on:click=move |_| { rows.update(|r| r.retain(|x| x.uid != row.uid)); redraft(); }>"Remove"</button></td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+                <p class="form-warning" role="status">{move || draft_status.get()}</p>
+                <p role="status" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
+                    {move || message.get().map(|(_, m)| m)}
+                </p>
+                <div class="actions">
+                    <button type="button" on:click=add>"Add a team"</button>
+                    <button type="submit" class="primary">"Save partner teams"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
