@@ -383,6 +383,41 @@ mod tests {
         );
     }
 
+    /// Marks added with outreach (pinned OLAs, reminders) keep the v1 record: additive, so
+    /// every older log still decodes, and this fixture pins the new shapes.
+    #[test]
+    fn stored_clock_log_v1_with_outreach_marks_golden_fixture_decodes() {
+        use crate::domain::sla::{ClockMark, MarkKind};
+        let ms = |n: i64| chrono::DateTime::from_timestamp_millis(n).unwrap();
+        let expected = vec![
+            ClockMark {
+                at: ms(1795000060000),
+                kind: MarkKind::HandOff {
+                    id: Uuid::from_u128(8),
+                    team: "Risk Operations".into(),
+                    minutes: Some(480),
+                },
+            },
+            ClockMark {
+                at: ms(1795000120000),
+                kind: MarkKind::Reminder {
+                    at: Some(ms(1795003600000)),
+                    snooze: true,
+                },
+            },
+            ClockMark {
+                at: ms(1795000180000),
+                kind: MarkKind::Reminder {
+                    at: None,
+                    snooze: false,
+                },
+            },
+        ];
+        let text = include_str!("../../tests/fixtures/storage/clock-log-v1-outreach.json");
+        assert_eq!(decode_clock_log("k", text.trim()).unwrap(), expected);
+        assert_eq!(encode_clock_log(&expected), text.trim());
+    }
+
     #[test]
     fn stored_case_record_v1_golden_fixture_migrates_to_the_current_model() {
         let text = include_str!("../../tests/fixtures/storage/case-record-v1.json");
