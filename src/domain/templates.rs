@@ -507,31 +507,19 @@ pub fn starter_templates() -> Vec<EmailTemplate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::case::{CaseKey, NewCaseInput};
-    use crate::domain::priority::PriorityMatrix;
+    use crate::domain::case::Contact;
     use chrono::{TimeZone, Utc};
-    use uuid::Uuid;
 
     fn sample_case_for_tests() -> Case {
-        let valid = NewCaseInput {
-            title: "Payouts held".into(),
-            account: "Kopi Co".into(),
-            contact_email: "ana@kopi.sg".into(),
-            severity: "S2".into(),
-        }
-        .validate()
-        .unwrap();
-        let mut case = Case::open(
-            valid,
-            &PriorityMatrix::default(),
-            Uuid::from_u128(1),
-            CaseKey::from_number(1001),
-            Uuid::from_u128(2),
-            "Mei",
-            Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
-        )
-        .0;
-        case.contacts[0].name = "Ana Lim".into();
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        let mut case = crate::domain::sample::generate(3, 1, 1001, now)
+            .remove(0)
+            .case;
+        case.contacts = vec![Contact {
+            name: "Ana Lim".into(),
+            email: "ana@kopi.sg".into(),
+            phone: String::new(),
+        }];
         case.account.account_id = "acct_1Kopi".into();
         case
     }

@@ -273,3 +273,57 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|_| refused())
 }
+
+/// The Notification API's permission ("default", "granted", "denied"), or `None` where the
+/// browser has no notifications.
+pub fn notification_permission() -> Option<String> {
+    let window = web_sys::window()?;
+    let api = Reflect::get(&window, &"Notification".into()).ok()?;
+    if api.is_undefined() {
+        return None;
+    }
+    Reflect::get(&api, &"permission".into()).ok()?.as_string()
+}
+
+/// Asks for permission to notify. Only ever called from a click, as browsers require and as
+/// users expect: the app never asks on its own.
+pub async fn request_notification_permission() -> Option<String> {
+    let window = web_sys::window()?;
+    let api = Reflect::get(&window, &"Notification".into()).ok()?;
+    let request = Reflect::get(&api, &"requestPermission".into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    let promise = request
+        .call0(&api)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
+}
+
+/// Shows a system notification if permission was granted. `tag` makes the browser replace
+/// rather than stack a notification that several tabs raise for the same reminder. The text
+/// is plain text by the API's definition.
+pub fn notify(title: &str, body: &str, tag: &str) {
+    if notification_permission().as_deref() != Some("granted") {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(api) = Reflect::get(&window, &"Notification".into()) else {
+        return;
+    };
+    let Ok(constructor) = api.dyn_into::<Function>() else {
+        return;
+    };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"body".into(), &body.into());
+    let _ = Reflect::set(&options, &"tag".into(), &tag.into());
+    let args = Array::of2(&title.into(), &options);
+    let _ = Reflect::construct(&constructor, &args);
+}

@@ -259,6 +259,40 @@ impl AppState {
             let unlogged = self.board.with(|b| b.unlogged.clone());
             crate::ui::sla::log_breaches(self, unlogged);
         });
+        // Reminders that come due while the app is open raise a system notification, if the
+        // user allowed them (asked only from a click). Ones already due at start are in the
+        // queue's top rows instead.
+        let checked_until = StoredValue::new(crate::ui::browser::now());
+        Effect::new(move |_| {
+            let now = self.clock.get();
+            let since = checked_until.get_value();
+            checked_until.set_value(now);
+            if crate::ui::browser::notification_permission().as_deref() != Some("granted") {
+                return;
+            }
+            let due: Vec<(Uuid, DateTime<Utc>)> = self.marks.with_untracked(|all| {
+                all.iter()
+                    .filter_map(|(id, marks)| {
+                        let r = crate::domain::queue::reminder_of(marks)?;
+                        (r.at > since && r.at <= now).then_some((*id, r.at))
+                    })
+                    .collect()
+            });
+            for (id, at) in due {
+                let found = self.cases.with_untracked(|all| {
+                    all.iter()
+                        .find(|c| c.id == id)
+                        .map(|c| (c.key.to_string(), c.title.clone()))
+                });
+                if let Some((key, title)) = found {
+                    crate::ui::browser::notify(
+                        &format!("{key}: follow-up due"),
+                        &title,
+                        &format!("reminder-{id}-{}", at.timestamp_millis()),
+                    );
+                }
+            }
+        });
     }
 
     /// Re-reads everything another tab may have changed.

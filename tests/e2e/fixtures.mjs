@@ -70,4 +70,29 @@ export async function createCase(page, { title, account = 'Kopi Collective', ema
   await page.getByRole('button', { name: 'Create case' }).click();
 }
 
+/** Stops the page's clock at `when`. Installed a minute earlier, because pausing can only move forward. */
+export async function freezeAt(page, when) {
+  const at = new Date(when);
+  await page.clock.install({ time: new Date(at.getTime() - 60_000) });
+  await page.clock.pauseAt(at);
+}
+
+/** Moves the open case to `label` through the status panel and waits until the header shows it. */
+export async function moveTo(page, label) {
+  await page.getByLabel('Move to').selectOption({ label });
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(page.locator('.case-key')).toContainText(label);
+}
+
+/** Fills the scoping the default triage rules require, then marks the open case Triaged. */
+export async function triage(page) {
+  await page.getByLabel('What is affected').fill('Payouts to the settlement account');
+  await page.getByLabel('Since when').fill('2026-11-27T18:00');
+  await page.getByLabel('Currency').fill('SGD');
+  await page.getByLabel('Money at risk').fill('84,000');
+  await page.getByRole('button', { name: 'Save scoping' }).click();
+  await expect(page.getByText('Scoping saved.')).toBeVisible();
+  await moveTo(page, 'Triaged');
+}
+
 export { expect };

@@ -1,32 +1,9 @@
 // outreach.spec.mjs: talking to users and partners end to end: composer, call mode, hand-offs, reminders, templates.
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, freezeAt, moveTo, triage } from './fixtures.mjs';
 
 test.use({ timezoneId: 'Asia/Singapore' });
 
 const rows = (page) => page.locator('tr.case-row');
-
-/** Stops the page's clock at `when`. Installed a minute earlier, because pausing can only move forward. */
-async function freezeAt(page, when) {
-  const at = new Date(when);
-  await page.clock.install({ time: new Date(at.getTime() - 60_000) });
-  await page.clock.pauseAt(at);
-}
-
-async function triage(page) {
-  await page.getByLabel('What is affected').fill('Payouts to the settlement account');
-  await page.getByLabel('Since when').fill('2026-11-27T18:00');
-  await page.getByLabel('Currency').fill('SGD');
-  await page.getByLabel('Money at risk').fill('84,000');
-  await page.getByRole('button', { name: 'Save scoping' }).click();
-  await expect(page.getByText('Scoping saved.')).toBeVisible();
-  await moveTo(page, 'Triaged');
-}
-
-async function moveTo(page, label) {
-  await page.getByLabel('Move to').selectOption({ label });
-  await page.getByRole('button', { name: 'Change status' }).click();
-  await expect(page.locator('.case-key')).toContainText(label);
-}
 
 test('an email composed from a template is refused while a placeholder is empty, handed to the mail app, and marking it sent answers first response in the queue', async ({ page, app }) => {
   await freezeAt(page, '2026-11-30T10:00:00+08:00');
@@ -221,4 +198,39 @@ test('templates: unbalanced braces are refused with the position, a new template
   const composer = page.locator('.composer-panel');
   await composer.getByLabel('Template').selectOption({ label: 'Billing: credit note issued' });
   await expect(composer.getByLabel('Subject')).toHaveValue(/^\[ESC-\d+\] Credit note for Kopi Collective$/);
+});
+
+test('reminder notifications are asked for only on a click, and a reminder coming due raises one', async ({ page, app, context }) => {
+  // Records what the app asks of the Notification API, and passes the asking through.
+  await page.addInitScript(() => {
+    const Real = window.Notification;
+    window.__asked = 0;
+    window.__shown = [];
+    window.Notification = class {
+      constructor(title, options) { window.__shown.push({ title, body: options.body, tag: options.tag }); }
+      static get permission() { return Real.permission; }
+      static requestPermission() { window.__asked += 1; return Real.requestPermission(); }
+    };
+  });
+  await freezeAt(page, '2026-11-30T10:00:00+08:00');
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Call back after the bank cut-off', severity: 'S3' });
+  const panel = page.locator('.reminder-panel');
+  await panel.getByLabel('When').fill('2026-11-30T10:10');
+  await panel.getByRole('button', { name: 'Remind me' }).click();
+  await expect(panel).toContainText('Reminder set for');
+  expect(await page.evaluate(() => window.__asked)).toBe(0);
+  expect(await page.evaluate(() => Notification.permission)).toBe('default');
+
+  // Stands in for the user answering "Allow" in the browser's prompt.
+  await context.grantPermissions(['notifications']);
+  await panel.getByRole('button', { name: 'Also notify me in this browser' }).click();
+  await expect(panel).toContainText('This browser will notify you when a reminder comes due');
+  expect(await page.evaluate(() => window.__asked)).toBe(1);
+
+  await page.clock.fastForward(11 * 60_000);
+  await expect.poll(() => page.evaluate(() => window.__shown)).toEqual([
+    expect.objectContaining({ title: expect.stringMatching(/^ESC-\d+: follow-up due$/), body: 'Call back after the bank cut-off' }),
+  ]);
+  await expect(panel).toContainText('Reminder due since');
 });

@@ -1,33 +1,10 @@
 // sla.spec.mjs: SLA clocks end to end, on a controlled clock in Singapore: outside hours, pause, resume, breach.
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, freezeAt, moveTo, triage } from './fixtures.mjs';
 
 test.use({ timezoneId: 'Asia/Singapore' });
 
 const rows = (page) => page.locator('tr.case-row');
 const hours = (n) => n * 3_600_000;
-
-/** Stops the page's clock at `when`. Installed a minute earlier, because pausing can only move forward. */
-async function freezeAt(page, when) {
-  const at = new Date(when);
-  await page.clock.install({ time: new Date(at.getTime() - 60_000) });
-  await page.clock.pauseAt(at);
-}
-
-async function triage(page) {
-  await page.getByLabel('What is affected').fill('Payouts to the settlement account');
-  await page.getByLabel('Since when').fill('2026-11-27T18:00');
-  await page.getByLabel('Currency').fill('SGD');
-  await page.getByLabel('Money at risk').fill('84,000');
-  await page.getByRole('button', { name: 'Save scoping' }).click();
-  await expect(page.getByText('Scoping saved.')).toBeVisible();
-  await moveTo(page, 'Triaged');
-}
-
-async function moveTo(page, label) {
-  await page.getByLabel('Move to').selectOption({ label });
-  await page.getByRole('button', { name: 'Change status' }).click();
-  await expect(page.locator('.case-key')).toContainText(label);
-}
 
 test('a case received outside hours is paused on waiting-on-user, resumed and breached, and the queue follows', async ({ page, app }) => {
   // Friday 27 November 2026, 19:00 in Singapore: after the 09:00–18:00 office day.

@@ -2,41 +2,20 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
-use crate::domain::CaseKey;
+use super::case_outreach::LoggedForm;
+use super::case_page::CaseRoute;
 use crate::domain::events::CallOutcome;
 use crate::domain::mailto::tel;
 use crate::domain::{CaseEvent, EventKind};
 use crate::ui::browser::{self, format_time};
-use crate::ui::components::drafts::form_draft;
-use crate::ui::state::{Boot, app_state};
+use crate::ui::state::app_state;
 
 #[component]
 pub fn CallPage() -> impl IntoView {
-    let state = app_state();
-    let params = use_params_map();
-    let key = move || params.with(|p| p.get("key").unwrap_or_default());
-    let case_id = Memo::new(move |_| {
-        let key = CaseKey::parse(&key())?;
-        state
-            .cases
-            .with(|all| all.iter().find(|c| c.key == key).map(|c| c.id))
-    });
-    move || match (state.boot.get(), case_id.get()) {
-        (Boot::Loading, _) => {
-            view! { <p class="loading" role="status">"Loading case…"</p> }.into_any()
-        }
-        (_, None) => view! {
-            <section class="panel">
-                <h1>{format!("No case {} on this device", key())}</h1>
-                <p><A href="/">"Back to the queue"</A></p>
-            </section>
-        }
-        .into_any(),
-        (_, Some(id)) => view! { <CallMode case_id=id/> }.into_any(),
-    }
+    view! { <CaseRoute page=|id| view! { <CallMode case_id=id/> }.into_any()/> }
 }
 
 fn draft_key(case_id: Uuid) -> String {
@@ -57,11 +36,11 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
     let notes = RwSignal::new(String::new());
     let next_steps = RwSignal::new(String::new());
     let outcome = RwSignal::new("Reached".to_string());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let draft_status = RwSignal::new(None::<String>);
     let confirm_discard = RwSignal::new(false);
-    let (save_draft, saver) = form_draft(
+    // The call page shows no timeline; the case page reads the saved event when it opens.
+    let timeline = RwSignal::new(Vec::<CaseEvent>::new());
+    let form = LoggedForm::new(
+        case_id,
         draft_key(case_id),
         vec![
             ("started", started),
@@ -69,30 +48,27 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
             ("next_steps", next_steps),
             ("outcome", outcome),
         ],
-        draft_status,
-        || {},
+        timeline,
     );
-    let saver = StoredValue::new(saver);
+    let LoggedForm {
+        error,
+        busy,
+        draft_status,
+        ..
+    } = form;
     // A call with no draft yet is a new call: record its start at once, so even a tab killed
     // before the first keystroke comes back to the same call.
-    {
-        let save = save_draft.clone();
-        leptos::task::spawn_local(async move {
-            let Ok(db) = crate::ui::state::database() else {
-                return;
-            };
-            // Only a definite "no draft" starts a new one; a failed read must not overwrite it.
-            if let Ok(None) = crate::storage::drafts::load_draft(&db, &draft_key(case_id)).await {
-                save();
-            }
-        });
-    }
-    let redraft = StoredValue::new(save_draft.clone());
-    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
-        field.set(value);
-        error.set(None);
-        save_draft();
+    leptos::task::spawn_local(async move {
+        let Ok(db) = crate::ui::state::database() else {
+            return;
+        };
+        // Only a definite "no draft" starts a new one; a failed read must not overwrite it.
+        if let Ok(None) = crate::storage::drafts::load_draft(&db, &draft_key(case_id)).await {
+            form.redraft();
+        }
     });
+    let edit =
+        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
     let tick = RwSignal::new(browser::now());
     if let Ok(handle) = set_interval_with_handle(
         move || tick.set(browser::now()),
@@ -131,38 +107,14 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
             notes: notes.get_untracked(),
             next_steps: next_steps.get_untracked(),
         }];
-        busy.set(true);
-        saver.with_value(|s| s.cancel());
-        let timeline = RwSignal::new(Vec::<CaseEvent>::new());
-        let result = super::case_outreach::log_events(
-            state,
-            case_id,
-            kinds,
-            None,
-            Some(draft_key(case_id)),
-            timeline,
-            error,
-            move |saved| {
-                busy.set(false);
-                if saved {
-                    back_to_case();
-                } else {
-                    redraft.with_value(|s| s());
-                }
-            },
-        );
-        if let Err(why) = result {
-            error.set(Some(why));
-            busy.set(false);
-            redraft.with_value(|s| s());
-        }
+        form.submit(kinds, None, back_to_case);
     };
     let discard = move |_| {
         if !confirm_discard.get_untracked() {
             confirm_discard.set(true);
             return;
         }
-        saver.with_value(|s| s.cancel());
+        form.cancel_draft();
         leptos::task::spawn_local(async move {
             let result = async {
                 crate::storage::drafts::save_draft(

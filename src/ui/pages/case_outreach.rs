@@ -12,7 +12,9 @@ use crate::domain::templates::{
 };
 use crate::domain::{Case, CaseEdit, CaseEvent, CaseStatus, DomainError, EventKind};
 use crate::ui::browser::{self, format_time, from_local_input};
-use crate::ui::components::drafts::form_draft;
+use std::sync::Arc;
+
+use crate::ui::components::drafts::{DraftSaver, form_draft};
 use crate::ui::state::{AppState, app_state};
 
 /// The case as it is now in memory.
@@ -78,6 +80,100 @@ pub(super) fn log_events(
     Ok(())
 }
 
+/// A drafted form that ends in events on the case: what every outreach panel shares.
+/// Edits are drafted within 300 ms; submitting cancels the pending draft write, saves the
+/// events (and any status move) in one transaction that deletes the draft, and on failure
+/// drafts everything again, so nothing typed is lost either way.
+#[derive(Clone, Copy)]
+pub(super) struct LoggedForm {
+    case_id: Uuid,
+    timeline: RwSignal<Vec<CaseEvent>>,
+    pub error: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<String>>,
+    pub busy: RwSignal<bool>,
+    pub draft_status: RwSignal<Option<String>>,
+    draft_key: StoredValue<String>,
+    saver: StoredValue<DraftSaver>,
+    redraft: StoredValue<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl LoggedForm {
+    pub fn new(
+        case_id: Uuid,
+        draft_key: String,
+        fields: Vec<(&'static str, RwSignal<String>)>,
+        timeline: RwSignal<Vec<CaseEvent>>,
+    ) -> LoggedForm {
+        let draft_status = RwSignal::new(None::<String>);
+        let (save_draft, saver) = form_draft(draft_key.clone(), fields, draft_status, || {});
+        LoggedForm {
+            case_id,
+            timeline,
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            draft_status,
+            draft_key: StoredValue::new(draft_key),
+            saver: StoredValue::new(saver),
+            redraft: StoredValue::new(Arc::new(save_draft)),
+        }
+    }
+
+    /// Drafts the form as it is now (after a change made in code, not by typing).
+    pub fn redraft(self) {
+        self.redraft.with_value(|save| save());
+    }
+
+    /// Drops a pending draft write, e.g. before deleting the draft on purpose.
+    pub fn cancel_draft(self) {
+        self.saver.with_value(|s| s.cancel());
+    }
+
+    /// One keystroke or choice: set the field, clear stale messages, draft.
+    pub fn edit(self, field: RwSignal<String>, value: String) {
+        field.set(value);
+        self.error.set(None);
+        self.notice.set(None);
+        self.redraft();
+    }
+
+    /// Saves `kinds` (and a move to `status`); `on_saved` clears the form and says what happened.
+    pub fn submit(
+        self,
+        kinds: Vec<EventKind>,
+        status: Option<CaseStatus>,
+        on_saved: impl FnOnce() + 'static,
+    ) {
+        self.busy.set(true);
+        // The save deletes the draft; a late debounced write must not bring the text back.
+        self.saver.with_value(|s| s.cancel());
+        let result = log_events(
+            app_state(),
+            self.case_id,
+            kinds,
+            status,
+            Some(self.draft_key.get_value()),
+            self.timeline,
+            self.error,
+            move |saved| {
+                if saved {
+                    self.draft_status.set(None);
+                    on_saved();
+                } else {
+                    // Not saved: keep everything drafted, including the last keystrokes.
+                    self.redraft();
+                }
+                self.busy.set(false);
+            },
+        );
+        if let Err(why) = result {
+            self.error.set(Some(why));
+            self.busy.set(false);
+            self.redraft();
+        }
+    }
+}
+
 /// The placeholder values for this case now: deadlines in the viewer's zone, and who is sending.
 fn template_values(
     state: AppState,
@@ -124,14 +220,10 @@ pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let promise = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
     let render_problems = RwSignal::new(Vec::<TemplateError>::new());
-    let busy = RwSignal::new(false);
-    let draft_status = RwSignal::new(None::<String>);
-    let draft_key = StoredValue::new(format!("compose:{case_id}"));
-    let (save_draft, saver) = form_draft(
-        draft_key.get_value(),
+    let form = LoggedForm::new(
+        case_id,
+        format!("compose:{case_id}"),
         vec![
             ("template", template),
             ("to", to),
@@ -140,22 +232,22 @@ pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
             ("body", body),
             ("promise", promise),
         ],
-        draft_status,
-        || {},
+        timeline,
     );
-    let saver = StoredValue::new(saver);
-    let redraft = StoredValue::new(save_draft.clone());
-    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
-        field.set(value);
-        error.set(None);
-        notice.set(None);
-        save_draft();
-    });
+    let LoggedForm {
+        error,
+        notice,
+        busy,
+        draft_status,
+        ..
+    } = form;
+    let edit =
+        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
     let pick_template = move |id: String| {
         template.set(id.clone());
         render_problems.set(Vec::new());
         let Some(chosen) = state.templates.with_untracked(|l| l.get(&id).cloned()) else {
-            redraft.with_value(|s| s());
+            form.redraft();
             return;
         };
         let Some(case) = current(state, case_id) else {
@@ -167,7 +259,7 @@ pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
         subject.set(rendered.subject);
         body.set(rendered.body);
         render_problems.set(gaps);
-        redraft.with_value(|s| s());
+        form.redraft();
     };
     // What would reach the user's inbox wrong: re-checked on every keystroke.
     let problems = Memo::new(move |_| {
@@ -217,38 +309,16 @@ pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
             };
             kinds.push(EventKind::UpdatePromised { by });
         }
-        busy.set(true);
-        saver.with_value(|s| s.cancel());
-        let result = log_events(
-            state,
-            case_id,
-            kinds,
-            None,
-            Some(draft_key.get_value()),
-            timeline,
-            error,
-            move |saved| {
-                if saved {
-                    template.set(String::new());
-                    subject.set(String::new());
-                    body.set(String::new());
-                    cc.set(String::new());
-                    promise.set(String::new());
-                    draft_status.set(None);
-                    notice.set(Some(
-                        "Logged as sent. The response clocks are updated.".into(),
-                    ));
-                } else {
-                    redraft.with_value(|s| s());
-                }
-                busy.set(false);
-            },
-        );
-        if let Err(why) = result {
-            error.set(Some(why));
-            busy.set(false);
-            redraft.with_value(|s| s());
-        }
+        form.submit(kinds, None, move || {
+            template.set(String::new());
+            subject.set(String::new());
+            body.set(String::new());
+            cc.set(String::new());
+            promise.set(String::new());
+            notice.set(Some(
+                "Logged as sent. The response clocks are updated.".into(),
+            ));
+        });
     };
     view! {
         <section class="panel composer-panel" aria-labelledby="composer-heading">
@@ -363,30 +433,26 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
     let question = RwSignal::new(String::new());
     let ticket = RwSignal::new(String::new());
     let waiting = RwSignal::new("yes".to_string());
-    let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let draft_status = RwSignal::new(None::<String>);
-    let draft_key = StoredValue::new(format!("handoff:{case_id}"));
-    let (save_draft, saver) = form_draft(
-        draft_key.get_value(),
+    let form = LoggedForm::new(
+        case_id,
+        format!("handoff:{case_id}"),
         vec![
             ("team", team),
             ("question", question),
             ("ticket", ticket),
             ("waiting", waiting),
         ],
-        draft_status,
-        || {},
+        timeline,
     );
-    let saver = StoredValue::new(saver);
-    let redraft = StoredValue::new(save_draft.clone());
-    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
-        field.set(value);
-        error.set(None);
-        notice.set(None);
-        save_draft();
-    });
+    let LoggedForm {
+        error,
+        notice,
+        busy,
+        draft_status,
+        ..
+    } = form;
+    let edit =
+        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
     let chosen = Memo::new(move |_| {
         let name = team.get();
         state.partners.with(|d| d.find(&name).cloned())
@@ -428,33 +494,11 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
             ola_minutes,
         }];
         let status = (waiting.get_untracked() == "yes").then_some(CaseStatus::WaitingOnPartner);
-        busy.set(true);
-        saver.with_value(|s| s.cancel());
-        let result = log_events(
-            state,
-            case_id,
-            kinds,
-            status,
-            Some(draft_key.get_value()),
-            timeline,
-            error,
-            move |saved| {
-                if saved {
-                    question.set(String::new());
-                    ticket.set(String::new());
-                    draft_status.set(None);
-                    notice.set(Some("Hand-off logged; its OLA clock is running.".into()));
-                } else {
-                    redraft.with_value(|s| s());
-                }
-                busy.set(false);
-            },
-        );
-        if let Err(why) = result {
-            error.set(Some(why));
-            busy.set(false);
-            redraft.with_value(|s| s());
-        }
+        form.submit(kinds, status, move || {
+            question.set(String::new());
+            ticket.set(String::new());
+            notice.set(Some("Hand-off logged; its OLA clock is running.".into()));
+        });
     };
     view! {
         <form class="panel handoff-panel" on:submit=submit novalidate=true aria-labelledby="handoff-heading">
@@ -524,18 +568,25 @@ pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
     let state = app_state();
     let when = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let draft_status = RwSignal::new(None::<String>);
-    let draft_key = StoredValue::new(format!("reminder:{case_id}"));
-    let (save_draft, saver) = form_draft(
-        draft_key.get_value(),
+    let form = LoggedForm::new(
+        case_id,
+        format!("reminder:{case_id}"),
         vec![("when", when), ("note", note)],
-        draft_status,
-        || {},
+        timeline,
     );
-    let saver = StoredValue::new(saver);
-    let save_draft = StoredValue::new(save_draft);
+    let LoggedForm {
+        error,
+        busy,
+        draft_status,
+        ..
+    } = form;
+    let permission = RwSignal::new(browser::notification_permission());
+    let ask_permission = move |_| {
+        leptos::task::spawn_local(async move {
+            let answer = browser::request_notification_permission().await;
+            permission.set(answer.or_else(browser::notification_permission));
+        });
+    };
     let reminder = Memo::new(move |_| {
         state
             .marks
@@ -553,7 +604,6 @@ pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
                 }
             }
         };
-        busy.set(true);
         let kinds = vec![EventKind::ReminderSet {
             at,
             snooze,
@@ -563,30 +613,10 @@ pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
                 note.get_untracked()
             },
         }];
-        saver.with_value(|s| s.cancel());
-        let result = log_events(
-            state,
-            case_id,
-            kinds,
-            None,
-            Some(draft_key.get_value()),
-            timeline,
-            error,
-            move |saved| {
-                if saved {
-                    when.set(String::new());
-                    note.set(String::new());
-                    draft_status.set(None);
-                } else {
-                    save_draft.with_value(|s| s());
-                }
-                busy.set(false);
-            },
-        );
-        if let Err(why) = result {
-            error.set(Some(why));
-            busy.set(false);
-        }
+        form.submit(kinds, None, move || {
+            when.set(String::new());
+            note.set(String::new());
+        });
     };
     view! {
         <section class="panel reminder-panel" aria-labelledby="reminder-heading">
@@ -603,11 +633,11 @@ pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
             }}</p>
             <div class="field">
                 <label for="reminder-at">"When"</label>
-                <input id="reminder-at" type="datetime-local" prop:value=move || when.get() on:input=move |ev| { when.set(event_target_value(&ev)); error.set(None); save_draft.with_value(|s| s()); }/>
+                <input id="reminder-at" type="datetime-local" prop:value=move || when.get() on:input=move |ev| form.edit(when, event_target_value(&ev))/>
             </div>
             <div class="field">
                 <label for="reminder-note">"Why (optional)"</label>
-                <input id="reminder-note" placeholder="e.g. check the payout landed" prop:value=move || note.get() on:input=move |ev| { note.set(event_target_value(&ev)); save_draft.with_value(|s| s()); }/>
+                <input id="reminder-note" placeholder="e.g. check the payout landed" prop:value=move || note.get() on:input=move |ev| form.edit(note, event_target_value(&ev))/>
             </div>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <p class="form-warning" role="status">{move || draft_status.get()}</p>
@@ -618,6 +648,17 @@ pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
                     <button type="button" class="link" disabled=move || busy.get() on:click=move |_| set(false, true)>"Clear reminder"</button>
                 </Show>
             </div>
+            {move || match permission.get().as_deref() {
+                None => None,
+                Some("granted") => Some(view! { <p class="hint">"This browser will notify you when a reminder comes due while the app is open."</p> }.into_any()),
+                Some("denied") => Some(view! { <p class="hint">"Notifications are blocked for this site; due reminders still rise to the top of the queue."</p> }.into_any()),
+                Some(_) => Some(view! {
+                    <p class="hint">
+                        "Due reminders rise to the top of the queue. "
+                        <button type="button" class="link" on:click=ask_permission>"Also notify me in this browser"</button>
+                    </p>
+                }.into_any()),
+            }}
         </section>
     }
 }

@@ -26,6 +26,14 @@ pub enum CasePageError {
 
 #[component]
 pub fn CasePage() -> impl IntoView {
+    // Keyed by id so switching cases rebuilds the page, but edits to this case do not.
+    view! { <CaseRoute page=|id| view! { <CaseDetail id=id/> }.into_any()/> }
+}
+
+/// Finds the route's `:key` among the cases on this device and shows `page` for it, a
+/// loading state until the cases are read, or a not-found page naming the key.
+#[component]
+pub fn CaseRoute(page: fn(uuid::Uuid) -> AnyView) -> impl IntoView {
     let state = app_state();
     let params = use_params_map();
     let key = move || params.with(|p| p.get("key").unwrap_or_default());
@@ -35,10 +43,11 @@ pub fn CasePage() -> impl IntoView {
             .cases
             .with(|all| all.iter().find(|c| c.key == key).map(|c| c.id))
     });
-
     move || {
         match (state.boot.get(), case_id.get()) {
-        (Boot::Loading, _) => view! { <p class="loading" role="status">"Loading case…"</p> }.into_any(),
+        (Boot::Loading, _) => {
+            view! { <p class="loading" role="status">"Loading case…"</p> }.into_any()
+        }
         (_, None) => view! {
             <section class="panel">
                 <h1>{format!("No case {} on this device", key())}</h1>
@@ -46,8 +55,7 @@ pub fn CasePage() -> impl IntoView {
             </section>
         }
         .into_any(),
-        // Keyed by id so switching cases rebuilds the page, but edits to this case do not.
-        (_, Some(id)) => view! { <CaseDetail id=id/> }.into_any(),
+        (_, Some(id)) => page(id),
     }
     }
 }

@@ -6,7 +6,6 @@ use crate::domain::events::CallOutcome;
 use crate::domain::sla::{ClockState, MarkKind, case_clocks, explain};
 use crate::domain::{Case, CaseStatus, EventKind};
 use crate::ui::browser::{format_time, from_local_input};
-use crate::ui::components::drafts::form_draft;
 use crate::ui::sla::short_duration;
 use crate::ui::state::app_state;
 
@@ -153,13 +152,10 @@ pub fn ContactPanel(
     let minutes = RwSignal::new(String::new());
     let promise = RwSignal::new(String::new());
     let handoff = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     // Everything typed here is drafted like a note, so a reload or a crash loses nothing.
-    let draft_key = StoredValue::new(format!("contact:{editor_id}"));
-    let draft_status = RwSignal::new(None::<String>);
-    let (save_draft, saver) = form_draft(
-        draft_key.get_value(),
+    let form = super::case_outreach::LoggedForm::new(
+        editor_id,
+        format!("contact:{editor_id}"),
         vec![
             ("kind", kind),
             ("address", address),
@@ -170,16 +166,16 @@ pub fn ContactPanel(
             ("promise", promise),
             ("handoff", handoff),
         ],
-        draft_status,
-        || {},
+        timeline,
     );
-    let saver = StoredValue::new(saver);
-    let redraft = save_draft.clone();
-    let edit = Callback::new(move |(field, value): (RwSignal<String>, String)| {
-        field.set(value);
-        error.set(None);
-        save_draft();
-    });
+    let super::case_outreach::LoggedForm {
+        error,
+        busy,
+        draft_status,
+        ..
+    } = form;
+    let edit =
+        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
     let open_handoffs = Memo::new(move |_| {
         state.marks.with(|m| {
             let marks = m.get(&editor_id).cloned().unwrap_or_default();
@@ -265,37 +261,12 @@ pub fn ContactPanel(
         let resume = (kind.get_untracked() == "received"
             && before.status == CaseStatus::WaitingOnUser)
             .then_some(CaseStatus::InProgress);
-        busy.set(true);
-        // The save deletes the draft; a late debounced write must not bring the text back.
-        saver.with_value(|s| s.cancel());
-        let save_draft_again = redraft.clone();
-        let result = super::case_outreach::log_events(
-            state,
-            editor_id,
-            kinds,
-            resume,
-            Some(draft_key.get_value()),
-            timeline,
-            error,
-            move |saved| {
-                if saved {
-                    body.set(String::new());
-                    subject.set(String::new());
-                    promise.set(String::new());
-                    minutes.set(String::new());
-                    draft_status.set(None);
-                } else {
-                    // Not saved: keep everything drafted, including the last keystrokes.
-                    save_draft_again();
-                }
-                busy.set(false);
-            },
-        );
-        if let Err(why) = result {
-            error.set(Some(why));
-            busy.set(false);
-            redraft();
-        }
+        form.submit(kinds, resume, move || {
+            body.set(String::new());
+            subject.set(String::new());
+            promise.set(String::new());
+            minutes.set(String::new());
+        });
     };
     let is = move |k: &'static str| move || kind.get() == k;
     view! {
