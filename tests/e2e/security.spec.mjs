@@ -33,6 +33,42 @@ test('hostile text in titles, notes, accounts and search is shown as typed and n
   expect(await page.locator('main img, main svg, main script').count()).toBe(0);
 });
 
+test('hostile text in templates, emails, call notes and hand-offs stays text', async ({ page, app }) => {
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Chargeback dispute', account: HOSTILE[2] });
+  const hostile = HOSTILE.join('\n');
+
+  const composer = page.locator('.composer-panel');
+  await composer.getByLabel('Subject').fill(HOSTILE[0]);
+  await composer.getByLabel('Message').fill(hostile);
+  await composer.getByRole('button', { name: 'Mark as sent' }).click();
+  await expect(composer).toContainText('Logged as sent.');
+
+  const handoff = page.locator('.handoff-panel');
+  await handoff.getByLabel('Partner team').fill(HOSTILE[4]);
+  await handoff.getByLabel('Question for them').fill(hostile);
+  await handoff.getByLabel('Move the case to Waiting on partner').uncheck();
+  await handoff.getByRole('button', { name: 'Log hand-off' }).click();
+  await expect(handoff.locator('.handoff-list')).toContainText(HOSTILE[4]);
+
+  await page.getByRole('link', { name: 'Start a call' }).click();
+  await page.getByLabel('Call notes').fill(hostile);
+  await page.getByRole('button', { name: 'End call and log it' }).click();
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline.locator('.note-body')).toHaveText([hostile, hostile, hostile]);
+  await expect(timeline).toContainText(`Subject: ${HOSTILE[0]}`);
+
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByLabel('Body').fill(`Hi {{account.name}}, ${HOSTILE[1]}`);
+  await expect(page.locator('.preview-body')).toContainText(HOSTILE[1]);
+
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  expect(await page.locator('main img, main svg, main script').count()).toBe(0);
+});
+
 test('a whole session makes no request outside the app origin', async ({ page, app }) => {
   const foreign = [];
   page.on('request', (request) => {
