@@ -887,6 +887,17 @@ impl Case {
                     return refuse("summarise the partner team's answer");
                 }
             }
+            // Checked against the checklist by `playbooks::Checklist`, which builds these.
+            EventKind::PlaybookApplied { steps, .. } if steps.is_empty() => {
+                return refuse("a playbook needs at least one step");
+            }
+            EventKind::PlaybookApplied { .. }
+            | EventKind::StepTicked { .. }
+            | EventKind::StepReopened { .. } => {}
+            EventKind::StepSkipped { reason, .. } if reason.trim().is_empty() => {
+                return refuse("say why the step is skipped");
+            }
+            EventKind::StepSkipped { .. } => {}
             EventKind::ReminderSet { at, snooze, .. } => match at {
                 Some(at) if *at <= now => return refuse("a reminder must be in the future"),
                 None if *snooze => return refuse("say until when to snooze the case"),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::case::{CaseStatus, Severity};
+use super::playbooks::ChecklistStep;
 use super::priority::Priority;
 use super::sla::{SettledSla, SlaTarget};
 
@@ -96,6 +97,34 @@ pub enum EventKind {
         snooze: bool,
         #[serde(default)]
         note: String,
+    },
+    /// A playbook's steps, copied from the version applied, so later edits never change them.
+    PlaybookApplied {
+        run: Uuid,
+        playbook: Uuid,
+        version: u32,
+        title: String,
+        steps: Vec<ChecklistStep>,
+    },
+    /// `title` is the step's pinned title, so the timeline reads without the checklist.
+    StepTicked {
+        run: Uuid,
+        step: String,
+        title: String,
+        #[serde(default)]
+        evidence: String,
+    },
+    StepSkipped {
+        run: Uuid,
+        step: String,
+        title: String,
+        reason: String,
+    },
+    /// A ticked or skipped step opened again.
+    StepReopened {
+        run: Uuid,
+        step: String,
+        title: String,
     },
     /// A service level was missed. Logged once per clock cycle, and it stays: a later policy edit
     /// or a back-dated event can never quietly un-breach a case.
@@ -204,6 +233,12 @@ impl CaseEvent {
                 format!("{} snoozed the case", self.actor)
             }
             EventKind::ReminderSet { .. } => format!("{} set a reminder", self.actor),
+            EventKind::PlaybookApplied { title, version, .. } => {
+                format!("{} applied the playbook '{title}' (v{version})", self.actor)
+            }
+            EventKind::StepTicked { title, .. } => format!("{} ticked '{title}'", self.actor),
+            EventKind::StepSkipped { title, .. } => format!("{} skipped '{title}'", self.actor),
+            EventKind::StepReopened { title, .. } => format!("{} reopened '{title}'", self.actor),
             EventKind::SlaBreached { target, .. } => format!("{} target breached", target.label()),
             EventKind::SlaSettled { record } => {
                 format!("SLA results recorded under '{}'", record.policy)

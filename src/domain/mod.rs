@@ -7,8 +7,11 @@
 pub mod case;
 pub mod events;
 pub mod mailto;
+pub mod markdown;
 pub mod money;
 pub mod partners;
+pub mod playbook_pack;
+pub mod playbooks;
 pub mod priority;
 pub mod problem;
 pub mod queue;

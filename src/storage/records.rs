@@ -94,6 +94,19 @@ pub fn decode_problem(
     decode("problems", key, text, PROBLEM_RECORD_VERSION)
 }
 
+pub const PLAYBOOK_RECORD_VERSION: u32 = 1;
+
+pub fn encode_playbook(playbook: &crate::domain::playbooks::Playbook) -> String {
+    versioned_json(PLAYBOOK_RECORD_VERSION, playbook)
+}
+
+pub fn decode_playbook(
+    key: &str,
+    text: &str,
+) -> Result<crate::domain::playbooks::Playbook, StorageError> {
+    decode("playbooks", key, text, PLAYBOOK_RECORD_VERSION)
+}
+
 pub fn encode_event(event: &CaseEvent) -> String {
     versioned_json(EVENT_RECORD_VERSION, event)
 }
@@ -416,6 +429,68 @@ mod tests {
         let text = include_str!("../../tests/fixtures/storage/clock-log-v1-outreach.json");
         assert_eq!(decode_clock_log("k", text.trim()).unwrap(), expected);
         assert_eq!(encode_clock_log(&expected), text.trim());
+    }
+
+    #[test]
+    fn stored_playbook_v1_and_checklist_marks_golden_fixtures_decode() {
+        use crate::domain::playbooks::{
+            Playbook, PlaybookContent, PlaybookStep, PlaybookVersion, StepMark, Triggers,
+        };
+        use crate::domain::priority::Priority;
+        use crate::domain::sla::{ClockMark, MarkKind};
+        let at = chrono::DateTime::from_timestamp_millis(1795000000000).unwrap();
+        let expected = Playbook {
+            id: Uuid::from_u128(42),
+            archived: false,
+            revision: 2,
+            versions: vec![PlaybookVersion {
+                number: 1,
+                author: "Mei".into(),
+                at,
+                note: "Created".into(),
+                content: PlaybookContent {
+                    title: "Payroll payout rescue".into(),
+                    description: "Payroll depends on it.".into(),
+                    triggers: Triggers {
+                        product_areas: vec!["Payouts".into()],
+                        tags: vec!["payroll".into()],
+                        priorities: vec![Priority::P1],
+                    },
+                    steps: vec![PlaybookStep {
+                        id: "find".into(),
+                        title: "Find the payout".into(),
+                        instructions: "Look up **po_**".into(),
+                        template: Some("ack-payout-held".into()),
+                        evidence_required: true,
+                    }],
+                },
+            }],
+        };
+        let text = include_str!("../../tests/fixtures/storage/playbook-v1.json");
+        assert_eq!(decode_playbook("k", text.trim()).unwrap(), expected);
+        assert_eq!(encode_playbook(&expected), text.trim());
+
+        let marks = vec![
+            ClockMark {
+                at,
+                kind: MarkKind::Checklist {
+                    run: Uuid::from_u128(7),
+                    playbook: Uuid::from_u128(42),
+                    steps: 1,
+                },
+            },
+            ClockMark {
+                at,
+                kind: MarkKind::Step {
+                    run: Uuid::from_u128(7),
+                    step: "find".into(),
+                    state: StepMark::Skipped,
+                },
+            },
+        ];
+        let text = include_str!("../../tests/fixtures/storage/clock-log-v1-playbooks.json");
+        assert_eq!(decode_clock_log("k", text.trim()).unwrap(), marks);
+        assert_eq!(encode_clock_log(&marks), text.trim());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! 4. `problems`: problem records (JSON text by problem id).
 //! 5. `case_clock_log`: each case's SLA-relevant events without their text, so every clock
 //!    can be computed at start without reading the whole log; backfilled from `case_events`.
+//! 6. `playbooks`: versioned playbooks (JSON text by playbook id), seeded with the starter pack.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -20,7 +21,7 @@ use super::records::{
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 5;
+pub const CURRENT_VERSION: u32 = 6;
 
 pub const CASES: &str = "cases";
 pub const CASE_EVENTS: &str = "case_events";
@@ -29,6 +30,7 @@ pub const DRAFTS: &str = "drafts";
 pub const CASE_TEXT: &str = "case_text";
 pub const PROBLEMS: &str = "problems";
 pub const CLOCK_LOG: &str = "case_clock_log";
+pub const PLAYBOOKS: &str = "playbooks";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -104,6 +106,16 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
         5 => {
             let log = db.create_object_store(CLOCK_LOG).build()?;
             backfill_clock_log(log.transaction()).await?;
+        }
+        6 => {
+            let store = db.create_object_store(PLAYBOOKS).build()?;
+            // The pack arrives once, with the store: archiving one later never brings it back.
+            for playbook in crate::domain::playbook_pack::starter_playbooks() {
+                store
+                    .put(super::records::encode_playbook(&playbook))
+                    .with_key(playbook.id.to_string())
+                    .build()?;
+            }
         }
         _ => {}
     }

@@ -8,6 +8,7 @@ use super::browser;
 use super::pages::{
     call::CallPage,
     case_page::CasePage,
+    playbooks::{PlaybookPage, PlaybooksPage},
     problems::{ProblemPage, ProblemsPage},
     queue::QueuePage,
     settings::SettingsPage,
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Queue"</A>
                     <A href="/problems">"Problems"</A>
+                    <A href="/playbooks">"Playbooks"</A>
                     <A href="/templates">"Templates"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
@@ -59,6 +61,8 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/cases/:key") view=CasePage/>
                                 <Route path=path!("/cases/:key/call") view=CallPage/>
                                 <Route path=path!("/templates") view=TemplatesPage/>
+                                <Route path=path!("/playbooks") view=PlaybooksPage/>
+                                <Route path=path!("/playbooks/:id") view=PlaybookPage/>
                                 <Route path=path!("/problems") view=ProblemsPage/>
                                 <Route path=path!("/problems/:key") view=ProblemPage/>
                                 <Route path=path!("/settings") view=SettingsPage/>

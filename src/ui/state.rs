@@ -57,6 +57,8 @@ pub struct AppState {
     pub templates: RwSignal<crate::domain::templates::TemplateLibrary>,
     /// Partner teams that hand-offs go to, with their OLAs.
     pub partners: RwSignal<crate::domain::partners::PartnerDirectory>,
+    /// Every playbook with all its versions, archived ones included.
+    pub playbooks: RwSignal<Vec<crate::domain::playbooks::Playbook>>,
 }
 
 thread_local! {
@@ -136,6 +138,7 @@ impl AppState {
             logging_breaches: RwSignal::new(false),
             templates: RwSignal::new(Default::default()),
             partners: RwSignal::new(Default::default()),
+            playbooks: RwSignal::new(Vec::new()),
         }
     }
 
@@ -166,6 +169,13 @@ impl AppState {
                 }
                 match storage::settings::load_partners(&db).await {
                     Ok(directory) => self.partners.set(directory),
+                    Err(e) => self.unreadable.update(|u| u.push(e)),
+                }
+                match storage::playbooks::load_playbooks(&db).await {
+                    Ok(loaded) => {
+                        self.playbooks.set(loaded.items);
+                        self.unreadable.update(|u| u.extend(loaded.unreadable));
+                    }
                     Err(e) => self.unreadable.update(|u| u.push(e)),
                 }
                 match storage::settings::load_settings(&db).await {
@@ -308,6 +318,8 @@ impl AppState {
             .set(storage::settings::load_templates(&db).await?);
         self.partners
             .set(storage::settings::load_partners(&db).await?);
+        self.playbooks
+            .set(storage::playbooks::load_playbooks(&db).await?.items);
         self.reload_cases().await?;
         self.reload_marks().await;
         self.reload_texts().await;

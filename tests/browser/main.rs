@@ -378,6 +378,46 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
 }
 
 #[wasm_bindgen_test]
+async fn migration_to_schema_6_seeds_the_starter_playbooks_and_saves_check_the_revision() {
+    use escalation_desk::domain::playbooks::PlaybookContent;
+    use escalation_desk::storage::playbooks::{load_playbooks, save_playbook};
+    let name = unique_name("playbooks");
+    let old = open_database_at_version(&name, 5).await.unwrap();
+    let case = create(&old, "Kept across the upgrade", 1).await;
+    old.close();
+    let db = open_database(&name).await.unwrap();
+    assert_eq!(cases::load_cases(&db).await.unwrap().items, vec![case]);
+    let loaded = load_playbooks(&db).await.unwrap();
+    assert!(loaded.unreadable.is_empty());
+    assert_eq!(loaded.items.len(), 6);
+    let library = loaded.items;
+    let playbook = library
+        .iter()
+        .find(|p| p.current().title == "Refund failed")
+        .unwrap()
+        .clone();
+
+    let mut content: PlaybookContent = playbook.current().clone();
+    content.steps.truncate(6);
+    let revised = playbook
+        .revise(content, "Shorter", "Mei", at(10), &library)
+        .unwrap();
+    save_playbook(&db, Some(playbook.revision), &revised, None)
+        .await
+        .unwrap();
+    // A second tab still holding revision 1 is refused, and the stored copy is untouched.
+    let stale = playbook.set_archived(true);
+    let refused = save_playbook(&db, Some(playbook.revision), &stale, None).await;
+    assert!(matches!(refused, Err(StorageError::Conflict { .. })), "{refused:?}");
+    let stored = load_playbooks(&db).await.unwrap().items;
+    let now = stored.iter().find(|p| p.id == playbook.id).unwrap();
+    assert_eq!(now, &revised);
+    assert_eq!(now.get_version(1).unwrap().content.steps.len(), 7);
+    // Creating over an existing id is a conflict too.
+    assert!(save_playbook(&db, None, &revised, None).await.is_err());
+}
+
+#[wasm_bindgen_test]
 async fn a_database_from_a_newer_app_is_refused_not_downgraded() {
     let name = unique_name("newer");
     let future =

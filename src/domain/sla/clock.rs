@@ -58,6 +58,17 @@ pub enum MarkKind {
     Settled {
         record: SettledSla,
     },
+    /// A checklist started: the queue shows its progress, the playbook page its use.
+    Checklist {
+        run: Uuid,
+        playbook: Uuid,
+        steps: u16,
+    },
+    Step {
+        run: Uuid,
+        step: String,
+        state: crate::domain::playbooks::StepMark,
+    },
     /// Not a clock, but read at start for every case like one: the queue raises due reminders.
     Reminder {
         #[serde(with = "chrono::serde::ts_milliseconds_option")]
@@ -84,6 +95,31 @@ impl ClockMark {
                 id: *handoff,
                 team: team.clone(),
                 minutes: *ola_minutes,
+            },
+            EventKind::PlaybookApplied {
+                run,
+                playbook,
+                steps,
+                ..
+            } => MarkKind::Checklist {
+                run: *run,
+                playbook: *playbook,
+                steps: u16::try_from(steps.len()).unwrap_or(u16::MAX),
+            },
+            EventKind::StepTicked { run, step, .. } => MarkKind::Step {
+                run: *run,
+                step: step.clone(),
+                state: crate::domain::playbooks::StepMark::Done,
+            },
+            EventKind::StepSkipped { run, step, .. } => MarkKind::Step {
+                run: *run,
+                step: step.clone(),
+                state: crate::domain::playbooks::StepMark::Skipped,
+            },
+            EventKind::StepReopened { run, step, .. } => MarkKind::Step {
+                run: *run,
+                step: step.clone(),
+                state: crate::domain::playbooks::StepMark::Open,
             },
             EventKind::ReminderSet { at, snooze, .. } => MarkKind::Reminder {
                 at: *at,

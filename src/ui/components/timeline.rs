@@ -100,6 +100,21 @@ fn detail(kind: &EventKind) -> AnyView {
             .into_any()
         }
         EventKind::PartnerAnswered { summary, .. } => view! { <NoteBody text=summary.clone()/> }.into_any(),
+        EventKind::PlaybookApplied { steps, .. } => view! {
+            <p class="timeline-detail">{format!("{} steps, pinned to this version", steps.len())}</p>
+        }
+        .into_any(),
+        EventKind::StepTicked { evidence, .. } if !evidence.is_empty() => view! {
+            <p class="timeline-detail">"Evidence: "</p>
+            <NoteBody text=evidence.clone()/>
+        }
+        .into_any(),
+        EventKind::StepSkipped { reason, .. } => view! {
+            <p class="timeline-detail">"Why skipped: "</p>
+            <NoteBody text=reason.clone()/>
+        }
+        .into_any(),
+        EventKind::StepTicked { .. } | EventKind::StepReopened { .. } => ().into_any(),
         EventKind::SlaBreached { due, .. } => {
             let due = *due;
             view! { <p class="timeline-detail">{move || format!("It was due {}", format_time(due, &app_state().zone()))}</p> }.into_any()

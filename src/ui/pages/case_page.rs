@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::case_checklist::ChecklistPanel;
 use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
 use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, Tier};
@@ -95,6 +96,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             <div class="case-main">
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
+                <ChecklistPanel case_id=id timeline=events/>
                 <ComposerPanel case_id=id timeline=events/>
                 <ContactPanel editor_id=id timeline=events/>
                 <HandOffPanel case_id=id timeline=events/>

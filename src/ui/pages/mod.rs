@@ -1,10 +1,12 @@
 //! One module per route.
 
 pub mod call;
+mod case_checklist;
 mod case_outreach;
 pub mod case_page;
 mod case_sla;
 mod partners;
+pub mod playbooks;
 pub mod problems;
 pub mod queue;
 pub mod settings;

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use crate::domain::case::{CaseEdit, CaseStatus, Tier};
+use crate::domain::playbooks::progress_from_marks;
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
     QueueFilter, SavedView, SlaFilter, deadline_order_indices, queue_order_indices,
@@ -583,6 +584,17 @@ fn QueueRow(
         crate::ui::sla::badge(&summary, now)
             .map(|(text, class)| view! { <span class=class>{text}</span> })
     };
+    let checklist_badge = move || {
+        let progress = state
+            .marks
+            .with(|m| m.get(&id).and_then(|marks| progress_from_marks(marks)))?;
+        Some(view! {
+            <span class="checklist-badge" title="Playbook steps done or skipped"
+                aria-label=format!("Playbook: {} of {} steps", progress.settled, progress.total)>
+                {format!("{}/{}", progress.settled, progress.total)}
+            </span>
+        })
+    };
     let reminder_badge = move || {
         let now = state.clock.get();
         let reminder = state
@@ -597,7 +609,7 @@ fn QueueRow(
                 prop:checked=move || selected.with(|s| s.contains(&id))
                 on:change=move |_| selected.update(|s| { if !s.remove(&id) { s.insert(id); } })/></td>
             <td class="key"><A href=format!("/cases/{}", case.key)>{case.key.to_string()}</A></td>
-            <td class="title">{reminder_badge}{move || highlighted(&query.get(), &title)}</td>
+            <td class="title">{reminder_badge}{move || highlighted(&query.get(), &title)}{checklist_badge}</td>
             <td class="account">{move || highlighted(&query.get(), &account)}</td>
             <td><span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span></td>
             <td class="sla-cell">{sla_badge}</td>

@@ -1,0 +1,51 @@
+//! Playbooks in their own store: load them all, and save one with a revision check so two tabs never overwrite each other.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+
+use super::StorageError;
+use super::cases::read_all;
+use super::records::{Loaded, decode_all, decode_playbook, encode_playbook};
+use super::schema::{DRAFTS, PLAYBOOKS};
+use crate::domain::playbooks::Playbook;
+
+pub async fn load_playbooks(db: &Database) -> Result<Loaded<Playbook>, StorageError> {
+    let tx = db.transaction(PLAYBOOKS).build()?;
+    let (keys, values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
+    Ok(decode_all(&keys, &values, decode_playbook))
+}
+
+/// Writes `playbook` if the stored copy is still at `expected_revision` (`None`: it must not
+/// exist yet), and deletes the editor's draft in the same transaction.
+pub async fn save_playbook(
+    db: &Database,
+    expected_revision: Option<u64>,
+    playbook: &Playbook,
+    draft_key: Option<&str>,
+) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([PLAYBOOKS, DRAFTS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(PLAYBOOKS)?;
+    let key = playbook.id.to_string();
+    let stored: Option<String> = store.get(key.as_str()).primitive()?.await?;
+    let found = match stored {
+        Some(text) => Some(decode_playbook(&key, &text)?.revision),
+        None => None,
+    };
+    if found != expected_revision {
+        return Err(StorageError::Conflict {
+            what: format!("playbook '{}'", playbook.current().title),
+            expected: expected_revision.unwrap_or(0),
+            found: found.unwrap_or(0),
+        });
+    }
+    store.put(encode_playbook(playbook)).with_key(key).build()?;
+    if let Some(draft) = draft_key {
+        tx.object_store(DRAFTS)?.delete(draft).build()?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
