@@ -408,7 +408,10 @@ async fn migration_to_schema_6_seeds_the_starter_playbooks_and_saves_check_the_r
     // A second tab still holding revision 1 is refused, and the stored copy is untouched.
     let stale = playbook.set_archived(true);
     let refused = save_playbook(&db, Some(playbook.revision), &stale, None).await;
-    assert!(matches!(refused, Err(StorageError::Conflict { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StorageError::Conflict { .. })),
+        "{refused:?}"
+    );
     let stored = load_playbooks(&db).await.unwrap().items;
     let now = stored.iter().find(|p| p.id == playbook.id).unwrap();
     assert_eq!(now, &revised);

@@ -126,3 +126,17 @@ test('a half-written playbook survives a reload, and an archived one leaves the 
   await page.getByLabel('Show archived playbooks').check();
   await expect(page.getByRole('link', { name: 'Refund failed' })).toBeVisible();
 });
+
+test('a checklist step with a linked template starts the composer from it', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Held payout for a marketplace seller', severity: 'S2' });
+  const panel = page.locator('.checklist-panel');
+  await panel.getByLabel('Apply a playbook').selectOption({ label: 'Payout delayed or held' });
+  await panel.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(panel.locator('.checklist h3')).toHaveText('Payout delayed or held · v1');
+  await panel.getByRole('button', { name: 'Write “Acknowledge held payout”' }).click();
+  const composer = page.locator('.composer-panel');
+  await expect(composer.getByLabel('Template')).toHaveValue('ack-payout-held');
+  await expect(composer.getByLabel('Subject')).toHaveValue(/^\[ESC-\d+\] Your held payout: we're on it$/);
+  await expect(composer.getByLabel('Template')).toBeFocused();
+});

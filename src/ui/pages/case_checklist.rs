@@ -13,7 +13,12 @@ use crate::ui::components::drafts::{draft_saver, restore_draft};
 use crate::ui::state::app_state;
 
 #[component]
-pub fn ChecklistPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+pub fn ChecklistPanel(
+    case_id: Uuid,
+    timeline: RwSignal<Vec<CaseEvent>>,
+    /// Set to a template id to have the composer start from it.
+    compose: RwSignal<Option<String>>,
+) -> impl IntoView {
     let state = app_state();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -166,6 +171,18 @@ pub fn ChecklistPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl
                 let heading = format!("{} · v{}", list.title, list.version);
                 let summary = format!("{done} of {total} done{}", if skipped > 0 { format!(", {skipped} skipped") } else { String::new() });
                 let stored = StoredValue::new(list.clone());
+                // Linked templates come from the pinned version, like the steps themselves.
+                let linked: std::collections::HashMap<String, (String, String)> = state.playbooks.with_untracked(|all| {
+                    all.iter()
+                        .find(|p| p.id == list.playbook)
+                        .and_then(|p| p.get_version(list.version))
+                        .map(|v| v.content.steps.iter().filter_map(|s| {
+                            let id = s.template.clone()?;
+                            let name = state.templates.with_untracked(|l| l.get(&id).map(|t| t.name.clone()))?;
+                            Some((s.id.clone(), (id, name)))
+                        }).collect())
+                        .unwrap_or_default()
+                });
                 view! {
                     <div class="checklist" data-run=list.run.to_string()>
                         <h3><A href=format!("/playbooks/{}", list.playbook)>{heading}</A></h3>
@@ -192,6 +209,9 @@ pub fn ChecklistPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl
                                     <li class=if open { "step open" } else { "step settled" }>
                                         <span class="step-title">{label.clone()}</span>
                                         {step.evidence_required.then_some(view! { <span class="tag">"Evidence required"</span> })}
+                                        {linked.get(&step.id).cloned().map(|(template, name)| view! {
+                                            " "<button type="button" class="link" on:click=move |_| compose.set(Some(template.clone()))>{format!("Write “{name}”")}</button>
+                                        })}
                                         {(!open).then(|| view! { <span class="step-status">{status_text.clone()}</span> })}
                                         {if open { view! {
                                             <div class="inline-fields">

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
 use crate::domain::mailto::{MAILTO_LIMIT, mailto};
 use crate::domain::partners::handoff_packet;
@@ -209,7 +210,12 @@ fn template_values(
 
 /// Writes an email from a template, hands it to the user's mail app, and logs it once sent.
 #[component]
-pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+pub fn ComposerPanel(
+    case_id: Uuid,
+    timeline: RwSignal<Vec<CaseEvent>>,
+    /// A template another panel asks for (a playbook step's); taken once, then cleared.
+    compose: RwSignal<Option<String>>,
+) -> impl IntoView {
     let state = app_state();
     let first_email = current(state, case_id)
         .and_then(|c| c.contacts.first().map(|c| c.email.clone()))
@@ -261,6 +267,21 @@ pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
         render_problems.set(gaps);
         form.redraft();
     };
+    let composer_ref = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(id) = compose.get() {
+            compose.set(None);
+            pick_template(id);
+            if let Some(el) = composer_ref.get_untracked() {
+                el.scroll_into_view();
+                if let Some(select) = el.query_selector("#composer-template").ok().flatten()
+                    && let Ok(select) = select.dyn_into::<web_sys::HtmlElement>()
+                {
+                    let _ = select.focus();
+                }
+            }
+        }
+    });
     // What would reach the user's inbox wrong: re-checked on every keystroke.
     let problems = Memo::new(move |_| {
         let mut all = leftover_placeholders(&subject.get(), Part::Subject);
@@ -321,7 +342,7 @@ pub fn ComposerPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
         });
     };
     view! {
-        <section class="panel composer-panel" aria-labelledby="composer-heading">
+        <section class="panel composer-panel" aria-labelledby="composer-heading" node_ref=composer_ref>
             <h2 id="composer-heading">"Email the user"</h2>
             <div class="field">
                 <label for="composer-template">"Template"</label>

@@ -87,6 +87,8 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
         }
     });
     let editor = Editor { id, events };
+    // A checklist step asks the composer to start from its linked template.
+    let compose = RwSignal::new(None::<String>);
 
     // Panels get the live case and read their form's starting values once, so a change arriving
     // from elsewhere (a note, another panel) never wipes what is being typed.
@@ -96,8 +98,8 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             <div class="case-main">
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
-                <ChecklistPanel case_id=id timeline=events/>
-                <ComposerPanel case_id=id timeline=events/>
+                <ChecklistPanel case_id=id timeline=events compose=compose/>
+                <ComposerPanel case_id=id timeline=events compose=compose/>
                 <ContactPanel editor_id=id timeline=events/>
                 <HandOffPanel case_id=id timeline=events/>
                 <NoteComposer editor=editor/>

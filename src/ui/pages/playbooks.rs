@@ -228,7 +228,8 @@ fn PlaybookStatsPanel(id: Uuid) -> impl IntoView {
             .playbooks
             .with(|all| all.iter().find(|p| p.id == id).cloned())?;
         let empty = Vec::new();
-        Some(state.marks.with(|marks| {
+        let started = browser::performance_now();
+        let result = Some(state.marks.with(|marks| {
             state.cases.with(|cases| {
                 let stats = playbook_stats(&playbook, cases, |case| {
                     marks.get(&case).unwrap_or(&empty).as_slice()
@@ -250,7 +251,9 @@ fn PlaybookStatsPanel(id: Uuid) -> impl IntoView {
                     .collect();
                 (stats, titled)
             })
-        }))
+        }));
+        browser::measure("playbook-stats", started);
+        result
     });
     let duration = |d: Option<chrono::Duration>, n: usize| match d {
         Some(d) => format!("{} (median of {n})", short_duration(d)),
