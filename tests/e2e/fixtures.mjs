@@ -68,6 +68,8 @@ export async function createCase(page, { title, account = 'Kopi Collective', ema
   await page.getByLabel('Contact email').fill(email);
   await page.getByLabel('Severity').selectOption(severity);
   await page.getByRole('button', { name: 'Create case' }).click();
+  // Creating navigates to the new case once it is stored; a click before that would be overtaken.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
 }
 
 /** Stops the page's clock at `when`. Installed a minute earlier, because pausing can only move forward. */

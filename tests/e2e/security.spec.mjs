@@ -85,3 +85,42 @@ test('a whole session makes no request outside the app origin', async ({ page, a
   await page.reload();
   expect(foreign).toEqual([]);
 });
+
+test('a strict Content-Security-Policy is in force: the app runs under it, and injected inline script does not', async ({ page, app }) => {
+  const violations = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(app.url('/'));
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  for (const directive of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'"]) {
+    expect(policy).toContain(directive);
+  }
+  expect(policy).not.toContain('unsafe-inline');
+  expect(await page.locator('script:not([src])').count()).toBe(0);
+
+  // A session across the app's pages raises no violation.
+  await loadSample(page);
+  await page.locator('tr.case-row').first().getByRole('link').click();
+  await expect(page.locator('.sla-panel')).toBeVisible();
+  await page.getByRole('link', { name: 'Playbooks' }).click();
+  await page.getByRole('link', { name: 'Payout delayed or held' }).click();
+  await expect(page.locator('.playbook-steps .markdown strong').first()).toBeVisible();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  expect(await page.evaluate(() => window.__violations)).toEqual([]);
+  expect(violations).toEqual([]);
+
+  // What an injection would try: an inline script element is refused by the browser.
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__inline = 1';
+    document.body.append(script);
+  });
+  await expect.poll(() => page.evaluate(() => window.__violations.length)).toBe(1);
+  expect(await page.evaluate(() => window.__inline)).toBeUndefined();
+});

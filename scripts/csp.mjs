@@ -1,0 +1,44 @@
+// scripts/csp.mjs: Trunk post-build hook. Moves Trunk's inline start-up script into a hashed file and adds a strict Content-Security-Policy.
+//
+// Trunk 0.21 always writes the wasm loader as an inline <script type="module">, which a CSP
+// without 'unsafe-inline' would block. The script's text is fixed per build, so it becomes
+// /boot-<hash>.js (cached like any hashed asset by the service worker) with an SRI hash.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('scripts/csp.mjs: TRUNK_STAGING_DIR is not set; run it as a Trunk post_build hook');
+  process.exit(1);
+}
+const file = join(dir, 'index.html');
+const html = readFileSync(file, 'utf8');
+const inline = [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)];
+if (inline.length !== 1) {
+  console.error(`scripts/csp.mjs: expected exactly one inline module script from Trunk, found ${inline.length}`);
+  process.exit(1);
+}
+const [tag, body] = inline[0];
+const hex = createHash('sha256').update(body).digest('hex').slice(0, 16);
+const name = `boot-${hex}.js`;
+writeFileSync(join(dir, name), body);
+const sri = `sha384-${createHash('sha384').update(body).digest('base64')}`;
+let out = html.replace(tag, `<script type="module" src="/${name}" integrity="${sri}"></script>`);
+out = out.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${POLICY}" />`);
+if (!out.includes('Content-Security-Policy') || /<script(?![^>]*\bsrc=)[^>]*>/.test(out)) {
+  console.error('scripts/csp.mjs: the policy was not added, or an inline script is left');
+  process.exit(1);
+}
+writeFileSync(file, out);
