@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod events;
+pub mod fuzzy;
 pub mod mailto;
 pub mod markdown;
 pub mod money;

@@ -15,6 +15,8 @@ pub struct Preferences {
     pub time_zone: String,
     /// Views this person saved in the queue, after the starter views.
     pub views: Vec<crate::domain::queue::SavedView>,
+    /// "light" or "dark"; empty follows the system setting.
+    pub theme: String,
 }
 
 impl Preferences {

@@ -30,8 +30,11 @@ pub fn App() -> impl IntoView {
         _ => None,
     });
 
+    super::components::palette::apply_theme(&state.prefs.with_untracked(|p| p.theme.clone()));
+
     view! {
         <Router>
+            <super::components::palette::CommandPalette/>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
                 <A href="/" attr:class="brand">"Escalation Desk"</A>

@@ -2,4 +2,5 @@
 
 pub mod drafts;
 pub mod intake;
+pub mod palette;
 pub mod timeline;

@@ -36,6 +36,13 @@ const OVERSCAN: usize = 8;
 pub fn QueuePage() -> impl IntoView {
     let state = app_state();
     let show_intake = RwSignal::new(false);
+    // `/?new=1` (the command palette's "New case") opens intake, also when already on the queue.
+    let query_map = leptos_router::hooks::use_query_map();
+    Effect::new(move |_| {
+        if query_map.with(|q| q.get("new").is_some()) {
+            show_intake.set(true);
+        }
+    });
     let sample_error = RwSignal::new(None::<String>);
     let sample_busy = RwSignal::new(false);
 
@@ -878,6 +885,7 @@ fn ShortcutHelp(close: Callback<()>) -> impl IntoView {
                     <dt><kbd>"l"</kbd></dt><dd>"Log a call: open call mode for the case"</dd>
                     <dt><kbd>"/"</kbd></dt><dd>"Search"</dd>
                     <dt><kbd>"c"</kbd></dt><dd>"New case"</dd>
+                    <dt><kbd>"Ctrl"</kbd>"/"<kbd>"⌘"</kbd>" + "<kbd>"K"</kbd></dt><dd>"Command palette: any page, case or action"</dd>
                     <dt><kbd>"Esc"</kbd></dt><dd>"Clear the selection, close this"</dd>
                     <dt><kbd>"?"</kbd></dt><dd>"Show or hide this help"</dd>
                 </dl>

@@ -1,0 +1,63 @@
+// palette.spec.mjs: the command palette (Ctrl/Cmd+K) reaches pages, cases, call mode and the theme from the keyboard.
+import { test, expect, createCase } from './fixtures.mjs';
+
+const palette = (page) => page.getByRole('dialog', { name: 'Command palette' });
+
+test('Ctrl+K finds pages, cases and actions by fuzzy match, runs them with Enter, and gives focus back on Esc', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Settlement file rejected by the bank', severity: 'S2' });
+  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+
+  // A page, by a few letters.
+  await page.keyboard.press('Control+k');
+  await expect(palette(page)).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Type a command, a page or a case' })).toBeFocused();
+  await page.keyboard.type('tmpl');
+  await expect(palette(page).getByRole('option').first()).toContainText('Email templates');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await expect(palette(page)).toHaveCount(0);
+
+  // A case by words of its title; the second match for it is "Log a call".
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('settle bank');
+  const options = palette(page).getByRole('option');
+  await expect(options.filter({ hasText: 'Open case' })).toContainText(`${key} · Settlement file rejected by the bank`);
+  await page.keyboard.press('ArrowDown');
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(options.nth(1)).toContainText('Log a call');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Call with Kopi Collective' })).toBeVisible();
+
+  // New case from anywhere.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('new case');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Contact email')).toBeVisible();
+
+  // Esc closes and puts focus back where it was.
+  await page.getByLabel('Contact email').focus();
+  await page.keyboard.press('Control+k');
+  await expect(palette(page)).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(palette(page)).toHaveCount(0);
+  await expect(page.getByLabel('Contact email')).toBeFocused();
+});
+
+test('the theme can be switched from the palette and the choice survives a reload', async ({ page, app }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(app.url('/'));
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('theme');
+  await expect(palette(page).getByRole('option').first()).toContainText('Theme: dark');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await background()).not.toBe(light);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('theme');
+  await expect(palette(page).getByRole('option').first()).toContainText('Theme: light');
+});
