@@ -6,31 +6,67 @@
 /// Case is ignored. Higher is better: matches at the start of
 /// words and runs of consecutive characters score more, and a shorter text wins a tie.
 pub fn fuzzy_score(query: &str, text: &str) -> Option<u32> {
-    let query: Vec<char> = query
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if query.is_empty() {
-        return Some(0);
+    Matcher::new(query).score(text, &mut Vec::new(), &mut Vec::new())
+}
+
+/// A query prepared once and scored against many texts, reusing its buffers: the palette ranks
+/// every case per keystroke.
+struct Matcher {
+    query: Vec<char>,
+}
+
+fn fold(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
     }
-    let chars: Vec<char> = text.chars().collect();
-    let lower: Vec<char> = chars
-        .iter()
-        .map(|c| c.to_lowercase().next().unwrap_or(*c))
-        .collect();
-    // Each place the first character occurs is tried as a start, so "esc" finds "ESC-1042"
-    // rather than the "e" inside "Open".
-    let score = (0..lower.len())
-        .filter(|&i| lower[i] == query[0])
-        .filter_map(|i| greedy_from(&query, &chars, &lower, i))
-        .max()?;
-    // Prefer shorter texts among equal matches; never below 1 for a match.
-    Some(
-        (score * 100)
-            .saturating_sub(chars.len().min(99) as u32)
-            .max(1),
-    )
+}
+
+impl Matcher {
+    fn new(query: &str) -> Matcher {
+        Matcher {
+            query: query
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(fold)
+                .collect(),
+        }
+    }
+
+    fn score(&self, text: &str, chars: &mut Vec<char>, lower: &mut Vec<char>) -> Option<u32> {
+        let query = &self.query;
+        if query.is_empty() {
+            return Some(0);
+        }
+        // Most texts do not contain the query at all; one pass without buffers rejects them.
+        let mut want = query.iter();
+        let mut next = want.next();
+        for c in text.chars() {
+            if next == Some(&fold(c)) {
+                next = want.next();
+            }
+        }
+        if next.is_some() {
+            return None;
+        }
+        chars.clear();
+        chars.extend(text.chars());
+        lower.clear();
+        lower.extend(chars.iter().map(|c| fold(*c)));
+        // Each place the first character occurs is tried as a start, so "esc" finds "ESC-1042"
+        // rather than the "e" inside "Open".
+        let score = (0..lower.len())
+            .filter(|&i| lower[i] == query[0])
+            .filter_map(|i| greedy_from(query, chars, lower, i))
+            .max()?;
+        // Prefer shorter texts among equal matches; never below 1 for a match.
+        Some(
+            (score * 100)
+                .saturating_sub(chars.len().min(99) as u32)
+                .max(1),
+        )
+    }
 }
 
 fn greedy_from(query: &[char], chars: &[char], lower: &[char], start: usize) -> Option<u32> {
@@ -59,10 +95,16 @@ fn greedy_from(query: &[char], chars: &[char], lower: &[char], start: usize) -> 
 
 /// Indexes of `items` that match, best first (ties keep their order), at most `limit`.
 pub fn rank<S: AsRef<str>>(query: &str, items: &[S], limit: usize) -> Vec<usize> {
+    let matcher = Matcher::new(query);
+    let (mut chars, mut lower) = (Vec::new(), Vec::new());
     let mut scored: Vec<(u32, usize)> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, text)| fuzzy_score(query, text.as_ref()).map(|s| (s, i)))
+        .filter_map(|(i, text)| {
+            matcher
+                .score(text.as_ref(), &mut chars, &mut lower)
+                .map(|s| (s, i))
+        })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().take(limit).map(|(_, i)| i).collect()

@@ -142,6 +142,15 @@ pub fn CommandPalette() -> impl IntoView {
         }
     });
 
+    // Built once per change of the case list (and only once the palette has been opened),
+    // not per keystroke: at 50k cases the labels alone are 50k allocations.
+    let case_labels = Memo::new(move |_| {
+        state.cases.with(|all| {
+            all.iter()
+                .map(|c| format!("{} {}", c.key, c.title))
+                .collect::<Vec<_>>()
+        })
+    });
     let results = Memo::new(move |_| {
         if !open.get() {
             return Vec::new();
@@ -161,14 +170,17 @@ pub fn CommandPalette() -> impl IntoView {
             .into_iter()
             .map(|i| statics[i].clone())
             .collect();
+        // One letter names no case; it would only rank all of them for nothing.
+        if q.chars().filter(|c| !c.is_whitespace()).count() < 2 {
+            return out;
+        }
+        let started = crate::ui::browser::performance_now();
+        let matched = case_labels.with(|labels| rank(&q, labels, CASE_MATCHES));
+        crate::ui::browser::measure("palette-rank-cases", started);
         let cases: Vec<(String, String)> = state.cases.with(|all| {
-            let labels: Vec<String> = all
-                .iter()
-                .map(|c| format!("{} {}", c.key, c.title))
-                .collect();
-            rank(&q, &labels, CASE_MATCHES)
+            matched
                 .into_iter()
-                .map(|i| (all[i].key.to_string(), all[i].title.clone()))
+                .filter_map(|i| all.get(i).map(|c| (c.key.to_string(), c.title.clone())))
                 .collect()
         });
         for (key, title) in &cases {
