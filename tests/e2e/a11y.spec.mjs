@@ -1,0 +1,48 @@
+// a11y.spec.mjs: axe-core finds no accessibility violations on any page, in the light and the dark theme.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, loadSample } from './fixtures.mjs';
+
+const PAGES = [
+  ['queue', '/'],
+  ['new-case form', '/?new=1'],
+  ['command palette', 'palette'],
+  ['case', '/cases/ESC-1001'],
+  ['call mode', '/cases/ESC-1001/call'],
+  ['problems', '/problems'],
+  ['playbooks', '/playbooks'],
+  ['a playbook', null],
+  ['new playbook', '/playbooks/new'],
+  ['templates', '/templates'],
+  ['settings', '/settings'],
+];
+
+for (const scheme of ['light', 'dark']) {
+  test(`every page has no axe violations in the ${scheme} theme`, async ({ page, app }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(app.url('/'));
+    await loadSample(page);
+    const found = {};
+    for (const [name, path] of PAGES) {
+      if (path === 'palette') {
+        await page.goto(app.url('/'));
+        await page.locator('tr.case-row').first().waitFor();
+        await page.keyboard.press('Control+k');
+        await page.keyboard.type('pay');
+        await expect(page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first()).toBeVisible();
+      } else if (path) {
+        await page.goto(app.url(path));
+      } else {
+        await page.goto(app.url('/playbooks'));
+        await page.getByRole('link', { name: 'Payout delayed or held' }).click();
+      }
+      await expect(page.locator('main')).not.toContainText('Loading');
+      await page.waitForTimeout(300);
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      if (result.violations.length) {
+        found[name] = result.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')} (${v.nodes[0].failureSummary?.split('\n')[1]?.trim()})`);
+      }
+    }
+    expect(found).toEqual({});
+  });
+}
