@@ -17,6 +17,9 @@ pub struct Preferences {
     pub views: Vec<crate::domain::queue::SavedView>,
     /// "light" or "dark"; empty follows the system setting.
     pub theme: String,
+    /// Turns off the single-letter shortcuts (j, k, x, c, l, /, ?) for people who type
+    /// into the page with assistive tools or simply prefer not to; Ctrl/Cmd+K stays.
+    pub single_key_shortcuts_off: bool,
 }
 
 impl Preferences {

@@ -1,5 +1,5 @@
 // palette.spec.mjs: the command palette (Ctrl/Cmd+K) reaches pages, cases, call mode and the theme from the keyboard.
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, loadSample } from './fixtures.mjs';
 
 const palette = (page) => page.getByRole('dialog', { name: 'Command palette' });
 
@@ -47,6 +47,8 @@ test('Ctrl+K finds pages, cases and actions by fuzzy match, runs them with Enter
 test('the theme can be switched from the palette and the choice survives a reload', async ({ page, app }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(app.url('/'));
+  // The shortcut listens once the app has started.
+  await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = await background();
   await page.keyboard.press('Control+k');
@@ -57,7 +59,34 @@ test('the theme can be switched from the palette and the choice survives a reloa
   expect(await background()).not.toBe(light);
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
   await page.keyboard.press('Control+k');
   await page.keyboard.type('theme');
   await expect(palette(page).getByRole('option').first()).toContainText('Theme: light');
+});
+
+test('single-letter shortcuts can be turned off; arrows and Ctrl+K still work', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  const cursor = page.locator('tr.case-row.cursor');
+  await page.keyboard.press('j');
+  await expect(cursor).toHaveCount(1);
+  const second = await cursor.locator('td.key').textContent();
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Single-letter shortcuts (j, k, x, c, l, /, ?)').uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await page.locator('h1').click();
+  await page.keyboard.press('c');
+  await page.keyboard.press('j');
+  await page.keyboard.press('?');
+  await expect(page.getByLabel('Contact email')).toHaveCount(0);
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+  await expect(page.locator('tr.case-row').first()).toHaveClass(/cursor/);
+  await page.keyboard.press('ArrowDown');
+  await expect(cursor.locator('td.key')).toHaveText(second);
+  await page.keyboard.press('Control+k');
+  await expect(palette(page)).toBeVisible();
 });

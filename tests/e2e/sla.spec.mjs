@@ -141,9 +141,13 @@ test('bad calendars and a malformed .ics are refused with the reason, and nothin
   await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toContainText(
     'Mon 09:00–13:00 and Mon 12:00–18:00 overlap',
   );
+  // Nothing was saved, but nothing typed is lost either: the edits come back as a draft.
+  await page.waitForTimeout(500); // drafts are written 300 ms after the last edit
   await page.reload();
   await expect(page.locator('.change-log')).toContainText('No changes yet');
-  await expect(office.getByLabel('Holidays (one per line: date and name)')).toHaveValue(before);
+  await expect(page.getByText('Unsaved service-level changes from your last visit were restored.')).toBeVisible();
+  await expect(holidays).toHaveValue(/2028-12-25 Christmas Day$/);
+  await expect(office.getByLabel('Monday')).toHaveValue('09:00-13:00, 12:00-18:00');
 });
 
 test('a case no policy matches says so instead of showing clocks', async ({ page, app }) => {

@@ -61,7 +61,10 @@ pub fn QueuePage() -> impl IntoView {
     let has_cases = Memo::new(move |_| state.cases.with(|c| !c.is_empty()));
     // "c" opens intake from any queue state, including the empty first run.
     let new_case_key = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ev.key() == "c" && !(ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev)) {
+        if ev.key() == "c"
+            && !(ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev))
+            && !state.prefs.with_untracked(|p| p.single_key_shortcuts_off)
+        {
             ev.prevent_default();
             show_intake.set(true);
         }
@@ -314,7 +317,10 @@ fn CaseList() -> impl IntoView {
     };
 
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev) {
+        // Arrow keys and Enter keep working: they are not letters a person might type.
+        let letters_off = state.prefs.with_untracked(|p| p.single_key_shortcuts_off)
+            && ev.key().chars().count() == 1;
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev) || letters_off {
             if ev.key() == "Escape" && help.get_untracked() {
                 help.set(false);
             }

@@ -16,6 +16,7 @@ pub fn SettingsPage() -> impl IntoView {
     let initial = state.prefs.get_untracked();
     let name = RwSignal::new(initial.display_name.clone());
     let zone = RwSignal::new(initial.time_zone.clone());
+    let letters = RwSignal::new(!initial.single_key_shortcuts_off);
     let message = RwSignal::new(None::<(bool, String)>);
     let zones = browser::supported_time_zones();
     let browser_zone = browser::browser_time_zone();
@@ -38,6 +39,7 @@ pub fn SettingsPage() -> impl IntoView {
         let mut prefs = state.prefs.get_untracked();
         prefs.display_name = name.get_untracked().trim().to_string();
         prefs.time_zone = chosen;
+        prefs.single_key_shortcuts_off = !letters.get_untracked();
         match prefs.save() {
             Ok(()) => {
                 state.prefs.set(prefs);
@@ -67,6 +69,11 @@ pub fn SettingsPage() -> impl IntoView {
                     </datalist>
                     <p class="hint">"Times in timelines are shown in this zone. Leave empty to follow the browser."</p>
                 </div>
+                <label class="checkbox">
+                    <input type="checkbox" prop:checked=move || letters.get() on:change=move |ev| letters.set(event_target_checked(&ev))/>
+                    " Single-letter shortcuts (j, k, x, c, l, /, ?)"
+                </label>
+                <p class="hint">"Ctrl/⌘+K, arrows and Enter always work."</p>
                 <p role="status" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
                     {move || message.get().map(|(_, m)| m)}
                 </p>
