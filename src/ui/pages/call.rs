@@ -67,8 +67,7 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
             form.redraft();
         }
     });
-    let edit =
-        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
+    let edit = form.editor();
     let tick = RwSignal::new(browser::now());
     if let Ok(handle) = set_interval_with_handle(
         move || tick.set(browser::now()),

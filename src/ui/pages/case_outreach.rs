@@ -130,6 +130,11 @@ impl LoggedForm {
         self.saver.with_value(|s| s.cancel());
     }
 
+    /// `edit` as a callback, for `on:input` handlers in a view.
+    pub fn editor(self) -> Callback<(RwSignal<String>, String)> {
+        Callback::new(move |(field, value): (RwSignal<String>, String)| self.edit(field, value))
+    }
+
     /// One keystroke or choice: set the field, clear stale messages, draft.
     pub fn edit(self, field: RwSignal<String>, value: String) {
         field.set(value);
@@ -247,8 +252,7 @@ pub fn ComposerPanel(
         draft_status,
         ..
     } = form;
-    let edit =
-        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
+    let edit = form.editor();
     let pick_template = move |id: String| {
         template.set(id.clone());
         render_problems.set(Vec::new());
@@ -472,8 +476,7 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
         draft_status,
         ..
     } = form;
-    let edit =
-        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
+    let edit = form.editor();
     let chosen = Memo::new(move |_| {
         let name = team.get();
         state.partners.with(|d| d.find(&name).cloned())

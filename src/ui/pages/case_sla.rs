@@ -174,8 +174,7 @@ pub fn ContactPanel(
         draft_status,
         ..
     } = form;
-    let edit =
-        Callback::new(move |(field, value): (RwSignal<String>, String)| form.edit(field, value));
+    let edit = form.editor();
     let open_handoffs = Memo::new(move |_| {
         state.marks.with(|m| {
             let marks = m.get(&editor_id).cloned().unwrap_or_default();
