@@ -1,5 +1,6 @@
 // security.spec.mjs: user text stays text, and the app never talks to anyone but its own origin.
 import { test, expect, loadSample, createCase } from './fixtures.mjs';
+import { XSS } from './xss-corpus.mjs';
 
 const HOSTILE = [
   '<img src=x onerror="window.__pwned=1">',
@@ -123,4 +124,77 @@ test('a strict Content-Security-Policy is in force: the app runs under it, and i
   });
   await expect.poll(() => page.evaluate(() => window.__violations.length)).toBe(1);
   expect(await page.evaluate(() => window.__inline)).toBeUndefined();
+});
+
+test(`an XSS corpus of ${XSS.length} payloads in every free-text field shows as typed and never runs`, async ({ page, app }) => {
+  test.setTimeout(120_000);
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  const corpus = XSS.join('\n');
+  // Nothing the app rendered may carry an event-handler attribute or an active element.
+  const injected = () => page.evaluate(() => {
+    const active = document.querySelectorAll('body script, body iframe, body object, body embed, body frameset, body img, body svg, body math, body base, body meta, body form[action^="javascript"], body link');
+    const handlers = [...document.querySelectorAll('body *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on')));
+    const jsLinks = [...document.querySelectorAll('body a[href]')].filter((a) => a.getAttribute('href').trim().toLowerCase().startsWith('javascript'));
+    return active.length + handlers.length + jsLinks.length;
+  });
+  await page.goto(app.url('/'));
+  await createCase(page, { title: XSS[8], account: XSS[6] });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(XSS[8]);
+
+  await page.getByLabel('Note').fill(corpus);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  // Long notes are folded; unfolded, the text is exactly what was typed.
+  await timeline.getByRole('button', { name: /^Show the whole note/ }).first().click();
+  await expect(timeline.locator('.note-body').first()).toHaveText(corpus);
+
+  await page.locator('#d-tags').fill(XSS.slice(0, 5).join(', ').replaceAll(',', ' '));
+  await page.getByLabel('Contact name').fill(XSS[33]);
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Details saved.')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Start a call' }).click();
+  await page.getByLabel('Call notes').fill(corpus);
+  await page.getByLabel('Next steps').fill(XSS[47]);
+  await page.getByRole('button', { name: 'End call and log it' }).click();
+  await expect(timeline).toContainText('called the user');
+  await timeline.getByRole('button', { name: /^Show the whole note/ }).first().click();
+  await expect(timeline.locator('.note-body').first()).toHaveText(corpus);
+  expect(await injected()).toBe(0);
+
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('button', { name: 'New template' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(XSS[32]);
+  // Braces are template syntax, so the one template-injection payload is spaced out here.
+  const templateText = corpus.replaceAll('{{', '{ {').replaceAll('}}', '} }');
+  await page.getByLabel('Body').fill(templateText);
+  await expect(page.locator('.preview-body')).toHaveText(templateText);
+  await page.getByRole('button', { name: 'Save templates' }).click();
+  await expect(page.getByText('Templates saved.')).toBeVisible();
+
+  await page.goto(app.url('/playbooks/new'));
+  await page.getByLabel('Title', { exact: true }).fill(XSS[0]);
+  await page.getByLabel('Description').fill(XSS[1]);
+  await page.getByLabel('Step title').fill(XSS[2]);
+  await page.getByLabel('Instructions (Markdown)').fill(corpus);
+  await page.getByRole('button', { name: 'Create playbook' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(XSS[0]);
+  await expect(page.locator('.playbook-steps .markdown')).toContainText('<script>window.__pwned=1</script>');
+  expect(await injected()).toBe(0);
+
+  await page.getByRole('link', { name: 'Queue' }).click();
+  const search = page.getByRole('searchbox', { name: 'Search cases' });
+  for (const payload of XSS) {
+    await search.fill(payload);
+  }
+  await search.fill('');
+  await expect(page.locator('tr.case-row').first()).toContainText(XSS[8]);
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type(XSS[53]);
+  await page.keyboard.press('Escape');
+
+  expect(await injected()).toBe(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 });
