@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <super::components::palette::CommandPalette/>
+            <super::components::shortcuts::ShortcutsOverlay/>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="app-header">
                 <A href="/" attr:class="brand">"Escalation Desk"</A>

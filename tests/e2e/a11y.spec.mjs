@@ -6,6 +6,7 @@ const PAGES = [
   ['queue', '/'],
   ['new-case form', '/?new=1'],
   ['command palette', 'palette'],
+  ['shortcuts help', 'help'],
   ['case', '/cases/ESC-1001'],
   ['call mode', '/cases/ESC-1001/call'],
   ['problems', '/problems'],
@@ -30,6 +31,11 @@ for (const scheme of ['light', 'dark']) {
         await page.keyboard.press('Control+k');
         await page.keyboard.type('pay');
         await expect(page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first()).toBeVisible();
+      } else if (path === 'help') {
+        await page.goto(app.url('/'));
+        await page.locator('tr.case-row').first().waitFor();
+        await page.keyboard.press('?');
+        await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
       } else if (path) {
         await page.goto(app.url(path));
       } else {

@@ -90,3 +90,24 @@ test('single-letter shortcuts can be turned off; arrows and Ctrl+K still work', 
   await page.keyboard.press('Control+k');
   await expect(palette(page)).toBeVisible();
 });
+
+test('? shows the shortcuts on any page, holds focus, and Esc gives it back', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Shortcut help from a case page', severity: 'S3' });
+  const link = page.getByRole('link', { name: 'Start a call' });
+  await link.focus();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+  await expect(link).toBeFocused();
+  // Typing a question mark in a field is just text.
+  await page.getByLabel('Note').fill('');
+  await page.getByLabel('Note').press('?');
+  await expect(help).toHaveCount(0);
+  await expect(page.getByLabel('Note')).toHaveValue('?');
+});

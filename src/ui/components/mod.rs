@@ -3,4 +3,5 @@
 pub mod drafts;
 pub mod intake;
 pub mod palette;
+pub mod shortcuts;
 pub mod timeline;

@@ -135,7 +135,6 @@ fn CaseList() -> impl IntoView {
     let selected = RwSignal::new(HashSet::<Uuid>::new());
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
-    let help = RwSignal::new(false);
     let bulk_error = RwSignal::new(None::<String>);
     let undo = RwSignal::new(None::<UndoBatch>);
     let scroller = NodeRef::<html::Div>::new();
@@ -321,9 +320,6 @@ fn CaseList() -> impl IntoView {
         let letters_off = state.prefs.with_untracked(|p| p.single_key_shortcuts_off)
             && ev.key().chars().count() == 1;
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(&ev) || letters_off {
-            if ev.key() == "Escape" && help.get_untracked() {
-                help.set(false);
-            }
             return;
         }
         let len = picked.with_untracked(Vec::len);
@@ -347,11 +343,7 @@ fn CaseList() -> impl IntoView {
                     let _ = input.focus();
                 }
             }
-            "?" => help.update(|h| *h = !*h),
-            "Escape" => {
-                help.set(false);
-                selected.set(HashSet::new());
-            }
+            "Escape" => selected.set(HashSet::new()),
             _ => {}
         }
     });
@@ -511,9 +503,6 @@ fn CaseList() -> impl IntoView {
                 <p class="hint">"Keys: j/k move · Enter open · x select · / search · c new case · ? help"</p>
             </div>
         </div>
-        <Show when=move || help.get()>
-            <ShortcutHelp close=Callback::new(move |_| help.set(false))/>
-        </Show>
     }
 }
 
@@ -878,32 +867,8 @@ fn BulkBar(
     }
 }
 
-#[component]
-fn ShortcutHelp(close: Callback<()>) -> impl IntoView {
-    view! {
-        <div class="dialog-backdrop" on:click=move |_| close.run(())>
-            <div class="dialog panel" role="dialog" aria-modal="true" aria-labelledby="help-title" on:click=|ev| ev.stop_propagation()>
-                <h2 id="help-title">"Keyboard shortcuts"</h2>
-                <dl class="shortcuts">
-                    <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>"Next / previous case"</dd>
-                    <dt><kbd>"Enter"</kbd></dt><dd>"Open the case"</dd>
-                    <dt><kbd>"x"</kbd></dt><dd>"Select or unselect the case"</dd>
-                    <dt><kbd>"l"</kbd></dt><dd>"Log a call: open call mode for the case"</dd>
-                    <dt><kbd>"/"</kbd></dt><dd>"Search"</dd>
-                    <dt><kbd>"c"</kbd></dt><dd>"New case"</dd>
-                    <dt><kbd>"Ctrl"</kbd>"/"<kbd>"⌘"</kbd>" + "<kbd>"K"</kbd></dt><dd>"Command palette: any page, case or action"</dd>
-                    <dt><kbd>"Esc"</kbd></dt><dd>"Clear the selection, close this"</dd>
-                    <dt><kbd>"?"</kbd></dt><dd>"Show or hide this help"</dd>
-                </dl>
-                <p class="hint">"Shortcuts never fire while you type in a field."</p>
-                <button type="button" class="primary" autofocus=true on:click=move |_| close.run(())>"Close"</button>
-            </div>
-        </div>
-    }
-}
-
 /// True when the key went to a text field, where letters are text, not commands.
-fn is_typing(ev: &KeyboardEvent) -> bool {
+pub(crate) fn is_typing(ev: &KeyboardEvent) -> bool {
     let Some(el) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
