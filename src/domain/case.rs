@@ -818,6 +818,20 @@ impl Case {
         if text.trim().is_empty() {
             return Err(DomainError::EmptyNote("the note is empty"));
         }
+        let kind = EventKind::NoteAdded {
+            text: text.to_string(),
+        };
+        Ok(self.with_event(kind, event_id, actor, now))
+    }
+
+    /// The case one revision on, and the event that says why.
+    fn with_event(
+        &self,
+        kind: EventKind,
+        event_id: Uuid,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> (Case, CaseEvent) {
         let mut next = self.clone();
         next.touch(now);
         let event = CaseEvent {
@@ -825,11 +839,9 @@ impl Case {
             case_id: self.id,
             at: now,
             actor: actor.to_string(),
-            kind: EventKind::NoteAdded {
-                text: text.to_string(),
-            },
+            kind,
         };
-        Ok((next, event))
+        (next, event)
     }
 
     /// Logs a conversation or hand-off event (an email, a call, a promise, a partner's answer),
@@ -905,16 +917,7 @@ impl Case {
             },
             _ => return refuse("this kind of event is not logged by hand"),
         }
-        let mut next = self.clone();
-        next.touch(now);
-        let event = CaseEvent {
-            id: event_id,
-            case_id: self.id,
-            at: now,
-            actor: actor.to_string(),
-            kind,
-        };
-        Ok((next, event))
+        Ok(self.with_event(kind, event_id, actor, now))
     }
 
     fn touch(&mut self, now: DateTime<Utc>) {
