@@ -234,3 +234,19 @@ test('reminder notifications are asked for only on a click, and a reminder comin
   ]);
   await expect(panel).toContainText('Reminder due since');
 });
+
+test('unsaved template edits survive a reload, and Discard changes goes back to the saved library', async ({ page, app }) => {
+  await page.goto(app.url('/templates'));
+  const body = page.getByLabel('Body');
+  const saved = await body.inputValue();
+  await body.fill(`${saved}\nP.S. Our payouts team is on it.`);
+  await page.waitForTimeout(500); // drafts are written 300 ms after the last keystroke
+  await page.reload();
+  await expect(page.getByText('Unsaved template changes from your last visit were restored.')).toBeVisible();
+  await expect(body).toHaveValue(/P\.S\. Our payouts team is on it\.$/);
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(body).toHaveValue(saved);
+  await page.reload();
+  await expect(page.getByText('Unsaved template changes')).toHaveCount(0);
+  await expect(body).toHaveValue(saved);
+});

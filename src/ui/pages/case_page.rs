@@ -238,7 +238,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let cancel = move || {
         editing.set(false);
         draft_status.set(None);
-        title_saver.with_value(|saver| saver.save(String::new()));
+        title_saver.with_value(DraftSaver::discard);
     };
 
     view! {

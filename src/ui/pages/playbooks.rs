@@ -12,7 +12,7 @@ use crate::domain::playbooks::{
 use crate::domain::priority::Priority;
 use crate::storage::playbooks::save_playbook;
 use crate::ui::browser::{self, format_time};
-use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
 use crate::ui::sla::short_duration;
 use crate::ui::state::{AppState, announce_change, app_state, database};
 
@@ -588,7 +588,7 @@ fn PlaybookEditor(
         );
     };
     let cancel = move |_| {
-        saver.with_value(|s| s.save(String::new()));
+        saver.with_value(DraftSaver::discard);
         match on_done {
             Some(done) => done.run(()),
             None => navigate.with_value(|n| n("/playbooks", Default::default())),

@@ -9,13 +9,26 @@ use crate::domain::templates::{
 };
 use crate::storage::settings::save_templates;
 use crate::ui::browser::{self, format_time};
-use crate::ui::components::drafts::{draft_saver, restore_draft};
-use crate::ui::state::{app_state, database};
+use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
+use crate::ui::state::{Boot, app_state, database};
 
 const DRAFT_KEY: &str = "templates";
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
+    let state = app_state();
+    // The library and its draft live in IndexedDB: reading them before the database is open
+    // would show the starter set and skip the draft.
+    move || match state.boot.get() {
+        Boot::Loading => {
+            view! { <p class="loading" role="status">"Loading templates…"</p> }.into_any()
+        }
+        _ => view! { <TemplateLibraryEditor/> }.into_any(),
+    }
+}
+
+#[component]
+fn TemplateLibraryEditor() -> impl IntoView {
     let state = app_state();
     // The library being edited; saved as a whole, drafted as a whole after every keystroke.
     let working = RwSignal::new(state.templates.get_untracked());
@@ -115,7 +128,7 @@ pub fn TemplatesPage() -> impl IntoView {
         ));
     };
     let discard = move |_| {
-        saver.with_value(|s| s.save(String::new()));
+        saver.with_value(DraftSaver::discard);
         touched.set(false);
         working.set(state.templates.get_untracked());
         generation.update(|g| *g += 1);
