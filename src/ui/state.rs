@@ -159,37 +159,22 @@ impl AppState {
                     }
                 });
                 listen_for_other_tabs(self);
-                match storage::settings::load_sla_settings(&db).await {
-                    Ok(settings) => self.sla_settings.set(settings),
-                    Err(e) => self.unreadable.update(|u| u.push(e)),
-                }
-                match storage::settings::load_templates(&db).await {
-                    Ok(library) => self.templates.set(library),
-                    Err(e) => self.unreadable.update(|u| u.push(e)),
-                }
-                match storage::settings::load_partners(&db).await {
-                    Ok(directory) => self.partners.set(directory),
-                    Err(e) => self.unreadable.update(|u| u.push(e)),
-                }
-                match storage::playbooks::load_playbooks(&db).await {
-                    Ok(loaded) => {
-                        self.playbooks.set(loaded.items);
-                        self.unreadable.update(|u| u.extend(loaded.unreadable));
-                    }
-                    Err(e) => self.unreadable.update(|u| u.push(e)),
-                }
-                match storage::settings::load_settings(&db).await {
-                    Ok(settings) => self.settings.set(settings),
-                    // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
-                    Err(e) => self.unreadable.update(|u| u.push(e)),
-                }
-                match storage::problems::load_problems(&db).await {
-                    Ok(loaded) => {
-                        self.problems.set(loaded.items);
-                        self.unreadable.update(|u| u.extend(loaded.unreadable));
-                    }
-                    Err(e) => self.unreadable.update(|u| u.push(e)),
-                }
+                // Independent read-only transactions: IndexedDB runs them side by side.
+                let (sla, templates, partners, playbooks, team, problems) = futures::join!(
+                    storage::settings::load_sla_settings(&db),
+                    storage::settings::load_templates(&db),
+                    storage::settings::load_partners(&db),
+                    storage::playbooks::load_playbooks(&db),
+                    storage::settings::load_settings(&db),
+                    storage::problems::load_problems(&db),
+                );
+                // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
+                self.keep(sla, self.sla_settings);
+                self.keep(templates, self.templates);
+                self.keep(partners, self.partners);
+                self.keep(team, self.settings);
+                self.keep_all(playbooks, self.playbooks);
+                self.keep_all(problems, self.problems);
                 match self.reload_cases().await {
                     Ok(()) => {
                         self.boot.set(Boot::Ready);
@@ -202,6 +187,29 @@ impl AppState {
                 }
             }
             Err(e) => self.boot.set(Boot::Failed(e)),
+        }
+    }
+
+    /// Shows what loaded; reports what did not, leaving the stored copy alone.
+    fn keep<T: Send + Sync + 'static>(self, loaded: Result<T, StorageError>, into: RwSignal<T>) {
+        match loaded {
+            Ok(value) => into.set(value),
+            Err(e) => self.unreadable.update(|u| u.push(e)),
+        }
+    }
+
+    /// `keep` for a store read record by record: the good ones show, each bad one is reported.
+    fn keep_all<T: Send + Sync + 'static>(
+        self,
+        loaded: Result<storage::records::Loaded<T>, StorageError>,
+        into: RwSignal<Vec<T>>,
+    ) {
+        match loaded {
+            Ok(loaded) => {
+                into.set(loaded.items);
+                self.unreadable.update(|u| u.extend(loaded.unreadable));
+            }
+            Err(e) => self.unreadable.update(|u| u.push(e)),
         }
     }
 
