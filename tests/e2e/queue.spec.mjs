@@ -160,6 +160,8 @@ test('triage needs scoping; bad money is refused with the reason; resolve needs 
   await moveTo('Triaged');
   await expect(page.locator('.case-key')).toContainText('Triaged');
   await moveTo('In progress');
+  // The status menu is rebuilt for the new status; choosing before that lands would pick from the old menu.
+  await expect(page.locator('.case-key')).toContainText('In progress');
   await page.getByLabel('Move to').selectOption({ label: 'Resolved' });
   await page.getByRole('button', { name: 'Change status' }).click();
   await expect(page.getByText('say how the case was resolved')).toBeVisible();
