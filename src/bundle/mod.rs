@@ -1,8 +1,13 @@
-//! The versioned JSON exchange format's envelope: what a bundle must say about itself before its contents are read.
+//! The versioned JSON exchange format: the envelope every version shares, and the versions themselves.
 //!
-//! Only the envelope exists so far; the contents, validation and merge arrive with bundle import/export.
+//! Bundle types are the format's own, separate from the domain's records and from storage's:
+//! the format is a promise to every file already on a teammate's disk.
 
 use serde::Deserialize;
+
+pub mod encrypted;
+pub mod redact;
+pub mod v1;
 
 pub const FORMAT: &str = "escalation-desk.bundle";
 /// The newest format version this build can read.
@@ -12,6 +17,14 @@ pub const CURRENT_VERSION: u32 = 1;
 pub enum BundleError {
     #[error("not JSON: {0}")]
     NotJson(String),
+    #[error("the file ends early at line {line}, column {column}: it looks truncated")]
+    Truncated { line: usize, column: usize },
+    #[error("the file is {} MB; bundles over {} MB are refused", .bytes / 1_048_576, v1::MAX_BUNDLE_BYTES / 1_048_576)]
+    TooLarge { bytes: usize },
+    #[error("{path}: {reason}")]
+    Invalid { path: String, reason: String },
+    #[error("{0}")]
+    Encrypted(String),
     #[error("format: expected \"{FORMAT}\", found {0}")]
     WrongFormat(String),
     #[error(
@@ -30,8 +43,7 @@ struct RawEnvelope {
 
 /// Reads just enough of `text` to know whether this build may import it; returns the format version.
 pub fn check_envelope(text: &str) -> Result<u32, BundleError> {
-    let raw: RawEnvelope =
-        serde_json::from_str(text).map_err(|e| BundleError::NotJson(e.to_string()))?;
+    let raw: RawEnvelope = serde_json::from_str(text).map_err(not_json)?;
     match raw.format {
         Some(serde_json::Value::String(f)) if f == FORMAT => {}
         Some(other) => return Err(BundleError::WrongFormat(other.to_string())),
@@ -56,6 +68,17 @@ pub fn check_envelope(text: &str) -> Result<u32, BundleError> {
     Ok(version)
 }
 
+fn not_json(e: serde_json::Error) -> BundleError {
+    if e.classify() == serde_json::error::Category::Eof {
+        BundleError::Truncated {
+            line: e.line(),
+            column: e.column(),
+        }
+    } else {
+        BundleError::NotJson(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,7 +101,7 @@ mod tests {
             Ok(1),
         );
         check("not json", Err("not JSON"));
-        check(r#"{"format":"escalation-desk.bun"#, Err("not JSON"));
+        check(r#"{"format":"escalation-desk.bun"#, Err("looks truncated"));
         check(
             r#"{"format":"excalidraw","version":1}"#,
             Err("format: expected"),

@@ -9,6 +9,7 @@ pub mod events;
 pub mod fuzzy;
 pub mod mailto;
 pub mod markdown;
+pub mod merge;
 pub mod money;
 pub mod partners;
 pub mod playbook_pack;

@@ -17,7 +17,7 @@ use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::{self, SampleCase};
 use crate::domain::{Case, CaseEvent, ValidNewCase};
 
-const NEXT_CASE_NUMBER: &str = "next_case_number";
+pub(super) const NEXT_CASE_NUMBER: &str = "next_case_number";
 
 /// Every case, in no particular order, plus a report of any record that could not be read.
 /// One `getAll` of JSON strings: the fastest bulk read IndexedDB has.
@@ -361,7 +361,7 @@ fn put_all(
     Ok(())
 }
 
-async fn read_next_number(
+pub(super) async fn read_next_number(
     meta: &indexed_db_futures::object_store::ObjectStore<'_>,
 ) -> Result<u32, StorageError> {
     let stored: Option<u32> = meta.get(NEXT_CASE_NUMBER).primitive()?.await?;

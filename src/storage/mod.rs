@@ -11,6 +11,8 @@ pub mod cases;
 #[cfg(target_arch = "wasm32")]
 pub mod drafts;
 #[cfg(target_arch = "wasm32")]
+pub mod exchange;
+#[cfg(target_arch = "wasm32")]
 pub mod playbooks;
 #[cfg(target_arch = "wasm32")]
 pub mod prefs;

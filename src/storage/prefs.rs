@@ -20,6 +20,10 @@ pub struct Preferences {
     /// Turns off the single-letter shortcuts (j, k, x, c, l, /, ?) for people who type
     /// into the page with assistive tools or simply prefer not to; Ctrl/Cmd+K stays.
     pub single_key_shortcuts_off: bool,
+    /// A random id for this browser profile, named in the bundles it exports.
+    pub device_id: String,
+    /// When this browser last exported everything unredacted: a backup.
+    pub last_backup_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Preferences {

@@ -10,6 +10,8 @@
 //! 5. `case_clock_log`: each case's SLA-relevant events without their text, so every clock
 //!    can be computed at start without reading the whole log; backfilled from `case_events`.
 //! 6. `playbooks`: versioned playbooks (JSON text by playbook id), seeded with the starter pack.
+//! 7. `backups`: whole-database snapshots (bundle JSON by backup id), taken before every import
+//!    and restore; their list lives in `meta` so it can be shown without reading the snapshots.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -21,7 +23,7 @@ use super::records::{
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 6;
+pub const CURRENT_VERSION: u32 = 7;
 
 pub const CASES: &str = "cases";
 pub const CASE_EVENTS: &str = "case_events";
@@ -31,6 +33,7 @@ pub const CASE_TEXT: &str = "case_text";
 pub const PROBLEMS: &str = "problems";
 pub const CLOCK_LOG: &str = "case_clock_log";
 pub const PLAYBOOKS: &str = "playbooks";
+pub const BACKUPS: &str = "backups";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -116,6 +119,9 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
                     .with_key(playbook.id.to_string())
                     .build()?;
             }
+        }
+        7 => {
+            db.create_object_store(BACKUPS).build()?;
         }
         _ => {}
     }

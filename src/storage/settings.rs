@@ -12,10 +12,10 @@ use crate::domain::settings::TeamSettings;
 use crate::domain::sla::SlaSettings;
 use crate::domain::templates::TemplateLibrary;
 
-const TEAM_SETTINGS: &str = "team_settings";
-const SLA_SETTINGS: &str = "sla_settings";
-const TEMPLATES: &str = "email_templates";
-const PARTNERS: &str = "partner_directory";
+pub(super) const TEAM_SETTINGS: &str = "team_settings";
+pub(super) const SLA_SETTINGS: &str = "sla_settings";
+pub(super) const TEMPLATES: &str = "email_templates";
+pub(super) const PARTNERS: &str = "partner_directory";
 
 /// The saved settings, or the defaults when none were saved yet.
 pub async fn load_settings(db: &Database) -> Result<TeamSettings, StorageError> {

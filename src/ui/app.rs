@@ -8,6 +8,7 @@ use super::browser;
 use super::pages::{
     call::CallPage,
     case_page::CasePage,
+    data::DataPage,
     playbooks::{PlaybookPage, PlaybooksPage},
     problems::{ProblemPage, ProblemsPage},
     queue::QueuePage,
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <A href="/problems">"Problems"</A>
                     <A href="/playbooks">"Playbooks"</A>
                     <A href="/templates">"Templates"</A>
+                    <A href="/data">"Data"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
             </header>
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/problems") view=ProblemsPage/>
                                 <Route path=path!("/problems/:key") view=ProblemPage/>
                                 <Route path=path!("/settings") view=SettingsPage/>
+                                <Route path=path!("/data") view=DataPage/>
                             </Routes>
                         </ErrorBoundary>
                     }.into_any(),

@@ -327,3 +327,91 @@ pub fn notify(title: &str, body: &str, tag: &str) {
     let args = Array::of2(&title.into(), &options);
     let _ = Reflect::construct(&constructor, &args);
 }
+
+/// Offers `text` as a file download named `name`. The object URL is released once the click
+/// has been handled; nothing leaves the machine.
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let fail = |e: JsValue| format!("the browser refused the download: {e:?}");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = Array::of1(&JsValue::from_str(text));
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let link: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 10_000);
+    }
+    Ok(())
+}
+
+/// A picked or dropped file's text.
+pub async fn read_file(file: &web_sys::File) -> Result<String, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|e| format!("the file could not be read: {e:?}"))?;
+    text.as_string()
+        .ok_or_else(|| "the file could not be read as text".to_string())
+}
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    let navigator = web_sys::window()?.navigator();
+    // Through the JS object: an insecure context has no `navigator.storage` at all.
+    let storage = Reflect::get(&navigator, &"storage".into()).ok()?;
+    (!storage.is_undefined()).then(|| storage.unchecked_into())
+}
+
+/// Bytes used and the quota, as the browser estimates them.
+pub async fn storage_estimate() -> Option<(f64, f64)> {
+    let promise = storage_manager()?.estimate().ok()?;
+    let estimate: web_sys::StorageEstimate = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .unchecked_into();
+    Some((estimate.get_usage()?, estimate.get_quota()?))
+}
+
+/// Asks the browser not to evict this site's data under storage pressure. Returns whether it is
+/// now persistent; the browser decides (Chromium grants it to sites the person uses).
+pub async fn request_persistence() -> Option<bool> {
+    let manager = storage_manager()?;
+    let promise = manager.persist().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_bool()
+}
+
+/// Resolves after the browser has had a chance to paint, so a status set just before
+/// long synchronous work is on screen while that work runs.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let after_paint = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let timeout = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    after_paint.unchecked_ref(),
+                    0,
+                );
+            }
+        });
+        let _ = window.request_animation_frame(timeout.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

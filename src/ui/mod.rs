@@ -3,6 +3,7 @@
 mod app;
 pub mod browser;
 mod components;
+pub mod crypto;
 mod pages;
 pub mod sla;
 pub mod state;

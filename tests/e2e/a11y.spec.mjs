@@ -15,6 +15,7 @@ const PAGES = [
   ['new playbook', '/playbooks/new'],
   ['templates', '/templates'],
   ['settings', '/settings'],
+  ['data', '/data'],
 ];
 
 for (const scheme of ['light', 'dark']) {

@@ -73,6 +73,12 @@ fn static_commands(state: AppState, on_case: Option<String>) -> Vec<Command> {
         },
         go("Email templates", "/templates"),
         go("Settings", "/settings"),
+        go("Data: export, import and backups", "/data"),
+        Command {
+            label: "Export or back up".into(),
+            kind: "Action",
+            action: Action::Go("/data".into()),
+        },
         Command {
             label: match next_theme(&theme) {
                 "dark" => "Theme: dark".into(),
@@ -91,6 +97,14 @@ fn static_commands(state: AppState, on_case: Option<String>) -> Vec<Command> {
                 label: format!("Log a call on {key}"),
                 kind: "Action",
                 action: Action::Go(format!("/cases/{key}/call")),
+            },
+        );
+        all.insert(
+            1,
+            Command {
+                label: format!("Export {key}"),
+                kind: "Action",
+                action: Action::Go(format!("/data?cases={key}")),
             },
         );
     }

@@ -5,6 +5,7 @@ mod case_checklist;
 mod case_outreach;
 pub mod case_page;
 mod case_sla;
+pub mod data;
 mod partners;
 pub mod playbooks;
 pub mod problems;

@@ -1,0 +1,679 @@
+//! Format version 1 of the bundle: its records, how it is built from this device's data, and how it is read back with the path of every error.
+//!
+//! The top-level records (`CaseV1`, `EventV1`, …) are the format's own and never change shape;
+//! when the app's case model changes, these stay and a conversion absorbs the difference.
+//! Nested value types (event kinds, scoping, playbook versions, settings) are written in the
+//! domain's serde form. The golden fixture `tests/fixtures/bundle-v1.json` pins that form: a
+//! domain change that alters it fails `golden_v1_still_imports`, and must then get a type here.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{BundleError, CURRENT_VERSION, FORMAT, check_envelope};
+use crate::domain::case::{Account, Case, CaseKey, CaseStatus, Channel, Contact, Tier};
+use crate::domain::events::{CaseEvent, EventKind};
+use crate::domain::merge::{CaseWithEvents, Incoming};
+use crate::domain::partners::PartnerTeam;
+use crate::domain::playbooks::{Playbook, PlaybookVersion};
+use crate::domain::priority::{Impact, Priority, Urgency};
+use crate::domain::problem::Problem;
+use crate::domain::settings::TeamSettings;
+use crate::domain::sla::SlaSettings;
+use crate::domain::templates::{EmailTemplate, TemplateCategory};
+use crate::domain::triage::Scoping;
+
+/// Files above this are refused before they are parsed: a bundle of 50,000 cases is well under
+/// it, and a browser tab asked to parse several hundred megabytes of JSON may simply die.
+pub const MAX_BUNDLE_BYTES: usize = 160 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleV1 {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    pub exported_by: Exporter,
+    pub app_version: String,
+    pub scope: Scope,
+    /// Present when the export replaced personal data; says what was replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<RedactionReport>,
+    pub contents: ContentsV1,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exporter {
+    pub name: String,
+    /// A random id for the browser profile that exported, so a teammate can tell two laptops apart.
+    pub device: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    /// Every record and the team settings: a backup.
+    Everything,
+    /// Chosen cases with what they need.
+    Cases,
+    PlaybooksAndTemplates,
+}
+
+impl Scope {
+    /// The word the file name carries.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Scope::Everything => "everything",
+            Scope::Cases => "cases",
+            Scope::PlaybooksAndTemplates => "playbooks",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionReport {
+    pub names: usize,
+    pub accounts: usize,
+    pub emails: usize,
+    pub phones: usize,
+    pub cards: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContentsV1 {
+    #[serde(default)]
+    pub cases: Vec<CaseV1>,
+    #[serde(default)]
+    pub playbooks: Vec<PlaybookV1>,
+    #[serde(default)]
+    pub templates: Vec<TemplateV1>,
+    #[serde(default)]
+    pub partners: Vec<PartnerV1>,
+    #[serde(default)]
+    pub problems: Vec<Problem>,
+    /// Only in an "everything" bundle; used by Restore, never by a merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SettingsV1>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsV1 {
+    pub team: TeamSettings,
+    pub sla: SlaSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseV1 {
+    pub id: Uuid,
+    pub key: CaseKey,
+    pub revision: u64,
+    pub title: String,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub impact: Impact,
+    pub urgency: Urgency,
+    pub owner: String,
+    pub account: AccountV1,
+    pub contacts: Vec<ContactV1>,
+    pub channel: Channel,
+    pub product_area: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub watchers: Vec<String>,
+    #[serde(default)]
+    pub scoping: Scoping,
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default)]
+    pub problem_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The whole append-only log, oldest first.
+    pub events: Vec<EventV1>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountV1 {
+    pub name: String,
+    #[serde(default)]
+    pub account_id: String,
+    #[serde(default)]
+    pub tier: Tier,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactV1 {
+    #[serde(default)]
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventV1 {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaybookV1 {
+    pub id: Uuid,
+    pub revision: u64,
+    pub archived: bool,
+    pub versions: Vec<PlaybookVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateV1 {
+    pub id: String,
+    pub name: String,
+    pub category: TemplateCategory,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerV1 {
+    pub name: String,
+    pub contact: String,
+    pub channel: String,
+    pub ola_minutes: Option<u32>,
+}
+
+/// Everything on this device that an export can draw from.
+#[derive(Debug, Clone, Default)]
+pub struct ExportSource {
+    pub cases: Vec<Case>,
+    /// Events by case id.
+    pub events: HashMap<Uuid, Vec<CaseEvent>>,
+    pub playbooks: Vec<Playbook>,
+    pub templates: Vec<EmailTemplate>,
+    pub partners: Vec<PartnerTeam>,
+    pub problems: Vec<Problem>,
+    pub team: TeamSettings,
+    pub sla: SlaSettings,
+}
+
+/// What to export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Everything,
+    /// These cases, with their events, the problems they link to and the playbooks applied to them;
+    /// plus the templates and partner teams, which every case's outreach may name.
+    Cases(Vec<Uuid>),
+    PlaybooksAndTemplates,
+}
+
+impl Selection {
+    pub fn scope(&self) -> Scope {
+        match self {
+            Selection::Everything => Scope::Everything,
+            Selection::Cases(_) => Scope::Cases,
+            Selection::PlaybooksAndTemplates => Scope::PlaybooksAndTemplates,
+        }
+    }
+}
+
+impl BundleV1 {
+    /// Builds a bundle of `selection` from `source`. Cases come out in key order, events in
+    /// timeline order, so the same data always exports to the same contents.
+    pub fn build(
+        source: &ExportSource,
+        selection: &Selection,
+        exporter: Exporter,
+        app_version: &str,
+        now: DateTime<Utc>,
+    ) -> BundleV1 {
+        let chosen: Vec<&Case> = match selection {
+            Selection::Everything => source.cases.iter().collect(),
+            Selection::Cases(ids) => {
+                let wanted: std::collections::HashSet<&Uuid> = ids.iter().collect();
+                source
+                    .cases
+                    .iter()
+                    .filter(|c| wanted.contains(&c.id))
+                    .collect()
+            }
+            Selection::PlaybooksAndTemplates => Vec::new(),
+        };
+        let mut chosen = chosen;
+        chosen.sort_by_key(|c| c.key.number());
+        let no_events = Vec::new();
+        let cases: Vec<CaseV1> = chosen
+            .iter()
+            .map(|c| {
+                let mut events = source.events.get(&c.id).unwrap_or(&no_events).clone();
+                events.sort_by(crate::domain::events::timeline_order);
+                CaseV1::from_domain(c, &events)
+            })
+            .collect();
+        let playbooks: Vec<&Playbook> = match selection {
+            Selection::Cases(_) => {
+                let used: std::collections::HashSet<Uuid> = cases
+                    .iter()
+                    .flat_map(|c| &c.events)
+                    .filter_map(|e| match &e.kind {
+                        EventKind::PlaybookApplied { playbook, .. } => Some(*playbook),
+                        _ => None,
+                    })
+                    .collect();
+                source
+                    .playbooks
+                    .iter()
+                    .filter(|p| used.contains(&p.id))
+                    .collect()
+            }
+            _ => source.playbooks.iter().collect(),
+        };
+        let problems: Vec<Problem> = match selection {
+            Selection::Everything => source.problems.clone(),
+            Selection::Cases(_) => {
+                let linked: std::collections::HashSet<Uuid> =
+                    chosen.iter().filter_map(|c| c.problem_id).collect();
+                source
+                    .problems
+                    .iter()
+                    .filter(|p| linked.contains(&p.id))
+                    .cloned()
+                    .collect()
+            }
+            Selection::PlaybooksAndTemplates => Vec::new(),
+        };
+        BundleV1 {
+            format: FORMAT.into(),
+            version: CURRENT_VERSION,
+            exported_at: now,
+            exported_by: exporter,
+            app_version: app_version.into(),
+            scope: selection.scope(),
+            redaction: None,
+            contents: ContentsV1 {
+                cases,
+                playbooks: playbooks.into_iter().map(PlaybookV1::from_domain).collect(),
+                templates: source
+                    .templates
+                    .iter()
+                    .map(TemplateV1::from_domain)
+                    .collect(),
+                partners: source.partners.iter().map(PartnerV1::from_domain).collect(),
+                problems,
+                settings: (*selection == Selection::Everything).then(|| SettingsV1 {
+                    team: source.team.clone(),
+                    sla: source.sla.clone(),
+                }),
+            },
+        }
+    }
+
+    /// The file name: date, scope and how many cases, e.g.
+    /// `escalation-desk-2026-11-30-cases-12.json`.
+    pub fn file_name(&self, encrypted: bool) -> String {
+        let redacted = if self.redaction.is_some() {
+            "-redacted"
+        } else {
+            ""
+        };
+        let cases = match self.scope {
+            Scope::PlaybooksAndTemplates => String::new(),
+            _ => format!("-{}", self.contents.cases.len()),
+        };
+        let extension = if encrypted { "edbundle" } else { "json" };
+        format!(
+            "escalation-desk-{}-{}{cases}{redacted}.{extension}",
+            self.exported_at.format("%Y-%m-%d"),
+            self.scope.slug()
+        )
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a bundle always serialises")
+    }
+
+    /// The records in the app's own types, ready for a merge.
+    pub fn incoming(&self) -> Incoming {
+        Incoming {
+            cases: self.contents.cases.iter().map(CaseV1::to_domain).collect(),
+            playbooks: self
+                .contents
+                .playbooks
+                .iter()
+                .map(PlaybookV1::to_domain)
+                .collect(),
+            templates: self
+                .contents
+                .templates
+                .iter()
+                .map(TemplateV1::to_domain)
+                .collect(),
+            partners: self
+                .contents
+                .partners
+                .iter()
+                .map(PartnerV1::to_domain)
+                .collect(),
+            problems: self.contents.problems.clone(),
+        }
+    }
+}
+
+impl CaseV1 {
+    pub fn from_domain(case: &Case, events: &[CaseEvent]) -> CaseV1 {
+        CaseV1 {
+            id: case.id,
+            key: case.key.clone(),
+            revision: case.revision,
+            title: case.title.clone(),
+            status: case.status,
+            priority: case.priority,
+            impact: case.impact,
+            urgency: case.urgency,
+            owner: case.owner.clone(),
+            account: AccountV1 {
+                name: case.account.name.clone(),
+                account_id: case.account.account_id.clone(),
+                tier: case.account.tier,
+            },
+            contacts: case
+                .contacts
+                .iter()
+                .map(|c| ContactV1 {
+                    name: c.name.clone(),
+                    email: c.email.clone(),
+                    phone: c.phone.clone(),
+                })
+                .collect(),
+            channel: case.channel,
+            product_area: case.product_area.clone(),
+            tags: case.tags.clone(),
+            watchers: case.watchers.clone(),
+            scoping: case.scoping.clone(),
+            resolution: case.resolution.clone(),
+            problem_id: case.problem_id,
+            created_at: case.created_at,
+            updated_at: case.updated_at,
+            events: events
+                .iter()
+                .map(|e| EventV1 {
+                    id: e.id,
+                    at: e.at,
+                    actor: e.actor.clone(),
+                    kind: e.kind.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_domain(&self) -> CaseWithEvents {
+        CaseWithEvents {
+            case: Case {
+                id: self.id,
+                key: self.key.clone(),
+                title: self.title.clone(),
+                account: Account {
+                    name: self.account.name.clone(),
+                    account_id: self.account.account_id.clone(),
+                    tier: self.account.tier,
+                },
+                contacts: self
+                    .contacts
+                    .iter()
+                    .map(|c| Contact {
+                        name: c.name.clone(),
+                        email: c.email.clone(),
+                        phone: c.phone.clone(),
+                    })
+                    .collect(),
+                channel: self.channel,
+                product_area: self.product_area.clone(),
+                impact: self.impact,
+                urgency: self.urgency,
+                priority: self.priority,
+                owner: self.owner.clone(),
+                tags: self.tags.clone(),
+                watchers: self.watchers.clone(),
+                scoping: self.scoping.clone(),
+                status: self.status,
+                resolution: self.resolution.clone(),
+                problem_id: self.problem_id,
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+                revision: self.revision,
+            },
+            events: self
+                .events
+                .iter()
+                .map(|e| CaseEvent {
+                    id: e.id,
+                    case_id: self.id,
+                    at: e.at,
+                    actor: e.actor.clone(),
+                    kind: e.kind.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl PlaybookV1 {
+    fn from_domain(p: &Playbook) -> PlaybookV1 {
+        PlaybookV1 {
+            id: p.id,
+            revision: p.revision,
+            archived: p.archived,
+            versions: p.versions.clone(),
+        }
+    }
+
+    fn to_domain(&self) -> Playbook {
+        Playbook {
+            id: self.id,
+            archived: self.archived,
+            revision: self.revision,
+            versions: self.versions.clone(),
+        }
+    }
+}
+
+impl TemplateV1 {
+    fn from_domain(t: &EmailTemplate) -> TemplateV1 {
+        TemplateV1 {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            category: t.category,
+            subject: t.subject.clone(),
+            body: t.body.clone(),
+        }
+    }
+
+    fn to_domain(&self) -> EmailTemplate {
+        EmailTemplate {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            category: self.category,
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+impl PartnerV1 {
+    fn from_domain(t: &PartnerTeam) -> PartnerV1 {
+        PartnerV1 {
+            name: t.name.clone(),
+            contact: t.contact.clone(),
+            channel: t.channel.clone(),
+            ola_minutes: t.ola_minutes,
+        }
+    }
+
+    fn to_domain(&self) -> PartnerTeam {
+        PartnerTeam {
+            name: self.name.clone(),
+            contact: self.contact.clone(),
+            channel: self.channel.clone(),
+            ola_minutes: self.ola_minutes,
+        }
+    }
+}
+
+/// Reads and checks a bundle's text: the envelope first (so a newer or foreign file says so
+/// plainly), then every field with its JSON path, then the rules JSON cannot express.
+pub fn read(text: &str) -> Result<BundleV1, BundleError> {
+    if text.len() > MAX_BUNDLE_BYTES {
+        return Err(BundleError::TooLarge { bytes: text.len() });
+    }
+    check_envelope(text)?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let bundle: BundleV1 = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        BundleError::Invalid {
+            path,
+            reason: plain_reason(&e.inner().to_string()),
+        }
+    })?;
+    check_rules(&bundle)?;
+    Ok(bundle)
+}
+
+/// serde's wording, made readable: "unknown variant `Pending`, expected one of …" becomes
+/// "unknown value 'Pending' (expected one of …)", and the line/column suffix goes, since the path says where.
+fn plain_reason(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once('`')
+    {
+        let expected = expected.trim_start_matches(", ");
+        return format!("unknown value '{value}' ({expected})");
+    }
+    message.to_string()
+}
+
+fn invalid(path: String, reason: impl Into<String>) -> BundleError {
+    BundleError::Invalid {
+        path,
+        reason: reason.into(),
+    }
+}
+
+/// Duplicates, empty titles and impossible dates: what a type cannot refuse on its own.
+fn check_rules(bundle: &BundleV1) -> Result<(), BundleError> {
+    let contents = &bundle.contents;
+    let mut case_ids: HashMap<Uuid, usize> = HashMap::new();
+    let mut keys: HashMap<u32, usize> = HashMap::new();
+    let mut event_ids: HashMap<Uuid, (usize, usize)> = HashMap::new();
+    for (i, case) in contents.cases.iter().enumerate() {
+        let at = |field: &str| format!("contents.cases[{i}].{field}");
+        if let Some(first) = case_ids.insert(case.id, i) {
+            return Err(invalid(
+                at("id"),
+                format!(
+                    "duplicate id {}, already used by contents.cases[{first}]",
+                    case.id
+                ),
+            ));
+        }
+        if let Some(first) = keys.insert(case.key.number(), i) {
+            return Err(invalid(
+                at("key"),
+                format!(
+                    "duplicate key {}, already used by contents.cases[{first}]",
+                    case.key
+                ),
+            ));
+        }
+        if case.title.trim().is_empty() {
+            return Err(invalid(at("title"), "a case needs a title"));
+        }
+        if case.revision == 0 {
+            return Err(invalid(at("revision"), "revisions start at 1"));
+        }
+        if case.updated_at < case.created_at {
+            return Err(invalid(
+                at("updated_at"),
+                format!(
+                    "{} is before the case was created ({})",
+                    case.updated_at.to_rfc3339(),
+                    case.created_at.to_rfc3339()
+                ),
+            ));
+        }
+        for (j, event) in case.events.iter().enumerate() {
+            if let Some((ci, ej)) = event_ids.insert(event.id, (i, j)) {
+                return Err(invalid(
+                    format!("contents.cases[{i}].events[{j}].id"),
+                    format!(
+                        "duplicate event id {}, already used by contents.cases[{ci}].events[{ej}]",
+                        event.id
+                    ),
+                ));
+            }
+        }
+    }
+    let mut playbook_ids = HashMap::new();
+    for (i, p) in contents.playbooks.iter().enumerate() {
+        if let Some(first) = playbook_ids.insert(p.id, i) {
+            return Err(invalid(
+                format!("contents.playbooks[{i}].id"),
+                format!(
+                    "duplicate id {}, already used by contents.playbooks[{first}]",
+                    p.id
+                ),
+            ));
+        }
+        if p.versions.is_empty() {
+            return Err(invalid(
+                format!("contents.playbooks[{i}].versions"),
+                "a playbook has at least one version",
+            ));
+        }
+    }
+    let mut template_ids = HashMap::new();
+    for (i, t) in contents.templates.iter().enumerate() {
+        if let Some(first) = template_ids.insert(t.id.as_str(), i) {
+            return Err(invalid(
+                format!("contents.templates[{i}].id"),
+                format!(
+                    "duplicate id '{}', already used by contents.templates[{first}]",
+                    t.id
+                ),
+            ));
+        }
+    }
+    let mut partner_names = HashMap::new();
+    for (i, t) in contents.partners.iter().enumerate() {
+        if let Some(first) = partner_names.insert(t.name.to_lowercase(), i) {
+            return Err(invalid(
+                format!("contents.partners[{i}].name"),
+                format!(
+                    "duplicate team '{}', already contents.partners[{first}]",
+                    t.name
+                ),
+            ));
+        }
+    }
+    let mut problem_ids = HashMap::new();
+    for (i, p) in contents.problems.iter().enumerate() {
+        if let Some(first) = problem_ids.insert(p.id, i) {
+            return Err(invalid(
+                format!("contents.problems[{i}].id"),
+                format!(
+                    "duplicate id {}, already used by contents.problems[{first}]",
+                    p.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+// proptest is native-only, so the whole table lives behind the same gate.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "v1_tests.rs"]
+mod tests;

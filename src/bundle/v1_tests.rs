@@ -1,0 +1,348 @@
+//! Bundle v1: round trips, selections, file names, errors with their JSON paths, the golden fixture, redaction and fuzzing.
+
+use chrono::TimeZone;
+use std::collections::HashMap;
+
+use super::*;
+use crate::bundle::redact::redact;
+use crate::domain::merge::plan;
+use crate::domain::problem::ProblemKey;
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
+}
+
+/// Six sample cases; the first is linked to a problem and has a playbook applied.
+pub(crate) fn source() -> ExportSource {
+    let sample = crate::domain::sample::generate(3, 6, 1001, at(0));
+    let playbooks = crate::domain::playbook_pack::starter_playbooks();
+    let problem = Problem::open(
+        "JPY refunds multiplied by 100",
+        "Acquirer exponent bug",
+        Uuid::from_u128(77),
+        ProblemKey(1),
+        "Maya",
+        at(5),
+    )
+    .unwrap();
+    let mut cases: Vec<Case> = sample.iter().map(|s| s.case.clone()).collect();
+    cases[0].problem_id = Some(problem.id);
+    let mut events: HashMap<Uuid, Vec<CaseEvent>> = sample
+        .iter()
+        .map(|s| (s.case.id, s.events.clone()))
+        .collect();
+    let first = &playbooks[0];
+    events.get_mut(&cases[0].id).unwrap().push(CaseEvent {
+        id: Uuid::from_u128(991),
+        case_id: cases[0].id,
+        at: at(30),
+        actor: "Maya".into(),
+        kind: EventKind::PlaybookApplied {
+            run: Uuid::from_u128(992),
+            playbook: first.id,
+            version: 1,
+            title: first.current().title.clone(),
+            steps: Vec::new(),
+        },
+    });
+    ExportSource {
+        cases,
+        events,
+        playbooks,
+        templates: crate::domain::templates::starter_templates(),
+        partners: crate::domain::partners::PartnerDirectory::default().teams,
+        problems: vec![problem],
+        team: TeamSettings::default(),
+        sla: SlaSettings::default(),
+    }
+}
+
+fn exporter() -> Exporter {
+    Exporter {
+        name: "Maya".into(),
+        device: "device-1".into(),
+    }
+}
+
+fn export(source: &ExportSource, selection: &Selection) -> BundleV1 {
+    BundleV1::build(source, selection, exporter(), "0.1.0", at(60))
+}
+
+#[test]
+fn everything_round_trips_to_identical_records() {
+    let source = source();
+    let text = export(&source, &Selection::Everything).to_json();
+    let read = read(&text).unwrap();
+    assert_eq!(read.scope, Scope::Everything);
+    assert!(read.contents.settings.is_some());
+    let incoming = read.incoming();
+    assert_eq!(incoming.cases.len(), source.cases.len());
+    for item in &incoming.cases {
+        let original = source.cases.iter().find(|c| c.id == item.case.id).unwrap();
+        assert_eq!(&item.case, original);
+        let mut expected = source.events[&original.id].clone();
+        expected.sort_by(crate::domain::events::timeline_order);
+        assert_eq!(item.events, expected);
+    }
+    assert_eq!(incoming.playbooks, source.playbooks);
+    assert_eq!(incoming.templates, source.templates);
+    assert_eq!(incoming.partners, source.partners);
+    assert_eq!(incoming.problems, source.problems);
+    // Imported back into the device it came from, nothing changes.
+    let local = crate::domain::merge::Local {
+        cases: source.cases.clone(),
+        events: source.events.clone(),
+        playbooks: source.playbooks.clone(),
+        templates: source.templates.clone(),
+        partners: source.partners.clone(),
+        problems: source.problems.clone(),
+        next_case_number: 1007,
+    };
+    assert!(plan(incoming, local).changes_nothing());
+}
+
+#[test]
+fn a_case_selection_carries_its_problem_and_the_playbooks_applied_to_it() {
+    let source = source();
+    let chosen = vec![source.cases[0].id, source.cases[2].id];
+    let bundle = export(&source, &Selection::Cases(chosen));
+    let keys: Vec<String> = bundle
+        .contents
+        .cases
+        .iter()
+        .map(|c| c.key.to_string())
+        .collect();
+    assert_eq!(keys, ["ESC-1001", "ESC-1003"]);
+    assert_eq!(bundle.contents.problems.len(), 1);
+    assert_eq!(bundle.contents.playbooks.len(), 1);
+    assert_eq!(bundle.contents.playbooks[0].id, source.playbooks[0].id);
+    assert_eq!(bundle.contents.templates.len(), source.templates.len());
+    assert!(
+        bundle.contents.settings.is_none(),
+        "settings travel only in a backup"
+    );
+    assert_eq!(
+        bundle.file_name(false),
+        "escalation-desk-2026-11-30-cases-2.json"
+    );
+
+    let only_playbooks = export(&source, &Selection::PlaybooksAndTemplates);
+    assert!(only_playbooks.contents.cases.is_empty());
+    assert_eq!(
+        only_playbooks.contents.playbooks.len(),
+        source.playbooks.len()
+    );
+    assert_eq!(
+        only_playbooks.file_name(true),
+        "escalation-desk-2026-11-30-playbooks.edbundle"
+    );
+}
+
+fn error_of(text: &str) -> String {
+    read(text).unwrap_err().to_string()
+}
+
+fn mutate(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut value = serde_json::to_value(export(&source(), &Selection::Everything)).unwrap();
+    edit(&mut value);
+    value.to_string()
+}
+
+#[test]
+fn bad_bundles_say_where_and_why() {
+    let cases = [
+        (
+            mutate(|v| v["contents"]["cases"][1]["status"] = "Pending".into()),
+            "contents.cases[1].status: unknown value 'Pending' (expected one of `New`",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][2]["created_at"] = "2026-13-45T99:00:00Z".into()),
+            "contents.cases[2].created_at: ",
+        ),
+        (
+            mutate(|v| {
+                let copy = v["contents"]["cases"][0].clone();
+                v["contents"]["cases"][3]["id"] = copy["id"].clone();
+            }),
+            "contents.cases[3].id: duplicate id",
+        ),
+        (
+            mutate(|v| {
+                let copy = v["contents"]["cases"][0]["events"][0]["id"].clone();
+                v["contents"]["cases"][4]["events"][1]["id"] = copy;
+            }),
+            "contents.cases[4].events[1].id: duplicate event id",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][0]["key"] = "ESC-1002".into()),
+            "contents.cases[1].key: duplicate key ESC-1002",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][0]["title"] = "  ".into()),
+            "contents.cases[0].title: a case needs a title",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][0]["key"] = "1002".into()),
+            "contents.cases[0].key: '1002' is not a case key",
+        ),
+        (
+            mutate(|v| {
+                v["contents"]["cases"][5]["events"][0]["kind"]["type"] = "Teleported".into()
+            }),
+            "contents.cases[5].events[0].kind.type: unknown value 'Teleported'",
+        ),
+        (
+            mutate(|v| v["contents"]["playbooks"][0]["versions"] = serde_json::json!([])),
+            "contents.playbooks[0].versions: a playbook has at least one version",
+        ),
+        (
+            mutate(|v| {
+                v["contents"]["templates"][1]["id"] = v["contents"]["templates"][0]["id"].clone()
+            }),
+            "contents.templates[1].id: duplicate id",
+        ),
+        (
+            mutate(|v| {
+                v["contents"]["cases"][0]["updated_at"] = "2020-01-01T00:00:00Z".into();
+            }),
+            "contents.cases[0].updated_at: 2020-01-01T00:00:00+00:00 is before the case was created",
+        ),
+        (
+            mutate(|v| v["version"] = 2.into()),
+            "made by a newer Escalation Desk",
+        ),
+        (
+            mutate(|v| v["format"] = "something-else".into()),
+            "format: expected",
+        ),
+        (
+            "{\"format\": \"escalation-desk.bundle\", \"version\": 1, \"contents\": {\"cases\": ["
+                .into(),
+            "looks truncated",
+        ),
+        ("PK\u{3}\u{4} a zip file".into(), "not JSON"),
+    ];
+    for (text, expected) in cases {
+        let message = error_of(&text);
+        assert!(
+            message.contains(expected),
+            "expected {expected:?}, got {message:?}"
+        );
+    }
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_parsing() {
+    let huge = " ".repeat(MAX_BUNDLE_BYTES + 1);
+    assert!(error_of(&huge).contains("bundles over 160 MB are refused"));
+}
+
+const GOLDEN_V1: &str = include_str!("../../tests/fixtures/bundle-v1.json");
+
+/// Written by version 1 of the format; it must import for as long as the app exists.
+#[test]
+fn golden_v1_still_imports() {
+    let bundle = read(GOLDEN_V1).expect("the v1 golden bundle imports");
+    assert_eq!(bundle.exported_by.name, "Maya");
+    let incoming = bundle.incoming();
+    assert_eq!(incoming.cases.len(), 6);
+    assert_eq!(incoming.cases[0].case.key.to_string(), "ESC-1001");
+    assert_eq!(incoming.cases[0].case.problem_id, Some(Uuid::from_u128(77)));
+    assert!(incoming.cases.iter().all(|c| !c.events.is_empty()));
+    assert!(
+        incoming.cases[0]
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::PlaybookApplied { .. }))
+    );
+    assert_eq!(incoming.playbooks.len(), 6);
+    assert_eq!(incoming.problems[0].title, "JPY refunds multiplied by 100");
+    assert!(bundle.contents.settings.is_some());
+    // Into an empty device it is all new; into one that already has it, nothing changes.
+    let fresh = plan(incoming.clone(), Default::default());
+    assert_eq!(fresh.case_counts().new, 6);
+}
+
+/// Regenerates the golden fixture; run by hand only when a new format version is born.
+#[test]
+#[ignore]
+fn write_golden_v1() {
+    let text = serde_json::to_string_pretty(&export(&source(), &Selection::Everything)).unwrap();
+    std::fs::write(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundle-v1.json"),
+        text,
+    )
+    .unwrap();
+}
+
+#[test]
+fn redaction_leaves_no_contact_detail_and_still_imports() {
+    let mut source = source();
+    source.cases[0].contacts[0].name = "Maya Tan".into();
+    source.cases[0].contacts[0].phone = "+65 6123 4567".into();
+    let id = source.cases[0].id;
+    source.events.get_mut(&id).unwrap().push(CaseEvent {
+        id: Uuid::from_u128(555),
+        case_id: id,
+        at: at(40),
+        actor: "Maya".into(),
+        kind: EventKind::NoteAdded {
+            text: "Maya Tan read card 4000 0566 5566 5556 over the phone".into(),
+        },
+    });
+    let mut bundle = export(&source, &Selection::Everything);
+    let secrets: Vec<String> = source
+        .cases
+        .iter()
+        .flat_map(|c| {
+            c.contacts
+                .iter()
+                .map(|k| k.email.clone())
+                .chain([c.account.name.clone()])
+        })
+        .chain([
+            "Maya Tan".into(),
+            "6123 4567".into(),
+            "4000 0566 5566 5556".into(),
+        ])
+        .collect();
+    let report = redact(&mut bundle);
+    let text = bundle.to_json();
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "{secret} survived redaction"
+        );
+    }
+    assert!(report.emails >= 1 && report.names >= 1 && report.accounts >= 1);
+    assert!(report.phones >= 1);
+    assert_eq!(report.cards, 1);
+    let read = read(&text).expect("a redacted bundle is still a valid bundle");
+    assert_eq!(read.redaction, Some(report));
+    assert_eq!(read.contents.cases.len(), source.cases.len());
+    assert!(bundle.file_name(false).ends_with("-redacted.json"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// Arbitrary bytes are refused with a reason, never a panic.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = read(&text);
+        let _ = crate::bundle::encrypted::open_envelope(&text);
+    }
+
+    /// A real bundle with bytes cut out or changed is refused or read, never a panic.
+    #[test]
+    fn damaged_bundles_never_panic(cut in 0usize..6000, len in 0usize..40, byte in proptest::prelude::any::<u8>()) {
+        let mut text = GOLDEN_V1.as_bytes().to_vec();
+        let start = cut.min(text.len());
+        let end = (start + len).min(text.len());
+        text.splice(start..end, [byte]);
+        let text = String::from_utf8_lossy(&text);
+        if let Ok(bundle) = read(&text) {
+            let _ = plan(bundle.incoming(), Default::default());
+        }
+    }
+}

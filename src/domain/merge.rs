@@ -1,0 +1,906 @@
+//! Merging a teammate's records into this device's: what is new, updated, identical or in conflict, and the result once each conflict is decided.
+//!
+//! Case events are an append-only union by id. A case field is judged by who changed it since
+//! the two copies parted: the events only one side has. If only their side touched a field, theirs
+//! wins; if only mine did, mine stays; if both did (or the copies differ with no event to say
+//! why), it is a conflict the specialist decides. Importing the same records twice therefore
+//! changes nothing the second time: after the first, every event is on both sides.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::case::{Case, CaseKey};
+use super::events::{CaseEvent, EventKind, timeline_order};
+use super::partners::PartnerTeam;
+use super::playbooks::Playbook;
+use super::problem::Problem;
+use super::templates::EmailTemplate;
+
+/// One case and its whole event log, as a bundle carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseWithEvents {
+    pub case: Case,
+    pub events: Vec<CaseEvent>,
+}
+
+/// Everything an import can bring in, already validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Incoming {
+    pub cases: Vec<CaseWithEvents>,
+    pub playbooks: Vec<Playbook>,
+    pub templates: Vec<EmailTemplate>,
+    pub partners: Vec<PartnerTeam>,
+    pub problems: Vec<Problem>,
+}
+
+/// What this device holds. `events` needs only the cases the bundle also carries.
+#[derive(Debug, Clone, Default)]
+pub struct Local {
+    pub cases: Vec<Case>,
+    pub events: HashMap<Uuid, Vec<CaseEvent>>,
+    pub playbooks: Vec<Playbook>,
+    pub templates: Vec<EmailTemplate>,
+    pub partners: Vec<PartnerTeam>,
+    pub problems: Vec<Problem>,
+    /// The number the next locally created case would get.
+    pub next_case_number: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Verdict {
+    New,
+    Updated,
+    Identical,
+    Conflict,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::New => "new",
+            Verdict::Updated => "updated",
+            Verdict::Identical => "identical",
+            Verdict::Conflict => "conflict",
+        }
+    }
+}
+
+/// The parts of a case merged one by one. Account, contacts and scoping each merge whole,
+/// because their parts only make sense together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CaseField {
+    Title,
+    Status,
+    Resolution,
+    Impact,
+    Urgency,
+    Priority,
+    Owner,
+    Tags,
+    Watchers,
+    ProductArea,
+    Channel,
+    Account,
+    Contacts,
+    Scoping,
+    Problem,
+}
+
+impl CaseField {
+    pub const ALL: [CaseField; 15] = [
+        CaseField::Title,
+        CaseField::Status,
+        CaseField::Resolution,
+        CaseField::Impact,
+        CaseField::Urgency,
+        CaseField::Priority,
+        CaseField::Owner,
+        CaseField::Tags,
+        CaseField::Watchers,
+        CaseField::ProductArea,
+        CaseField::Channel,
+        CaseField::Account,
+        CaseField::Contacts,
+        CaseField::Scoping,
+        CaseField::Problem,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseField::Title => "Title",
+            CaseField::Status => "Status",
+            CaseField::Resolution => "Resolution summary",
+            CaseField::Impact => "Impact",
+            CaseField::Urgency => "Urgency",
+            CaseField::Priority => "Priority",
+            CaseField::Owner => "Owner",
+            CaseField::Tags => "Tags",
+            CaseField::Watchers => "Watchers",
+            CaseField::ProductArea => "Product area",
+            CaseField::Channel => "Channel",
+            CaseField::Account => "Account",
+            CaseField::Contacts => "Contacts",
+            CaseField::Scoping => "Scoping",
+            CaseField::Problem => "Problem",
+        }
+    }
+
+    /// Free text, where keeping both versions makes sense.
+    pub fn is_text(self) -> bool {
+        matches!(self, CaseField::Title | CaseField::Resolution)
+    }
+
+    /// How the field reads in a diff.
+    pub fn show(self, case: &Case) -> String {
+        match self {
+            CaseField::Title => case.title.clone(),
+            CaseField::Status => case.status.label().to_string(),
+            CaseField::Resolution => case.resolution.clone().unwrap_or_default(),
+            CaseField::Impact => case.impact.label().to_string(),
+            CaseField::Urgency => case.urgency.label().to_string(),
+            CaseField::Priority => case.priority.code().to_string(),
+            CaseField::Owner => case.owner.clone(),
+            CaseField::Tags => case.tags.join(", "),
+            CaseField::Watchers => case.watchers.join(", "),
+            CaseField::ProductArea => case.product_area.clone(),
+            CaseField::Channel => case.channel.label().to_string(),
+            CaseField::Account => {
+                let a = &case.account;
+                let id = if a.account_id.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", a.account_id)
+                };
+                format!("{}{id}, {}", a.name, a.tier.label())
+            }
+            CaseField::Contacts => case
+                .contacts
+                .iter()
+                .map(|c| {
+                    [c.name.as_str(), c.email.as_str(), c.phone.as_str()]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            CaseField::Scoping => serde_json::to_string(&case.scoping).unwrap_or_default(),
+            CaseField::Problem => case.problem_id.map(|p| p.to_string()).unwrap_or_default(),
+        }
+    }
+
+    fn same(self, a: &Case, b: &Case) -> bool {
+        match self {
+            CaseField::Title => a.title == b.title,
+            CaseField::Status => a.status == b.status,
+            CaseField::Resolution => a.resolution == b.resolution,
+            CaseField::Impact => a.impact == b.impact,
+            CaseField::Urgency => a.urgency == b.urgency,
+            CaseField::Priority => a.priority == b.priority,
+            CaseField::Owner => a.owner == b.owner,
+            CaseField::Tags => a.tags == b.tags,
+            CaseField::Watchers => a.watchers == b.watchers,
+            CaseField::ProductArea => a.product_area == b.product_area,
+            CaseField::Channel => a.channel == b.channel,
+            CaseField::Account => a.account == b.account,
+            CaseField::Contacts => a.contacts == b.contacts,
+            CaseField::Scoping => a.scoping == b.scoping,
+            CaseField::Problem => a.problem_id == b.problem_id,
+        }
+    }
+
+    fn copy(self, into: &mut Case, from: &Case) {
+        match self {
+            CaseField::Title => into.title = from.title.clone(),
+            CaseField::Status => into.status = from.status,
+            CaseField::Resolution => into.resolution = from.resolution.clone(),
+            CaseField::Impact => into.impact = from.impact,
+            CaseField::Urgency => into.urgency = from.urgency,
+            CaseField::Priority => into.priority = from.priority,
+            CaseField::Owner => into.owner = from.owner.clone(),
+            CaseField::Tags => into.tags = from.tags.clone(),
+            CaseField::Watchers => into.watchers = from.watchers.clone(),
+            CaseField::ProductArea => into.product_area = from.product_area.clone(),
+            CaseField::Channel => into.channel = from.channel,
+            CaseField::Account => into.account = from.account.clone(),
+            CaseField::Contacts => into.contacts = from.contacts.clone(),
+            CaseField::Scoping => into.scoping = from.scoping.clone(),
+            CaseField::Problem => into.problem_id = from.problem_id,
+        }
+    }
+
+    /// Which fields an event says were changed.
+    fn touched_by(kind: &EventKind) -> &'static [CaseField] {
+        match kind {
+            EventKind::StatusChanged { .. } => &[CaseField::Status, CaseField::Resolution],
+            EventKind::FieldChanged { field, .. } => match field.as_str() {
+                "title" => &[CaseField::Title],
+                "owner" => &[CaseField::Owner],
+                "tags" => &[CaseField::Tags],
+                "watchers" => &[CaseField::Watchers],
+                "product area" => &[CaseField::ProductArea],
+                "channel" => &[CaseField::Channel],
+                "account" | "account id" | "tier" => &[CaseField::Account],
+                "contacts" => &[CaseField::Contacts],
+                "impact" => &[CaseField::Impact],
+                "urgency" => &[CaseField::Urgency],
+                "priority" => &[CaseField::Priority],
+                "problem" => &[CaseField::Problem],
+                _ => &[CaseField::Scoping],
+            },
+            _ => &[],
+        }
+    }
+}
+
+/// How one differing field will be settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Only their side changed it.
+    TakeTheirs,
+    /// Only my side changed it.
+    KeepMine,
+    /// Both changed it, or nothing says who did: the specialist decides.
+    Decide,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDiff {
+    pub field: CaseField,
+    pub mine: String,
+    pub theirs: String,
+    pub outcome: Outcome,
+}
+
+/// A specialist's answer to one conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Choice {
+    Mine,
+    Theirs,
+    /// Text only: both versions, mine first.
+    Both,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasePlan {
+    pub id: Uuid,
+    /// The key it will have here.
+    pub key: CaseKey,
+    /// Set when their key is already used here by another case, so it arrives under a new one.
+    pub rekeyed_from: Option<CaseKey>,
+    pub title: String,
+    pub verdict: Verdict,
+    pub diffs: Vec<FieldDiff>,
+    pub new_events: usize,
+}
+
+/// A record merged whole (a playbook, template, partner team or problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RecordKind {
+    Playbook,
+    Template,
+    Partner,
+    Problem,
+}
+
+impl RecordKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Playbook => "Playbook",
+            RecordKind::Template => "Template",
+            RecordKind::Partner => "Partner team",
+            RecordKind::Problem => "Problem",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordPlan {
+    pub kind: RecordKind,
+    /// The record's id (a partner team's name, which is its identity).
+    pub id: String,
+    pub label: String,
+    pub verdict: Verdict,
+    /// One line per difference, for the preview.
+    pub changes: Vec<String>,
+}
+
+/// The dry run: what an import would do, before anything is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergePlan {
+    pub cases: Vec<CasePlan>,
+    pub records: Vec<RecordPlan>,
+    incoming: Incoming,
+    local_cases: HashMap<Uuid, Case>,
+    local_events: HashMap<Uuid, Vec<CaseEvent>>,
+    local_playbooks: HashMap<Uuid, Playbook>,
+    local_templates: Vec<EmailTemplate>,
+    local_partners: Vec<PartnerTeam>,
+    local_problems: HashMap<Uuid, Problem>,
+    next_case_number: u32,
+}
+
+/// How many records of each verdict, for the preview's summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub new: usize,
+    pub updated: usize,
+    pub identical: usize,
+    pub conflict: usize,
+}
+
+impl Counts {
+    fn add(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::New => self.new += 1,
+            Verdict::Updated => self.updated += 1,
+            Verdict::Identical => self.identical += 1,
+            Verdict::Conflict => self.conflict += 1,
+        }
+    }
+}
+
+/// Which conflict a choice answers: a case field, or a whole record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ConflictId {
+    Case(Uuid, CaseField),
+    Record(RecordKind, String),
+}
+
+/// A case as it will be written, with what the log needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseWrite {
+    /// The revision read when planning; `None` for a case new to this device.
+    pub expected_revision: Option<u64>,
+    pub case: Case,
+    /// Events this device did not have.
+    pub new_events: Vec<CaseEvent>,
+    /// The whole merged log in timeline order, from which search text and clocks are rebuilt.
+    pub all_events: Vec<CaseEvent>,
+}
+
+/// Everything an import writes, once every conflict has an answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeResult {
+    pub cases: Vec<CaseWrite>,
+    pub playbooks: Vec<Playbook>,
+    /// The whole library and directory after the merge, or `None` when unchanged.
+    pub templates: Option<Vec<EmailTemplate>>,
+    pub partners: Option<Vec<PartnerTeam>>,
+    pub problems: Vec<Problem>,
+    /// What the next new case's number must be at least, so no later key collides.
+    pub next_case_number: u32,
+}
+
+impl MergeResult {
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty()
+            && self.playbooks.is_empty()
+            && self.templates.is_none()
+            && self.partners.is_none()
+            && self.problems.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    #[error("{count} conflict(s) still need a choice, starting with {first}")]
+    Undecided { count: usize, first: String },
+    #[error("{field} of {key}: keeping both only works for text")]
+    BothNotText { key: String, field: &'static str },
+}
+
+/// Compares the incoming records with this device's and says what an import would do.
+pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
+    let local_cases: HashMap<Uuid, Case> = local.cases.into_iter().map(|c| (c.id, c)).collect();
+    let mut used_numbers: HashSet<u32> = local_cases.values().map(|c| c.key.number()).collect();
+    let mut next_number = local
+        .next_case_number
+        .max(used_numbers.iter().max().map_or(0, |n| n + 1));
+    let mut cases = Vec::with_capacity(incoming.cases.len());
+    // Keys in the bundle that are not taken here are kept, so teammates keep saying the same
+    // ESC number; only a real collision moves a case to a fresh key.
+    for theirs in &incoming.cases {
+        if !local_cases.contains_key(&theirs.case.id) {
+            used_numbers.insert(theirs.case.key.number());
+        }
+    }
+    let mut taken_by_incoming: HashSet<u32> = HashSet::new();
+    for theirs in &incoming.cases {
+        let plan = match local_cases.get(&theirs.case.id) {
+            None => {
+                let wanted = theirs.case.key.number();
+                let collides = local_cases.values().any(|c| c.key.number() == wanted)
+                    || !taken_by_incoming.insert(wanted);
+                let (key, rekeyed_from) = if collides {
+                    while used_numbers.contains(&next_number) {
+                        next_number += 1;
+                    }
+                    used_numbers.insert(next_number);
+                    taken_by_incoming.insert(next_number);
+                    (
+                        CaseKey::from_number(next_number),
+                        Some(theirs.case.key.clone()),
+                    )
+                } else {
+                    (theirs.case.key.clone(), None)
+                };
+                CasePlan {
+                    id: theirs.case.id,
+                    key,
+                    rekeyed_from,
+                    title: theirs.case.title.clone(),
+                    verdict: Verdict::New,
+                    diffs: Vec::new(),
+                    new_events: theirs.events.len(),
+                }
+            }
+            Some(mine) => {
+                let mine_events = local.events.get(&mine.id).map(Vec::as_slice).unwrap_or(&[]);
+                compare_case(mine, mine_events, theirs)
+            }
+        };
+        cases.push(plan);
+    }
+    let local_playbooks: HashMap<Uuid, Playbook> =
+        local.playbooks.into_iter().map(|p| (p.id, p)).collect();
+    let local_problems: HashMap<Uuid, Problem> =
+        local.problems.into_iter().map(|p| (p.id, p)).collect();
+    let mut records = Vec::new();
+    for theirs in &incoming.playbooks {
+        records.push(compare_playbook(local_playbooks.get(&theirs.id), theirs));
+    }
+    for theirs in &incoming.templates {
+        let mine = local.templates.iter().find(|t| t.id == theirs.id);
+        records.push(compare_whole(
+            RecordKind::Template,
+            theirs.id.clone(),
+            theirs.name.clone(),
+            mine,
+            theirs,
+        ));
+    }
+    for theirs in &incoming.partners {
+        let mine = local
+            .partners
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(&theirs.name));
+        records.push(compare_whole(
+            RecordKind::Partner,
+            theirs.name.clone(),
+            theirs.name.clone(),
+            mine,
+            theirs,
+        ));
+    }
+    for theirs in &incoming.problems {
+        records.push(compare_whole(
+            RecordKind::Problem,
+            theirs.id.to_string(),
+            format!("{} {}", theirs.key, theirs.title),
+            local_problems.get(&theirs.id),
+            theirs,
+        ));
+    }
+    MergePlan {
+        cases,
+        records,
+        incoming,
+        local_cases,
+        local_events: local.events,
+        local_playbooks,
+        local_templates: local.templates,
+        local_partners: local.partners,
+        local_problems,
+        next_case_number: next_number,
+    }
+}
+
+fn compare_case(mine: &Case, mine_events: &[CaseEvent], theirs: &CaseWithEvents) -> CasePlan {
+    let mine_ids: HashSet<Uuid> = mine_events.iter().map(|e| e.id).collect();
+    let their_ids: HashSet<Uuid> = theirs.events.iter().map(|e| e.id).collect();
+    let touched = |events: &[CaseEvent], other: &HashSet<Uuid>| -> HashSet<CaseField> {
+        events
+            .iter()
+            .filter(|e| !other.contains(&e.id))
+            .flat_map(|e| CaseField::touched_by(&e.kind).iter().copied())
+            .collect()
+    };
+    let mine_touched = touched(mine_events, &their_ids);
+    let theirs_touched = touched(&theirs.events, &mine_ids);
+    let new_events = theirs
+        .events
+        .iter()
+        .filter(|e| !mine_ids.contains(&e.id))
+        .count();
+    let diffs: Vec<FieldDiff> = CaseField::ALL
+        .into_iter()
+        .filter(|f| !f.same(mine, &theirs.case))
+        .map(|field| {
+            let outcome = match (
+                mine_touched.contains(&field),
+                theirs_touched.contains(&field),
+            ) {
+                (false, true) => Outcome::TakeTheirs,
+                (true, false) => Outcome::KeepMine,
+                _ => Outcome::Decide,
+            };
+            FieldDiff {
+                field,
+                mine: field.show(mine),
+                theirs: field.show(&theirs.case),
+                outcome,
+            }
+        })
+        .collect();
+    let verdict = if diffs.iter().any(|d| d.outcome == Outcome::Decide) {
+        Verdict::Conflict
+    } else if new_events > 0 || diffs.iter().any(|d| d.outcome == Outcome::TakeTheirs) {
+        Verdict::Updated
+    } else {
+        Verdict::Identical
+    };
+    CasePlan {
+        id: mine.id,
+        key: mine.key.clone(),
+        rekeyed_from: None,
+        title: mine.title.clone(),
+        verdict,
+        diffs,
+        new_events,
+    }
+}
+
+fn compare_playbook(mine: Option<&Playbook>, theirs: &Playbook) -> RecordPlan {
+    let label = theirs
+        .versions
+        .last()
+        .map(|v| v.content.title.clone())
+        .unwrap_or_default();
+    let record = |verdict, changes| RecordPlan {
+        kind: RecordKind::Playbook,
+        id: theirs.id.to_string(),
+        label: label.clone(),
+        verdict,
+        changes,
+    };
+    let Some(mine) = mine else {
+        return record(
+            Verdict::New,
+            vec![format!("{} version(s)", theirs.versions.len())],
+        );
+    };
+    if mine == theirs {
+        return record(Verdict::Identical, Vec::new());
+    }
+    let (m, t) = (&mine.versions, &theirs.versions);
+    // Versions are append-only, so one history extending the other is a plain update.
+    if mine.archived == theirs.archived && t.len() > m.len() && t.starts_with(m) {
+        let added = t[m.len()..]
+            .iter()
+            .map(|v| format!("adds version {} by {}: {}", v.number, v.author, v.note))
+            .collect();
+        return record(Verdict::Updated, added);
+    }
+    if mine.archived == theirs.archived && m.len() >= t.len() && m.starts_with(t) {
+        return record(
+            Verdict::Identical,
+            vec!["this device already has every version".into()],
+        );
+    }
+    let mut changes = Vec::new();
+    if mine.archived != theirs.archived {
+        changes.push(format!(
+            "archived: mine {}, theirs {}",
+            yes_no(mine.archived),
+            yes_no(theirs.archived)
+        ));
+    }
+    if !t.starts_with(m) && !m.starts_with(t) {
+        changes.push(format!(
+            "the version histories differ: mine has {}, theirs {}",
+            m.len(),
+            t.len()
+        ));
+    }
+    record(Verdict::Conflict, changes)
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+fn compare_whole<T: PartialEq + Serialize>(
+    kind: RecordKind,
+    id: String,
+    label: String,
+    mine: Option<&T>,
+    theirs: &T,
+) -> RecordPlan {
+    let (verdict, changes) = match mine {
+        None => (Verdict::New, Vec::new()),
+        Some(mine) if mine == theirs => (Verdict::Identical, Vec::new()),
+        Some(mine) => (Verdict::Conflict, json_differences(mine, theirs)),
+    };
+    RecordPlan {
+        kind,
+        id,
+        label,
+        verdict,
+        changes,
+    }
+}
+
+/// "field: mine → theirs" for each top-level field that differs.
+fn json_differences<T: Serialize>(mine: &T, theirs: &T) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(m)), Ok(serde_json::Value::Object(t))) =
+        (serde_json::to_value(mine), serde_json::to_value(theirs))
+    else {
+        return vec!["the records differ".into()];
+    };
+    let mut keys: Vec<&String> = m.keys().chain(t.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| m.get(*k) != t.get(*k))
+        .map(|k| {
+            let show = |v: Option<&serde_json::Value>| match v {
+                Some(serde_json::Value::String(s)) => clip(s),
+                Some(other) => clip(&other.to_string()),
+                None => "—".into(),
+            };
+            format!("{k}: mine {} → theirs {}", show(m.get(k)), show(t.get(k)))
+        })
+        .collect()
+}
+
+fn clip(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        text.chars().take(MAX).collect::<String>() + "…"
+    }
+}
+
+impl MergePlan {
+    pub fn case_counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        self.cases.iter().for_each(|c| counts.add(c.verdict));
+        counts
+    }
+
+    pub fn record_counts(&self) -> BTreeMap<RecordKind, Counts> {
+        let mut counts: BTreeMap<RecordKind, Counts> = BTreeMap::new();
+        for r in &self.records {
+            counts.entry(r.kind).or_default().add(r.verdict);
+        }
+        counts
+    }
+
+    /// Every decision the specialist must make, in the order the review shows them.
+    pub fn conflicts(&self) -> Vec<ConflictId> {
+        let fields = self.cases.iter().flat_map(|c| {
+            c.diffs
+                .iter()
+                .filter(|d| d.outcome == Outcome::Decide)
+                .map(|d| ConflictId::Case(c.id, d.field))
+        });
+        let records = self
+            .records
+            .iter()
+            .filter(|r| r.verdict == Verdict::Conflict)
+            .map(|r| ConflictId::Record(r.kind, r.id.clone()));
+        fields.chain(records).collect()
+    }
+
+    /// True when the import would write nothing at all.
+    pub fn changes_nothing(&self) -> bool {
+        self.cases.iter().all(|c| c.verdict == Verdict::Identical)
+            && self.records.iter().all(|r| r.verdict == Verdict::Identical)
+    }
+
+    /// Applies the specialist's choices and returns exactly what to write.
+    /// Every conflict needs a choice; nothing is guessed.
+    pub fn resolve(
+        &self,
+        choices: &HashMap<ConflictId, Choice>,
+    ) -> Result<MergeResult, MergeError> {
+        let missing: Vec<ConflictId> = self
+            .conflicts()
+            .into_iter()
+            .filter(|c| !choices.contains_key(c))
+            .collect();
+        if let Some(first) = missing.first() {
+            return Err(MergeError::Undecided {
+                count: missing.len(),
+                first: self.describe(first),
+            });
+        }
+        let mut result = MergeResult {
+            next_case_number: self.next_case_number,
+            ..MergeResult::default()
+        };
+        for (plan, theirs) in self.cases.iter().zip(&self.incoming.cases) {
+            if plan.verdict == Verdict::Identical {
+                continue;
+            }
+            result.next_case_number = result.next_case_number.max(plan.key.number() + 1);
+            let Some(mine) = self.local_cases.get(&plan.id) else {
+                let mut case = theirs.case.clone();
+                case.key = plan.key.clone();
+                let mut all_events = theirs.events.clone();
+                all_events.sort_by(timeline_order);
+                result.cases.push(CaseWrite {
+                    expected_revision: None,
+                    case,
+                    new_events: all_events.clone(),
+                    all_events,
+                });
+                continue;
+            };
+            let mut merged = mine.clone();
+            for diff in &plan.diffs {
+                let choice = match diff.outcome {
+                    Outcome::TakeTheirs => Choice::Theirs,
+                    Outcome::KeepMine => Choice::Mine,
+                    Outcome::Decide => choices[&ConflictId::Case(plan.id, diff.field)],
+                };
+                match choice {
+                    Choice::Mine => {}
+                    Choice::Theirs => diff.field.copy(&mut merged, &theirs.case),
+                    Choice::Both => keep_both(&mut merged, mine, &theirs.case, diff.field)
+                        .map_err(|field| MergeError::BothNotText {
+                            key: plan.key.to_string(),
+                            field,
+                        })?,
+                }
+            }
+            let mine_events = self.local_events.get(&plan.id).cloned().unwrap_or_default();
+            let known: HashSet<Uuid> = mine_events.iter().map(|e| e.id).collect();
+            let new_events: Vec<CaseEvent> = theirs
+                .events
+                .iter()
+                .filter(|e| !known.contains(&e.id))
+                .cloned()
+                .collect();
+            if merged == *mine && new_events.is_empty() {
+                continue;
+            }
+            merged.updated_at = mine.updated_at.max(theirs.case.updated_at);
+            merged.revision = mine.revision.max(theirs.case.revision) + 1;
+            let mut all_events = mine_events;
+            all_events.extend(new_events.iter().cloned());
+            all_events.sort_by(timeline_order);
+            result.cases.push(CaseWrite {
+                expected_revision: Some(mine.revision),
+                case: merged,
+                new_events,
+                all_events,
+            });
+        }
+        let mut templates = self.local_templates.clone();
+        let mut partners = self.local_partners.clone();
+        let (mut templates_changed, mut partners_changed) = (false, false);
+        for record in &self.records {
+            let take_theirs = match record.verdict {
+                Verdict::Identical => false,
+                Verdict::New | Verdict::Updated => true,
+                Verdict::Conflict => {
+                    choices[&ConflictId::Record(record.kind, record.id.clone())] == Choice::Theirs
+                }
+            };
+            if !take_theirs {
+                continue;
+            }
+            match record.kind {
+                RecordKind::Playbook => {
+                    if let Some(p) = self
+                        .incoming
+                        .playbooks
+                        .iter()
+                        .find(|p| p.id.to_string() == record.id)
+                    {
+                        let mut p = p.clone();
+                        // A later local save must see a revision above both sides'.
+                        let mine = self.local_playbooks.get(&p.id).map_or(0, |m| m.revision);
+                        p.revision = p.revision.max(mine) + 1;
+                        result.playbooks.push(p);
+                    }
+                }
+                RecordKind::Template => {
+                    if let Some(t) = self.incoming.templates.iter().find(|t| t.id == record.id) {
+                        match templates.iter_mut().find(|m| m.id == t.id) {
+                            Some(slot) => *slot = t.clone(),
+                            None => templates.push(t.clone()),
+                        }
+                        templates_changed = true;
+                    }
+                }
+                RecordKind::Partner => {
+                    if let Some(t) = self.incoming.partners.iter().find(|t| t.name == record.id) {
+                        match partners
+                            .iter_mut()
+                            .find(|m| m.name.eq_ignore_ascii_case(&t.name))
+                        {
+                            Some(slot) => *slot = t.clone(),
+                            None => partners.push(t.clone()),
+                        }
+                        partners_changed = true;
+                    }
+                }
+                RecordKind::Problem => {
+                    if let Some(p) = self
+                        .incoming
+                        .problems
+                        .iter()
+                        .find(|p| p.id.to_string() == record.id)
+                    {
+                        let mut p = p.clone();
+                        let mine = self.local_problems.get(&p.id).map_or(0, |m| m.revision);
+                        p.revision = p.revision.max(mine) + 1;
+                        result.problems.push(p);
+                    }
+                }
+            }
+        }
+        result.templates = templates_changed.then_some(templates);
+        result.partners = partners_changed.then_some(partners);
+        Ok(result)
+    }
+
+    /// A conflict in words: "ESC-1042 Title" or "Template Payout delay".
+    pub fn describe(&self, conflict: &ConflictId) -> String {
+        match conflict {
+            ConflictId::Case(id, field) => {
+                let key = self
+                    .cases
+                    .iter()
+                    .find(|c| c.id == *id)
+                    .map(|c| c.key.to_string())
+                    .unwrap_or_else(|| id.to_string());
+                format!("{key} {}", field.label().to_lowercase())
+            }
+            ConflictId::Record(kind, id) => {
+                let label = self
+                    .records
+                    .iter()
+                    .find(|r| r.kind == *kind && &r.id == id)
+                    .map(|r| r.label.clone())
+                    .unwrap_or_else(|| id.clone());
+                format!("{} {label}", kind.label().to_lowercase())
+            }
+        }
+    }
+}
+
+/// Both texts, mine first, marked so a reader sees where theirs begins.
+fn keep_both(
+    merged: &mut Case,
+    mine: &Case,
+    theirs: &Case,
+    field: CaseField,
+) -> Result<(), &'static str> {
+    match field {
+        CaseField::Title => {
+            merged.title = format!("{} / {}", mine.title, theirs.title);
+            Ok(())
+        }
+        CaseField::Resolution => {
+            merged.resolution = match (&mine.resolution, &theirs.resolution) {
+                (Some(m), Some(t)) => Some(format!("{m}\n\n— from the imported copy —\n{t}")),
+                (m, t) => m.clone().or_else(|| t.clone()),
+            };
+            Ok(())
+        }
+        other => Err(other.label()),
+    }
+}
+
+// proptest is native-only, so the whole table lives behind the same gate.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "merge_tests.rs"]
+mod tests;

@@ -1,0 +1,397 @@
+//! Merge rules: new, identical, updated and conflicting cases and records; choices; key collisions; idempotence.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::*;
+use crate::domain::case::{CaseEdit, EditContext};
+use crate::domain::playbook_pack::starter_playbooks;
+use crate::domain::priority::PriorityMatrix;
+use crate::domain::sample::generate;
+use crate::domain::templates::starter_templates;
+use crate::domain::triage::ScopingRequirements;
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+/// A few sample cases with their logs, as two teammates both had them after the last exchange.
+fn shared(size: usize) -> Vec<CaseWithEvents> {
+    generate(11, size, 1001, at(0))
+        .into_iter()
+        .map(|s| CaseWithEvents {
+            case: s.case,
+            events: s.events,
+        })
+        .collect()
+}
+
+/// Edits one case as a specialist would, appending the events the edit logs.
+fn edit(copy: &mut CaseWithEvents, change: CaseEdit, actor: &str, minute: i64, seed: u128) {
+    let matrix = PriorityMatrix::default();
+    let requirements = ScopingRequirements::default();
+    let ctx = EditContext {
+        matrix: &matrix,
+        requirements: &requirements,
+        actor,
+        now: at(minute),
+    };
+    let mut n = 0;
+    let (next, events) = copy
+        .case
+        .apply(change, &ctx, || {
+            n += 1;
+            Uuid::from_u128(seed * 1000 + n)
+        })
+        .expect("the edit is valid");
+    copy.case = next;
+    copy.events.extend(events);
+}
+
+fn local_from(cases: &[CaseWithEvents]) -> Local {
+    Local {
+        cases: cases.iter().map(|c| c.case.clone()).collect(),
+        events: cases
+            .iter()
+            .map(|c| (c.case.id, c.events.clone()))
+            .collect(),
+        next_case_number: 1001 + cases.len() as u32,
+        ..Local::default()
+    }
+}
+
+fn incoming(cases: &[CaseWithEvents]) -> Incoming {
+    Incoming {
+        cases: cases.to_vec(),
+        ..Incoming::default()
+    }
+}
+
+/// What this device holds after writing `result`: the same steps storage takes.
+fn applied(mut local: Local, result: &MergeResult) -> Local {
+    for write in &result.cases {
+        match local.cases.iter_mut().find(|c| c.id == write.case.id) {
+            Some(slot) => *slot = write.case.clone(),
+            None => local.cases.push(write.case.clone()),
+        }
+        local.events.insert(write.case.id, write.all_events.clone());
+    }
+    for p in &result.playbooks {
+        match local.playbooks.iter_mut().find(|m| m.id == p.id) {
+            Some(slot) => *slot = p.clone(),
+            None => local.playbooks.push(p.clone()),
+        }
+    }
+    if let Some(t) = &result.templates {
+        local.templates = t.clone();
+    }
+    if let Some(p) = &result.partners {
+        local.partners = p.clone();
+    }
+    local.next_case_number = local.next_case_number.max(result.next_case_number);
+    local
+}
+
+#[test]
+fn everything_is_new_on_an_empty_device_and_arrives_whole() {
+    let cases = shared(5);
+    let plan = plan(incoming(&cases), Local::default());
+    assert_eq!(plan.case_counts().new, 5);
+    let result = plan.resolve(&HashMap::new()).unwrap();
+    assert_eq!(result.cases.len(), 5);
+    for (write, original) in result.cases.iter().zip(&cases) {
+        assert_eq!(
+            write.case, original.case,
+            "a new case arrives exactly as sent"
+        );
+        assert_eq!(write.expected_revision, None);
+        assert_eq!(write.new_events.len(), original.events.len());
+    }
+    assert_eq!(result.next_case_number, 1006);
+}
+
+#[test]
+fn the_same_records_twice_are_identical_and_change_nothing() {
+    let cases = shared(4);
+    let plan = plan(incoming(&cases), local_from(&cases));
+    assert_eq!(plan.case_counts().identical, 4);
+    assert!(plan.changes_nothing());
+    assert!(plan.resolve(&HashMap::new()).unwrap().is_empty());
+}
+
+#[test]
+fn a_field_only_they_changed_is_taken_and_their_events_are_appended_once() {
+    let mine = shared(2);
+    let mut theirs = mine.clone();
+    edit(
+        &mut theirs[0],
+        CaseEdit::Title("Payouts held: KYC refresh".into()),
+        "Ana",
+        10,
+        1,
+    );
+    let plan = plan(incoming(&theirs), local_from(&mine));
+    let case = &plan.cases[0];
+    assert_eq!(case.verdict, Verdict::Updated);
+    assert_eq!(case.new_events, 1);
+    assert_eq!(case.diffs.len(), 1);
+    assert_eq!(case.diffs[0].field, CaseField::Title);
+    assert_eq!(case.diffs[0].outcome, Outcome::TakeTheirs);
+    assert_eq!(plan.cases[1].verdict, Verdict::Identical);
+    let result = plan.resolve(&HashMap::new()).unwrap();
+    assert_eq!(result.cases.len(), 1);
+    let write = &result.cases[0];
+    assert_eq!(write.case.title, "Payouts held: KYC refresh");
+    assert_eq!(write.expected_revision, Some(mine[0].case.revision));
+    assert!(write.case.revision > mine[0].case.revision.max(theirs[0].case.revision));
+    let ids: HashSet<Uuid> = write.all_events.iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), write.all_events.len(), "no event appears twice");
+    assert_eq!(write.all_events.len(), mine[0].events.len() + 1);
+}
+
+#[test]
+fn different_fields_edited_on_each_side_merge_without_asking() {
+    let base = shared(1);
+    let (mut mine, mut theirs) = (base.clone(), base.clone());
+    edit(&mut mine[0], CaseEdit::Owner("Maya".into()), "Maya", 5, 1);
+    edit(
+        &mut theirs[0],
+        CaseEdit::Title("Refunds fail in JPY".into()),
+        "Ana",
+        6,
+        2,
+    );
+    let plan = plan(incoming(&theirs), local_from(&mine));
+    assert_eq!(plan.cases[0].verdict, Verdict::Updated);
+    let outcomes: Vec<(CaseField, Outcome)> = plan.cases[0]
+        .diffs
+        .iter()
+        .map(|d| (d.field, d.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (CaseField::Title, Outcome::TakeTheirs),
+            (CaseField::Owner, Outcome::KeepMine)
+        ]
+    );
+    let result = plan.resolve(&HashMap::new()).unwrap();
+    let merged = &result.cases[0].case;
+    assert_eq!(merged.title, "Refunds fail in JPY");
+    assert_eq!(merged.owner, "Maya");
+}
+
+#[test]
+fn both_sides_changing_a_field_is_a_conflict_that_needs_a_choice() {
+    let base = shared(1);
+    let (mut mine, mut theirs) = (base.clone(), base.clone());
+    edit(
+        &mut mine[0],
+        CaseEdit::Title("Mine: payouts held".into()),
+        "Maya",
+        5,
+        1,
+    );
+    edit(
+        &mut theirs[0],
+        CaseEdit::Title("Theirs: KYC hold".into()),
+        "Ana",
+        6,
+        2,
+    );
+    let plan = plan(incoming(&theirs), local_from(&mine));
+    assert_eq!(plan.cases[0].verdict, Verdict::Conflict);
+    let conflict = ConflictId::Case(base[0].case.id, CaseField::Title);
+    assert_eq!(plan.conflicts(), vec![conflict.clone()]);
+    let undecided = plan.resolve(&HashMap::new()).unwrap_err();
+    assert!(
+        undecided.to_string().contains("1 conflict(s)"),
+        "{undecided}"
+    );
+    assert!(undecided.to_string().contains("title"), "{undecided}");
+
+    let pick = |choice| {
+        plan.resolve(&HashMap::from([(conflict.clone(), choice)]))
+            .unwrap()
+            .cases[0]
+            .case
+            .title
+            .clone()
+    };
+    assert_eq!(pick(Choice::Mine), "Mine: payouts held");
+    assert_eq!(pick(Choice::Theirs), "Theirs: KYC hold");
+    assert_eq!(pick(Choice::Both), "Mine: payouts held / Theirs: KYC hold");
+}
+
+#[test]
+fn keeping_both_is_refused_for_a_field_that_is_not_text() {
+    let base = shared(1);
+    let (mut mine, mut theirs) = (base.clone(), base.clone());
+    edit(&mut mine[0], CaseEdit::Owner("Maya".into()), "Maya", 5, 1);
+    edit(&mut theirs[0], CaseEdit::Owner("Ana".into()), "Ana", 6, 2);
+    let plan = plan(incoming(&theirs), local_from(&mine));
+    let conflict = ConflictId::Case(base[0].case.id, CaseField::Owner);
+    let error = plan
+        .resolve(&HashMap::from([(conflict, Choice::Both)]))
+        .unwrap_err();
+    assert!(matches!(error, MergeError::BothNotText { .. }), "{error}");
+}
+
+#[test]
+fn importing_the_result_again_changes_nothing_whatever_was_chosen() {
+    for choice in [Choice::Mine, Choice::Theirs, Choice::Both] {
+        let base = shared(3);
+        let (mut mine, mut theirs) = (base.clone(), base.clone());
+        edit(&mut mine[0], CaseEdit::Title("Mine".into()), "Maya", 5, 1);
+        edit(
+            &mut theirs[0],
+            CaseEdit::Title("Theirs".into()),
+            "Ana",
+            6,
+            2,
+        );
+        edit(&mut theirs[1], CaseEdit::Owner("Ana".into()), "Ana", 7, 3);
+        let local = local_from(&mine);
+        let first = plan(incoming(&theirs), local.clone());
+        let choices =
+            HashMap::from([(ConflictId::Case(base[0].case.id, CaseField::Title), choice)]);
+        let result = first.resolve(&choices).unwrap();
+        let after = applied(local, &result);
+        let second = plan(incoming(&theirs), after);
+        assert!(
+            second.changes_nothing(),
+            "{choice:?}: {:?}",
+            second
+                .cases
+                .iter()
+                .map(|c| (c.verdict, c.diffs.clone()))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn a_new_case_whose_key_is_taken_here_arrives_under_a_fresh_key() {
+    let mine = shared(2);
+    let mut stranger = generate(99, 1, 1002, at(0)).remove(0);
+    stranger.case.id = Uuid::from_u128(42);
+    let theirs = vec![CaseWithEvents {
+        case: stranger.case.clone(),
+        events: stranger.events.clone(),
+    }];
+    let plan = plan(incoming(&theirs), local_from(&mine));
+    let case = &plan.cases[0];
+    assert_eq!(case.verdict, Verdict::New);
+    assert_eq!(
+        case.rekeyed_from.as_ref().map(|k| k.to_string()).as_deref(),
+        Some("ESC-1002")
+    );
+    assert_eq!(case.key.to_string(), "ESC-1003");
+    let result = plan.resolve(&HashMap::new()).unwrap();
+    assert_eq!(result.cases[0].case.key.to_string(), "ESC-1003");
+    assert_eq!(result.next_case_number, 1004);
+}
+
+#[test]
+fn a_field_that_differs_with_no_event_to_explain_it_is_asked_about() {
+    let mine = shared(1);
+    let mut theirs = mine.clone();
+    theirs[0].case.owner = "Edited by hand".into();
+    let plan = plan(incoming(&theirs), local_from(&mine));
+    assert_eq!(plan.cases[0].verdict, Verdict::Conflict);
+}
+
+#[test]
+fn playbooks_fast_forward_and_diverged_histories_conflict() {
+    let pack = starter_playbooks();
+    let mine = pack[0].clone();
+    let mut ahead = mine.clone();
+    let mut version = ahead.versions.last().unwrap().clone();
+    version.number += 1;
+    version.note = "adds the bank-trace step".into();
+    ahead.versions.push(version.clone());
+    ahead.revision += 1;
+    let local = Local {
+        playbooks: vec![mine.clone()],
+        ..Local::default()
+    };
+    let forward = plan(
+        Incoming {
+            playbooks: vec![ahead.clone()],
+            ..Incoming::default()
+        },
+        local.clone(),
+    );
+    assert_eq!(forward.records[0].verdict, Verdict::Updated);
+    let result = forward.resolve(&HashMap::new()).unwrap();
+    assert_eq!(result.playbooks[0].versions.len(), mine.versions.len() + 1);
+    assert!(result.playbooks[0].revision > ahead.revision);
+
+    // My copy being ahead of theirs is nothing to import.
+    let behind = plan(
+        Incoming {
+            playbooks: vec![mine.clone()],
+            ..Incoming::default()
+        },
+        Local {
+            playbooks: vec![ahead.clone()],
+            ..Local::default()
+        },
+    );
+    assert_eq!(behind.records[0].verdict, Verdict::Identical);
+
+    let mut diverged = mine.clone();
+    version.note = "a different edit".into();
+    version.content.title = "Payout held (their wording)".into();
+    diverged.versions.push(version);
+    let mut mine_ahead = ahead.clone();
+    mine_ahead.versions.last_mut().unwrap().note = "my edit".into();
+    let both = plan(
+        Incoming {
+            playbooks: vec![diverged],
+            ..Incoming::default()
+        },
+        Local {
+            playbooks: vec![mine_ahead],
+            ..Local::default()
+        },
+    );
+    assert_eq!(both.records[0].verdict, Verdict::Conflict);
+    assert_eq!(both.conflicts().len(), 1);
+}
+
+#[test]
+fn templates_are_new_identical_or_a_whole_record_conflict() {
+    let library = starter_templates();
+    let mut edited = library[0].clone();
+    edited.subject = "Re: your payout".into();
+    let mut brand_new = library[1].clone();
+    brand_new.id = "their-own".into();
+    brand_new.name = "Their own template".into();
+    let plan = plan(
+        Incoming {
+            templates: vec![library[2].clone(), edited.clone(), brand_new.clone()],
+            ..Incoming::default()
+        },
+        Local {
+            templates: library.clone(),
+            ..Local::default()
+        },
+    );
+    let verdicts: Vec<Verdict> = plan.records.iter().map(|r| r.verdict).collect();
+    assert_eq!(
+        verdicts,
+        [Verdict::Identical, Verdict::Conflict, Verdict::New]
+    );
+    assert!(
+        plan.records[1].changes[0].starts_with("subject: mine"),
+        "{:?}",
+        plan.records[1].changes
+    );
+    let conflict = plan.conflicts()[0].clone();
+    let result = plan
+        .resolve(&HashMap::from([(conflict, Choice::Theirs)]))
+        .unwrap();
+    let merged = result.templates.unwrap();
+    assert_eq!(merged.len(), library.len() + 1);
+    assert_eq!(merged[0].subject, "Re: your payout");
+}

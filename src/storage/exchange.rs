@@ -1,0 +1,472 @@
+//! Bundle import, export, backups and restore against IndexedDB: each public function is one transaction, so an import or restore lands whole or not at all.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::StorageError;
+use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
+use super::records::{
+    decode_all, decode_case, decode_clock_log, decode_event, decode_playbook, decode_problem,
+    encode_case, encode_clock_log, encode_event, encode_playbook, encode_problem, event_key,
+    event_key_range, searchable_text,
+};
+use super::schema::{BACKUPS, CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS};
+use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES};
+use crate::domain::merge::{CaseWithEvents, Local, MergeResult};
+use crate::domain::partners::PartnerDirectory;
+use crate::domain::settings::TeamSettings;
+use crate::domain::sla::{ClockMark, SlaSettings};
+use crate::domain::templates::TemplateLibrary;
+use crate::domain::{Case, CaseEvent};
+
+/// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
+const BACKUP_INDEX: &str = "backup_index";
+/// Automatic snapshots kept; the oldest goes when a new one is taken.
+pub const BACKUPS_KEPT: usize = 5;
+/// Writes are issued in chunks of this many cases, awaiting the last of each, so the page can
+/// paint progress between chunks while the one transaction stays open.
+const CHUNK: usize = 500;
+
+/// Everything stored that a bundle can carry, and any record that could not be read.
+pub struct Stored {
+    pub cases: Vec<Case>,
+    pub events: HashMap<Uuid, Vec<CaseEvent>>,
+    pub playbooks: Vec<crate::domain::playbooks::Playbook>,
+    pub problems: Vec<crate::domain::problem::Problem>,
+    pub templates: TemplateLibrary,
+    pub partners: PartnerDirectory,
+    pub team: TeamSettings,
+    pub sla: SlaSettings,
+    pub next_case_number: u32,
+    /// Records left out because they could not be read; an export says so rather than hide it.
+    pub unreadable: Vec<StorageError>,
+}
+
+/// Reads every record in one snapshot-consistent transaction.
+pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
+    let tx = db
+        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, META])
+        .build()?;
+    let stores = [CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
+    let [cases, events, playbooks, problems] = stores;
+    let (cases, events, playbooks, problems) = (cases?, events?, playbooks?, problems?);
+    let (cases, events, playbooks, problems) = futures::join!(
+        read_all(&cases),
+        read_all(&events),
+        read_all(&playbooks),
+        read_all(&problems)
+    );
+    let meta = tx.object_store(META)?;
+    let team = read_document::<TeamSettings>(&meta, TEAM_SETTINGS).await?;
+    let sla = read_document::<SlaSettings>(&meta, SLA_SETTINGS).await?;
+    let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
+    let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
+    let next_case_number = read_next_number(&meta).await?;
+    let (case_keys, case_values) = cases?;
+    let (event_keys, event_values) = events?;
+    let (playbook_keys, playbook_values) = playbooks?;
+    let (problem_keys, problem_values) = problems?;
+    let cases = decode_all(&case_keys, &case_values, decode_case);
+    let events = decode_all(&event_keys, &event_values, decode_event);
+    let playbooks = decode_all(&playbook_keys, &playbook_values, decode_playbook);
+    let problems = decode_all(&problem_keys, &problem_values, decode_problem);
+    let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(cases.items.len());
+    for event in events.items {
+        by_case.entry(event.case_id).or_default().push(event);
+    }
+    let mut unreadable = cases.unreadable;
+    unreadable.extend(events.unreadable);
+    unreadable.extend(playbooks.unreadable);
+    unreadable.extend(problems.unreadable);
+    Ok(Stored {
+        cases: cases.items,
+        events: by_case,
+        playbooks: playbooks.items,
+        problems: problems.items,
+        templates,
+        partners,
+        team,
+        sla,
+        next_case_number,
+        unreadable,
+    })
+}
+
+/// What a merge compares against: every case and record, and the event logs of the cases the
+/// bundle also carries (read by range, or whole when most of them overlap).
+pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, StorageError> {
+    let tx = db
+        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, META])
+        .build()?;
+    let (case_keys, case_values) = read_all(&tx.object_store(CASES)?).await?;
+    let cases = decode_all(&case_keys, &case_values, decode_case);
+    if let Some(first) = cases.unreadable.into_iter().next() {
+        // Merging over a record we cannot read could overwrite it; refuse instead.
+        return Err(first);
+    }
+    let local_ids: std::collections::HashSet<Uuid> = cases.items.iter().map(|c| c.id).collect();
+    let overlap: Vec<Uuid> = incoming
+        .iter()
+        .filter(|id| local_ids.contains(id))
+        .copied()
+        .collect();
+    let log = tx.object_store(CASE_EVENTS)?;
+    let mut events: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(overlap.len());
+    if overlap.len() * 4 > local_ids.len().max(1) {
+        let (keys, values) = read_all(&log).await?;
+        let wanted: std::collections::HashSet<&Uuid> = overlap.iter().collect();
+        for (key, value) in keys.iter().zip(values.iter()) {
+            let event = decode_event(key, value)?;
+            if wanted.contains(&event.case_id) {
+                events.entry(event.case_id).or_default().push(event);
+            }
+        }
+    } else {
+        let requests = overlap
+            .iter()
+            .map(|id| {
+                Ok((
+                    *id,
+                    log.get_all::<String>()
+                        .with_query(event_key_range(*id))
+                        .build()?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        for (id, request) in requests {
+            let values: Vec<String> = request.await?.collect::<Result<_, _>>()?;
+            let key = id.to_string();
+            let decoded = values
+                .iter()
+                .map(|v| decode_event(&key, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            events.insert(id, decoded);
+        }
+    }
+    let (playbook_keys, playbook_values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
+    let (problem_keys, problem_values) = read_all(&tx.object_store(PROBLEMS)?).await?;
+    let meta = tx.object_store(META)?;
+    let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
+    let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
+    let next_case_number = read_next_number(&meta).await?;
+    Ok(Local {
+        cases: cases.items,
+        events,
+        playbooks: decode_all(&playbook_keys, &playbook_values, decode_playbook).items,
+        templates: templates.templates,
+        partners: partners.teams,
+        problems: decode_all(&problem_keys, &problem_values, decode_problem).items,
+        next_case_number,
+    })
+}
+
+/// Writes a resolved merge in one transaction. Every case it changes must still be at the
+/// revision the preview read, and every new case must still be absent; otherwise nothing is written.
+pub async fn apply_merge(
+    db: &Database,
+    result: &MergeResult,
+    on_progress: &dyn Fn(usize, usize),
+) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([
+            CASES,
+            CASE_EVENTS,
+            CASE_TEXT,
+            CLOCK_LOG,
+            META,
+            PLAYBOOKS,
+            PROBLEMS,
+        ])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let cases = tx.object_store(CASES)?;
+    let checks = result
+        .cases
+        .iter()
+        .map(|w| {
+            Ok(cases
+                .get::<String, _, _>(w.case.id.to_string())
+                .primitive()?)
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    for (write, stored) in result.cases.iter().zip(checks) {
+        let stored = stored.await?;
+        let found = match &stored {
+            Some(text) => Some(decode_case(&write.case.id.to_string(), text)?.revision),
+            None => None,
+        };
+        if found != write.expected_revision {
+            return Err(StorageError::Conflict {
+                what: format!("{} (during the import)", write.case.key),
+                expected: write.expected_revision.unwrap_or(0),
+                found: found.unwrap_or(0),
+            });
+        }
+    }
+    write_cases(&tx, &result.cases, on_progress).await?;
+    let playbooks = tx.object_store(PLAYBOOKS)?;
+    for p in &result.playbooks {
+        playbooks
+            .put(encode_playbook(p))
+            .with_key(p.id.to_string())
+            .build()?;
+    }
+    let problems = tx.object_store(PROBLEMS)?;
+    for p in &result.problems {
+        problems
+            .put(encode_problem(p))
+            .with_key(p.id.to_string())
+            .build()?;
+    }
+    let meta = tx.object_store(META)?;
+    if let Some(templates) = &result.templates {
+        let library = TemplateLibrary {
+            templates: templates.clone(),
+        };
+        meta.put(to_json(&library)).with_key(TEMPLATES).build()?;
+    }
+    if let Some(partners) = &result.partners {
+        let directory = PartnerDirectory {
+            teams: partners.clone(),
+        };
+        meta.put(to_json(&directory)).with_key(PARTNERS).build()?;
+    }
+    let next = read_next_number(&meta).await?;
+    if result.next_case_number > next {
+        meta.put(result.next_case_number)
+            .with_key(NEXT_CASE_NUMBER)
+            .build()?;
+    }
+    tx.commit().await?;
+    on_progress(result.cases.len(), result.cases.len());
+    Ok(())
+}
+
+/// Puts cases, their new events, and the search text and clock log rebuilt from each whole log.
+async fn write_cases(
+    tx: &Transaction<'_>,
+    writes: &[crate::domain::merge::CaseWrite],
+    on_progress: &dyn Fn(usize, usize),
+) -> Result<(), StorageError> {
+    let cases = tx.object_store(CASES)?;
+    let log = tx.object_store(CASE_EVENTS)?;
+    let texts = tx.object_store(CASE_TEXT)?;
+    let clocks = tx.object_store(CLOCK_LOG)?;
+    for (n, chunk) in writes.chunks(CHUNK).enumerate() {
+        let mut last = None;
+        for write in chunk {
+            let key = write.case.id.to_string();
+            cases
+                .put(encode_case(&write.case))
+                .with_key(key.as_str())
+                .build()?;
+            for event in &write.new_events {
+                log.put(encode_event(event))
+                    .with_key(event_key(event))
+                    .build()?;
+            }
+            let text: String = write
+                .all_events
+                .iter()
+                .filter_map(searchable_text)
+                .collect();
+            if text.is_empty() {
+                texts.delete(key.as_str()).build()?;
+            } else {
+                texts.put(text).with_key(key.as_str()).build()?;
+            }
+            let marks = ClockMark::from_events(&write.all_events);
+            last = Some(if marks.is_empty() {
+                clocks.delete(key.as_str()).build()?;
+                None
+            } else {
+                Some(clocks.put(encode_clock_log(&marks)).with_key(key).build()?)
+            });
+        }
+        on_progress(n * CHUNK + chunk.len(), writes.len());
+        // Waiting on this chunk's last request lets the page paint the progress bar, and keeps
+        // the transaction open because a request is pending throughout.
+        if let Some(Some(request)) = last {
+            request.await?;
+        }
+    }
+    Ok(())
+}
+
+/// Everything a restore puts back: the records and, from a full backup, the settings.
+pub struct Replacement {
+    pub cases: Vec<CaseWithEvents>,
+    pub playbooks: Vec<crate::domain::playbooks::Playbook>,
+    pub problems: Vec<crate::domain::problem::Problem>,
+    pub templates: Vec<crate::domain::templates::EmailTemplate>,
+    pub partners: Vec<crate::domain::partners::PartnerTeam>,
+    pub settings: Option<(TeamSettings, SlaSettings)>,
+}
+
+/// Replaces every case, event, playbook and problem (and settings, when given) with
+/// `replacement`, in one transaction. Drafts and backups are left alone: what was being typed
+/// survives a restore, and the restore itself can be undone from the snapshot taken before it.
+pub async fn replace_everything(
+    db: &Database,
+    replacement: &Replacement,
+    on_progress: &dyn Fn(usize, usize),
+) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([
+            CASES,
+            CASE_EVENTS,
+            CASE_TEXT,
+            CLOCK_LOG,
+            META,
+            PLAYBOOKS,
+            PROBLEMS,
+        ])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    for store in [
+        CASES,
+        CASE_EVENTS,
+        CASE_TEXT,
+        CLOCK_LOG,
+        PLAYBOOKS,
+        PROBLEMS,
+    ] {
+        tx.object_store(store)?.clear()?;
+    }
+    let writes: Vec<crate::domain::merge::CaseWrite> = replacement
+        .cases
+        .iter()
+        .map(|c| {
+            let mut all = c.events.clone();
+            all.sort_by(crate::domain::events::timeline_order);
+            crate::domain::merge::CaseWrite {
+                expected_revision: None,
+                case: c.case.clone(),
+                new_events: all.clone(),
+                all_events: all,
+            }
+        })
+        .collect();
+    write_cases(&tx, &writes, on_progress).await?;
+    let playbooks = tx.object_store(PLAYBOOKS)?;
+    for p in &replacement.playbooks {
+        playbooks
+            .put(encode_playbook(p))
+            .with_key(p.id.to_string())
+            .build()?;
+    }
+    let problems = tx.object_store(PROBLEMS)?;
+    for p in &replacement.problems {
+        problems
+            .put(encode_problem(p))
+            .with_key(p.id.to_string())
+            .build()?;
+    }
+    let meta = tx.object_store(META)?;
+    let library = TemplateLibrary {
+        templates: replacement.templates.clone(),
+    };
+    meta.put(to_json(&library)).with_key(TEMPLATES).build()?;
+    let directory = PartnerDirectory {
+        teams: replacement.partners.clone(),
+    };
+    meta.put(to_json(&directory)).with_key(PARTNERS).build()?;
+    if let Some((team, sla)) = &replacement.settings {
+        meta.put(to_json(team)).with_key(TEAM_SETTINGS).build()?;
+        meta.put(to_json(sla)).with_key(SLA_SETTINGS).build()?;
+    }
+    let highest = replacement
+        .cases
+        .iter()
+        .map(|c| c.case.key.number() + 1)
+        .max()
+        .unwrap_or(0);
+    let next = read_next_number(&meta).await?.max(highest);
+    meta.put(next).with_key(NEXT_CASE_NUMBER).build()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One stored snapshot, as listed on the Data page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupInfo {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// Why it was taken, e.g. "before importing escalation-desk-2026-11-30-cases-12.json".
+    pub reason: String,
+    pub cases: usize,
+    pub bytes: usize,
+}
+
+/// Stores a snapshot and trims the list to the newest `BACKUPS_KEPT`, in one transaction.
+pub async fn save_backup(db: &Database, info: &BackupInfo, text: &str) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([BACKUPS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let mut index = read_document::<Vec<BackupInfo>>(&meta, BACKUP_INDEX).await?;
+    let backups = tx.object_store(BACKUPS)?;
+    backups.put(text).with_key(info.id.as_str()).build()?;
+    index.push(info.clone());
+    index.sort_by_key(|b| std::cmp::Reverse(b.at));
+    for old in index.iter().skip(BACKUPS_KEPT) {
+        backups.delete(old.id.as_str()).build()?;
+    }
+    index.truncate(BACKUPS_KEPT);
+    meta.put(to_json(&index)).with_key(BACKUP_INDEX).build()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The stored snapshots, newest first.
+pub async fn list_backups(db: &Database) -> Result<Vec<BackupInfo>, StorageError> {
+    let tx = db.transaction(META).build()?;
+    read_document(&tx.object_store(META)?, BACKUP_INDEX).await
+}
+
+/// One snapshot's bundle text.
+pub async fn load_backup(db: &Database, id: &str) -> Result<String, StorageError> {
+    let tx = db.transaction(BACKUPS).build()?;
+    let text: Option<String> = tx.object_store(BACKUPS)?.get(id).primitive()?.await?;
+    text.ok_or_else(|| StorageError::NotFound(format!("backup {id}")))
+}
+
+async fn read_document<T: serde::de::DeserializeOwned + Default>(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    key: &'static str,
+) -> Result<T, StorageError> {
+    let stored: Option<String> = meta.get(key).primitive()?.await?;
+    match stored {
+        None => Ok(T::default()),
+        Some(text) => serde_json::from_str(&text).map_err(|e| StorageError::Corrupt {
+            store: "meta",
+            key: key.into(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("settings always serialise")
+}
+
+/// Used by tests: every case's clock log and search text, to check a write kept them in step.
+pub async fn read_derived(
+    db: &Database,
+) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
+    let tx = db.transaction([CLOCK_LOG, CASE_TEXT]).build()?;
+    let (clock_keys, clock_values) = read_all(&tx.object_store(CLOCK_LOG)?).await?;
+    let (text_keys, text_values) = read_all(&tx.object_store(CASE_TEXT)?).await?;
+    let mut clocks = HashMap::new();
+    for (k, v) in clock_keys.iter().zip(clock_values.iter()) {
+        clocks.insert(k.clone(), decode_clock_log(k, v)?);
+    }
+    Ok((clocks, text_keys.into_iter().zip(text_values).collect()))
+}
