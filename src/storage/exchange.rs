@@ -56,9 +56,11 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let stores = [CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
     let [cases, events, playbooks, problems] = stores;
     let (cases, events, playbooks, problems) = (cases?, events?, playbooks?, problems?);
+    // The log is most of the data and its keys only repeat what each event holds, so only its
+    // values are read: at 10k cases that is 90,000 fewer strings to carry out of IndexedDB.
     let (cases, events, playbooks, problems) = futures::join!(
         read_all(&cases),
-        read_all(&events),
+        read_values(&events),
         read_all(&playbooks),
         read_all(&problems)
     );
@@ -69,11 +71,23 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
     let next_case_number = read_next_number(&meta).await?;
     let (case_keys, case_values) = cases?;
-    let (event_keys, event_values) = events?;
+    let event_values = events?;
     let (playbook_keys, playbook_values) = playbooks?;
     let (problem_keys, problem_values) = problems?;
     let cases = decode_all(&case_keys, &case_values, decode_case);
-    let events = decode_all(&event_keys, &event_values, decode_event);
+    let mut events = super::records::Loaded {
+        items: Vec::with_capacity(event_values.len()),
+        unreadable: Vec::new(),
+    };
+    for (i, value) in event_values.iter().enumerate() {
+        match decode_event("", value) {
+            Ok(event) => events.items.push(event),
+            // Named by position only when needed: formatting 90,000 keys up front costs more than the read.
+            Err(_) => events
+                .unreadable
+                .extend(decode_event(&format!("#{i}"), value).err()),
+        }
+    }
     let playbooks = decode_all(&playbook_keys, &playbook_values, decode_playbook);
     let problems = decode_all(&problem_keys, &problem_values, decode_problem);
     let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(cases.items.len());
@@ -96,6 +110,13 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
         next_case_number,
         unreadable,
     })
+}
+
+async fn read_values(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<Vec<String>, StorageError> {
+    let values = store.get_all::<String>().build()?;
+    Ok(values.await?.collect::<Result<_, _>>()?)
 }
 
 /// What a merge compares against: every case and record, and the event logs of the cases the

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
-use crate::domain::case::{CaseEdit, CaseStatus, Tier};
+use crate::domain::case::{CaseEdit, CaseKey, CaseStatus, Tier};
 use crate::domain::playbooks::progress_from_marks;
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
@@ -450,6 +450,16 @@ fn CaseList() -> impl IntoView {
                 </p>
                 <Show when=move || !selected.with(HashSet::is_empty)>
                     <BulkBar run=run_bulk/>
+                    <p class="bulk-export">
+                        <A href=move || {
+                            let mut keys: Vec<CaseKey> = selected.with(|chosen| state.cases.with(|all| {
+                                all.iter().filter(|c| chosen.contains(&c.id)).map(|c| c.key.clone()).collect()
+                            }));
+                            keys.sort();
+                            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                            format!("/data?cases={}", keys.join(","))
+                        } attr:class="button">"Export selected…"</A>
+                    </p>
                 </Show>
                 <p class="form-error" role="alert">{move || bulk_error.get()}</p>
                 {move || undo.get().map(|batch| view! {
