@@ -324,7 +324,10 @@ fn redaction_leaves_no_contact_detail_and_still_imports() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    // 2,000 cases each by default; PROPTEST_CASES=200000 for a long run.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    ))]
     /// Arbitrary bytes are refused with a reason, never a panic.
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {

@@ -77,28 +77,10 @@ pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver 
     }
 }
 
-/// The database once start-up has opened it. A page opened by its URL renders before that;
-/// without the wait its draft would be skipped as if there were none.
-async fn database_when_open() -> Option<indexed_db_futures::database::Database> {
-    // 15 s in 50 ms steps; start-up at 50k cases opens the database well within that.
-    for _ in 0..300 {
-        if let Ok(db) = database() {
-            return Some(db);
-        }
-        let pause = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(pause).await;
-    }
-    None
-}
-
 /// Loads the draft `key` once and hands it to `restore` if there is one.
 pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
     leptos::task::spawn_local(async move {
-        let Some(db) = database_when_open().await else {
+        let Some(db) = crate::ui::state::database_when_open().await else {
             return;
         };
         if let Ok(Some(text)) = drafts::load_draft(&db, &key).await {

@@ -13,7 +13,7 @@ use crate::domain::case::CaseKey;
 use crate::domain::merge::{self, Choice, ConflictId, MergePlan, Outcome, Verdict};
 use crate::storage::StorageError;
 use crate::storage::exchange::{self, BackupInfo, Replacement, Stored};
-use crate::ui::state::{AppState, app_state, database};
+use crate::ui::state::{AppState, app_state, database, database_ready};
 use crate::ui::{browser, crypto};
 
 /// A bundle read and compared with this device, waiting for the specialist's go-ahead.
@@ -93,7 +93,7 @@ fn size_label(bytes: f64) -> String {
 
 /// Takes a snapshot of everything stored, before an import or restore changes it.
 async fn snapshot(state: AppState, reason: String) -> Result<(), String> {
-    let db = database().map_err(|e| e.to_string())?;
+    let db = database_ready().await.map_err(|e| e.to_string())?;
     let stored = exchange::read_everything(&db)
         .await
         .map_err(|e| e.to_string())?;
@@ -228,7 +228,7 @@ pub fn DataPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let started = browser::performance_now();
             let result: Result<String, String> = async {
-                let db = database().map_err(|e| e.to_string())?;
+                let db = database_ready().await.map_err(|e| e.to_string())?;
                 let stored = exchange::read_everything(&db).await.map_err(|e| e.to_string())?;
                 let skipped = stored.unreadable.len();
                 let now = browser::now();
@@ -305,7 +305,7 @@ pub fn DataPage() -> impl IntoView {
             let result: Result<Preview, String> = async {
                 let bundle = v1::read(&text).map_err(|e| e.to_string())?;
                 let ids: Vec<Uuid> = bundle.contents.cases.iter().map(|c| c.id).collect();
-                let db = database().map_err(|e| e.to_string())?;
+                let db = database_ready().await.map_err(|e| e.to_string())?;
                 let local = exchange::read_for_merge(&db, &ids)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -415,7 +415,7 @@ pub fn DataPage() -> impl IntoView {
             let result: Result<(), String> = async {
                 snapshot(state, format!("Before importing {}", p.file_name)).await?;
                 busy.set(Some("Importing…".into()));
-                let db = database().map_err(|e| e.to_string())?;
+                let db = database_ready().await.map_err(|e| e.to_string())?;
                 exchange::apply_merge(&db, &resolved, &|done, total| {
                     progress.set(Some((done, total)));
                 })
@@ -471,7 +471,7 @@ pub fn DataPage() -> impl IntoView {
                     partners: incoming.partners,
                     settings: bundle.contents.settings.clone().map(|s| (s.team, s.sla)),
                 };
-                let db = database().map_err(|e| e.to_string())?;
+                let db = database_ready().await.map_err(|e| e.to_string())?;
                 exchange::replace_everything(&db, &replacement, &|done, total| {
                     progress.set(Some((done, total)));
                 })
@@ -501,7 +501,7 @@ pub fn DataPage() -> impl IntoView {
     let restore_snapshot = move |info: BackupInfo| {
         leptos::task::spawn_local(async move {
             let loaded = async {
-                let db = database().map_err(|e| e.to_string())?;
+                let db = database_ready().await.map_err(|e| e.to_string())?;
                 let text = exchange::load_backup(&db, &info.id)
                     .await
                     .map_err(|e| e.to_string())?;
