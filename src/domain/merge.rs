@@ -167,12 +167,19 @@ impl CaseField {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            CaseField::Scoping => serde_json::to_string(&case.scoping).unwrap_or_default(),
+            CaseField::Scoping => super::triage::ScopingField::ALL
+                .into_iter()
+                .map(|f| (f.label(), case.scoping.display(f)))
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(label, value)| format!("{label}: {value}"))
+                .collect::<Vec<_>>()
+                .join("; "),
             CaseField::Problem => case.problem_id.map(|p| p.to_string()).unwrap_or_default(),
         }
     }
 
-    fn same(self, a: &Case, b: &Case) -> bool {
+    /// True when the two copies agree on this field.
+    pub fn same(self, a: &Case, b: &Case) -> bool {
         match self {
             CaseField::Title => a.title == b.title,
             CaseField::Status => a.status == b.status,

@@ -38,6 +38,18 @@ pub(super) async fn read_all(
     Ok((keys, values))
 }
 
+/// One case as stored now, e.g. to apply an edit over what another tab saved a moment ago.
+pub async fn load_case(db: &Database, id: Uuid) -> Result<Option<Case>, StorageError> {
+    let tx = db.transaction(CASES).build()?;
+    let key = id.to_string();
+    let text: Option<String> = tx
+        .object_store(CASES)?
+        .get(key.as_str())
+        .primitive()?
+        .await?;
+    text.map(|t| decode_case(&key, &t)).transpose()
+}
+
 /// One case's events, oldest first (the key order is the timeline order).
 pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Loaded<CaseEvent>, StorageError> {
     let tx = db.transaction(CASE_EVENTS).build()?;

@@ -855,3 +855,64 @@ async fn a_restore_replaces_the_records_but_keeps_drafts_and_snapshots() {
     );
     assert_eq!(exchange::list_backups(&db).await.unwrap(), vec![info]);
 }
+
+#[wasm_bindgen_test]
+async fn migration_to_schema_7_keeps_everything_and_adds_the_snapshot_store() {
+    use escalation_desk::storage::exchange::{self, BackupInfo};
+    let name = unique_name("snapshots");
+    let old = open_database_at_version(&name, 6).await.unwrap();
+    let case = create(&old, "Kept across the upgrade", 1).await;
+    let (noted, note) = case
+        .note(
+            "Merchant sent the bank letter",
+            Uuid::from_u128(9),
+            "Mei",
+            at(10),
+        )
+        .unwrap();
+    cases::save_change(&old, case.revision, &noted, &[note], None)
+        .await
+        .unwrap();
+    drafts::save_draft(&old, "intake", "half-typed")
+        .await
+        .unwrap();
+    let before = fingerprint(&old).await;
+    old.close();
+
+    let db = open_database(&name).await.unwrap();
+    assert_eq!(fingerprint(&db).await, before);
+    assert_eq!(
+        drafts::load_draft(&db, "intake").await.unwrap().as_deref(),
+        Some("half-typed")
+    );
+    assert!(exchange::list_backups(&db).await.unwrap().is_empty());
+    let info = BackupInfo {
+        id: "first".into(),
+        at: at(11),
+        reason: "Before importing x.json".into(),
+        cases: 1,
+        bytes: 7,
+    };
+    exchange::save_backup(&db, &info, "{\"a\":1}")
+        .await
+        .unwrap();
+    assert_eq!(
+        exchange::load_backup(&db, "first").await.unwrap(),
+        "{\"a\":1}"
+    );
+    // Only the newest five are kept, oldest dropped first.
+    for hour in 12..18 {
+        let mut later = info.clone();
+        later.id = format!("at-{hour}");
+        later.at = at(hour);
+        exchange::save_backup(&db, &later, "{}").await.unwrap();
+    }
+    let kept: Vec<String> = exchange::list_backups(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(kept, ["at-17", "at-16", "at-15", "at-14", "at-13"]);
+    assert!(exchange::load_backup(&db, "first").await.is_err());
+}

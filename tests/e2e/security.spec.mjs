@@ -198,3 +198,60 @@ test(`an XSS corpus of ${XSS.length} payloads in every free-text field shows as 
   expect(await injected()).toBe(0);
   expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 });
+
+test(`an imported bundle carrying the ${XSS.length}-payload corpus in every text field shows it as text and runs nothing`, async ({ page, app }) => {
+  test.setTimeout(120_000);
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  const { readFileSync } = await import('node:fs');
+  const golden = JSON.parse(readFileSync(new URL('../fixtures/bundle-v1.json', import.meta.url), 'utf8'));
+  const corpus = XSS.join('\n');
+  const pick = (i) => XSS[i % XSS.length];
+  golden.exported_by.name = pick(3);
+  golden.contents.cases.forEach((c, i) => {
+    c.title = pick(i * 5);
+    c.owner = pick(i * 5 + 1);
+    c.account.name = pick(i * 5 + 2);
+    c.contacts[0].name = pick(i * 5 + 3);
+    c.tags = [pick(i * 5 + 4)];
+    c.events.push({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, at: c.updated_at, actor: pick(i + 7), kind: { type: 'NoteAdded', text: corpus } });
+  });
+  golden.contents.templates[0].name = pick(40);
+  golden.contents.templates[0].body = corpus.replaceAll('{{', '{ {').replaceAll('}}', '} }');
+  golden.contents.playbooks[0].versions.at(-1).content.title = pick(41);
+  golden.contents.playbooks[0].versions.at(-1).content.steps[0].instructions = corpus;
+  golden.contents.problems[0].title = pick(42);
+
+  await page.goto(app.url('/data'));
+  await page.getByLabel('Choose a bundle file').setInputFiles({ name: `${XSS[0]}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(golden)) });
+  await expect(page.getByRole('heading', { name: `Preview of ${XSS[0]}.json` })).toBeVisible();
+  await expect(page.getByText(`Exported by ${pick(3)}`)).toBeVisible();
+  await page.getByText(`ESC-1001 ${pick(0)}`).click();
+  // Its first template and playbook are edited copies of the starter ones here: conflicts.
+  await expect(page.getByRole('group', { name: /^Template · / })).toContainText(pick(40));
+  await page.getByRole('button', { name: 'Take theirs for all' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText(/6 new and 0 updated/)).toBeVisible();
+
+  const injected = () => page.evaluate(() => {
+    const active = document.querySelectorAll('body script, body iframe, body object, body embed, body img, body svg, body math, body base, body meta, body link');
+    const handlers = [...document.querySelectorAll('body *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on')));
+    const jsLinks = [...document.querySelectorAll('body a[href]')].filter((a) => a.getAttribute('href').trim().toLowerCase().startsWith('javascript'));
+    return active.length + handlers.length + jsLinks.length;
+  });
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(page.locator('tr.case-row', { hasText: 'ESC-1001' })).toContainText(pick(0));
+  await page.goto(app.url('/cases/ESC-1002'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(pick(5));
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await timeline.getByRole('button', { name: /^Show the whole note/ }).first().click();
+  await expect(timeline.locator('.note-body', { hasText: XSS[1] })).toHaveText(corpus);
+  await page.goto(app.url(`/playbooks/${golden.contents.playbooks[0].id}`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(pick(41));
+  await expect(page.locator('.playbook-steps .markdown').first()).toContainText('<script>window.__pwned=1</script>');
+  await page.goto(app.url('/problems'));
+  await expect(page.getByRole('cell', { name: pick(42), exact: true })).toBeVisible();
+  expect(await injected()).toBe(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+});

@@ -1,5 +1,5 @@
 // tabs.spec.mjs: two tabs of the app share one database and stay in step.
-import { test, expect, loadSample } from './fixtures.mjs';
+import { test, expect, loadSample, createCase } from './fixtures.mjs';
 
 test('a change in one tab appears in the other without a reload', async ({ page, context, app }) => {
   await page.goto(app.url('/'));
@@ -39,4 +39,40 @@ test('another tab upgrading the database is never blocked, and this tab says why
   expect(outcome).toBe('opened');
   await expect(page.getByRole('heading', { name: 'Escalation Desk was updated in another tab' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+});
+
+test('two tabs editing one case: different fields both survive, and the same field is shown with both values before anything is overwritten', async ({ page, context, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Refunds fail in JPY only' });
+  const other = await context.newPage();
+  await other.goto(app.url('/cases/ESC-1001'));
+
+  // The other tab hands the case to Raj while this tab's details form still shows the old owner.
+  await other.getByLabel('Owner', { exact: true }).fill('Raj');
+  await other.getByRole('button', { name: 'Save details' }).click();
+  await expect(other.getByText('Details saved.')).toBeVisible();
+  await page.locator('#d-tags').fill('refunds, jpy');
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByText('Details saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Owner', { exact: true })).toHaveValue('Raj');
+  await expect(page.locator('#d-tags')).toHaveValue('jpy, refunds');
+
+  // Both retitle it: the later save is stopped and shows both titles, keeping what was typed.
+  await page.getByRole('button', { name: 'Edit title' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('JPY refunds fail: acquirer exponent bug');
+  await other.reload();
+  await other.getByRole('button', { name: 'Edit title' }).click();
+  await other.getByLabel('Title', { exact: true }).fill('JPY refunds fail for every merchant');
+  await other.getByRole('button', { name: 'Save title' }).click();
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('JPY refunds fail for every merchant');
+  await page.getByRole('button', { name: 'Save title' }).click();
+  const clash = page.getByRole('alert').filter({ hasText: 'another tab changed this case while you were editing' });
+  await expect(clash).toContainText('Title: theirs “JPY refunds fail for every merchant”, yours “JPY refunds fail: acquirer exponent bug”');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('JPY refunds fail: acquirer exponent bug');
+  // Saving again keeps mine, knowingly; the timeline has both changes.
+  await page.getByRole('button', { name: 'Save title' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('JPY refunds fail: acquirer exponent bug');
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText('changed the title')).toHaveCount(2);
 });

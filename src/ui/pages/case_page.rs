@@ -140,66 +140,152 @@ impl Editor {
 
     /// Runs `edits` in order against the current case and saves the result in one transaction.
     /// Errors land in `error`; on success `on_saved` runs. Nothing changes in memory unless the write succeeded.
+    ///
+    /// `base` is the case as the form showed it when editing began. If another tab has saved
+    /// since, only the fields this form changed are applied, so their other changes stay; a field
+    /// both changed is not saved, and both values are shown. The base then moves to their
+    /// version, so saving again keeps yours knowingly.
     fn apply(
         self,
         edits: Vec<CaseEdit>,
+        base: StoredValue<Option<Case>>,
         error: RwSignal<Option<String>>,
         draft_key: Option<String>,
         on_saved: impl FnOnce() + 'static,
     ) {
         let state = app_state();
-        let Some(before) = self.current() else { return };
-        let scope = state.edit_scope();
-        let ctx = scope.ctx();
-        let mut next = before.clone();
-        let mut new_events: Vec<CaseEvent> = Vec::new();
-        for edit in edits {
-            match next.apply(edit, &ctx, browser::new_id) {
-                Ok((case, events)) => {
-                    next = case;
-                    new_events.extend(events);
-                }
-                Err(DomainError::NoChange) => {}
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    return;
+        let seen = base.get_value();
+        leptos::task::spawn_local(async move {
+            // What is stored now, not what this tab last heard: another tab may have saved a
+            // moment ago and its announcement not have arrived yet.
+            let stored = match database() {
+                Ok(db) => cases::load_case(&db, self.id).await.ok().flatten(),
+                Err(_) => None,
+            };
+            let Some(before) = stored.or_else(|| {
+                state
+                    .cases
+                    .with_untracked(|all| all.iter().find(|c| c.id == self.id).cloned())
+            }) else {
+                return;
+            };
+            let scope = state.edit_scope();
+            let ctx = scope.ctx();
+            let edits = match seen.filter(|b| b.revision != before.revision) {
+                None => edits,
+                Some(seen) => match rebase_edits(&seen, &before, edits, &ctx) {
+                    Ok(kept) => kept,
+                    Err(message) => {
+                        base.try_set_value(Some(before));
+                        error.set(Some(message));
+                        return;
+                    }
+                },
+            };
+            let mut next = before.clone();
+            let mut new_events: Vec<CaseEvent> = Vec::new();
+            for edit in edits {
+                match next.apply(edit, &ctx, browser::new_id) {
+                    Ok((case, events)) => {
+                        next = case;
+                        new_events.extend(events);
+                    }
+                    Err(DomainError::NoChange) => {}
+                    Err(e) => {
+                        error.set(Some(e.to_string()));
+                        return;
+                    }
                 }
             }
-        }
-        if new_events.is_empty() {
-            error.set(None);
-            on_saved();
-            return;
-        }
-        // Resolving records the clocks' results, so later settings edits never rewrite them.
-        if next.status == CaseStatus::Resolved
-            && new_events.iter().any(|e| {
-                matches!(
-                    e.kind,
-                    crate::domain::EventKind::StatusChanged {
-                        to: CaseStatus::Resolved,
-                        ..
+            if new_events.is_empty() {
+                error.set(None);
+                on_saved();
+                return;
+            }
+            // Resolving records the clocks' results, so later settings edits never rewrite them.
+            if next.status == CaseStatus::Resolved
+                && new_events.iter().any(|e| {
+                    matches!(
+                        e.kind,
+                        crate::domain::EventKind::StatusChanged {
+                            to: CaseStatus::Resolved,
+                            ..
+                        }
+                    )
+                })
+                && let Some(settled) = settle(state, &before, &new_events)
+            {
+                new_events.push(settled);
+            }
+            let saved_case = next.clone();
+            persist(
+                state,
+                before.revision,
+                next,
+                new_events,
+                draft_key,
+                self.events,
+                error,
+                move |saved| {
+                    if saved {
+                        base.try_set_value(Some(saved_case));
+                        on_saved();
                     }
+                },
+            );
+        });
+    }
+}
+
+/// Keeps the edits that change something relative to `seen` (what the form showed), to be
+/// applied over `current` (what another tab saved since). A field both sides changed to
+/// different values is a conflict, described with both values.
+fn rebase_edits(
+    seen: &Case,
+    current: &Case,
+    edits: Vec<CaseEdit>,
+    ctx: &crate::domain::EditContext<'_>,
+) -> Result<Vec<CaseEdit>, String> {
+    use crate::domain::merge::CaseField;
+    let mut kept = Vec::new();
+    let mut clashes = Vec::new();
+    for edit in edits {
+        let mine = match seen.apply(edit.clone(), ctx, browser::new_id) {
+            Ok((mine, _)) => mine,
+            // Unchanged in this form: whatever the other tab saved stays.
+            Err(DomainError::NoChange) => continue,
+            // Invalid input is reported by the normal save path, against the current case.
+            Err(_) => {
+                kept.push(edit);
+                continue;
+            }
+        };
+        let clashing: Vec<CaseField> = CaseField::ALL
+            .into_iter()
+            .filter(|f| !f.same(seen, &mine) && !f.same(seen, current) && !f.same(&mine, current))
+            // Priority follows impact and urgency; a clash there is reported on the axes.
+            .filter(|f| *f != CaseField::Priority)
+            .collect();
+        if clashing.is_empty() {
+            kept.push(edit);
+        } else {
+            clashes.extend(clashing.into_iter().map(|f| {
+                format!(
+                    "{}: theirs “{}”, yours “{}”",
+                    f.label(),
+                    f.show(current),
+                    f.show(&mine)
                 )
-            })
-            && let Some(settled) = settle(state, &before, &new_events)
-        {
-            new_events.push(settled);
+            }));
         }
-        persist(
-            state,
-            before.revision,
-            next,
-            new_events,
-            draft_key,
-            self.events,
-            error,
-            move |saved| {
-                if saved {
-                    on_saved();
-                }
-            },
-        );
+    }
+    if clashes.is_empty() {
+        Ok(kept)
+    } else {
+        Err(format!(
+            "Not saved: another tab changed this case while you were editing. {}. Yours is still in the form: save again to keep yours, or cancel to keep theirs.",
+            clashes.join("; ")
+        ))
     }
 }
 
@@ -221,11 +307,14 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
         let _ = draft_status.try_set(Some("Unsaved title from your last visit restored.".into()));
     });
     let title_draft_key = StoredValue::new(title_draft_key);
+    // The case as it was when editing began; a title restored from a draft has none.
+    let title_base = StoredValue::new(None::<Case>);
 
     let save = move || {
         title_saver.with_value(DraftSaver::cancel);
         editor.apply(
             vec![CaseEdit::Title(draft.get_untracked())],
+            title_base,
             error,
             Some(title_draft_key.get_value()),
             move || {
@@ -253,7 +342,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             <Show when=move || editing.get() fallback=move || view! {
                 <div class="title-row">
                     <h1>{title}</h1>
-                    <button type="button" on:click=move |_| { draft.set(title()); error.set(None); editing.set(true) }>"Edit title"</button>
+                    <button type="button" on:click=move |_| { title_base.set_value(editor.current()); draft.set(title()); error.set(None); editing.set(true) }>"Edit title"</button>
                 </div>
             }>
                 <form class="title-edit" on:submit=move |ev| { ev.prevent_default(); save() }>
@@ -344,6 +433,8 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                 to,
                 resolution: resolution.get_untracked(),
             }],
+            // A move is judged against the current status, whatever the page showed.
+            StoredValue::new(None),
             error,
             None,
             move || {
@@ -386,6 +477,8 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
         return ().into_any();
     };
     let zone = state.zone();
+    // The form shows this case; a later save applies only what the form changed (see `Editor::apply`).
+    let scoping_base = StoredValue::new(Some(case.clone()));
     let s = case.scoping.clone();
     let affected = RwSignal::new(s.affected.clone());
     let since = RwSignal::new(
@@ -506,6 +599,7 @@ fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                         CaseEdit::Scoping(scoping),
                         CaseEdit::Axes { impact, urgency },
                     ],
+                    scoping_base,
                     error,
                     Some(scoping_draft_key.clone()),
                     move || {
@@ -598,6 +692,7 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let Some(case) = case.get_untracked() else {
         return ().into_any();
     };
+    let details_base = StoredValue::new(Some(case.clone()));
     let owner = RwSignal::new(case.owner.clone());
     let tags = RwSignal::new(case.tags.join(", "));
     let watchers = RwSignal::new(case.watchers.join(", "));
@@ -673,10 +768,16 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             CaseEdit::Problem(uuid::Uuid::parse_str(&problem.get_untracked()).ok()),
         ];
         details_saver.cancel();
-        editor.apply(edits, error, Some(details_draft_key.clone()), move || {
-            saved.set(true);
-            details_status.set(None);
-        });
+        editor.apply(
+            edits,
+            details_base,
+            error,
+            Some(details_draft_key.clone()),
+            move || {
+                saved.set(true);
+                details_status.set(None);
+            },
+        );
     };
 
     view! {
