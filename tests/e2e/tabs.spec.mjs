@@ -45,6 +45,9 @@ test('two tabs editing one case: different fields both survive, and the same fie
   await page.goto(app.url('/'));
   await createCase(page, { title: 'Refunds fail in JPY only' });
   const other = await context.newPage();
+  const otherErrors = [];
+  other.on('pageerror', (e) => otherErrors.push(e.message));
+  other.on('console', (m) => { if (m.type() === 'error') otherErrors.push(m.text()); });
   await other.goto(app.url('/cases/ESC-1001'));
 
   // The other tab hands the case to Raj while this tab's details form still shows the old owner.
@@ -59,13 +62,15 @@ test('two tabs editing one case: different fields both survive, and the same fie
   await expect(page.locator('#d-tags')).toHaveValue('jpy, refunds');
 
   // Both retitle it: the later save is stopped and shows both titles, keeping what was typed.
+  // (Drafts are per case, shared by tabs, so the other tab edits before this one types.)
   await page.getByRole('button', { name: 'Edit title' }).click();
-  await page.getByLabel('Title', { exact: true }).fill('JPY refunds fail: acquirer exponent bug');
   await other.reload();
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('Refunds fail in JPY only');
   await other.getByRole('button', { name: 'Edit title' }).click();
   await other.getByLabel('Title', { exact: true }).fill('JPY refunds fail for every merchant');
   await other.getByRole('button', { name: 'Save title' }).click();
   await expect(other.getByRole('heading', { level: 1 })).toHaveText('JPY refunds fail for every merchant');
+  await page.getByLabel('Title', { exact: true }).fill('JPY refunds fail: acquirer exponent bug');
   await page.getByRole('button', { name: 'Save title' }).click();
   const clash = page.getByRole('alert').filter({ hasText: 'another tab changed this case while you were editing' });
   await expect(clash).toContainText('Title: theirs “JPY refunds fail for every merchant”, yours “JPY refunds fail: acquirer exponent bug”');
@@ -73,6 +78,12 @@ test('two tabs editing one case: different fields both survive, and the same fie
   // Saving again keeps mine, knowingly; the timeline has both changes.
   await page.getByRole('button', { name: 'Save title' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('JPY refunds fail: acquirer exponent bug');
-  await page.reload();
+  // After saving, this tab's timeline is the stored log, the other tab's change included.
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText('changed the title')).toHaveCount(2);
+  // A note from this tab lands on top of whatever the other tab saved, never refused as stale.
+  await other.getByLabel('Note').fill('Acquirer confirmed the exponent bug.');
+  await other.getByRole('button', { name: 'Add note' }).click();
+  await expect(other.getByLabel('Note')).toHaveValue('');
+  await expect(other.getByRole('list', { name: 'Timeline' })).toContainText('Acquirer confirmed the exponent bug.');
+  expect(otherErrors).toEqual([]);
 });

@@ -72,19 +72,25 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     let events = RwSignal::new(Vec::<CaseEvent>::new());
     let load_error = RwSignal::new(None::<CasePageError>);
     let unreadable = RwSignal::new(Vec::<String>::new());
-    leptos::task::spawn_local(async move {
-        let result = async {
-            let db = database()?;
-            cases::load_events(&db, id).await
-        }
-        .await;
-        match result {
-            Ok(found) => {
-                events.set(found.items);
-                unreadable.set(found.unreadable.iter().map(ToString::to_string).collect());
+    // The timeline is re-read whenever the case changes, here or in another tab (whose note or
+    // import arrives as a new revision), so both tabs show the same log.
+    let revision = Memo::new(move |_| case.with(|c| c.as_ref().map(|c| c.revision)));
+    Effect::new(move |_| {
+        revision.track();
+        leptos::task::spawn_local(async move {
+            let result = async {
+                let db = database()?;
+                cases::load_events(&db, id).await
             }
-            Err(e) => load_error.set(Some(CasePageError::Timeline(e))),
-        }
+            .await;
+            match result {
+                Ok(found) => {
+                    events.set(found.items);
+                    unreadable.set(found.unreadable.iter().map(ToString::to_string).collect());
+                }
+                Err(e) => load_error.set(Some(CasePageError::Timeline(e))),
+            }
+        });
     });
     let editor = Editor { id, events };
     // A checklist step asks the composer to start from its linked template.
@@ -132,6 +138,19 @@ struct Editor {
 }
 
 impl Editor {
+    /// The case as stored now (another tab may have saved a moment ago), or this tab's copy.
+    async fn stored(self, state: AppState) -> Option<Case> {
+        let stored = match database() {
+            Ok(db) => cases::load_case(&db, self.id).await.ok().flatten(),
+            Err(_) => None,
+        };
+        stored.or_else(|| {
+            state
+                .cases
+                .with_untracked(|all| all.iter().find(|c| c.id == self.id).cloned())
+        })
+    }
+
     fn current(self) -> Option<Case> {
         app_state()
             .cases
@@ -158,15 +177,7 @@ impl Editor {
         leptos::task::spawn_local(async move {
             // What is stored now, not what this tab last heard: another tab may have saved a
             // moment ago and its announcement not have arrived yet.
-            let stored = match database() {
-                Ok(db) => cases::load_case(&db, self.id).await.ok().flatten(),
-                Err(_) => None,
-            };
-            let Some(before) = stored.or_else(|| {
-                state
-                    .cases
-                    .with_untracked(|all| all.iter().find(|c| c.id == self.id).cloned())
-            }) else {
+            let Some(before) = self.stored(state).await else {
                 return;
             };
             let scope = state.edit_scope();
@@ -874,41 +885,41 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
 
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(before) = editor.current() else {
-            return;
-        };
         let saver = note_saver.clone();
-        match before.note(
-            &text.get_untracked(),
-            browser::new_id(),
-            &state.actor(),
-            browser::now(),
-        ) {
-            Err(e) => error.set(Some(e.to_string())),
-            Ok((next, event)) => {
-                busy.set(true);
-                // The save deletes the draft; a late debounced write must not bring the note back.
-                saver.cancel();
-                persist(
-                    state,
-                    before.revision,
-                    next,
-                    vec![event],
-                    Some(draft_key.get_value()),
-                    editor.events,
-                    error,
-                    move |saved| {
-                        if saved {
-                            text.set(String::new());
-                        } else if let Some(unsent) = text.try_get_untracked() {
-                            // Not saved: keep the text drafted, including the last keystrokes.
-                            saver.save(unsent);
-                        }
-                        busy.set(false);
-                    },
-                );
+        let note_text = text.get_untracked();
+        let actor = state.actor();
+        leptos::task::spawn_local(async move {
+            // A note only adds to the log, so it goes on top of whatever another tab saved meanwhile.
+            let Some(before) = editor.stored(state).await else {
+                return;
+            };
+            match before.note(&note_text, browser::new_id(), &actor, browser::now()) {
+                Err(e) => error.set(Some(e.to_string())),
+                Ok((next, event)) => {
+                    busy.set(true);
+                    // The save deletes the draft; a late debounced write must not bring the note back.
+                    saver.cancel();
+                    persist(
+                        state,
+                        before.revision,
+                        next,
+                        vec![event],
+                        Some(draft_key.get_value()),
+                        editor.events,
+                        error,
+                        move |saved| {
+                            if saved {
+                                text.set(String::new());
+                            } else if let Some(unsent) = text.try_get_untracked() {
+                                // Not saved: keep the text drafted, including the last keystrokes.
+                                saver.save(unsent);
+                            }
+                            busy.set(false);
+                        },
+                    );
+                }
             }
-        }
+        });
     };
 
     view! {
@@ -960,10 +971,18 @@ pub(super) fn persist(
         let saved = result.is_ok();
         match result {
             Ok(()) => {
+                let case_id = next.id;
                 state.upsert(next);
                 state.record_events(&new_events);
                 events.update(|all| all.extend(new_events));
                 error.set(None);
+                // Another tab may have added to the log since this page read it; the stored log
+                // is the timeline.
+                if let Ok(db) = database()
+                    && let Ok(found) = cases::load_events(&db, case_id).await
+                {
+                    events.set(found.items);
+                }
             }
             // The typed text and its draft stay where they are, so nothing is lost.
             Err(e) => error.set(Some(format!("Not saved: {e}"))),
