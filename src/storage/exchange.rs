@@ -17,7 +17,7 @@ use super::records::{
     event_key_range, searchable_text,
 };
 use super::schema::{BACKUPS, CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS};
-use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES};
+use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use crate::domain::merge::{CaseWithEvents, Local, MergeResult};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
@@ -25,6 +25,16 @@ use crate::domain::sla::{ClockMark, SlaSettings};
 use crate::domain::templates::TemplateLibrary;
 use crate::domain::{Case, CaseEvent};
 
+/// Every store an import or a restore writes, in one transaction.
+const WRITTEN_BY_IMPORT: [&str; 7] = [
+    CASES,
+    CASE_EVENTS,
+    CASE_TEXT,
+    CLOCK_LOG,
+    META,
+    PLAYBOOKS,
+    PROBLEMS,
+];
 /// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
 const BACKUP_INDEX: &str = "backup_index";
 /// Automatic snapshots kept; the oldest goes when a new one is taken.
@@ -195,15 +205,7 @@ pub async fn apply_merge(
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([
-            CASES,
-            CASE_EVENTS,
-            CASE_TEXT,
-            CLOCK_LOG,
-            META,
-            PLAYBOOKS,
-            PROBLEMS,
-        ])
+        .transaction(WRITTEN_BY_IMPORT)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let cases = tx.object_store(CASES)?;
@@ -231,33 +233,14 @@ pub async fn apply_merge(
         }
     }
     write_cases(&tx, &result.cases, on_progress).await?;
-    let playbooks = tx.object_store(PLAYBOOKS)?;
-    for p in &result.playbooks {
-        playbooks
-            .put(encode_playbook(p))
-            .with_key(p.id.to_string())
-            .build()?;
-    }
-    let problems = tx.object_store(PROBLEMS)?;
-    for p in &result.problems {
-        problems
-            .put(encode_problem(p))
-            .with_key(p.id.to_string())
-            .build()?;
-    }
+    write_records(
+        &tx,
+        &result.playbooks,
+        &result.problems,
+        result.templates.as_deref(),
+        result.partners.as_deref(),
+    )?;
     let meta = tx.object_store(META)?;
-    if let Some(templates) = &result.templates {
-        let library = TemplateLibrary {
-            templates: templates.clone(),
-        };
-        meta.put(to_json(&library)).with_key(TEMPLATES).build()?;
-    }
-    if let Some(partners) = &result.partners {
-        let directory = PartnerDirectory {
-            teams: partners.clone(),
-        };
-        meta.put(to_json(&directory)).with_key(PARTNERS).build()?;
-    }
     let next = read_next_number(&meta).await?;
     if result.next_case_number > next {
         meta.put(result.next_case_number)
@@ -266,6 +249,45 @@ pub async fn apply_merge(
     }
     tx.commit().await?;
     on_progress(result.cases.len(), result.cases.len());
+    Ok(())
+}
+
+/// Puts whole playbooks and problems, and replaces the template library and partner directory
+/// when given; the part of an import or restore that is not cases.
+fn write_records(
+    tx: &Transaction<'_>,
+    playbooks: &[crate::domain::playbooks::Playbook],
+    problems: &[crate::domain::problem::Problem],
+    templates: Option<&[crate::domain::templates::EmailTemplate]>,
+    partners: Option<&[crate::domain::partners::PartnerTeam]>,
+) -> Result<(), StorageError> {
+    let playbook_store = tx.object_store(PLAYBOOKS)?;
+    for p in playbooks {
+        playbook_store
+            .put(encode_playbook(p))
+            .with_key(p.id.to_string())
+            .build()?;
+    }
+    let problem_store = tx.object_store(PROBLEMS)?;
+    for p in problems {
+        problem_store
+            .put(encode_problem(p))
+            .with_key(p.id.to_string())
+            .build()?;
+    }
+    let meta = tx.object_store(META)?;
+    if let Some(templates) = templates {
+        let library = TemplateLibrary {
+            templates: templates.to_vec(),
+        };
+        meta.put(to_json(&library)).with_key(TEMPLATES).build()?;
+    }
+    if let Some(partners) = partners {
+        let directory = PartnerDirectory {
+            teams: partners.to_vec(),
+        };
+        meta.put(to_json(&directory)).with_key(PARTNERS).build()?;
+    }
     Ok(())
 }
 
@@ -339,15 +361,7 @@ pub async fn replace_everything(
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([
-            CASES,
-            CASE_EVENTS,
-            CASE_TEXT,
-            CLOCK_LOG,
-            META,
-            PLAYBOOKS,
-            PROBLEMS,
-        ])
+        .transaction(WRITTEN_BY_IMPORT)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     for store in [
@@ -375,29 +389,14 @@ pub async fn replace_everything(
         })
         .collect();
     write_cases(&tx, &writes, on_progress).await?;
-    let playbooks = tx.object_store(PLAYBOOKS)?;
-    for p in &replacement.playbooks {
-        playbooks
-            .put(encode_playbook(p))
-            .with_key(p.id.to_string())
-            .build()?;
-    }
-    let problems = tx.object_store(PROBLEMS)?;
-    for p in &replacement.problems {
-        problems
-            .put(encode_problem(p))
-            .with_key(p.id.to_string())
-            .build()?;
-    }
+    write_records(
+        &tx,
+        &replacement.playbooks,
+        &replacement.problems,
+        Some(&replacement.templates),
+        Some(&replacement.partners),
+    )?;
     let meta = tx.object_store(META)?;
-    let library = TemplateLibrary {
-        templates: replacement.templates.clone(),
-    };
-    meta.put(to_json(&library)).with_key(TEMPLATES).build()?;
-    let directory = PartnerDirectory {
-        teams: replacement.partners.clone(),
-    };
-    meta.put(to_json(&directory)).with_key(PARTNERS).build()?;
     if let Some((team, sla)) = &replacement.settings {
         meta.put(to_json(team)).with_key(TEAM_SETTINGS).build()?;
         meta.put(to_json(sla)).with_key(SLA_SETTINGS).build()?;
@@ -457,21 +456,6 @@ pub async fn load_backup(db: &Database, id: &str) -> Result<String, StorageError
     let tx = db.transaction(BACKUPS).build()?;
     let text: Option<String> = tx.object_store(BACKUPS)?.get(id).primitive()?.await?;
     text.ok_or_else(|| StorageError::NotFound(format!("backup {id}")))
-}
-
-async fn read_document<T: serde::de::DeserializeOwned + Default>(
-    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
-    key: &'static str,
-) -> Result<T, StorageError> {
-    let stored: Option<String> = meta.get(key).primitive()?.await?;
-    match stored {
-        None => Ok(T::default()),
-        Some(text) => serde_json::from_str(&text).map_err(|e| StorageError::Corrupt {
-            store: "meta",
-            key: key.into(),
-            reason: e.to_string(),
-        }),
-    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

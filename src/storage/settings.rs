@@ -87,7 +87,15 @@ async fn load_document<T: DeserializeOwned + Default>(
     key: &'static str,
 ) -> Result<T, StorageError> {
     let tx = db.transaction(META).build()?;
-    let stored: Option<String> = tx.object_store(META)?.get(key).primitive()?.await?;
+    read_document(&tx.object_store(META)?, key).await
+}
+
+/// One settings document from `meta`, inside a transaction the caller holds.
+pub(super) async fn read_document<T: DeserializeOwned + Default>(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    key: &'static str,
+) -> Result<T, StorageError> {
+    let stored: Option<String> = meta.get(key).primitive()?.await?;
     match stored {
         None => Ok(T::default()),
         Some(text) => serde_json::from_str(&text).map_err(|e| StorageError::Corrupt {
