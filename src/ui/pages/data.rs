@@ -637,7 +637,7 @@ pub fn DataPage() -> impl IntoView {
             <p class="form-error" role="alert">{move || import_error.get()}</p>
             <p class="form-ok" role="status">{move || import_done.get()}</p>
             {move || preview.get().map(|p| view! {
-                <PreviewPanel preview=p.clone() choices=choices busy=busy/>
+                <PreviewPanel preview=p.clone() choices=choices/>
                 <div class="actions">
                     <button type="button" class="primary" on:click=run_import disabled=move || {
                         busy.get().is_some() || choices.with(|c| p.plan.conflicts().iter().any(|id| !c.contains_key(id)))
@@ -735,12 +735,7 @@ fn StorageStatus(
 }
 
 #[component]
-fn PreviewPanel(
-    preview: Preview,
-    choices: RwSignal<HashMap<ConflictId, Choice>>,
-    busy: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let _ = busy;
+fn PreviewPanel(preview: Preview, choices: RwSignal<HashMap<ConflictId, Choice>>) -> impl IntoView {
     let plan = preview.plan.clone();
     let bundle = preview.bundle.clone();
     let counts = plan.case_counts();
