@@ -17,6 +17,7 @@ pub mod playbooks;
 pub mod priority;
 pub mod problem;
 pub mod queue;
+pub mod rca;
 pub mod sample;
 pub mod search;
 pub mod settings;

@@ -13,6 +13,8 @@ pub struct TeamSettings {
     pub matrix: PriorityMatrix,
     pub product_areas: Vec<String>,
     pub scoping: ScopingRequirements,
+    /// The root-cause taxonomy RCA worksheets pick from, and analytics count by.
+    pub root_cause_categories: Vec<String>,
 }
 
 impl Default for TeamSettings {
@@ -24,6 +26,10 @@ impl Default for TeamSettings {
                 .map(|a| a.to_string())
                 .collect(),
             scoping: ScopingRequirements::default(),
+            root_cause_categories: super::rca::DEFAULT_ROOT_CAUSE_CATEGORIES
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
         }
     }
 }
@@ -32,6 +38,19 @@ impl TeamSettings {
     /// Parses the product-area editor's text: one area per line. Blank lines and repeats are dropped;
     /// an empty list is refused because every case needs an area.
     pub fn parse_product_areas(text: &str) -> Result<Vec<String>, String> {
+        parse_list(text, "product area")
+    }
+
+    /// Parses the root-cause taxonomy editor's text, with the product-area rules.
+    pub fn parse_root_cause_categories(text: &str) -> Result<Vec<String>, String> {
+        parse_list(text, "root-cause category")
+    }
+}
+
+/// One entry per line: blank lines and case-insensitive repeats dropped, 40 characters at most,
+/// and at least one, because every case needs an area and every worksheet a category to pick.
+fn parse_list(text: &str, what: &str) -> Result<Vec<String>, String> {
+    {
         let mut areas: Vec<String> = Vec::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             if line.chars().count() > 40 {
@@ -42,7 +61,7 @@ impl TeamSettings {
             }
         }
         if areas.is_empty() {
-            return Err("keep at least one product area".into());
+            return Err(format!("keep at least one {what}"));
         }
         Ok(areas)
     }
