@@ -19,6 +19,8 @@ pub mod prefs;
 #[cfg(target_arch = "wasm32")]
 pub mod problems;
 #[cfg(target_arch = "wasm32")]
+pub mod rcas;
+#[cfg(target_arch = "wasm32")]
 pub mod schema;
 #[cfg(target_arch = "wasm32")]
 pub mod settings;

@@ -94,6 +94,16 @@ pub fn decode_problem(
     decode("problems", key, text, PROBLEM_RECORD_VERSION)
 }
 
+pub const RCA_RECORD_VERSION: u32 = 1;
+
+pub fn encode_rca(rca: &crate::domain::rca::Rca) -> String {
+    versioned_json(RCA_RECORD_VERSION, rca)
+}
+
+pub fn decode_rca(key: &str, text: &str) -> Result<crate::domain::rca::Rca, StorageError> {
+    decode("rcas", key, text, RCA_RECORD_VERSION)
+}
+
 pub const PLAYBOOK_RECORD_VERSION: u32 = 1;
 
 pub fn encode_playbook(playbook: &crate::domain::playbooks::Playbook) -> String {

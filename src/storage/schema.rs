@@ -12,6 +12,7 @@
 //! 6. `playbooks`: versioned playbooks (JSON text by playbook id), seeded with the starter pack.
 //! 7. `backups`: whole-database snapshots (bundle JSON by backup id), taken before every import
 //!    and restore; their list lives in `meta` so it can be shown without reading the snapshots.
+//! 8. `rcas`: root-cause analysis worksheets (JSON text by worksheet id).
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -23,7 +24,7 @@ use super::records::{
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 7;
+pub const CURRENT_VERSION: u32 = 8;
 
 pub const CASES: &str = "cases";
 pub const CASE_EVENTS: &str = "case_events";
@@ -34,6 +35,7 @@ pub const PROBLEMS: &str = "problems";
 pub const CLOCK_LOG: &str = "case_clock_log";
 pub const PLAYBOOKS: &str = "playbooks";
 pub const BACKUPS: &str = "backups";
+pub const RCAS: &str = "rcas";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -122,6 +124,9 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
         }
         7 => {
             db.create_object_store(BACKUPS).build()?;
+        }
+        8 => {
+            db.create_object_store(RCAS).build()?;
         }
         _ => {}
     }

@@ -916,3 +916,108 @@ async fn migration_to_schema_7_keeps_everything_and_adds_the_snapshot_store() {
     assert_eq!(kept, ["at-17", "at-16", "at-15", "at-14", "at-13"]);
     assert!(exchange::load_backup(&db, "first").await.is_err());
 }
+
+#[wasm_bindgen_test]
+async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revision_check() {
+    use escalation_desk::domain::rca::{Claim, Decision, RcaContent, RcaStatus};
+    use escalation_desk::storage::rcas;
+    let name = unique_name("rcas");
+    let old = open_database_at_version(&name, 7).await.unwrap();
+    let case = create(&old, "Kept across the upgrade", 1).await;
+    let before = fingerprint(&old).await;
+    old.close();
+
+    let db = open_database(&name).await.unwrap();
+    assert_eq!(fingerprint(&db).await, before);
+    assert!(rcas::load_rcas(&db).await.unwrap().items.is_empty());
+
+    let content = RcaContent {
+        title: "Payouts held".into(),
+        case_ids: vec![case.id],
+        partner_teams: vec!["Risk Operations".into()],
+        ..RcaContent::default()
+    };
+    // An untitled worksheet is refused and uses up no number.
+    let refused = rcas::create_rca(
+        &db,
+        RcaContent::default(),
+        Uuid::from_u128(70),
+        "Mei",
+        at(10),
+    )
+    .await;
+    assert!(matches!(refused, Err(StorageError::Rejected(why)) if why.starts_with("Title")));
+    let first = rcas::create_rca(&db, content.clone(), Uuid::from_u128(71), "Mei", at(10))
+        .await
+        .unwrap();
+    let second = rcas::create_rca(&db, content.clone(), Uuid::from_u128(72), "Mei", at(11))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.key.to_string(), second.key.to_string()),
+        ("RCA-1".into(), "RCA-2".into())
+    );
+
+    // A save consumes the editor's draft in the same transaction.
+    drafts::save_draft(&db, "rca:x", "{}").await.unwrap();
+    let mut edited = first.content.clone();
+    edited.whys.push(Claim {
+        id: Uuid::from_u128(80),
+        text: "Retries counted as new payouts".into(),
+        evidence: vec![],
+    });
+    let saved = first.edit(edited, "Mei", at(12)).unwrap();
+    rcas::save_rca(&db, first.revision, &saved, Some("rca:x"))
+        .await
+        .unwrap();
+    assert_eq!(drafts::load_draft(&db, "rca:x").await.unwrap(), None);
+
+    // Another tab still holding revision 1 is refused, and the stored worksheet is untouched.
+    let stale = first
+        .move_to(RcaStatus::Rejected, "Other tab", at(13))
+        .unwrap();
+    let result = rcas::save_rca(&db, first.revision, &stale, None).await;
+    assert!(
+        matches!(
+            result,
+            Err(StorageError::Conflict {
+                expected: 1,
+                found: 2,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+
+    let review = saved.move_to(RcaStatus::InReview, "Mei", at(14)).unwrap();
+    rcas::save_rca(&db, saved.revision, &review, None)
+        .await
+        .unwrap();
+    let signed = review
+        .sign(
+            "Risk Operations",
+            "Priya",
+            Decision::Agree,
+            "",
+            "Mei",
+            at(15),
+        )
+        .unwrap();
+    rcas::save_rca(&db, review.revision, &signed, None)
+        .await
+        .unwrap();
+    let stored = rcas::load_rcas(&db).await.unwrap().items;
+    assert_eq!(
+        stored.iter().map(|r| r.key.0).collect::<Vec<_>>(),
+        vec![2, 1],
+        "newest first"
+    );
+    let reread = stored.into_iter().find(|r| r.id == first.id).unwrap();
+    assert_eq!(reread, signed);
+    assert_eq!(rcas::load_rca(&db, first.id).await.unwrap(), Some(signed));
+    assert_eq!(reread.status, RcaStatus::Validated);
+    assert!(
+        reread.missing_validations().is_empty(),
+        "the stored hash still matches the stored content"
+    );
+}
