@@ -12,6 +12,7 @@ use super::pages::{
     playbooks::{PlaybookPage, PlaybooksPage},
     problems::{ProblemPage, ProblemsPage},
     queue::QueuePage,
+    rcas::{RcaPage, RcaPrintPage, RcasPage},
     settings::SettingsPage,
     templates::TemplatesPage,
 };
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Queue"</A>
                     <A href="/problems">"Problems"</A>
+                    <A href="/rcas">"RCAs"</A>
                     <A href="/playbooks">"Playbooks"</A>
                     <A href="/templates">"Templates"</A>
                     <A href="/data">"Data"</A>
@@ -71,6 +73,9 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/playbooks/:id") view=PlaybookPage/>
                                 <Route path=path!("/problems") view=ProblemsPage/>
                                 <Route path=path!("/problems/:key") view=ProblemPage/>
+                                <Route path=path!("/rcas") view=RcasPage/>
+                                <Route path=path!("/rcas/:key") view=RcaPage/>
+                                <Route path=path!("/rcas/:key/print") view=RcaPrintPage/>
                                 <Route path=path!("/settings") view=SettingsPage/>
                                 <Route path=path!("/data") view=DataPage/>
                             </Routes>

@@ -59,6 +59,8 @@ pub struct AppState {
     pub partners: RwSignal<crate::domain::partners::PartnerDirectory>,
     /// Every playbook with all its versions, archived ones included.
     pub playbooks: RwSignal<Vec<crate::domain::playbooks::Playbook>>,
+    /// RCA worksheets, newest key first.
+    pub rcas: RwSignal<Vec<crate::domain::rca::Rca>>,
 }
 
 thread_local! {
@@ -165,6 +167,7 @@ impl AppState {
             templates: RwSignal::new(Default::default()),
             partners: RwSignal::new(Default::default()),
             playbooks: RwSignal::new(Vec::new()),
+            rcas: RwSignal::new(Vec::new()),
         }
     }
 
@@ -186,13 +189,14 @@ impl AppState {
                 });
                 listen_for_other_tabs(self);
                 // Independent read-only transactions: IndexedDB runs them side by side.
-                let (sla, templates, partners, playbooks, team, problems) = futures::join!(
+                let (sla, templates, partners, playbooks, team, problems, rcas) = futures::join!(
                     storage::settings::load_sla_settings(&db),
                     storage::settings::load_templates(&db),
                     storage::settings::load_partners(&db),
                     storage::playbooks::load_playbooks(&db),
                     storage::settings::load_settings(&db),
                     storage::problems::load_problems(&db),
+                    storage::rcas::load_rcas(&db),
                 );
                 // Unreadable settings fall back to defaults for this session; the stored copy is left alone.
                 self.keep(sla, self.sla_settings);
@@ -201,6 +205,7 @@ impl AppState {
                 self.keep(team, self.settings);
                 self.keep_all(playbooks, self.playbooks);
                 self.keep_all(problems, self.problems);
+                self.keep_all(rcas, self.rcas);
                 match self.reload_cases().await {
                     Ok(()) => {
                         self.boot.set(Boot::Ready);
@@ -354,6 +359,7 @@ impl AppState {
             .set(storage::settings::load_partners(&db).await?);
         self.playbooks
             .set(storage::playbooks::load_playbooks(&db).await?.items);
+        self.rcas.set(storage::rcas::load_rcas(&db).await?.items);
         self.reload_cases().await?;
         self.reload_marks().await;
         self.reload_texts().await;

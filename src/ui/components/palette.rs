@@ -65,6 +65,7 @@ fn static_commands(state: AppState, on_case: Option<String>) -> Vec<Command> {
             action: Action::Go("/?new=1".into()),
         },
         go("Problems", "/problems"),
+        go("Root-cause analyses (RCAs)", "/rcas"),
         go("Playbooks", "/playbooks"),
         Command {
             label: "New playbook".into(),
@@ -105,6 +106,14 @@ fn static_commands(state: AppState, on_case: Option<String>) -> Vec<Command> {
                 label: format!("Export {key}"),
                 kind: "Action",
                 action: Action::Go(format!("/data?cases={key}")),
+            },
+        );
+        all.insert(
+            2,
+            Command {
+                label: format!("Start an RCA for {key}"),
+                kind: "Action",
+                action: Action::Go(format!("/rcas?case={key}")),
             },
         );
     }

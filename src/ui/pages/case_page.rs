@@ -389,6 +389,14 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                         <dt>"Problem"</dt><dd><A href=format!("/problems/{}", p.key)>{p.key.to_string()}</A>" "{p.title}</dd>
                     })}
                     {case.resolution.clone().map(|r| view! { <dt>"Resolution"</dt><dd class="note-body">{r}</dd> })}
+                    <dt>"Root-cause analysis"</dt>
+                    <dd class="case-rcas">
+                        {state.rcas.with(|all| all.iter().filter(|r| r.content.case_ids.contains(&case.id)).map(|r| (r.key, r.content.title.clone(), r.status)).collect::<Vec<_>>())
+                            .into_iter().map(|(key, title, status)| view! {
+                                <A href=format!("/rcas/{key}")>{key.to_string()}</A>{format!(" {title} ({}) ", status.label())}
+                            }).collect_view()}
+                        <A href=format!("/rcas?case={}", case.key) attr:class="start-rca">"Start an RCA"</A>
+                    </dd>
                     <dt>"Opened"</dt><dd>{move || format_time(case.created_at, &state.zone())}</dd>
                 </dl>
             })}

@@ -10,6 +10,8 @@ mod partners;
 pub mod playbooks;
 pub mod problems;
 pub mod queue;
+mod rca_sheet;
+pub mod rcas;
 pub mod settings;
 mod sla_settings;
 pub mod templates;

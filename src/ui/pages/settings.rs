@@ -97,6 +97,7 @@ pub fn TeamSettingsForm() -> impl IntoView {
     let initial = state.settings.get_untracked();
     let matrix = RwSignal::new(initial.matrix.clone());
     let areas = RwSignal::new(initial.product_areas.join("\n"));
+    let categories = RwSignal::new(initial.root_cause_categories.join("\n"));
     let required = RwSignal::new(initial.scoping.required.clone());
     let message = RwSignal::new(None::<(bool, String)>);
 
@@ -109,9 +110,18 @@ pub fn TeamSettingsForm() -> impl IntoView {
                 return;
             }
         };
+        let root_cause_categories =
+            match TeamSettings::parse_root_cause_categories(&categories.get_untracked()) {
+                Ok(list) => list,
+                Err(why) => {
+                    message.set(Some((false, format!("Root-cause categories: {why}."))));
+                    return;
+                }
+            };
         let settings = TeamSettings {
             matrix: matrix.get_untracked(),
             product_areas,
+            root_cause_categories,
             scoping: ScopingRequirements {
                 required: required.get_untracked(),
             },
@@ -178,6 +188,11 @@ pub fn TeamSettingsForm() -> impl IntoView {
                 <div class="field">
                     <label for="product-areas">"Product areas (one per line)"</label>
                     <textarea id="product-areas" rows="8" prop:value=move || areas.get() on:input=move |ev| areas.set(event_target_value(&ev))></textarea>
+                </div>
+                <div class="field">
+                    <label for="root-cause-categories">"Root-cause categories for RCA worksheets (one per line)"</label>
+                    <textarea id="root-cause-categories" rows="9" prop:value=move || categories.get() on:input=move |ev| categories.set(event_target_value(&ev))></textarea>
+                    <p class="hint">"Renaming one leaves worksheets already filed under the old name as they are."</p>
                 </div>
                 <fieldset>
                     <legend>"Required before a case counts as triaged"</legend>

@@ -1,0 +1,242 @@
+// rca.spec.mjs: RCA worksheets end to end: start from a case, whys with evidence, CAPA actions, partner sign-offs that go stale, export.
+import { readFile } from 'node:fs/promises';
+import { test, expect, createCase } from './fixtures.mjs';
+import { XSS } from './xss-corpus.mjs';
+
+/** `YYYY-MM-DD` for today plus `days`, in the browser's (and this machine's) zone. */
+function day(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+async function startRcaFromCase(page, app, title) {
+  await page.goto(app.url('/'));
+  await createCase(page, { title });
+  await page.getByRole('link', { name: 'Start an RCA' }).click();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue(`RCA: ${title}`);
+  await expect(page.getByLabel('Linked cases (keys, comma-separated)')).toHaveValue('ESC-1001');
+  await page.getByRole('button', { name: 'Start worksheet' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('RCA-1');
+}
+
+test('an RCA from a case: whys citing evidence, an action, partner validation, an edit that makes the sign-offs stale', async ({ page, app }) => {
+  await startRcaFromCase(page, app, 'Payouts held for Kopi');
+  const status = page.getByRole('region', { name: 'Status' });
+
+  // The worksheet links back to the case, and the case to the worksheet.
+  await expect(page.getByRole('link', { name: 'ESC-1001 Payouts held for Kopi' })).toBeVisible();
+
+  await page.getByLabel('Partner teams who validate it (comma-separated)').fill('Risk Operations, Payouts Engineering');
+  await page.getByLabel('Users affected').fill('312');
+  await page.getByLabel('Currency of the money affected').fill('SGD');
+  await page.locator('#rca-money').fill('84,000');
+  await page.getByLabel('Impact started').fill(`${day(-10)}T08:00`);
+  await page.getByLabel('Detected').fill(`${day(-10)}T14:30`);
+  await expect(page.locator('.time-to-detect')).toContainText('6h 30m');
+
+  await page.getByRole('button', { name: 'Add evidence' }).click();
+  await page.getByLabel('Kind of E1').selectOption({ label: 'Link' });
+  await page.locator('#ev-title-1').fill('Rule change log');
+  await page.getByLabel('Address (https://…)').fill('https://risk.example/changes/881');
+
+  await page.getByRole('button', { name: 'Add a why' }).click();
+  await page.getByLabel('Why 1', { exact: true }).fill('The new velocity rule counted retries as new payouts');
+  await page.getByRole('group', { name: 'Evidence cited by why 1' }).getByLabel('E1').check();
+  // A why without text is refused with its reason.
+  await page.getByRole('button', { name: 'Add a why' }).click();
+
+  await page.getByRole('button', { name: 'Add an action' }).click();
+  await page.getByLabel('What will be done').fill('Exclude retries from the velocity count');
+  await page.getByLabel('Due').fill(day(-20));
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  const errors = page.locator('.save-bar .form-error');
+  await expect(errors).toContainText('Why 2 has no text: say why the step above it happened, or remove it');
+  await expect(errors).toContainText("Action 1 ('Exclude retries from the velocity count') has no owner");
+  await expect(errors).toContainText(`is due ${day(-20)}, before the incident started (${day(-10)})`);
+
+  await page.getByRole('button', { name: 'Remove why 2' }).click();
+  await page.getByLabel('Owner', { exact: true }).last().fill('Priya N');
+  await page.getByLabel('Due').fill(day(-1));
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  // Past due and open: surfaced on the worksheet and in the list.
+  await expect(page.locator('.rca-actions .overdue-badge')).toHaveText('Overdue');
+
+  // Saved means stored: a reload shows it all.
+  await page.reload();
+  await expect(page.getByLabel('Why 1', { exact: true })).toHaveValue('The new velocity rule counted retries as new payouts');
+  await expect(page.getByRole('group', { name: 'Evidence cited by why 1' }).getByLabel('E1')).toBeChecked();
+  await expect(page.locator('#rca-money')).toHaveValue('84,000.00');
+
+  await status.getByRole('button', { name: 'Send for review' }).click();
+  await expect(status).toContainText('Now: In review');
+
+  const signoffs = page.getByRole('region', { name: 'Partner validation' });
+  await signoffs.getByLabel('Team').selectOption('Risk Operations');
+  await signoffs.getByLabel('Validator').fill('Priya N');
+  await signoffs.getByRole('button', { name: 'Record sign-off' }).click();
+  await expect(signoffs).toContainText('Sign-off recorded.');
+  await expect(signoffs.getByRole('row', { name: /Risk Operations/ })).toContainText('Agree');
+
+  // Validation needs every team.
+  await status.getByRole('button', { name: 'Mark validated' }).click();
+  await expect(status.locator('.form-error')).toContainText('Payouts Engineering: no sign-off yet');
+
+  await signoffs.getByLabel('Team').selectOption('Payouts Engineering');
+  await signoffs.getByLabel('Validator').fill('Lee W');
+  await signoffs.getByLabel('Decision').selectOption({ label: 'Agree with changes' });
+  await signoffs.getByRole('button', { name: 'Record sign-off' }).click();
+  await expect(signoffs.locator('.form-error')).toContainText('Comments: say what Payouts Engineering would change');
+  await signoffs.getByLabel('Comments').fill('Name the retry job in why 1');
+  await signoffs.getByRole('button', { name: 'Record sign-off' }).click();
+  await expect(signoffs).toContainText('Every partner team has agreed: the worksheet is validated.');
+  await expect(status).toContainText('Now: Validated');
+  await expect(status.getByRole('button', { name: 'Publish' })).toBeVisible();
+
+  // An edit after validation: both sign-offs go stale, visibly, and the worksheet is back in review.
+  await page.getByLabel('Why 1', { exact: true }).fill('The velocity rule counted payout retries (job payout-retrier) as new payouts');
+  await expect(status.getByRole('button', { name: 'Publish' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('back in review and the sign-offs are stale');
+  await expect(status).toContainText('Now: In review');
+  await expect(signoffs.getByRole('row', { name: /Risk Operations/ })).toContainText('Stale — Agree');
+  await expect(signoffs.getByRole('row', { name: /Payouts Engineering/ })).toContainText('Stale — Agree with changes');
+  await status.getByRole('button', { name: 'Mark validated' }).click();
+  await expect(status.locator('.form-error')).toContainText("Risk Operations: Priya N's sign-off of");
+  await expect(status.locator('.form-error')).toContainText('is stale (the worksheet changed after it)');
+
+  // Staleness survives a reload: it is computed from the stored hash, not remembered by the page.
+  await page.reload();
+  await expect(signoffs.getByRole('row', { name: /Risk Operations/ })).toContainText('Stale — Agree');
+
+  // Markdown export.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download Markdown' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('RCA-1.md');
+  const path = test.info().outputPath('RCA-1.md');
+  await download.saveAs(path);
+  const md = await readFile(path, 'utf8');
+  expect(md).toContain('# RCA-1: RCA: Payouts held for Kopi');
+  expect(md).toContain('- **Money affected:** SGD 84,000.00');
+  expect(md).toContain('1. The velocity rule counted payout retries (job payout-retrier) as new payouts (evidence: E1)');
+  expect(md).toContain('**OVERDUE**');
+  expect(md.match(/\*\*STALE\*\*/g)).toHaveLength(2);
+
+  // The print layout and the list.
+  await page.getByRole('link', { name: 'Print layout' }).click();
+  await expect(page.locator('.rca-print h1')).toHaveText('RCA-1: RCA: Payouts held for Kopi');
+  await expect(page.locator('.rca-print')).toContainText('Exclude retries from the velocity count');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.app-header')).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
+
+  await page.getByRole('link', { name: 'RCAs', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Overdue actions (1)' })).toBeVisible();
+  const row = page.getByRole('row', { name: /RCA-1/ });
+  await expect(row).toContainText('In review');
+  await expect(row).toContainText('0/2 signed (2 stale)');
+
+  await page.goto(app.url('/cases/ESC-1001'));
+  await expect(page.locator('.case-rcas')).toContainText('RCA-1');
+});
+
+test('unsaved worksheet edits come back after a reload, and publishing needs current sign-offs', async ({ page, app }) => {
+  await startRcaFromCase(page, app, 'Dispute evidence missed');
+  await page.getByLabel('Summary').fill('Evidence for 14 disputes was uploaded after the network deadline');
+  await page.getByLabel('What went well').fill('The merchant told us early');
+  // The draft is written within 300 ms of the last keystroke.
+  await page.waitForTimeout(800);
+  await page.reload();
+  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
+  await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
+  await expect(page.getByLabel('What went well')).toHaveValue('The merchant told us early');
+
+  // Review is refused with everything missing listed at once.
+  const status = page.getByRole('region', { name: 'Status' });
+  await expect(status.getByRole('button', { name: 'Send for review' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  await status.getByRole('button', { name: 'Send for review' }).click();
+  await expect(status.locator('.form-error')).toContainText('Analysis: add at least one why');
+  await expect(status.locator('.form-error')).toContainText('Header: name the partner teams who must validate it');
+
+  // Discarding goes back to the saved worksheet and forgets the draft.
+  await page.getByLabel('Summary').fill('Something I did not mean');
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
+  await page.reload();
+  await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
+  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toHaveCount(0);
+});
+
+test('hostile text in a worksheet stays text on the page, in the print layout and in the Markdown', async ({ page, app }) => {
+  await startRcaFromCase(page, app, 'XSS probe');
+  const payloads = XSS.slice(0, 12);
+  await page.getByLabel('Summary').fill(payloads.join('\n'));
+  await page.getByLabel('Where we got lucky').fill('[click](javascript:window.__pwned=1) <img src=x onerror="window.__pwned=1">');
+  await page.getByRole('button', { name: 'Add a why' }).click();
+  await page.getByLabel('Why 1', { exact: true }).fill('<script>window.__pwned=1</script>');
+  await page.getByRole('button', { name: 'Add evidence' }).click();
+  await page.getByLabel('Kind of E1').selectOption({ label: 'Link' });
+  await page.locator('#ev-title-1').fill('<b>bold</b>');
+  await page.getByLabel('Address (https://…)').fill('javascript:window.__pwned=1');
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  // A link that is not a web address is refused, and nothing else is lost.
+  await expect(page.locator('.save-bar .form-error')).toContainText('Evidence E1: a link needs a web address starting with https:// or http://');
+  await page.getByLabel('Kind of E1').selectOption({ label: 'Note' });
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+
+  await page.getByRole('link', { name: 'Print layout' }).click();
+  const sheet = page.locator('.rca-print');
+  await expect(sheet).toContainText('<script>window.__pwned=1</script>');
+  await expect(sheet).toContainText('<b>bold</b>');
+  expect(await sheet.locator('script, img, iframe, svg, b, input, body').count()).toBe(0);
+  for (const link of await sheet.locator('a').all()) {
+    expect(await link.getAttribute('href') ?? '').not.toMatch(/javascript:/i);
+  }
+  await sheet.hover();
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+});
+
+test('two tabs on one worksheet: different parts both survive, and the same part is shown before anything is overwritten', async ({ page, context, app }) => {
+  await startRcaFromCase(page, app, 'Refund failed twice');
+  const url = page.url();
+  const other = await context.newPage();
+  const otherErrors = [];
+  other.on('pageerror', (e) => otherErrors.push(e.message));
+  await other.goto(url);
+  await expect(other.getByRole('heading', { level: 1 })).toContainText('RCA-1');
+
+  // This tab starts typing first; the other tab saves a different part meanwhile.
+  await page.getByLabel('What went well').fill('Refund reissued within the hour');
+  await other.getByLabel('Summary').fill('The acquirer rejected refunds over 30 days old');
+  await other.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(other.locator('.save-bar')).toContainText('Saved.');
+
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  await expect(page.getByLabel('Summary')).toHaveValue('The acquirer rejected refunds over 30 days old');
+  await other.reload();
+  await expect(other.getByLabel('What went well')).toHaveValue('Refund reissued within the hour');
+  await expect(other.getByLabel('Summary')).toHaveValue('The acquirer rejected refunds over 30 days old');
+
+  // Both change the same part: the later save stops and says so, showing its own text.
+  await page.getByLabel('Where we got lucky').fill('Mine: the merchant noticed');
+  await other.getByLabel('Where we got lucky').fill('Theirs: finance noticed');
+  await other.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(other.locator('.save-bar')).toContainText('Saved.');
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar .form-error')).toContainText('Another tab saved this worksheet while you edited it');
+  await expect(page.locator('.save-bar .form-error')).toContainText('(got lucky)');
+  await expect(page.getByLabel('Where we got lucky')).toHaveValue('Mine: the merchant noticed');
+  // Saving again, having looked, keeps this tab's text.
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  await other.reload();
+  await expect(other.getByLabel('Where we got lucky')).toHaveValue('Mine: the merchant noticed');
+  expect(otherErrors).toEqual([]);
+});
