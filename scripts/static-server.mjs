@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -17,6 +18,22 @@ const TYPES = {
   '.png': 'image/png',
 };
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/;
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.webmanifest', '.svg']);
+// Compressed once per file version, as a static host or CDN would serve them.
+const compressed = new Map();
+
+function encode(file, body, mtime, accepts) {
+  if (!COMPRESSIBLE.has(extname(file)) || body.length < 1024) return null;
+  const scheme = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  if (!scheme) return null;
+  const key = `${scheme}:${file}:${mtime}`;
+  if (!compressed.has(key)) {
+    compressed.set(key, scheme === 'br'
+      ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
+      : gzipSync(body, { level: 9 }));
+  }
+  return { scheme, data: compressed.get(key) };
+}
 
 export function startServer({ root, port, host = '127.0.0.1' }) {
   const base = resolve(root);
@@ -37,8 +54,11 @@ export function startServer({ root, port, host = '127.0.0.1' }) {
       if (!file) throw new Error('not found');
       const body = await readFile(file);
       const cache = HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': cache });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': cache, Vary: 'Accept-Encoding' };
+      const packed = encode(file, body, (await stat(file)).mtimeMs, req.headers['accept-encoding'] || '');
+      if (packed) headers['Content-Encoding'] = packed.scheme;
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : (packed ? packed.data : body));
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }

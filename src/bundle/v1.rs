@@ -20,6 +20,7 @@ use crate::domain::partners::PartnerTeam;
 use crate::domain::playbooks::{Playbook, PlaybookVersion};
 use crate::domain::priority::{Impact, Priority, Urgency};
 use crate::domain::problem::Problem;
+use crate::domain::rca::Rca;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::SlaSettings;
 use crate::domain::templates::{EmailTemplate, TemplateCategory};
@@ -91,6 +92,11 @@ pub struct ContentsV1 {
     pub partners: Vec<PartnerV1>,
     #[serde(default)]
     pub problems: Vec<Problem>,
+    /// RCA worksheets with their sign-offs. The domain shape is the exchange shape here, as
+    /// for problems: a sign-off's hash covers `content` exactly as serialised, so a second
+    /// mapping could only break it. Absent from bundles made before worksheets existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rcas: Vec<Rca>,
     /// Only in an "everything" bundle; used by Restore, never by a merge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SettingsV1>,
@@ -194,6 +200,7 @@ pub struct ExportSource {
     pub templates: Vec<EmailTemplate>,
     pub partners: Vec<PartnerTeam>,
     pub problems: Vec<Problem>,
+    pub rcas: Vec<Rca>,
     pub team: TeamSettings,
     pub sla: SlaSettings,
 }
@@ -283,6 +290,22 @@ impl BundleV1 {
             }
             Selection::PlaybooksAndTemplates => Vec::new(),
         };
+        // A case export carries the worksheets that analyse any of its cases.
+        let mut rcas: Vec<Rca> = match selection {
+            Selection::Everything => source.rcas.clone(),
+            Selection::Cases(_) => {
+                let chosen_ids: std::collections::HashSet<Uuid> =
+                    chosen.iter().map(|c| c.id).collect();
+                source
+                    .rcas
+                    .iter()
+                    .filter(|r| r.content.case_ids.iter().any(|id| chosen_ids.contains(id)))
+                    .cloned()
+                    .collect()
+            }
+            Selection::PlaybooksAndTemplates => Vec::new(),
+        };
+        rcas.sort_by_key(|r| r.key);
         BundleV1 {
             format: FORMAT.into(),
             version: CURRENT_VERSION,
@@ -301,6 +324,7 @@ impl BundleV1 {
                     .collect(),
                 partners: source.partners.iter().map(PartnerV1::from_domain).collect(),
                 problems,
+                rcas,
                 settings: (*selection == Selection::Everything).then(|| SettingsV1 {
                     team: source.team.clone(),
                     sla: source.sla.clone(),
@@ -356,6 +380,7 @@ impl BundleV1 {
                 .map(PartnerV1::to_domain)
                 .collect(),
             problems: self.contents.problems.clone(),
+            rcas: self.contents.rcas.clone(),
         }
     }
 }
@@ -667,6 +692,25 @@ fn check_rules(bundle: &BundleV1) -> Result<(), BundleError> {
                     "duplicate id {}, already used by contents.problems[{first}]",
                     p.id
                 ),
+            ));
+        }
+    }
+    let mut rca_ids = HashMap::new();
+    for (i, r) in contents.rcas.iter().enumerate() {
+        if let Some(first) = rca_ids.insert(r.id, i) {
+            return Err(invalid(
+                format!("contents.rcas[{i}].id"),
+                format!(
+                    "duplicate id {}, already used by contents.rcas[{first}]",
+                    r.id
+                ),
+            ));
+        }
+        let problems = r.content.problems();
+        if let Some(first) = problems.first() {
+            return Err(invalid(
+                format!("contents.rcas[{i}].content"),
+                first.clone(),
             ));
         }
     }

@@ -45,6 +45,7 @@ pub(crate) fn source() -> ExportSource {
             steps: Vec::new(),
         },
     });
+    let rcas = vec![signed_rca(cases[0].id)];
     ExportSource {
         cases,
         events,
@@ -52,9 +53,41 @@ pub(crate) fn source() -> ExportSource {
         templates: crate::domain::templates::starter_templates(),
         partners: crate::domain::partners::PartnerDirectory::default().teams,
         problems: vec![problem],
+        rcas,
         team: TeamSettings::default(),
         sla: SlaSettings::default(),
     }
+}
+
+/// A worksheet on `case`, in review, signed by Risk Operations.
+fn signed_rca(case: Uuid) -> Rca {
+    use crate::domain::rca::{Claim, Decision, RcaContent, RcaKey, RcaStatus};
+    let content = RcaContent {
+        title: "Payouts held after a rule change".into(),
+        owner: "Maya".into(),
+        case_ids: vec![case],
+        partner_teams: vec!["Risk Operations".into(), "Payouts Engineering".into()],
+        started_at: Some(at(-600)),
+        whys: vec![Claim {
+            id: Uuid::from_u128(501),
+            text: "Retries counted as new payouts".into(),
+            evidence: vec![],
+        }],
+        ..RcaContent::default()
+    };
+    Rca::create(Uuid::from_u128(500), RcaKey(1), content, "Maya", at(10))
+        .unwrap()
+        .move_to(RcaStatus::InReview, "Maya", at(11))
+        .unwrap()
+        .sign(
+            "Risk Operations",
+            "Priya",
+            Decision::Agree,
+            "",
+            "Maya",
+            at(12),
+        )
+        .unwrap()
 }
 
 fn exporter() -> Exporter {
@@ -88,6 +121,7 @@ fn everything_round_trips_to_identical_records() {
     assert_eq!(incoming.templates, source.templates);
     assert_eq!(incoming.partners, source.partners);
     assert_eq!(incoming.problems, source.problems);
+    assert_eq!(incoming.rcas, source.rcas);
     // Imported back into the device it came from, nothing changes.
     let local = crate::domain::merge::Local {
         cases: source.cases.clone(),
@@ -96,6 +130,7 @@ fn everything_round_trips_to_identical_records() {
         templates: source.templates.clone(),
         partners: source.partners.clone(),
         problems: source.problems.clone(),
+        rcas: source.rcas.clone(),
         next_case_number: 1007,
     };
     assert!(plan(incoming, local).changes_nothing());
@@ -261,6 +296,119 @@ fn golden_v1_still_imports() {
     // Into an empty device it is all new; into one that already has it, nothing changes.
     let fresh = plan(incoming.clone(), Default::default());
     assert_eq!(fresh.case_counts().new, 6);
+}
+
+const GOLDEN_V1_RCA: &str = include_str!("../../tests/fixtures/bundle-v1-rca.json");
+
+#[test]
+fn a_signoff_made_on_one_device_is_still_current_on_another() {
+    use crate::domain::rca::SignOffState;
+    // The fixture was written when worksheets joined v1 bundles; its hash must keep matching.
+    for text in [
+        GOLDEN_V1_RCA.to_string(),
+        export(&source(), &Selection::Everything).to_json(),
+    ] {
+        let bundle = read(&text).unwrap();
+        let rca = &bundle.incoming().rcas[0];
+        assert!(
+            matches!(rca.signoff_state("Risk Operations"), SignOffState::Current(s) if s.validator == "Priya"),
+            "the hash of the content must survive the trip"
+        );
+        assert!(matches!(
+            rca.signoff_state("Payouts Engineering"),
+            SignOffState::Missing
+        ));
+    }
+}
+
+#[test]
+fn worksheets_travel_with_their_cases_and_arrive_under_a_free_key() {
+    let source = source();
+    let with = export(&source, &Selection::Cases(vec![source.cases[0].id]));
+    assert_eq!(with.contents.rcas.len(), 1);
+    let without = export(&source, &Selection::Cases(vec![source.cases[2].id]));
+    assert!(without.contents.rcas.is_empty());
+    assert!(
+        export(&source, &Selection::PlaybooksAndTemplates)
+            .contents
+            .rcas
+            .is_empty()
+    );
+
+    // A device whose own RCA-1 is another worksheet: the incoming one becomes RCA-2.
+    let mut mine = signed_rca(source.cases[1].id);
+    mine.id = Uuid::from_u128(600);
+    let local = crate::domain::merge::Local {
+        rcas: vec![mine],
+        ..Default::default()
+    };
+    let merge = plan(with.incoming(), local);
+    let record = merge
+        .records
+        .iter()
+        .find(|r| r.kind == crate::domain::merge::RecordKind::Rca)
+        .unwrap();
+    assert_eq!(record.verdict, crate::domain::merge::Verdict::New);
+    let result = merge.resolve(&HashMap::new()).unwrap();
+    assert_eq!(result.rcas.len(), 1);
+    assert_eq!(result.rcas[0].key.to_string(), "RCA-2");
+
+    // The partner's copy with their sign-off added conflicts with mine; taking theirs keeps my key.
+    let mut theirs = source.rcas[0].clone();
+    theirs = theirs
+        .sign(
+            "Payouts Engineering",
+            "Lee",
+            crate::domain::rca::Decision::Agree,
+            "",
+            "Lee",
+            at(20),
+        )
+        .unwrap();
+    let mut here = source.rcas[0].clone();
+    here.key = crate::domain::rca::RcaKey(7);
+    let incoming = crate::domain::merge::Incoming {
+        rcas: vec![theirs.clone()],
+        ..Default::default()
+    };
+    let local = crate::domain::merge::Local {
+        rcas: vec![here.clone()],
+        ..Default::default()
+    };
+    let merge = plan(incoming, local);
+    assert_eq!(
+        merge.records[0].verdict,
+        crate::domain::merge::Verdict::Conflict
+    );
+    let choices = HashMap::from([(
+        crate::domain::merge::ConflictId::Record(
+            crate::domain::merge::RecordKind::Rca,
+            theirs.id.to_string(),
+        ),
+        crate::domain::merge::Choice::Theirs,
+    )]);
+    let result = merge.resolve(&choices).unwrap();
+    let landed = &result.rcas[0];
+    assert_eq!(landed.key.to_string(), "RCA-7");
+    assert!(landed.revision > here.revision.max(theirs.revision));
+    assert_eq!(landed.status, crate::domain::rca::RcaStatus::Validated);
+    assert!(landed.missing_validations().is_empty());
+}
+
+/// Regenerates the worksheet fixture; run by hand only when a new format version is born.
+#[test]
+#[ignore]
+fn write_golden_v1_rca() {
+    let source = source();
+    let bundle = export(&source, &Selection::Cases(vec![source.cases[0].id]));
+    std::fs::write(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/bundle-v1-rca.json"
+        ),
+        serde_json::to_string_pretty(&bundle).unwrap(),
+    )
+    .unwrap();
 }
 
 /// Regenerates the golden fixture; run by hand only when a new format version is born.

@@ -16,6 +16,7 @@ use super::events::{CaseEvent, EventKind, timeline_order};
 use super::partners::PartnerTeam;
 use super::playbooks::Playbook;
 use super::problem::Problem;
+use super::rca::{Rca, RcaKey};
 use super::templates::EmailTemplate;
 
 /// One case and its whole event log, as a bundle carries it.
@@ -33,6 +34,7 @@ pub struct Incoming {
     pub templates: Vec<EmailTemplate>,
     pub partners: Vec<PartnerTeam>,
     pub problems: Vec<Problem>,
+    pub rcas: Vec<Rca>,
 }
 
 /// What this device holds. `events` needs only the cases the bundle also carries.
@@ -44,6 +46,7 @@ pub struct Local {
     pub templates: Vec<EmailTemplate>,
     pub partners: Vec<PartnerTeam>,
     pub problems: Vec<Problem>,
+    pub rcas: Vec<Rca>,
     /// The number the next locally created case would get.
     pub next_case_number: u32,
 }
@@ -291,6 +294,7 @@ pub enum RecordKind {
     Template,
     Partner,
     Problem,
+    Rca,
 }
 
 impl RecordKind {
@@ -300,6 +304,7 @@ impl RecordKind {
             RecordKind::Template => "Template",
             RecordKind::Partner => "Partner team",
             RecordKind::Problem => "Problem",
+            RecordKind::Rca => "RCA worksheet",
         }
     }
 }
@@ -327,6 +332,7 @@ pub struct MergePlan {
     local_templates: Vec<EmailTemplate>,
     local_partners: Vec<PartnerTeam>,
     local_problems: HashMap<Uuid, Problem>,
+    local_rcas: HashMap<Uuid, Rca>,
     next_case_number: u32,
 }
 
@@ -378,6 +384,8 @@ pub struct MergeResult {
     pub templates: Option<Vec<EmailTemplate>>,
     pub partners: Option<Vec<PartnerTeam>>,
     pub problems: Vec<Problem>,
+    /// Worksheets to put; a new one whose key is taken here has been given the next free key.
+    pub rcas: Vec<Rca>,
     /// What the next new case's number must be at least, so no later key collides.
     pub next_case_number: u32,
 }
@@ -389,6 +397,7 @@ impl MergeResult {
             && self.templates.is_none()
             && self.partners.is_none()
             && self.problems.is_empty()
+            && self.rcas.is_empty()
     }
 }
 
@@ -492,6 +501,16 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
             theirs,
         ));
     }
+    let local_rcas: HashMap<Uuid, Rca> = local.rcas.into_iter().map(|r| (r.id, r)).collect();
+    for theirs in &incoming.rcas {
+        records.push(compare_whole(
+            RecordKind::Rca,
+            theirs.id.to_string(),
+            format!("{} {}", theirs.key, theirs.content.title),
+            local_rcas.get(&theirs.id),
+            theirs,
+        ));
+    }
     MergePlan {
         cases,
         records,
@@ -502,6 +521,7 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
         local_templates: local.templates,
         local_partners: local.partners,
         local_problems,
+        local_rcas,
         next_case_number: next_number,
     }
 }
@@ -852,6 +872,42 @@ impl MergePlan {
                         result.problems.push(p);
                     }
                 }
+                RecordKind::Rca => {
+                    if let Some(r) = self
+                        .incoming
+                        .rcas
+                        .iter()
+                        .find(|r| r.id.to_string() == record.id)
+                    {
+                        let mut r = r.clone();
+                        match self.local_rcas.get(&r.id) {
+                            Some(mine) => {
+                                r.revision = r.revision.max(mine.revision) + 1;
+                                // Teammates keep calling it by the key this device knows it by.
+                                r.key = mine.key;
+                            }
+                            None => r.revision += 1,
+                        }
+                        result.rcas.push(r);
+                    }
+                }
+            }
+        }
+        // A new worksheet whose key is taken here (or by another incoming one) moves to the
+        // next free key, as a new case does.
+        let mut taken: HashSet<u32> = self.local_rcas.values().map(|r| r.key.0).collect();
+        let mut next_rca = taken.iter().max().map_or(1, |n| n + 1);
+        for r in result
+            .rcas
+            .iter_mut()
+            .filter(|r| !self.local_rcas.contains_key(&r.id))
+        {
+            if !taken.insert(r.key.0) {
+                while taken.contains(&next_rca) {
+                    next_rca += 1;
+                }
+                r.key = RcaKey(next_rca);
+                taken.insert(next_rca);
             }
         }
         result.templates = templates_changed.then_some(templates);

@@ -13,10 +13,12 @@ use super::StorageError;
 use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
 use super::records::{
     decode_all, decode_case, decode_clock_log, decode_event, decode_playbook, decode_problem,
-    encode_case, encode_clock_log, encode_event, encode_playbook, encode_problem, event_key,
-    event_key_range, searchable_text,
+    decode_rca, encode_case, encode_clock_log, encode_event, encode_playbook, encode_problem,
+    encode_rca, event_key, event_key_range, searchable_text,
 };
-use super::schema::{BACKUPS, CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS};
+use super::schema::{
+    BACKUPS, CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS, RCAS,
+};
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use crate::domain::merge::{CaseWithEvents, Local, MergeResult};
 use crate::domain::partners::PartnerDirectory;
@@ -26,7 +28,7 @@ use crate::domain::templates::TemplateLibrary;
 use crate::domain::{Case, CaseEvent};
 
 /// Every store an import or a restore writes, in one transaction.
-const WRITTEN_BY_IMPORT: [&str; 7] = [
+const WRITTEN_BY_IMPORT: [&str; 8] = [
     CASES,
     CASE_EVENTS,
     CASE_TEXT,
@@ -34,7 +36,10 @@ const WRITTEN_BY_IMPORT: [&str; 7] = [
     META,
     PLAYBOOKS,
     PROBLEMS,
+    RCAS,
 ];
+/// The number the next locally created worksheet gets (see `storage::rcas`).
+const NEXT_RCA_NUMBER: &str = "next_rca_number";
 /// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
 const BACKUP_INDEX: &str = "backup_index";
 /// Automatic snapshots kept; the oldest goes when a new one is taken.
@@ -49,6 +54,7 @@ pub struct Stored {
     pub events: HashMap<Uuid, Vec<CaseEvent>>,
     pub playbooks: Vec<crate::domain::playbooks::Playbook>,
     pub problems: Vec<crate::domain::problem::Problem>,
+    pub rcas: Vec<crate::domain::rca::Rca>,
     pub templates: TemplateLibrary,
     pub partners: PartnerDirectory,
     pub team: TeamSettings,
@@ -61,7 +67,7 @@ pub struct Stored {
 /// Reads every record in one snapshot-consistent transaction.
 pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, META])
+        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
     let stores = [CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
     let [cases, events, playbooks, problems] = stores;
@@ -80,6 +86,8 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
     let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
     let next_case_number = read_next_number(&meta).await?;
+    let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
+    let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
     let (case_keys, case_values) = cases?;
     let event_values = events?;
     let (playbook_keys, playbook_values) = playbooks?;
@@ -108,11 +116,13 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     unreadable.extend(events.unreadable);
     unreadable.extend(playbooks.unreadable);
     unreadable.extend(problems.unreadable);
+    unreadable.extend(rcas.unreadable);
     Ok(Stored {
         cases: cases.items,
         events: by_case,
         playbooks: playbooks.items,
         problems: problems.items,
+        rcas: rcas.items,
         templates,
         partners,
         team,
@@ -133,7 +143,7 @@ async fn read_values(
 /// bundle also carries (read by range, or whole when most of them overlap).
 pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, META])
+        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
     let (case_keys, case_values) = read_all(&tx.object_store(CASES)?).await?;
     let cases = decode_all(&case_keys, &case_values, decode_case);
@@ -182,6 +192,11 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
     }
     let (playbook_keys, playbook_values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
     let (problem_keys, problem_values) = read_all(&tx.object_store(PROBLEMS)?).await?;
+    let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
+    let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
+    if let Some(first) = rcas.unreadable.into_iter().next() {
+        return Err(first);
+    }
     let meta = tx.object_store(META)?;
     let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
     let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
@@ -193,6 +208,7 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
         templates: templates.templates,
         partners: partners.teams,
         problems: decode_all(&problem_keys, &problem_values, decode_problem).items,
+        rcas: rcas.items,
         next_case_number,
     })
 }
@@ -240,6 +256,7 @@ pub async fn apply_merge(
         result.templates.as_deref(),
         result.partners.as_deref(),
     )?;
+    write_rcas(&tx, &result.rcas).await?;
     let meta = tx.object_store(META)?;
     let next = read_next_number(&meta).await?;
     if result.next_case_number > next {
@@ -287,6 +304,28 @@ fn write_records(
             teams: partners.to_vec(),
         };
         meta.put(to_json(&directory)).with_key(PARTNERS).build()?;
+    }
+    Ok(())
+}
+
+/// Puts worksheets, and moves the next `RCA-` number past every key written.
+async fn write_rcas(
+    tx: &Transaction<'_>,
+    rcas: &[crate::domain::rca::Rca],
+) -> Result<(), StorageError> {
+    let store = tx.object_store(RCAS)?;
+    for r in rcas {
+        store
+            .put(encode_rca(r))
+            .with_key(r.id.to_string())
+            .build()?;
+    }
+    if let Some(highest) = rcas.iter().map(|r| r.key.0 + 1).max() {
+        let meta = tx.object_store(META)?;
+        let stored: Option<u32> = meta.get(NEXT_RCA_NUMBER).primitive()?.await?;
+        if stored.unwrap_or(1) < highest {
+            meta.put(highest).with_key(NEXT_RCA_NUMBER).build()?;
+        }
     }
     Ok(())
 }
@@ -347,6 +386,7 @@ pub struct Replacement {
     pub cases: Vec<CaseWithEvents>,
     pub playbooks: Vec<crate::domain::playbooks::Playbook>,
     pub problems: Vec<crate::domain::problem::Problem>,
+    pub rcas: Vec<crate::domain::rca::Rca>,
     pub templates: Vec<crate::domain::templates::EmailTemplate>,
     pub partners: Vec<crate::domain::partners::PartnerTeam>,
     pub settings: Option<(TeamSettings, SlaSettings)>,
@@ -371,6 +411,7 @@ pub async fn replace_everything(
         CLOCK_LOG,
         PLAYBOOKS,
         PROBLEMS,
+        RCAS,
     ] {
         tx.object_store(store)?.clear()?;
     }
@@ -396,6 +437,7 @@ pub async fn replace_everything(
         Some(&replacement.templates),
         Some(&replacement.partners),
     )?;
+    write_rcas(&tx, &replacement.rcas).await?;
     let meta = tx.object_store(META)?;
     if let Some((team, sla)) = &replacement.settings {
         meta.put(to_json(team)).with_key(TEAM_SETTINGS).build()?;

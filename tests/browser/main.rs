@@ -834,6 +834,7 @@ async fn a_restore_replaces_the_records_but_keeps_drafts_and_snapshots() {
             .collect(),
         playbooks: Vec::new(),
         problems: Vec::new(),
+        rcas: Vec::new(),
         templates: Vec::new(),
         partners: Vec::new(),
         settings: None,

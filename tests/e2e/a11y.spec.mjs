@@ -16,6 +16,9 @@ const PAGES = [
   ['templates', '/templates'],
   ['settings', '/settings'],
   ['data', '/data'],
+  ['rca list', '/rcas?case=ESC-1001'],
+  ['rca worksheet', 'rca'],
+  ['rca print layout', '/rcas/RCA-1/print'],
 ];
 
 for (const scheme of ['light', 'dark']) {
@@ -37,6 +40,17 @@ for (const scheme of ['light', 'dark']) {
         await page.locator('tr.case-row').first().waitFor();
         await page.keyboard.press('?');
         await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+      } else if (path === 'rca') {
+        // Every kind of row present, so each control is checked.
+        await page.getByRole('button', { name: 'Start worksheet' }).click();
+        await expect(page.getByRole('heading', { level: 1 })).toContainText('RCA-1');
+        for (const add of ['Add evidence', 'Add a why', 'Add a contributing factor', 'Add an action']) {
+          await page.getByRole('button', { name: add }).click();
+        }
+        await page.getByRole('button', { name: 'Pick from case timelines' }).click();
+        await expect(page.locator('.event-picker li').first()).toBeVisible();
+        await page.getByRole('button', { name: 'Save worksheet' }).click();
+        await expect(page.locator('.save-bar .form-error')).toContainText('Why 1 has no text');
       } else if (path) {
         await page.goto(app.url(path));
       } else {

@@ -240,3 +240,52 @@ test('two tabs on one worksheet: different parts both survive, and the same part
   await expect(other.getByLabel('Where we got lucky')).toHaveValue('Mine: the merchant noticed');
   expect(otherErrors).toEqual([]);
 });
+
+test('a partner signs the worksheet in their own profile from a bundle, and the signed copy comes back', async ({ page, app, browser }) => {
+  await startRcaFromCase(page, app, 'Chargebacks filed late');
+  await page.getByLabel('Partner teams who validate it (comma-separated)').fill('Disputes Operations');
+  await page.getByRole('button', { name: 'Add a why' }).click();
+  await page.getByLabel('Why 1', { exact: true }).fill('Evidence reached the network after its deadline');
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  const status = page.getByRole('region', { name: 'Status' });
+  await status.getByRole('button', { name: 'Send for review' }).click();
+  await expect(status).toContainText('Now: In review');
+
+  // Exporting the case carries its worksheet.
+  await page.goto(app.url('/data?cases=ESC-1001'));
+  await expect(page.getByLabel('Case keys')).toHaveValue('ESC-1001');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
+  const shared = await readFile(await file.path(), 'utf8');
+  expect(JSON.parse(shared).contents.rcas).toHaveLength(1);
+
+  // The partner imports it, signs, and sends it back.
+  const partner = await browser.newContext();
+  const other = await partner.newPage();
+  await other.goto(app.url('/data'));
+  await other.getByLabel('Choose a bundle file').setInputFiles({ name: 'rca.json', mimeType: 'application/json', buffer: Buffer.from(shared) });
+  await other.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(other.getByText(/Imported/)).toBeVisible();
+  await other.goto(app.url('/rcas/RCA-1'));
+  const signoffs = other.getByRole('region', { name: 'Partner validation' });
+  await signoffs.getByLabel('Validator').fill('Ana Duarte');
+  await signoffs.getByRole('button', { name: 'Record sign-off' }).click();
+  await expect(other.getByRole('region', { name: 'Status' })).toContainText('Now: Validated');
+  await other.goto(app.url('/data?cases=ESC-1001'));
+  await expect(other.getByLabel('Case keys')).toHaveValue('ESC-1001');
+  const [back] = await Promise.all([other.waitForEvent('download'), other.getByRole('button', { name: 'Export', exact: true }).click()]);
+  const signed = await readFile(await back.path(), 'utf8');
+  await partner.close();
+
+  // Back here the worksheet differs only by the sign-off: take theirs.
+  await page.goto(app.url('/data'));
+  await page.getByLabel('Choose a bundle file').setInputFiles({ name: 'signed.json', mimeType: 'application/json', buffer: Buffer.from(signed) });
+  const conflict = page.getByRole('group', { name: /RCA worksheet · RCA-1/ });
+  await expect(conflict).toContainText('signoffs');
+  await conflict.getByLabel('Take theirs').check();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText(/Imported/)).toBeVisible();
+  await page.goto(app.url('/rcas/RCA-1'));
+  await expect(page.getByRole('region', { name: 'Status' })).toContainText('Now: Validated');
+  await expect(page.getByRole('region', { name: 'Partner validation' }).getByRole('row', { name: /Disputes Operations/ })).toContainText('Ana Duarte');
+});

@@ -55,6 +55,7 @@ fn export_source(stored: Stored) -> ExportSource {
         templates: stored.templates.templates,
         partners: stored.partners.teams,
         problems: stored.problems,
+        rcas: stored.rcas,
         team: stored.team,
         sla: stored.sla,
     }
@@ -467,6 +468,7 @@ pub fn DataPage() -> impl IntoView {
                     cases: incoming.cases,
                     playbooks: incoming.playbooks,
                     problems: incoming.problems,
+                    rcas: incoming.rcas,
                     templates: incoming.templates,
                     partners: incoming.partners,
                     settings: bundle.contents.settings.clone().map(|s| (s.team, s.sla)),
@@ -589,7 +591,7 @@ pub fn DataPage() -> impl IntoView {
             <fieldset class="choice">
                 <legend>"What to export"</legend>
                 <label class="checkbox"><input type="radio" name="scope" value="everything" prop:checked=move || scope.get() == "everything" on:change=move |_| scope.set("everything".into())/>"Everything"</label>
-                <label class="checkbox"><input type="radio" name="scope" value="cases" prop:checked=move || scope.get() == "cases" on:change=move |_| scope.set("cases".into())/>"Chosen cases, with their events, problems, the playbooks applied to them, and the templates"</label>
+                <label class="checkbox"><input type="radio" name="scope" value="cases" prop:checked=move || scope.get() == "cases" on:change=move |_| scope.set("cases".into())/>"Chosen cases, with their events, problems, RCA worksheets, the playbooks applied to them, and the templates"</label>
                 <label class="checkbox"><input type="radio" name="scope" value="playbooks" prop:checked=move || scope.get() == "playbooks" on:change=move |_| scope.set("playbooks".into())/>"Playbooks and templates only"</label>
             </fieldset>
             <Show when=move || scope.get() == "cases">
@@ -599,7 +601,7 @@ pub fn DataPage() -> impl IntoView {
                     <p class="hint">"Select cases in the queue and choose Export to fill this in."</p>
                 </div>
             </Show>
-            <label class="checkbox"><input type="checkbox" prop:checked=move || redact_on.get() on:change=move |ev| redact_on.set(event_target_checked(&ev))/>"Redact personal data (names, accounts, emails, phone and card numbers become stable pseudonyms)"</label>
+            <label class="checkbox"><input type="checkbox" prop:checked=move || redact_on.get() on:change=move |ev| redact_on.set(event_target_checked(&ev))/>"Redact personal data (names, accounts, emails, phone and card numbers become stable pseudonyms; RCA worksheets are left out)"</label>
             <label class="checkbox"><input type="checkbox" prop:checked=move || encrypt_on.get() on:change=move |ev| encrypt_on.set(event_target_checked(&ev))/>"Encrypt with a passphrase"</label>
             <Show when=move || encrypt_on.get()>
                 <div class="field"><label for="export-passphrase">"Passphrase"</label>
@@ -871,7 +873,7 @@ fn PreviewPanel(preview: Preview, choices: RwSignal<HashMap<ConflictId, Choice>>
                 {(hidden > 0).then(|| view! { <p class="hint">{format!("and {hidden} more, counted above.")}</p> })}
             })}
             {(!changed_records.is_empty()).then(|| view! {
-                <h4>"Playbooks, templates, partner teams and problems that would change"</h4>
+                <h4>"Playbooks, templates, partner teams, problems and RCA worksheets that would change"</h4>
                 <ul class="preview-list">
                     {changed_records.into_iter().map(|r| view! {
                         <li>{format!("{} {} — {}", r.kind.label(), r.label, r.verdict.label())}

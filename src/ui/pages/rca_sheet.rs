@@ -528,9 +528,9 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
             <ActionsSection sheet=sheet/>
 
             <div class="panel save-bar">
-                <ul role="alert" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
+                <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
                     {move || message.get().map(|(_, lines)| lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}
-                </ul>
+                </ul></div>
                 <div class="actions">
                     <span class="hint">{move || if dirty.get() { "Unsaved changes (kept as a draft on this device)" } else { "All changes saved" }}</span>
                     <button type="button" prop:disabled=move || !dirty.get() on:click=discard>"Discard changes"</button>
@@ -1174,12 +1174,12 @@ fn StatusPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl I
                     view! { <button type="button" class:primary=matches!(to, RcaStatus::InReview | RcaStatus::Published) prop:disabled=move || dirty.get() on:click=move |_| move_to(to)>{label}</button> }
                 }).collect_view()}
             </div>
-            <ul role="alert" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
+            <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
                 {move || message.get().map(|(ok, lines)| {
                     let head = (!ok).then(|| view! { <li><strong>"Refused:"</strong></li> });
                     view! { {head} {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()} }
                 })}
-            </ul>
+            </ul></div>
             <details>
                 <summary>"Status history"</summary>
                 <ul>
@@ -1330,9 +1330,9 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
                 </div>
                 <div class="field"><label for="signoff-comments">"Comments"</label>
                     <textarea id="signoff-comments" rows="2" prop:value=move || comments.get() on:input=move |ev| comments.set(event_target_value(&ev))></textarea></div>
-                <ul role="alert" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
+                <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
                     {move || message.get().map(|(_, lines)| lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}
-                </ul>
+                </ul></div>
                 <div class="actions"><button type="submit" prop:disabled=move || dirty.get()>"Record sign-off"</button></div>
             </form>
         </section>

@@ -218,7 +218,7 @@ pub fn RcasPage() -> impl IntoView {
                     <option value="">"None"</option>
                     {move || state.problems.get().into_iter().map(|p| view! { <option value=p.id.to_string()>{format!("{} {}", p.key, p.title)}</option> }).collect_view()}
                 </select></div>
-            <ul class="form-error" role="alert">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+            <div role="alert"><ul class="form-error">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></div>
             <div class="actions"><button type="submit" class="primary" prop:disabled=move || busy.get()>"Start worksheet"</button></div>
         </form>
     }
