@@ -81,4 +81,6 @@ ensure_toolchain() {
 build_release() {
   step "trunk build --release into dist/"
   trunk build --release --quiet || fail "trunk build --release" "read the compiler error above; 'cargo build --target wasm32-unknown-unknown' shows it faster"
+  # Hashed assets get a best-brotli copy once, as a deploy would; the server sends it when asked.
+  node scripts/static-server.mjs --precompress dist || fail "precompressing dist/" "see the message above"
 }

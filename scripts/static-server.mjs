@@ -1,7 +1,7 @@
 // static-server.mjs: serve a built dist/ on loopback like a static host would, with SPA fallback.
 // Used by scripts/serve and by the e2e tests, which start and stop it to go offline.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
@@ -22,15 +22,32 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', 
 // Compressed once per file version, as a static host or CDN would serve them.
 const compressed = new Map();
 
-function encode(file, body, mtime, accepts) {
+/** Writes `<asset>.br` (best brotli) next to each hashed asset in `root`, as a deploy step would. */
+export async function precompress(root) {
+  for (const name of await readdir(root)) {
+    if (!HASHED.test(name)) continue;
+    const body = await readFile(join(root, name));
+    await writeFile(join(root, `${name}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
+}
+
+async function encode(file, body, mtime, accepts) {
   if (!COMPRESSIBLE.has(extname(file)) || body.length < 1024) return null;
   const scheme = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
   if (!scheme) return null;
+  if (scheme === 'br' && HASHED.test(file)) {
+    try {
+      return { scheme, data: await readFile(`${file}.br`) };
+    } catch {
+      // Not precompressed (a dev build): compress on the fly below.
+    }
+  }
   const key = `${scheme}:${file}:${mtime}`;
   if (!compressed.has(key)) {
+    // Quality 5 on the fly: close to the best for small files, and fast for the wasm.
     compressed.set(key, scheme === 'br'
-      ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
-      : gzipSync(body, { level: 9 }));
+      ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+      : gzipSync(body, { level: 6 }));
   }
   return { scheme, data: compressed.get(key) };
 }
@@ -55,7 +72,7 @@ export function startServer({ root, port, host = '127.0.0.1' }) {
       const body = await readFile(file);
       const cache = HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
       const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': cache, Vary: 'Accept-Encoding' };
-      const packed = encode(file, body, (await stat(file)).mtimeMs, req.headers['accept-encoding'] || '');
+      const packed = await encode(file, body, (await stat(file)).mtimeMs, req.headers['accept-encoding'] || '');
       if (packed) headers['Content-Encoding'] = packed.scheme;
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : (packed ? packed.data : body));
@@ -76,7 +93,12 @@ export function stopServer(server) {
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === '--precompress') {
+  precompress(process.argv[3] || 'dist').catch((e) => {
+    console.error(`precompressing failed: ${e.message}`);
+    process.exit(1);
+  });
+} else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [root = 'dist', port = '8080'] = process.argv.slice(2);
   startServer({ root, port: Number(port) }).then(
     () => console.log(`Escalation Desk: http://127.0.0.1:${port}/`),

@@ -33,6 +33,14 @@ pub fn App() -> impl IntoView {
     });
 
     super::components::palette::apply_theme(&state.prefs.with_untracked(|p| p.theme.clone()));
+    // Offline is normal at this desk, so it is a quiet note in the header, never a banner.
+    let online = RwSignal::new(browser::is_online());
+    let went_offline = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    let came_back = window_event_listener(leptos::ev::online, move |_| online.set(true));
+    on_cleanup(move || {
+        went_offline.remove();
+        came_back.remove();
+    });
 
     view! {
         <Router>
@@ -50,6 +58,9 @@ pub fn App() -> impl IntoView {
                     <A href="/data">"Data"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
+                <Show when=move || !online.get()>
+                    <span class="offline-note" role="status" title="No connection. Everything you do is saved on this device; nothing here needs the network.">"Offline · saved on this device"</span>
+                </Show>
             </header>
             <main id="main" tabindex="-1">
                 {move || match failure.get() {

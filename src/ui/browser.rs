@@ -106,6 +106,11 @@ pub fn format_time(at: DateTime<Utc>, zone: &str) -> String {
         .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
+/// Whether the browser believes it has a network connection.
+pub fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
 /// Registers `/sw.js` so the next visit works offline. Failure only costs offline support, so it is logged.
 pub fn register_service_worker() {
     let Some(window) = web_sys::window() else {

@@ -67,3 +67,33 @@ for (const scheme of ['light', 'dark']) {
     expect(found).toEqual({});
   });
 }
+
+test('at 768 px (a tablet) no page scrolls sideways and the queue keeps titles readable', async ({ page, app }) => {
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  const title = page.locator('tr.case-row td:nth-child(3)').first();
+  expect((await title.boundingBox()).width).toBeGreaterThan(100);
+  await expect(page.locator('.queue-scroll th', { hasText: 'Owner' })).toBeHidden();
+  for (const path of ['/', '/cases/ESC-1001', '/cases/ESC-1001/call', '/problems', '/rcas', '/playbooks', '/templates', '/settings', '/data']) {
+    await page.goto(app.url(path));
+    await expect(page.locator('main')).not.toContainText('Loading');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} is ${overflow}px wider than the window`).toBeLessThanOrEqual(0);
+  }
+});
+
+test('printing a case shows the record, not the controls around it', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.goto(app.url('/cases/ESC-1001'));
+  await expect(page.getByRole('list', { name: 'Timeline' })).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toBeVisible();
+  await expect(page.locator('.facts')).toBeVisible();
+  await expect(page.locator('.app-header')).toBeHidden();
+  await expect(page.getByLabel('Note')).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Edit title' })).toBeHidden();
+  expect(await page.locator('main form:visible').count()).toBe(0);
+});

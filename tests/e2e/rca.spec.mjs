@@ -55,7 +55,13 @@ test('an RCA from a case: whys citing evidence, an action, partner validation, a
   await expect(errors).toContainText("Action 1 ('Exclude retries from the velocity count') has no owner");
   await expect(errors).toContainText(`is due ${day(-20)}, before the incident started (${day(-10)})`);
 
+  // A removal can be undone until the next edit.
   await page.getByRole('button', { name: 'Remove why 2' }).click();
+  await expect(page.getByLabel('Why 2', { exact: true })).toHaveCount(0);
+  await page.locator('.save-bar .toast').getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByLabel('Why 2', { exact: true })).toHaveValue('');
+  await page.getByRole('button', { name: 'Remove why 2' }).click();
+  await expect(page.locator('.save-bar .toast')).toContainText('Why 2 removed');
   await page.getByLabel('Owner', { exact: true }).last().fill('Priya N');
   await page.getByLabel('Due').fill(day(-1));
   await page.getByRole('button', { name: 'Save worksheet' }).click();

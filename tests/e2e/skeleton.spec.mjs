@@ -132,6 +132,8 @@ test('after one visit the app loads offline, deep links included, and offline wo
   await app.goOffline();
   await page.goto(app.url('/cases/ESC-1005'));
   await expect(page.getByText('ESC-1005 ·')).toBeVisible();
+  // Offline is normal here: a quiet note in the header, which goes when the connection is back.
+  await expect(page.locator('.offline-note')).toHaveText('Offline · saved on this device');
   await page.getByLabel('Note').fill('Typed on a call with no connection.');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Typed on a call with no connection.');
@@ -140,6 +142,7 @@ test('after one visit the app loads offline, deep links included, and offline wo
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Typed on a call with no connection.');
 
   await app.goOnline();
+  await expect(page.locator('.offline-note')).toHaveCount(0);
   await page.reload();
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Typed on a call with no connection.');
 });

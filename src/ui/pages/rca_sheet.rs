@@ -100,11 +100,21 @@ struct Sheet {
     texts: RwSignal<BTreeMap<String, String>>,
     zone: StoredValue<String>,
     locked: Memo<bool>,
+    /// The last removal, undoable until the next edit: what was removed, and the content before.
+    undo: RwSignal<Option<(String, RcaContent)>>,
 }
 
 impl Sheet {
     fn edit(self, change: impl FnOnce(&mut RcaContent)) {
+        self.undo.set(None);
         self.work.update(change);
+    }
+
+    /// A removal, offered back by the Undo toast until the next edit.
+    fn remove(self, what: String, change: impl FnOnce(&mut RcaContent)) {
+        let before = self.work.get_untracked();
+        self.work.update(change);
+        self.undo.set(Some((what, before)));
     }
 
     fn text(self, name: &'static str) -> String {
@@ -113,6 +123,7 @@ impl Sheet {
     }
 
     fn set_text(self, name: &'static str, value: String) {
+        self.undo.set(None);
         self.texts.update(|t| {
             t.insert(name.to_string(), value);
         });
@@ -264,11 +275,13 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     let locked = Memo::new(move |_| {
         stored.with(|r| r.as_ref().is_some_and(|r| r.status == RcaStatus::Published))
     });
+    let undo = RwSignal::new(None::<(String, RcaContent)>);
     let sheet = Sheet {
         work,
         texts,
         zone: StoredValue::new(state.zone()),
         locked,
+        undo,
     };
     // The saved content the working copy was made from. When the stored copy moves on (our
     // save, another tab's), an editor without changes follows it; one with changes keeps them,
@@ -528,6 +541,16 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
             <ActionsSection sheet=sheet/>
 
             <div class="panel save-bar">
+                {move || undo.get().map(|(what, before)| {
+                    let put_back = before.clone();
+                    view! {
+                        <div class="toast" role="status">
+                            <span>{what}</span>
+                            <button type="button" on:click=move |_| { work.set(put_back.clone()); undo.set(None); }>"Undo"</button>
+                            <button type="button" class="link" aria-label="Dismiss" on:click=move |_| undo.set(None)>"×"</button>
+                        </div>
+                    }
+                })}
                 <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
                     {move || message.get().map(|(_, lines)| lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}
                 </ul></div>
@@ -596,7 +619,7 @@ fn LinkedRecords(sheet: Sheet) -> impl IntoView {
                         " "
                         <button type="button" class="link" prop:disabled=move || sheet.locked.get()
                             aria-label=move || format!("Unlink {}", case_label(case_id).1)
-                            on:click=move |_| sheet.edit(|c| c.case_ids.retain(|x| *x != case_id))>"Unlink"</button>
+                            on:click=move |_| sheet.remove(format!("Unlinked {}", case_label(case_id).1), |c| c.case_ids.retain(|x| *x != case_id))>"Unlink"</button>
                     </li>
                 </For>
             </ul>
@@ -740,7 +763,7 @@ fn TimelineSection(sheet: Sheet) -> impl IntoView {
                                 <strong>{move || sheet.work.with(|c| c.timeline.iter().find(|e| e.id == entry_id).map(|e| format_time(e.at, &zone.get_value())).unwrap_or_default())}</strong>
                                 {move || field(entry_id, |e| if e.source.is_some() { "from the case timeline".into() } else { String::new() })}
                                 <button type="button" class="link" prop:disabled=move || sheet.locked.get()
-                                    on:click=move |_| sheet.edit(|c| c.timeline.retain(|e| e.id != entry_id))>"Remove entry"</button>
+                                    on:click=move |_| sheet.remove("Timeline entry removed".into(), |c| c.timeline.retain(|e| e.id != entry_id))>"Remove entry"</button>
                             </div>
                             <div class="field">
                                 <label for=format!("tl-text-{entry_id}")>"What happened"</label>
@@ -834,7 +857,9 @@ fn EvidenceSection(sheet: Sheet) -> impl IntoView {
             found
         });
         if citing.is_empty() {
-            sheet.edit(|c| c.evidence.retain(|e| e.number != number));
+            sheet.remove(format!("E{number} removed"), |c| {
+                c.evidence.retain(|e| e.number != number)
+            });
             error.set(None);
         } else {
             error.set(Some(format!(
@@ -1024,7 +1049,7 @@ fn ClaimList(sheet: Sheet, which: Claims) -> impl IntoView {
                         <button type="button" class="link" prop:disabled=move || sheet.locked.get() on:click=move |_| move_claim(claim_id, -1)>"Move up"</button>
                         <button type="button" class="link" prop:disabled=move || sheet.locked.get() on:click=move |_| move_claim(claim_id, 1)>"Move down"</button>
                         <button type="button" class="link" prop:disabled=move || sheet.locked.get()
-                            on:click=move |_| sheet.edit(|c| which.list_mut(c).retain(|w| w.id != claim_id))>{move || format!("Remove {} {}", which.name().to_lowercase(), position(claim_id))}</button>
+                            on:click=move |_| sheet.remove(format!("{} {} removed", which.name(), position(claim_id)), |c| which.list_mut(c).retain(|w| w.id != claim_id))>{move || format!("Remove {} {}", which.name().to_lowercase(), position(claim_id))}</button>
                     </div>
                 </li>
             </For>
@@ -1107,7 +1132,7 @@ fn ActionsSection(sheet: Sheet) -> impl IntoView {
                                     {ActionStatus::ALL.into_iter().map(|s| view! { <option value=format!("{s:?}")>{s.label()}</option> }).collect_view()}
                                 </select>
                                 <button type="button" class="link" prop:disabled=move || sheet.locked.get()
-                                    on:click=move |_| sheet.edit(|c| c.actions.retain(|a| a.id != action_id))>{move || format!("Remove action {}", position(action_id))}</button>
+                                    on:click=move |_| sheet.remove(format!("Action {} removed", position(action_id)), |c| c.actions.retain(|a| a.id != action_id))>{move || format!("Remove action {}", position(action_id))}</button>
                             </div>
                             {action_text!(action_id, "title", "What will be done", "text", |a: &Action| a.title.clone(), |a: &mut Action, v: String| a.title = v)}
                             <div class="inline-fields">
