@@ -106,6 +106,52 @@ pub fn format_time(at: DateTime<Utc>, zone: &str) -> String {
         .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
+/// The hover text for a time shown in `viewer_zone`: the same instant in the case's zone, when
+/// that zone is a different one ("" means the browser's own zone).
+pub fn case_zone_title(
+    at: DateTime<Utc>,
+    viewer_zone: &str,
+    case_zone: Option<&str>,
+) -> Option<String> {
+    let viewer = if viewer_zone.is_empty() {
+        browser_time_zone()
+    } else {
+        viewer_zone.to_string()
+    };
+    match case_zone {
+        Some(zone) if !zone.is_empty() && zone != viewer => Some(format!(
+            "{} in {zone}, the case's time zone",
+            format_time(at, zone)
+        )),
+        _ => None,
+    }
+}
+
+/// `minor` units of `code` in the viewer's locale with the currency's own format ("SGD 84,000.00",
+/// "¥1,050", "$12.50"), or `fallback` if the browser cannot format it.
+pub fn format_money(minor: i64, code: &str, exponent: u32, fallback: String) -> String {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"style".into(), &"currency".into());
+    let _ = Reflect::set(&options, &"currency".into(), &code.into());
+    let formatted = (|| {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let ctor: Function = Reflect::get(&intl, &"NumberFormat".into())
+            .ok()?
+            .unchecked_into();
+        let instance =
+            Reflect::construct(&ctor, &Array::of2(&JsValue::UNDEFINED, &options)).ok()?;
+        let format: Function = Reflect::get(&instance, &"format".into())
+            .ok()?
+            .unchecked_into();
+        let amount = minor as f64 / 10f64.powi(exponent as i32);
+        format
+            .call1(&instance, &JsValue::from_f64(amount))
+            .ok()?
+            .as_string()
+    })();
+    formatted.unwrap_or(fallback)
+}
+
 /// Whether the browser believes it has a network connection.
 pub fn is_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())

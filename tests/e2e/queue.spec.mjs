@@ -155,6 +155,8 @@ test('triage needs scoping; bad money is refused with the reason; resolve needs 
 
   await page.reload();
   await expect(page.getByLabel('Money at risk')).toHaveValue('1,250,000');
+  // Read-only, money shows in its currency's own format: yen have no decimals.
+  await expect(page.locator('.facts .money')).toHaveText('¥1,250,000');
   await expect(page.getByLabel('Since when')).toHaveValue('2026-11-24T09:30');
 
   await moveTo('Triaged');

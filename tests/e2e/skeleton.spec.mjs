@@ -257,6 +257,8 @@ test('preferences: the display name signs new events and times follow the chosen
   const timeline = page.getByRole('list', { name: 'Timeline' });
   await expect(timeline).toContainText('Mei Lin opened the case (P2)');
   await expect(timeline.locator('time').first()).toHaveText('Nov 25, 2026, 10:00 AM');
+  // The case's clocks run on Singapore time, which is the viewer's too: nothing to add on hover.
+  await expect(timeline.locator('time').first()).not.toHaveAttribute('title');
 
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Time zone', { exact: true }).fill('Mars/Olympus_Mons');
@@ -269,6 +271,9 @@ test('preferences: the display name signs new events and times follow the chosen
   // The same instant, shown in New York: the previous evening.
   await page.goto(app.url('/cases/ESC-1001'));
   await expect(timeline.locator('time').first()).toHaveText('Nov 24, 2026, 9:00 PM');
+  // Hovering shows the same instant in the case's own (SLA calendar) zone.
+  await expect(timeline.locator('time').first()).toHaveAttribute('title', "Nov 25, 2026, 10:00 AM in Asia/Singapore, the case's time zone");
+  await expect(page.locator('.facts time')).toHaveAttribute('title', /in Asia\/Singapore, the case's time zone$/);
   await page.reload();
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByLabel('Display name')).toHaveValue('Mei Lin');

@@ -413,6 +413,15 @@ impl SlaSettings {
         self.policies.iter().find(|p| p.matches.matches(case))
     }
 
+    /// The IANA zone of the calendar the case's clocks run on: the case's own time zone.
+    pub fn zone_for(&self, case: &Case) -> Option<&str> {
+        let policy = self.policy_for(case)?;
+        self.calendars
+            .iter()
+            .find(|c| c.id == policy.calendar)
+            .map(|c| c.zone.as_str())
+    }
+
     /// Replaces these settings with `next`, logging what changed in words. Returns the summary,
     /// or `None` when nothing changed.
     pub fn record_change(

@@ -9,8 +9,12 @@ use crate::ui::state::app_state;
 /// Notes longer than this are shown folded, so a pasted megabyte never stalls layout.
 const FOLDED_NOTE_CHARS: usize = 2_000;
 
+/// `case_zone`: the case's own zone; a time shows the same instant there on hover when it differs.
 #[component]
-pub fn Timeline(events: Signal<Vec<CaseEvent>>) -> impl IntoView {
+pub fn Timeline(
+    events: Signal<Vec<CaseEvent>>,
+    #[prop(into)] case_zone: Signal<Option<String>>,
+) -> impl IntoView {
     let state = app_state();
     view! {
         <ol class="timeline" aria-label="Timeline">
@@ -18,7 +22,10 @@ pub fn Timeline(events: Signal<Vec<CaseEvent>>) -> impl IntoView {
                 <li class="timeline-item">
                     <div class="timeline-head">
                         <span class="timeline-what">{event.headline()}</span>
-                        <time datetime=event.at.to_rfc3339()>{move || format_time(event.at, &state.zone())}</time>
+                        <time datetime=event.at.to_rfc3339()
+                            title=move || crate::ui::browser::case_zone_title(event.at, &state.zone(), case_zone.get().as_deref())>
+                            {move || format_time(event.at, &state.zone())}
+                        </time>
                     </div>
                     {detail(&event.kind)}
                 </li>

@@ -118,7 +118,9 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                             <ul>{move || unreadable.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
                         </div>
                     </Show>
-                    <Timeline events=events.into()/>
+                    <Timeline events=events.into() case_zone=Signal::derive(move || {
+                        case.with(|c| c.as_ref().and_then(|c| state.sla_settings.with(|s| s.zone_for(c).map(str::to_string))))
+                    })/>
                 </section>
             </div>
             <div class="case-side">
@@ -397,7 +399,19 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                             }).collect_view()}
                         <A href=format!("/rcas?case={}", case.key) attr:class="start-rca">"Start an RCA"</A>
                     </dd>
-                    <dt>"Opened"</dt><dd>{move || format_time(case.created_at, &state.zone())}</dd>
+                    {case.scoping.money_at_risk.map(|m| view! {
+                        <dt>"Money at risk"</dt>
+                        <dd class="money">{crate::ui::browser::format_money(m.minor, &m.currency.code(), m.currency.exponent(), format!("{} {}", m.currency.code(), m.amount_text()))}</dd>
+                    })}
+                    <dt>"Opened"</dt><dd>
+                        <time datetime=case.created_at.to_rfc3339()
+                            title={
+                                let case = case.clone();
+                                move || browser::case_zone_title(case.created_at, &state.zone(), state.sla_settings.with(|s| s.zone_for(&case).map(str::to_string)).as_deref())
+                            }>
+                            {move || format_time(case.created_at, &state.zone())}
+                        </time>
+                    </dd>
                 </dl>
             })}
         </section>

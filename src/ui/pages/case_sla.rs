@@ -33,6 +33,17 @@ pub fn SlaPanel(case: Memo<Option<Case>>) -> impl IntoView {
                 key: format!("{:?}{}", c.target, c.cycle.timestamp()),
                 label: c.label(),
                 status: describe(c, now),
+                title: c.due.and_then(|due| {
+                    crate::ui::browser::case_zone_title(
+                        due,
+                        &state.zone(),
+                        state
+                            .sla_settings
+                            .with(|s| s.zone_for(&case).map(str::to_string))
+                            .as_deref(),
+                    )
+                }),
+
                 class: class_of(c),
                 explanation: explain(c, &engine),
             })
@@ -63,7 +74,7 @@ pub fn SlaPanel(case: Memo<Option<Case>>) -> impl IntoView {
                         {rows.into_iter().map(|row| view! {
                             <li class=format!("clock {}", row.class) data-clock=row.key>
                                 <span class="clock-label">{row.label}</span>
-                                <span class="clock-status">{row.status}</span>
+                                <span class="clock-status" title=row.title>{row.status}</span>
                                 <details class="explain">
                                     <summary>"Why this deadline"</summary>
                                     <ul>{row.explanation.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
@@ -82,6 +93,8 @@ struct ClockRow {
     key: String,
     label: String,
     status: String,
+    /// The deadline in the case's own zone, when it is not the viewer's.
+    title: Option<String>,
     class: &'static str,
     explanation: Vec<String>,
 }
