@@ -111,3 +111,24 @@ test('? shows the shortcuts on any page, holds focus, and Esc gives it back', as
   await expect(help).toHaveCount(0);
   await expect(page.getByLabel('Note')).toHaveValue('?');
 });
+
+test('on a case, the palette applies a playbook and starts an RCA', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Chargeback evidence rejected' });
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('apply dispute');
+  const option = palette(page).getByRole('option').filter({ hasText: "Apply 'Dispute or chargeback escalation' to ESC-1001" });
+  await expect(option).toBeVisible();
+  await option.click();
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText("applied the playbook 'Dispute or chargeback escalation' (v1)");
+  // Applied once: the address no longer asks for it, so a reload does not apply it again.
+  await expect(page).toHaveURL(/\/cases\/ESC-1001$/);
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText("applied the playbook 'Dispute or chargeback escalation'")).toHaveCount(1);
+
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('start rca');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Linked cases (keys, comma-separated)')).toHaveValue('ESC-1001');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('RCA: Chargeback evidence rejected');
+});

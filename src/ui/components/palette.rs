@@ -184,7 +184,7 @@ pub fn CommandPalette() -> impl IntoView {
             .strip_prefix("/cases/")
             .map(|rest| rest.split('/').next().unwrap_or_default().to_string())
             .filter(|k| !k.is_empty());
-        let statics = static_commands(state, on_case);
+        let statics = static_commands(state, on_case.clone());
         if q.trim().is_empty() {
             return statics;
         }
@@ -229,6 +229,22 @@ pub fn CommandPalette() -> impl IntoView {
                 .map(|i| (live[i].id, titles[i].to_string()))
                 .collect()
         });
+        // On a case, a playbook can be applied to it straight from here ("apply dispute").
+        if let Some(key) = &on_case {
+            let offers: Vec<(uuid::Uuid, String)> = state.playbooks.with(|all| {
+                all.iter()
+                    .filter(|p| !p.archived)
+                    .map(|p| (p.id, format!("Apply '{}' to {key}", p.current().title)))
+                    .collect()
+            });
+            let labels: Vec<&str> = offers.iter().map(|(_, l)| l.as_str()).collect();
+            let ranked = rank(&q, &labels, 3);
+            out.extend(ranked.into_iter().map(|i| Command {
+                label: offers[i].1.clone(),
+                kind: "Action",
+                action: Action::Go(format!("/cases/{key}?apply={}", offers[i].0)),
+            }));
+        }
         out.extend(playbooks.into_iter().map(|(id, title)| Command {
             label: title,
             kind: "Playbook",

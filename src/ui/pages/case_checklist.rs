@@ -116,6 +116,31 @@ pub fn ChecklistPanel(
         }
         log(p.apply(browser::new_id()), None);
     };
+    // "Apply … to ESC-n" from the command palette arrives as `?apply=<playbook id>`: applied once,
+    // after the timeline has loaded (so a playbook already on the case is refused, not doubled).
+    let query = leptos_router::hooks::use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || timeline.with(Vec::is_empty) {
+            return done.unwrap_or(false);
+        }
+        let Some(id) = query
+            .with(|q| q.get("apply"))
+            .and_then(|v| Uuid::parse_str(&v).ok())
+        else {
+            return false;
+        };
+        apply(id);
+        navigate(
+            &location.pathname.get_untracked(),
+            leptos_router::NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+        true
+    });
     let act = Callback::new(
         move |(list, step, action): (Checklist, String, &'static str)| {
             let key = format!("{}:{step}", list.run);
