@@ -171,10 +171,23 @@ test('triage needs scoping; bad money is refused with the reason; resolve needs 
   await page.getByRole('button', { name: 'Change status' }).click();
   await expect(page.locator('.case-key')).toContainText('Resolved');
 
-  await moveTo('Reopen (In progress)');
+  // A status move can be undone from its toast; the undo is logged like any change.
+  const toast = page.locator('.status-panel .toast');
+  await expect(toast).toContainText('ESC-1001 moved to Resolved');
+  await toast.getByRole('button', { name: 'Undo' }).click();
   await expect(page.locator('.case-key')).toContainText('In progress');
+  await expect(toast).toHaveCount(0);
   const timeline = page.getByRole('list', { name: 'Timeline' });
   await expect(timeline).toContainText('reopened the case');
+  await page.reload();
+  await expect(page.locator('.case-key')).toContainText('In progress');
+  await page.getByLabel('Move to').selectOption({ label: 'Resolved' });
+  await page.getByLabel('Resolution summary').fill('Acquirer fixed the JPY exponent; refunds re-sent.');
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await expect(page.locator('.case-key')).toContainText('Resolved');
+
+  await moveTo('Reopen (In progress)');
+  await expect(page.locator('.case-key')).toContainText('In progress');
   await expect(timeline).toContainText('Acquirer fixed the JPY exponent; refunds re-sent.');
   await expect(timeline).toContainText('changed the money at risk');
 });

@@ -250,6 +250,42 @@ impl Editor {
     }
 }
 
+impl Editor {
+    /// Puts the case back as `snapshot` had it (the Undo of a status move), logged as events
+    /// like any change, over whatever is stored now.
+    fn undo_to(
+        self,
+        snapshot: Case,
+        error: RwSignal<Option<String>>,
+        on_saved: impl FnOnce() + 'static,
+    ) {
+        let state = app_state();
+        leptos::task::spawn_local(async move {
+            let Some(current) = self.stored(state).await else {
+                return;
+            };
+            match current.restore(&snapshot, &state.actor(), browser::now(), browser::new_id) {
+                Ok((next, events)) => persist(
+                    state,
+                    current.revision,
+                    next,
+                    events,
+                    None,
+                    self.events,
+                    error,
+                    move |saved| {
+                        if saved {
+                            on_saved();
+                        }
+                    },
+                ),
+                Err(DomainError::NoChange) => on_saved(),
+                Err(e) => error.set(Some(format!("Undo failed, nothing changed: {e}"))),
+            }
+        });
+    }
+}
+
 /// Keeps the edits that change something relative to `seen` (what the form showed), to be
 /// applied over `current` (what another tab saved since). A field both sides changed to
 /// different values is a conflict, described with both values.
@@ -455,12 +491,15 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             .into_iter()
             .find(|s| format!("{s:?}") == target.get())
     };
+    // The last move, undoable from a toast: its words and the case as it was before.
+    let undo = RwSignal::new(None::<(String, Case)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(to) = chosen() else {
             error.set(Some("choose the status to move to".into()));
             return;
         };
+        let before = case.get_untracked();
         editor.apply(
             vec![CaseEdit::Status {
                 to,
@@ -473,12 +512,30 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             move || {
                 target.set(String::new());
                 resolution.set(String::new());
+                if let Some(before) = before {
+                    let words = format!("{} moved to {}", before.key, to.label());
+                    let _ = undo.try_set(Some((words, before)));
+                }
             },
         );
+    };
+    let run_undo = move |_| {
+        if let Some((_, before)) = undo.get_untracked() {
+            editor.undo_to(before, error, move || {
+                let _ = undo.try_set(None);
+            });
+        }
     };
     view! {
         <form class="panel status-panel" on:submit=submit>
             <h2>"Status"</h2>
+            {move || undo.get().map(|(words, _)| view! {
+                <div class="toast" role="status">
+                    <span>{words}</span>
+                    <button type="button" on:click=run_undo>"Undo"</button>
+                    <button type="button" class="link" aria-label="Dismiss" on:click=move |_| undo.set(None)>"×"</button>
+                </div>
+            })}
             <div class="inline-fields">
                 <label for="status-target">"Move to"</label>
                 <select id="status-target" prop:value=move || target.get() on:change=move |ev| { error.set(None); target.set(event_target_value(&ev)) }>
