@@ -255,3 +255,60 @@ test(`an imported bundle carrying the ${XSS.length}-payload corpus in every text
   expect(await injected()).toBe(0);
   expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 });
+
+test('a full disk: the save is refused with a clear message, nothing half-written, and the typed text stays', async ({ page, app }) => {
+  // Chromium 156 accepts DevTools' Storage.overrideQuotaForOrigin but ignores it (the quota in
+  // navigator.storage.estimate() and the writes it allows stay the same), so the full disk is
+  // made at the IndexedDB API instead: once switched on, any put of a large record fails with
+  // the QuotaExceededError a full disk raises.
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (value, ...rest) {
+      if (window.__diskFull && typeof value === 'string' && value.length > 100_000) {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return put.call(this, value, ...rest);
+    };
+  });
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Quota probe' });
+  await page.getByLabel('Note').fill('A first note that fits.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('A first note that fits.');
+
+  const storedRevision = () => page.evaluate(() => new Promise((done, fail) => {
+    const open = indexedDB.open('escalation-desk');
+    open.onsuccess = () => {
+      const all = open.result.transaction('cases').objectStore('cases').getAll();
+      all.onsuccess = () => { done(JSON.parse(all.result[0]).revision); open.result.close(); };
+      all.onerror = () => fail(all.error);
+    };
+  }));
+  const before = await storedRevision();
+  await page.evaluate(() => { window.__diskFull = true; });
+  const big = 'Call transcript that will not fit. '.repeat(6_000);
+  await page.getByLabel('Note').evaluate((textarea, text) => {
+    textarea.value = text;
+    textarea.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, big);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByText("the disk or the browser's storage quota is full; nothing was saved").first()).toBeVisible();
+  // What was typed is still in the field, to copy out or to save once there is space.
+  expect(await page.getByLabel('Note').inputValue()).toHaveLength(big.length);
+  await expect(timeline.getByText('added a note')).toHaveCount(1);
+
+  // The case record was written before the note's event failed; the transaction took it back.
+  await page.evaluate(() => { window.__diskFull = false; });
+  await page.reload();
+  await expect(timeline.getByText('added a note')).toHaveCount(1);
+  await expect(timeline).toContainText('A first note that fits.');
+  expect(await storedRevision()).toBe(before);
+  // With space again, the same note saves.
+  await page.getByLabel('Note').evaluate((textarea, text) => {
+    textarea.value = text;
+    textarea.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, big);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(timeline.getByText('added a note')).toHaveCount(2);
+});
