@@ -879,7 +879,7 @@ pub fn category_counts(rcas: &[Rca]) -> Vec<(String, usize)> {
     counts
 }
 
-/// "45m", "2h 05m", "3d 4h": a time to detect as people say it.
+/// "45m", "2h 05m", "3d 4h": a span as people say it (a time to detect, an SLA countdown).
 pub fn duration_text(minutes: i64) -> String {
     let sign = if minutes < 0 { "-" } else { "" };
     let minutes = minutes.abs();

@@ -251,15 +251,7 @@ pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
 
 /// "2h 05m", "3d 4h", "45m": short enough for a queue cell.
 pub fn short_duration(span: Duration) -> String {
-    let minutes = span.num_minutes().abs();
-    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    if days > 0 {
-        format!("{days}d {hours}h")
-    } else if hours > 0 {
-        format!("{hours}h {mins:02}m")
-    } else {
-        format!("{mins}m")
-    }
+    crate::domain::rca::duration_text(span.num_minutes().abs())
 }
 
 /// The badge text and class for a summary at `now`: colour plus words, never colour alone.

@@ -150,6 +150,81 @@ impl Sheet {
     }
 }
 
+/// A row of one of the worksheet's lists, found by its key while rows are added, moved and removed.
+trait Row {
+    type Key: PartialEq + Copy;
+    fn key(&self) -> Self::Key;
+}
+
+impl Row for TimelineEntry {
+    type Key = Uuid;
+    fn key(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Row for Evidence {
+    type Key = u32;
+    fn key(&self) -> u32 {
+        self.number
+    }
+}
+
+impl Row for Claim {
+    type Key = Uuid;
+    fn key(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Row for Action {
+    type Key = Uuid;
+    fn key(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Sheet {
+    /// One value read from the row `key` of `list` (empty once the row is gone).
+    fn read_row<T: Row>(
+        self,
+        list: fn(&RcaContent) -> &Vec<T>,
+        key: T::Key,
+        read: impl Fn(&T) -> String,
+    ) -> String {
+        self.work.with(|c| {
+            list(c)
+                .iter()
+                .find(|r| r.key() == key)
+                .map(read)
+                .unwrap_or_default()
+        })
+    }
+
+    fn edit_row<T: Row>(
+        self,
+        list: fn(&mut RcaContent) -> &mut Vec<T>,
+        key: T::Key,
+        change: impl FnOnce(&mut T),
+    ) {
+        self.edit(|c| {
+            if let Some(row) = list(c).iter_mut().find(|r| r.key() == key) {
+                change(row);
+            }
+        })
+    }
+
+    /// The row's place in its list, counting from 1, as its label shows it.
+    fn position<T: Row>(self, list: fn(&RcaContent) -> &Vec<T>, key: T::Key) -> usize {
+        self.work.with(|c| {
+            list(c)
+                .iter()
+                .position(|r| r.key() == key)
+                .map_or(0, |i| i + 1)
+        })
+    }
+}
+
 /// A text input bound to one string of the content.
 fn text_field(
     sheet: Sheet,
@@ -735,21 +810,10 @@ fn TimelineSection(sheet: Sheet) -> impl IntoView {
             rows.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
         })
     };
-    let field = move |id: Uuid, get: fn(&TimelineEntry) -> String| {
-        sheet.work.with(|c| {
-            c.timeline
-                .iter()
-                .find(|e| e.id == id)
-                .map(get)
-                .unwrap_or_default()
-        })
-    };
+    let field =
+        move |id: Uuid, get: fn(&TimelineEntry) -> String| sheet.read_row(|c| &c.timeline, id, get);
     let set = move |id: Uuid, change: Box<dyn FnOnce(&mut TimelineEntry)>| {
-        sheet.edit(|c| {
-            if let Some(e) = c.timeline.iter_mut().find(|e| e.id == id) {
-                change(e);
-            }
-        })
+        sheet.edit_row(|c| &mut c.timeline, id, change)
     };
     let zone = sheet.zone;
     view! {
@@ -868,21 +932,9 @@ fn EvidenceSection(sheet: Sheet) -> impl IntoView {
             )));
         }
     };
-    let field = move |n: u32, get: fn(&Evidence) -> String| {
-        sheet.work.with(|c| {
-            c.evidence
-                .iter()
-                .find(|e| e.number == n)
-                .map(get)
-                .unwrap_or_default()
-        })
-    };
+    let field = move |n: u32, get: fn(&Evidence) -> String| sheet.read_row(|c| &c.evidence, n, get);
     let set = move |n: u32, change: Box<dyn FnOnce(&mut Evidence)>| {
-        sheet.edit(|c| {
-            if let Some(e) = c.evidence.iter_mut().find(|e| e.number == n) {
-                change(e);
-            }
-        })
+        sheet.edit_row(|c| &mut c.evidence, n, change)
     };
     view! {
         <section class="panel">
@@ -947,6 +999,20 @@ impl Claims {
         }
     }
 
+    fn reader(self) -> fn(&RcaContent) -> &Vec<Claim> {
+        match self {
+            Claims::Whys => |c| &c.whys,
+            Claims::Factors => |c| &c.factors,
+        }
+    }
+
+    fn writer(self) -> fn(&mut RcaContent) -> &mut Vec<Claim> {
+        match self {
+            Claims::Whys => |c| &mut c.whys,
+            Claims::Factors => |c| &mut c.factors,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Claims::Whys => "Why",
@@ -967,21 +1033,9 @@ fn ClaimList(sheet: Sheet, which: Claims) -> impl IntoView {
             })
         })
     };
-    let position = move |id: Uuid| {
-        sheet.work.with(|c| {
-            which
-                .list(c)
-                .iter()
-                .position(|w| w.id == id)
-                .map_or(0, |i| i + 1)
-        })
-    };
+    let position = move |id: Uuid| sheet.position(which.reader(), id);
     let edit_claim = move |id: Uuid, change: Box<dyn FnOnce(&mut Claim)>| {
-        sheet.edit(|c| {
-            if let Some(w) = which.list_mut(c).iter_mut().find(|w| w.id == id) {
-                change(w);
-            }
-        })
+        sheet.edit_row(which.writer(), id, change)
     };
     let move_claim = move |id: Uuid, by: isize| {
         sheet.edit(|c| {
@@ -1069,29 +1123,12 @@ fn ActionsSection(sheet: Sheet) -> impl IntoView {
         })
     };
     let get = move |id: Uuid, read: Box<dyn Fn(&Action) -> String>| {
-        sheet.work.with(|c| {
-            c.actions
-                .iter()
-                .find(|a| a.id == id)
-                .map(&read)
-                .unwrap_or_default()
-        })
+        sheet.read_row(|c| &c.actions, id, read)
     };
     let set = move |id: Uuid, change: Box<dyn FnOnce(&mut Action)>| {
-        sheet.edit(|c| {
-            if let Some(a) = c.actions.iter_mut().find(|a| a.id == id) {
-                change(a);
-            }
-        })
+        sheet.edit_row(|c| &mut c.actions, id, change)
     };
-    let position = move |id: Uuid| {
-        sheet.work.with(|c| {
-            c.actions
-                .iter()
-                .position(|a| a.id == id)
-                .map_or(0, |i| i + 1)
-        })
-    };
+    let position = move |id: Uuid| sheet.position(|c| &c.actions, id);
     let overdue = move |id: Uuid| {
         sheet
             .work
