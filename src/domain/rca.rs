@@ -665,7 +665,11 @@ impl Rca {
 
     /// The newest sign-off of each partner team, judged against the content as it is now.
     pub fn signoff_state(&self, team: &str) -> SignOffState<'_> {
-        let hash = self.hash();
+        self.signoff_state_against(team, &self.hash())
+    }
+
+    /// `signoff_state` against a hash already computed, so a page listing every team hashes once.
+    fn signoff_state_against(&self, team: &str, hash: &str) -> SignOffState<'_> {
         match self
             .signoffs
             .iter()
@@ -678,16 +682,25 @@ impl Rca {
         }
     }
 
+    /// Every partner team with where its sign-off stands, hashing the content once.
+    pub fn signoff_states(&self) -> Vec<(&str, SignOffState<'_>)> {
+        let hash = self.hash();
+        self.content
+            .partner_teams
+            .iter()
+            .map(|team| (team.as_str(), self.signoff_state_against(team, &hash)))
+            .collect()
+    }
+
     /// What stands between this worksheet and validation: one line per partner team that has
     /// not agreed to the content as it is now.
     pub fn missing_validations(&self) -> Vec<String> {
         if self.content.partner_teams.is_empty() {
             return vec!["no partner team is named: add the teams who must validate it".into()];
         }
-        self.content
-            .partner_teams
-            .iter()
-            .filter_map(|team| match self.signoff_state(team) {
+        self.signoff_states()
+            .into_iter()
+            .filter_map(|(team, state)| match state {
                 SignOffState::Missing => Some(format!("{team}: no sign-off yet")),
                 SignOffState::Stale(s) => Some(format!(
                     "{team}: {}'s sign-off of {} is stale (the worksheet changed after it)",
@@ -1104,8 +1117,8 @@ pub fn to_markdown(rca: &Rca, names: &ExportNames<'_>, today: NaiveDate) -> Stri
     if c.partner_teams.is_empty() {
         let _ = writeln!(md, "No partner teams named.");
     }
-    for team in &c.partner_teams {
-        let line = match rca.signoff_state(team) {
+    for (team, state) in rca.signoff_states() {
+        let line = match state {
             SignOffState::Missing => "not signed yet".to_string(),
             SignOffState::Current(s) | SignOffState::Stale(s) => format!(
                 "{} by {} on {}{}{}",

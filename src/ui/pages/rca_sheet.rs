@@ -1317,14 +1317,18 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
             Err(e) => message.set(Some((false, refusal(e)))),
         }
     };
-    let rows = move || {
+    // Computed once per stored revision: it hashes the content.
+    let rows = Memo::new(move |_| {
         stored.with(|r| {
             let Some(r) = r else { return Vec::new() };
-            r.content
-                .partner_teams
-                .iter()
-                .map(|t| {
-                    let (state_text, class, detail) = match r.signoff_state(t) {
+            r.signoff_states()
+                .into_iter()
+                .map(|(t, signoff)| {
+                    let comment = match &signoff {
+                        SignOffState::Current(s) | SignOffState::Stale(s) => s.comments.clone(),
+                        SignOffState::Missing => String::new(),
+                    };
+                    let (state_text, class, detail) = match signoff {
                         SignOffState::Missing => {
                             ("Not signed".to_string(), "signoff-missing", String::new())
                         }
@@ -1353,24 +1357,20 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
                             ),
                         ),
                     };
-                    let comment = match r.signoff_state(t) {
-                        SignOffState::Current(s) | SignOffState::Stale(s) => s.comments.clone(),
-                        SignOffState::Missing => String::new(),
-                    };
-                    (t.clone(), state_text, class, detail, comment)
+                    (t.to_string(), state_text, class, detail, comment)
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     view! {
         <section class="panel" aria-labelledby="signoff-heading">
             <h2 id="signoff-heading">"Partner validation"</h2>
             <p class="hint">"Each sign-off is bound to the SHA-256 hash of the worksheet it saw; any later edit makes it stale."</p>
-            <Show when=move || !rows().is_empty() fallback=|| view! { <p class="empty-state">"Name the partner teams in the header, save, and send it for review."</p> }>
+            <Show when=move || !rows.with(Vec::is_empty) fallback=|| view! { <p class="empty-state">"Name the partner teams in the header, save, and send it for review."</p> }>
                 <table class="case-table signoffs">
                     <thead><tr><th scope="col">"Team"</th><th scope="col">"Sign-off"</th><th scope="col">"Who, when, what"</th><th scope="col">"Comments"</th></tr></thead>
                     <tbody>
-                        {move || rows().into_iter().map(|(t, text, class, detail, comment)| view! {
+                        {move || rows.get().into_iter().map(|(t, text, class, detail, comment)| view! {
                             <tr class=class><th scope="row">{t}</th><td><span class=format!("badge {class}")>{text}</span></td><td>{detail}</td><td>{comment}</td></tr>
                         }).collect_view()}
                     </tbody>

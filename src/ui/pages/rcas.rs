@@ -24,8 +24,8 @@ pub fn local_today(state: AppState) -> chrono::NaiveDate {
 fn signoff_summary(rca: &Rca) -> String {
     let teams = &rca.content.partner_teams;
     let (mut current, mut stale) = (0, 0);
-    for team in teams {
-        match rca.signoff_state(team) {
+    for (_, state) in rca.signoff_states() {
+        match state {
             SignOffState::Current(_) => current += 1,
             SignOffState::Stale(_) => stale += 1,
             SignOffState::Missing => {}
