@@ -349,6 +349,10 @@ fn worksheets_travel_with_their_cases_and_arrive_under_a_free_key() {
         .find(|r| r.kind == crate::domain::merge::RecordKind::Rca)
         .unwrap();
     assert_eq!(record.verdict, crate::domain::merge::Verdict::New);
+    assert_eq!(
+        record.label,
+        "RCA-1 Payouts held after a rule change (arrives as RCA-2: RCA-1 is taken here)"
+    );
     let result = merge.resolve(&HashMap::new()).unwrap();
     assert_eq!(result.rcas.len(), 1);
     assert_eq!(result.rcas[0].key.to_string(), "RCA-2");

@@ -333,6 +333,8 @@ pub struct MergePlan {
     local_partners: Vec<PartnerTeam>,
     local_problems: HashMap<Uuid, Problem>,
     local_rcas: HashMap<Uuid, Rca>,
+    /// The key each new incoming worksheet will have here.
+    rca_keys: HashMap<Uuid, RcaKey>,
     next_case_number: u32,
 }
 
@@ -502,11 +504,39 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
         ));
     }
     let local_rcas: HashMap<Uuid, Rca> = local.rcas.into_iter().map(|r| (r.id, r)).collect();
+    // A new worksheet whose key is taken here (or by another incoming one) arrives under the
+    // next free key, as a new case does; the preview says so.
+    let mut rca_keys: HashMap<Uuid, RcaKey> = HashMap::new();
+    let mut taken: HashSet<u32> = local_rcas.values().map(|r| r.key.0).collect();
+    let mut next_rca = taken.iter().max().map_or(1, |n| n + 1);
+    for theirs in incoming
+        .rcas
+        .iter()
+        .filter(|r| !local_rcas.contains_key(&r.id))
+    {
+        let key = if taken.insert(theirs.key.0) {
+            theirs.key
+        } else {
+            while taken.contains(&next_rca) {
+                next_rca += 1;
+            }
+            taken.insert(next_rca);
+            RcaKey(next_rca)
+        };
+        rca_keys.insert(theirs.id, key);
+    }
     for theirs in &incoming.rcas {
+        let label = match rca_keys.get(&theirs.id) {
+            Some(key) if *key != theirs.key => format!(
+                "{} {} (arrives as {key}: {} is taken here)",
+                theirs.key, theirs.content.title, theirs.key
+            ),
+            _ => format!("{} {}", theirs.key, theirs.content.title),
+        };
         records.push(compare_whole(
             RecordKind::Rca,
             theirs.id.to_string(),
-            format!("{} {}", theirs.key, theirs.content.title),
+            label,
             local_rcas.get(&theirs.id),
             theirs,
         ));
@@ -522,6 +552,7 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
         local_partners: local.partners,
         local_problems,
         local_rcas,
+        rca_keys,
         next_case_number: next_number,
     }
 }
@@ -893,21 +924,9 @@ impl MergePlan {
                 }
             }
         }
-        // A new worksheet whose key is taken here (or by another incoming one) moves to the
-        // next free key, as a new case does.
-        let mut taken: HashSet<u32> = self.local_rcas.values().map(|r| r.key.0).collect();
-        let mut next_rca = taken.iter().max().map_or(1, |n| n + 1);
-        for r in result
-            .rcas
-            .iter_mut()
-            .filter(|r| !self.local_rcas.contains_key(&r.id))
-        {
-            if !taken.insert(r.key.0) {
-                while taken.contains(&next_rca) {
-                    next_rca += 1;
-                }
-                r.key = RcaKey(next_rca);
-                taken.insert(next_rca);
+        for r in result.rcas.iter_mut() {
+            if let Some(key) = self.rca_keys.get(&r.id) {
+                r.key = *key;
             }
         }
         result.templates = templates_changed.then_some(templates);
