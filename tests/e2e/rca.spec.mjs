@@ -159,6 +159,12 @@ test('unsaved worksheet edits come back after a reload, and publishing needs cur
   await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
   await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
   await expect(page.getByLabel('What went well')).toHaveValue('The merchant told us early');
+  // Quick-add inputs count too: a timeline entry typed but not yet added comes back.
+  await page.locator('#tl-new-text').fill('Merchant emailed about missed deadlines');
+  await page.waitForTimeout(800);
+  await page.reload();
+  await expect(page.locator('#tl-new-text')).toHaveValue('Merchant emailed about missed deadlines');
+  await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
 
   // Review is refused with everything missing listed at once.
   const status = page.getByRole('region', { name: 'Status' });
@@ -356,4 +362,39 @@ test('a partner signs the worksheet in their own profile from a bundle, and the 
   await page.goto(app.url('/rcas/RCA-1'));
   await expect(page.getByRole('region', { name: 'Status' })).toContainText('Now: Validated');
   await expect(page.getByRole('region', { name: 'Partner validation' }).getByRole('row', { name: /Disputes Operations/ })).toContainText('Ana Duarte');
+});
+
+test('a half-typed new worksheet and a half-typed sign-off come back after a reload', async ({ page, app }) => {
+  await page.goto(app.url('/rcas'));
+  await page.getByLabel('Title', { exact: true }).fill('Settlement files rejected by the bank');
+  await page.waitForTimeout(800);
+  await page.reload();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Settlement files rejected by the bank');
+  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
+
+  await startRcaFromCase(page, app, 'Payout file rejected');
+  await page.getByLabel('Partner teams who validate it (comma-separated)').fill('Treasury Operations');
+  await page.getByRole('button', { name: 'Add a why' }).click();
+  await page.getByLabel('Why 1', { exact: true }).fill('The bank changed its file format without notice');
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  const status = page.getByRole('region', { name: 'Status' });
+  await status.getByRole('button', { name: 'Send for review' }).click();
+  await expect(status).toContainText('Now: In review');
+  const signoffs = page.getByRole('region', { name: 'Partner validation' });
+  await signoffs.getByLabel('Validator').fill('Noor Hassan');
+  await signoffs.getByLabel('Decision').selectOption({ label: 'Agree with changes' });
+  await signoffs.getByLabel('Comments').fill('Add the bank notice date to the timeline');
+  await page.waitForTimeout(800);
+  await page.reload();
+  await expect(signoffs.getByLabel('Validator')).toHaveValue('Noor Hassan');
+  await expect(signoffs.getByLabel('Comments')).toHaveValue('Add the bank notice date to the timeline');
+  await expect(signoffs.getByLabel('Decision')).toHaveValue('AgreeWithChanges');
+  // Recorded, the form empties and its draft is gone with the same write.
+  await signoffs.getByRole('button', { name: 'Record sign-off' }).click();
+  await expect(signoffs).toContainText('Every partner team has agreed');
+  await expect(signoffs.getByLabel('Validator')).toHaveValue('');
+  await page.reload();
+  await expect(signoffs.getByLabel('Validator')).toHaveValue('');
+  await expect(signoffs.getByRole('row', { name: /Treasury Operations/ })).toContainText('Noor Hassan');
 });

@@ -40,6 +40,14 @@ const TEAMS: &str = "partner_teams";
 const PRODUCTS: &str = "products";
 const AMOUNT: &str = "money_amount";
 const CURRENCY: &str = "money_currency";
+/// Text typed into the worksheet's quick-add inputs, not yet part of the content; drafted too.
+const LOOSE: [&str; 3] = ["timeline_at", "timeline_text", "link_case"];
+
+fn has_loose_text(texts: &BTreeMap<String, String>) -> bool {
+    LOOSE
+        .iter()
+        .any(|name| texts.get(*name).is_some_and(|t| !t.trim().is_empty()))
+}
 
 fn list(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -137,6 +145,13 @@ impl Sheet {
             if let Ok(m) = money {
                 c.money_affected = m;
             }
+        });
+    }
+
+    /// Keeps the text of a quick-add input, which becomes content only when added.
+    fn set_loose(self, name: &'static str, value: String) {
+        self.texts.update(|t| {
+            t.insert(name.to_string(), value);
         });
     }
 
@@ -306,6 +321,7 @@ fn persist(
     draft_key: Option<String>,
     message: RwSignal<Option<(bool, Vec<String>)>>,
     done: &'static str,
+    on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
         let result =
@@ -319,6 +335,7 @@ fn persist(
                 });
                 announce_change();
                 let _ = message.try_set(Some((true, vec![done.to_string()])));
+                on_saved();
             }
             Err(e) => {
                 let _ = message.try_set(Some((false, vec![format!("Not saved: {e}")])));
@@ -388,7 +405,9 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
             if let Some(db) = database_when_open().await
                 && let Ok(Some(text)) = drafts::load_draft(&db, &key).await
                 && let Ok(draft) = serde_json::from_str::<WorksheetDraft>(&text)
-                && stored.with_untracked(|r| r.as_ref().is_some_and(|r| r.content != draft.content))
+                && (has_loose_text(&draft.texts)
+                    || stored
+                        .with_untracked(|r| r.as_ref().is_some_and(|r| r.content != draft.content)))
             {
                 let _ = work.try_set(draft.content);
                 let _ = texts.try_set(draft.texts);
@@ -409,7 +428,11 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
         if !restored.get() {
             return;
         }
-        if stored.with_untracked(|r| r.as_ref().is_some_and(|r| r.content == content)) {
+        // Tracks the stored copy too: a save deletes the draft, and quick-add text typed but not
+        // yet added must be drafted again after it.
+        if !has_loose_text(&typed)
+            && stored.with(|r| r.as_ref().is_some_and(|r| r.content == content))
+        {
             saver.with_value(DraftSaver::discard);
         } else {
             let draft = WorksheetDraft {
@@ -467,6 +490,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                     } else {
                         "Saved."
                     },
+                    || {},
                 );
             }
             Err(e) => message.set(Some((false, refusal(e)))),
@@ -647,10 +671,11 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
 #[component]
 fn LinkedRecords(sheet: Sheet) -> impl IntoView {
     let state = app_state();
-    let key_text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = move || {
-        let text = key_text.get_untracked();
+        let text = sheet
+            .texts
+            .with_untracked(|t| t.get("link_case").cloned().unwrap_or_default());
         let Some(key) = CaseKey::parse(&text) else {
             error.set(Some(format!(
                 "'{}' is not a case key like ESC-1042",
@@ -668,7 +693,7 @@ fn LinkedRecords(sheet: Sheet) -> impl IntoView {
             }
             Some(id) => {
                 sheet.edit(|c| c.case_ids.push(id));
-                key_text.set(String::new());
+                sheet.set_loose("link_case", String::new());
                 error.set(None);
             }
         }
@@ -700,7 +725,7 @@ fn LinkedRecords(sheet: Sheet) -> impl IntoView {
             </ul>
             <div class="inline-fields">
                 <input id="rca-link-case" type="text" aria-label="Case key to link" placeholder="ESC-1042" prop:readonly=move || sheet.locked.get()
-                    prop:value=move || key_text.get() on:input=move |ev| key_text.set(event_target_value(&ev))
+                    prop:value=move || sheet.text("link_case") on:input=move |ev| sheet.set_loose("link_case", event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }/>
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=move |_| add()>"Link case"</button>
             </div>
@@ -744,15 +769,19 @@ fn event_line(case_key: &str, event: &crate::domain::CaseEvent) -> String {
 #[component]
 fn TimelineSection(sheet: Sheet) -> impl IntoView {
     let state = app_state();
-    let new_at = RwSignal::new(String::new());
-    let new_text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = move || {
-        let Some(at) = sheet.instant(&new_at.get_untracked()) else {
+        let Some(at) = sheet.instant(
+            &sheet
+                .texts
+                .with_untracked(|t| t.get("timeline_at").cloned().unwrap_or_default()),
+        ) else {
             error.set(Some("Timeline: pick the date and time it happened".into()));
             return;
         };
-        let text = new_text.get_untracked();
+        let text = sheet
+            .texts
+            .with_untracked(|t| t.get("timeline_text").cloned().unwrap_or_default());
         if text.trim().is_empty() {
             error.set(Some("Timeline: say what happened".into()));
             return;
@@ -766,7 +795,7 @@ fn TimelineSection(sheet: Sheet) -> impl IntoView {
                 source: None,
             })
         });
-        new_text.set(String::new());
+        sheet.set_loose("timeline_text", String::new());
         error.set(None);
     };
     // Events of the linked cases, loaded when the picker opens.
@@ -847,9 +876,9 @@ fn TimelineSection(sheet: Sheet) -> impl IntoView {
             </Show>
             <div class="inline-fields">
                 <div class="field"><label for="tl-new-at">"When"</label>
-                    <input id="tl-new-at" type="datetime-local" prop:value=move || new_at.get() on:input=move |ev| new_at.set(event_target_value(&ev))/></div>
+                    <input id="tl-new-at" type="datetime-local" prop:value=move || sheet.text("timeline_at") on:input=move |ev| sheet.set_loose("timeline_at", event_target_value(&ev))/></div>
                 <div class="field grow"><label for="tl-new-text">"What happened"</label>
-                    <input id="tl-new-text" type="text" prop:value=move || new_text.get() on:input=move |ev| new_text.set(event_target_value(&ev))
+                    <input id="tl-new-text" type="text" prop:value=move || sheet.text("timeline_text") on:input=move |ev| sheet.set_loose("timeline_text", event_target_value(&ev))
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }/></div>
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=move |_| add()>"Add entry"</button>
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=open_picker>"Pick from case timelines"</button>
@@ -1212,6 +1241,7 @@ fn StatusPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl I
                 None,
                 message,
                 "Status changed.",
+                || {},
             ),
             Err(e) => message.set(Some((false, refusal(e)))),
         }
@@ -1262,7 +1292,19 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
     let decision = RwSignal::new("Agree".to_string());
     let comments = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, Vec<String>)>);
-    let _ = id;
+    let draft_status = RwSignal::new(None::<String>);
+    let (redraft, signoff_saver) = crate::ui::components::drafts::form_draft(
+        format!("signoff:{id}"),
+        vec![
+            ("team", team),
+            ("validator", validator),
+            ("decision", decision),
+            ("comments", comments),
+        ],
+        draft_status,
+        || {},
+    );
+    let signoff_saver = StoredValue::new(signoff_saver);
     let sign = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(current) = stored.get_untracked() else {
@@ -1299,20 +1341,24 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
             Ok(next) => {
                 let became_valid =
                     next.status == RcaStatus::Validated && current.status != RcaStatus::Validated;
+                signoff_saver.with_value(DraftSaver::cancel);
                 persist(
                     state,
                     current.revision,
                     next,
-                    None,
+                    Some(format!("signoff:{id}")),
                     message,
                     if became_valid {
                         "Sign-off recorded. Every partner team has agreed: the worksheet is validated."
                     } else {
                         "Sign-off recorded."
                     },
+                    // Cleared only once stored: a refused save keeps what was typed.
+                    move || {
+                        let _ = validator.try_set(String::new());
+                        let _ = comments.try_set(String::new());
+                    },
                 );
-                validator.set(String::new());
-                comments.set(String::new());
             }
             Err(e) => message.set(Some((false, refusal(e)))),
         }
@@ -1378,20 +1424,21 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
             </Show>
             <form class="signoff-form" on:submit=sign>
                 <h3>"Record a sign-off"</h3>
+                <p class="form-warning" role="status">{move || draft_status.get()}</p>
                 <div class="inline-fields">
                     <div class="field"><label for="signoff-team">"Team"</label>
-                        <select id="signoff-team" prop:value=move || team.get() on:change=move |ev| team.set(event_target_value(&ev))>
+                        <select id="signoff-team" prop:value=move || team.get() on:change={ let redraft = redraft.clone(); move |ev| { team.set(event_target_value(&ev)); redraft(); } }>
                             {move || stored.with(|r| r.as_ref().map(|r| r.content.partner_teams.clone()).unwrap_or_default()).into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
                         </select></div>
                     <div class="field"><label for="signoff-validator">"Validator"</label>
-                        <input id="signoff-validator" type="text" prop:value=move || validator.get() on:input=move |ev| validator.set(event_target_value(&ev))/></div>
+                        <input id="signoff-validator" type="text" prop:value=move || validator.get() on:input={ let redraft = redraft.clone(); move |ev| { validator.set(event_target_value(&ev)); redraft(); } }/></div>
                     <div class="field"><label for="signoff-decision">"Decision"</label>
-                        <select id="signoff-decision" prop:value=move || decision.get() on:change=move |ev| decision.set(event_target_value(&ev))>
+                        <select id="signoff-decision" prop:value=move || decision.get() on:change={ let redraft = redraft.clone(); move |ev| { decision.set(event_target_value(&ev)); redraft(); } }>
                             {Decision::ALL.into_iter().map(|d| view! { <option value=format!("{d:?}")>{d.label()}</option> }).collect_view()}
                         </select></div>
                 </div>
                 <div class="field"><label for="signoff-comments">"Comments"</label>
-                    <textarea id="signoff-comments" rows="2" prop:value=move || comments.get() on:input=move |ev| comments.set(event_target_value(&ev))></textarea></div>
+                    <textarea id="signoff-comments" rows="2" prop:value=move || comments.get() on:input=move |ev| { comments.set(event_target_value(&ev)); redraft(); }></textarea></div>
                 <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
                     {move || message.get().map(|(_, lines)| lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}
                 </ul></div>

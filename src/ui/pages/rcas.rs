@@ -69,6 +69,19 @@ pub fn RcasPage() -> impl IntoView {
         }
     });
     let errors = RwSignal::new(Vec::<String>::new());
+    // Half-typed, the form survives a reload; one draft per case it was started from.
+    let draft_status = RwSignal::new(None::<String>);
+    let (redraft, saver) = crate::ui::components::drafts::form_draft(
+        format!("rca:new:{}", from_case.get_value()),
+        vec![
+            ("title", title),
+            ("cases", cases_text),
+            ("problem", problem),
+        ],
+        draft_status,
+        || {},
+    );
+    let saver = StoredValue::new(saver);
     let busy = RwSignal::new(false);
     let navigate = StoredValue::new(use_navigate());
     let create = move |ev: leptos::ev::SubmitEvent| {
@@ -132,6 +145,7 @@ pub fn RcasPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(rca) => {
+                    saver.with_value(crate::ui::components::drafts::DraftSaver::discard);
                     let key = rca.key;
                     state.rcas.update(|all| all.insert(0, rca));
                     announce_change();
@@ -209,12 +223,13 @@ pub fn RcasPage() -> impl IntoView {
         </section>
         <form class="panel intake" on:submit=create>
             <h2>"Start a worksheet"</h2>
+            <p class="form-warning" role="status">{move || draft_status.get()}</p>
             <div class="field"><label for="rca-new-title">"Title"</label>
-                <input id="rca-new-title" type="text" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/></div>
+                <input id="rca-new-title" type="text" prop:value=move || title.get() on:input={ let redraft = redraft.clone(); move |ev| { title.set(event_target_value(&ev)); redraft(); } }/></div>
             <div class="field"><label for="rca-new-cases">"Linked cases (keys, comma-separated)"</label>
-                <input id="rca-new-cases" type="text" placeholder="ESC-1042, ESC-1043" prop:value=move || cases_text.get() on:input=move |ev| cases_text.set(event_target_value(&ev))/></div>
+                <input id="rca-new-cases" type="text" placeholder="ESC-1042, ESC-1043" prop:value=move || cases_text.get() on:input={ let redraft = redraft.clone(); move |ev| { cases_text.set(event_target_value(&ev)); redraft(); } }/></div>
             <div class="field"><label for="rca-new-problem">"Problem"</label>
-                <select id="rca-new-problem" prop:value=move || problem.get() on:change=move |ev| problem.set(event_target_value(&ev))>
+                <select id="rca-new-problem" prop:value=move || problem.get() on:change=move |ev| { problem.set(event_target_value(&ev)); redraft(); }>
                     <option value="">"None"</option>
                     {move || state.problems.get().into_iter().map(|p| view! { <option value=p.id.to_string()>{format!("{} {}", p.key, p.title)}</option> }).collect_view()}
                 </select></div>
