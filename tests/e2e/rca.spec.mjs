@@ -20,6 +20,18 @@ async function startRcaFromCase(page, app, title) {
   await expect(page.getByRole('heading', { level: 1 })).toContainText('RCA-1');
 }
 
+/** Names one partner team and one why on the open worksheet, saves it and sends it for review. */
+async function sendForReview(page, team, why) {
+  await page.getByLabel('Partner teams who validate it (comma-separated)').fill(team);
+  await page.getByRole('button', { name: 'Add a why' }).click();
+  await page.getByLabel('Why 1', { exact: true }).fill(why);
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+  const status = page.getByRole('region', { name: 'Status' });
+  await status.getByRole('button', { name: 'Send for review' }).click();
+  await expect(status).toContainText('Now: In review');
+}
+
 test('an RCA from a case: whys citing evidence, an action, partner validation, an edit that makes the sign-offs stale', async ({ page, app }) => {
   await startRcaFromCase(page, app, 'Payouts held for Kopi');
   const status = page.getByRole('region', { name: 'Status' });
@@ -317,14 +329,7 @@ test('two tabs on one worksheet: different parts both survive, and the same part
 
 test('a partner signs the worksheet in their own profile from a bundle, and the signed copy comes back', async ({ page, app, browser }) => {
   await startRcaFromCase(page, app, 'Chargebacks filed late');
-  await page.getByLabel('Partner teams who validate it (comma-separated)').fill('Disputes Operations');
-  await page.getByRole('button', { name: 'Add a why' }).click();
-  await page.getByLabel('Why 1', { exact: true }).fill('Evidence reached the network after its deadline');
-  await page.getByRole('button', { name: 'Save worksheet' }).click();
-  await expect(page.locator('.save-bar')).toContainText('Saved.');
-  const status = page.getByRole('region', { name: 'Status' });
-  await status.getByRole('button', { name: 'Send for review' }).click();
-  await expect(status).toContainText('Now: In review');
+  await sendForReview(page, 'Disputes Operations', 'Evidence reached the network after its deadline');
 
   // Exporting the case carries its worksheet.
   await page.goto(app.url('/data?cases=ESC-1001'));
@@ -373,14 +378,7 @@ test('a half-typed new worksheet and a half-typed sign-off come back after a rel
   await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
 
   await startRcaFromCase(page, app, 'Payout file rejected');
-  await page.getByLabel('Partner teams who validate it (comma-separated)').fill('Treasury Operations');
-  await page.getByRole('button', { name: 'Add a why' }).click();
-  await page.getByLabel('Why 1', { exact: true }).fill('The bank changed its file format without notice');
-  await page.getByRole('button', { name: 'Save worksheet' }).click();
-  await expect(page.locator('.save-bar')).toContainText('Saved.');
-  const status = page.getByRole('region', { name: 'Status' });
-  await status.getByRole('button', { name: 'Send for review' }).click();
-  await expect(status).toContainText('Now: In review');
+  await sendForReview(page, 'Treasury Operations', 'The bank changed its file format without notice');
   const signoffs = page.getByRole('region', { name: 'Partner validation' });
   await signoffs.getByLabel('Validator').fill('Noor Hassan');
   await signoffs.getByLabel('Decision').selectOption({ label: 'Agree with changes' });
