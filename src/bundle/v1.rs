@@ -587,6 +587,26 @@ fn invalid(path: String, reason: impl Into<String>) -> BundleError {
     }
 }
 
+/// Refuses the first record of `contents.{list}` whose id repeats an earlier one's.
+fn unique_ids<T, K: Eq + std::hash::Hash + std::fmt::Display>(
+    list: &str,
+    items: &[T],
+    id: impl Fn(&T) -> K,
+) -> Result<(), BundleError> {
+    let mut seen = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let key = id(item);
+        let shown = key.to_string();
+        if let Some(first) = seen.insert(key, i) {
+            return Err(invalid(
+                format!("contents.{list}[{i}].id"),
+                format!("duplicate id {shown}, already used by contents.{list}[{first}]"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Duplicates, empty titles and impossible dates: what a type cannot refuse on its own.
 fn check_rules(bundle: &BundleV1) -> Result<(), BundleError> {
     let contents = &bundle.contents;
@@ -641,17 +661,8 @@ fn check_rules(bundle: &BundleV1) -> Result<(), BundleError> {
             }
         }
     }
-    let mut playbook_ids = HashMap::new();
+    unique_ids("playbooks", &contents.playbooks, |p| p.id)?;
     for (i, p) in contents.playbooks.iter().enumerate() {
-        if let Some(first) = playbook_ids.insert(p.id, i) {
-            return Err(invalid(
-                format!("contents.playbooks[{i}].id"),
-                format!(
-                    "duplicate id {}, already used by contents.playbooks[{first}]",
-                    p.id
-                ),
-            ));
-        }
         if p.versions.is_empty() {
             return Err(invalid(
                 format!("contents.playbooks[{i}].versions"),
@@ -683,29 +694,9 @@ fn check_rules(bundle: &BundleV1) -> Result<(), BundleError> {
             ));
         }
     }
-    let mut problem_ids = HashMap::new();
-    for (i, p) in contents.problems.iter().enumerate() {
-        if let Some(first) = problem_ids.insert(p.id, i) {
-            return Err(invalid(
-                format!("contents.problems[{i}].id"),
-                format!(
-                    "duplicate id {}, already used by contents.problems[{first}]",
-                    p.id
-                ),
-            ));
-        }
-    }
-    let mut rca_ids = HashMap::new();
+    unique_ids("problems", &contents.problems, |p| p.id)?;
+    unique_ids("rcas", &contents.rcas, |r| r.id)?;
     for (i, r) in contents.rcas.iter().enumerate() {
-        if let Some(first) = rca_ids.insert(r.id, i) {
-            return Err(invalid(
-                format!("contents.rcas[{i}].id"),
-                format!(
-                    "duplicate id {}, already used by contents.rcas[{first}]",
-                    r.id
-                ),
-            ));
-        }
         let problems = r.content.problems();
         if let Some(first) = problems.first() {
             return Err(invalid(
