@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/lib.sh: shared set-up for scripts/serve and scripts/test.
+# scripts/lib.sh: shared set-up for scripts/serve, scripts/test and scripts/bench.
 # Every step prints one line, installs only what is missing, and on failure names the step and the fix.
 set -euo pipefail
 

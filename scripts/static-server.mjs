@@ -52,10 +52,16 @@ async function encode(file, body, mtime, accepts) {
   return { scheme, data: compressed.get(key) };
 }
 
-export function startServer({ root, port, host = '127.0.0.1' }) {
-  const base = resolve(root);
+/**
+ * `mounts` maps a URL prefix to another folder (the benchmark's baseline page at `/__bench/`),
+ * so extra pages can sit beside the app without ever being copied into dist/.
+ */
+export function startServer({ root, port, host = '127.0.0.1', mounts = {} }) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
+    const base = resolve(mount ? mounts[mount] : root);
+    if (mount) path = path.slice(mount.length - 1);
     let file = normalize(join(base, path));
     if (!file.startsWith(base)) {
       res.writeHead(403).end();

@@ -466,3 +466,29 @@ pub async fn next_frame() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Records `name` from `started` to the frame after the current one, so a measure covers the
+/// work, the DOM update and the paint that shows it (what a person waits for).
+pub fn measure_to_paint(name: &'static str, started: f64) {
+    leptos::task::spawn_local(async move {
+        next_frame().await;
+        measure(name, started);
+    });
+}
+
+thread_local! {
+    static ACTION_STARTED: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Notes when a user action that opens another page began (`event.timeStamp`), for the page
+/// that opens to measure itself against.
+pub fn note_action_started(at: f64) {
+    ACTION_STARTED.with(|cell| cell.set(Some(at)));
+}
+
+/// The start noted by `note_action_started`, if it was within the last two seconds; a click
+/// long ago is not what this page is answering.
+pub fn take_action_started() -> Option<f64> {
+    let at = ACTION_STARTED.with(|cell| cell.take())?;
+    (performance_now() - at < 2_000.0).then_some(at)
+}

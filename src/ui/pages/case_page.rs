@@ -75,6 +75,8 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     // The timeline is re-read whenever the case changes, here or in another tab (whose note or
     // import arrives as a new revision), so both tabs show the same log.
     let revision = Memo::new(move |_| case.with(|c| c.as_ref().map(|c| c.revision)));
+    // A row click or Enter in the queue → this case with its timeline on screen (B-open-case).
+    let opened_by = StoredValue::new(browser::take_action_started());
     Effect::new(move |_| {
         revision.track();
         leptos::task::spawn_local(async move {
@@ -87,6 +89,9 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                 Ok(found) => {
                     events.set(found.items);
                     unreadable.set(found.unreadable.iter().map(ToString::to_string).collect());
+                    if let Some(started) = opened_by.try_update_value(Option::take).flatten() {
+                        browser::measure_to_paint("open-case", started);
+                    }
                 }
                 Err(e) => load_error.set(Some(CasePageError::Timeline(e))),
             }
@@ -176,6 +181,8 @@ impl Editor {
     ) {
         let state = app_state();
         let seen = base.get_value();
+        // `persist` measures the edit from here: the stored-case read below is part of the wait.
+        browser::note_action_started(browser::performance_now());
         leptos::task::spawn_local(async move {
             // What is stored now, not what this tab last heard: another tab may have saved a
             // moment ago and its announcement not have arrived yet.
@@ -1034,17 +1041,22 @@ pub(super) fn persist(
     error: RwSignal<Option<String>>,
     on_done: impl FnOnce(bool) + 'static,
 ) {
+    // The save began with the person's click; reading the stored case came before this.
+    let action_started = browser::take_action_started().unwrap_or_else(browser::performance_now);
     leptos::task::spawn_local(async move {
         let result = async {
             let db = database()?;
-            cases::save_change(
+            let started = browser::performance_now();
+            let saved = cases::save_change(
                 &db,
                 expected_revision,
                 &next,
                 &new_events,
                 draft_key.as_deref(),
             )
-            .await
+            .await;
+            browser::measure("edit-commit", started);
+            saved
         }
         .await;
         let saved = result.is_ok();
@@ -1052,6 +1064,7 @@ pub(super) fn persist(
             Ok(()) => {
                 let case_id = next.id;
                 state.upsert(next);
+                browser::measure_to_paint("edit", action_started);
                 state.record_events(&new_events);
                 events.update(|all| all.extend(new_events));
                 error.set(None);

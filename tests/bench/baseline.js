@@ -1,0 +1,92 @@
+// baseline.js: the physical floor for each bulk path: the app's own stored records, read with
+// getAll, turned into JSON text and back, and written to a fresh database in one transaction.
+// Served beside the app only by the benchmark, so it shares the app's origin and its database.
+
+const request = (req) => new Promise((ok, fail) => {
+  req.onsuccess = () => ok(req.result);
+  req.onerror = () => fail(req.error);
+});
+const finished = (tx) => new Promise((ok, fail) => {
+  tx.oncomplete = () => ok();
+  tx.onerror = () => fail(tx.error);
+  tx.onabort = () => fail(tx.error);
+});
+const openDb = (name, version, upgrade) => new Promise((ok, fail) => {
+  const req = version ? indexedDB.open(name, version) : indexedDB.open(name);
+  if (upgrade) req.onupgradeneeded = () => upgrade(req.result);
+  req.onsuccess = () => ok(req.result);
+  req.onerror = () => fail(req.error);
+  req.onblocked = () => fail(new Error(`${name} is held open by another page`));
+});
+const deleteDb = (name) => new Promise((ok) => {
+  const req = indexedDB.deleteDatabase(name);
+  req.onsuccess = req.onerror = req.onblocked = () => ok();
+});
+
+/**
+ * Times the raw work behind hydrate, export and import on the records in `appDb`.
+ * `casesStore` is read alone (hydrate's floor), `exportedStores` read and stringified (export's
+ * floor), and `writtenStores` parsed and copied to a fresh database (import's floor).
+ */
+window.rawBench = async ({ appDb, casesStore, exportedStores, writtenStores }) => {
+  const source = await openDb(appDb);
+  const present = (names) => names.filter((name) => source.objectStoreNames.contains(name));
+  const stores = present(writtenStores);
+
+  let started = performance.now();
+  const cases = await request(source.transaction(casesStore).objectStore(casesStore).getAll());
+  const readCases = performance.now() - started;
+
+  // What an export reads: the records themselves, not the search text and clock indexes
+  // derived from them.
+  const exported = present(exportedStores);
+  started = performance.now();
+  const exportTx = source.transaction(exported, 'readonly');
+  const exportedValues = await Promise.all(exported.map((name) => request(exportTx.objectStore(name).getAll())));
+  const readExported = performance.now() - started;
+  started = performance.now();
+  const text = JSON.stringify(Object.fromEntries(exported.map((name, i) => [name, exportedValues[i]])));
+  const stringify = performance.now() - started;
+
+  started = performance.now();
+  const tx = source.transaction(stores, 'readonly');
+  const read = await Promise.all(stores.map(async (name) => {
+    const store = tx.objectStore(name);
+    const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+    return { name, keys, values };
+  }));
+  const readAll = performance.now() - started;
+  source.close();
+
+  started = performance.now();
+  JSON.parse(text);
+  const parse = performance.now() - started;
+
+  await deleteDb('bench-raw-copy');
+  const copy = await openDb('bench-raw-copy', 1, (db) => {
+    for (const name of stores) db.createObjectStore(name);
+  });
+  started = performance.now();
+  const write = copy.transaction(stores, 'readwrite');
+  for (const { name, keys, values } of read) {
+    const store = write.objectStore(name);
+    for (let i = 0; i < values.length; i++) store.put(values[i], keys[i]);
+  }
+  await finished(write);
+  const writeAll = performance.now() - started;
+  copy.close();
+  await deleteDb('bench-raw-copy');
+
+  return {
+    cases: cases.length,
+    records: read.reduce((n, { values }) => n + values.length, 0),
+    json_bytes: text.length,
+    read_cases_ms: readCases,
+    read_exported_ms: readExported,
+    read_all_ms: readAll,
+    stringify_ms: stringify,
+    parse_ms: parse,
+    write_all_ms: writeAll,
+  };
+};
+window.rawBenchReady = true;

@@ -1,0 +1,365 @@
+// bench.mjs: measures the speed budgets in headless Chromium at 1k, 10k and 50k cases, beside a
+// raw-IndexedDB baseline in the same run, and writes tests/bench/results.json. Run by scripts/bench.
+import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { startServer, stopServer } from '../../scripts/static-server.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const DIST = join(ROOT, 'dist');
+
+const option = (name, fallback) => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3) : fallback;
+};
+const SIZES = option('sizes', '1000,10000,50000').split(',').map(Number);
+const RUNS = Number(option('runs', '10'));
+const WARMUP = Number(option('warmup', '3'));
+const OUT = resolve(option('out', join(HERE, 'results.json')));
+// Import and restore rewrite the whole database each run; at 50k that is half a minute a run.
+const IMPORT_RUNS = Number(option('import-runs', String(RUNS)));
+const MEMORY_CYCLES = Number(option('memory-cycles', '5'));
+
+const APP_DB = 'escalation-desk';
+// What an import writes (storage/exchange.rs WRITTEN_BY_IMPORT); the raw copy writes the same.
+const WRITTEN_STORES = ['cases', 'case_events', 'case_text', 'case_clock_log', 'meta', 'problems', 'playbooks', 'rcas'];
+// What "Back up everything" reads (storage/exchange.rs read_everything).
+const EXPORTED_STORES = ['cases', 'case_events', 'meta', 'problems', 'playbooks', 'rcas'];
+const LONG_TIMEOUT = 15 * 60_000;
+
+/** Median and 95th percentile (nearest rank) of the measured runs, warm-ups already dropped. */
+function summary(values) {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return { n: 0, median: null, p95: null };
+  const rank = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  return { n: sorted.length, median: round(median), p95: round(rank(0.95)), max: round(sorted.at(-1)) };
+}
+const round = (x) => (x == null ? null : Math.round(x * 10) / 10);
+const log = (...parts) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+/** Runs `once` WARMUP + runs times and keeps the measured ones (each call may return several samples). */
+async function repeat(runs, once) {
+  const samples = [];
+  for (let i = 0; i < WARMUP + runs; i++) {
+    const got = await once(i);
+    if (i >= WARMUP) samples.push(...[got].flat());
+  }
+  return samples;
+}
+
+// Installed before any page script: long tasks, and the wasm instance Trunk announces.
+const INIT_SCRIPT = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail && e.detail.wasm; });
+`;
+
+async function openProfile() {
+  const dir = mkdtempSync(join(tmpdir(), 'escalation-bench-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 720 },
+    args: ['--enable-precise-memory-info'],
+  });
+  await context.addInitScript(INIT_SCRIPT);
+  const page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(LONG_TIMEOUT);
+  return {
+    page,
+    context,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits for the `count`-th entry of measure `name` and returns its duration. */
+async function nthMeasure(page, name, count) {
+  await page.waitForFunction(([n, c]) => performance.getEntriesByName(n, 'measure').length >= c, [name, count], { timeout: LONG_TIMEOUT });
+  return page.evaluate(([n, c]) => performance.getEntriesByName(n, 'measure')[c - 1].duration, [name, count]);
+}
+const measureCount = (page, name) => page.evaluate((n) => performance.getEntriesByName(n, 'measure').length, name);
+
+async function coldStart(page, url) {
+  await page.goto(`${url}/`);
+  const firstRows = await nthMeasure(page, 'first-rows', 1);
+  const hydrate = await nthMeasure(page, 'hydrate', 1);
+  const hydrateEnd = await page.evaluate(() => {
+    const m = performance.getEntriesByName('hydrate', 'measure')[0];
+    return m.startTime + m.duration;
+  });
+  // Long tasks from navigation to the first rows: what freezes the page while it opens.
+  const longest = await page.evaluate((end) => Math.max(0, ...window.__longTasks.filter((t) => t.start < end).map((t) => t.duration)), Math.max(hydrateEnd, firstRows));
+  return { firstRows, hydrate, hydrateEnd, longest };
+}
+
+async function memory(page, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => (window.__wasm && window.__wasm.memory ? window.__wasm.memory.buffer.byteLength : 0));
+  return { js_heap_mb: round(usedSize / 1048576), wasm_mb: round(wasm / 1048576), total_mb: round((usedSize + wasm) / 1048576) };
+}
+
+/** B1: what a first visit downloads before the app runs: the entry script, the wasm and the CSS, brotli. */
+function payload() {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const assets = [...new Set([...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|wasm|css))"/g)].map((m) => m[1]))];
+  let brotli = 0;
+  let raw = 0;
+  const files = {};
+  for (const name of assets) {
+    const body = readFileSync(join(DIST, name));
+    const packed = (() => {
+      try { return readFileSync(join(DIST, `${name}.br`)); } catch { return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }); }
+    })();
+    files[name] = { raw: body.length, brotli: packed.length };
+    raw += body.length;
+    brotli += packed.length;
+  }
+  return { files, raw_kb: round(raw / 1024), brotli_kb: round(brotli / 1024) };
+}
+
+async function benchSize(url, size, payloadKb) {
+  const result = { size };
+  const seeded = await openProfile();
+  const { page } = seeded;
+  log(`${size}: seeding a fresh profile with the domain generator`);
+  let started = Date.now();
+  await page.goto(`${url}/settings`);
+  await page.getByRole('button', { name: `Add ${size} sample cases` }).click();
+  await page.getByText(new RegExp(`^Added ${size} sample cases`)).waitFor({ timeout: LONG_TIMEOUT });
+  result.seed_ms = Date.now() - started;
+  userAgent = await page.evaluate(() => navigator.userAgent);
+
+  log(`${size}: cold start (B2, B3)`);
+  const starts = await repeat(RUNS, () => coldStart(page, url));
+  result.first_rows = summary(starts.map((s) => s.firstRows));
+  result.hydrate = summary(starts.map((s) => s.hydrate));
+  result.hydrate_from_navigation = summary(starts.map((s) => s.hydrateEnd));
+  result.hydrate_longest_task = summary(starts.map((s) => s.longest));
+
+  log(`${size}: filter clicks and search keystrokes (B4, B5)`);
+  const views = page.getByRole('navigation', { name: 'Saved views' });
+  const filters = await repeat(RUNS, async (i) => {
+    const before = await measureCount(page, 'filter');
+    await views.getByRole('button', { name: i % 2 ? /^Everything/ : /^P1/ }).click();
+    return nthMeasure(page, 'filter', before + 1);
+  });
+  result.filter = summary(filters);
+  await views.getByRole('button', { name: /^Everything/ }).click();
+  const search = page.locator('#queue-search');
+  const searches = await repeat(RUNS, async () => {
+    await search.fill('');
+    const samples = [];
+    for (const letter of 'payout') {
+      const before = await measureCount(page, 'search');
+      await search.press(letter);
+      samples.push(await nthMeasure(page, 'search', before + 1));
+    }
+    return samples;
+  });
+  result.search = summary(searches);
+  await search.fill('');
+
+  log(`${size}: open a case, edit it (B6)`);
+  const opens = await repeat(RUNS, async (i) => {
+    await page.goto(`${url}/`);
+    await nthMeasure(page, 'first-rows', 1);
+    const row = page.locator('tr.case-row').nth(i % 5);
+    await row.locator('td.title').click();
+    await page.keyboard.press('Enter');
+    return nthMeasure(page, 'open-case', 1);
+  });
+  result.open_case = summary(opens);
+  await page.goto(`${url}/cases/ESC-1001`);
+  const edits = await repeat(RUNS, async (i) => {
+    const before = await measureCount(page, 'edit');
+    await page.getByRole('button', { name: 'Edit title' }).click();
+    await page.getByLabel('Title', { exact: true }).fill(`Payout held at settlement bank, bench edit ${i}`);
+    await page.getByLabel('Title', { exact: true }).press('Enter');
+    const painted = await nthMeasure(page, 'edit', before + 1);
+    const committed = await nthMeasure(page, 'edit-commit', before + 1);
+    return { painted, committed };
+  });
+  result.edit_painted = summary(edits.map((e) => e.painted));
+  result.edit_committed = summary(edits.map((e) => e.committed));
+
+  log(`${size}: export (B8)`);
+  await page.goto(`${url}/data`);
+  await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+  const bundleFile = join(tmpdir(), `escalation-bench-${size}.json`);
+  const exports = await repeat(RUNS, async () => {
+    const before = await measureCount(page, 'export');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Back up everything' }).click()]);
+    await download.saveAs(bundleFile);
+    return nthMeasure(page, 'export', before + 1);
+  });
+  result.export = summary(exports);
+  result.bundle_mb = round(statSync(bundleFile).size / 1048576);
+
+  log(`${size}: raw IndexedDB baseline on the same records`);
+  await page.goto(`${url}/__bench/baseline.html`);
+  await page.waitForFunction(() => window.rawBenchReady === true);
+  const raws = await repeat(RUNS, () => page.evaluate((args) => window.rawBench(args), { appDb: APP_DB, casesStore: 'cases', exportedStores: EXPORTED_STORES, writtenStores: WRITTEN_STORES }));
+  result.raw = {
+    records: raws[0].records,
+    json_mb: round(raws[0].json_bytes / 1048576),
+    read_cases: summary(raws.map((r) => r.read_cases_ms)),
+    read_exported: summary(raws.map((r) => r.read_exported_ms)),
+    read_all: summary(raws.map((r) => r.read_all_ms)),
+    stringify: summary(raws.map((r) => r.stringify_ms)),
+    parse: summary(raws.map((r) => r.parse_ms)),
+    write_all: summary(raws.map((r) => r.write_all_ms)),
+    export_floor: summary(raws.map((r) => r.read_exported_ms + r.stringify_ms)),
+    import_floor: summary(raws.map((r) => r.parse_ms + r.write_all_ms)),
+  };
+
+  if (size === Math.max(...SIZES)) {
+    log(`${size}: memory after hydrate, then ${MEMORY_CYCLES} restore cycles (B10)`);
+    await page.goto(`${url}/`);
+    await nthMeasure(page, 'first-rows', 1);
+    const cdp = await page.context().newCDPSession(page);
+    result.memory = await memory(page, cdp);
+    const cycles = [];
+    for (let i = 0; i < MEMORY_CYCLES; i++) {
+      // In-app navigation keeps one document, so memory that is never released adds up.
+      await page.getByRole('link', { name: 'Data', exact: true }).click();
+      await page.getByLabel('Choose a bundle file').setInputFiles(bundleFile);
+      await page.getByRole('button', { name: 'Restore this backup instead…' }).click();
+      await page.getByRole('button', { name: 'Yes, replace everything' }).click();
+      await page.getByText(/^Restored /).waitFor({ timeout: LONG_TIMEOUT });
+      await page.getByRole('link', { name: 'Queue', exact: true }).click();
+      await page.locator('tr.case-row').first().waitFor();
+      cycles.push(await memory(page, cdp));
+    }
+    result.memory_cycles = cycles;
+    result.memory_growth_pct = round(((cycles.at(-1).total_mb - cycles[0].total_mb) / cycles[0].total_mb) * 100);
+  }
+  await seeded.close();
+
+  log(`${size}: import into a fresh profile each run (B7)`);
+  const imports = [];
+  for (let i = 0; i < WARMUP + IMPORT_RUNS; i++) {
+    const fresh = await openProfile();
+    const p = fresh.page;
+    await p.goto(`${url}/data`);
+    await p.getByRole('heading', { name: 'Snapshots' }).waitFor();
+    started = Date.now();
+    await p.getByLabel('Choose a bundle file').setInputFiles(bundleFile);
+    await p.getByRole('table', { name: 'What the import would do' }).waitFor();
+    const preview = Date.now() - started;
+    await p.evaluate(() => { window.__longTasks = []; });
+    await p.getByRole('button', { name: 'Import', exact: true }).click();
+    await p.getByText(/^Imported /).waitFor({ timeout: LONG_TIMEOUT });
+    const write = await nthMeasure(p, 'import', 1);
+    const longest = await p.evaluate(() => Math.max(0, ...window.__longTasks.map((t) => t.duration)));
+    if (i >= WARMUP) imports.push({ preview, write, longest });
+    await fresh.close();
+  }
+  result.import_preview = summary(imports.map((x) => x.preview));
+  result.import_write = summary(imports.map((x) => x.write));
+  result.import_total = summary(imports.map((x) => x.preview + x.write));
+  result.import_longest_task = summary(imports.map((x) => x.longest));
+  rmSync(bundleFile, { force: true });
+  result.payload_kb = payloadKb;
+  return result;
+}
+
+/** Every budget of the issue, with the figure it is judged on; null when that size was not run. */
+function budgets(payloadInfo, bySize) {
+  const at = (size, pick) => (bySize[size] ? pick(bySize[size]) : null);
+  const ratio = (a, b) => (a != null && b ? round(a / b) : null);
+  const rows = [
+    { id: 'B1', what: 'initial payload, wasm + js + css, brotli (KB)', measured: payloadInfo.brotli_kb, budget: 200 },
+    { id: 'B2', what: 'cold start → first queue rows painted at 10k (ms)', measured: at(10000, (r) => r.first_rows.median), p95: at(10000, (r) => r.first_rows.p95), budget: 300 },
+    { id: 'B3', what: 'hydrate all cases at 50k (ms)', measured: at(50000, (r) => r.hydrate.median), p95: at(50000, (r) => r.hydrate.p95), budget: 1500, ratio: at(50000, (r) => ratio(r.hydrate.median, r.raw.read_cases.median)) },
+    { id: 'B3', what: 'longest task while opening at 50k (ms)', measured: at(50000, (r) => r.hydrate_longest_task.median), p95: at(50000, (r) => r.hydrate_longest_task.p95), budget: 50 },
+    { id: 'B4', what: 'filter click → paint at 10k (ms)', measured: at(10000, (r) => r.filter.median), p95: at(10000, (r) => r.filter.p95), budget: 16 },
+    { id: 'B4', what: 'filter click → paint at 50k (ms)', measured: at(50000, (r) => r.filter.median), p95: at(50000, (r) => r.filter.p95), budget: 50 },
+    { id: 'B5', what: 'search keystroke → paint at 10k (ms)', measured: at(10000, (r) => r.search.median), p95: at(10000, (r) => r.search.p95), budget: 16 },
+    { id: 'B5', what: 'search keystroke → paint at 50k (ms)', measured: at(50000, (r) => r.search.median), p95: at(50000, (r) => r.search.p95), budget: 50 },
+    { id: 'B6', what: 'edit a case → painted at 10k (ms)', measured: at(10000, (r) => r.edit_painted.median), p95: at(10000, (r) => r.edit_painted.p95), budget: 16 },
+    { id: 'B6', what: 'edit a case → committed at 10k (ms)', measured: at(10000, (r) => r.edit_committed.median), p95: at(10000, (r) => r.edit_committed.p95), budget: 10 },
+    { id: 'B7', what: 'import bundle 10k, read + preview + write (ms)', measured: at(10000, (r) => r.import_total.median), p95: at(10000, (r) => r.import_total.p95), budget: 2000, ratio: at(10000, (r) => ratio(r.import_write.median, r.raw.import_floor.median)) },
+    { id: 'B7', what: 'import bundle 50k, read + preview + write (ms)', measured: at(50000, (r) => r.import_total.median), p95: at(50000, (r) => r.import_total.p95), budget: 10000, ratio: at(50000, (r) => ratio(r.import_write.median, r.raw.import_floor.median)) },
+    { id: 'B8', what: 'export 10k (ms)', measured: at(10000, (r) => r.export.median), p95: at(10000, (r) => r.export.p95), budget: 350, ratio: at(10000, (r) => ratio(r.export.median, r.raw.export_floor.median)) },
+    { id: 'B10', what: 'JS heap + wasm memory at 50k (MB)', measured: at(50000, (r) => r.memory && r.memory.total_mb), budget: 150 },
+    { id: 'B10', what: `memory growth over ${MEMORY_CYCLES} restore cycles at 50k (%)`, measured: at(50000, (r) => r.memory_growth_pct), budget: 5 },
+  ];
+  for (const row of rows) row.met = row.measured == null ? null : row.measured <= row.budget;
+  return rows;
+}
+
+function printTable(rows) {
+  const cells = rows.map((r) => [r.id, r.what, r.measured ?? '-', r.p95 ?? '-', `≤ ${r.budget}`, r.ratio != null ? `${r.ratio}×` : '', r.met == null ? 'not run' : r.met ? 'met' : 'MISSED']);
+  const header = ['id', 'what', 'median', 'p95', 'budget', 'app/raw', ''];
+  const widths = header.map((h, i) => Math.max(String(h).length, ...cells.map((c) => String(c[i]).length)));
+  const line = (c) => c.map((x, i) => String(x).padEnd(widths[i])).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const c of cells) console.log(line(c));
+}
+
+/** Every measure at every size run, "median / p95", so the trend from 1k to 50k is visible. */
+function printBySize(bySize) {
+  const sizes = Object.keys(bySize);
+  const metrics = [
+    ['cold start → first rows', (r) => r.first_rows], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
+    ['longest task while opening', (r) => r.hydrate_longest_task], ['filter click → paint', (r) => r.filter],
+    ['search keystroke → paint', (r) => r.search], ['open a case → timeline painted', (r) => r.open_case],
+    ['edit → painted', (r) => r.edit_painted], ['edit → committed', (r) => r.edit_committed],
+    ['export (back up everything)', (r) => r.export], ['raw: getAll + stringify (export floor)', (r) => r.raw.export_floor],
+    ['import: read + preview', (r) => r.import_preview], ['import: write', (r) => r.import_write],
+    ['raw: parse + put all (import floor)', (r) => r.raw.import_floor], ['raw: getAll cases (hydrate floor)', (r) => r.raw.read_cases],
+    ['longest task while importing', (r) => r.import_longest_task],
+  ];
+  const cell = (s) => (s && s.median != null ? `${s.median} / ${s.p95}` : '-');
+  const cells = metrics.map(([name, pick]) => [`${name} (ms)`, ...sizes.map((size) => cell(pick(bySize[size])))]);
+  const header = ['median / p95', ...sizes.map((size) => `${Number(size) / 1000}k cases`)];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((x, i) => x.padEnd(widths[i])).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const c of cells) console.log(line(c));
+  console.log('');
+}
+
+const payloadInfo = payload();
+const server = await startServer({ root: DIST, port: 0, mounts: { '/__bench/': HERE } });
+const url = `http://127.0.0.1:${server.address().port}`;
+log(`serving dist/ at ${url}; sizes ${SIZES.join(', ')}; ${WARMUP} warm-up + ${RUNS} measured runs`);
+const bySize = {};
+let userAgent = 'unknown';
+try {
+  for (const size of SIZES) bySize[size] = await benchSize(url, size, payloadInfo.brotli_kb);
+} finally {
+  await stopServer(server);
+}
+const commit = (() => {
+  try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch { return 'unknown'; }
+})();
+const rows = budgets(payloadInfo, bySize);
+const results = {
+  measured_at: new Date().toISOString(),
+  commit,
+  machine: { cpus: cpus().length, cpu: cpus()[0] && cpus()[0].model, browser: userAgent },
+  method: { warmup: WARMUP, runs: RUNS, import_runs: IMPORT_RUNS, sizes: SIZES },
+  payload: payloadInfo,
+  budgets: rows,
+  sizes: bySize,
+};
+writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+printBySize(bySize);
+printTable(rows);
+log(`results written to ${OUT}`);
