@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use super::StorageError;
 use super::records::{
-    Loaded, append_marks, decode_all, decode_case, decode_clock_log, decode_event, encode_case,
-    encode_clock_log, encode_event, event_key, event_key_range, searchable_text,
+    Loaded, append_marks, append_to_log, decode_all, decode_case, decode_clock_log, decode_log,
+    encode_case, encode_clock_log, encode_log, searchable_text,
 };
-use super::schema::{CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, DRAFTS, META};
+use super::schema::{CASE_LOGS, CASE_TEXT, CASES, CLOCK_LOG, DRAFTS, META};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::{self, SampleCase};
@@ -50,19 +50,16 @@ pub async fn load_case(db: &Database, id: Uuid) -> Result<Option<Case>, StorageE
     text.map(|t| decode_case(&key, &t)).transpose()
 }
 
-/// One case's events, oldest first (the key order is the timeline order).
+/// One case's events, oldest first (the log is stored in timeline order).
 pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Loaded<CaseEvent>, StorageError> {
-    let tx = db.transaction(CASE_EVENTS).build()?;
-    let store = tx.object_store(CASE_EVENTS)?;
-    let range = event_key_range(case_id);
-    let keys = store
-        .get_all_keys::<String>()
-        .with_query(range.clone())
-        .build()?;
-    let values = store.get_all::<String>().with_query(range).build()?;
-    let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
-    let values: Vec<String> = values.await?.collect::<Result<_, _>>()?;
-    Ok(decode_all(&keys, &values, decode_event))
+    let tx = db.transaction(CASE_LOGS).build()?;
+    let key = case_id.to_string();
+    let log: Option<String> = tx
+        .object_store(CASE_LOGS)?
+        .get(key.as_str())
+        .primitive()?
+        .await?;
+    Ok(decode_log(&key, log.as_deref().unwrap_or_default()))
 }
 
 /// Allocates the next key, writes the case and its `Created` event, and clears the intake draft,
@@ -79,7 +76,7 @@ pub async fn create_case(
     draft_key: Option<&str>,
 ) -> Result<Case, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, META, DRAFTS])
+        .transaction([CASES, CASE_LOGS, META, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
@@ -97,9 +94,9 @@ pub async fn create_case(
         .put(encode_case(&case))
         .with_key(case.id.to_string())
         .build()?;
-    tx.object_store(CASE_EVENTS)?
-        .put(encode_event(&event))
-        .with_key(event_key(&event))
+    tx.object_store(CASE_LOGS)?
+        .put(encode_log(std::slice::from_ref(&event)))
+        .with_key(case.id.to_string())
         .build()?;
     meta.put(number + 1).with_key(NEXT_CASE_NUMBER).build()?;
     if let Some(draft) = draft_key {
@@ -119,7 +116,7 @@ pub async fn save_change(
     draft_key: Option<&str>,
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, CASE_TEXT, CLOCK_LOG, DRAFTS])
+        .transaction([CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
@@ -150,7 +147,7 @@ impl Change {
 /// Writes many changes in one transaction: all of them, or (on any conflict or error) none.
 pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, CASE_TEXT, CLOCK_LOG])
+        .transaction([CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     write_changes(&tx, &Change::as_batch(changes)).await?;
@@ -194,25 +191,29 @@ async fn write_events(
 ) -> Result<(), StorageError> {
     let texts = tx.object_store(CASE_TEXT)?;
     let clocks = tx.object_store(CLOCK_LOG)?;
-    let log = tx.object_store(CASE_EVENTS)?;
+    let logs = tx.object_store(CASE_LOGS)?;
     let reads = batch
         .iter()
         .map(|(case_id, _)| {
             let key = case_id.to_string();
             Ok((
+                logs.get::<String, _, _>(key.clone()).primitive()?,
                 texts.get::<String, _, _>(key.clone()).primitive()?,
                 clocks.get::<String, _, _>(key).primitive()?,
             ))
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
-    for ((case_id, events), (stored_text, stored_marks)) in batch.iter().zip(reads) {
+    for ((case_id, events), (stored_log, stored_text, stored_marks)) in batch.iter().zip(reads) {
         let key = case_id.to_string();
-        let (existing_text, stored_marks) = (stored_text.await?, stored_marks.await?);
+        let (stored_log, existing_text, stored_marks) =
+            (stored_log.await?, stored_text.await?, stored_marks.await?);
+        let Some(log) = append_to_log(stored_log.as_deref(), events) else {
+            // Every event is already logged (the same breach from two tabs): nothing to add.
+            continue;
+        };
+        logs.put(log).with_key(key.as_str()).build()?;
         let mut added = String::new();
         for event in events.iter() {
-            log.put(encode_event(event))
-                .with_key(event_key(event))
-                .build()?;
             added.extend(searchable_text(event));
         }
         if !added.is_empty() {
@@ -236,7 +237,7 @@ async fn write_events(
 /// in one transaction. Events have fixed ids, so writing the same one twice leaves one copy.
 pub async fn append_events(db: &Database, events: &[CaseEvent]) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASE_EVENTS, CASE_TEXT, CLOCK_LOG])
+        .transaction([CASE_LOGS, CASE_TEXT, CLOCK_LOG])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let mut by_case: std::collections::BTreeMap<Uuid, Vec<CaseEvent>> = Default::default();
@@ -324,7 +325,7 @@ pub async fn load_sample_data(
     now: DateTime<Utc>,
 ) -> Result<usize, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, CASE_TEXT, CLOCK_LOG, META])
+        .transaction([CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, META])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
@@ -343,7 +344,7 @@ fn put_all(
     set: &[SampleCase],
 ) -> Result<(), StorageError> {
     let cases = tx.object_store(CASES)?;
-    let events = tx.object_store(CASE_EVENTS)?;
+    let logs = tx.object_store(CASE_LOGS)?;
     let texts = tx.object_store(CASE_TEXT)?;
     let clocks = tx.object_store(CLOCK_LOG)?;
     for item in set {
@@ -351,14 +352,10 @@ fn put_all(
             .put(encode_case(&item.case))
             .with_key(item.case.id.to_string())
             .build()?;
-        let mut text = String::new();
-        for event in &item.events {
-            events
-                .put(encode_event(event))
-                .with_key(event_key(event))
-                .build()?;
-            text.extend(searchable_text(event));
-        }
+        logs.put(encode_log(&item.events))
+            .with_key(item.case.id.to_string())
+            .build()?;
+        let text: String = item.events.iter().filter_map(searchable_text).collect();
         if !text.is_empty() {
             texts.put(text).with_key(item.case.id.to_string()).build()?;
         }

@@ -12,12 +12,12 @@ use uuid::Uuid;
 use super::StorageError;
 use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
 use super::records::{
-    decode_all, decode_case, decode_clock_log, decode_event, decode_playbook, decode_problem,
-    decode_rca, encode_case, encode_clock_log, encode_event, encode_playbook, encode_problem,
-    encode_rca, event_key, event_key_range, searchable_text,
+    append_to_log, decode_all, decode_case, decode_clock_log, decode_log, decode_playbook,
+    decode_problem, decode_rca, encode_case, encode_clock_log, encode_log, encode_playbook,
+    encode_problem, encode_rca, searchable_text,
 };
 use super::schema::{
-    BACKUPS, CASE_EVENTS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS, RCAS,
+    BACKUPS, CASE_LOGS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS, RCAS,
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use crate::domain::merge::{CaseWithEvents, Local, MergeResult};
@@ -29,14 +29,7 @@ use crate::domain::{Case, CaseEvent};
 
 /// Every store an import or a restore writes, in one transaction.
 const WRITTEN_BY_IMPORT: [&str; 8] = [
-    CASES,
-    CASE_EVENTS,
-    CASE_TEXT,
-    CLOCK_LOG,
-    META,
-    PLAYBOOKS,
-    PROBLEMS,
-    RCAS,
+    CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS, RCAS,
 ];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
 const NEXT_RCA_NUMBER: &str = "next_rca_number";
@@ -70,19 +63,17 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     // has no worksheet store yet, and so no worksheets.
     let has_rcas = db.object_store_names().any(|name| name == RCAS);
     let stores: &[&str] = if has_rcas {
-        &[CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, RCAS, META]
+        &[CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, RCAS, META]
     } else {
-        &[CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, META]
+        &[CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, META]
     };
     let tx = db.transaction(stores.to_vec()).build()?;
-    let stores = [CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
-    let [cases, events, playbooks, problems] = stores;
-    let (cases, events, playbooks, problems) = (cases?, events?, playbooks?, problems?);
-    // The log is most of the data and its keys only repeat what each event holds, so only its
-    // values are read: at 10k cases that is 90,000 fewer strings to carry out of IndexedDB.
-    let (cases, events, playbooks, problems) = futures::join!(
+    let stores = [CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
+    let [cases, logs, playbooks, problems] = stores;
+    let (cases, logs, playbooks, problems) = (cases?, logs?, playbooks?, problems?);
+    let (cases, logs, playbooks, problems) = futures::join!(
         read_all(&cases),
-        read_values(&events),
+        read_all(&logs),
         read_all(&playbooks),
         read_all(&problems)
     );
@@ -99,31 +90,21 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     };
     let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
     let (case_keys, case_values) = cases?;
-    let event_values = events?;
+    let (log_keys, log_values) = logs?;
     let (playbook_keys, playbook_values) = playbooks?;
     let (problem_keys, problem_values) = problems?;
     let cases = decode_all(&case_keys, &case_values, decode_case);
-    let mut events = super::records::Loaded {
-        items: Vec::with_capacity(event_values.len()),
-        unreadable: Vec::new(),
-    };
-    for (i, value) in event_values.iter().enumerate() {
-        match decode_event("", value) {
-            Ok(event) => events.items.push(event),
-            // Named by position only when needed: formatting 90,000 keys up front costs more than the read.
-            Err(_) => events
-                .unreadable
-                .extend(decode_event(&format!("#{i}"), value).err()),
-        }
-    }
     let playbooks = decode_all(&playbook_keys, &playbook_values, decode_playbook);
     let problems = decode_all(&problem_keys, &problem_values, decode_problem);
     let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(cases.items.len());
-    for event in events.items {
-        by_case.entry(event.case_id).or_default().push(event);
-    }
     let mut unreadable = cases.unreadable;
-    unreadable.extend(events.unreadable);
+    for (key, text) in log_keys.iter().zip(log_values.iter()) {
+        let log = decode_log(key, text);
+        for event in log.items {
+            by_case.entry(event.case_id).or_default().push(event);
+        }
+        unreadable.extend(log.unreadable);
+    }
     unreadable.extend(playbooks.unreadable);
     unreadable.extend(problems.unreadable);
     unreadable.extend(rcas.unreadable);
@@ -142,18 +123,11 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     })
 }
 
-async fn read_values(
-    store: &indexed_db_futures::object_store::ObjectStore<'_>,
-) -> Result<Vec<String>, StorageError> {
-    let values = store.get_all::<String>().build()?;
-    Ok(values.await?.collect::<Result<_, _>>()?)
-}
-
 /// What a merge compares against: every case and record, and the event logs of the cases the
-/// bundle also carries (read by range, or whole when most of them overlap).
+/// bundle also carries.
 pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_EVENTS, PLAYBOOKS, PROBLEMS, RCAS, META])
+        .transaction([CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
     let (case_keys, case_values) = read_all(&tx.object_store(CASES)?).await?;
     let cases = decode_all(&case_keys, &case_values, decode_case);
@@ -167,38 +141,21 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
         .filter(|id| local_ids.contains(id))
         .copied()
         .collect();
-    let log = tx.object_store(CASE_EVENTS)?;
+    let logs = tx.object_store(CASE_LOGS)?;
+    // All requests go out before the first is awaited: one round trip, not one per case.
+    let requests = overlap
+        .iter()
+        .map(|id| Ok((*id, logs.get::<String, _, _>(id.to_string()).primitive()?)))
+        .collect::<Result<Vec<_>, StorageError>>()?;
     let mut events: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(overlap.len());
-    if overlap.len() * 4 > local_ids.len().max(1) {
-        let (keys, values) = read_all(&log).await?;
-        let wanted: std::collections::HashSet<&Uuid> = overlap.iter().collect();
-        for (key, value) in keys.iter().zip(values.iter()) {
-            let event = decode_event(key, value)?;
-            if wanted.contains(&event.case_id) {
-                events.entry(event.case_id).or_default().push(event);
-            }
+    for (id, request) in requests {
+        let key = id.to_string();
+        let log = decode_log(&key, request.await?.as_deref().unwrap_or_default());
+        if let Some(first) = log.unreadable.into_iter().next() {
+            // Merging over a log we cannot read whole could drop its damaged lines; refuse instead.
+            return Err(first);
         }
-    } else {
-        let requests = overlap
-            .iter()
-            .map(|id| {
-                Ok((
-                    *id,
-                    log.get_all::<String>()
-                        .with_query(event_key_range(*id))
-                        .build()?,
-                ))
-            })
-            .collect::<Result<Vec<_>, StorageError>>()?;
-        for (id, request) in requests {
-            let values: Vec<String> = request.await?.collect::<Result<_, _>>()?;
-            let key = id.to_string();
-            let decoded = values
-                .iter()
-                .map(|v| decode_event(&key, v))
-                .collect::<Result<Vec<_>, _>>()?;
-            events.insert(id, decoded);
-        }
+        events.insert(id, log.items);
     }
     let (playbook_keys, playbook_values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
     let (problem_keys, problem_values) = read_all(&tx.object_store(PROBLEMS)?).await?;
@@ -347,33 +304,54 @@ async fn write_cases(
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
     let cases = tx.object_store(CASES)?;
-    let log = tx.object_store(CASE_EVENTS)?;
+    let logs = tx.object_store(CASE_LOGS)?;
     let texts = tx.object_store(CASE_TEXT)?;
     let clocks = tx.object_store(CLOCK_LOG)?;
     for (n, chunk) in writes.chunks(CHUNK).enumerate() {
+        // A case already here may have gained events since the preview read its log (a breach
+        // another tab logged changes no revision), so its stored log is read again and the new
+        // events are added to it, never written over it. All reads go out before any is awaited.
+        let stored_logs = chunk
+            .iter()
+            .map(|w| {
+                let needed = w.expected_revision.is_some() && !w.new_events.is_empty();
+                needed
+                    .then(|| logs.get::<String, _, _>(w.case.id.to_string()).primitive())
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let mut last = None;
-        for write in chunk {
+        for (write, stored_log) in chunk.iter().zip(stored_logs) {
             let key = write.case.id.to_string();
             cases
                 .put(encode_case(&write.case))
                 .with_key(key.as_str())
                 .build()?;
-            for event in &write.new_events {
-                log.put(encode_event(event))
-                    .with_key(event_key(event))
-                    .build()?;
+            let stored_log = match stored_log {
+                Some(request) => request.await?,
+                None => None,
+            };
+            let mut rebuilt_from = std::borrow::Cow::Borrowed(&write.all_events);
+            if !write.new_events.is_empty() {
+                let log = match &stored_log {
+                    None => encode_log(&write.all_events),
+                    Some(stored) => append_to_log(Some(stored), &write.new_events)
+                        .unwrap_or_else(|| stored.clone()),
+                };
+                // More lines than the merge knew of: search text and clocks come from the log
+                // as it now is.
+                if log.lines().count() > write.all_events.len() {
+                    rebuilt_from = std::borrow::Cow::Owned(decode_log(&key, &log).items);
+                }
+                logs.put(log).with_key(key.as_str()).build()?;
             }
-            let text: String = write
-                .all_events
-                .iter()
-                .filter_map(searchable_text)
-                .collect();
+            let text: String = rebuilt_from.iter().filter_map(searchable_text).collect();
             if text.is_empty() {
                 texts.delete(key.as_str()).build()?;
             } else {
                 texts.put(text).with_key(key.as_str()).build()?;
             }
-            let marks = ClockMark::from_events(&write.all_events);
+            let marks = ClockMark::from_events(&rebuilt_from);
             last = Some(if marks.is_empty() {
                 clocks.delete(key.as_str()).build()?;
                 None
@@ -415,13 +393,7 @@ pub async fn replace_everything(
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     for store in [
-        CASES,
-        CASE_EVENTS,
-        CASE_TEXT,
-        CLOCK_LOG,
-        PLAYBOOKS,
-        PROBLEMS,
-        RCAS,
+        CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, PLAYBOOKS, PROBLEMS, RCAS,
     ] {
         tx.object_store(store)?.clear()?;
     }

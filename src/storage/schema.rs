@@ -13,6 +13,9 @@
 //! 7. `backups`: whole-database snapshots (bundle JSON by backup id), taken before every import
 //!    and restore; their list lives in `meta` so it can be shown without reading the snapshots.
 //! 8. `rcas`: root-cause analysis worksheets (JSON text by worksheet id).
+//! 9. `case_logs`: each case's whole log as one record (event lines by case id), replacing
+//!    `case_events`' record per event; every stored line is moved over verbatim, unreadable ones
+//!    included, and `case_events` is deleted in the same upgrade transaction.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -24,10 +27,14 @@ use super::records::{
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 8;
+pub const CURRENT_VERSION: u32 = 9;
 
 pub const CASES: &str = "cases";
+/// The event store of schemas 2–8, one record per event; only migrations and the tests that
+/// build old databases use it.
 pub const CASE_EVENTS: &str = "case_events";
+/// Each case's log as one record: see `records::encode_log`.
+pub const CASE_LOGS: &str = "case_logs";
 pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
 pub const CASE_TEXT: &str = "case_text";
@@ -128,6 +135,11 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
         8 => {
             db.create_object_store(RCAS).build()?;
         }
+        9 => {
+            let logs = db.create_object_store(CASE_LOGS).build()?;
+            fold_events_into_logs(logs.transaction()).await?;
+            db.delete_object_store(CASE_EVENTS)?;
+        }
         _ => {}
     }
     Ok(())
@@ -214,6 +226,36 @@ async fn backfill_created_events(tx: &TransactionRef<'_>) -> indexed_db_futures:
             .put(encode_event(&event))
             .with_key(event_key(&event))
             .await?;
+    }
+    Ok(())
+}
+
+/// Moves every record of `case_events` into its case's log, in key (timeline) order, as the
+/// same text: a record no step can read is carried over untouched and reported when the case
+/// is opened, exactly as before.
+async fn fold_events_into_logs(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
+    let events = tx.object_store(CASE_EVENTS)?;
+    let keys: Vec<String> = events
+        .get_all_keys::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<String> = events
+        .get_all::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    // Keys are `<case id>|<millis>|<event id>`, so the case is the part before the first '|'.
+    let mut logs: std::collections::BTreeMap<&str, String> = Default::default();
+    for (key, value) in keys.iter().zip(values.iter()) {
+        let case_id = key.split('|').next().unwrap_or_default();
+        let log = logs.entry(case_id).or_default();
+        if !log.is_empty() {
+            log.push('\n');
+        }
+        log.push_str(value);
+    }
+    let store = tx.object_store(CASE_LOGS)?;
+    for (case_id, log) in logs {
+        store.put(log).with_key(case_id).build()?;
     }
     Ok(())
 }

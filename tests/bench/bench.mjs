@@ -27,9 +27,9 @@ const MEMORY_CYCLES = Number(option('memory-cycles', '5'));
 
 const APP_DB = 'escalation-desk';
 // What an import writes (storage/exchange.rs WRITTEN_BY_IMPORT); the raw copy writes the same.
-const WRITTEN_STORES = ['cases', 'case_events', 'case_text', 'case_clock_log', 'meta', 'problems', 'playbooks', 'rcas'];
+const WRITTEN_STORES = ['cases', 'case_logs', 'case_text', 'case_clock_log', 'meta', 'problems', 'playbooks', 'rcas'];
 // What "Back up everything" reads (storage/exchange.rs read_everything).
-const EXPORTED_STORES = ['cases', 'case_events', 'meta', 'problems', 'playbooks', 'rcas'];
+const EXPORTED_STORES = ['cases', 'case_logs', 'meta', 'problems', 'playbooks', 'rcas'];
 const LONG_TIMEOUT = 15 * 60_000;
 
 /** Median and 95th percentile (nearest rank) of the measured runs, warm-ups already dropped. */
@@ -263,12 +263,14 @@ async function benchSize(url, size, payloadKb) {
     await p.getByRole('button', { name: 'Import', exact: true }).click();
     await p.getByText(/^Imported /).waitFor({ timeout: LONG_TIMEOUT });
     const write = await nthMeasure(p, 'import', 1);
+    const snapshot = await nthMeasure(p, 'import-snapshot', 1);
     const longest = await p.evaluate(() => Math.max(0, ...window.__longTasks.map((t) => t.duration)));
-    if (i >= WARMUP) imports.push({ preview, write, longest });
+    if (i >= WARMUP) imports.push({ preview, write, snapshot, longest });
     await fresh.close();
   }
   result.import_preview = summary(imports.map((x) => x.preview));
   result.import_write = summary(imports.map((x) => x.write));
+  result.import_snapshot = summary(imports.map((x) => x.snapshot));
   result.import_total = summary(imports.map((x) => x.preview + x.write));
   result.import_longest_task = summary(imports.map((x) => x.longest));
   rmSync(bundleFile, { force: true });
@@ -320,7 +322,8 @@ function printBySize(bySize) {
     ['search keystroke → paint', (r) => r.search], ['open a case → timeline painted', (r) => r.open_case],
     ['edit → painted', (r) => r.edit_painted], ['edit → committed', (r) => r.edit_committed],
     ['export (back up everything)', (r) => r.export], ['raw: getAll + stringify (export floor)', (r) => r.raw.export_floor],
-    ['import: read + preview', (r) => r.import_preview], ['import: write', (r) => r.import_write],
+    ['import: read + preview', (r) => r.import_preview], ['import: snapshot + write', (r) => r.import_write],
+    ['  of which the snapshot taken first', (r) => r.import_snapshot],
     ['raw: parse + put all (import floor)', (r) => r.raw.import_floor], ['raw: getAll cases (hydrate floor)', (r) => r.raw.read_cases],
     ['longest task while importing', (r) => r.import_longest_task],
   ];

@@ -66,6 +66,81 @@ async fn put_raw(db: &Database, store: &str, key: &str, value: &str) {
     tx.commit().await.unwrap();
 }
 
+/// Every key and text value of `store`.
+async fn raw_all(db: &Database, store: &str) -> Vec<(String, String)> {
+    let tx = db.transaction(store).build().unwrap();
+    let store = tx.object_store(store).unwrap();
+    let keys: Vec<String> = store
+        .get_all_keys::<String>()
+        .await
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let values: Vec<String> = store
+        .get_all::<String>()
+        .await
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    keys.into_iter().zip(values).collect()
+}
+
+/// Creates database `name` at schema `version` holding what `scratch` (a current database,
+/// filled through today's code) holds, stored as that schema stored it: each event its own
+/// `case_events` record, and only the stores that schema had.
+async fn copy_to_schema(scratch: &Database, name: &str, version: u32) {
+    use escalation_desk::storage::records::decode_log;
+    use escalation_desk::storage::schema::{CASE_LOGS, META};
+    let old = open_database_at_version(name, version).await.unwrap();
+    let stores: Vec<String> = old.object_store_names().collect();
+    for store in &stores {
+        if store == CASE_EVENTS {
+            for (key, log) in raw_all(scratch, CASE_LOGS).await {
+                for event in decode_log(&key, &log).items {
+                    put_raw(&old, CASE_EVENTS, &event_key(&event), &encode_event(&event)).await;
+                }
+            }
+        } else if store == META {
+            // Settings documents are text, the next case number is a number: only the number
+            // matters to these tests.
+            let tx = scratch.transaction(META).build().unwrap();
+            let next: Option<u32> = tx
+                .object_store(META)
+                .unwrap()
+                .get("next_case_number")
+                .primitive()
+                .unwrap()
+                .await
+                .unwrap();
+            let write = old
+                .transaction(META)
+                .with_mode(TransactionMode::Readwrite)
+                .build()
+                .unwrap();
+            if let Some(next) = next {
+                write
+                    .object_store(META)
+                    .unwrap()
+                    .put(next)
+                    .with_key("next_case_number")
+                    .await
+                    .unwrap();
+            }
+            write.commit().await.unwrap();
+        } else {
+            for (key, value) in raw_all(scratch, store).await {
+                put_raw(&old, store, &key, &value).await;
+            }
+        }
+    }
+    old.close();
+}
+
+/// A current database to fill through today's code before copying it to an older schema.
+async fn scratch() -> Database {
+    open_database(&unique_name("scratch")).await.unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn migration_from_schema_1_keeps_cases_backfills_the_log_and_reads_v1_records() {
     let name = unique_name("migrate");
@@ -104,8 +179,10 @@ async fn migration_from_schema_1_keeps_cases_backfills_the_log_and_reads_v1_reco
 #[wasm_bindgen_test]
 async fn migration_from_schema_2_builds_search_text_from_existing_notes() {
     let name = unique_name("migrate3");
+    let legacy = scratch().await;
+    let case = create(&legacy, "Payouts held", 1).await;
+    copy_to_schema(&legacy, &name, 2).await;
     let old = open_database_at_version(&name, 2).await.unwrap();
-    let case = create(&old, "Payouts held", 1).await;
     let (_, note) = case
         .note(
             "Wire ref ZX-99812 from Treasury",
@@ -458,9 +535,9 @@ async fn migration_to_schema_6_seeds_the_starter_playbooks_and_saves_check_the_r
     use escalation_desk::domain::playbooks::PlaybookContent;
     use escalation_desk::storage::playbooks::{load_playbooks, save_playbook};
     let name = unique_name("playbooks");
-    let old = open_database_at_version(&name, 5).await.unwrap();
-    let case = create(&old, "Kept across the upgrade", 1).await;
-    old.close();
+    let legacy = scratch().await;
+    let case = create(&legacy, "Kept across the upgrade", 1).await;
+    copy_to_schema(&legacy, &name, 5).await;
     let db = open_database(&name).await.unwrap();
     assert_eq!(cases::load_cases(&db).await.unwrap().items, vec![case]);
     let loaded = load_playbooks(&db).await.unwrap();
@@ -533,8 +610,10 @@ async fn sample_data_is_written_in_one_go_after_existing_cases_with_search_text(
 async fn migration_from_schema_4_builds_each_clock_log_from_the_event_log() {
     use escalation_desk::domain::sla::{ClockMark, MarkKind};
     let name = unique_name("migrate5");
+    let legacy = scratch().await;
+    let case = create(&legacy, "Payouts held", 1).await;
+    copy_to_schema(&legacy, &name, 4).await;
     let old = open_database_at_version(&name, 4).await.unwrap();
-    let case = create(&old, "Payouts held", 1).await;
     let sent = escalation_desk::domain::CaseEvent {
         id: Uuid::from_u128(7),
         case_id: case.id,
@@ -861,7 +940,7 @@ async fn a_restore_replaces_the_records_but_keeps_drafts_and_snapshots() {
 async fn migration_to_schema_7_keeps_everything_and_adds_the_snapshot_store() {
     use escalation_desk::storage::exchange::{self, BackupInfo};
     let name = unique_name("snapshots");
-    let old = open_database_at_version(&name, 6).await.unwrap();
+    let old = scratch().await;
     let case = create(&old, "Kept across the upgrade", 1).await;
     let (noted, note) = case
         .note(
@@ -878,7 +957,7 @@ async fn migration_to_schema_7_keeps_everything_and_adds_the_snapshot_store() {
         .await
         .unwrap();
     let before = fingerprint(&old).await;
-    old.close();
+    copy_to_schema(&old, &name, 6).await;
 
     let db = open_database(&name).await.unwrap();
     assert_eq!(fingerprint(&db).await, before);
@@ -923,10 +1002,10 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
     use escalation_desk::domain::rca::{Claim, Decision, RcaContent, RcaStatus};
     use escalation_desk::storage::rcas;
     let name = unique_name("rcas");
-    let old = open_database_at_version(&name, 7).await.unwrap();
-    let case = create(&old, "Kept across the upgrade", 1).await;
-    let before = fingerprint(&old).await;
-    old.close();
+    let legacy = scratch().await;
+    let case = create(&legacy, "Kept across the upgrade", 1).await;
+    let before = fingerprint(&legacy).await;
+    copy_to_schema(&legacy, &name, 7).await;
 
     let db = open_database(&name).await.unwrap();
     assert_eq!(fingerprint(&db).await, before);
@@ -1021,4 +1100,123 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
         reread.missing_validations().is_empty(),
         "the stored hash still matches the stored content"
     );
+}
+
+#[wasm_bindgen_test]
+async fn migration_to_schema_9_moves_every_event_record_into_its_case_log_unreadable_ones_too() {
+    use escalation_desk::storage::schema::CASE_LOGS;
+    let name = unique_name("logs");
+    let legacy = scratch().await;
+    let first = create(&legacy, "Payouts held", 1).await;
+    let second = create(&legacy, "Refund stuck", 2).await;
+    let (noted, note) = first
+        .note("Bank letter received", Uuid::from_u128(9), "Mei", at(10))
+        .unwrap();
+    cases::save_change(
+        &legacy,
+        first.revision,
+        &noted,
+        std::slice::from_ref(&note),
+        None,
+    )
+    .await
+    .unwrap();
+    copy_to_schema(&legacy, &name, 8).await;
+    // A record no version can read, between the first case's two events.
+    let old = open_database_at_version(&name, 8).await.unwrap();
+    let damaged_key = format!("{}|{:015}|damaged", first.id, at(9).timestamp_millis() + 1);
+    put_raw(&old, CASE_EVENTS, &damaged_key, "{\"v\":1,\"half a rec").await;
+    old.close();
+
+    let db = open_database(&name).await.unwrap();
+    assert!(!db.object_store_names().any(|n| n == CASE_EVENTS));
+    let log = cases::load_events(&db, first.id).await.unwrap();
+    assert_eq!(log.items.len(), 2);
+    assert_eq!(log.items[1], note);
+    assert_eq!(log.unreadable.len(), 1, "{:?}", log.unreadable);
+    assert!(
+        log.unreadable[0].to_string().contains("line 2"),
+        "{}",
+        log.unreadable[0]
+    );
+    assert_eq!(
+        cases::load_events(&db, second.id)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+
+    // Appending keeps the unreadable line exactly as it was, for whoever can mend it.
+    let (again, later) = noted
+        .note("Payout released", Uuid::from_u128(10), "Mei", at(11))
+        .unwrap();
+    cases::save_change(
+        &db,
+        noted.revision,
+        &again,
+        std::slice::from_ref(&later),
+        None,
+    )
+    .await
+    .unwrap();
+    let stored = raw_all(&db, CASE_LOGS).await;
+    let text = &stored
+        .iter()
+        .find(|(k, _)| k == &first.id.to_string())
+        .unwrap()
+        .1;
+    assert!(text.contains("{\"v\":1,\"half a rec"), "{text}");
+    let log = cases::load_events(&db, first.id).await.unwrap();
+    assert_eq!(log.items.last(), Some(&later));
+    assert_eq!(log.items.len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn an_import_adds_to_a_log_that_gained_an_event_since_its_preview() {
+    use escalation_desk::domain::sla::{ClockMark, MarkKind};
+    use escalation_desk::storage::exchange;
+    let db = open_database(&unique_name("import-append")).await.unwrap();
+    let mine = create(&db, "Refunds fail", 1).await;
+    let result = bundle_for(&db, &mine, 3).await;
+    // After the preview, another tab logs an email, which adds to the log without a new revision.
+    let sent = escalation_desk::domain::CaseEvent {
+        id: Uuid::from_u128(66),
+        case_id: mine.id,
+        at: at(11),
+        actor: "Mei".into(),
+        kind: EventKind::EmailSent {
+            to: "ops@kopi.example".into(),
+            cc: String::new(),
+            subject: "On it".into(),
+            body: "We own this now.".into(),
+        },
+    };
+    cases::append_events(&db, std::slice::from_ref(&sent))
+        .await
+        .unwrap();
+    exchange::apply_merge(&db, &result, &|_, _| {})
+        .await
+        .unwrap();
+    let ids: Vec<Uuid> = cases::load_events(&db, mine.id)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            Uuid::from_u128(1001),
+            Uuid::from_u128(66),
+            Uuid::from_u128(77)
+        ]
+    );
+    let (clocks, _) = cases::load_clock_logs(&db).await.unwrap();
+    assert!(clocks[&mine.id].contains(&ClockMark {
+        at: at(11),
+        kind: MarkKind::Response
+    }));
 }

@@ -228,7 +228,7 @@ test('a failure inside a page shows the error there and the rest of the app keep
   await page.evaluate(() => {
     const original = IDBDatabase.prototype.transaction;
     IDBDatabase.prototype.transaction = function (stores, ...rest) {
-      if ([].concat(stores).includes('case_events')) throw new DOMException('simulated read failure', 'UnknownError');
+      if ([].concat(stores).includes('case_logs')) throw new DOMException('simulated read failure', 'UnknownError');
       return original.call(this, stores, ...rest);
     };
   });
