@@ -332,7 +332,9 @@ async fn write_cases(
                 None => None,
             };
             let mut rebuilt_from = std::borrow::Cow::Borrowed(&write.all_events);
-            if !write.new_events.is_empty() {
+            // A case new here gets its whole log; one already here gets what it lacked.
+            let new_here = write.expected_revision.is_none();
+            if new_here || !write.new_events.is_empty() {
                 let log = match &stored_log {
                     None => encode_log(&write.all_events),
                     Some(stored) => append_to_log(Some(stored), &write.new_events)
@@ -385,7 +387,7 @@ pub struct Replacement {
 /// survives a restore, and the restore itself can be undone from the snapshot taken before it.
 pub async fn replace_everything(
     db: &Database,
-    replacement: &Replacement,
+    replacement: Replacement,
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
     let tx = db
@@ -397,21 +399,30 @@ pub async fn replace_everything(
     ] {
         tx.object_store(store)?.clear()?;
     }
-    let writes: Vec<crate::domain::merge::CaseWrite> = replacement
+    let highest = replacement
         .cases
         .iter()
+        .map(|c| c.case.key.number() + 1)
+        .max()
+        .unwrap_or(0);
+    // Moved, not copied: at 50k cases each copy of the logs is hundreds of megabytes of wasm
+    // memory, which a wasm page never gives back.
+    let writes: Vec<crate::domain::merge::CaseWrite> = replacement
+        .cases
+        .into_iter()
         .map(|c| {
-            let mut all = c.events.clone();
+            let mut all = c.events;
             all.sort_by(crate::domain::events::timeline_order);
             crate::domain::merge::CaseWrite {
                 expected_revision: None,
-                case: c.case.clone(),
-                new_events: all.clone(),
+                case: c.case,
+                new_events: Vec::new(),
                 all_events: all,
             }
         })
         .collect();
     write_cases(&tx, &writes, on_progress).await?;
+    drop(writes);
     write_records(
         &tx,
         &replacement.playbooks,
@@ -425,12 +436,6 @@ pub async fn replace_everything(
         meta.put(to_json(team)).with_key(TEAM_SETTINGS).build()?;
         meta.put(to_json(sla)).with_key(SLA_SETTINGS).build()?;
     }
-    let highest = replacement
-        .cases
-        .iter()
-        .map(|c| c.case.key.number() + 1)
-        .max()
-        .unwrap_or(0);
     let next = read_next_number(&meta).await?.max(highest);
     meta.put(next).with_key(NEXT_CASE_NUMBER).build()?;
     tx.commit().await?;

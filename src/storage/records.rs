@@ -757,6 +757,7 @@ mod tests {
         assert_eq!(ids, [9, 1, 3, 4]);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// However events arrive (any order, repeated, in several appends), the log holds each
         /// once, in timeline order.

@@ -918,7 +918,7 @@ async fn a_restore_replaces_the_records_but_keeps_drafts_and_snapshots() {
         partners: Vec::new(),
         settings: None,
     };
-    exchange::replace_everything(&db, &replacement, &|_, _| {})
+    exchange::replace_everything(&db, replacement, &|_, _| {})
         .await
         .unwrap();
     let (cases, _, derived, next) = fingerprint(&db).await;
