@@ -91,6 +91,15 @@ async function nthMeasure(page, name, count) {
 }
 const measureCount = (page, name) => page.evaluate((n) => performance.getEntriesByName(n, 'measure').length, name);
 
+/**
+ * Waits until start-up's background reads (clock logs, note text) are done and the page is idle,
+ * so an interaction is measured on its own, not queued behind the end of start-up.
+ */
+async function settle(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('load-clock-logs', 'measure').length > 0, null, { timeout: LONG_TIMEOUT });
+  await page.evaluate(() => new Promise((done) => requestIdleCallback(() => done(), { timeout: 5000 })));
+}
+
 async function coldStart(page, url) {
   await page.goto(`${url}/`);
   const firstRows = await nthMeasure(page, 'first-rows', 1);
@@ -150,6 +159,7 @@ async function benchSize(url, size, payloadKb) {
   result.hydrate_longest_task = summary(starts.map((s) => s.longest));
 
   log(`${size}: filter clicks and search keystrokes (B4, B5)`);
+  await settle(page);
   const views = page.getByRole('navigation', { name: 'Saved views' });
   const filters = await repeat(RUNS, async (i) => {
     const before = await measureCount(page, 'filter');
@@ -176,6 +186,7 @@ async function benchSize(url, size, payloadKb) {
   const opens = await repeat(RUNS, async (i) => {
     await page.goto(`${url}/`);
     await nthMeasure(page, 'first-rows', 1);
+    await settle(page);
     const row = page.locator('tr.case-row').nth(i % 5);
     await row.locator('td.title').click();
     await page.keyboard.press('Enter');
@@ -183,6 +194,7 @@ async function benchSize(url, size, payloadKb) {
   });
   result.open_case = summary(opens);
   await page.goto(`${url}/cases/ESC-1001`);
+  await settle(page);
   const edits = await repeat(RUNS, async (i) => {
     const before = await measureCount(page, 'edit');
     await page.getByRole('button', { name: 'Edit title' }).click();
@@ -198,6 +210,7 @@ async function benchSize(url, size, payloadKb) {
   log(`${size}: export (B8)`);
   await page.goto(`${url}/data`);
   await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+  await settle(page);
   const bundleFile = join(tmpdir(), `escalation-bench-${size}.json`);
   const exports = await repeat(RUNS, async () => {
     const before = await measureCount(page, 'export');
