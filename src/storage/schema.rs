@@ -148,6 +148,18 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
 /// Every readable event in the log, in key (timeline) order. A record a step cannot read is
 /// skipped and left exactly as it is; the app reports it when the case is opened.
 async fn read_events(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<Vec<CaseEvent>> {
+    let (keys, values) = read_event_records(tx).await?;
+    Ok(keys
+        .iter()
+        .zip(values.iter())
+        .filter_map(|(key, value)| decode_event(key, value).ok())
+        .collect())
+}
+
+/// Every key and text of the schema 2–8 event store, in key (timeline) order.
+async fn read_event_records(
+    tx: &TransactionRef<'_>,
+) -> indexed_db_futures::Result<(Vec<String>, Vec<String>)> {
     let events = tx.object_store(CASE_EVENTS)?;
     let keys: Vec<String> = events
         .get_all_keys::<String>()
@@ -157,11 +169,7 @@ async fn read_events(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<Vec<
         .get_all::<String>()
         .await?
         .collect::<Result<_, _>>()?;
-    Ok(keys
-        .iter()
-        .zip(values.iter())
-        .filter_map(|(key, value)| decode_event(key, value).ok())
-        .collect())
+    Ok((keys, values))
 }
 
 /// Builds each case's search text from the notes already logged.
@@ -234,15 +242,7 @@ async fn backfill_created_events(tx: &TransactionRef<'_>) -> indexed_db_futures:
 /// same text: a record no step can read is carried over untouched and reported when the case
 /// is opened, exactly as before.
 async fn fold_events_into_logs(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
-    let events = tx.object_store(CASE_EVENTS)?;
-    let keys: Vec<String> = events
-        .get_all_keys::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
-    let values: Vec<String> = events
-        .get_all::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
+    let (keys, values) = read_event_records(tx).await?;
     // Keys are `<case id>|<millis>|<event id>`, so the case is the part before the first '|'.
     let mut logs: std::collections::BTreeMap<&str, String> = Default::default();
     for (key, value) in keys.iter().zip(values.iter()) {
