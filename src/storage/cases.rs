@@ -38,28 +38,33 @@ pub(super) async fn read_all(
     Ok((keys, values))
 }
 
+/// The stored text under `id` in `store`, in a read transaction of its own.
+pub(super) async fn read_one(
+    db: &Database,
+    store: &str,
+    id: Uuid,
+) -> Result<Option<String>, StorageError> {
+    let tx = db.transaction(store).build()?;
+    Ok(tx
+        .object_store(store)?
+        .get(id.to_string())
+        .primitive()?
+        .await?)
+}
+
 /// One case as stored now, e.g. to apply an edit over what another tab saved a moment ago.
 pub async fn load_case(db: &Database, id: Uuid) -> Result<Option<Case>, StorageError> {
-    let tx = db.transaction(CASES).build()?;
-    let key = id.to_string();
-    let text: Option<String> = tx
-        .object_store(CASES)?
-        .get(key.as_str())
-        .primitive()?
-        .await?;
-    text.map(|t| decode_case(&key, &t)).transpose()
+    let text = read_one(db, CASES, id).await?;
+    text.map(|t| decode_case(&id.to_string(), &t)).transpose()
 }
 
 /// One case's events, oldest first (the log is stored in timeline order).
 pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Loaded<CaseEvent>, StorageError> {
-    let tx = db.transaction(CASE_LOGS).build()?;
-    let key = case_id.to_string();
-    let log: Option<String> = tx
-        .object_store(CASE_LOGS)?
-        .get(key.as_str())
-        .primitive()?
-        .await?;
-    Ok(decode_log(&key, log.as_deref().unwrap_or_default()))
+    let log = read_one(db, CASE_LOGS, case_id).await?;
+    Ok(decode_log(
+        &case_id.to_string(),
+        log.as_deref().unwrap_or_default(),
+    ))
 }
 
 /// Allocates the next key, writes the case and its `Created` event, and clears the intake draft,

@@ -59,15 +59,9 @@ pub struct Stored {
 
 /// Reads every record in one snapshot-consistent transaction.
 pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
-    // A database opened at an older schema (tests build them to check what an upgrade keeps)
-    // has no worksheet store yet, and so no worksheets.
-    let has_rcas = db.object_store_names().any(|name| name == RCAS);
-    let stores: &[&str] = if has_rcas {
-        &[CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, RCAS, META]
-    } else {
-        &[CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, META]
-    };
-    let tx = db.transaction(stores.to_vec()).build()?;
+    let tx = db
+        .transaction([CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, RCAS, META])
+        .build()?;
     let stores = [CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
     let [cases, logs, playbooks, problems] = stores;
     let (cases, logs, playbooks, problems) = (cases?, logs?, playbooks?, problems?);
@@ -83,11 +77,7 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
     let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
     let next_case_number = read_next_number(&meta).await?;
-    let (rca_keys, rca_values) = if has_rcas {
-        read_all(&tx.object_store(RCAS)?).await?
-    } else {
-        Default::default()
-    };
+    let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
     let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
     let (case_keys, case_values) = cases?;
     let (log_keys, log_values) = logs?;

@@ -24,14 +24,10 @@ pub async fn load_rcas(db: &Database) -> Result<Loaded<Rca>, StorageError> {
 
 /// One worksheet as stored now, e.g. to replay unsaved edits on top of another tab's save.
 pub async fn load_rca(db: &Database, id: Uuid) -> Result<Option<Rca>, StorageError> {
-    let tx = db.transaction(RCAS).build()?;
-    let key = id.to_string();
-    let stored: Option<String> = tx
-        .object_store(RCAS)?
-        .get(key.as_str())
-        .primitive()?
-        .await?;
-    stored.map(|text| decode_rca(&key, &text)).transpose()
+    let stored = super::cases::read_one(db, RCAS, id).await?;
+    stored
+        .map(|text| decode_rca(&id.to_string(), &text))
+        .transpose()
 }
 
 /// Opens a draft worksheet with the next `RCA-` number, allocated in the same transaction so
