@@ -4,6 +4,7 @@
 //! generates ids by itself: `now` and ids are always arguments, so every rule
 //! can be tested natively and deterministically.
 
+pub mod analytics;
 pub mod case;
 pub mod events;
 pub mod fuzzy;
