@@ -19,18 +19,29 @@ function referencedAssets(html) {
   return [...found];
 }
 
+// Files the page fetches only on demand (the SQL console's worker), listed in a data-lazy attribute.
+function lazyAssets(html) {
+  const match = html.match(/data-lazy=["']([^"']+)["']/);
+  return match ? match[1].split(/\s+/).filter((path) => HASHED.test(path)) : [];
+}
+
 async function promoteShell(cache, html) {
   const assets = referencedAssets(html);
-  for (const path of assets) {
+  const previous = await cache.match(SHELL);
+  const previousHtml = previous ? await previous.text() : '';
+  // Lazy files stay lazy until first used; once someone has used them, a new build's copies are
+  // fetched with the new shell, so the console keeps working offline after an update.
+  const usedBefore = (await Promise.all(lazyAssets(previousHtml).map((path) => cache.match(path)))).some(Boolean);
+  const wanted = usedBefore ? [...assets, ...lazyAssets(html)] : assets;
+  for (const path of wanted) {
     if (!(await cache.match(path))) {
       const response = await fetch(path, { cache: 'no-cache' });
       if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
       await cache.put(path, response);
     }
   }
-  const previous = await cache.match(SHELL);
-  const keep = new Set(assets);
-  if (previous) for (const path of referencedAssets(await previous.text())) keep.add(path);
+  const keep = new Set([...assets, ...lazyAssets(html)]);
+  for (const path of [...referencedAssets(previousHtml), ...lazyAssets(previousHtml)]) keep.add(path);
   await cache.put(SHELL, new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
   // Keep the current and the previous generation, so a tab still running the old build can finish loading.
   for (const request of await cache.keys()) {

@@ -4,7 +4,7 @@
 // without 'unsafe-inline' would block. The script's text is fixed per build, so it becomes
 // /boot-<hash>.js (cached like any hashed asset by the service worker) with an SRI hash.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const POLICY = [
@@ -37,8 +37,28 @@ writeFileSync(join(dir, name), body);
 const sri = `sha384-${createHash('sha384').update(body).digest('base64')}`;
 let out = html.replace(tag, `<script type="module" src="/${name}" integrity="${sri}"></script>`);
 out = out.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${POLICY}" />`);
+out = hashSqlWorker(out);
 if (!out.includes('Content-Security-Policy') || /<script(?![^>]*\bsrc=)[^>]*>/.test(out)) {
   console.error('scripts/csp.mjs: the policy was not added, or an inline script is left');
   process.exit(1);
 }
 writeFileSync(file, out);
+
+// Trunk names worker files without a hash (the page must know the name at run time). Hashing them
+// here lets the service worker cache them like every other asset; the page finds the loader in a
+// <meta> that nothing fetches from, so the worker still loads only when the console opens.
+function hashSqlWorker(page) {
+  const js = join(dir, 'sql-worker.js');
+  const wasm = join(dir, 'sql-worker_bg.wasm');
+  if (!existsSync(js) || !existsSync(wasm)) {
+    console.error('scripts/csp.mjs: the SQL worker (sql-worker.js, sql-worker_bg.wasm) was not built');
+    process.exit(1);
+  }
+  const h = createHash('sha256').update(readFileSync(js)).update(readFileSync(wasm)).digest('hex').slice(0, 16);
+  renameSync(js, join(dir, `sql-worker-${h}.js`));
+  renameSync(wasm, join(dir, `sql-worker-${h}_bg.wasm`));
+  const loader = `sql-worker-loader-${h}.js`;
+  writeFileSync(join(dir, loader), `importScripts('/sql-worker-${h}.js');wasm_bindgen('/sql-worker-${h}_bg.wasm');\n`);
+  const assets = [`/${loader}`, `/sql-worker-${h}.js`, `/sql-worker-${h}_bg.wasm`].join(' ');
+  return page.replace('</head>', `  <meta name="sql-worker" content="/${loader}" data-lazy="${assets}" />\n  </head>`);
+}

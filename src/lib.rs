@@ -6,6 +6,7 @@
 pub mod bundle;
 pub mod domain;
 
+pub mod sql;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

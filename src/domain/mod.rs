@@ -23,6 +23,7 @@ pub mod sample;
 pub mod search;
 pub mod settings;
 pub mod sla;
+pub mod sql_tables;
 pub mod status;
 pub mod templates;
 pub mod triage;

@@ -1,0 +1,41 @@
+//! The messages between the SQL console page and its Web Worker.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::sql_tables::Cell;
+
+/// What the worker sends back, as JSON text. Requests go the other way as plain JS objects
+/// (`{op: "load", names, rows}` / `{op: "run", id, sql, cap}`), so the large row data is never
+/// parsed in Rust: SQLite reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reply")]
+pub enum Reply {
+    /// The worker's wasm is running and waiting for data.
+    Ready,
+    Loaded {
+        rows: usize,
+        millis: f64,
+    },
+    LoadFailed {
+        message: String,
+    },
+    Result {
+        id: u32,
+        result: QueryResult,
+        millis: f64,
+    },
+    Failed {
+        id: u32,
+        message: String,
+        offset: Option<usize>,
+    },
+}
+
+/// A query's rows, at most `cap` of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// More rows existed than `cap`; only the first `cap` are here.
+    pub capped: bool,
+}
