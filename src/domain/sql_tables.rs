@@ -9,9 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::analytics::{CsvCell, to_csv};
 use crate::domain::case::Case;
 use crate::domain::events::{CaseEvent, EventKind};
-use crate::domain::rca::Rca;
+use crate::domain::rca::{Evidence, EvidenceKind, Rca};
 use crate::domain::sla::{ClockMark, ClockState, CompiledSla, case_clocks};
 
 pub struct Column {
@@ -242,6 +243,65 @@ fn time(at: DateTime<Utc>) -> Cell {
 
 fn maybe_time(at: Option<DateTime<Utc>>) -> Cell {
     at.map_or(Cell::Null, time)
+}
+
+/// A query's rows, at most the cap asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// More rows existed than the cap; only the first ones are here.
+    pub capped: bool,
+}
+
+impl QueryResult {
+    /// The result as CSV, numbers as numbers and text guarded like every other CSV export.
+    pub fn to_csv(&self) -> String {
+        let headers: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<CsvCell>> = self
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| match cell {
+                        Cell::Null => CsvCell::Empty,
+                        Cell::Int(_) | Cell::Real(_) => CsvCell::Number(cell.display()),
+                        Cell::Text(t) => CsvCell::Text(t.clone()),
+                    })
+                    .collect()
+            })
+            .collect();
+        to_csv(&headers, &rows)
+    }
+
+    /// SHA-256 of the CSV, in hex: what an RCA cites so a reader can check a re-run gives the same rows.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(self.to_csv().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The evidence a saved query's result becomes on an RCA: the query, when it ran, its row count and fingerprint.
+pub fn query_evidence(
+    number: u32,
+    name: &str,
+    sql: &str,
+    ran_at: DateTime<Utc>,
+    result: &QueryResult,
+) -> Evidence {
+    let rows = result.rows.len();
+    let capped = if result.capped { " (capped)" } else { "" };
+    Evidence {
+        number,
+        kind: EvidenceKind::Query,
+        title: format!("{name}: {rows} rows{capped}"),
+        detail: format!(
+            "{sql}\n\nRan {} UTC · {rows} rows{capped} · SHA-256 of the CSV result {}",
+            ran_at.format("%Y-%m-%d %H:%M:%S"),
+            result.fingerprint()
+        ),
+    }
 }
 
 /// Every table's rows, as JSON arrays of arrays in column order, ready for SQLite's `json_each`.
@@ -563,6 +623,34 @@ pub fn insert_statement(table: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_result_becomes_csv_and_evidence_with_a_stable_fingerprint() {
+        let result = QueryResult {
+            columns: vec!["area".into(), "n".into()],
+            rows: vec![
+                vec!["Payouts".into(), Cell::Int(2)],
+                vec![Cell::Null, Cell::Real(1.5)],
+            ],
+            capped: false,
+        };
+        assert_eq!(result.to_csv(), "area,n\nPayouts,2\n,1.5\n");
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 20, 9, 0, 0).unwrap();
+        let evidence = query_evidence(3, "Breaches", "SELECT 1", at, &result);
+        assert_eq!(evidence.number, 3);
+        assert_eq!(evidence.kind, EvidenceKind::Query);
+        assert_eq!(evidence.title, "Breaches: 2 rows");
+        assert!(
+            evidence
+                .detail
+                .starts_with("SELECT 1\n\nRan 2026-11-20 09:00:00 UTC · 2 rows · SHA-256")
+        );
+        assert!(evidence.detail.ends_with(&result.fingerprint()));
+        assert_eq!(result.fingerprint().len(), 64);
+        let mut changed = result.clone();
+        changed.rows[0][1] = Cell::Int(3);
+        assert_ne!(changed.fingerprint(), result.fingerprint());
+    }
 
     #[test]
     fn every_row_has_one_cell_per_documented_column() {

@@ -6,8 +6,7 @@
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, types::ValueRef};
 
-use super::protocol::QueryResult;
-use crate::domain::sql_tables::{Cell, TABLES, create_statements, insert_statement};
+use crate::domain::sql_tables::{Cell, QueryResult, TABLES, create_statements, insert_statement};
 
 /// Why a load or a query failed; each message is SQLite's own where it has one.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -94,10 +93,7 @@ impl Engine {
         if !statement.readonly() {
             return Err(SqlError::WriteRefused);
         }
-        let columns: Vec<String> = statement
-            .column_names()
-            .map(str::to_owned)
-            .collect();
+        let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
         let width = columns.len();
         let mut rows = Vec::new();
         let mut capped = false;

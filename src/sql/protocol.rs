@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::sql_tables::Cell;
+pub use crate::domain::sql_tables::QueryResult;
 
 /// What the worker sends back, as JSON text. Requests go the other way as plain JS objects
 /// (`{op: "load", names, rows}` / `{op: "run", id, sql, cap}`), so the large row data is never
@@ -29,13 +29,4 @@ pub enum Reply {
         message: String,
         offset: Option<usize>,
     },
-}
-
-/// A query's rows, at most `cap` of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueryResult {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-    /// More rows existed than `cap`; only the first `cap` are here.
-    pub capped: bool,
 }

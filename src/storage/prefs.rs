@@ -24,6 +24,16 @@ pub struct Preferences {
     pub device_id: String,
     /// When this browser last exported everything unredacted: a backup.
     pub last_backup_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The SQL console's named queries, in the order they were saved.
+    pub sql_queries: Vec<SavedQuery>,
+    /// What the SQL console's editor held last, so a reload or a crash keeps it.
+    pub sql_draft: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SavedQuery {
+    pub name: String,
+    pub sql: String,
 }
 
 impl Preferences {

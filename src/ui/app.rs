@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <A href="/" exact=true>"Queue"</A>
                     <A href="/problems">"Problems"</A>
                     <A href="/rcas">"RCAs"</A>
+                    <A href="/insights">"Insights"</A>
+                    <A href="/sql">"SQL"</A>
                     <A href="/playbooks">"Playbooks"</A>
                     <A href="/templates">"Templates"</A>
                     <A href="/data">"Data"</A>
@@ -89,6 +91,8 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/rcas/:key/print") view=RcaPrintPage/>
                                 <Route path=path!("/settings") view=SettingsPage/>
                                 <Route path=path!("/data") view=DataPage/>
+                                <Route path=path!("/insights") view=super::pages::insights::InsightsPage/>
+                                <Route path=path!("/sql") view=super::pages::sql_console::SqlConsolePage/>
                             </Routes>
                         </ErrorBoundary>
                     }.into_any(),

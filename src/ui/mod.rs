@@ -6,6 +6,7 @@ mod components;
 pub mod crypto;
 mod pages;
 pub mod sla;
+pub mod sql_client;
 pub mod state;
 
 pub use app::App;

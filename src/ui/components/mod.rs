@@ -1,5 +1,6 @@
 //! Reusable pieces shared by pages.
 
+pub mod charts;
 pub mod drafts;
 pub mod intake;
 pub mod palette;
