@@ -27,7 +27,7 @@ const file = join(dir, 'index.html');
 const html = readFileSync(file, 'utf8');
 const inline = [...html.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)];
 if (inline.length !== 1) {
-  console.error(`scripts/csp.mjs: expected exactly one inline module script from Trunk, found ${inline.length}`);
+  console.error(`scripts/csp.mjs: expected exactly one inline module script from Trunk, found ${inline.length}; the staged page was:\n${html}`);
   process.exit(1);
 }
 const [tag, body] = inline[0];

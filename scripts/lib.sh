@@ -80,7 +80,10 @@ ensure_toolchain() {
 
 build_release() {
   step "trunk build --release into dist/"
-  trunk build --release --quiet || fail "trunk build --release" "read the compiler error above; 'cargo build --target wasm32-unknown-unknown' shows it faster"
+  # Once seen: with two Rust targets (app and SQL worker) Trunk's staged page lacked its loader
+  # script and the post-build hook refused it. A second build, with everything cached, succeeded.
+  trunk build --release --quiet || { step "trunk build failed; retrying once"; trunk build --release --quiet; } \
+    || fail "trunk build --release" "read the compiler error above; 'cargo build --target wasm32-unknown-unknown' shows it faster"
   # Hashed assets get a best-brotli copy once, as a deploy would; the server sends it when asked.
   node scripts/static-server.mjs --precompress dist || fail "precompressing dist/" "see the message above"
 }

@@ -6,7 +6,9 @@
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, types::ValueRef};
 
-use crate::domain::sql_tables::{Cell, QueryResult, TABLES, create_statements, insert_statement};
+use crate::domain::sql_tables::{
+    Cell, CellRef, QueryResult, TABLES, create_statements, decode_rows, insert_statement,
+};
 
 /// Why a load or a query failed; each message is SQLite's own where it has one.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -49,7 +51,7 @@ impl Engine {
         Ok(Engine { connection })
     }
 
-    /// Fills the tables from `extract`'s JSON rows in one transaction, then makes the
+    /// Fills the tables from `extract`'s encoded rows in one transaction, then makes the
     /// connection read-only. Returns the rows loaded.
     pub fn load(&mut self, tables: &[(&str, &str)]) -> Result<usize, SqlError> {
         let tx = self
@@ -57,7 +59,7 @@ impl Engine {
             .transaction()
             .map_err(|e| SqlError::Engine(e.to_string()))?;
         let mut loaded = 0;
-        for (name, json) in tables {
+        for (name, rows) in tables {
             let table = TABLES
                 .iter()
                 .find(|t| t.name == *name)
@@ -65,12 +67,28 @@ impl Engine {
                     table: (*name).to_owned(),
                     message: "no such table".into(),
                 })?;
-            loaded += tx
-                .execute(&insert_statement(table), [json])
-                .map_err(|e| SqlError::Load {
-                    table: table.name.to_owned(),
-                    message: e.to_string(),
-                })?;
+            let failed = |message: String| SqlError::Load {
+                table: table.name.to_owned(),
+                message,
+            };
+            let mut insert = tx
+                .prepare(&insert_statement(table))
+                .map_err(|e| failed(e.to_string()))?;
+            loaded += decode_rows(rows, table.columns.len(), |cells| {
+                let values = cells.iter().map(|cell| {
+                    rusqlite::types::ToSqlOutput::Borrowed(match cell {
+                        CellRef::Null => ValueRef::Null,
+                        CellRef::Int(n) => ValueRef::Integer(*n),
+                        CellRef::Real(x) => ValueRef::Real(*x),
+                        CellRef::Text(t) => ValueRef::Text(t.as_bytes()),
+                    })
+                });
+                insert
+                    .execute(rusqlite::params_from_iter(values))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(failed)?;
         }
         tx.commit().map_err(|e| SqlError::Engine(e.to_string()))?;
         // Three guards from here on: the authorizer refuses anything but reading as a statement is

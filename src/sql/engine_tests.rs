@@ -80,13 +80,19 @@ fn engine() -> Engine {
         clock("ESC-4", "FR", 0),
     ]);
     let mut engine = Engine::new().unwrap();
-    let cases = cases.to_string();
-    let clocks = clocks.to_string();
+    let cases = encode(&cases);
+    let clocks = encode(&clocks);
     let loaded = engine
         .load(&[("cases", cases.as_str()), ("sla_clocks", clocks.as_str())])
         .unwrap();
     assert_eq!(loaded, 9);
     engine
+}
+
+/// The hand-written rows above, in the worker's transfer format.
+fn encode(rows: &serde_json::Value) -> String {
+    let rows: Vec<Vec<Cell>> = serde_json::from_value(rows.clone()).unwrap();
+    crate::domain::sql_tables::encode_rows(&rows)
 }
 
 fn example(name: &str) -> &'static str {
@@ -229,8 +235,14 @@ fn values_keep_their_sqlite_types() {
 #[test]
 fn a_damaged_extract_is_reported_by_table() {
     let mut engine = Engine::new().unwrap();
-    match engine.load(&[("cases", "[[1,2")]) {
-        Err(SqlError::Load { table, .. }) => assert_eq!(table, "cases"),
+    match engine.load(&[("cases", "i1;t5:ab")]) {
+        Err(SqlError::Load { table, message }) => {
+            assert_eq!(table, "cases");
+            assert_eq!(
+                message,
+                "byte 6: text runs past the end or splits a character"
+            );
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -299,6 +299,12 @@ pub fn measure(name: &str, started: f64) {
     }
 }
 
+/// Records `name` as a measure of `millis` ending now: for work timed elsewhere (the SQL
+/// worker times SQLite itself, so the figure excludes messaging).
+pub fn measure_span(name: &str, millis: f64) {
+    measure(name, performance_now() - millis);
+}
+
 /// Puts `text` on the clipboard. Resolves to an error the user can act on ("select it and
 /// copy by hand") when the browser refuses, e.g. without focus or permission.
 pub async fn copy_text(text: &str) -> Result<(), String> {

@@ -312,3 +312,53 @@ test('a full disk: the save is refused with a clear message, nothing half-writte
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(timeline.getByText('added a note')).toHaveCount(2);
 });
+
+test(`SQL console results carrying the ${XSS.length}-payload corpus (values, column names, stored notes, errors) show as text and run nothing`, async ({ page, app }) => {
+  test.setTimeout(120_000);
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  await page.goto(app.url('/'));
+  await createCase(page, { title: XSS[0] });
+  await page.getByLabel('Note').fill(XSS.join('\n'));
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.locator('.note-body').last()).toContainText(XSS[1]);
+
+  await page.goto(app.url('/sql'));
+  await expect(page.getByText(/rows in all, as of/)).toBeVisible({ timeout: 20_000 });
+  const grid = page.getByRole('region', { name: 'Query results' });
+  const sqlText = (s) => `'${s.replaceAll("'", "''")}'`;
+  const values = XSS.map((p) => `(${sqlText(p)})`).join(',\n');
+  await page.getByLabel('Query', { exact: true }).fill(`SELECT column1 AS "<img src=x onerror=window.__pwned=1>" FROM (VALUES ${values})`);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.locator('.sql-summary')).toHaveText(new RegExp(`^${XSS.length} rows in`));
+  await expect(grid.locator('th')).toHaveText(['<img src=x onerror=window.__pwned=1>']);
+  const seen = new Set();
+  const collect = async () => {
+    for (const text of await grid.locator('tbody td').allTextContents()) seen.add(text);
+  };
+  await collect();
+  await grid.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await expect(grid.getByRole('cell', { name: XSS.at(-1), exact: true })).toBeAttached();
+  await collect();
+  expect(XSS.filter((p) => !seen.has(p)), 'payloads not shown exactly as stored').toEqual([]);
+
+  // What was typed into the app comes back through SQL as text too.
+  await page.getByLabel('Query', { exact: true }).fill("SELECT title, (SELECT body FROM events WHERE kind = 'NoteAdded') AS note FROM cases");
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(grid.locator('tbody td').first()).toHaveText(XSS[0]);
+  await expect(grid.locator('tbody td').nth(1)).toHaveText(XSS.join('\n'));
+
+  // SQLite's error message quotes the statement: still text.
+  await page.getByLabel('Query', { exact: true }).fill('SELECT <script>window.__pwned=1</script>');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('syntax error');
+
+  const injected = await page.evaluate(() => {
+    const active = document.querySelectorAll('body script, body iframe, body object, body embed, body img, body math, body base, body meta, body link');
+    const handlers = [...document.querySelectorAll('body *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on')));
+    return active.length + handlers.length;
+  });
+  expect(injected).toBe(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+});

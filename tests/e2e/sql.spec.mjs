@@ -1,6 +1,6 @@
 // sql.spec.mjs: the SQL console end to end: loaded only when opened, example answers, refused writes, errors, cancel, the row cap, saved queries, CSV and RCA evidence.
 import { readFileSync } from 'node:fs';
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, waitForOfflineReady } from './fixtures.mjs';
 
 const summary = (page) => page.locator('.sql-summary');
 const grid = (page) => page.getByRole('region', { name: 'Query results' });
@@ -144,4 +144,19 @@ test('a saved query survives a reload, exports as CSV and its result becomes RCA
   await expect(page.locator('#ev-detail-1')).toHaveValue(
     /^SELECT account, count\(\*\) AS cases FROM cases GROUP BY account\n\nRan \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · 1 rows · SHA-256 of the CSV result [0-9a-f]{64}$/,
   );
+});
+
+test('once opened, the console works offline: the service worker keeps the engine', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await waitForOfflineReady(page);
+  await createCase(page, { title: 'Offline payout question' });
+  await page.goto(app.url('/sql'));
+  await expect(page.getByText(/rows in all, as of/)).toBeVisible({ timeout: 20_000 });
+
+  await app.goOffline();
+  await page.reload();
+  await expect(page.getByText(/^1 cases, .*rows in all, as of/)).toBeVisible({ timeout: 20_000 });
+  await runQuery(page, 'SELECT title FROM cases');
+  await expect(summary(page)).toHaveText(/^1 row in \d+ ms$/);
+  expect(await gridRows(page)).toEqual([['Offline payout question']]);
 });

@@ -97,6 +97,7 @@ async fn load_tables(state: AppState, engine: RwSignal<Engine>) {
     match sql_client::load(&built.tables).await {
         Ok((rows, sqlite_ms)) => {
             browser::measure("sql-load", started);
+            browser::measure_span("sql-load-sqlite", sqlite_ms);
             let unreadable = if stored.unreadable.is_empty() {
                 String::new()
             } else {
@@ -178,6 +179,7 @@ pub fn SqlConsolePage() -> impl IntoView {
             let next = match reply {
                 Ok(Reply::Result { result, millis, .. }) => {
                     browser::measure("sql-query", started);
+                    browser::measure_span("sql-query-sqlite", millis);
                     Outcome::Done {
                         result: std::sync::Arc::new(result),
                         sql: text,
