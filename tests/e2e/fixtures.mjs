@@ -42,7 +42,8 @@ export async function waitForOfflineReady(page) {
     const shell = await caches.match('/index.html');
     if (!shell) return false;
     const html = await shell.text();
-    const assets = [...html.matchAll(/["'](\/[^"']+-[0-9a-f]{8,16}(?:_bg)?\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+        // What the shell loads (src/href), not the lazy SQL engine it only names in a <meta>.
+    const assets = [...html.matchAll(/(?:src|href)=["'](\/[^"']+-[0-9a-f]{8,16}(?:_bg)?\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
     const cached = await Promise.all(assets.map((a) => caches.match(a)));
     return assets.length >= 3 && cached.every(Boolean);
   }), { timeout: 15_000 }).toBe(true);
