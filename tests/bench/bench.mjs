@@ -164,8 +164,12 @@ async function benchAnalytics(page, url, size) {
     await period.selectOption(flip ? '90' : '30');
     return nthMeasure(page, 'dashboard', before + 1);
   });
-  await page.getByRole('link', { name: 'SQL', exact: true }).click();
-  await nthMeasure(page, 'sql-load', 1);
+  // Opening the console starts a fresh worker: its wasm runs before the engine has warmed up.
+  const firsts = await repeat(RUNS, async () => {
+    await page.goto(`${url}/sql`);
+    return { total: await nthMeasure(page, 'sql-load', 1), sqlite: await nthMeasure(page, 'sql-load-sqlite', 1) };
+  });
+  // Reload data reuses the running worker.
   const loads = await repeat(RUNS, async () => {
     const before = await measureCount(page, 'sql-load');
     await page.getByRole('button', { name: 'Reload data' }).click();
@@ -183,6 +187,8 @@ async function benchAnalytics(page, url, size) {
   });
   return {
     dashboard: summary(dashboards),
+    sql_first_load: summary(firsts.map((l) => l.total)),
+    sql_first_load_sqlite: summary(firsts.map((l) => l.sqlite)),
     sql_load: summary(loads.map((l) => l.total)),
     sql_load_sqlite: summary(loads.map((l) => l.sqlite)),
     sql_group_by: summary(queries.map((q) => q.total)),
@@ -380,8 +386,9 @@ function budgets(payloadInfo, bySize) {
     { id: 'B8', what: 'export 10k (ms)', measured: at(10000, (r) => r.export.median), p95: at(10000, (r) => r.export.p95), budget: 350, ratio: at(10000, (r) => ratio(r.export.median, r.raw.export_floor.median)) },
     { id: 'B10', what: 'JS heap + wasm memory at 50k (MB)', measured: at(50000, (r) => r.memory && r.memory.total_mb), budget: 150 },
     { id: 'B11', what: 'SQL engine download, loaded only by the console, brotli (KB)', measured: sqlEngineSize().brotli_kb, budget: 350 },
-    { id: 'B12', what: 'load 10k cases into SQLite, in the worker (ms)', measured: at(10000, (r) => r.sql_load_sqlite.median), p95: at(10000, (r) => r.sql_load_sqlite.p95), budget: 300 },
-    { id: 'B12', what: '  the same with reading IndexedDB and building the rows (ms)', measured: at(10000, (r) => r.sql_load.median), p95: at(10000, (r) => r.sql_load.p95), budget: null },
+    { id: 'B12', what: 'load 10k cases into SQLite on opening the console, in the worker (ms)', measured: at(10000, (r) => r.sql_first_load_sqlite.median), p95: at(10000, (r) => r.sql_first_load_sqlite.p95), budget: 300 },
+    { id: 'B12', what: '  the same with reading IndexedDB and building the rows (ms)', measured: at(10000, (r) => r.sql_first_load.median), p95: at(10000, (r) => r.sql_first_load.p95), budget: null },
+    { id: 'B12', what: 'load 10k cases into SQLite on Reload data, in the worker (ms)', measured: at(10000, (r) => r.sql_load_sqlite.median), p95: at(10000, (r) => r.sql_load_sqlite.p95), budget: 300 },
     { id: 'B13', what: 'GROUP BY over 50k cases, in SQLite (ms)', measured: at(50000, (r) => r.sql_group_by_sqlite.median), p95: at(50000, (r) => r.sql_group_by_sqlite.p95), budget: 50 },
     { id: 'B13', what: '  the same, Run click to rows in the page (ms)', measured: at(50000, (r) => r.sql_group_by.median), p95: at(50000, (r) => r.sql_group_by.p95), budget: null },
     { id: 'B14', what: 'dashboard recomputed at 50k cases (ms)', measured: at(50000, (r) => r.dashboard.median), p95: at(50000, (r) => r.dashboard.p95), budget: 100 },
@@ -415,7 +422,9 @@ function printBySize(bySize) {
     ['raw: parse + put all (import floor)', (r) => r.raw.import_floor], ['raw: getAll cases (hydrate floor)', (r) => r.raw.read_cases],
     ['longest task while importing', (r) => r.import_longest_task],
     ['raw: click → paint of one text change', (r) => r.raw.paint_floor],
-    ['dashboard recompute', (r) => r.dashboard], ['SQL console load (read + build + SQLite)', (r) => r.sql_load],
+    ['dashboard recompute', (r) => r.dashboard],
+    ['SQL console opened: read + build + SQLite', (r) => r.sql_first_load], ['  of which SQLite', (r) => r.sql_first_load_sqlite],
+    ['SQL Reload data: read + build + SQLite', (r) => r.sql_load],
     ['  of which SQLite', (r) => r.sql_load_sqlite], ['GROUP BY, click → rows', (r) => r.sql_group_by],
     ['  of which SQLite', (r) => r.sql_group_by_sqlite],
   ];
