@@ -108,6 +108,8 @@ fn main() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    // Before Ready: the page is still reading its data, so this costs the person nothing.
+    let _ = escalation_desk::sql::engine::warm_up(2_000);
     announce(Reply::Ready);
 }
 

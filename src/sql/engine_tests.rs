@@ -246,3 +246,8 @@ fn a_damaged_extract_is_reported_by_table() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_warm_up_runs_the_real_load_and_query_paths() {
+    warm_up(50).unwrap();
+}

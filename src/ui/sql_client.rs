@@ -15,10 +15,14 @@ use web_sys::{MessageEvent, Worker};
 use crate::sql::protocol::Reply;
 
 type Waiting = Rc<RefCell<Option<oneshot::Sender<Reply>>>>;
+/// A reply that came before anyone waited for it: the worker's Ready (or its failure to start)
+/// when it was started early, to compile and warm up while the page reads the data.
+type Early = Rc<RefCell<Option<Reply>>>;
 
 struct Live {
     worker: Worker,
     waiting: Waiting,
+    early: Early,
     loaded: bool,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -59,17 +63,23 @@ fn start() -> Result<Waiting, String> {
     let worker = Worker::new(&loader_url()?)
         .map_err(|e| format!("the browser refused to start the SQL engine: {e:?}"))?;
     let waiting: Waiting = Rc::new(RefCell::new(None));
+    let early: Early = Rc::new(RefCell::new(None));
     let inbox = waiting.clone();
+    let unread = early.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
         let reply = serde_json::from_str::<Reply>(&text).unwrap_or_else(|e| Reply::LoadFailed {
             message: format!("the SQL engine sent an unreadable reply: {e}"),
         });
-        if let Some(sender) = inbox.borrow_mut().take() {
-            let _ = sender.send(reply);
+        match inbox.borrow_mut().take() {
+            Some(sender) => {
+                let _ = sender.send(reply);
+            }
+            None => *unread.borrow_mut() = Some(reply),
         }
     });
     let failures = waiting.clone();
+    let unread_failure = early.clone();
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         let detail = js_sys::Reflect::get(&event, &"message".into())
             .ok()
@@ -77,10 +87,14 @@ fn start() -> Result<Waiting, String> {
             .unwrap_or_else(|| {
                 "its files could not be loaded (offline before the console was ever opened?)".into()
             });
-        if let Some(sender) = failures.borrow_mut().take() {
-            let _ = sender.send(Reply::LoadFailed {
-                message: format!("the SQL engine stopped: {detail}"),
-            });
+        let failure = Reply::LoadFailed {
+            message: format!("the SQL engine stopped: {detail}"),
+        };
+        match failures.borrow_mut().take() {
+            Some(sender) => {
+                let _ = sender.send(failure);
+            }
+            None => *unread_failure.borrow_mut() = Some(failure),
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -89,6 +103,7 @@ fn start() -> Result<Waiting, String> {
         *live.borrow_mut() = Some(Live {
             worker,
             waiting: waiting.clone(),
+            early,
             loaded: false,
             _on_message: on_message,
             _on_error: on_error,
@@ -97,9 +112,24 @@ fn start() -> Result<Waiting, String> {
     Ok(waiting)
 }
 
+/// Starts the worker now, if it is not running, so it downloads, compiles and warms up while the
+/// page reads the data; `load` then finds it ready. A failure to start is reported by `load`.
+pub fn prepare() {
+    let _ = start();
+}
+
 /// Waits for the next reply, after `send` (if any) has been posted.
 async fn exchange(message: Option<JsValue>) -> Result<Reply, String> {
     let waiting = start()?;
+    if message.is_none()
+        && let Some(reply) = LIVE.with(|live| {
+            live.borrow()
+                .as_ref()
+                .and_then(|l| l.early.borrow_mut().take())
+        })
+    {
+        return Ok(reply);
+    }
     let (sender, receiver) = oneshot::channel();
     *waiting.borrow_mut() = Some(sender);
     if let Some(message) = message {
@@ -118,7 +148,7 @@ async fn exchange(message: Option<JsValue>) -> Result<Reply, String> {
 /// rows loaded and SQLite's time. A running worker is reused: its code is already compiled
 /// and warm, which makes a reload faster than the first load.
 pub async fn load(tables: &[(&'static str, String)]) -> Result<(usize, f64), String> {
-    let running = LIVE.with(|live| live.borrow().is_some());
+    let running = LIVE.with(|live| live.borrow().as_ref().is_some_and(|l| l.loaded));
     if !running {
         match exchange(None).await? {
             Reply::Ready => {}
