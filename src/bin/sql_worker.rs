@@ -35,22 +35,17 @@ fn main() {
         match op.as_str() {
             "load" => {
                 let started = now();
-                let names: Vec<String> = field(&data, "names")
-                    .map(|v| {
-                        Array::from(&v)
-                            .iter()
-                            .filter_map(|n| n.as_string())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let rows: Vec<String> = field(&data, "rows")
-                    .map(|v| {
-                        Array::from(&v)
-                            .iter()
-                            .filter_map(|n| n.as_string())
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let strings = |name: &str| -> Vec<String> {
+                    field(&data, name)
+                        .map(|v| {
+                            Array::from(&v)
+                                .iter()
+                                .filter_map(|n| n.as_string())
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let (names, rows) = (strings("names"), strings("rows"));
                 let tables: Vec<(&str, &str)> = names
                     .iter()
                     .map(String::as_str)

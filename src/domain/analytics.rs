@@ -169,12 +169,12 @@ impl Dashboard {
     }
 }
 
-/// What one case's marks say, read in one pass.
+/// What one case's marks say, read in one pass (also the SQL console's per-case columns).
 #[derive(Default)]
-struct CaseFacts {
-    first_response: Option<DateTime<Utc>>,
-    first_resolved: Option<DateTime<Utc>>,
-    reopened: bool,
+pub(crate) struct CaseFacts {
+    pub(crate) first_response: Option<DateTime<Utc>>,
+    pub(crate) first_resolved: Option<DateTime<Utc>>,
+    pub(crate) reopened: bool,
     breached: [bool; 4],
     settled_met: [bool; 4],
     handoffs: usize,
@@ -190,7 +190,7 @@ fn target_index(target: SlaTarget) -> usize {
     }
 }
 
-fn facts(marks: &[ClockMark]) -> CaseFacts {
+pub(crate) fn facts(marks: &[ClockMark]) -> CaseFacts {
     let mut facts = CaseFacts::default();
     let mut done = false;
     for mark in marks {

@@ -331,7 +331,7 @@ pub fn extract(
         let mut log: Vec<&CaseEvent> = events.get(&case.id).unwrap_or(&no_events).iter().collect();
         log.sort_by(|a, b| crate::domain::events::timeline_order(a, b));
         let marks: Vec<ClockMark> = log.iter().filter_map(|e| ClockMark::of(e)).collect();
-        let facts = Facts::of(&marks);
+        let facts = crate::domain::analytics::facts(&marks);
         let mut handoffs: HashMap<Uuid, usize> = HashMap::new();
         let mut runs: HashMap<Uuid, usize> = HashMap::new();
         for event in &log {
@@ -513,42 +513,6 @@ pub fn extract(
         .map(|(name, rows)| (name, encode_rows(&rows)))
         .collect();
     Extract { tables, rows }
-}
-
-struct Facts {
-    first_response: Option<DateTime<Utc>>,
-    first_resolved: Option<DateTime<Utc>>,
-    reopened: bool,
-}
-
-impl Facts {
-    fn of(marks: &[ClockMark]) -> Facts {
-        use crate::domain::sla::MarkKind;
-        let mut facts = Facts {
-            first_response: None,
-            first_resolved: None,
-            reopened: false,
-        };
-        let mut done = false;
-        for mark in marks {
-            match &mark.kind {
-                MarkKind::Response => {
-                    facts.first_response.get_or_insert(mark.at);
-                }
-                MarkKind::Status { to } => {
-                    if *to == crate::domain::CaseStatus::Resolved {
-                        facts.first_resolved.get_or_insert(mark.at);
-                    }
-                    if done && to.is_open() {
-                        facts.reopened = true;
-                    }
-                    done = !to.is_open();
-                }
-                _ => {}
-            }
-        }
-        facts
-    }
 }
 
 fn kind_name(kind: &EventKind) -> &'static str {

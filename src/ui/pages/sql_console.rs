@@ -369,7 +369,8 @@ pub fn SqlConsolePage() -> impl IntoView {
                     Engine::Loading(text) => view! { <p class="loading">{text}</p> }.into_any(),
                     Engine::Ready { summary } => view! {
                         <p>{summary}" "
-                            <button type="button" on:click=move |_| leptos::task::spawn_local(load_tables(state, engine))>"Reload data"</button>
+                            <button type="button" disabled=move || matches!(outcome.get(), Some(Outcome::Running))
+                                on:click=move |_| leptos::task::spawn_local(load_tables(state, engine))>"Reload data"</button>
                         </p>
                     }.into_any(),
                     Engine::Failed(text) => view! {
