@@ -328,7 +328,8 @@ pub fn extract(
     let mut run_rows: Vec<Vec<Cell>> = Vec::new();
     for case in cases {
         let key = case.key.to_string();
-        let mut log: Vec<&CaseEvent> = events.get(&case.id).unwrap_or(&no_events).iter().collect();
+        let stored = events.get(&case.id).unwrap_or(&no_events);
+        let mut log: Vec<&CaseEvent> = stored.iter().collect();
         log.sort_by(|a, b| crate::domain::events::timeline_order(a, b));
         let marks: Vec<ClockMark> = log.iter().filter_map(|e| ClockMark::of(e)).collect();
         let facts = crate::domain::analytics::facts(&marks);
@@ -397,8 +398,8 @@ pub fn extract(
             }
         }
         if !runs.is_empty() {
-            let owned: Vec<CaseEvent> = log.iter().map(|e| (*e).clone()).collect();
-            for list in crate::domain::playbooks::checklists(&owned) {
+            // `checklists` puts the log in timeline order itself; no copy is needed.
+            for list in crate::domain::playbooks::checklists(stored) {
                 if let Some(row) = runs.get(&list.run).and_then(|i| run_rows.get_mut(*i)) {
                     let (done, skipped, _) = list.progress();
                     row[7] = Cell::Int(i64::try_from(done).unwrap_or(0));
