@@ -7,11 +7,13 @@ use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::StorageError;
+use super::page::PAGE_COUNT;
+use super::paged::{self, Pages};
 use super::records::{
     Loaded, append_marks, append_to_log, decode_all, decode_case, decode_clock_log, decode_log,
     encode_case, encode_clock_log, encode_log, searchable_text,
 };
-use super::schema::{CASE_LOGS, CASE_TEXT, CASES, CLOCK_LOG, DRAFTS, META};
+use super::schema::{CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, TEXT_PAGES};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::{self, SampleCase};
@@ -20,14 +22,16 @@ use crate::domain::{Case, CaseEvent, ValidNewCase};
 pub(super) const NEXT_CASE_NUMBER: &str = "next_case_number";
 
 /// Every case, in no particular order, plus a report of any record that could not be read.
-/// One `getAll` of JSON strings: the fastest bulk read IndexedDB has.
+/// One `getAll` of the case pages: the fastest bulk read IndexedDB has.
 pub async fn load_cases(db: &Database) -> Result<Loaded<Case>, StorageError> {
-    let tx = db.transaction(CASES).build()?;
-    let (keys, values) = read_all(&tx.object_store(CASES)?).await?;
-    Ok(decode_all(&keys, &values, decode_case))
+    let tx = db.transaction(CASE_PAGES).build()?;
+    let read = paged::read_all(&tx.object_store(CASE_PAGES)?, CASE_PAGES).await?;
+    let mut loaded = decode_all(&read.keys, &read.values, decode_case);
+    loaded.unreadable.extend(read.damaged);
+    Ok(loaded)
 }
 
-/// Every key and value of a store, both requested before either is awaited.
+/// Every key and value of an unpaged store, both requested before either is awaited.
 pub(super) async fn read_all(
     store: &indexed_db_futures::object_store::ObjectStore<'_>,
 ) -> Result<(Vec<String>, Vec<String>), StorageError> {
@@ -38,7 +42,7 @@ pub(super) async fn read_all(
     Ok((keys, values))
 }
 
-/// The stored text under `id` in `store`, in a read transaction of its own.
+/// The stored text under `id` in the unpaged `store`, in a read transaction of its own.
 pub(super) async fn read_one(
     db: &Database,
     store: &str,
@@ -54,13 +58,13 @@ pub(super) async fn read_one(
 
 /// One case as stored now, e.g. to apply an edit over what another tab saved a moment ago.
 pub async fn load_case(db: &Database, id: Uuid) -> Result<Option<Case>, StorageError> {
-    let text = read_one(db, CASES, id).await?;
+    let text = paged::read_one(db, CASE_PAGES, &id.to_string()).await?;
     text.map(|t| decode_case(&id.to_string(), &t)).transpose()
 }
 
 /// One case's events, oldest first (the log is stored in timeline order).
 pub async fn load_events(db: &Database, case_id: Uuid) -> Result<Loaded<CaseEvent>, StorageError> {
-    let log = read_one(db, CASE_LOGS, case_id).await?;
+    let log = paged::read_one(db, LOG_PAGES, &case_id.to_string()).await?;
     Ok(decode_log(
         &case_id.to_string(),
         log.as_deref().unwrap_or_default(),
@@ -81,11 +85,16 @@ pub async fn create_case(
     draft_key: Option<&str>,
 ) -> Result<Case, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_LOGS, META, DRAFTS])
+        .transaction([CASE_PAGES, LOG_PAGES, META, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
     let number = read_next_number(&meta).await?;
+    let key = id.to_string();
+    let mut cases = Pages::open(&tx, CASE_PAGES)?;
+    let mut logs = Pages::open(&tx, LOG_PAGES)?;
+    cases.load([key.as_str()]).await?;
+    logs.load([key.as_str()]).await?;
     let (case, event) = Case::open(
         input,
         matrix,
@@ -95,14 +104,10 @@ pub async fn create_case(
         actor,
         now,
     );
-    tx.object_store(CASES)?
-        .put(encode_case(&case))
-        .with_key(case.id.to_string())
-        .build()?;
-    tx.object_store(CASE_LOGS)?
-        .put(encode_log(std::slice::from_ref(&event)))
-        .with_key(case.id.to_string())
-        .build()?;
+    cases.put(&key, encode_case(&case));
+    logs.put(&key, encode_log(std::slice::from_ref(&event)));
+    cases.flush().await?;
+    logs.flush().await?;
     meta.put(number + 1).with_key(NEXT_CASE_NUMBER).build()?;
     if let Some(draft) = draft_key {
         tx.object_store(DRAFTS)?.delete(draft).build()?;
@@ -121,7 +126,7 @@ pub async fn save_change(
     draft_key: Option<&str>,
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, DRAFTS])
+        .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
@@ -152,7 +157,7 @@ impl Change {
 /// Writes many changes in one transaction: all of them, or (on any conflict or error) none.
 pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG])
+        .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     write_changes(&tx, &Change::as_batch(changes)).await?;
@@ -166,22 +171,19 @@ pub(super) async fn write_changes(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     batch: &[(u64, &Case, &[CaseEvent])],
 ) -> Result<(), StorageError> {
-    let cases = tx.object_store(CASES)?;
-    // Requests go out when built, so all reads are in flight before the first is awaited:
-    // one round trip for the batch instead of one per case.
-    let reads = batch
+    let mut cases = Pages::open(tx, CASE_PAGES)?;
+    let keys: Vec<String> = batch
         .iter()
-        .map(|(_, next, _)| Ok(cases.get::<String, _, _>(next.id.to_string()).primitive()?))
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    for ((expected_revision, next, _), stored_case) in batch.iter().zip(reads) {
-        check_revision(*expected_revision, next, stored_case.await?)?;
+        .map(|(_, next, _)| next.id.to_string())
+        .collect();
+    cases.load(keys.iter().map(String::as_str)).await?;
+    for ((expected_revision, next, _), key) in batch.iter().zip(&keys) {
+        check_revision(*expected_revision, next, cases.get(key))?;
     }
-    for (_, next, _) in batch {
-        cases
-            .put(encode_case(next))
-            .with_key(next.id.to_string())
-            .build()?;
+    for ((_, next, _), key) in batch.iter().zip(&keys) {
+        cases.put(key, encode_case(next));
     }
+    cases.flush().await?;
     let events: Vec<(uuid::Uuid, &[CaseEvent])> = batch
         .iter()
         .map(|(_, next, events)| (next.id, *events))
@@ -194,55 +196,48 @@ async fn write_events(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     batch: &[(Uuid, &[CaseEvent])],
 ) -> Result<(), StorageError> {
-    let texts = tx.object_store(CASE_TEXT)?;
-    let clocks = tx.object_store(CLOCK_LOG)?;
-    let logs = tx.object_store(CASE_LOGS)?;
-    let reads = batch
-        .iter()
-        .map(|(case_id, _)| {
-            let key = case_id.to_string();
-            Ok((
-                logs.get::<String, _, _>(key.clone()).primitive()?,
-                texts.get::<String, _, _>(key.clone()).primitive()?,
-                clocks.get::<String, _, _>(key).primitive()?,
-            ))
-        })
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    for ((case_id, events), (stored_log, stored_text, stored_marks)) in batch.iter().zip(reads) {
-        let key = case_id.to_string();
-        let (stored_log, existing_text, stored_marks) =
-            (stored_log.await?, stored_text.await?, stored_marks.await?);
-        let Some(log) = append_to_log(stored_log.as_deref(), events) else {
+    let mut texts = Pages::open(tx, TEXT_PAGES)?;
+    let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
+    let mut logs = Pages::open(tx, LOG_PAGES)?;
+    let keys: Vec<String> = batch.iter().map(|(id, _)| id.to_string()).collect();
+    // Requests go out when built, so each store's pages are read in one round trip.
+    let (l, t, c) = futures::join!(
+        logs.load(keys.iter().map(String::as_str)),
+        texts.load(keys.iter().map(String::as_str)),
+        clocks.load(keys.iter().map(String::as_str)),
+    );
+    [l, t, c].into_iter().collect::<Result<(), _>>()?;
+    for ((_, events), key) in batch.iter().zip(&keys) {
+        let Some(log) = append_to_log(logs.get(key), events) else {
             // Every event is already logged (the same breach from two tabs): nothing to add.
             continue;
         };
-        logs.put(log).with_key(key.as_str()).build()?;
+        logs.put(key, log);
         let mut added = String::new();
         for event in events.iter() {
             added.extend(searchable_text(event));
         }
         if !added.is_empty() {
-            texts
-                .put(existing_text.unwrap_or_default() + &added)
-                .with_key(key.as_str())
-                .build()?;
+            let text = texts.get(key).unwrap_or_default().to_owned() + &added;
+            texts.put(key, text);
         }
-        let mut marks = match stored_marks {
-            Some(text) => decode_clock_log(&key, &text)?,
+        let mut marks = match clocks.get(key) {
+            Some(text) => decode_clock_log(key, text)?,
             None => Vec::new(),
         };
         if append_marks(&mut marks, events) {
-            clocks.put(encode_clock_log(&marks)).with_key(key).build()?;
+            clocks.put(key, encode_clock_log(&marks));
         }
     }
-    Ok(())
+    let (l, t, c) = futures::join!(logs.flush(), texts.flush(), clocks.flush());
+    [l, t, c].into_iter().collect()
 }
 
 /// Appends events that change nothing about the case record itself (a breach the clocks found),
 /// in one transaction. Events have fixed ids, so writing the same one twice leaves one copy.
 pub async fn append_events(db: &Database, events: &[CaseEvent]) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CASE_LOGS, CASE_TEXT, CLOCK_LOG])
+        .transaction([LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let mut by_case: std::collections::BTreeMap<Uuid, Vec<CaseEvent>> = Default::default();
@@ -271,11 +266,11 @@ pub async fn load_clock_logs(
     ),
     StorageError,
 > {
-    let tx = db.transaction(CLOCK_LOG).build()?;
-    let (keys, values) = read_all(&tx.object_store(CLOCK_LOG)?).await?;
-    let mut logs = std::collections::HashMap::with_capacity(keys.len());
-    let mut unreadable = Vec::new();
-    for (key, value) in keys.iter().zip(values.iter()) {
+    let tx = db.transaction(CLOCK_PAGES).build()?;
+    let read = paged::read_all(&tx.object_store(CLOCK_PAGES)?, CLOCK_PAGES).await?;
+    let mut logs = std::collections::HashMap::with_capacity(read.keys.len());
+    let mut unreadable = read.damaged;
+    for (key, value) in read.keys.iter().zip(read.values.iter()) {
         let Ok(id) = Uuid::parse_str(key) else {
             continue;
         };
@@ -292,12 +287,12 @@ pub async fn load_clock_logs(
 fn check_revision(
     expected_revision: u64,
     next: &Case,
-    stored: Option<String>,
+    stored: Option<&str>,
 ) -> Result<(), StorageError> {
     let Some(stored) = stored else {
         return Err(StorageError::NotFound(format!("case {}", next.key)));
     };
-    let current = decode_case(&next.id.to_string(), &stored)?;
+    let current = decode_case(&next.id.to_string(), stored)?;
     if current.revision != expected_revision {
         return Err(StorageError::Conflict {
             what: next.key.to_string(),
@@ -312,12 +307,14 @@ fn check_revision(
 pub async fn load_case_texts(
     db: &Database,
 ) -> Result<std::collections::HashMap<Uuid, String>, StorageError> {
-    let tx = db.transaction(CASE_TEXT).build()?;
-    let (keys, values) = read_all(&tx.object_store(CASE_TEXT)?).await?;
+    let tx = db.transaction(TEXT_PAGES).build()?;
+    let read = paged::read_all(&tx.object_store(TEXT_PAGES)?, TEXT_PAGES).await?;
     // A key that is not a case id cannot belong to any case; it is skipped, not an error.
-    Ok(keys
+    // A damaged page only costs search hits; the case records themselves report damage.
+    Ok(read
+        .keys
         .iter()
-        .zip(values)
+        .zip(read.values)
         .filter_map(|(k, v)| Some((Uuid::parse_str(k).ok()?, v)))
         .collect())
 }
@@ -330,13 +327,13 @@ pub async fn load_sample_data(
     now: DateTime<Utc>,
 ) -> Result<usize, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, META])
+        .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, META])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
     let first = read_next_number(&meta).await?;
     let set = sample::generate(seed, size, first, now);
-    put_all(&tx, &set)?;
+    put_all(&tx, &set).await?;
     meta.put(first + size as u32)
         .with_key(NEXT_CASE_NUMBER)
         .build()?;
@@ -344,33 +341,32 @@ pub async fn load_sample_data(
     Ok(set.len())
 }
 
-fn put_all(
+async fn put_all(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     set: &[SampleCase],
 ) -> Result<(), StorageError> {
-    let cases = tx.object_store(CASES)?;
-    let logs = tx.object_store(CASE_LOGS)?;
-    let texts = tx.object_store(CASE_TEXT)?;
-    let clocks = tx.object_store(CLOCK_LOG)?;
+    let mut cases = Pages::open(tx, CASE_PAGES)?;
+    let mut logs = Pages::open(tx, LOG_PAGES)?;
+    let mut texts = Pages::open(tx, TEXT_PAGES)?;
+    let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
+    for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {
+        pages.load_range(0..PAGE_COUNT).await?;
+    }
     for item in set {
-        cases
-            .put(encode_case(&item.case))
-            .with_key(item.case.id.to_string())
-            .build()?;
-        logs.put(encode_log(&item.events))
-            .with_key(item.case.id.to_string())
-            .build()?;
+        let key = item.case.id.to_string();
+        cases.put(&key, encode_case(&item.case));
+        logs.put(&key, encode_log(&item.events));
         let text: String = item.events.iter().filter_map(searchable_text).collect();
         if !text.is_empty() {
-            texts.put(text).with_key(item.case.id.to_string()).build()?;
+            texts.put(&key, text);
         }
         let marks = crate::domain::sla::ClockMark::from_events(&item.events);
         if !marks.is_empty() {
-            clocks
-                .put(encode_clock_log(&marks))
-                .with_key(item.case.id.to_string())
-                .build()?;
+            clocks.put(&key, encode_clock_log(&marks));
         }
+    }
+    for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {
+        pages.flush().await?;
     }
     Ok(())
 }

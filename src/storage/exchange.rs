@@ -11,13 +11,15 @@ use uuid::Uuid;
 
 use super::StorageError;
 use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
+use super::page::{PAGE_COUNT, page_of};
+use super::paged::{self, Pages};
 use super::records::{
     append_to_log, decode_all, decode_case, decode_clock_log, decode_log, decode_playbook,
     decode_problem, decode_rca, encode_case, encode_clock_log, encode_log, encode_playbook,
     encode_problem, encode_rca, searchable_text,
 };
 use super::schema::{
-    BACKUPS, CASE_LOGS, CASE_TEXT, CASES, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS, RCAS,
+    BACKUPS, CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use crate::domain::merge::{CaseWithEvents, Local, MergeResult};
@@ -29,7 +31,14 @@ use crate::domain::{Case, CaseEvent};
 
 /// Every store an import or a restore writes, in one transaction.
 const WRITTEN_BY_IMPORT: [&str; 8] = [
-    CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, META, PLAYBOOKS, PROBLEMS, RCAS,
+    CASE_PAGES,
+    LOG_PAGES,
+    TEXT_PAGES,
+    CLOCK_PAGES,
+    META,
+    PLAYBOOKS,
+    PROBLEMS,
+    RCAS,
 ];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
 const NEXT_RCA_NUMBER: &str = "next_rca_number";
@@ -37,9 +46,9 @@ const NEXT_RCA_NUMBER: &str = "next_rca_number";
 const BACKUP_INDEX: &str = "backup_index";
 /// Automatic snapshots kept; the oldest goes when a new one is taken.
 pub const BACKUPS_KEPT: usize = 5;
-/// Writes are issued in chunks of this many cases, awaiting the last of each, so the page can
-/// paint progress between chunks while the one transaction stays open.
-const CHUNK: usize = 500;
+/// Cases are written a run of this many pages at a time, awaiting the last write of each run,
+/// so the page can paint progress between runs while the one transaction stays open.
+const PAGES_PER_CHUNK: u32 = 32;
 
 /// Everything stored that a bundle can carry, and any record that could not be read.
 pub struct Stored {
@@ -60,14 +69,14 @@ pub struct Stored {
 /// Reads every record in one snapshot-consistent transaction.
 pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, RCAS, META])
+        .transaction([CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
-    let stores = [CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
+    let stores = [CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
     let [cases, logs, playbooks, problems] = stores;
     let (cases, logs, playbooks, problems) = (cases?, logs?, playbooks?, problems?);
     let (cases, logs, playbooks, problems) = futures::join!(
-        read_all(&cases),
-        read_all(&logs),
+        paged::read_all(&cases, CASE_PAGES),
+        paged::read_all(&logs, LOG_PAGES),
         read_all(&playbooks),
         read_all(&problems)
     );
@@ -79,15 +88,18 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let next_case_number = read_next_number(&meta).await?;
     let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
     let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
-    let (case_keys, case_values) = cases?;
-    let (log_keys, log_values) = logs?;
+    let (cases, logs) = (cases?, logs?);
     let (playbook_keys, playbook_values) = playbooks?;
     let (problem_keys, problem_values) = problems?;
-    let cases = decode_all(&case_keys, &case_values, decode_case);
+    let (log_keys, log_values) = (logs.keys, logs.values);
+    let mut damaged = cases.damaged;
+    damaged.extend(logs.damaged);
+    let cases = decode_all(&cases.keys, &cases.values, decode_case);
     let playbooks = decode_all(&playbook_keys, &playbook_values, decode_playbook);
     let problems = decode_all(&problem_keys, &problem_values, decode_problem);
     let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(cases.items.len());
     let mut unreadable = cases.unreadable;
+    unreadable.extend(damaged);
     for (key, text) in log_keys.iter().zip(log_values.iter()) {
         let log = decode_log(key, text);
         for event in log.items {
@@ -117,11 +129,11 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
 /// bundle also carries.
 pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, StorageError> {
     let tx = db
-        .transaction([CASES, CASE_LOGS, PLAYBOOKS, PROBLEMS, RCAS, META])
+        .transaction([CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
-    let (case_keys, case_values) = read_all(&tx.object_store(CASES)?).await?;
-    let cases = decode_all(&case_keys, &case_values, decode_case);
-    if let Some(first) = cases.unreadable.into_iter().next() {
+    let read = paged::read_all(&tx.object_store(CASE_PAGES)?, CASE_PAGES).await?;
+    let cases = decode_all(&read.keys, &read.values, decode_case);
+    if let Some(first) = read.damaged.into_iter().chain(cases.unreadable).next() {
         // Merging over a record we cannot read could overwrite it; refuse instead.
         return Err(first);
     }
@@ -131,21 +143,18 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
         .filter(|id| local_ids.contains(id))
         .copied()
         .collect();
-    let logs = tx.object_store(CASE_LOGS)?;
-    // All requests go out before the first is awaited: one round trip, not one per case.
-    let requests = overlap
-        .iter()
-        .map(|id| Ok((*id, logs.get::<String, _, _>(id.to_string()).primitive()?)))
-        .collect::<Result<Vec<_>, StorageError>>()?;
+    let mut logs = Pages::open(&tx, LOG_PAGES)?;
+    let overlap_keys: Vec<String> = overlap.iter().map(Uuid::to_string).collect();
+    // A page that cannot be read is an error here: merging over it could drop what it holds.
+    logs.load(overlap_keys.iter().map(String::as_str)).await?;
     let mut events: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(overlap.len());
-    for (id, request) in requests {
-        let key = id.to_string();
-        let log = decode_log(&key, request.await?.as_deref().unwrap_or_default());
+    for (id, key) in overlap.iter().zip(&overlap_keys) {
+        let log = decode_log(key, logs.get(key).unwrap_or_default());
         if let Some(first) = log.unreadable.into_iter().next() {
             // Merging over a log we cannot read whole could drop its damaged lines; refuse instead.
             return Err(first);
         }
-        events.insert(id, log.items);
+        events.insert(*id, log.items);
     }
     let (playbook_keys, playbook_values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
     let (problem_keys, problem_values) = read_all(&tx.object_store(PROBLEMS)?).await?;
@@ -181,30 +190,6 @@ pub async fn apply_merge(
         .transaction(WRITTEN_BY_IMPORT)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    let cases = tx.object_store(CASES)?;
-    let checks = result
-        .cases
-        .iter()
-        .map(|w| {
-            Ok(cases
-                .get::<String, _, _>(w.case.id.to_string())
-                .primitive()?)
-        })
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    for (write, stored) in result.cases.iter().zip(checks) {
-        let stored = stored.await?;
-        let found = match &stored {
-            Some(text) => Some(decode_case(&write.case.id.to_string(), text)?.revision),
-            None => None,
-        };
-        if found != write.expected_revision {
-            return Err(StorageError::Conflict {
-                what: format!("{} (during the import)", write.case.key),
-                expected: write.expected_revision.unwrap_or(0),
-                found: found.unwrap_or(0),
-            });
-        }
-    }
     write_cases(&tx, &result.cases, on_progress).await?;
     write_records(
         &tx,
@@ -287,76 +272,106 @@ async fn write_rcas(
     Ok(())
 }
 
-/// Puts cases, their new events, and the search text and clock log rebuilt from each whole log.
+/// Puts cases, their new events, and the search text and clock log rebuilt from each whole log,
+/// a run of pages at a time. Every case must still be at the revision the preview read (absent,
+/// for a new one); the first that is not fails the write, and the caller's transaction with it.
 async fn write_cases(
     tx: &Transaction<'_>,
     writes: &[crate::domain::merge::CaseWrite],
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
-    let cases = tx.object_store(CASES)?;
-    let logs = tx.object_store(CASE_LOGS)?;
-    let texts = tx.object_store(CASE_TEXT)?;
-    let clocks = tx.object_store(CLOCK_LOG)?;
-    for (n, chunk) in writes.chunks(CHUNK).enumerate() {
-        // A case already here may have gained events since the preview read its log (a breach
-        // another tab logged changes no revision), so its stored log is read again and the new
-        // events are added to it, never written over it. All reads go out before any is awaited.
-        let stored_logs = chunk
-            .iter()
-            .map(|w| {
-                let needed = w.expected_revision.is_some() && !w.new_events.is_empty();
-                needed
-                    .then(|| logs.get::<String, _, _>(w.case.id.to_string()).primitive())
-                    .transpose()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut last = None;
-        for (write, stored_log) in chunk.iter().zip(stored_logs) {
-            let key = write.case.id.to_string();
-            cases
-                .put(encode_case(&write.case))
-                .with_key(key.as_str())
-                .build()?;
-            let stored_log = match stored_log {
-                Some(request) => request.await?,
+    let keys: Vec<String> = writes.iter().map(|w| w.case.id.to_string()).collect();
+    let mut order: Vec<(u32, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| (page_of(key), i))
+        .collect();
+    order.sort_unstable();
+    let mut cases = Pages::open(tx, CASE_PAGES)?;
+    let mut logs = Pages::open(tx, LOG_PAGES)?;
+    let mut texts = Pages::open(tx, TEXT_PAGES)?;
+    let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
+    let mut done = 0;
+    for first_page in (0..PAGE_COUNT).step_by(PAGES_PER_CHUNK as usize) {
+        let pages = first_page..(first_page + PAGES_PER_CHUNK).min(PAGE_COUNT);
+        let start = order.partition_point(|(page, _)| *page < pages.start);
+        let end = order.partition_point(|(page, _)| *page < pages.end);
+        let chunk = &order[start..end];
+        if chunk.is_empty() {
+            continue;
+        }
+        let chunk_keys = || chunk.iter().map(|(_, i)| keys[*i].as_str());
+        // A bulk import touches most pages of a run: two requests for the whole run beat one
+        // per page. A handful of cases reads just their own pages.
+        let (c, l, t, k) = if chunk.len() >= pages.len() {
+            futures::join!(
+                cases.load_range(pages.clone()),
+                logs.load_range(pages.clone()),
+                texts.load_range(pages.clone()),
+                clocks.load_range(pages.clone()),
+            )
+        } else {
+            futures::join!(
+                cases.load(chunk_keys()),
+                logs.load(chunk_keys()),
+                texts.load(chunk_keys()),
+                clocks.load(chunk_keys()),
+            )
+        };
+        [c, l, t, k].into_iter().collect::<Result<(), _>>()?;
+        for (_, i) in chunk {
+            let (write, key) = (&writes[*i], keys[*i].as_str());
+            let found = match cases.get(key) {
+                Some(text) => Some(decode_case(key, text)?.revision),
                 None => None,
             };
+            if found != write.expected_revision {
+                return Err(StorageError::Conflict {
+                    what: format!("{} (during the import)", write.case.key),
+                    expected: write.expected_revision.unwrap_or(0),
+                    found: found.unwrap_or(0),
+                });
+            }
+            cases.put(key, encode_case(&write.case));
             let mut rebuilt_from = std::borrow::Cow::Borrowed(&write.all_events);
-            // A case new here gets its whole log; one already here gets what it lacked.
+            // A case new here gets its whole log; one already here gets what it lacked. Its
+            // stored log is read again rather than taken from the preview: a breach another
+            // tab logged since then changes no revision, and must not be written over.
             let new_here = write.expected_revision.is_none();
             if new_here || !write.new_events.is_empty() {
-                let log = match &stored_log {
+                let stored = if new_here { None } else { logs.get(key) };
+                let log = match stored {
                     None => encode_log(&write.all_events),
                     Some(stored) => append_to_log(Some(stored), &write.new_events)
-                        .unwrap_or_else(|| stored.clone()),
+                        .unwrap_or_else(|| stored.to_owned()),
                 };
                 // More lines than the merge knew of: search text and clocks come from the log
                 // as it now is.
                 if log.lines().count() > write.all_events.len() {
-                    rebuilt_from = std::borrow::Cow::Owned(decode_log(&key, &log).items);
+                    rebuilt_from = std::borrow::Cow::Owned(decode_log(key, &log).items);
                 }
-                logs.put(log).with_key(key.as_str()).build()?;
+                logs.put(key, log);
             }
             let text: String = rebuilt_from.iter().filter_map(searchable_text).collect();
             if text.is_empty() {
-                texts.delete(key.as_str()).build()?;
+                texts.delete(key);
             } else {
-                texts.put(text).with_key(key.as_str()).build()?;
+                texts.put(key, text);
             }
             let marks = ClockMark::from_events(&rebuilt_from);
-            last = Some(if marks.is_empty() {
-                clocks.delete(key.as_str()).build()?;
-                None
+            if marks.is_empty() {
+                clocks.delete(key);
             } else {
-                Some(clocks.put(encode_clock_log(&marks)).with_key(key).build()?)
-            });
+                clocks.put(key, encode_clock_log(&marks));
+            }
         }
-        on_progress(n * CHUNK + chunk.len(), writes.len());
-        // Waiting on this chunk's last request lets the page paint the progress bar, and keeps
-        // the transaction open because a request is pending throughout.
-        if let Some(Some(request)) = last {
-            request.await?;
-        }
+        // Waiting on this run's writes lets the page paint the progress bar, and keeps the
+        // transaction open because a request is pending throughout.
+        let (c, l, t, k) =
+            futures::join!(cases.flush(), logs.flush(), texts.flush(), clocks.flush());
+        [c, l, t, k].into_iter().collect::<Result<(), _>>()?;
+        done += chunk.len();
+        on_progress(done, writes.len());
     }
     Ok(())
 }
@@ -385,7 +400,13 @@ pub async fn replace_everything(
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     for store in [
-        CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG, PLAYBOOKS, PROBLEMS, RCAS,
+        CASE_PAGES,
+        LOG_PAGES,
+        TEXT_PAGES,
+        CLOCK_PAGES,
+        PLAYBOOKS,
+        PROBLEMS,
+        RCAS,
     ] {
         tx.object_store(store)?.clear()?;
     }
@@ -485,12 +506,15 @@ fn to_json<T: Serialize>(value: &T) -> String {
 pub async fn read_derived(
     db: &Database,
 ) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
-    let tx = db.transaction([CLOCK_LOG, CASE_TEXT]).build()?;
-    let (clock_keys, clock_values) = read_all(&tx.object_store(CLOCK_LOG)?).await?;
-    let (text_keys, text_values) = read_all(&tx.object_store(CASE_TEXT)?).await?;
+    let tx = db.transaction([CLOCK_PAGES, TEXT_PAGES]).build()?;
+    let clock = paged::read_all(&tx.object_store(CLOCK_PAGES)?, CLOCK_PAGES).await?;
+    let text = paged::read_all(&tx.object_store(TEXT_PAGES)?, TEXT_PAGES).await?;
+    if let Some(first) = clock.damaged.into_iter().chain(text.damaged).next() {
+        return Err(first);
+    }
     let mut clocks = HashMap::new();
-    for (k, v) in clock_keys.iter().zip(clock_values.iter()) {
+    for (k, v) in clock.keys.iter().zip(clock.values.iter()) {
         clocks.insert(k.clone(), decode_clock_log(k, v)?);
     }
-    Ok((clocks, text_keys.into_iter().zip(text_values).collect()))
+    Ok((clocks, text.keys.into_iter().zip(text.values).collect()))
 }

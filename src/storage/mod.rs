@@ -4,6 +4,7 @@
 //! explicit `commit()`; indexed_db_futures rolls back anything not committed,
 //! so an error or a dropped future leaves the database as it was.
 
+pub mod page;
 pub mod records;
 
 #[cfg(target_arch = "wasm32")]
@@ -12,6 +13,8 @@ pub mod cases;
 pub mod drafts;
 #[cfg(target_arch = "wasm32")]
 pub mod exchange;
+#[cfg(target_arch = "wasm32")]
+pub mod paged;
 #[cfg(target_arch = "wasm32")]
 pub mod playbooks;
 #[cfg(target_arch = "wasm32")]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::StorageError;
 use super::cases::{Change, read_all, write_changes};
 use super::records::{Loaded, decode_all, decode_problem, encode_problem};
-use super::schema::{CASE_LOGS, CASE_TEXT, CASES, CLOCK_LOG, META, PROBLEMS};
+use super::schema::{CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PROBLEMS, TEXT_PAGES};
 use crate::domain::problem::{Problem, ProblemKey};
 
 const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
@@ -55,7 +55,7 @@ pub async fn resolve_problem(
     cascade: &[Change],
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction([PROBLEMS, CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG])
+        .transaction([PROBLEMS, CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let problems = tx.object_store(PROBLEMS)?;

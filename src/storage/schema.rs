@@ -16,29 +16,41 @@
 //! 9. `case_logs`: each case's whole log as one record (event lines by case id), replacing
 //!    `case_events`' record per event; every stored line is moved over verbatim, unreadable ones
 //!    included, and `case_events` is deleted in the same upgrade transaction.
+//! 10. Pages (see `page`): `case_pages`, `log_pages`, `text_pages` and `clock_pages` hold what
+//!     `cases`, `case_logs`, `case_text` and `case_clock_log` held, packed by key onto
+//!     `PAGE_COUNT` pages each; every record is moved over verbatim, unreadable ones included,
+//!     and the four old stores are deleted in the same upgrade transaction.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionRef;
 
 use super::StorageError;
+use super::page::{Page, page_of};
 use super::records::{
     decode_case, decode_event, encode_clock_log, encode_event, event_key, searchable_text,
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 9;
+pub const CURRENT_VERSION: u32 = 10;
 
-pub const CASES: &str = "cases";
-/// The event store of schemas 2–8, one record per event; only migrations and the tests that
-/// build old databases use it.
-pub const CASE_EVENTS: &str = "case_events";
-/// Each case's log as one record: see `records::encode_log`.
-pub const CASE_LOGS: &str = "case_logs";
+/// Each case's record (`records::encode_case`), paged by case id.
+pub const CASE_PAGES: &str = "case_pages";
+/// Each case's whole event log (`records::encode_log`), paged by case id.
+pub const LOG_PAGES: &str = "log_pages";
+/// Each case's folded note text, for search, paged by case id.
+pub const TEXT_PAGES: &str = "text_pages";
+/// Each case's clock log (`records::encode_clock_log`), paged by case id.
+pub const CLOCK_PAGES: &str = "clock_pages";
 pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
-pub const CASE_TEXT: &str = "case_text";
 pub const PROBLEMS: &str = "problems";
+// The stores of schemas before 10, one record per case (events: one per event, schemas 2–8).
+// Only migrations and the tests that build old databases use them.
+pub const CASES: &str = "cases";
+pub const CASE_EVENTS: &str = "case_events";
+pub const CASE_LOGS: &str = "case_logs";
+pub const CASE_TEXT: &str = "case_text";
 pub const CLOCK_LOG: &str = "case_clock_log";
 pub const PLAYBOOKS: &str = "playbooks";
 pub const BACKUPS: &str = "backups";
@@ -139,6 +151,18 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
             let logs = db.create_object_store(CASE_LOGS).build()?;
             fold_events_into_logs(logs.transaction()).await?;
             db.delete_object_store(CASE_EVENTS)?;
+        }
+        10 => {
+            for (old, paged) in [
+                (CASES, CASE_PAGES),
+                (CASE_LOGS, LOG_PAGES),
+                (CASE_TEXT, TEXT_PAGES),
+                (CLOCK_LOG, CLOCK_PAGES),
+            ] {
+                let store = db.create_object_store(paged).build()?;
+                move_onto_pages(store.transaction(), old, paged).await?;
+                db.delete_object_store(old)?;
+            }
         }
         _ => {}
     }
@@ -256,6 +280,32 @@ async fn fold_events_into_logs(tx: &TransactionRef<'_>) -> indexed_db_futures::R
     let store = tx.object_store(CASE_LOGS)?;
     for (case_id, log) in logs {
         store.put(log).with_key(case_id).build()?;
+    }
+    Ok(())
+}
+
+/// Moves every record of the per-case store `old` onto the pages of `paged`, as the same text:
+/// a record the app cannot read is carried over untouched and reported as before.
+async fn move_onto_pages(
+    tx: &TransactionRef<'_>,
+    old: &str,
+    paged: &str,
+) -> indexed_db_futures::Result<()> {
+    let store = tx.object_store(old)?;
+    let keys: Vec<String> = store
+        .get_all_keys::<String>()
+        .await?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<String> = store.get_all::<String>().await?.collect::<Result<_, _>>()?;
+    let mut pages: std::collections::BTreeMap<u32, Page> = Default::default();
+    for (key, value) in keys.iter().zip(values) {
+        pages.entry(page_of(key)).or_default().insert(key, value);
+    }
+    let store = tx.object_store(paged)?;
+    for (number, page) in pages {
+        if let Some(text) = page.encode() {
+            store.put(text).with_key(number).build()?;
+        }
     }
     Ok(())
 }

@@ -30,9 +30,9 @@ const GROUP_BY = 'SELECT product_area, status, count(*) AS cases FROM cases GROU
 
 const APP_DB = 'escalation-desk';
 // What an import writes (storage/exchange.rs WRITTEN_BY_IMPORT); the raw copy writes the same.
-const WRITTEN_STORES = ['cases', 'case_logs', 'case_text', 'case_clock_log', 'meta', 'problems', 'playbooks', 'rcas'];
+const WRITTEN_STORES = ['case_pages', 'log_pages', 'text_pages', 'clock_pages', 'meta', 'problems', 'playbooks', 'rcas'];
 // What "Back up everything" reads (storage/exchange.rs read_everything).
-const EXPORTED_STORES = ['cases', 'case_logs', 'meta', 'problems', 'playbooks', 'rcas'];
+const EXPORTED_STORES = ['case_pages', 'log_pages', 'meta', 'problems', 'playbooks', 'rcas'];
 const LONG_TIMEOUT = 15 * 60_000;
 
 /** Median and 95th percentile (nearest rank) of the measured runs, warm-ups already dropped. */
@@ -295,7 +295,7 @@ async function benchSize(url, size, payloadKb) {
     await page.locator('#paint-floor').click();
     return nthMeasure(page, 'paint-floor', before + 1);
   });
-  const raws = await repeat(RUNS, () => page.evaluate((args) => window.rawBench(args), { appDb: APP_DB, casesStore: 'cases', exportedStores: EXPORTED_STORES, writtenStores: WRITTEN_STORES }));
+  const raws = await repeat(RUNS, () => page.evaluate((args) => window.rawBench(args), { appDb: APP_DB, casesStore: 'case_pages', exportedStores: EXPORTED_STORES, writtenStores: WRITTEN_STORES }));
   result.raw = {
     records: raws[0].records,
     json_mb: round(raws[0].json_bytes / 1048576),

@@ -85,6 +85,37 @@ async fn raw_all(db: &Database, store: &str) -> Vec<(String, String)> {
     keys.into_iter().zip(values).collect()
 }
 
+/// Every record of the paged store `store` (see `storage::page`), flattened to key and text.
+async fn raw_paged(db: &Database, store: &str) -> Vec<(String, String)> {
+    use escalation_desk::storage::page::Page;
+    let tx = db.transaction(store).build().unwrap();
+    let pages: Vec<String> = tx
+        .object_store(store)
+        .unwrap()
+        .get_all::<String>()
+        .await
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    pages
+        .iter()
+        .flat_map(|text| Page::decode(text).unwrap().into_entries())
+        .collect()
+}
+
+/// Every record of `store` as the schemas before 10 kept it, one per case: the four per-case
+/// stores are read from the pages that hold them now.
+async fn records_before_pages(db: &Database, store: &str) -> Vec<(String, String)> {
+    use escalation_desk::storage::schema::*;
+    match store {
+        CASES => raw_paged(db, CASE_PAGES).await,
+        CASE_LOGS => raw_paged(db, LOG_PAGES).await,
+        CASE_TEXT => raw_paged(db, TEXT_PAGES).await,
+        CLOCK_LOG => raw_paged(db, CLOCK_PAGES).await,
+        _ => raw_all(db, store).await,
+    }
+}
+
 /// Creates database `name` at schema `version` holding what `scratch` (a current database,
 /// filled through today's code) holds, stored as that schema stored it: each event its own
 /// `case_events` record, and only the stores that schema had.
@@ -95,7 +126,7 @@ async fn copy_to_schema(scratch: &Database, name: &str, version: u32) {
     let stores: Vec<String> = old.object_store_names().collect();
     for store in &stores {
         if store == CASE_EVENTS {
-            for (key, log) in raw_all(scratch, CASE_LOGS).await {
+            for (key, log) in records_before_pages(scratch, CASE_LOGS).await {
                 for event in decode_log(&key, &log).items {
                     put_raw(&old, CASE_EVENTS, &event_key(&event), &encode_event(&event)).await;
                 }
@@ -128,7 +159,7 @@ async fn copy_to_schema(scratch: &Database, name: &str, version: u32) {
             }
             write.commit().await.unwrap();
         } else {
-            for (key, value) in raw_all(scratch, store).await {
+            for (key, value) in records_before_pages(scratch, store).await {
                 put_raw(&old, store, &key, &value).await;
             }
         }
@@ -393,16 +424,24 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
     let case = create(&db, "Original", 1).await;
     // The pattern every storage function follows: writes, then `?` on an error before `commit()`.
     async fn write_then_fail(db: &Database, case: &Case) -> indexed_db_futures::Result<()> {
+        use escalation_desk::storage::page::{Page, page_of};
+        use escalation_desk::storage::schema::CASE_PAGES;
         let tx = db
-            .transaction(CASES)
+            .transaction(CASE_PAGES)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        let store = tx.object_store(CASES)?;
+        let store = tx.object_store(CASE_PAGES)?;
         let mut changed = case.clone();
         changed.title = "Overwritten".into();
+        let key = case.id.to_string();
+        let mut page = Page::default();
+        page.insert(
+            &key,
+            escalation_desk::storage::records::encode_case(&changed),
+        );
         store
-            .put(escalation_desk::storage::records::encode_case(&changed))
-            .with_key(case.id.to_string())
+            .put(page.encode().unwrap())
+            .with_key(page_of(&key))
             .build()?;
         // An invalid key is refused by IndexedDB, and `?` returns before commit.
         store.put("x").with_key(f64::NAN).build()?;
@@ -1161,7 +1200,7 @@ async fn migration_to_schema_9_moves_every_event_record_into_its_case_log_unread
     )
     .await
     .unwrap();
-    let stored = raw_all(&db, CASE_LOGS).await;
+    let stored = raw_paged(&db, escalation_desk::storage::schema::LOG_PAGES).await;
     let text = &stored
         .iter()
         .find(|(k, _)| k == &first.id.to_string())
@@ -1171,6 +1210,81 @@ async fn migration_to_schema_9_moves_every_event_record_into_its_case_log_unread
     let log = cases::load_events(&db, first.id).await.unwrap();
     assert_eq!(log.items.last(), Some(&later));
     assert_eq!(log.items.len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn migration_to_schema_10_moves_every_per_case_record_onto_pages_unreadable_ones_too() {
+    use escalation_desk::storage::schema::{CASE_LOGS, CASE_PAGES, CASE_TEXT, CLOCK_LOG};
+    let name = unique_name("pages");
+    let legacy = scratch().await;
+    let first = create(&legacy, "Payouts held", 1).await;
+    create(&legacy, "Refund stuck", 2).await;
+    let (noted, note) = first
+        .note("Bank letter received", Uuid::from_u128(9), "Mei", at(10))
+        .unwrap();
+    cases::save_change(
+        &legacy,
+        first.revision,
+        &noted,
+        std::slice::from_ref(&note),
+        None,
+    )
+    .await
+    .unwrap();
+    let texts_before = cases::load_case_texts(&legacy).await.unwrap();
+    let clocks_before = cases::load_clock_logs(&legacy).await.unwrap().0;
+    assert!(!texts_before.is_empty());
+    copy_to_schema(&legacy, &name, 9).await;
+    let old = open_database_at_version(&name, 9).await.unwrap();
+    put_raw(&old, CASES, "damaged-record", "{\"v\":1,\"title\":").await;
+    old.close();
+
+    let db = open_database(&name).await.unwrap();
+    for gone in [CASES, CASE_LOGS, CASE_TEXT, CLOCK_LOG] {
+        assert!(
+            !db.object_store_names().any(|n| n == gone),
+            "{gone} is still there"
+        );
+    }
+    let loaded = cases::load_cases(&db).await.unwrap();
+    let mut titles: Vec<String> = loaded.items.iter().map(|c| c.title.clone()).collect();
+    titles.sort();
+    assert_eq!(titles, ["Payouts held", "Refund stuck"]);
+    assert_eq!(loaded.unreadable.len(), 1, "{:?}", loaded.unreadable);
+    assert!(loaded.unreadable[0].to_string().contains("damaged-record"));
+    let log = cases::load_events(&db, first.id).await.unwrap();
+    assert_eq!((log.items.len(), log.items.last()), (2, Some(&note)));
+    assert_eq!(cases::load_case_texts(&db).await.unwrap(), texts_before);
+    assert_eq!(cases::load_clock_logs(&db).await.unwrap().0, clocks_before);
+    // The damaged record is carried over verbatim, for whoever can mend it.
+    let stored = raw_paged(&db, CASE_PAGES).await;
+    assert!(
+        stored
+            .iter()
+            .any(|(k, v)| k == "damaged-record" && v == "{\"v\":1,\"title\":")
+    );
+    // And the paged stores take edits: the noted case changes again and reads back.
+    let (again, later) = noted
+        .note("Payout released", Uuid::from_u128(10), "Mei", at(11))
+        .unwrap();
+    cases::save_change(
+        &db,
+        noted.revision,
+        &again,
+        std::slice::from_ref(&later),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(cases::load_case(&db, first.id).await.unwrap(), Some(again));
+    assert_eq!(
+        cases::load_events(&db, first.id)
+            .await
+            .unwrap()
+            .items
+            .last(),
+        Some(&later)
+    );
 }
 
 #[wasm_bindgen_test]

@@ -280,8 +280,20 @@ test('a full disk: the save is refused with a clear message, nothing half-writte
   const storedRevision = () => page.evaluate(() => new Promise((done, fail) => {
     const open = indexedDB.open('escalation-desk');
     open.onsuccess = () => {
-      const all = open.result.transaction('cases').objectStore('cases').getAll();
-      all.onsuccess = () => { done(JSON.parse(all.result[0]).revision); open.result.close(); };
+      const all = open.result.transaction('case_pages').objectStore('case_pages').getAll();
+      all.onsuccess = () => {
+        // One case, so one page: 'page1\n', then `<byte length>:<text>` for its key and its record.
+        let rest = all.result[0].slice('page1\n'.length);
+        const field = () => {
+          const colon = rest.indexOf(':');
+          const text = rest.slice(colon + 1, colon + 1 + Number(rest.slice(0, colon)));
+          rest = rest.slice(colon + 1 + text.length);
+          return text;
+        };
+        field();
+        done(JSON.parse(field()).revision);
+        open.result.close();
+      };
       all.onerror = () => fail(all.error);
     };
   }));

@@ -206,8 +206,15 @@ test('a damaged stored record is reported and left alone, and every good case st
         open.onerror = () => fail(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction('cases', 'readwrite');
-          tx.objectStore('cases').put('{"v":1,"title":', 'damaged-record');
+          // Cases are packed onto pages of `<byte length>:<text>` fields (src/storage/page.rs);
+          // a half-written record is added to the first page, beside good ones.
+          const tx = db.transaction('case_pages', 'readwrite');
+          const store = tx.objectStore('case_pages');
+          const cursor = store.openCursor();
+          cursor.onsuccess = () => {
+            const damaged = '{"v":1,"title":';
+            cursor.result.update(`${cursor.result.value}14:damaged-record${damaged.length}:${damaged}`);
+          };
           tx.oncomplete = () => (db.close(), ok());
           tx.onerror = () => fail(tx.error);
         };
@@ -228,7 +235,7 @@ test('a failure inside a page shows the error there and the rest of the app keep
   await page.evaluate(() => {
     const original = IDBDatabase.prototype.transaction;
     IDBDatabase.prototype.transaction = function (stores, ...rest) {
-      if ([].concat(stores).includes('case_logs')) throw new DOMException('simulated read failure', 'UnknownError');
+      if ([].concat(stores).includes('log_pages')) throw new DOMException('simulated read failure', 'UnknownError');
       return original.call(this, stores, ...rest);
     };
   });

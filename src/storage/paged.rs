@@ -1,0 +1,210 @@
+//! Case-keyed records read and written through their pages (see `page`), inside a caller's transaction.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::Transaction;
+
+use super::StorageError;
+use super::page::{Entries, Page, page_of};
+
+/// Every record of a paged store, flattened, and the pages that could not be read.
+pub struct PagedRead {
+    pub keys: Vec<String>,
+    pub values: Vec<String>,
+    /// A damaged page hides every record on it, so it is reported rather than skipped quietly.
+    pub damaged: Vec<StorageError>,
+}
+
+fn damaged(store: &'static str, page: u32, reason: String) -> StorageError {
+    StorageError::Corrupt {
+        store,
+        key: format!("page {page}"),
+        reason,
+    }
+}
+
+/// Every record in the paged store `name`: one `getAll` of its pages.
+pub async fn read_all(
+    store: &ObjectStore<'_>,
+    name: &'static str,
+) -> Result<PagedRead, StorageError> {
+    let pages = store.get_all_keys::<u32>().build()?;
+    let texts = store.get_all::<String>().build()?;
+    let pages: Vec<u32> = pages.await?.collect::<Result<_, _>>()?;
+    let texts: Vec<String> = texts.await?.collect::<Result<_, _>>()?;
+    let mut read = PagedRead {
+        keys: Vec::with_capacity(texts.len() * 24),
+        values: Vec::with_capacity(texts.len() * 24),
+        damaged: Vec::new(),
+    };
+    for (page, text) in pages.into_iter().zip(texts.iter()) {
+        let mut entries = match Entries::new(text) {
+            Ok(entries) => entries,
+            Err(reason) => {
+                read.damaged.push(damaged(name, page, reason));
+                continue;
+            }
+        };
+        // Records before a damaged point are good and are kept; the rest are reported.
+        for entry in &mut entries {
+            match entry {
+                Ok((key, value)) => {
+                    read.keys.push(key.to_owned());
+                    read.values.push(value.to_owned());
+                }
+                Err(reason) => read.damaged.push(damaged(name, page, reason)),
+            }
+        }
+    }
+    Ok(read)
+}
+
+/// The stored text under `key` in the paged store `name`, in a read transaction of its own.
+pub async fn read_one(
+    db: &Database,
+    name: &'static str,
+    key: &str,
+) -> Result<Option<String>, StorageError> {
+    let tx = db.transaction(name).build()?;
+    let page = page_of(key);
+    let text: Option<String> = tx.object_store(name)?.get(page).primitive()?.await?;
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    for entry in Entries::new(&text).map_err(|reason| damaged(name, page, reason))? {
+        let (stored_key, value) = entry.map_err(|reason| damaged(name, page, reason))?;
+        if stored_key == key {
+            return Ok(Some(value.to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// The pages of one store that a write transaction has read, changed, and will put back.
+/// Every key must be loaded (`load`, `load_range`) before it is read or written.
+pub struct Pages<'tx> {
+    store: ObjectStore<'tx>,
+    name: &'static str,
+    loaded: HashMap<u32, Page>,
+    dirty: BTreeSet<u32>,
+}
+
+impl<'tx> Pages<'tx> {
+    pub fn open(tx: &'tx Transaction<'_>, name: &'static str) -> Result<Self, StorageError> {
+        Ok(Pages {
+            store: tx.object_store(name)?,
+            name,
+            loaded: HashMap::new(),
+            dirty: BTreeSet::new(),
+        })
+    }
+
+    /// Reads the pages holding `keys` that are not loaded yet, all requested before any is
+    /// awaited. A damaged page is an error: writing over it would lose what it still holds.
+    pub async fn load<'k>(
+        &mut self,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> Result<(), StorageError> {
+        let wanted: BTreeSet<u32> = keys
+            .into_iter()
+            .map(page_of)
+            .filter(|page| !self.loaded.contains_key(page))
+            .collect();
+        let requests = wanted
+            .into_iter()
+            .map(|page| Ok((page, self.store.get::<String, _, _>(page).primitive()?)))
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        for (page, request) in requests {
+            let text = request.await?;
+            self.adopt(page, text.as_deref())?;
+        }
+        Ok(())
+    }
+
+    /// Reads every page numbered in `pages` in one request: cheaper than `load` when a write
+    /// touches most of them, as a bulk import does.
+    pub async fn load_range(&mut self, pages: Range<u32>) -> Result<(), StorageError> {
+        let keys = self
+            .store
+            .get_all_keys::<u32>()
+            .with_query(pages.clone())
+            .build()?;
+        let texts = self
+            .store
+            .get_all::<String>()
+            .with_query(pages.clone())
+            .build()?;
+        let keys: Vec<u32> = keys.await?.collect::<Result<_, _>>()?;
+        let texts: Vec<String> = texts.await?.collect::<Result<_, _>>()?;
+        for (page, text) in keys.into_iter().zip(texts.iter()) {
+            self.adopt(page, Some(text))?;
+        }
+        for page in pages {
+            self.loaded.entry(page).or_default();
+        }
+        Ok(())
+    }
+
+    fn adopt(&mut self, page: u32, text: Option<&str>) -> Result<(), StorageError> {
+        let decoded = match text {
+            Some(text) => Page::decode(text).map_err(|reason| damaged(self.name, page, reason))?,
+            None => Page::default(),
+        };
+        self.loaded.insert(page, decoded);
+        Ok(())
+    }
+
+    fn page(&self, key: &str) -> &Page {
+        self.loaded
+            .get(&page_of(key))
+            .expect("pages are loaded before they are read or written")
+    }
+
+    fn page_mut(&mut self, key: &str) -> &mut Page {
+        let page = page_of(key);
+        self.dirty.insert(page);
+        self.loaded
+            .get_mut(&page)
+            .expect("pages are loaded before they are read or written")
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.page(key).get(key)
+    }
+
+    pub fn put(&mut self, key: &str, value: String) {
+        self.page_mut(key).insert(key, value);
+    }
+
+    pub fn delete(&mut self, key: &str) {
+        let page = page_of(key);
+        if self.loaded.get(&page).is_some_and(|p| p.get(key).is_some()) {
+            self.page_mut(key).remove(key);
+        }
+    }
+
+    /// Writes every changed page (deleting emptied ones), waits for the last write so the
+    /// transaction stays open across the wait, and forgets every loaded page to free memory.
+    pub async fn flush(&mut self) -> Result<(), StorageError> {
+        let mut last = None;
+        for page in std::mem::take(&mut self.dirty) {
+            let text = self.loaded.get(&page).and_then(Page::encode);
+            last = Some(match text {
+                Some(text) => self.store.put(text).with_key(page).build()?,
+                None => {
+                    self.store.delete(page).build()?;
+                    continue;
+                }
+            });
+        }
+        self.loaded.clear();
+        if let Some(request) = last {
+            request.await?;
+        }
+        Ok(())
+    }
+}
