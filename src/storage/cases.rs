@@ -106,8 +106,8 @@ pub async fn create_case(
     );
     cases.put(&key, encode_case(&case));
     logs.put(&key, encode_log(std::slice::from_ref(&event)));
-    cases.flush().await?;
-    logs.flush().await?;
+    cases.put_changed()?;
+    logs.put_changed()?;
     meta.put(number + 1).with_key(NEXT_CASE_NUMBER).build()?;
     if let Some(draft) = draft_key {
         tx.object_store(DRAFTS)?.delete(draft).build()?;
@@ -183,7 +183,7 @@ pub(super) async fn write_changes(
     for ((_, next, _), key) in batch.iter().zip(&keys) {
         cases.put(key, encode_case(next));
     }
-    cases.flush().await?;
+    cases.put_changed()?;
     let events: Vec<(uuid::Uuid, &[CaseEvent])> = batch
         .iter()
         .map(|(_, next, events)| (next.id, *events))
@@ -229,8 +229,9 @@ async fn write_events(
             clocks.put(key, encode_clock_log(&marks));
         }
     }
-    let (l, t, c) = futures::join!(logs.flush(), texts.flush(), clocks.flush());
-    [l, t, c].into_iter().collect()
+    logs.put_changed()?;
+    texts.put_changed()?;
+    clocks.put_changed()
 }
 
 /// Appends events that change nothing about the case record itself (a breach the clocks found),
@@ -350,7 +351,7 @@ async fn put_all(
     let mut texts = Pages::open(tx, TEXT_PAGES)?;
     let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
     for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {
-        pages.load_range(0..PAGE_COUNT).await?;
+        pages.load_run(0..PAGE_COUNT).await?;
     }
     for item in set {
         let key = item.case.id.to_string();
@@ -366,7 +367,7 @@ async fn put_all(
         }
     }
     for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {
-        pages.flush().await?;
+        pages.put_changed()?;
     }
     Ok(())
 }

@@ -280,6 +280,7 @@ async fn write_cases(
     writes: &[crate::domain::merge::CaseWrite],
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
+    const STORES: [&str; 4] = [CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES];
     let keys: Vec<String> = writes.iter().map(|w| w.case.id.to_string()).collect();
     let mut order: Vec<(u32, usize)> = keys
         .iter()
@@ -287,39 +288,64 @@ async fn write_cases(
         .map(|(i, key)| (page_of(key), i))
         .collect();
     order.sort_unstable();
+    // Runs of pages that hold at least one write, each with the writes on it.
+    type Run<'a> = (std::ops::Range<u32>, &'a [(u32, usize)]);
+    let chunks: Vec<Run> = (0..PAGE_COUNT)
+        .step_by(PAGES_PER_CHUNK as usize)
+        .map(|first| {
+            let run = first..(first + PAGES_PER_CHUNK).min(PAGE_COUNT);
+            let start = order.partition_point(|(page, _)| *page < run.start);
+            let end = order.partition_point(|(page, _)| *page < run.end);
+            (run, &order[start..end])
+        })
+        .filter(|(_, chunk)| !chunk.is_empty())
+        .collect();
+    // Separate handles to read from, so the next run's reads can be in flight while this
+    // run's pages are changed.
+    let readers = STORES
+        .iter()
+        .map(|name| tx.object_store(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let fetch_run = |(run, chunk): &Run| {
+        // A bulk import touches most pages of a run: one request for the whole run beats one
+        // per page. A handful of cases reads just their own pages.
+        let which = || {
+            if chunk.len() >= run.len() {
+                paged::Fetch::Run(run.clone())
+            } else {
+                let mut pages: Vec<u32> = chunk.iter().map(|(page, _)| *page).collect();
+                pages.dedup();
+                paged::Fetch::Pages(pages)
+            }
+        };
+        let reads = readers
+            .iter()
+            .map(|store| paged::fetch(store, which()))
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        Ok::<_, StorageError>(futures::future::try_join_all(reads))
+    };
     let mut cases = Pages::open(tx, CASE_PAGES)?;
     let mut logs = Pages::open(tx, LOG_PAGES)?;
     let mut texts = Pages::open(tx, TEXT_PAGES)?;
     let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
+    let mut next = chunks.first().map(fetch_run).transpose()?;
     let mut done = 0;
-    for first_page in (0..PAGE_COUNT).step_by(PAGES_PER_CHUNK as usize) {
-        let pages = first_page..(first_page + PAGES_PER_CHUNK).min(PAGE_COUNT);
-        let start = order.partition_point(|(page, _)| *page < pages.start);
-        let end = order.partition_point(|(page, _)| *page < pages.end);
-        let chunk = &order[start..end];
-        if chunk.is_empty() {
-            continue;
+    for (n, (_, chunk)) in chunks.iter().enumerate() {
+        let fetched = next
+            .take()
+            .expect("each run's reads are requested before it")
+            .await?;
+        for (pages, fetched) in [&mut cases, &mut logs, &mut texts, &mut clocks]
+            .into_iter()
+            .zip(fetched)
+        {
+            pages.adopt(fetched)?;
         }
-        let chunk_keys = || chunk.iter().map(|(_, i)| keys[*i].as_str());
-        // A bulk import touches most pages of a run: two requests for the whole run beat one
-        // per page. A handful of cases reads just their own pages.
-        let (c, l, t, k) = if chunk.len() >= pages.len() {
-            futures::join!(
-                cases.load_range(pages.clone()),
-                logs.load_range(pages.clone()),
-                texts.load_range(pages.clone()),
-                clocks.load_range(pages.clone()),
-            )
-        } else {
-            futures::join!(
-                cases.load(chunk_keys()),
-                logs.load(chunk_keys()),
-                texts.load(chunk_keys()),
-                clocks.load(chunk_keys()),
-            )
-        };
-        [c, l, t, k].into_iter().collect::<Result<(), _>>()?;
-        for (_, i) in chunk {
+        // The next run's reads go out before this run's writes, so they answer at once and its
+        // work overlaps these writes. Awaiting them also lets the page paint the progress bar,
+        // and keeps the transaction open because a request is pending throughout.
+        next = chunks.get(n + 1).map(fetch_run).transpose()?;
+        for (_, i) in chunk.iter() {
             let (write, key) = (&writes[*i], keys[*i].as_str());
             let found = match cases.get(key) {
                 Some(text) => Some(decode_case(key, text)?.revision),
@@ -365,11 +391,9 @@ async fn write_cases(
                 clocks.put(key, encode_clock_log(&marks));
             }
         }
-        // Waiting on this run's writes lets the page paint the progress bar, and keeps the
-        // transaction open because a request is pending throughout.
-        let (c, l, t, k) =
-            futures::join!(cases.flush(), logs.flush(), texts.flush(), clocks.flush());
-        [c, l, t, k].into_iter().collect::<Result<(), _>>()?;
+        for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {
+            pages.put_changed()?;
+        }
         done += chunk.len();
         on_progress(done, writes.len());
     }

@@ -85,7 +85,7 @@ pub async fn read_one(
 }
 
 /// The pages of one store that a write transaction has read, changed, and will put back.
-/// Every key must be loaded (`load`, `load_range`) before it is read or written.
+/// Every key must be loaded (`load`, `load_run`, `adopt`) before it is read or written.
 pub struct Pages<'tx> {
     store: ObjectStore<'tx>,
     name: &'static str,
@@ -109,52 +109,34 @@ impl<'tx> Pages<'tx> {
         &mut self,
         keys: impl IntoIterator<Item = &'k str>,
     ) -> Result<(), StorageError> {
-        let wanted: BTreeSet<u32> = keys
+        let wanted: Vec<u32> = keys
             .into_iter()
             .map(page_of)
             .filter(|page| !self.loaded.contains_key(page))
-            .collect();
-        let requests = wanted
+            .collect::<BTreeSet<u32>>()
             .into_iter()
-            .map(|page| Ok((page, self.store.get::<String, _, _>(page).primitive()?)))
-            .collect::<Result<Vec<_>, StorageError>>()?;
-        for (page, request) in requests {
-            let text = request.await?;
-            self.adopt(page, text.as_deref())?;
-        }
-        Ok(())
+            .collect();
+        let fetched = fetch(&self.store, Fetch::Pages(wanted))?.await?;
+        self.adopt(fetched)
     }
 
-    /// Reads every page numbered in `pages` in one request: cheaper than `load` when a write
-    /// touches most of them, as a bulk import does.
-    pub async fn load_range(&mut self, pages: Range<u32>) -> Result<(), StorageError> {
-        let keys = self
-            .store
-            .get_all_keys::<u32>()
-            .with_query(pages.clone())
-            .build()?;
-        let texts = self
-            .store
-            .get_all::<String>()
-            .with_query(pages.clone())
-            .build()?;
-        let keys: Vec<u32> = keys.await?.collect::<Result<_, _>>()?;
-        let texts: Vec<String> = texts.await?.collect::<Result<_, _>>()?;
-        for (page, text) in keys.into_iter().zip(texts.iter()) {
-            self.adopt(page, Some(text))?;
+    /// Reads every page numbered in `run` in one request: cheaper than `load` when a write
+    /// touches most of them.
+    pub async fn load_run(&mut self, run: Range<u32>) -> Result<(), StorageError> {
+        let fetched = fetch(&self.store, Fetch::Run(run))?.await?;
+        self.adopt(fetched)
+    }
+
+    /// Takes in pages read by `fetch` (from another handle on this store, so the read can be
+    /// in flight while this one is written). Refuses a damaged page, as `load` does.
+    pub fn adopt(&mut self, fetched: Fetched) -> Result<(), StorageError> {
+        for (page, text) in fetched.found {
+            let decoded = Page::decode(&text).map_err(|reason| damaged(self.name, page, reason))?;
+            self.loaded.insert(page, decoded);
         }
-        for page in pages {
+        for page in fetched.asked.into_pages() {
             self.loaded.entry(page).or_default();
         }
-        Ok(())
-    }
-
-    fn adopt(&mut self, page: u32, text: Option<&str>) -> Result<(), StorageError> {
-        let decoded = match text {
-            Some(text) => Page::decode(text).map_err(|reason| damaged(self.name, page, reason))?,
-            None => Page::default(),
-        };
-        self.loaded.insert(page, decoded);
         Ok(())
     }
 
@@ -187,24 +169,88 @@ impl<'tx> Pages<'tx> {
         }
     }
 
-    /// Writes every changed page (deleting emptied ones), waits for the last write so the
-    /// transaction stays open across the wait, and forgets every loaded page to free memory.
-    pub async fn flush(&mut self) -> Result<(), StorageError> {
-        let mut last = None;
+    /// Issues the writes of every changed page (deleting emptied ones) without waiting for
+    /// them, and forgets every loaded page to free memory. The transaction's commit waits for
+    /// them, and fails whole if any fails.
+    pub fn put_changed(&mut self) -> Result<(), StorageError> {
         for page in std::mem::take(&mut self.dirty) {
-            let text = self.loaded.get(&page).and_then(Page::encode);
-            last = Some(match text {
-                Some(text) => self.store.put(text).with_key(page).build()?,
+            match self.loaded.get(&page).and_then(Page::encode) {
+                Some(text) => {
+                    self.store.put(text).with_key(page).build()?;
+                }
                 None => {
                     self.store.delete(page).build()?;
-                    continue;
                 }
-            });
+            }
         }
         self.loaded.clear();
-        if let Some(request) = last {
-            request.await?;
-        }
         Ok(())
     }
+}
+
+/// Which pages of a store to read: a run of them in one request, or a few by number.
+pub enum Fetch {
+    Run(Range<u32>),
+    Pages(Vec<u32>),
+}
+
+impl Fetch {
+    fn into_pages(self) -> Vec<u32> {
+        match self {
+            Fetch::Run(run) => run.collect(),
+            Fetch::Pages(pages) => pages,
+        }
+    }
+}
+
+/// Pages read by `fetch`: the text of each that exists, and what was asked for.
+pub struct Fetched {
+    found: Vec<(u32, String)>,
+    asked: Fetch,
+}
+
+/// Requests `which` pages of `store` now (requests go out when built) and returns the future
+/// of their texts, to be given to `Pages::adopt` once awaited.
+pub fn fetch<'a>(
+    store: &'a ObjectStore<'_>,
+    which: Fetch,
+) -> Result<futures::future::LocalBoxFuture<'a, Result<Fetched, StorageError>>, StorageError> {
+    use futures::FutureExt;
+    Ok(match which {
+        Fetch::Run(run) => {
+            let keys = store
+                .get_all_keys::<u32>()
+                .with_query(run.clone())
+                .build()?;
+            let texts = store.get_all::<String>().with_query(run.clone()).build()?;
+            async move {
+                let keys: Vec<u32> = keys.await?.collect::<Result<_, _>>()?;
+                let texts: Vec<String> = texts.await?.collect::<Result<_, _>>()?;
+                Ok(Fetched {
+                    found: keys.into_iter().zip(texts).collect(),
+                    asked: Fetch::Run(run),
+                })
+            }
+            .boxed_local()
+        }
+        Fetch::Pages(pages) => {
+            let requests = pages
+                .iter()
+                .map(|page| Ok((*page, store.get::<String, _, _>(*page).primitive()?)))
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            async move {
+                let mut found = Vec::with_capacity(requests.len());
+                for (page, request) in requests {
+                    if let Some(text) = request.await? {
+                        found.push((page, text));
+                    }
+                }
+                Ok(Fetched {
+                    found,
+                    asked: Fetch::Pages(pages),
+                })
+            }
+            .boxed_local()
+        }
+    })
 }

@@ -1143,7 +1143,6 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
 
 #[wasm_bindgen_test]
 async fn migration_to_schema_9_moves_every_event_record_into_its_case_log_unreadable_ones_too() {
-    use escalation_desk::storage::schema::CASE_LOGS;
     let name = unique_name("logs");
     let legacy = scratch().await;
     let first = create(&legacy, "Payouts held", 1).await;

@@ -231,6 +231,7 @@ pub fn DataPage() -> impl IntoView {
             let result: Result<String, String> = async {
                 let db = database_ready().await.map_err(|e| e.to_string())?;
                 let stored = exchange::read_everything(&db).await.map_err(|e| e.to_string())?;
+                browser::measure("export-read", started);
                 let skipped = stored.unreadable.len();
                 let now = browser::now();
                 let mut bundle = BundleV1::build(
@@ -241,7 +242,9 @@ pub fn DataPage() -> impl IntoView {
                     now,
                 );
                 let report = redacting.then(|| redact::redact(&mut bundle));
+                let built = browser::performance_now();
                 let json = bundle.to_json();
+                browser::measure("export-json", built);
                 let (text, name) = if encrypting {
                     busy.set(Some("Encrypting (600,000 key-derivation rounds)…".into()));
                     let sealed = crypto::encrypt(&json, &secret).await.map_err(|e| e.to_string())?;
@@ -304,13 +307,16 @@ pub fn DataPage() -> impl IntoView {
             // Let "Checking…" paint before the parse holds the thread.
             browser::next_frame().await;
             let result: Result<Preview, String> = async {
+                let started = browser::performance_now();
                 let bundle = v1::read(&text).map_err(|e| e.to_string())?;
+                browser::measure("import-parse", started);
                 let ids: Vec<Uuid> = bundle.contents.cases.iter().map(|c| c.id).collect();
                 let db = database_ready().await.map_err(|e| e.to_string())?;
                 let local = exchange::read_for_merge(&db, &ids)
                     .await
                     .map_err(|e| e.to_string())?;
                 let plan = merge::plan(bundle.incoming(), local);
+                browser::measure("import-check", started);
                 Ok(Preview {
                     file_name: name.clone(),
                     bundle: Arc::new(bundle),
@@ -341,7 +347,9 @@ pub fn DataPage() -> impl IntoView {
         }
         busy.set(Some(format!("Reading {name}…")));
         leptos::task::spawn_local(async move {
+            let started = browser::performance_now();
             let text = browser::read_file(&file).await;
+            browser::measure("import-read-file", started);
             busy.set(None);
             match text {
                 Ok(text) => open_text(name, Arc::new(text)),
