@@ -304,7 +304,10 @@ async fn move_onto_pages(
     let store = tx.object_store(paged)?;
     for (number, page) in pages {
         if let Some(text) = page.encode() {
-            store.put(text).with_key(number).build()?;
+            store
+                .put(super::paged::page_value(&text))
+                .with_key(number)
+                .build()?;
         }
     }
     Ok(())

@@ -89,17 +89,20 @@ async fn raw_all(db: &Database, store: &str) -> Vec<(String, String)> {
 async fn raw_paged(db: &Database, store: &str) -> Vec<(String, String)> {
     use escalation_desk::storage::page::Page;
     let tx = db.transaction(store).build().unwrap();
-    let pages: Vec<String> = tx
+    let pages: Vec<wasm_bindgen::JsValue> = tx
         .object_store(store)
         .unwrap()
-        .get_all::<String>()
+        .get_all::<wasm_bindgen::JsValue>()
         .await
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     pages
-        .iter()
-        .flat_map(|text| Page::decode(text).unwrap().into_entries())
+        .into_iter()
+        .flat_map(|value| {
+            let text = escalation_desk::storage::paged::page_text(value).unwrap();
+            Page::decode(&text).unwrap().into_entries()
+        })
         .collect()
 }
 
@@ -440,7 +443,9 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
             escalation_desk::storage::records::encode_case(&changed),
         );
         store
-            .put(page.encode().unwrap())
+            .put(escalation_desk::storage::paged::page_value(
+                &page.encode().unwrap(),
+            ))
             .with_key(page_of(&key))
             .build()?;
         // An invalid key is refused by IndexedDB, and `?` returns before commit.

@@ -282,8 +282,9 @@ test('a full disk: the save is refused with a clear message, nothing half-writte
     open.onsuccess = () => {
       const all = open.result.transaction('case_pages').objectStore('case_pages').getAll();
       all.onsuccess = () => {
-        // One case, so one page: 'page1\n', then `<byte length>:<text>` for its key and its record.
-        let rest = all.result[0].slice('page1\n'.length);
+        // One case, so one page of UTF-8 bytes: 'page1\n', then `<byte length>:<text>` for its
+        // key and its record (ASCII here, so bytes and characters agree).
+        let rest = new TextDecoder().decode(all.result[0]).slice('page1\n'.length);
         const field = () => {
           const colon = rest.indexOf(':');
           const text = rest.slice(colon + 1, colon + 1 + Number(rest.slice(0, colon)));

@@ -206,14 +206,15 @@ test('a damaged stored record is reported and left alone, and every good case st
         open.onerror = () => fail(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          // Cases are packed onto pages of `<byte length>:<text>` fields (src/storage/page.rs);
-          // a half-written record is added to the first page, beside good ones.
+          // Cases are packed onto pages of `<byte length>:<text>` fields, stored as UTF-8
+          // bytes (src/storage/page.rs); a half-written record joins the first page's good ones.
           const tx = db.transaction('case_pages', 'readwrite');
           const store = tx.objectStore('case_pages');
           const cursor = store.openCursor();
           cursor.onsuccess = () => {
             const damaged = '{"v":1,"title":';
-            cursor.result.update(`${cursor.result.value}14:damaged-record${damaged.length}:${damaged}`);
+            const page = new TextDecoder().decode(cursor.result.value);
+            cursor.result.update(new TextEncoder().encode(`${page}14:damaged-record${damaged.length}:${damaged}`));
           };
           tx.oncomplete = () => (db.close(), ok());
           tx.onerror = () => fail(tx.error);
