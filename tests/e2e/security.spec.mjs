@@ -264,7 +264,9 @@ test('a full disk: the save is refused with a clear message, nothing half-writte
   await page.addInitScript(() => {
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (value, ...rest) {
-      if (window.__diskFull && typeof value === 'string' && value.length > 100_000) {
+      // Pages of cases and logs are stored as bytes, other records as text.
+      const size = typeof value === 'string' ? value.length : (value && value.byteLength) || 0;
+      if (window.__diskFull && size > 100_000) {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       }
       return put.call(this, value, ...rest);
