@@ -45,7 +45,10 @@ window.rawBench = async ({ appDb, casesStore, exportedStores, writtenStores }) =
   const exportedValues = await Promise.all(exported.map((name) => request(exportTx.objectStore(name).getAll())));
   const readExported = performance.now() - started;
   started = performance.now();
-  const text = JSON.stringify(Object.fromEntries(exported.map((name, i) => [name, exportedValues[i]])));
+  // Paged stores hold UTF-8 bytes; the floor turns them into text, as an export must.
+  const decoder = new TextDecoder();
+  const asText = (values) => values.map((v) => (v instanceof Uint8Array ? decoder.decode(v) : v));
+  const text = JSON.stringify(Object.fromEntries(exported.map((name, i) => [name, asText(exportedValues[i])])));
   const stringify = performance.now() - started;
 
   started = performance.now();
