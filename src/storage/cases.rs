@@ -7,7 +7,6 @@ use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::StorageError;
-use super::page::PAGE_COUNT;
 use super::paged::{self, Pages};
 use super::records::{
     Loaded, append_marks, append_to_log, decode_all, decode_case, decode_clock_log, decode_log,
@@ -350,20 +349,20 @@ async fn put_all(
     let mut logs = Pages::open(tx, LOG_PAGES)?;
     let mut texts = Pages::open(tx, TEXT_PAGES)?;
     let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
+    let keys: Vec<String> = set.iter().map(|item| item.case.id.to_string()).collect();
     for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {
-        pages.load_run(0..PAGE_COUNT).await?;
+        pages.load(keys.iter().map(String::as_str)).await?;
     }
-    for item in set {
-        let key = item.case.id.to_string();
-        cases.put(&key, encode_case(&item.case));
-        logs.put(&key, encode_log(&item.events));
+    for (item, key) in set.iter().zip(&keys) {
+        cases.put(key, encode_case(&item.case));
+        logs.put(key, encode_log(&item.events));
         let text: String = item.events.iter().filter_map(searchable_text).collect();
         if !text.is_empty() {
-            texts.put(&key, text);
+            texts.put(key, text);
         }
         let marks = crate::domain::sla::ClockMark::from_events(&item.events);
         if !marks.is_empty() {
-            clocks.put(&key, encode_clock_log(&marks));
+            clocks.put(key, encode_clock_log(&marks));
         }
     }
     for pages in [&mut cases, &mut logs, &mut texts, &mut clocks] {

@@ -112,7 +112,7 @@ pub async fn read_one(
 }
 
 /// The pages of one store that a write transaction has read, changed, and will put back.
-/// Every key must be loaded (`load`, `load_run`, `adopt`) before it is read or written.
+/// Every key must be loaded (`load`, `adopt`) before it is read or written.
 pub struct Pages<'tx> {
     store: ObjectStore<'tx>,
     name: &'static str,
@@ -144,13 +144,6 @@ impl<'tx> Pages<'tx> {
             .into_iter()
             .collect();
         let fetched = fetch(&self.store, Fetch::Pages(wanted))?.await?;
-        self.adopt(fetched)
-    }
-
-    /// Reads every page numbered in `run` in one request: cheaper than `load` when a write
-    /// touches most of them.
-    pub async fn load_run(&mut self, run: Range<u32>) -> Result<(), StorageError> {
-        let fetched = fetch(&self.store, Fetch::Run(run))?.await?;
         self.adopt(fetched)
     }
 

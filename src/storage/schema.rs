@@ -184,15 +184,20 @@ async fn read_events(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<Vec<
 async fn read_event_records(
     tx: &TransactionRef<'_>,
 ) -> indexed_db_futures::Result<(Vec<String>, Vec<String>)> {
-    let events = tx.object_store(CASE_EVENTS)?;
-    let keys: Vec<String> = events
+    read_records(tx, CASE_EVENTS).await
+}
+
+/// Every key and text of a store whose records are text under text keys, in key order.
+async fn read_records(
+    tx: &TransactionRef<'_>,
+    store: &str,
+) -> indexed_db_futures::Result<(Vec<String>, Vec<String>)> {
+    let store = tx.object_store(store)?;
+    let keys: Vec<String> = store
         .get_all_keys::<String>()
         .await?
         .collect::<Result<_, _>>()?;
-    let values: Vec<String> = events
-        .get_all::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
+    let values: Vec<String> = store.get_all::<String>().await?.collect::<Result<_, _>>()?;
     Ok((keys, values))
 }
 
@@ -231,13 +236,8 @@ async fn backfill_clock_log(tx: &TransactionRef<'_>) -> indexed_db_futures::Resu
 /// Schema 1 had no event log. Give each existing case the `Created` event it would have had,
 /// dated at its creation, so every timeline starts at the beginning.
 async fn backfill_created_events(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
-    let cases = tx.object_store(CASES)?;
+    let (keys, values) = read_records(tx, CASES).await?;
     let events = tx.object_store(CASE_EVENTS)?;
-    let keys: Vec<String> = cases
-        .get_all_keys::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
-    let values: Vec<String> = cases.get_all::<String>().await?.collect::<Result<_, _>>()?;
     for (key, text) in keys.iter().zip(values.iter()) {
         // A record this step cannot read is left exactly as it is; the app reports it on load.
         let Ok(case) = decode_case(key, text) else {
@@ -291,12 +291,7 @@ async fn move_onto_pages(
     old: &str,
     paged: &str,
 ) -> indexed_db_futures::Result<()> {
-    let store = tx.object_store(old)?;
-    let keys: Vec<String> = store
-        .get_all_keys::<String>()
-        .await?
-        .collect::<Result<_, _>>()?;
-    let values: Vec<String> = store.get_all::<String>().await?.collect::<Result<_, _>>()?;
+    let (keys, values) = read_records(tx, old).await?;
     let mut pages: std::collections::BTreeMap<u32, Page> = Default::default();
     for (key, value) in keys.iter().zip(values) {
         pages.entry(page_of(key)).or_default().insert(key, value);

@@ -170,6 +170,28 @@ async fn copy_to_schema(scratch: &Database, name: &str, version: u32) {
     old.close();
 }
 
+/// "Payouts held" and "Refund stuck", the first with a note: the first case as created, the
+/// second, the first as noted, and the note.
+async fn two_cases_one_noted(
+    db: &Database,
+) -> (Case, Case, Case, escalation_desk::domain::CaseEvent) {
+    let first = create(db, "Payouts held", 1).await;
+    let second = create(db, "Refund stuck", 2).await;
+    let (noted, note) = first
+        .note("Bank letter received", Uuid::from_u128(9), "Mei", at(10))
+        .unwrap();
+    cases::save_change(
+        db,
+        first.revision,
+        &noted,
+        std::slice::from_ref(&note),
+        None,
+    )
+    .await
+    .unwrap();
+    (first, second, noted, note)
+}
+
 /// A current database to fill through today's code before copying it to an older schema.
 async fn scratch() -> Database {
     open_database(&unique_name("scratch")).await.unwrap()
@@ -1150,20 +1172,7 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
 async fn migration_to_schema_9_moves_every_event_record_into_its_case_log_unreadable_ones_too() {
     let name = unique_name("logs");
     let legacy = scratch().await;
-    let first = create(&legacy, "Payouts held", 1).await;
-    let second = create(&legacy, "Refund stuck", 2).await;
-    let (noted, note) = first
-        .note("Bank letter received", Uuid::from_u128(9), "Mei", at(10))
-        .unwrap();
-    cases::save_change(
-        &legacy,
-        first.revision,
-        &noted,
-        std::slice::from_ref(&note),
-        None,
-    )
-    .await
-    .unwrap();
+    let (first, second, noted, note) = two_cases_one_noted(&legacy).await;
     copy_to_schema(&legacy, &name, 8).await;
     // A record no version can read, between the first case's two events.
     let old = open_database_at_version(&name, 8).await.unwrap();
@@ -1221,20 +1230,7 @@ async fn migration_to_schema_10_moves_every_per_case_record_onto_pages_unreadabl
     use escalation_desk::storage::schema::{CASE_LOGS, CASE_PAGES, CASE_TEXT, CLOCK_LOG};
     let name = unique_name("pages");
     let legacy = scratch().await;
-    let first = create(&legacy, "Payouts held", 1).await;
-    create(&legacy, "Refund stuck", 2).await;
-    let (noted, note) = first
-        .note("Bank letter received", Uuid::from_u128(9), "Mei", at(10))
-        .unwrap();
-    cases::save_change(
-        &legacy,
-        first.revision,
-        &noted,
-        std::slice::from_ref(&note),
-        None,
-    )
-    .await
-    .unwrap();
+    let (first, _, noted, note) = two_cases_one_noted(&legacy).await;
     let texts_before = cases::load_case_texts(&legacy).await.unwrap();
     let clocks_before = cases::load_clock_logs(&legacy).await.unwrap().0;
     assert!(!texts_before.is_empty());
