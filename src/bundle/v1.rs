@@ -227,35 +227,38 @@ impl Selection {
 
 impl BundleV1 {
     /// Builds a bundle of `selection` from `source`. Cases come out in key order, events in
-    /// timeline order, so the same data always exports to the same contents.
+    /// timeline order, so the same data always exports to the same contents. `source` is taken
+    /// whole so that cases and events move into the bundle rather than being copied.
     pub fn build(
-        source: &ExportSource,
+        source: ExportSource,
         selection: &Selection,
         exporter: Exporter,
         app_version: &str,
         now: DateTime<Utc>,
     ) -> BundleV1 {
-        let chosen: Vec<&Case> = match selection {
-            Selection::Everything => source.cases.iter().collect(),
+        let ExportSource {
+            cases: mut chosen,
+            events: mut events_by_case,
+            ..
+        } = source;
+        match selection {
+            Selection::Everything => {}
             Selection::Cases(ids) => {
                 let wanted: std::collections::HashSet<&Uuid> = ids.iter().collect();
-                source
-                    .cases
-                    .iter()
-                    .filter(|c| wanted.contains(&c.id))
-                    .collect()
+                chosen.retain(|c| wanted.contains(&c.id));
             }
-            Selection::PlaybooksAndTemplates => Vec::new(),
-        };
-        let mut chosen = chosen;
+            Selection::PlaybooksAndTemplates => chosen.clear(),
+        }
         chosen.sort_by_key(|c| c.key.number());
-        let no_events = Vec::new();
+        let chosen_ids: std::collections::HashSet<Uuid> = chosen.iter().map(|c| c.id).collect();
+        let linked_problems: std::collections::HashSet<Uuid> =
+            chosen.iter().filter_map(|c| c.problem_id).collect();
         let cases: Vec<CaseV1> = chosen
-            .iter()
+            .into_iter()
             .map(|c| {
-                let mut events = source.events.get(&c.id).unwrap_or(&no_events).clone();
+                let mut events = events_by_case.remove(&c.id).unwrap_or_default();
                 events.sort_by(crate::domain::events::timeline_order);
-                CaseV1::from_domain(c, &events)
+                CaseV1::from_domain(c, events)
             })
             .collect();
         let playbooks: Vec<&Playbook> = match selection {
@@ -277,32 +280,22 @@ impl BundleV1 {
             _ => source.playbooks.iter().collect(),
         };
         let problems: Vec<Problem> = match selection {
-            Selection::Everything => source.problems.clone(),
-            Selection::Cases(_) => {
-                let linked: std::collections::HashSet<Uuid> =
-                    chosen.iter().filter_map(|c| c.problem_id).collect();
-                source
-                    .problems
-                    .iter()
-                    .filter(|p| linked.contains(&p.id))
-                    .cloned()
-                    .collect()
-            }
+            Selection::Everything => source.problems,
+            Selection::Cases(_) => source
+                .problems
+                .into_iter()
+                .filter(|p| linked_problems.contains(&p.id))
+                .collect(),
             Selection::PlaybooksAndTemplates => Vec::new(),
         };
         // A case export carries the worksheets that analyse any of its cases.
         let mut rcas: Vec<Rca> = match selection {
-            Selection::Everything => source.rcas.clone(),
-            Selection::Cases(_) => {
-                let chosen_ids: std::collections::HashSet<Uuid> =
-                    chosen.iter().map(|c| c.id).collect();
-                source
-                    .rcas
-                    .iter()
-                    .filter(|r| r.content.case_ids.iter().any(|id| chosen_ids.contains(id)))
-                    .cloned()
-                    .collect()
-            }
+            Selection::Everything => source.rcas,
+            Selection::Cases(_) => source
+                .rcas
+                .into_iter()
+                .filter(|r| r.content.case_ids.iter().any(|id| chosen_ids.contains(id)))
+                .collect(),
             Selection::PlaybooksAndTemplates => Vec::new(),
         };
         rcas.sort_by_key(|r| r.key);
@@ -325,9 +318,9 @@ impl BundleV1 {
                 partners: source.partners.iter().map(PartnerV1::from_domain).collect(),
                 problems,
                 rcas,
-                settings: (*selection == Selection::Everything).then(|| SettingsV1 {
-                    team: source.team.clone(),
-                    sla: source.sla.clone(),
+                settings: (*selection == Selection::Everything).then_some(SettingsV1 {
+                    team: source.team,
+                    sla: source.sla,
                 }),
             },
         }
@@ -386,47 +379,47 @@ impl BundleV1 {
 }
 
 impl CaseV1 {
-    pub fn from_domain(case: &Case, events: &[CaseEvent]) -> CaseV1 {
+    pub fn from_domain(case: Case, events: Vec<CaseEvent>) -> CaseV1 {
         CaseV1 {
             id: case.id,
-            key: case.key.clone(),
+            key: case.key,
             revision: case.revision,
-            title: case.title.clone(),
+            title: case.title,
             status: case.status,
             priority: case.priority,
             impact: case.impact,
             urgency: case.urgency,
-            owner: case.owner.clone(),
+            owner: case.owner,
             account: AccountV1 {
-                name: case.account.name.clone(),
-                account_id: case.account.account_id.clone(),
+                name: case.account.name,
+                account_id: case.account.account_id,
                 tier: case.account.tier,
             },
             contacts: case
                 .contacts
-                .iter()
+                .into_iter()
                 .map(|c| ContactV1 {
-                    name: c.name.clone(),
-                    email: c.email.clone(),
-                    phone: c.phone.clone(),
+                    name: c.name,
+                    email: c.email,
+                    phone: c.phone,
                 })
                 .collect(),
             channel: case.channel,
-            product_area: case.product_area.clone(),
-            tags: case.tags.clone(),
-            watchers: case.watchers.clone(),
-            scoping: case.scoping.clone(),
-            resolution: case.resolution.clone(),
+            product_area: case.product_area,
+            tags: case.tags,
+            watchers: case.watchers,
+            scoping: case.scoping,
+            resolution: case.resolution,
             problem_id: case.problem_id,
             created_at: case.created_at,
             updated_at: case.updated_at,
             events: events
-                .iter()
+                .into_iter()
                 .map(|e| EventV1 {
                     id: e.id,
                     at: e.at,
-                    actor: e.actor.clone(),
-                    kind: e.kind.clone(),
+                    actor: e.actor,
+                    kind: e.kind,
                 })
                 .collect(),
         }

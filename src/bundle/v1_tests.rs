@@ -98,7 +98,7 @@ fn exporter() -> Exporter {
 }
 
 fn export(source: &ExportSource, selection: &Selection) -> BundleV1 {
-    BundleV1::build(source, selection, exporter(), "0.1.0", at(60))
+    BundleV1::build(source.clone(), selection, exporter(), "0.1.0", at(60))
 }
 
 #[test]

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::StorageError;
 use super::paged::{self, Pages};
 use super::records::{
-    Loaded, append_marks, append_to_log, decode_all, decode_case, decode_clock_log, decode_log,
-    encode_case, encode_clock_log, encode_log, searchable_text,
+    Loaded, append_marks, append_to_log, decode_case, decode_clock_log, decode_log, encode_case,
+    encode_clock_log, encode_log, searchable_text,
 };
 use super::schema::{CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, TEXT_PAGES};
 use crate::domain::case::CaseKey;
@@ -21,12 +21,15 @@ use crate::domain::{Case, CaseEvent, ValidNewCase};
 pub(super) const NEXT_CASE_NUMBER: &str = "next_case_number";
 
 /// Every case, in no particular order, plus a report of any record that could not be read.
-/// One `getAll` of the case pages: the fastest bulk read IndexedDB has.
 pub async fn load_cases(db: &Database) -> Result<Loaded<Case>, StorageError> {
     let tx = db.transaction(CASE_PAGES).build()?;
-    let read = paged::read_all(&tx.object_store(CASE_PAGES)?, CASE_PAGES).await?;
-    let mut loaded = decode_all(&read.keys, &read.values, decode_case);
-    loaded.unreadable.extend(read.damaged);
+    let store = tx.object_store(CASE_PAGES)?;
+    let mut loaded = Loaded::default();
+    let damaged = paged::read_in_runs(&[(&store, CASE_PAGES)], |_, key, text| {
+        loaded.add(decode_case(key, text))
+    })
+    .await?;
+    loaded.unreadable.extend(damaged);
     Ok(loaded)
 }
 
@@ -267,12 +270,12 @@ pub async fn load_clock_logs(
     StorageError,
 > {
     let tx = db.transaction(CLOCK_PAGES).build()?;
-    let read = paged::read_all(&tx.object_store(CLOCK_PAGES)?, CLOCK_PAGES).await?;
-    let mut logs = std::collections::HashMap::with_capacity(read.keys.len());
-    let mut unreadable = read.damaged;
-    for (key, value) in read.keys.iter().zip(read.values.iter()) {
+    let store = tx.object_store(CLOCK_PAGES)?;
+    let mut logs = std::collections::HashMap::new();
+    let mut unreadable = Vec::new();
+    let damaged = paged::read_in_runs(&[(&store, CLOCK_PAGES)], |_, key, value| {
         let Ok(id) = Uuid::parse_str(key) else {
-            continue;
+            return;
         };
         match decode_clock_log(key, value) {
             Ok(marks) => {
@@ -280,7 +283,9 @@ pub async fn load_clock_logs(
             }
             Err(e) => unreadable.push(e),
         }
-    }
+    })
+    .await?;
+    unreadable.splice(0..0, damaged);
     Ok((logs, unreadable))
 }
 
@@ -308,15 +313,17 @@ pub async fn load_case_texts(
     db: &Database,
 ) -> Result<std::collections::HashMap<Uuid, String>, StorageError> {
     let tx = db.transaction(TEXT_PAGES).build()?;
-    let read = paged::read_all(&tx.object_store(TEXT_PAGES)?, TEXT_PAGES).await?;
+    let store = tx.object_store(TEXT_PAGES)?;
+    let mut texts = std::collections::HashMap::new();
     // A key that is not a case id cannot belong to any case; it is skipped, not an error.
     // A damaged page only costs search hits; the case records themselves report damage.
-    Ok(read
-        .keys
-        .iter()
-        .zip(read.values)
-        .filter_map(|(k, v)| Some((Uuid::parse_str(k).ok()?, v)))
-        .collect())
+    paged::read_in_runs(&[(&store, TEXT_PAGES)], |_, key, value| {
+        if let Ok(id) = Uuid::parse_str(key) {
+            texts.insert(id, value.to_owned());
+        }
+    })
+    .await?;
+    Ok(texts)
 }
 
 /// Writes a generated set of `size` cases after whatever is already stored, in one transaction.

@@ -14,7 +14,7 @@ use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
 use super::page::{PAGE_COUNT, page_of};
 use super::paged::{self, Pages};
 use super::records::{
-    append_to_log, decode_all, decode_case, decode_clock_log, decode_log, decode_playbook,
+    Loaded, append_to_log, decode_all, decode_case, decode_clock_log, decode_log, decode_playbook,
     decode_problem, decode_rca, encode_case, encode_clock_log, encode_log, encode_playbook,
     encode_problem, encode_rca, searchable_text,
 };
@@ -73,13 +73,24 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
         .build()?;
     let stores = [CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
     let [cases, logs, playbooks, problems] = stores;
-    let (cases, logs, playbooks, problems) = (cases?, logs?, playbooks?, problems?);
-    let (cases, logs, playbooks, problems) = futures::join!(
-        paged::read_all(&cases, CASE_PAGES),
-        paged::read_all(&logs, LOG_PAGES),
-        read_all(&playbooks),
-        read_all(&problems)
-    );
+    let (case_store, log_store, playbooks, problems) = (cases?, logs?, playbooks?, problems?);
+    let mut cases = Loaded::default();
+    let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::new();
+    let mut unreadable = Vec::new();
+    let paged_stores = [(&case_store, CASE_PAGES), (&log_store, LOG_PAGES)];
+    let paged = paged::read_in_runs(&paged_stores, |store, key, text| {
+        if store == 0 {
+            cases.add(decode_case(key, text));
+        } else {
+            let log = decode_log(key, text);
+            for event in log.items {
+                by_case.entry(event.case_id).or_default().push(event);
+            }
+            unreadable.extend(log.unreadable);
+        }
+    });
+    let (damaged, playbooks, problems) =
+        futures::join!(paged, read_all(&playbooks), read_all(&problems));
     let meta = tx.object_store(META)?;
     let team = read_document::<TeamSettings>(&meta, TEAM_SETTINGS).await?;
     let sla = read_document::<SlaSettings>(&meta, SLA_SETTINGS).await?;
@@ -88,25 +99,11 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     let next_case_number = read_next_number(&meta).await?;
     let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
     let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
-    let (cases, logs) = (cases?, logs?);
     let (playbook_keys, playbook_values) = playbooks?;
     let (problem_keys, problem_values) = problems?;
-    let (log_keys, log_values) = (logs.keys, logs.values);
-    let mut damaged = cases.damaged;
-    damaged.extend(logs.damaged);
-    let cases = decode_all(&cases.keys, &cases.values, decode_case);
     let playbooks = decode_all(&playbook_keys, &playbook_values, decode_playbook);
     let problems = decode_all(&problem_keys, &problem_values, decode_problem);
-    let mut by_case: HashMap<Uuid, Vec<CaseEvent>> = HashMap::with_capacity(cases.items.len());
-    let mut unreadable = cases.unreadable;
-    unreadable.extend(damaged);
-    for (key, text) in log_keys.iter().zip(log_values.iter()) {
-        let log = decode_log(key, text);
-        for event in log.items {
-            by_case.entry(event.case_id).or_default().push(event);
-        }
-        unreadable.extend(log.unreadable);
-    }
+    unreadable.splice(0..0, cases.unreadable.into_iter().chain(damaged?));
     unreadable.extend(playbooks.unreadable);
     unreadable.extend(problems.unreadable);
     unreadable.extend(rcas.unreadable);
@@ -131,9 +128,13 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
     let tx = db
         .transaction([CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
-    let read = paged::read_all(&tx.object_store(CASE_PAGES)?, CASE_PAGES).await?;
-    let cases = decode_all(&read.keys, &read.values, decode_case);
-    if let Some(first) = read.damaged.into_iter().chain(cases.unreadable).next() {
+    let case_store = tx.object_store(CASE_PAGES)?;
+    let mut cases = Loaded::default();
+    let damaged = paged::read_in_runs(&[(&case_store, CASE_PAGES)], |_, key, text| {
+        cases.add(decode_case(key, text))
+    })
+    .await?;
+    if let Some(first) = damaged.into_iter().chain(cases.unreadable).next() {
         // Merging over a record we cannot read could overwrite it; refuse instead.
         return Err(first);
     }
@@ -531,14 +532,28 @@ pub async fn read_derived(
     db: &Database,
 ) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
     let tx = db.transaction([CLOCK_PAGES, TEXT_PAGES]).build()?;
-    let clock = paged::read_all(&tx.object_store(CLOCK_PAGES)?, CLOCK_PAGES).await?;
-    let text = paged::read_all(&tx.object_store(TEXT_PAGES)?, TEXT_PAGES).await?;
-    if let Some(first) = clock.damaged.into_iter().chain(text.damaged).next() {
+    let (clock_store, text_store) = (tx.object_store(CLOCK_PAGES)?, tx.object_store(TEXT_PAGES)?);
+    let mut clocks = HashMap::new();
+    let mut texts = HashMap::new();
+    let mut undecodable = Vec::new();
+    let damaged = paged::read_in_runs(
+        &[(&clock_store, CLOCK_PAGES), (&text_store, TEXT_PAGES)],
+        |store, key, value| {
+            if store == 1 {
+                texts.insert(key.to_owned(), value.to_owned());
+                return;
+            }
+            match decode_clock_log(key, value) {
+                Ok(marks) => {
+                    clocks.insert(key.to_owned(), marks);
+                }
+                Err(e) => undecodable.push(e),
+            }
+        },
+    )
+    .await?;
+    if let Some(first) = damaged.into_iter().chain(undecodable).next() {
         return Err(first);
     }
-    let mut clocks = HashMap::new();
-    for (k, v) in clock.keys.iter().zip(clock.values.iter()) {
-        clocks.insert(k.clone(), decode_clock_log(k, v)?);
-    }
-    Ok((clocks, text.keys.into_iter().zip(text.values).collect()))
+    Ok((clocks, texts))
 }

@@ -10,15 +10,7 @@ use indexed_db_futures::transaction::Transaction;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::StorageError;
-use super::page::{Entries, Page, page_of};
-
-/// Every record of a paged store, flattened, and the pages that could not be read.
-pub struct PagedRead {
-    pub keys: Vec<String>,
-    pub values: Vec<String>,
-    /// A damaged page hides every record on it, so it is reported rather than skipped quietly.
-    pub damaged: Vec<StorageError>,
-}
+use super::page::{Entries, PAGE_COUNT, Page, page_of};
 
 /// A page as stored: its text as UTF-8 bytes. A JS string would be UTF-16 (two bytes a
 /// character once any character is outside Latin-1), and crossing to and from wasm would
@@ -46,47 +38,53 @@ fn damaged(store: &'static str, page: u32, reason: String) -> StorageError {
     }
 }
 
-/// Every record in the paged store `name`: one `getAll` of its pages.
-pub async fn read_all(
-    store: &ObjectStore<'_>,
-    name: &'static str,
-) -> Result<PagedRead, StorageError> {
-    let pages = store.get_all_keys::<u32>().build()?;
-    let values = store.get_all::<JsValue>().build()?;
-    let pages: Vec<u32> = pages.await?.collect::<Result<_, _>>()?;
-    let values: Vec<JsValue> = values.await?.collect::<Result<_, _>>()?;
-    let mut read = PagedRead {
-        keys: Vec::with_capacity(values.len() * 24),
-        values: Vec::with_capacity(values.len() * 24),
-        damaged: Vec::new(),
-    };
-    for (page, value) in pages.into_iter().zip(values) {
-        let text = match page_text(value) {
-            Ok(text) => text,
-            Err(reason) => {
-                read.damaged.push(damaged(name, page, reason));
-                continue;
-            }
-        };
-        let mut entries = match Entries::new(&text) {
-            Ok(entries) => entries,
-            Err(reason) => {
-                read.damaged.push(damaged(name, page, reason));
-                continue;
-            }
-        };
-        // Records before a damaged point are good and are kept; the rest are reported.
-        for entry in &mut entries {
-            match entry {
-                Ok((key, value)) => {
-                    read.keys.push(key.to_owned());
-                    read.values.push(value.to_owned());
+/// Pages a bulk read asks for in one request. Small enough that the first run answers
+/// quickly, large enough that the requests stay few (16 a store).
+const PAGES_PER_READ: u32 = 32;
+
+/// Every record of the paged `stores`, handed to `each` with the store's index in `stores`,
+/// the record's key and its text. Every run of pages is requested up front and handled as it
+/// answers, so decoding one run overlaps IndexedDB reading the next: measured at 10k cases,
+/// this hid most of the 0.25 s the reads take. Returns the pages that could not be read; the
+/// good records before the damage on a page are still handed over.
+pub async fn read_in_runs(
+    stores: &[(&ObjectStore<'_>, &'static str)],
+    mut each: impl FnMut(usize, &str, &str),
+) -> Result<Vec<StorageError>, StorageError> {
+    let mut pending = Vec::new();
+    for first in (0..PAGE_COUNT).step_by(PAGES_PER_READ as usize) {
+        let run = first..(first + PAGES_PER_READ).min(PAGE_COUNT);
+        for (index, (store, _)) in stores.iter().enumerate() {
+            pending.push((index, fetch(store, Fetch::Run(run.clone()))?));
+        }
+    }
+    let mut damage = Vec::new();
+    for (index, read) in pending {
+        let name = stores[index].1;
+        for (page, value) in read.await?.found {
+            let text = match page_text(value) {
+                Ok(text) => text,
+                Err(reason) => {
+                    damage.push(damaged(name, page, reason));
+                    continue;
                 }
-                Err(reason) => read.damaged.push(damaged(name, page, reason)),
+            };
+            let mut entries = match Entries::new(&text) {
+                Ok(entries) => entries,
+                Err(reason) => {
+                    damage.push(damaged(name, page, reason));
+                    continue;
+                }
+            };
+            for entry in &mut entries {
+                match entry {
+                    Ok((key, value)) => each(index, key, value),
+                    Err(reason) => damage.push(damaged(name, page, reason)),
+                }
             }
         }
     }
-    Ok(read)
+    Ok(damage)
 }
 
 /// The stored text under `key` in the paged store `name`, in a read transaction of its own.

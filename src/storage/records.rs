@@ -202,20 +202,20 @@ pub fn encode_log(events: &[CaseEvent]) -> String {
 /// Every readable event of one case's stored log; a damaged line is reported by its number
 /// and the lines around it still load.
 pub fn decode_log(case_key: &str, text: &str) -> Loaded<CaseEvent> {
-    let mut loaded = Loaded {
-        items: Vec::new(),
-        unreadable: Vec::new(),
-    };
+    let mut loaded = Loaded::default();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
-        match decode(
-            "case_logs",
-            &format!("{case_key} line {}", n + 1),
-            line,
-            EVENT_RECORD_VERSION,
-        ) {
-            Ok(event) => loaded.items.push(event),
-            Err(e) => loaded.unreadable.push(e),
-        }
+        // The line number goes into the key only on failure: formatting it for every good
+        // line was measurable in an export of 50,000 events.
+        let decoded =
+            decode("case_logs", case_key, line, EVENT_RECORD_VERSION).map_err(|e| match e {
+                StorageError::Corrupt { store, reason, .. } => StorageError::Corrupt {
+                    store,
+                    key: format!("{case_key} line {}", n + 1),
+                    reason,
+                },
+                other => other,
+            });
+        loaded.add(decoded);
     }
     loaded
 }
@@ -290,6 +290,25 @@ pub struct Loaded<T> {
     pub unreadable: Vec<StorageError>,
 }
 
+impl<T> Default for Loaded<T> {
+    fn default() -> Self {
+        Loaded {
+            items: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+impl<T> Loaded<T> {
+    /// Keeps a decoded record, or reports why it could not be decoded.
+    pub fn add(&mut self, decoded: Result<T, StorageError>) {
+        match decoded {
+            Ok(item) => self.items.push(item),
+            Err(e) => self.unreadable.push(e),
+        }
+    }
+}
+
 /// Decodes parallel key and value lists, keeping the readable records and reporting the rest.
 pub fn decode_all<T>(
     keys: &[String],
@@ -301,10 +320,7 @@ pub fn decode_all<T>(
         unreadable: Vec::new(),
     };
     for (key, text) in keys.iter().zip(values) {
-        match decode(key, text) {
-            Ok(item) => loaded.items.push(item),
-            Err(e) => loaded.unreadable.push(e),
-        }
+        loaded.add(decode(key, text));
     }
     loaded
 }

@@ -101,7 +101,7 @@ async fn snapshot(state: AppState, reason: String) -> Result<(), String> {
     let now = browser::now();
     let cases = stored.cases.len();
     let text = BundleV1::build(
-        &export_source(stored),
+        export_source(stored),
         &Selection::Everything,
         exporter(state),
         app_version(),
@@ -235,7 +235,7 @@ pub fn DataPage() -> impl IntoView {
                 let skipped = stored.unreadable.len();
                 let now = browser::now();
                 let mut bundle = BundleV1::build(
-                    &export_source(stored),
+                    export_source(stored),
                     &selection,
                     exporter(state),
                     app_version(),
