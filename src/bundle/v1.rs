@@ -133,7 +133,9 @@ pub struct CaseV1 {
     pub resolution: Option<String>,
     #[serde(default)]
     pub problem_id: Option<Uuid>,
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// The whole append-only log, oldest first.
     pub events: Vec<EventV1>,
@@ -160,6 +162,7 @@ pub struct ContactV1 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventV1 {
     pub id: Uuid,
+    #[serde(with = "crate::domain::timestamp")]
     pub at: DateTime<Utc>,
     pub actor: String,
     pub kind: EventKind,

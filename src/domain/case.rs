@@ -256,7 +256,9 @@ pub struct Case {
     pub resolution: Option<String>,
     /// The problem record this case shares a cause with, if any.
     pub problem_id: Option<Uuid>,
+    #[serde(with = "crate::domain::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::domain::timestamp")]
     pub updated_at: DateTime<Utc>,
     /// Bumped on every change, so concurrent writers and bundle merges can detect each other.
     pub revision: u64,

@@ -14,6 +14,7 @@ use super::sla::{SettledSla, SlaTarget};
 pub struct CaseEvent {
     pub id: Uuid,
     pub case_id: Uuid,
+    #[serde(with = "crate::domain::timestamp")]
     pub at: DateTime<Utc>,
     pub actor: String,
     pub kind: EventKind,

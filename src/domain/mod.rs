@@ -26,6 +26,7 @@ pub mod sla;
 pub mod sql_tables;
 pub mod status;
 pub mod templates;
+pub mod timestamp;
 pub mod triage;
 
 pub use case::{
