@@ -142,7 +142,8 @@ fn read_common(text: &[u8]) -> Option<DateTime<Utc>> {
     Some(time.and_utc())
 }
 
-#[cfg(test)]
+// proptest is native-only, so these tests live behind the same gate.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use chrono::TimeZone;
