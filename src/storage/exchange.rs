@@ -89,15 +89,22 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
             unreadable.extend(log.unreadable);
         }
     });
-    let (damaged, playbooks, problems) =
-        futures::join!(paged, read_all(&playbooks), read_all(&problems));
-    let meta = tx.object_store(META)?;
-    let team = read_document::<TeamSettings>(&meta, TEAM_SETTINGS).await?;
-    let sla = read_document::<SlaSettings>(&meta, SLA_SETTINGS).await?;
-    let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
-    let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
-    let next_case_number = read_next_number(&meta).await?;
-    let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
+    let (meta, rca_store) = (tx.object_store(META)?, tx.object_store(RCAS)?);
+    // Every request goes out before any is awaited: one after another they cost a round trip each.
+    let (damaged, playbooks, problems, rcas, team, sla, templates, partners, next_case_number) = futures::join!(
+        paged,
+        read_all(&playbooks),
+        read_all(&problems),
+        read_all(&rca_store),
+        read_document::<TeamSettings>(&meta, TEAM_SETTINGS),
+        read_document::<SlaSettings>(&meta, SLA_SETTINGS),
+        read_document::<TemplateLibrary>(&meta, TEMPLATES),
+        read_document::<PartnerDirectory>(&meta, PARTNERS),
+        read_next_number(&meta)
+    );
+    let (team, sla, templates, partners) = (team?, sla?, templates?, partners?);
+    let next_case_number = next_case_number?;
+    let (rca_keys, rca_values) = rcas?;
     let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
     let (playbook_keys, playbook_values) = playbooks?;
     let (problem_keys, problem_values) = problems?;
