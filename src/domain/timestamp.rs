@@ -61,9 +61,10 @@ fn write_common(at: &DateTime<Utc>, out: &mut [u8; LONGEST]) -> Option<usize> {
     if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
         return None;
     }
-    let mut put = |at: usize, value: u32, digits: usize| {
+    *out = *b"0000-00-00T00:00:00.000000000Z";
+    let mut put = |from: usize, value: u32, digits: usize| {
         let mut value = value;
-        for i in (at..at + digits).rev() {
+        for i in (from..from + digits).rev() {
             out[i] = b'0' + (value % 10) as u8;
             value /= 10;
         }
@@ -85,21 +86,10 @@ fn write_common(at: &DateTime<Utc>, out: &mut [u8; LONGEST]) -> Option<usize> {
     } else {
         (nanos, 9)
     };
-    let mut len = 19;
-    if digits > 0 {
-        put(20, fraction, digits);
-        len = 20 + digits;
-    }
-    let out_text = &mut *out;
-    out_text[4] = b'-';
-    out_text[7] = b'-';
-    out_text[10] = b'T';
-    out_text[13] = b':';
-    out_text[16] = b':';
-    if digits > 0 {
-        out_text[19] = b'.';
-    }
-    out_text[len] = b'Z';
+    // Without a fraction the text ends at the seconds, where the `.` of the template stood.
+    let len = if digits == 0 { 19 } else { 20 + digits };
+    put(20, fraction, digits);
+    out[len] = b'Z';
     Some(len + 1)
 }
 
