@@ -29,6 +29,8 @@ export const test = base.extend({
     // A page error is a bug even when the assertions pass.
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // A Rust panic reaches pageerror only as "unreachable"; its message and place are logged to the console first.
+    page.on('console', (m) => { if (m.type() === 'error' && m.text().includes('panicked')) errors.push(m.text()); });
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },
