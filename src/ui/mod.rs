@@ -4,6 +4,7 @@ mod app;
 pub mod browser;
 mod components;
 pub mod crypto;
+mod mounted;
 mod pages;
 pub mod sla;
 pub mod sql_client;

@@ -101,3 +101,25 @@ export async function triage(page) {
 }
 
 export { expect };
+
+/**
+ * Holds a read-write transaction on the app's `store` for `ms`, as a slow or busy disk would:
+ * every read and write of that store by the app waits behind it. Resolves once the hold is in place.
+ */
+export async function holdStore(page, store, ms) {
+  await page.evaluate(({ store, ms }) => new Promise((held, fail) => {
+    const open = indexedDB.open('escalation-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(store, 'readwrite');
+      const objects = tx.objectStore(store);
+      const until = performance.now() + ms;
+      // A transaction stays open while it has a request pending; chained reads keep one pending.
+      const keepOpen = () => { if (performance.now() < until) objects.count().onsuccess = keepOpen; };
+      keepOpen();
+      tx.oncomplete = () => db.close();
+      held();
+    };
+  }), { store, ms });
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::storage::drafts;
+use crate::ui::mounted::Mounted;
 use crate::ui::state::database;
 
 /// Short enough that a killed tab loses at most a word, long enough not to write on every key.
@@ -77,13 +78,17 @@ pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver 
     }
 }
 
-/// Loads the draft `key` once and hands it to `restore` if there is one.
+/// Loads the draft `key` once and hands it to `restore` if there is one and the component
+/// that asked is still on screen; if it is not, the draft stays stored for the next visit.
 pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
+    let mounted = Mounted::new();
     leptos::task::spawn_local(async move {
         let Some(db) = crate::ui::state::database_when_open().await else {
             return;
         };
-        if let Ok(Some(text)) = drafts::load_draft(&db, &key).await {
+        if let Ok(Some(text)) = drafts::load_draft(&db, &key).await
+            && mounted.is_mounted()
+        {
             restore(text);
         }
     });

@@ -85,10 +85,12 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
     });
     let elapsed = move || (tick.get() - started_at.get()).num_seconds().max(0);
     let navigate = StoredValue::new(use_navigate());
+    // Runs once the call is logged or discarded; if the person has left call mode meanwhile,
+    // they stay where they went.
     let back_to_case = move || {
-        let key = case.with_untracked(|c| c.as_ref().map(|c| c.key.to_string()));
-        if let Some(key) = key {
-            navigate.with_value(|n| n(&format!("/cases/{key}"), Default::default()));
+        let key = case.try_with_untracked(|c| c.as_ref().map(|c| c.key.to_string()));
+        if let Some(Some(key)) = key {
+            navigate.try_with_value(|n| n(&format!("/cases/{key}"), Default::default()));
         }
     };
     let log_call = move |ev: leptos::ev::SubmitEvent| {

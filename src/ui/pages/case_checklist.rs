@@ -60,6 +60,7 @@ pub fn ChecklistPanel(
             let _ = notes.try_set(saved);
         }
     });
+    // `try_`: a tick's save can answer after the case page has been left.
     let set_note = move |key: String, value: String| {
         notes.update(|n| {
             if value.is_empty() {
@@ -68,14 +69,16 @@ pub fn ChecklistPanel(
                 n.insert(key, value);
             }
         });
-        let text = notes.with_untracked(|n| {
+        let Some(text) = notes.try_with_untracked(|n| {
             if n.is_empty() {
                 String::new()
             } else {
                 serde_json::to_string(n).unwrap_or_default()
             }
-        });
-        saver.with_value(|s| s.save(text));
+        }) else {
+            return;
+        };
+        saver.try_with_value(|s| s.save(text));
     };
     let log = move |kind: EventKind, clear: Option<String>| {
         error.set(None);

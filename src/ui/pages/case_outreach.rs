@@ -121,8 +121,9 @@ impl LoggedForm {
     }
 
     /// Drafts the form as it is now (after a change made in code, not by typing).
+    /// Does nothing once the form is gone: its fields went with it, and what was drafted stays.
     pub fn redraft(self) {
-        self.redraft.with_value(|save| save());
+        self.redraft.try_with_value(|save| save());
     }
 
     /// Drops a pending draft write, e.g. before deleting the draft on purpose.

@@ -821,7 +821,8 @@ fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
         ],
         details_status,
         move || {
-            if let Ok(saved) = serde_json::from_str::<Vec<Contact>>(&contacts_text.get_untracked())
+            if let Some(text) = contacts_text.try_get_untracked()
+                && let Ok(saved) = serde_json::from_str::<Vec<Contact>>(&text)
             {
                 let _ = contacts.try_set(saved);
             }
@@ -974,6 +975,8 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
         let saver = note_saver.clone();
         let note_text = text.get_untracked();
         let actor = state.actor();
+        // Taken now: the save finishes even if the person leaves the case before it answers.
+        let draft_key = draft_key.get_value();
         leptos::task::spawn_local(async move {
             // A note only adds to the log, so it goes on top of whatever another tab saved meanwhile.
             let Some(before) = editor.stored(state).await else {
@@ -990,7 +993,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
                         before.revision,
                         next,
                         vec![event],
-                        Some(draft_key.get_value()),
+                        Some(draft_key),
                         editor.events,
                         error,
                         move |saved| {

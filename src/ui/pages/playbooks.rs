@@ -157,8 +157,10 @@ fn PlaybookView(id: Uuid) -> impl IntoView {
             Ok(copy) => {
                 let copy_id = copy.id;
                 persist(state, None, copy, None, error, move || {
-                    navigate
-                        .with_value(|n| n(&format!("/playbooks/{copy_id}"), Default::default()));
+                    // Only from this page: someone who has moved on is not pulled back.
+                    navigate.try_with_value(|n| {
+                        n(&format!("/playbooks/{copy_id}"), Default::default())
+                    });
                 });
             }
             Err(e) => error.set(Some(e.to_string())),
@@ -579,10 +581,11 @@ fn PlaybookEditor(
             error,
             move || {
                 draft_status.set(None);
+                // Only while the editor is open: someone who has moved on is not pulled back.
                 if is_new {
-                    navigate.with_value(|n| n(&format!("/playbooks/{id}"), Default::default()));
+                    navigate.try_with_value(|n| n(&format!("/playbooks/{id}"), Default::default()));
                 } else if let Some(done) = on_done {
-                    done.run(());
+                    done.try_run(());
                 }
             },
         );

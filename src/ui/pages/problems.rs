@@ -20,13 +20,14 @@ pub fn ProblemsPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let (typed_title, typed_description) = (title.get_untracked(), description.get_untracked());
         leptos::task::spawn_local(async move {
             let result = async {
                 let db = database()?;
                 problems::create_problem(
                     &db,
-                    &title.get_untracked(),
-                    &description.get_untracked(),
+                    &typed_title,
+                    &typed_description,
                     browser::new_id(),
                     &state.actor(),
                     browser::now(),

@@ -406,8 +406,9 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                 && let Ok(Some(text)) = drafts::load_draft(&db, &key).await
                 && let Ok(draft) = serde_json::from_str::<WorksheetDraft>(&text)
                 && (has_loose_text(&draft.texts)
-                    || stored
-                        .with_untracked(|r| r.as_ref().is_some_and(|r| r.content != draft.content)))
+                    || stored.try_with_untracked(|r| {
+                        r.as_ref().is_some_and(|r| r.content != draft.content)
+                    }) == Some(true))
             {
                 let _ = work.try_set(draft.content);
                 let _ = texts.try_set(draft.texts);

@@ -130,6 +130,8 @@ pub fn RcasPage() -> impl IntoView {
             return;
         }
         busy.set(true);
+        // Taken now, so the draft is cleared even if the person leaves before the worksheet is stored.
+        let saver = saver.get_value();
         leptos::task::spawn_local(async move {
             let result = async {
                 create_rca(
@@ -145,11 +147,12 @@ pub fn RcasPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(rca) => {
-                    saver.with_value(crate::ui::components::drafts::DraftSaver::discard);
+                    saver.discard();
                     let key = rca.key;
                     state.rcas.update(|all| all.insert(0, rca));
                     announce_change();
-                    navigate.with_value(|n| n(&format!("/rcas/{key}"), Default::default()));
+                    // Only from this page: someone who has moved on is not pulled back.
+                    navigate.try_with_value(|n| n(&format!("/rcas/{key}"), Default::default()));
                 }
                 Err(e) => errors.set(vec![format!("Not created: {e}")]),
             }

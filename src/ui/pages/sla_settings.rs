@@ -12,6 +12,7 @@ use crate::domain::sla::{
 use crate::storage;
 use crate::ui::browser;
 use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::mounted::Mounted;
 use crate::ui::state::{app_state, database};
 
 const DAY_NAMES: [&str; 7] = [
@@ -423,17 +424,21 @@ pub fn SlaSettingsForm() -> impl IntoView {
             message.set(Some((true, "Nothing changed.".into())));
             return;
         };
+        let pending_draft = saver.get_value();
+        let mounted = Mounted::new();
         leptos::task::spawn_local(async move {
             let result =
                 async { storage::settings::save_sla_settings(&database()?, &next).await }.await;
             match result {
                 Ok(()) => {
-                    // Saved: the draft has served its purpose.
-                    saver.with_value(|s| s.cancel());
+                    // Saved: the draft has served its purpose, whether or not the page is still open.
+                    pending_draft.cancel();
                     if let Ok(db) = database() {
                         let _ = storage::drafts::save_draft(&db, DRAFT_KEY, "").await;
                     }
-                    pristine.set_value(current());
+                    if mounted.is_mounted() {
+                        pristine.set_value(current());
+                    }
                     draft_status.set(None);
                     let open = state
                         .cases
@@ -549,7 +554,9 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                 match parse_ics(&text) {
                                     Err(e) => import_message.set(Some((false, format!("{name}, {e}. Nothing imported.")))),
                                     Ok(found) => {
-                                        let mut all = parse_holidays("", &holidays.get_untracked()).unwrap_or_default();
+                                        // The settings page may have been left while the file was read.
+                                        let Some(listed) = holidays.try_get_untracked() else { return };
+                                        let mut all = parse_holidays("", &listed).unwrap_or_default();
                                         let before = all.len();
                                         all.extend(found);
                                         all.sort();

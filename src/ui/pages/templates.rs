@@ -163,9 +163,12 @@ fn TemplateLibraryEditor() -> impl IntoView {
                     problems.set(vec![format!(
                         "Not saved: {e}. Your changes are still here."
                     )]);
-                    let text =
-                        working.with_untracked(|l| serde_json::to_string(l).unwrap_or_default());
-                    saver.with_value(|s| s.save(text));
+                    // `try_`: the page may have been left while the save was refused.
+                    if let Some(text) =
+                        working.try_with_untracked(|l| serde_json::to_string(l).unwrap_or_default())
+                    {
+                        saver.try_with_value(|s| s.save(text));
+                    }
                 }
             }
         });

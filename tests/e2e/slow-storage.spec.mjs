@@ -1,0 +1,97 @@
+// slow-storage.spec.mjs: leaving a page while its storage is still answering neither crashes the app nor loses what was submitted.
+import { test, expect, createCase, holdStore } from './fixtures.mjs';
+
+// Long enough to leave the page inside it, on a loaded CI machine too.
+const HOLD_MS = 1500;
+const banner = (page) => page.locator('.panic-banner');
+
+test('call mode left before its draft was read: the app keeps working', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout held for review' });
+  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+
+  await holdStore(page, 'drafts', HOLD_MS);
+  await page.getByRole('link', { name: 'Start a call' }).click();
+  await expect(page.getByRole('heading', { name: 'Call with Kopi Collective' })).toBeVisible();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  // The draft read answers now, for a page that is gone.
+  await page.waitForTimeout(HOLD_MS);
+  await page.getByRole('link', { name: 'Queue', exact: true }).click();
+  await expect(page.getByRole('link', { name: key })).toBeVisible();
+  await expect(banner(page)).toHaveCount(0);
+});
+
+test('a note added just before leaving the case is saved, and nothing crashes', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Frozen enterprise account' });
+  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+
+  await page.getByLabel('Note').fill('Told the merchant the freeze lifts after the risk review.');
+  // The note's save first reads the stored case, which waits behind the hold.
+  await holdStore(page, 'case_pages', HOLD_MS);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await page.waitForTimeout(HOLD_MS);
+
+  await page.goto(app.url(`/cases/${key}`));
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Told the merchant the freeze lifts after the risk review.');
+  await expect(page.getByLabel('Note')).toHaveValue('');
+  await expect(banner(page)).toHaveCount(0);
+});
+
+test('pages left while their drafts were being restored: the drafts wait for the next visit', async ({ page, app }) => {
+  await page.goto(app.url('/settings'));
+  await page.getByRole('button', { name: 'Add a team' }).click();
+  await page.getByLabel('Team name').last().fill('Payments Risk');
+  await page.waitForTimeout(500);
+  await page.goto(app.url('/playbooks/new'));
+  await page.getByLabel('Title', { exact: true }).fill('Stuck payouts');
+  await page.waitForTimeout(500); // drafts are written 300 ms after the last keystroke
+
+  await page.goto(app.url('/playbooks'));
+  await holdStore(page, 'drafts', HOLD_MS);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Partner teams' })).toBeVisible();
+  await page.getByRole('link', { name: 'Playbooks' }).click();
+  await page.getByRole('link', { name: 'New playbook' }).click();
+  await expect(page.getByLabel('Title', { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  // Both drafts are read now, for pages that are gone.
+  await page.waitForTimeout(HOLD_MS);
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await expect(banner(page)).toHaveCount(0);
+
+  // Both drafts are still there to come back to.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Team name').last()).toHaveValue('Payments Risk');
+  await page.getByRole('link', { name: 'Playbooks' }).click();
+  await page.getByRole('link', { name: 'New playbook' }).click();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Stuck payouts');
+});
+
+test('a worksheet started just before leaving is created, its draft cleared, and the page left stays put', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Settlement file rejected' });
+  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+  await page.getByRole('link', { name: 'RCAs' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Settlement files rejected by the bank');
+  await page.getByLabel('Linked cases (keys, comma-separated)').fill(key);
+  await page.waitForTimeout(500);
+  await holdStore(page, 'rcas', HOLD_MS);
+  await page.getByRole('button', { name: 'Start worksheet' }).click();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await page.waitForTimeout(HOLD_MS);
+  // Not pulled away to the new worksheet: the person has moved on.
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await expect(banner(page)).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'RCAs' }).click();
+  await expect(page.getByRole('row', { name: /Settlement files rejected by the bank/ })).toBeVisible();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('');
+  await page.reload();
+  await expect(page.getByRole('row', { name: /Settlement files rejected by the bank/ })).toBeVisible();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('');
+});
