@@ -137,6 +137,12 @@ fn everything_round_trips_to_identical_records() {
 }
 
 #[test]
+fn the_buffered_writer_writes_exactly_serde_jsons_text() {
+    let bundle = export(&source(), &Selection::Everything);
+    assert_eq!(bundle.to_json(), serde_json::to_string(&bundle).unwrap());
+}
+
+#[test]
 fn a_case_selection_carries_its_problem_and_the_playbooks_applied_to_it() {
     let source = source();
     let chosen = vec![source.cases[0].id, source.cases[2].id];
