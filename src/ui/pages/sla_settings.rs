@@ -370,6 +370,8 @@ pub fn SlaSettingsForm() -> impl IntoView {
         })
     };
     let pristine = StoredValue::new(current());
+    // Whether the page is still open when a save answers.
+    let mounted = Mounted::new();
     let draft = move || {
         let now = current();
         let text = if now == pristine.get_value() {
@@ -425,7 +427,6 @@ pub fn SlaSettingsForm() -> impl IntoView {
             return;
         };
         let pending_draft = saver.get_value();
-        let mounted = Mounted::new();
         leptos::task::spawn_local(async move {
             let result =
                 async { storage::settings::save_sla_settings(&database()?, &next).await }.await;
