@@ -34,11 +34,17 @@ test('a note added just before leaving the case is saved, and nothing crashes', 
   await page.getByRole('link', { name: 'Templates' }).click();
   await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
   await page.waitForTimeout(HOLD_MS);
-
-  await page.goto(app.url(`/cases/${key}`));
-  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Told the merchant the freeze lifts after the risk review.');
-  await expect(page.getByLabel('Note')).toHaveValue('');
   await expect(banner(page)).toHaveCount(0);
+
+  // Back on the case, the note is in the timeline: it is shown only once its save has committed.
+  await page.getByRole('link', { name: 'Queue', exact: true }).click();
+  await page.getByRole('link', { name: key }).click();
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('Told the merchant the freeze lifts after the risk review.');
+  // Stored, and its draft went with the same write.
+  await page.reload();
+  await expect(timeline).toContainText('Told the merchant the freeze lifts after the risk review.');
+  await expect(page.getByLabel('Note')).toHaveValue('');
 });
 
 test('pages left while their drafts were being restored: the drafts wait for the next visit', async ({ page, app }) => {
