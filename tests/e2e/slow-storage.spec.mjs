@@ -101,3 +101,22 @@ test('a worksheet started just before leaving is created, its draft cleared, and
   await expect(page.getByRole('row', { name: /Settlement files rejected by the bank/ })).toBeVisible();
   await expect(page.getByLabel('Title', { exact: true })).toHaveValue('');
 });
+
+test('a playbook created just before leaving is stored, and the page left stays put', async ({ page, app }) => {
+  await page.goto(app.url('/playbooks'));
+  await page.getByRole('link', { name: 'New playbook' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Payout held by the bank');
+  await page.getByLabel('Step title').fill('Ask the bank for the hold reason');
+  await holdStore(page, 'playbooks', HOLD_MS);
+  await page.getByRole('button', { name: 'Create playbook' }).click();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await page.waitForTimeout(HOLD_MS);
+  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
+  await expect(banner(page)).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Playbooks' }).click();
+  await expect(page.getByRole('link', { name: 'Payout held by the bank' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Payout held by the bank' })).toBeVisible();
+});
