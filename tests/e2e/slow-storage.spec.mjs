@@ -4,11 +4,28 @@ import { test, expect, createCase, holdStore } from './fixtures.mjs';
 // Long enough to leave the page inside it, on a loaded CI machine too.
 const HOLD_MS = 1500;
 const banner = (page) => page.locator('.panic-banner');
+const caseKey = async (page) => (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+
+/**
+ * Holds `store`, presses `button` (a save that waits behind the hold), and leaves for the
+ * templates page before the save answers. Once the hold is over, the person is still where
+ * they went and the app is still running.
+ */
+async function submitThenLeave(page, store, button) {
+  await holdStore(page, store, HOLD_MS);
+  await page.getByRole('button', { name: button }).click();
+  await page.getByRole('link', { name: 'Templates' }).click();
+  const templates = page.getByRole('heading', { name: 'Email templates' });
+  await expect(templates).toBeVisible();
+  await page.waitForTimeout(HOLD_MS);
+  await expect(templates).toBeVisible();
+  await expect(banner(page)).toHaveCount(0);
+}
 
 test('call mode left before its draft was read: the app keeps working', async ({ page, app }) => {
   await page.goto(app.url('/'));
   await createCase(page, { title: 'Payout held for review' });
-  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+  const key = await caseKey(page);
 
   await holdStore(page, 'drafts', HOLD_MS);
   await page.getByRole('link', { name: 'Start a call' }).click();
@@ -25,16 +42,11 @@ test('call mode left before its draft was read: the app keeps working', async ({
 test('a note added just before leaving the case is saved, and nothing crashes', async ({ page, app }) => {
   await page.goto(app.url('/'));
   await createCase(page, { title: 'Frozen enterprise account' });
-  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+  const key = await caseKey(page);
 
   await page.getByLabel('Note').fill('Told the merchant the freeze lifts after the risk review.');
   // The note's save first reads the stored case, which waits behind the hold.
-  await holdStore(page, 'case_pages', HOLD_MS);
-  await page.getByRole('button', { name: 'Add note' }).click();
-  await page.getByRole('link', { name: 'Templates' }).click();
-  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
-  await page.waitForTimeout(HOLD_MS);
-  await expect(banner(page)).toHaveCount(0);
+  await submitThenLeave(page, 'case_pages', 'Add note');
 
   // Back on the case, the note is in the timeline: it is shown only once its save has committed.
   await page.getByRole('link', { name: 'Queue', exact: true }).click();
@@ -80,19 +92,13 @@ test('pages left while their drafts were being restored: the drafts wait for the
 test('a worksheet started just before leaving is created, its draft cleared, and the page left stays put', async ({ page, app }) => {
   await page.goto(app.url('/'));
   await createCase(page, { title: 'Settlement file rejected' });
-  const key = (await page.locator('.case-key').textContent()).match(/ESC-\d+/)[0];
+  const key = await caseKey(page);
   await page.getByRole('link', { name: 'RCAs' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Settlement files rejected by the bank');
   await page.getByLabel('Linked cases (keys, comma-separated)').fill(key);
   await page.waitForTimeout(500);
-  await holdStore(page, 'rcas', HOLD_MS);
-  await page.getByRole('button', { name: 'Start worksheet' }).click();
-  await page.getByRole('link', { name: 'Templates' }).click();
-  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
-  await page.waitForTimeout(HOLD_MS);
   // Not pulled away to the new worksheet: the person has moved on.
-  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
-  await expect(banner(page)).toHaveCount(0);
+  await submitThenLeave(page, 'rcas', 'Start worksheet');
 
   await page.getByRole('link', { name: 'RCAs' }).click();
   await expect(page.getByRole('row', { name: /Settlement files rejected by the bank/ })).toBeVisible();
@@ -107,13 +113,7 @@ test('a playbook created just before leaving is stored, and the page left stays 
   await page.getByRole('link', { name: 'New playbook' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Payout held by the bank');
   await page.getByLabel('Step title').fill('Ask the bank for the hold reason');
-  await holdStore(page, 'playbooks', HOLD_MS);
-  await page.getByRole('button', { name: 'Create playbook' }).click();
-  await page.getByRole('link', { name: 'Templates' }).click();
-  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
-  await page.waitForTimeout(HOLD_MS);
-  await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
-  await expect(banner(page)).toHaveCount(0);
+  await submitThenLeave(page, 'playbooks', 'Create playbook');
 
   await page.getByRole('link', { name: 'Playbooks' }).click();
   await expect(page.getByRole('link', { name: 'Payout held by the bank' })).toBeVisible();
