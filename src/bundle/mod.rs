@@ -8,6 +8,8 @@ use serde::Deserialize;
 pub mod encrypted;
 pub mod redact;
 pub mod v1;
+mod v1_checks;
+pub use v1_checks::unresolved_references;
 
 pub const FORMAT: &str = "escalation-desk.bundle";
 /// The newest format version this build can read.

@@ -495,7 +495,7 @@ impl PlaybookV1 {
         }
     }
 
-    fn to_domain(&self) -> Playbook {
+    pub(super) fn to_domain(&self) -> Playbook {
         Playbook {
             id: self.id,
             archived: self.archived,
@@ -560,7 +560,8 @@ pub fn read(text: &str) -> Result<BundleV1, BundleError> {
         Ok(bundle) => bundle,
         Err(_) => return Err(locate_error(text)),
     };
-    check_rules(&bundle)?;
+    super::v1_checks::check_rules(&bundle)?;
+    super::v1_checks::check_values(&bundle)?;
     Ok(bundle)
 }
 
@@ -594,134 +595,6 @@ fn plain_reason(message: &str) -> String {
         return format!("unknown value '{value}' ({expected})");
     }
     message.to_string()
-}
-
-fn invalid(path: String, reason: impl Into<String>) -> BundleError {
-    BundleError::Invalid {
-        path,
-        reason: reason.into(),
-    }
-}
-
-/// Refuses the first record of `contents.{list}` whose id repeats an earlier one's.
-fn unique_ids<T, K: Eq + std::hash::Hash + std::fmt::Display>(
-    list: &str,
-    items: &[T],
-    id: impl Fn(&T) -> K,
-) -> Result<(), BundleError> {
-    let mut seen = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let key = id(item);
-        let shown = key.to_string();
-        if let Some(first) = seen.insert(key, i) {
-            return Err(invalid(
-                format!("contents.{list}[{i}].id"),
-                format!("duplicate id {shown}, already used by contents.{list}[{first}]"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Duplicates, empty titles and impossible dates: what a type cannot refuse on its own.
-fn check_rules(bundle: &BundleV1) -> Result<(), BundleError> {
-    let contents = &bundle.contents;
-    let mut case_ids: HashMap<Uuid, usize> = HashMap::new();
-    let mut keys: HashMap<u32, usize> = HashMap::new();
-    let mut event_ids: HashMap<Uuid, (usize, usize)> = HashMap::new();
-    for (i, case) in contents.cases.iter().enumerate() {
-        let at = |field: &str| format!("contents.cases[{i}].{field}");
-        if let Some(first) = case_ids.insert(case.id, i) {
-            return Err(invalid(
-                at("id"),
-                format!(
-                    "duplicate id {}, already used by contents.cases[{first}]",
-                    case.id
-                ),
-            ));
-        }
-        if let Some(first) = keys.insert(case.key.number(), i) {
-            return Err(invalid(
-                at("key"),
-                format!(
-                    "duplicate key {}, already used by contents.cases[{first}]",
-                    case.key
-                ),
-            ));
-        }
-        if case.title.trim().is_empty() {
-            return Err(invalid(at("title"), "a case needs a title"));
-        }
-        if case.revision == 0 {
-            return Err(invalid(at("revision"), "revisions start at 1"));
-        }
-        if case.updated_at < case.created_at {
-            return Err(invalid(
-                at("updated_at"),
-                format!(
-                    "{} is before the case was created ({})",
-                    case.updated_at.to_rfc3339(),
-                    case.created_at.to_rfc3339()
-                ),
-            ));
-        }
-        for (j, event) in case.events.iter().enumerate() {
-            if let Some((ci, ej)) = event_ids.insert(event.id, (i, j)) {
-                return Err(invalid(
-                    format!("contents.cases[{i}].events[{j}].id"),
-                    format!(
-                        "duplicate event id {}, already used by contents.cases[{ci}].events[{ej}]",
-                        event.id
-                    ),
-                ));
-            }
-        }
-    }
-    unique_ids("playbooks", &contents.playbooks, |p| p.id)?;
-    for (i, p) in contents.playbooks.iter().enumerate() {
-        if p.versions.is_empty() {
-            return Err(invalid(
-                format!("contents.playbooks[{i}].versions"),
-                "a playbook has at least one version",
-            ));
-        }
-    }
-    let mut template_ids = HashMap::new();
-    for (i, t) in contents.templates.iter().enumerate() {
-        if let Some(first) = template_ids.insert(t.id.as_str(), i) {
-            return Err(invalid(
-                format!("contents.templates[{i}].id"),
-                format!(
-                    "duplicate id '{}', already used by contents.templates[{first}]",
-                    t.id
-                ),
-            ));
-        }
-    }
-    let mut partner_names = HashMap::new();
-    for (i, t) in contents.partners.iter().enumerate() {
-        if let Some(first) = partner_names.insert(t.name.to_lowercase(), i) {
-            return Err(invalid(
-                format!("contents.partners[{i}].name"),
-                format!(
-                    "duplicate team '{}', already contents.partners[{first}]",
-                    t.name
-                ),
-            ));
-        }
-    }
-    unique_ids("problems", &contents.problems, |p| p.id)?;
-    unique_ids("rcas", &contents.rcas, |r| r.id)?;
-    for (i, r) in contents.rcas.iter().enumerate() {
-        let problems = r.content.problems();
-        if let Some(first) = problems.first() {
-            return Err(invalid(
-                format!("contents.rcas[{i}].content"),
-                first.clone(),
-            ));
-        }
-    }
-    Ok(())
 }
 
 // proptest is native-only, so the whole table lives behind the same gate.

@@ -272,6 +272,92 @@ fn bad_bundles_say_where_and_why() {
     }
 }
 
+/// Issue 21's two poison bundles: each parsed and passed the old checks, then stopped the app
+/// (a short sign-off hash sliced `[..12]`; a year-262142 case overflowed chrono in the queue).
+#[test]
+fn poison_bundles_are_refused_with_their_path_and_rule() {
+    let rca_file = |hash: &str| {
+        let mut value: serde_json::Value = serde_json::from_str(GOLDEN_V1_RCA).unwrap();
+        value["contents"]["rcas"][0]["signoffs"][0]["content_hash"] = hash.into();
+        value.to_string()
+    };
+    assert_eq!(
+        error_of(&rca_file("abc")),
+        "contents.rcas[0].signoffs[0].content_hash: expected 64 hex characters, got \"abc\""
+    );
+    assert_eq!(
+        error_of(&rca_file("")),
+        "contents.rcas[0].signoffs[0].content_hash: expected 64 hex characters, got \"\""
+    );
+    let far_future = mutate(|v| {
+        v["contents"]["cases"][0]["created_at"] = "+262142-12-31T23:59:59Z".into();
+        v["contents"]["cases"][0]["updated_at"] = "+262142-12-31T23:59:59Z".into();
+    });
+    assert_eq!(
+        error_of(&far_future),
+        "contents.cases[0].created_at: expected a time from 1970-01-01 to 2199-12-31, got \"+262142-12-31T23:59:59+00:00\""
+    );
+}
+
+#[test]
+fn values_out_of_range_are_refused_wherever_they_sit() {
+    let cases = [
+        (
+            mutate(|v| {
+                v["contents"]["cases"][1]["events"][0]["at"] = "1900-01-01T00:00:00Z".into()
+            }),
+            "contents.cases[1].events[0].at: expected a time from 1970-01-01",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][0]["revision"] = serde_json::json!(u64::MAX)),
+            "contents.cases[0].revision: expected 1 to 9007199254740992",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][0]["key"] = "ESC-4294967295".into()),
+            "contents.cases[0].key: expected 1 to 99999999",
+        ),
+        (
+            mutate(|v| v["contents"]["partners"][0]["ola_minutes"] = 0.into()),
+            "contents.partners[0].ola_minutes: expected 1 to 525600 working minutes, got 0",
+        ),
+        (
+            mutate(|v| v["contents"]["problems"][0]["key"] = 0.into()),
+            "contents.problems[0].key: expected 1 to 99999999",
+        ),
+        (
+            mutate(|v| v["contents"]["cases"][0]["title"] = "x".repeat(5_001).into()),
+            "contents.cases[0].title: at most 5000 characters, got 5001",
+        ),
+        (
+            mutate(|v| v["contents"]["settings"]["sla"]["at_risk"]["share_percent"] = 200.into()),
+            "contents.settings.sla.at_risk.share_percent: expected 0 to 100 percent, got 200",
+        ),
+        (
+            mutate(|v| v["exported_at"] = "9999-01-01T00:00:00Z".into()),
+            "exported_at: expected a time",
+        ),
+    ];
+    for (text, expected) in cases {
+        let message = error_of(&text);
+        assert!(
+            message.starts_with(expected),
+            "expected {expected:?}, got {message:?}"
+        );
+    }
+}
+
+#[test]
+fn references_to_records_the_file_lacks_are_named_not_refused() {
+    let everything = export(&source(), &Selection::Everything);
+    assert_eq!(crate::bundle::unresolved_references(&everything), vec![]);
+    let mut value = serde_json::to_value(&everything).unwrap();
+    value["contents"]["problems"] = serde_json::json!([]);
+    let bundle = read(&value.to_string()).unwrap();
+    let found = crate::bundle::unresolved_references(&bundle);
+    assert!(!found.is_empty());
+    assert!(found[0].0.ends_with(".problem_id"), "{found:?}");
+}
+
 #[test]
 fn a_file_over_the_limit_is_refused_before_parsing() {
     let huge = " ".repeat(MAX_BUNDLE_BYTES + 1);

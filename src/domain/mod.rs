@@ -28,6 +28,7 @@ pub mod status;
 pub mod templates;
 pub mod timestamp;
 pub mod triage;
+pub mod validate;
 
 pub use case::{
     Account, Case, CaseEdit, CaseKey, CaseStatus, Channel, Contact, EditContext, FieldError,

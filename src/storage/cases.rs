@@ -10,7 +10,7 @@ use super::StorageError;
 use super::paged::{self, Pages};
 use super::records::{
     Loaded, append_marks, append_to_log, decode_case, decode_clock_log, decode_log, encode_case,
-    encode_clock_log, encode_log, searchable_text,
+    encode_clock_log, encode_log, refuse_invalid, searchable_text,
 };
 use super::schema::{CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, TEXT_PAGES};
 use crate::domain::case::CaseKey;
@@ -106,11 +106,15 @@ pub async fn create_case(
         actor,
         now,
     );
+    refuse_invalid(&case)?;
+    refuse_invalid(&event)?;
     cases.put(&key, encode_case(&case));
     logs.put(&key, encode_log(std::slice::from_ref(&event)));
     cases.put_changed()?;
     logs.put_changed()?;
-    meta.put(number + 1).with_key(NEXT_CASE_NUMBER).build()?;
+    meta.put(number.saturating_add(1))
+        .with_key(NEXT_CASE_NUMBER)
+        .build()?;
     if let Some(draft) = draft_key {
         tx.object_store(DRAFTS)?.delete(draft).build()?;
     }
@@ -173,6 +177,10 @@ pub(super) async fn write_changes(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     batch: &[(u64, &Case, &[CaseEvent])],
 ) -> Result<(), StorageError> {
+    for (_, next, events) in batch {
+        refuse_invalid(*next)?;
+        refuse_invalid(*events)?;
+    }
     let mut cases = Pages::open(tx, CASE_PAGES)?;
     let keys: Vec<String> = batch
         .iter()
@@ -239,6 +247,7 @@ async fn write_events(
 /// Appends events that change nothing about the case record itself (a breach the clocks found),
 /// in one transaction. Events have fixed ids, so writing the same one twice leaves one copy.
 pub async fn append_events(db: &Database, events: &[CaseEvent]) -> Result<(), StorageError> {
+    refuse_invalid(events)?;
     let tx = db
         .transaction([LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
         .with_mode(TransactionMode::Readwrite)

@@ -496,6 +496,15 @@ pub struct BackupInfo {
     pub bytes: usize,
 }
 
+impl crate::domain::validate::Validate for BackupInfo {
+    fn validate(&self, c: &mut crate::domain::validate::Checker) {
+        use crate::domain::validate::{KEYWORD, LINE};
+        c.text("id", &self.id, KEYWORD);
+        c.time("at", self.at);
+        c.text("reason", &self.reason, LINE);
+    }
+}
+
 /// Stores a snapshot and trims the list to the newest `BACKUPS_KEPT`, in one transaction.
 pub async fn save_backup(db: &Database, info: &BackupInfo, text: &str) -> Result<(), StorageError> {
     let tx = db

@@ -28,6 +28,7 @@ pub async fn save_playbook(
         .transaction([PLAYBOOKS, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    super::records::refuse_invalid(playbook)?;
     let store = tx.object_store(PLAYBOOKS)?;
     let key = playbook.id.to_string();
     let stored: Option<String> = store.get(key.as_str()).primitive()?.await?;

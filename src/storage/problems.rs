@@ -38,11 +38,14 @@ pub async fn create_problem(
     let number = stored.unwrap_or(1);
     let problem = Problem::open(title, description, id, ProblemKey(number), actor, now)
         .map_err(|e| StorageError::Rejected(e.to_string()))?;
+    super::records::refuse_invalid(&problem)?;
     tx.object_store(PROBLEMS)?
         .put(encode_problem(&problem))
         .with_key(problem.id.to_string())
         .build()?;
-    meta.put(number + 1).with_key(NEXT_PROBLEM_NUMBER).build()?;
+    meta.put(number.saturating_add(1))
+        .with_key(NEXT_PROBLEM_NUMBER)
+        .build()?;
     tx.commit().await?;
     Ok(problem)
 }
@@ -58,6 +61,7 @@ pub async fn resolve_problem(
         .transaction([PROBLEMS, CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    super::records::refuse_invalid(resolved)?;
     let problems = tx.object_store(PROBLEMS)?;
     let key = resolved.id.to_string();
     let stored: Option<String> = problems.get(key.as_str()).primitive()?.await?;

@@ -48,6 +48,7 @@ pub async fn create_rca(
     let number = stored.unwrap_or(1);
     let rca = Rca::create(id, RcaKey(number), content, actor, now)
         .map_err(|e| StorageError::Rejected(e.to_string()))?;
+    super::records::refuse_invalid(&rca)?;
     let store = tx.object_store(RCAS)?;
     let key = rca.id.to_string();
     let existing: Option<String> = store.get(key.as_str()).primitive()?.await?;
@@ -57,7 +58,9 @@ pub async fn create_rca(
         )));
     }
     store.put(encode_rca(&rca)).with_key(key).build()?;
-    meta.put(number + 1).with_key(NEXT_RCA_NUMBER).build()?;
+    meta.put(number.saturating_add(1))
+        .with_key(NEXT_RCA_NUMBER)
+        .build()?;
     tx.commit().await?;
     Ok(rca)
 }
@@ -74,6 +77,7 @@ pub async fn save_rca(
         .transaction([RCAS, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    super::records::refuse_invalid(rca)?;
     let store = tx.object_store(RCAS)?;
     let key = rca.id.to_string();
     let stored: Option<String> = store.get(key.as_str()).primitive()?.await?;

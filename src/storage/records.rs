@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::StorageError;
+use crate::domain::validate::Validate;
 use crate::domain::{Case, CaseEvent};
 
 /// Version of the case record shape. Older records are migrated when read (see `decode_case`)
@@ -23,10 +24,56 @@ pub fn encode_case(case: &Case) -> String {
 }
 
 pub fn decode_case(key: &str, text: &str) -> Result<Case, StorageError> {
-    match version_of("cases", key, text)? {
-        1 => decode::<CaseV1>("cases", key, text, 1).map(CaseV1::migrate),
-        _ => decode("cases", key, text, CASE_RECORD_VERSION),
+    let case = match version_of("cases", key, text)? {
+        1 => decode::<CaseV1>("cases", key, text, 1).map(CaseV1::migrate)?,
+        _ => decode("cases", key, text, CASE_RECORD_VERSION)?,
+    };
+    checked("cases", key, case)
+}
+
+/// A decoded record that also meets `domain::validate`'s ranges, or the reason it does not.
+/// A stored record is as untrusted as a bundle: it may have been written by an older build
+/// before a rule existed, or by anything else that can reach this origin's IndexedDB. One that
+/// fails is reported like an unreadable one and left in storage untouched.
+pub fn checked<T: Validate>(store: &'static str, key: &str, record: T) -> Result<T, StorageError> {
+    match record.violations("") {
+        Ok(()) => Ok(record),
+        Err(found) => Err(StorageError::Corrupt {
+            store,
+            key: key.to_string(),
+            reason: found
+                .first()
+                .map_or_else(|| "a value is out of range".into(), ToString::to_string),
+        }),
     }
+}
+
+/// Refuses to write a record that could not be read back: the same ranges guard the way out as
+/// the way in, so text beyond a cap is refused at the save with its reason, never stored to be
+/// reported unreadable at the next start.
+pub fn refuse_invalid<T: Validate + ?Sized>(record: &T) -> Result<(), StorageError> {
+    match record.violations("") {
+        Ok(()) => Ok(()),
+        Err(found) => Err(StorageError::Rejected(format!(
+            "not saved: {}",
+            found
+                .first()
+                .map_or_else(|| "a value is out of range".into(), ToString::to_string)
+        ))),
+    }
+}
+
+/// A settings document from `meta`: parsed, then checked like any record.
+pub fn decode_document<T: serde::de::DeserializeOwned + Validate>(
+    key: &str,
+    text: &str,
+) -> Result<T, StorageError> {
+    let document = serde_json::from_str(text).map_err(|e| StorageError::Corrupt {
+        store: "meta",
+        key: key.into(),
+        reason: e.to_string(),
+    })?;
+    checked("meta", key, document)
 }
 
 /// The case record as the walking skeleton stored it.
@@ -91,7 +138,11 @@ pub fn decode_problem(
     key: &str,
     text: &str,
 ) -> Result<crate::domain::problem::Problem, StorageError> {
-    decode("problems", key, text, PROBLEM_RECORD_VERSION)
+    checked(
+        "problems",
+        key,
+        decode("problems", key, text, PROBLEM_RECORD_VERSION)?,
+    )
 }
 
 pub const RCA_RECORD_VERSION: u32 = 1;
@@ -101,7 +152,7 @@ pub fn encode_rca(rca: &crate::domain::rca::Rca) -> String {
 }
 
 pub fn decode_rca(key: &str, text: &str) -> Result<crate::domain::rca::Rca, StorageError> {
-    decode("rcas", key, text, RCA_RECORD_VERSION)
+    checked("rcas", key, decode("rcas", key, text, RCA_RECORD_VERSION)?)
 }
 
 pub const PLAYBOOK_RECORD_VERSION: u32 = 1;
@@ -114,7 +165,11 @@ pub fn decode_playbook(
     key: &str,
     text: &str,
 ) -> Result<crate::domain::playbooks::Playbook, StorageError> {
-    decode("playbooks", key, text, PLAYBOOK_RECORD_VERSION)
+    checked(
+        "playbooks",
+        key,
+        decode("playbooks", key, text, PLAYBOOK_RECORD_VERSION)?,
+    )
 }
 
 pub fn encode_event(event: &CaseEvent) -> String {
@@ -122,7 +177,11 @@ pub fn encode_event(event: &CaseEvent) -> String {
 }
 
 pub fn decode_event(key: &str, text: &str) -> Result<CaseEvent, StorageError> {
-    decode("case_events", key, text, EVENT_RECORD_VERSION)
+    checked(
+        "case_events",
+        key,
+        decode("case_events", key, text, EVENT_RECORD_VERSION)?,
+    )
 }
 
 /// Events sort by key, so a case's log comes back in timeline order without a sort:
@@ -157,7 +216,8 @@ pub fn decode_clock_log(
     key: &str,
     text: &str,
 ) -> Result<Vec<crate::domain::sla::ClockMark>, StorageError> {
-    decode::<ClockLog>("case_clock_log", key, text, CLOCK_LOG_RECORD_VERSION).map(|l| l.marks)
+    let log = decode::<ClockLog>("case_clock_log", key, text, CLOCK_LOG_RECORD_VERSION)?;
+    checked("case_clock_log", key, log.marks)
 }
 
 /// Appends the clock marks of `events` to a stored log, skipping any already there, so logging
@@ -206,8 +266,9 @@ pub fn decode_log(case_key: &str, text: &str) -> Loaded<CaseEvent> {
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
         // The line number goes into the key only on failure: formatting it for every good
         // line was measurable in an export of 50,000 events.
-        let decoded =
-            decode("case_logs", case_key, line, EVENT_RECORD_VERSION).map_err(|e| match e {
+        let decoded = decode("case_logs", case_key, line, EVENT_RECORD_VERSION)
+            .and_then(|event: CaseEvent| checked("case_logs", case_key, event))
+            .map_err(|e| match e {
                 StorageError::Corrupt { store, reason, .. } => StorageError::Corrupt {
                     store,
                     key: format!("{case_key} line {}", n + 1),

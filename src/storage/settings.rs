@@ -65,7 +65,7 @@ pub async fn save_partners(
     save_consuming_draft(db, PARTNERS, directory, draft_key).await
 }
 
-async fn save_consuming_draft<T: Serialize>(
+async fn save_consuming_draft<T: Serialize + crate::domain::validate::Validate>(
     db: &Database,
     key: &'static str,
     document: &T,
@@ -75,6 +75,7 @@ async fn save_consuming_draft<T: Serialize>(
         .transaction([META, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    super::records::refuse_invalid(document)?;
     let text = serde_json::to_string(document).expect("settings always serialise");
     tx.object_store(META)?.put(text).with_key(key).build()?;
     tx.object_store(DRAFTS)?.delete(draft_key).build()?;
@@ -82,7 +83,7 @@ async fn save_consuming_draft<T: Serialize>(
     Ok(())
 }
 
-async fn load_document<T: DeserializeOwned + Default>(
+async fn load_document<T: DeserializeOwned + Default + crate::domain::validate::Validate>(
     db: &Database,
     key: &'static str,
 ) -> Result<T, StorageError> {
@@ -91,22 +92,20 @@ async fn load_document<T: DeserializeOwned + Default>(
 }
 
 /// One settings document from `meta`, inside a transaction the caller holds.
-pub(super) async fn read_document<T: DeserializeOwned + Default>(
+pub(super) async fn read_document<
+    T: DeserializeOwned + Default + crate::domain::validate::Validate,
+>(
     meta: &indexed_db_futures::object_store::ObjectStore<'_>,
     key: &'static str,
 ) -> Result<T, StorageError> {
     let stored: Option<String> = meta.get(key).primitive()?.await?;
     match stored {
         None => Ok(T::default()),
-        Some(text) => serde_json::from_str(&text).map_err(|e| StorageError::Corrupt {
-            store: "meta",
-            key: key.into(),
-            reason: e.to_string(),
-        }),
+        Some(text) => super::records::decode_document(key, &text),
     }
 }
 
-async fn save_document<T: Serialize>(
+async fn save_document<T: Serialize + crate::domain::validate::Validate>(
     db: &Database,
     key: &'static str,
     document: &T,
@@ -115,6 +114,7 @@ async fn save_document<T: Serialize>(
         .transaction(META)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    super::records::refuse_invalid(document)?;
     let text = serde_json::to_string(document).expect("settings always serialise");
     tx.object_store(META)?.put(text).with_key(key).build()?;
     tx.commit().await?;
