@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
+use super::BundleError;
 use super::v1::{BundleV1, RedactionReport};
 
 /// Keys whose values are ids, times or fixed vocabularies.
-const SKIPPED_KEYS: [&str; 22] = [
+const SKIPPED_KEYS: [&str; 33] = [
     "id",
     "case_id",
     "key",
@@ -33,6 +34,17 @@ const SKIPPED_KEYS: [&str; 22] = [
     "run",
     "playbook",
     "handoff",
+    "problem_id",
+    "case_ids",
+    "event_id",
+    "content_hash",
+    "currency",
+    "date",
+    "started_at",
+    "ended_at",
+    "detected_at",
+    "zone",
+    "decision",
 ];
 
 #[derive(Default)]
@@ -45,8 +57,10 @@ struct Pseudonyms {
     report: RedactionReport,
 }
 
-/// Replaces personal data throughout `bundle` and records what was replaced in it.
-pub fn redact(bundle: &mut BundleV1) -> RedactionReport {
+/// Replaces personal data throughout `bundle` and records what was replaced in it. If the
+/// redacted text no longer fits a typed field (a pattern matched inside one), the error names the
+/// field and the caller must not export the bundle: never a stopped app, never a leak by falling back.
+pub fn redact(bundle: &mut BundleV1) -> Result<RedactionReport, BundleError> {
     // A worksheet is free text about named people and accounts from end to end; no pattern
     // can vouch for it, so a redacted bundle carries none.
     bundle.contents.rcas.clear();
@@ -109,11 +123,21 @@ pub fn redact(bundle: &mut BundleV1) -> RedactionReport {
     p.report.accounts = accounts.len();
 
     let mut contents =
-        serde_json::to_value(&bundle.contents).expect("bundle contents always serialise");
+        serde_json::to_value(&bundle.contents).map_err(|e| BundleError::Invalid {
+            path: "contents".into(),
+            reason: format!("could not be prepared for redaction: {e}"),
+        })?;
     walk(&mut contents, &mut p);
-    bundle.contents = serde_json::from_value(contents).expect("redaction only rewrites free text");
+    let text = contents.to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    bundle.contents = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        BundleError::Invalid {
+            path: format!("contents.{}", e.path()),
+            reason: "redaction changed a value that is not free text; export without redaction, or tell us".into(),
+        }
+    })?;
     bundle.redaction = Some(p.report.clone());
-    p.report
+    Ok(p.report)
 }
 
 /// "wei.ling@…" → "wei ling": two or more alphabetic parts of at least two letters each.
@@ -140,7 +164,7 @@ fn without_legal_suffix(name: &str) -> Option<String> {
     let before = words.len();
     let is_suffix =
         |w: &str| LEGAL_SUFFIXES.contains(&w.trim_end_matches('.').to_lowercase().as_str());
-    while words.len() > 1 && is_suffix(words[words.len() - 1]) {
+    while words.len() > 1 && words.last().is_some_and(|w| is_suffix(w)) {
         words.pop();
     }
     let short = words.join(" ");
@@ -149,6 +173,8 @@ fn without_legal_suffix(name: &str) -> Option<String> {
 
 fn walk(value: &mut serde_json::Value, p: &mut Pseudonyms) {
     match value {
+        // An id that happens to hold a card-like run of digits is still an id.
+        serde_json::Value::String(text) if uuid::Uuid::try_parse(text).is_ok() => {}
         serde_json::Value::String(text) => {
             let redacted = redact_text(text, p);
             if redacted != *text {
@@ -177,29 +203,27 @@ fn redact_text(text: &str, p: &mut Pseudonyms) -> String {
 /// (8–15 digits written like one: a leading `+`, a bracket or a space), in one scan.
 fn replace_digit_runs(text: &str, p: &mut Pseudonyms) -> String {
     let chars: Vec<char> = text.chars().collect();
+    let at = |i: usize| chars.get(i).copied();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let starts =
-            (c.is_ascii_digit() || c == '+' || c == '(') && (i == 0 || !is_word(chars[i - 1]));
+    while let Some(c) = at(i) {
+        let after_word = i.checked_sub(1).and_then(at).is_some_and(is_word);
+        let starts = (c.is_ascii_digit() || c == '+' || c == '(') && !after_word;
         if !starts {
             out.push(c);
             i += 1;
             continue;
         }
         let mut end = i;
-        while end < chars.len()
-            && matches!(chars[end], '0'..='9' | ' ' | '-' | '(' | ')' | '+' | '.')
-        {
+        while at(end).is_some_and(|c| matches!(c, '0'..='9' | ' ' | '-' | '(' | ')' | '+' | '.')) {
             end += 1;
         }
-        while end > i && !chars[end - 1].is_ascii_digit() {
+        while end > i && !at(end - 1).is_some_and(|c| c.is_ascii_digit()) {
             end -= 1;
         }
         // A run glued to letters is part of a word or id (`po_123…`), not a number on its own.
-        let glued = end < chars.len() && is_word(chars[end]);
-        let run: String = chars[i..end].iter().collect();
+        let glued = at(end).is_some_and(is_word);
+        let run: String = chars.get(i..end).unwrap_or_default().iter().collect();
         let digits: String = run.chars().filter(char::is_ascii_digit).collect();
         let replacement = if glued || run.is_empty() {
             None
@@ -240,7 +264,7 @@ fn replace_digit_runs(text: &str, p: &mut Pseudonyms) -> String {
             None => {
                 // Not a number worth replacing: copy the run through as it was.
                 let stop = end.max(i + 1);
-                out.extend(&chars[i..stop]);
+                out.extend(chars.get(i..stop).unwrap_or_default());
                 i = stop;
             }
         }
@@ -254,27 +278,33 @@ fn is_word(c: char) -> bool {
 
 fn looks_like_a_date(run: &str) -> bool {
     let b = run.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
     b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[5..7].iter().all(u8::is_ascii_digit)
-        && b[7] == b'-'
+        && digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
 }
 
 /// The Luhn checksum every payment card number satisfies.
 pub fn luhn_valid(digits: &str) -> bool {
-    let mut sum = 0;
+    let mut sum = 0u32;
     for (i, d) in digits.bytes().rev().enumerate() {
-        let mut v = u32::from(d - b'0');
+        let Some(mut v) = char::from(d).to_digit(10) else {
+            return false;
+        };
         if i % 2 == 1 {
             v *= 2;
             if v > 9 {
                 v -= 9;
             }
         }
-        sum += v;
+        sum = sum.wrapping_add(v);
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 fn replace_emails(text: &str, p: &mut Pseudonyms) -> String {
@@ -284,32 +314,34 @@ fn replace_emails(text: &str, p: &mut Pseudonyms) -> String {
     let local_char = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
     let domain_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
     let chars: Vec<char> = text.chars().collect();
+    let at = |i: usize| chars.get(i).copied();
+    let span = |from: usize, to: usize| chars.get(from..to).unwrap_or_default();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        if chars[i] != '@' {
+    while let Some(c) = at(i) {
+        if c != '@' {
             i += 1;
             continue;
         }
         let mut start = i;
-        while start > copied && local_char(chars[start - 1]) {
+        while start > copied && at(start - 1).is_some_and(local_char) {
             start -= 1;
         }
         let mut end = i + 1;
-        while end < chars.len() && domain_char(chars[end]) {
+        while at(end).is_some_and(domain_char) {
             end += 1;
         }
-        while end > i + 1 && chars[end - 1] == '.' {
+        while end > i + 1 && at(end - 1) == Some('.') {
             end -= 1;
         }
-        let domain: String = chars[i + 1..end].iter().collect();
+        let domain: String = span(i + 1, end).iter().collect();
         let labels_ok = domain.contains('.') && domain.split('.').all(|l| !l.is_empty());
         if start == i || !labels_ok {
             i += 1;
             continue;
         }
-        let address: String = chars[start..end].iter().collect::<String>().to_lowercase();
+        let address: String = span(start, end).iter().collect::<String>().to_lowercase();
         let n = p.emails.len() + 1;
         let pseudonym = p
             .emails
@@ -317,12 +349,12 @@ fn replace_emails(text: &str, p: &mut Pseudonyms) -> String {
             .or_insert_with(|| format!("person{n}@example.invalid"))
             .clone();
         p.report.emails = p.emails.len();
-        out.extend(&chars[copied..start]);
+        out.extend(span(copied, start));
         out.push_str(&pseudonym);
         copied = end;
         i = end;
     }
-    out.extend(&chars[copied..]);
+    out.extend(span(copied, chars.len()));
     out
 }
 
@@ -340,26 +372,28 @@ fn replace_names(text: &str, p: &Pseudonyms) -> String {
         }
         let mut out = String::with_capacity(current.len());
         let mut copied = 0;
-        let mut from = 0;
-        while let Some(found) = lower[from..].find(name.as_str()) {
-            let start = from + found;
-            let end = start + name.len();
-            let before_ok = current[..start]
-                .chars()
-                .next_back()
+        // `match_indices` yields char boundaries of `lower`, which has `current`'s byte layout
+        // (checked above), so `get` finds each piece; a miss would only leave the text as is.
+        for (start, found) in lower.match_indices(name.as_str()) {
+            let end = start + found.len();
+            let before_ok = current
+                .get(..start)
+                .and_then(|s| s.chars().next_back())
                 .is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = current[end..]
-                .chars()
-                .next()
+            let after_ok = current
+                .get(end..)
+                .and_then(|s| s.chars().next())
                 .is_none_or(|c| !c.is_alphanumeric());
-            if before_ok && after_ok {
-                out.push_str(&current[copied..start]);
+            if before_ok
+                && after_ok
+                && let Some(kept) = current.get(copied..start)
+            {
+                out.push_str(kept);
                 out.push_str(pseudonym);
                 copied = end;
             }
-            from = end;
         }
-        out.push_str(&current[copied..]);
+        out.push_str(current.get(copied..).unwrap_or_default());
         current = out;
     }
     current

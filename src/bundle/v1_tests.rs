@@ -1,4 +1,11 @@
 //! Bundle v1: round trips, selections, file names, errors with their JSON paths, the golden fixture, redaction and fuzzing.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::panic
+)]
 
 use chrono::TimeZone;
 use std::collections::HashMap;
@@ -550,7 +557,7 @@ fn redaction_leaves_no_contact_detail_and_still_imports() {
             "4000 0566 5566 5556".into(),
         ])
         .collect();
-    let report = redact(&mut bundle);
+    let report = redact(&mut bundle).unwrap();
     let text = bundle.to_json();
     for secret in &secrets {
         assert!(
@@ -592,4 +599,27 @@ proptest::proptest! {
             let _ = plan(bundle.incoming(), Default::default());
         }
     }
+}
+
+/// Issue 21: a problem id whose last groups read as a Luhn-valid card number
+/// (`…-4111-111111111111`) was rewritten to "[card 1]", and turning the redacted JSON back into
+/// a bundle hit an `expect` and stopped the app. Ids are never text to redact.
+#[test]
+fn an_id_that_looks_like_a_card_number_survives_redaction() {
+    let mut source = source();
+    let odd = Uuid::parse_str("abcdefab-cdef-abcd-4111-111111111111").unwrap();
+    source.problems[0].id = odd;
+    for case in source.cases.iter_mut().filter(|c| c.problem_id.is_some()) {
+        case.problem_id = Some(odd);
+    }
+    let mut bundle = export(&source, &Selection::Everything);
+    redact(&mut bundle).expect("ids are left alone");
+    assert_eq!(bundle.contents.problems[0].id, odd);
+    assert!(
+        bundle
+            .contents
+            .cases
+            .iter()
+            .any(|c| c.problem_id == Some(odd))
+    );
 }

@@ -112,8 +112,11 @@ pub fn nearest_rank(sorted: &[i64], pct: usize) -> Option<i64> {
     if sorted.is_empty() {
         return None;
     }
-    let rank = (pct * sorted.len()).div_ceil(100).max(1);
-    Some(sorted[rank - 1])
+    let rank = pct
+        .saturating_mul(sorted.len())
+        .div_ceil(100)
+        .clamp(1, sorted.len());
+    sorted.get(rank - 1).copied()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +184,14 @@ pub(crate) struct CaseFacts {
     answered: usize,
 }
 
+impl CaseFacts {
+    fn set_breached(&mut self, target: SlaTarget) {
+        if let Some(slot) = self.breached.get_mut(target_index(target)) {
+            *slot = true;
+        }
+    }
+}
+
 fn target_index(target: SlaTarget) -> usize {
     match target {
         SlaTarget::FirstResponse => 0,
@@ -208,14 +219,14 @@ pub(crate) fn facts(marks: &[ClockMark]) -> CaseFacts {
                 }
                 done = now_done;
             }
-            MarkKind::Breach { target, .. } => facts.breached[target_index(*target)] = true,
+            MarkKind::Breach { target, .. } => facts.set_breached(*target),
             MarkKind::Settled { record } => {
                 for clock in &record.clocks {
-                    let i = target_index(clock.target);
                     if clock.breached {
-                        facts.breached[i] = true;
-                    } else {
-                        facts.settled_met[i] = true;
+                        facts.set_breached(clock.target);
+                    } else if let Some(met) = facts.settled_met.get_mut(target_index(clock.target))
+                    {
+                        *met = true;
                     }
                 }
             }
@@ -230,11 +241,12 @@ pub(crate) fn facts(marks: &[ClockMark]) -> CaseFacts {
 /// Where one target of one case stands; `None` when the target never applied (no hand-off, no OLA).
 fn outcome(case: &Case, facts: &CaseFacts, target: SlaTarget) -> Option<Outcome> {
     let i = target_index(target);
-    if facts.breached[i] {
+    let settled_met = facts.settled_met.get(i).copied().unwrap_or(false);
+    if facts.breached.get(i).copied().unwrap_or(false) {
         return Some(Outcome::Breached);
     }
     let stopped = match target {
-        SlaTarget::FirstResponse => facts.first_response.is_some() || facts.settled_met[i],
+        SlaTarget::FirstResponse => facts.first_response.is_some() || settled_met,
         SlaTarget::NextUpdate => !case.status.is_open(),
         SlaTarget::Resolution => !case.status.is_open(),
         SlaTarget::PartnerOla => {
@@ -318,7 +330,12 @@ pub fn dashboard(
         };
         if is_open {
             open_total += 1;
-            open[priority_index(case.priority)][case.status as usize] += 1;
+            if let Some(cell) = open
+                .get_mut(priority_index(case.priority))
+                .and_then(|row| row.get_mut(case.status as usize))
+            {
+                *cell += 1;
+            }
             let load = owners
                 .entry(case.owner.as_str())
                 .or_insert_with(|| OwnerLoad {
@@ -347,7 +364,9 @@ pub fn dashboard(
         cohort += 1;
         *areas.entry(case.product_area.as_str()).or_default() += 1;
         for target in SlaTarget::ALL {
-            let slot = &mut attainment[target_index(target)];
+            let Some(slot) = attainment.get_mut(target_index(target)) else {
+                continue;
+            };
             match outcome(case, &case_facts, target) {
                 Some(Outcome::Met) => slot.met += 1,
                 Some(Outcome::Breached) => slot.breached += 1,
@@ -373,7 +392,14 @@ pub fn dashboard(
             let row = CaseStatus::ALL
                 .iter()
                 .filter(|s| s.is_open())
-                .map(|s| (*s, open[priority_index(*p)][*s as usize]))
+                .map(|s| {
+                    let count = open
+                        .get(priority_index(*p))
+                        .and_then(|row| row.get(*s as usize))
+                        .copied()
+                        .unwrap_or(0);
+                    (*s, count)
+                })
                 .collect();
             (*p, row)
         })
@@ -433,7 +459,10 @@ pub fn dashboard(
         cohort,
         attainment: SlaTarget::ALL
             .iter()
-            .map(|t| (*t, attainment[target_index(*t)]))
+            .map(|t| {
+                let found = attainment.get(target_index(*t)).copied();
+                (*t, found.unwrap_or_default())
+            })
             .collect(),
         first_response: Spread::of(first_response),
         resolution: Spread::of(resolution),

@@ -454,7 +454,11 @@ impl Case {
                 ..Contact::default()
             }],
             channel: Channel::default(),
-            product_area: DEFAULT_PRODUCT_AREAS[DEFAULT_PRODUCT_AREAS.len() - 1].to_string(),
+            product_area: DEFAULT_PRODUCT_AREAS
+                .last()
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
             impact,
             urgency,
             priority,

@@ -56,8 +56,9 @@ impl Matcher {
         lower.extend(chars.iter().map(|c| fold(*c)));
         // Each place the first character occurs is tried as a start, so "esc" finds "ESC-1042"
         // rather than the "e" inside "Open".
+        let first = *query.first()?;
         let score = (0..lower.len())
-            .filter(|&i| lower[i] == query[0])
+            .filter(|&i| lower.get(i) == Some(&first))
             .filter_map(|i| greedy_from(query, chars, lower, i))
             .max()?;
         // Prefer shorter texts among equal matches; never below 1 for a match.
@@ -73,15 +74,19 @@ fn greedy_from(query: &[char], chars: &[char], lower: &[char], start: usize) -> 
     let mut score: u32 = 0;
     let mut qi = 0;
     let mut previous: Option<usize> = None;
-    for i in start..lower.len() {
-        if qi == query.len() {
+    for (i, c) in lower.iter().enumerate().skip(start) {
+        let Some(wanted) = query.get(qi) else {
             break;
-        }
-        if lower[i] != query[qi] {
+        };
+        if c != wanted {
             continue;
         }
         score += 1;
-        if i == 0 || !chars[i - 1].is_alphanumeric() {
+        let after_word = i
+            .checked_sub(1)
+            .and_then(|before| chars.get(before))
+            .is_some_and(|c| c.is_alphanumeric());
+        if !after_word {
             score += 8;
         }
         if previous.is_some_and(|p| p + 1 == i) {

@@ -637,8 +637,9 @@ fn compare_playbook(mine: Option<&Playbook>, theirs: &Playbook) -> RecordPlan {
     let (m, t) = (&mine.versions, &theirs.versions);
     // Versions are append-only, so one history extending the other is a plain update.
     if mine.archived == theirs.archived && t.len() > m.len() && t.starts_with(m) {
-        let added = t[m.len()..]
+        let added = t
             .iter()
+            .skip(m.len())
             .map(|v| format!("adds version {} by {}: {}", v.number, v.author, v.note))
             .collect();
         return record(Verdict::Updated, added);

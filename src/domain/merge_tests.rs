@@ -1,4 +1,11 @@
 //! Merge rules: new, identical, updated and conflicting cases and records; choices; key collisions; idempotence.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::panic
+)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 

@@ -11,6 +11,9 @@ use std::fmt;
 pub struct Currency(iso_currency::Currency);
 
 impl Currency {
+    /// The team's home currency, and the fallback where a fixed table names one.
+    pub const SGD: Currency = Currency(iso_currency::Currency::SGD);
+
     /// Accepts upper-case ISO 4217 codes of currencies that have minor units defined.
     pub fn parse(code: &str) -> Result<Currency, MoneyError> {
         let code = code.trim();

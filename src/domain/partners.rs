@@ -157,7 +157,9 @@ pub fn handoff_packet(
     }
     let mut sorted: Vec<&CaseEvent> = events.iter().collect();
     sorted.sort_by(|a, b| timeline_order(a, b));
-    let recent = &sorted[sorted.len().saturating_sub(PACKET_TIMELINE)..];
+    let recent = sorted
+        .get(sorted.len().saturating_sub(PACKET_TIMELINE)..)
+        .unwrap_or_default();
     if !recent.is_empty() {
         out.push_str(&format!(
             "\n### Recent timeline (last {})\n\n",

@@ -43,6 +43,18 @@ pub struct PlaybookContent {
     pub steps: Vec<PlaybookStep>,
 }
 
+/// What `Playbook::current` shows for a playbook without versions, which the boundary refuses.
+static NO_CONTENT: PlaybookContent = PlaybookContent {
+    title: String::new(),
+    description: String::new(),
+    triggers: Triggers {
+        product_areas: Vec::new(),
+        tags: Vec::new(),
+        priorities: Vec::new(),
+    },
+    steps: Vec::new(),
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaybookVersion {
     pub number: u32,
@@ -139,12 +151,10 @@ impl Playbook {
         })
     }
 
+    /// The newest version's content. Every playbook has one (checked at the boundary and kept by
+    /// every constructor); an empty one is shown as untitled rather than trusted.
     pub fn current(&self) -> &PlaybookContent {
-        &self
-            .versions
-            .last()
-            .expect("a playbook has a version")
-            .content
+        self.versions.last().map_or(&NO_CONTENT, |v| &v.content)
     }
 
     pub fn version(&self) -> u32 {
@@ -565,10 +575,12 @@ fn median(mut values: Vec<Duration>) -> Option<Duration> {
     }
     values.sort();
     let mid = values.len() / 2;
+    let upper = *values.get(mid)?;
     Some(if values.len() % 2 == 1 {
-        values[mid]
+        upper
     } else {
-        (values[mid - 1] + values[mid]) / 2
+        let lower = *values.get(mid.checked_sub(1)?)?;
+        lower + (upper - lower) / 2
     })
 }
 

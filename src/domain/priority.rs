@@ -107,7 +107,12 @@ impl Default for PriorityMatrix {
 
 impl PriorityMatrix {
     pub fn priority(&self, impact: Impact, urgency: Urgency) -> Priority {
-        self.cells[impact.index()][urgency.index()]
+        // `index()` is 0..=3 by its match, so the cell is always there.
+        self.cells
+            .get(impact.index())
+            .and_then(|row| row.get(urgency.index()))
+            .copied()
+            .unwrap_or(Priority::P1)
     }
 
     /// Returns a matrix with one cell changed; the original is untouched (settings can cancel).
@@ -118,7 +123,13 @@ impl PriorityMatrix {
         priority: Priority,
     ) -> PriorityMatrix {
         let mut next = self.clone();
-        next.cells[impact.index()][urgency.index()] = priority;
+        if let Some(cell) = next
+            .cells
+            .get_mut(impact.index())
+            .and_then(|row| row.get_mut(urgency.index()))
+        {
+            *cell = priority;
+        }
         next
     }
 

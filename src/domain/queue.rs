@@ -139,9 +139,9 @@ pub fn search_text(case: &Case, extra: &str) -> String {
 /// Every case index in queue order. Computed when cases change, not per keystroke:
 /// filtering an already ordered list keeps its order, so typing never pays for a sort.
 pub fn queue_order_indices(cases: &[Case]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..cases.len()).collect();
-    order.sort_by(|&a, &b| queue_order(&cases[a], &cases[b]));
-    order
+    let mut order: Vec<(usize, &Case)> = cases.iter().enumerate().collect();
+    order.sort_by(|(_, a), (_, b)| queue_order(a, b));
+    order.into_iter().map(|(i, _)| i).collect()
 }
 
 /// Indexes of the cases the filter and query admit, in the order of `order`.
@@ -160,11 +160,11 @@ pub fn select(
         .iter()
         .copied()
         .filter(|&i| {
-            filter.admits(&cases[i])
+            cases.get(i).is_some_and(|case| filter.admits(case))
                 && filter
                     .sla
                     .is_none_or(|f| f.admits(health.get(i).copied().unwrap_or(Health::Idle)))
-                && (query.is_empty() || query.matches([texts[i].as_str()]))
+                && (query.is_empty() || query.matches([texts.get(i).map_or("", String::as_str)]))
         })
         .collect()
 }
@@ -175,15 +175,19 @@ pub fn deadline_order_indices(
     cases: &[Case],
     due: &[Option<chrono::DateTime<chrono::Utc>>],
 ) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..cases.len()).collect();
     let due_of = |i: usize| due.get(i).copied().flatten();
-    order.sort_by(|&a, &b| match (due_of(a), due_of(b)) {
-        (Some(x), Some(y)) => x.cmp(&y).then_with(|| queue_order(&cases[a], &cases[b])),
+    let mut order: Vec<(usize, &Case, _)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| (i, case, due_of(i)))
+        .collect();
+    order.sort_by(|(_, a, due_a), (_, b, due_b)| match (due_a, due_b) {
+        (Some(x), Some(y)) => x.cmp(y).then_with(|| queue_order(a, b)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => queue_order(&cases[a], &cases[b]),
+        (None, None) => queue_order(a, b),
     });
-    order
+    order.into_iter().map(|(i, _, _)| i).collect()
 }
 
 /// How many cases each view holds right now.

@@ -425,9 +425,18 @@ pub enum RcaError {
     SignOffs(Vec<String>),
 }
 
+/// The first 12 characters of a content hash, as people compare them by eye. A hash is 64 hex
+/// characters once past the boundary; anything shorter is shown whole rather than cut.
+pub fn short_hash(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
 /// SHA-256 (hex) of the content in canonical JSON: object keys sorted at every depth, no
 /// whitespace. The same content always hashes the same, whatever order its fields arrived in.
 pub fn content_hash(content: &RcaContent) -> String {
+    // Proof: content is derived Serialize over strings, numbers, dates and lists, which
+    // serde_json turns into a Value without error.
+    #[allow(clippy::expect_used)]
     let value = serde_json::to_value(content).expect("RCA content always serialises");
     let mut canonical = String::new();
     write_canonical(&value, &mut canonical);
@@ -514,9 +523,9 @@ impl RcaContent {
                 found.push(format!("Timeline entry {}: say what happened", i + 1));
             }
         }
-        let numbers: Vec<u32> = self.evidence.iter().map(|e| e.number).collect();
-        for (i, item) in self.evidence.iter().enumerate() {
-            if numbers[..i].contains(&item.number) {
+        let mut numbers = std::collections::HashSet::new();
+        for item in &self.evidence {
+            if !numbers.insert(item.number) {
                 found.push(format!(
                     "Evidence {}: the number is used twice",
                     item.label()
@@ -1133,7 +1142,10 @@ pub fn to_markdown(rca: &Rca, names: &ExportNames<'_>, today: NaiveDate) -> Stri
                 if s.content_hash == rca.hash() {
                     String::new()
                 } else {
-                    format!(" — **STALE**: signed content `{}`", &s.content_hash[..12])
+                    format!(
+                        " — **STALE**: signed content `{}`",
+                        short_hash(&s.content_hash)
+                    )
                 }
             ),
         };

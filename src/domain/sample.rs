@@ -39,6 +39,15 @@ const CURRENCIES: &[&str] = &["JPY", "KWD", "SGD", "IDR"];
 const SELLER_COUNTS: &[&str] = &["412", "38", "1,200", "96"];
 const AMOUNTS: &[&str] = &["USD 200,000", "SGD 412,880", "EUR 96,500"];
 
+/// Stands in should the scenario table ever be empty (it is not): a plain, valid case.
+const FALLBACK_SCENARIO: Scenario = Scenario {
+    area: "Payments",
+    tags: &[],
+    affected: "Payments",
+    titles: &[],
+    notes: &[],
+};
+
 // Each scenario mirrors one kind of escalation the team owns; `{}` takes a detail.
 const SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -219,29 +228,34 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
     let matrix = PriorityMatrix::default();
     (0..size)
         .map(|i| {
-            let scenario = &SCENARIOS[rng.usize(..SCENARIOS.len())];
+            let scenario = pick_ref(&mut rng, SCENARIOS).unwrap_or(&FALLBACK_SCENARIO);
             let account_index = rng.usize(..ACCOUNTS.len());
-            let account = ACCOUNTS[account_index];
-            let (pattern, details) = scenario.titles[rng.usize(..scenario.titles.len())];
-            let title = pattern.replace("{}", details[rng.usize(..details.len())]);
-            let (impact, urgency) = Severity::ALL[weighted_severity(&mut rng)].axes();
+            let account = ACCOUNTS.get(account_index).copied().unwrap_or_default();
+            let (pattern, details) = pick(&mut rng, scenario.titles);
+            let title = pattern.replace("{}", pick(&mut rng, details));
+            let severity = Severity::ALL
+                .get(weighted_severity(&mut rng))
+                .copied()
+                .unwrap_or(Severity::S3);
+            let (impact, urgency) = severity.axes();
             // The first few cases walk through every status so a small sample still shows them all.
-            let status = STATUS_CYCLE[if i < STATUS_CYCLE.len() {
-                i
-            } else {
-                rng.usize(..STATUS_CYCLE.len())
-            }];
+            let status = match STATUS_CYCLE.get(i) {
+                Some(status) => *status,
+                None => pick_ref(&mut rng, STATUS_CYCLE)
+                    .copied()
+                    .unwrap_or(CaseStatus::New),
+            };
             let created_at = now - Duration::minutes(rng.i64(30..30 * 24 * 60));
-            let opener = SPECIALISTS[rng.usize(..SPECIALISTS.len())];
+            let opener = pick(&mut rng, SPECIALISTS);
             let id = random_uuid(&mut rng);
             let slug: String = account
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric())
                 .collect::<String>()
                 .to_ascii_lowercase();
-            let contact = CONTACT_NAMES[rng.usize(..CONTACT_NAMES.len())];
-            let (code, low, high) = EXPOSURES[rng.usize(..EXPOSURES.len())];
-            let currency = Currency::parse(code).expect("sample currencies are ISO 4217");
+            let contact = pick(&mut rng, CONTACT_NAMES);
+            let (code, low, high) = pick(&mut rng, EXPOSURES);
+            let currency = Currency::parse(code).unwrap_or(Currency::SGD);
             let money = Money::new(
                 rng.i64(low..high) * 10i64.pow(currency.exponent()),
                 currency,
@@ -265,7 +279,11 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                 title: title.clone(),
                 account: Account {
                     name: account.to_string(),
-                    account_id: format!("acct_{:04}{}", account_index, &slug[..slug.len().min(6)]),
+                    account_id: format!(
+                        "acct_{:04}{}",
+                        account_index,
+                        slug.chars().take(6).collect::<String>()
+                    ),
                     // Every third account is enterprise, always the same ones.
                     tier: if account_index.is_multiple_of(3) {
                         Tier::Enterprise
@@ -281,7 +299,7 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                     ),
                     phone: format!("+65 6{:03} {:04}", rng.u32(100..1000), rng.u32(0..10_000)),
                 }],
-                channel: Channel::ALL[rng.usize(..Channel::ALL.len())],
+                channel: pick(&mut rng, &Channel::ALL),
                 product_area: scenario.area.to_string(),
                 impact,
                 urgency,
@@ -333,7 +351,11 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
             }
             // Most triaged cases have had a first reply; some are still waiting for one.
             if status != CaseStatus::New && rng.u8(..4) > 0 {
-                let to = case.contacts[0].email.clone();
+                let to = case
+                    .contacts
+                    .first()
+                    .map(|c| c.email.clone())
+                    .unwrap_or_default();
                 step(
                     &mut rng,
                     EventKind::EmailSent {
@@ -347,7 +369,7 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
             let mut resolution = None;
             for (from, to) in status_path(status) {
                 let summary = (to == CaseStatus::Resolved)
-                    .then(|| RESOLUTIONS[rng.usize(..RESOLUTIONS.len())].to_string());
+                    .then(|| pick(&mut rng, RESOLUTIONS).to_string());
                 resolution = summary.clone().or(resolution);
                 step(
                     &mut rng,
@@ -373,6 +395,18 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
         .collect()
 }
 
+/// One entry of a constant table, drawn by `rng`; the table's default for an empty one (none is).
+fn pick<T: Copy + Default>(rng: &mut fastrand::Rng, items: &[T]) -> T {
+    items
+        .get(rng.usize(..items.len().max(1)))
+        .copied()
+        .unwrap_or_default()
+}
+
+fn pick_ref<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> Option<&'a T> {
+    items.get(rng.usize(..items.len().max(1)))
+}
+
 const RESOLUTIONS: &[&str] = &[
     "Partner team released the hold; funds settled next business day. Merchant confirmed receipt.",
     "Root cause was a misconfigured rule; corrected and the account restored. RCA to follow.",
@@ -391,7 +425,10 @@ fn status_path(status: CaseStatus) -> Vec<(CaseStatus, CaseStatus)> {
         Resolved => &[New, Triaged, InProgress, Resolved],
         Closed => &[New, Triaged, InProgress, Resolved, Closed],
     };
-    path.windows(2).map(|w| (w[0], w[1])).collect()
+    path.iter()
+        .copied()
+        .zip(path.iter().skip(1).copied())
+        .collect()
 }
 
 fn weighted_severity(rng: &mut fastrand::Rng) -> usize {

@@ -22,24 +22,17 @@ pub fn fold(text: &str) -> String {
 impl Query {
     pub fn parse(text: &str) -> Query {
         let mut terms = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
-            rest = &rest[start..];
+        let mut rest = text.trim_start();
+        while !rest.is_empty() {
             let (term, tail) = match rest.strip_prefix('"') {
-                Some(quoted) => match quoted.find('"') {
-                    Some(end) => (&quoted[..end], &quoted[end + 1..]),
-                    None => (quoted, ""),
-                },
-                None => match rest.find(char::is_whitespace) {
-                    Some(end) => (&rest[..end], &rest[end..]),
-                    None => (rest, ""),
-                },
+                Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+                None => rest.split_once(char::is_whitespace).unwrap_or((rest, "")),
             };
             let folded = fold(term.trim());
             if !folded.is_empty() && !terms.contains(&folded) {
                 terms.push(folded);
             }
-            rest = tail;
+            rest = tail.trim_start();
         }
         Query { terms }
     }
@@ -68,13 +61,14 @@ impl Query {
         let mut hit = vec![false; chars.len()];
         for term in &self.terms {
             let needle: Vec<char> = term.chars().collect();
-            if needle.len() > folded.len() {
+            if needle.is_empty() {
                 continue;
             }
-            for start in 0..=folded.len() - needle.len() {
-                if folded[start..start + needle.len()] == needle[..] {
-                    hit[start..start + needle.len()]
-                        .iter_mut()
+            for (start, window) in folded.windows(needle.len()).enumerate() {
+                if window == needle.as_slice() {
+                    hit.iter_mut()
+                        .skip(start)
+                        .take(needle.len())
                         .for_each(|h| *h = true);
                 }
             }

@@ -367,11 +367,12 @@ pub fn extract(
                     ]);
                 }
                 EventKind::PartnerAnswered { handoff, summary } => {
+                    // Columns 6 and 8 of a hand-off row: answered_at and answer (see `HANDOFFS`).
                     if let Some(row) = handoffs.get(handoff).and_then(|i| handoff_rows.get_mut(*i))
-                        && row[6] == Cell::Null
+                        && row.get(6) == Some(&Cell::Null)
                     {
-                        row[6] = time(event.at);
-                        row[8] = summary.as_str().into();
+                        set_cell(row, 6, time(event.at));
+                        set_cell(row, 8, summary.as_str().into());
                     }
                 }
                 EventKind::PlaybookApplied {
@@ -402,8 +403,8 @@ pub fn extract(
             for list in crate::domain::playbooks::checklists(stored) {
                 if let Some(row) = runs.get(&list.run).and_then(|i| run_rows.get_mut(*i)) {
                     let (done, skipped, _) = list.progress();
-                    row[7] = Cell::Int(i64::try_from(done).unwrap_or(0));
-                    row[8] = Cell::Int(i64::try_from(skipped).unwrap_or(0));
+                    set_cell(row, 7, Cell::Int(i64::try_from(done).unwrap_or(0)));
+                    set_cell(row, 8, Cell::Int(i64::try_from(skipped).unwrap_or(0)));
                 }
             }
         }
@@ -597,6 +598,20 @@ pub enum CellRef<'a> {
     Text(&'a str),
 }
 
+/// Replaces one cell of a row being built; a row is always as wide as its table, and a
+/// column beyond it would be a bug in this file, so it is ignored rather than trusted.
+fn set_cell(row: &mut [Cell], column: usize, value: Cell) {
+    if let Some(cell) = row.get_mut(column) {
+        *cell = value;
+    }
+}
+
+/// `text[from..to]`, or the place where the transfer text is damaged.
+fn slice<E: From<String>>(text: &str, from: usize, to: usize) -> Result<&str, E> {
+    text.get(from..to)
+        .ok_or_else(|| E::from(format!("byte {from}: a value splits a character")))
+}
+
 /// Calls `row` with each row of `width` cells from `encode_rows` text; returns the row count,
 /// or where the text is damaged.
 pub fn decode_rows<'a, E: From<String>>(
@@ -609,11 +624,12 @@ pub fn decode_rows<'a, E: From<String>>(
     let mut cells: Vec<CellRef<'a>> = Vec::with_capacity(width);
     let mut rows = 0;
     let damaged = |at: usize, why: &str| E::from(format!("byte {at}: {why}"));
-    while at < bytes.len() {
-        let tag = bytes[at];
+    while let Some(&tag) = bytes.get(at) {
         at += 1;
         let until = |stop: u8, at: usize| {
-            bytes[at..]
+            bytes
+                .get(at..)
+                .unwrap_or_default()
                 .iter()
                 .position(|b| *b == stop)
                 .map(|i| at + i)
@@ -623,7 +639,7 @@ pub fn decode_rows<'a, E: From<String>>(
             b'n' => CellRef::Null,
             b'i' => {
                 let end = until(b';', at)?;
-                let n = text[at..end]
+                let n = slice(text, at, end)?
                     .parse()
                     .map_err(|_| damaged(at, "not an integer"))?;
                 at = end + 1;
@@ -631,7 +647,7 @@ pub fn decode_rows<'a, E: From<String>>(
             }
             b'r' => {
                 let end = until(b';', at)?;
-                let x = text[at..end]
+                let x = slice(text, at, end)?
                     .parse()
                     .map_err(|_| damaged(at, "not a number"))?;
                 at = end + 1;
@@ -639,7 +655,7 @@ pub fn decode_rows<'a, E: From<String>>(
             }
             b't' => {
                 let colon = until(b':', at)?;
-                let len: usize = text[at..colon]
+                let len: usize = slice(text, at, colon)?
                     .parse()
                     .map_err(|_| damaged(at, "not a length"))?;
                 let start = colon + 1;

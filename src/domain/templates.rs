@@ -152,16 +152,23 @@ pub enum Segment<'a> {
 /// Splits `text` into text and `{{name}}` placeholders. A single `{` or `}` is plain text;
 /// a `{{` must be closed by `}}` before the next `{{`, and a `}}` must close something.
 pub fn parse(text: &str, part: Part) -> Result<Vec<Segment<'_>>, TemplateError> {
+    // Every index below is at an ASCII brace or the end, so each `get` is on a char boundary.
+    let piece = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
+    let find_from = |from: usize, needle: &str| {
+        text.get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map(|c| c + from)
+    };
     let mut segments = Vec::new();
     let mut rest_start = 0;
     let mut i = 0;
     let bytes = text.as_bytes();
-    while i + 1 < bytes.len() {
-        if &bytes[i..i + 2] == b"{{" {
+    while let Some(pair) = bytes.get(i..i + 2) {
+        if pair == b"{{" {
             let open = i;
             let inner_start = i + 2;
-            let close = text[inner_start..].find("}}").map(|c| c + inner_start);
-            let reopen = text[inner_start..].find("{{").map(|c| c + inner_start);
+            let close = find_from(inner_start, "}}");
+            let reopen = find_from(inner_start, "{{");
             match (close, reopen) {
                 (None, _) => {
                     return Err(TemplateError::Unclosed {
@@ -177,9 +184,9 @@ pub fn parse(text: &str, part: Part) -> Result<Vec<Segment<'_>>, TemplateError> 
                 }
                 (Some(c), _) => {
                     if rest_start < open {
-                        segments.push(Segment::Text(&text[rest_start..open]));
+                        segments.push(Segment::Text(piece(rest_start, open)));
                     }
-                    let name = text[inner_start..c].trim();
+                    let name = piece(inner_start, c).trim();
                     if name.is_empty() {
                         return Err(TemplateError::EmptyName {
                             part,
@@ -194,7 +201,7 @@ pub fn parse(text: &str, part: Part) -> Result<Vec<Segment<'_>>, TemplateError> 
                     rest_start = i;
                 }
             }
-        } else if &bytes[i..i + 2] == b"}}" {
+        } else if pair == b"}}" {
             return Err(TemplateError::UnopenedClose {
                 part,
                 at: position(text, i),
@@ -204,18 +211,18 @@ pub fn parse(text: &str, part: Part) -> Result<Vec<Segment<'_>>, TemplateError> 
         }
     }
     if rest_start < text.len() {
-        segments.push(Segment::Text(&text[rest_start..]));
+        segments.push(Segment::Text(piece(rest_start, text.len())));
     }
     Ok(segments)
 }
 
 fn position(text: &str, byte: usize) -> Position {
-    let before = &text[..byte];
+    let before = text.get(..byte).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |n| n + 1);
     Position {
         line,
-        column: before[line_start..].chars().count() + 1,
+        column: before.get(line_start..).unwrap_or_default().chars().count() + 1,
     }
 }
 
@@ -505,6 +512,7 @@ pub fn starter_templates() -> Vec<EmailTemplate> {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice)]
 mod tests {
     use super::*;
     use crate::domain::case::Contact;

@@ -17,10 +17,11 @@ const LONGEST: usize = 30;
 
 pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     let mut text = [0u8; LONGEST];
-    match write_common(at, &mut text) {
-        Some(len) => serializer.serialize_str(
-            std::str::from_utf8(&text[..len]).expect("only ASCII digits and separators"),
-        ),
+    let common = write_common(at, &mut text)
+        .and_then(|len| text.get(..len))
+        .and_then(|bytes| std::str::from_utf8(bytes).ok());
+    match common {
+        Some(text) => serializer.serialize_str(text),
         None => at.serialize(serializer),
     }
 }
@@ -65,7 +66,9 @@ fn write_common(at: &DateTime<Utc>, out: &mut [u8; LONGEST]) -> Option<usize> {
     let mut put = |from: usize, value: u32, digits: usize| {
         let mut value = value;
         for i in (from..from + digits).rev() {
-            out[i] = b'0' + (value % 10) as u8;
+            if let Some(slot) = out.get_mut(i) {
+                *slot = b'0' + (value % 10) as u8;
+            }
             value /= 10;
         }
     };
@@ -89,7 +92,7 @@ fn write_common(at: &DateTime<Utc>, out: &mut [u8; LONGEST]) -> Option<usize> {
     // Without a fraction the text ends at the seconds, where the `.` of the template stood.
     let len = if digits == 0 { 19 } else { 20 + digits };
     put(20, fraction, digits);
-    out[len] = b'Z';
+    *out.get_mut(len)? = b'Z';
     Some(len + 1)
 }
 
@@ -102,18 +105,19 @@ fn read_common(text: &[u8]) -> Option<DateTime<Utc>> {
         30 => 9,
         _ => return None,
     };
-    let separators_fit = text[4] == b'-'
-        && text[7] == b'-'
-        && text[10] == b'T'
-        && text[13] == b':'
-        && text[16] == b':'
-        && text[text.len() - 1] == b'Z'
-        && (digits == 0 || text[19] == b'.');
+    let is = |i: usize, b: u8| text.get(i) == Some(&b);
+    let separators_fit = is(4, b'-')
+        && is(7, b'-')
+        && is(10, b'T')
+        && is(13, b':')
+        && is(16, b':')
+        && text.last() == Some(&b'Z')
+        && (digits == 0 || is(19, b'.'));
     if !separators_fit {
         return None;
     }
     let number = |from: usize, count: usize| -> Option<u32> {
-        text[from..from + count].iter().try_fold(0u32, |n, b| {
+        text.get(from..from + count)?.iter().try_fold(0u32, |n, b| {
             b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
         })
     };
@@ -134,6 +138,12 @@ fn read_common(text: &[u8]) -> Option<DateTime<Utc>> {
 
 // proptest is native-only, so these tests live behind the same gate.
 #[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 mod tests {
     use super::*;
     use chrono::TimeZone;

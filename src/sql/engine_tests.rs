@@ -1,4 +1,11 @@
 //! The engine on a hand-built data set: the example queries' answers, refused writes, SQLite's error positions and the row cap.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::panic
+)]
 
 use super::*;
 use crate::domain::sql_tables::EXAMPLES;

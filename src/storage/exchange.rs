@@ -304,7 +304,7 @@ async fn write_cases(
             let run = first..(first + PAGES_PER_CHUNK).min(PAGE_COUNT);
             let start = order.partition_point(|(page, _)| *page < run.start);
             let end = order.partition_point(|(page, _)| *page < run.end);
-            (run, &order[start..end])
+            (run, order.get(start..end).unwrap_or_default())
         })
         .filter(|(_, chunk)| !chunk.is_empty())
         .collect();
@@ -339,10 +339,13 @@ async fn write_cases(
     let mut next = chunks.first().map(fetch_run).transpose()?;
     let mut done = 0;
     for (n, (_, chunk)) in chunks.iter().enumerate() {
-        let fetched = next
-            .take()
-            .expect("each run's reads are requested before it")
-            .await?;
+        // Each run's reads are requested before it (the first above, the rest in the loop).
+        let Some(fetched) = next.take() else {
+            return Err(StorageError::Failed(
+                "an import run was written before it was read".into(),
+            ));
+        };
+        let fetched = fetched.await?;
         for (pages, fetched) in [&mut cases, &mut logs, &mut texts, &mut clocks]
             .into_iter()
             .zip(fetched)
@@ -354,7 +357,10 @@ async fn write_cases(
         // and keeps the transaction open because a request is pending throughout.
         next = chunks.get(n + 1).map(fetch_run).transpose()?;
         for (_, i) in chunk.iter() {
-            let (write, key) = (&writes[*i], keys[*i].as_str());
+            let (Some(write), Some(key)) = (writes.get(*i), keys.get(*i)) else {
+                continue;
+            };
+            let key = key.as_str();
             let found = match cases.get(key) {
                 Some(text) => Some(decode_case(key, text)?.revision),
                 None => None,
@@ -366,6 +372,8 @@ async fn write_cases(
                     found: found.unwrap_or(0),
                 });
             }
+            // A merge can make new text (keep both); it must still be readable back.
+            super::records::refuse_invalid(&write.case)?;
             cases.put(key, encode_case(&write.case));
             let mut rebuilt_from = std::borrow::Cow::Borrowed(&write.all_events);
             // A case new here gets its whole log; one already here gets what it lacked. Its
@@ -540,6 +548,9 @@ pub async fn load_backup(db: &Database, id: &str) -> Result<String, StorageError
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
+    // Proof: settings and the backup list are derived Serialize over strings, numbers, dates
+    // and lists, which serde_json writes to memory without error.
+    #[allow(clippy::expect_used)]
     serde_json::to_string(value).expect("settings always serialise")
 }
 

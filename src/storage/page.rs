@@ -116,26 +116,23 @@ impl<'a> Entries<'a> {
     }
 
     fn field(&mut self) -> Result<&'a str, String> {
-        let colon = self
+        let (digits, after) = self
             .rest
-            .find(':')
+            .split_once(':')
             .ok_or_else(|| format!("byte {}: a length without its ':'", self.offset))?;
-        let length: usize = self.rest[..colon].parse().map_err(|_| {
-            format!(
-                "byte {}: {:?} is not a length",
-                self.offset,
-                &self.rest[..colon.min(20)]
-            )
+        let length: usize = digits.parse().map_err(|_| {
+            let shown: String = digits.chars().take(20).collect();
+            format!("byte {}: {shown:?} is not a length", self.offset)
         })?;
-        let start = colon + 1;
-        let value = self.rest.get(start..start + length).ok_or_else(|| {
+        let runs_past = || {
             format!(
                 "byte {}: a field of {length} bytes runs past the end or splits a character",
                 self.offset
             )
-        })?;
-        self.rest = &self.rest[start + length..];
-        self.offset += start + length;
+        };
+        let value = after.get(..length).ok_or_else(runs_past)?;
+        self.rest = after.get(length..).ok_or_else(runs_past)?;
+        self.offset += digits.len() + 1 + length;
         Ok(value)
     }
 }
@@ -160,6 +157,7 @@ fn push_field(out: &mut String, text: &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice)]
 mod tests {
     use super::*;
 

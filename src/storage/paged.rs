@@ -60,7 +60,7 @@ pub async fn read_in_runs(
     }
     let mut damage = Vec::new();
     for (index, read) in pending {
-        let name = stores[index].1;
+        let name = stores.get(index).map_or("", |(_, name)| *name);
         for (page, value) in read.await?.found {
             let text = match page_text(value) {
                 Ok(text) => text,
@@ -116,6 +116,9 @@ pub struct Pages<'tx> {
     name: &'static str,
     loaded: HashMap<u32, Page>,
     dirty: BTreeSet<u32>,
+    /// A write to a page that was never loaded: writing it would drop what the page held, so
+    /// `put_changed` refuses the whole transaction instead.
+    unloaded_write: bool,
 }
 
 impl<'tx> Pages<'tx> {
@@ -125,6 +128,7 @@ impl<'tx> Pages<'tx> {
             name,
             loaded: HashMap::new(),
             dirty: BTreeSet::new(),
+            unloaded_write: false,
         })
     }
 
@@ -160,32 +164,34 @@ impl<'tx> Pages<'tx> {
         Ok(())
     }
 
-    fn page(&self, key: &str) -> &Page {
-        self.loaded
-            .get(&page_of(key))
-            .expect("pages are loaded before they are read or written")
-    }
-
-    fn page_mut(&mut self, key: &str) -> &mut Page {
+    fn page_mut(&mut self, key: &str) -> Option<&mut Page> {
         let page = page_of(key);
-        self.dirty.insert(page);
-        self.loaded
-            .get_mut(&page)
-            .expect("pages are loaded before they are read or written")
+        let found = self.loaded.get_mut(&page);
+        if found.is_some() {
+            self.dirty.insert(page);
+        } else {
+            self.unloaded_write = true;
+        }
+        found
     }
 
+    /// The stored value of `key`; `None` if absent (or, by a caller's mistake, never loaded).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.page(key).get(key)
+        self.loaded.get(&page_of(key)).and_then(|p| p.get(key))
     }
 
     pub fn put(&mut self, key: &str, value: String) {
-        self.page_mut(key).insert(key, value);
+        if let Some(page) = self.page_mut(key) {
+            page.insert(key, value);
+        }
     }
 
     pub fn delete(&mut self, key: &str) {
         let page = page_of(key);
-        if self.loaded.get(&page).is_some_and(|p| p.get(key).is_some()) {
-            self.page_mut(key).remove(key);
+        if self.loaded.get(&page).is_some_and(|p| p.get(key).is_some())
+            && let Some(page) = self.page_mut(key)
+        {
+            page.remove(key);
         }
     }
 
@@ -193,6 +199,12 @@ impl<'tx> Pages<'tx> {
     /// them, and forgets every loaded page to free memory. The transaction's commit waits for
     /// them, and fails whole if any fails.
     pub fn put_changed(&mut self) -> Result<(), StorageError> {
+        if self.unloaded_write {
+            return Err(StorageError::Failed(format!(
+                "a write to '{}' reached a page that was not read first; nothing was saved",
+                self.name
+            )));
+        }
         for page in std::mem::take(&mut self.dirty) {
             match self.loaded.get(&page).and_then(Page::encode) {
                 Some(text) => {

@@ -76,6 +76,9 @@ async fn save_consuming_draft<T: Serialize + crate::domain::validate::Validate>(
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     super::records::refuse_invalid(document)?;
+    // Proof: settings are derived Serialize over strings, numbers, times and lists, which
+    // serde_json writes to memory without error.
+    #[allow(clippy::expect_used)]
     let text = serde_json::to_string(document).expect("settings always serialise");
     tx.object_store(META)?.put(text).with_key(key).build()?;
     tx.object_store(DRAFTS)?.delete(draft_key).build()?;
@@ -115,6 +118,9 @@ async fn save_document<T: Serialize + crate::domain::validate::Validate>(
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     super::records::refuse_invalid(document)?;
+    // Proof: settings are derived Serialize over strings, numbers, times and lists, which
+    // serde_json writes to memory without error.
+    #[allow(clippy::expect_used)]
     let text = serde_json::to_string(document).expect("settings always serialise");
     tx.object_store(META)?.put(text).with_key(key).build()?;
     tx.commit().await?;

@@ -17,12 +17,16 @@ pub fn now() -> DateTime<Utc> {
 /// A random v4 id from the browser's CSPRNG.
 pub fn new_id() -> Uuid {
     let mut bytes = [0u8; 16];
-    let crypto = web_sys::window()
+    let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
-        .expect("window.crypto exists in every supported browser");
-    crypto
-        .get_random_values_with_u8_array(&mut bytes)
-        .expect("16 random bytes are always available");
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Every supported browser has `crypto`; should one not, ids only need to be unique,
+        // never secret, so the clock-seeded generator stands in rather than stopping the app.
+        let mut rng =
+            fastrand::Rng::with_seed(js_sys::Date::now().to_bits() ^ performance_now().to_bits());
+        rng.fill(&mut bytes);
+    }
     Builder::from_random_bytes(bytes).into_uuid()
 }
 
@@ -244,7 +248,7 @@ fn wall_clock(at: DateTime<Utc>, zone: &str) -> Option<[i64; 5]> {
             "minute" => 4,
             _ => continue,
         };
-        fields[slot] = value.parse().ok()?;
+        *fields.get_mut(slot)? = value.parse().ok()?;
     }
     Some(fields)
 }

@@ -1,4 +1,11 @@
 //! Storage tests in headless Chromium: migrations, transactions, bulk writes and drafts against real IndexedDB.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::panic
+)]
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -87,7 +87,7 @@ impl Calendar {
                     let (start, end) = interval.week_span(day);
                     let label = format!(
                         "{} {}–{}",
-                        DAY_NAMES[day],
+                        day_name(day),
                         interval.start.format("%H:%M"),
                         interval.end.format("%H:%M")
                     );
@@ -139,15 +139,17 @@ impl Calendar {
         if self.holidays.contains_key(&date) {
             return Vec::new();
         }
-        days[date.weekday().num_days_from_monday() as usize]
-            .iter()
-            .map(|interval| {
+        let Some(day) = days.get(date.weekday().num_days_from_monday() as usize) else {
+            return Vec::new();
+        };
+        day.iter()
+            .filter_map(|interval| {
                 let start = date.and_time(interval.start);
                 let mut end = date.and_time(interval.end);
                 if end <= start {
-                    end += Duration::days(1);
+                    end = end.checked_add_signed(Duration::days(1))?;
                 }
-                (self.instant(start), self.instant(end))
+                Some((self.instant(start), self.instant(end)))
             })
             .filter(|(a, b)| a < b)
             .collect()
@@ -162,7 +164,10 @@ impl Calendar {
                 LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
                     return t.with_timezone(&Utc);
                 }
-                LocalResult::None => probe += Duration::minutes(1),
+                LocalResult::None => match probe.checked_add_signed(Duration::minutes(1)) {
+                    Some(next) => probe = next,
+                    None => break,
+                },
             }
         }
         // No zone has a gap over three hours; fall back to reading the time as UTC.
@@ -179,13 +184,16 @@ impl Calendar {
         from: DateTime<Utc>,
         days: i64,
     ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let span = Duration::try_days(days).unwrap_or(Duration::MAX);
         if self.schedule == Schedule::TwentyFourSeven {
-            return vec![(from, from + Duration::days(days))];
+            return vec![(from, later(from, span))];
         }
         // Start a day early: an interval that began yesterday evening may still be open.
-        let first = self.local_date(from) - Duration::days(1);
+        let local = self.local_date(from);
+        let first = local.pred_opt().unwrap_or(local);
         let mut periods: Vec<_> = (0..=days)
-            .flat_map(|d| self.periods_on(first + Duration::days(d)))
+            .map_while(|d| first.checked_add_signed(Duration::try_days(d)?))
+            .flat_map(|date| self.periods_on(date))
             .filter(|(_, end)| *end > from)
             .map(|(start, end)| (start.max(from), end))
             .collect();
@@ -196,7 +204,11 @@ impl Calendar {
     /// The instant at which `minutes` of working time have passed since `start`.
     /// A start outside hours begins counting at the next opening.
     pub fn add_working_minutes(&self, start: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
-        self.add_working(start, Duration::minutes(minutes))
+        match Duration::try_minutes(minutes) {
+            Some(span) => self.add_working(start, span),
+            None if minutes < 0 => start,
+            None => far_future(),
+        }
     }
 
     /// The instant at which `span` of working time has passed since `start`.
@@ -211,20 +223,20 @@ impl Calendar {
             let periods = self.periods_from(from, 31);
             if periods.is_empty() {
                 // A month with no working time (a long holiday list): skip it whole.
-                from += Duration::days(31);
+                from = later(from, Duration::days(31));
                 continue;
             }
             for (a, b) in periods {
                 let available = b - a;
                 if left <= available {
-                    return a + left;
+                    return later(a, left);
                 }
                 left -= available;
                 from = b;
             }
         }
-        // Decades without enough working time cannot come from a valid calendar; say "never" as far future.
-        DateTime::<Utc>::MAX_UTC
+        // Decades without enough working time cannot come from a valid calendar; say "never".
+        far_future()
     }
 
     /// Working time between two instants (zero if `to` is not after `from`).
@@ -294,9 +306,9 @@ impl Calendar {
             .into_iter()
             .map(|(first, last, text)| {
                 if first == last {
-                    format!("{} {text}", DAY_NAMES[first])
+                    format!("{} {text}", day_name(first))
                 } else {
-                    format!("{}–{} {text}", DAY_NAMES[first], DAY_NAMES[last])
+                    format!("{}–{} {text}", day_name(first), day_name(last))
                 }
             })
             .collect::<Vec<_>>()
@@ -304,13 +316,32 @@ impl Calendar {
     }
 }
 
+/// A wall-clock time from constants; an impossible one reads as midnight rather than stopping.
 pub(crate) fn hm(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).expect("valid wall-clock time")
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
 }
 
 /// Short local weekday name, used by explanations.
 pub fn weekday_name(day: Weekday) -> &'static str {
-    DAY_NAMES[day.num_days_from_monday() as usize]
+    day_name(day.num_days_from_monday() as usize)
+}
+
+/// "Mon" for 0 through "Sun" for 6.
+fn day_name(index: usize) -> &'static str {
+    DAY_NAMES.get(index).copied().unwrap_or("?")
+}
+
+/// `at + span`, or "never" when that would leave chrono's range. Instants past the boundary lie
+/// in 1970-2200 and spans are at most decades, so only a calendar with no working time for
+/// decades reaches the fallback.
+pub(crate) fn later(at: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
+    at.checked_add_signed(span).unwrap_or_else(far_future)
+}
+
+/// "Never", as a deadline: far beyond any real one (the year 9999), yet far enough inside
+/// chrono's range that adding or subtracting years to it cannot overflow.
+pub fn far_future() -> DateTime<Utc> {
+    DateTime::from_timestamp(253_402_300_799, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 #[cfg(test)]

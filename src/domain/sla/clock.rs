@@ -447,9 +447,10 @@ pub fn case_clocks(
     if let Some(minutes) = policy.targets.next_update {
         // A cycle starts at each public response, and at each reopen: the user is owed news again.
         let reopens = spans
-            .windows(2)
-            .filter(|w| is_done(w[0].0) && !is_done(w[1].0))
-            .map(|w| w[1].1.0);
+            .iter()
+            .zip(spans.iter().skip(1))
+            .filter(|(before, after)| is_done(before.0) && !is_done(after.0))
+            .map(|(_, after)| after.1.0);
         let mut starts: Vec<DateTime<Utc>> = responses.iter().copied().chain(reopens).collect();
         starts.sort();
         starts.dedup();

@@ -366,8 +366,10 @@ impl SlaSettings {
     pub fn validate(&self) -> Result<HashMap<String, Calendar>, SlaSettingsError> {
         let mut calendars = HashMap::new();
         for (i, spec) in self.calendars.iter().enumerate() {
-            if self.calendars[..i]
+            if self
+                .calendars
                 .iter()
+                .take(i)
                 .any(|c| c.name.trim().eq_ignore_ascii_case(spec.name.trim()))
             {
                 return Err(SlaSettingsError::DuplicateCalendar(spec.name.clone()));
@@ -382,8 +384,10 @@ impl SlaSettings {
             if policy.name.trim().is_empty() {
                 return Err(SlaSettingsError::UnnamedPolicy { position: i + 1 });
             }
-            if self.policies[..i]
+            if self
+                .policies
                 .iter()
+                .take(i)
                 .any(|p| p.name.trim().eq_ignore_ascii_case(policy.name.trim()))
             {
                 return Err(SlaSettingsError::DuplicatePolicy(policy.name.clone()));
@@ -576,7 +580,7 @@ impl CompiledSla {
             .policies
             .iter()
             .position(|p| p.matches.matches(case))?;
-        Some((&self.settings.policies[i], &self.names[i]))
+        Some((self.settings.policies.get(i)?, self.names.get(i)?))
     }
 
     pub fn calendar_name(&self, id: &str) -> String {

@@ -34,12 +34,13 @@ impl WorkIndex {
                     continue;
                 }
                 // Adjacent periods (a shift ending at midnight and the next starting then) merge.
-                if ends.last() == Some(&a) {
-                    *ends.last_mut().expect("checked") = b;
-                } else {
-                    starts.push(a);
-                    ends.push(b);
-                    before.push(sum);
+                match ends.last_mut() {
+                    Some(end) if *end == a => *end = b,
+                    _ => {
+                        starts.push(a);
+                        ends.push(b);
+                        before.push(sum);
+                    }
                 }
                 sum += b - a;
             }
@@ -75,11 +76,14 @@ impl WorkIndex {
     /// Working seconds from the start of the index to `t`, which must be covered.
     fn worked(&self, t: i64) -> i64 {
         let i = self.starts.partition_point(|&s| s <= t);
-        if i == 0 {
+        let Some(k) = i.checked_sub(1) else {
             return 0;
+        };
+        // `starts`, `ends` and `before` are pushed together, so `k` is in all three.
+        match (self.before.get(k), self.starts.get(k), self.ends.get(k)) {
+            (Some(before), Some(start), Some(end)) => before + (t.min(*end) - start),
+            _ => 0,
         }
-        let k = i - 1;
-        self.before[k] + (t.min(self.ends[k]) - self.starts[k])
     }
 
     fn total(&self) -> i64 {
@@ -108,25 +112,34 @@ impl WorkIndex {
             return start;
         }
         if self.always() {
-            return start
-                .checked_add_signed(span)
-                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            return super::calendar::later(start, span);
         }
         let s = start.timestamp();
         if !self.covers(s) {
             return self.calendar.add_working(start, span);
         }
         // Sub-second parts never matter to a deadline; whole seconds keep the index exact.
-        let target = self.worked(s) + span.num_seconds();
-        if target > self.total() {
-            let end = DateTime::from_timestamp(self.to, 0).expect("indexed instants are valid");
-            return self
-                .calendar
-                .add_working(end, Duration::seconds(target - self.total()));
-        }
+        let target = self.worked(s).saturating_add(span.num_seconds());
         let k = self.through.partition_point(|&t| t < target);
-        let at = self.starts[k] + (target - self.before[k]);
-        DateTime::from_timestamp(at, 0).expect("indexed instants are valid")
+        let indexed = match (self.starts.get(k), self.before.get(k)) {
+            (Some(start), Some(before)) if target <= self.total() => {
+                DateTime::from_timestamp(start + (target - before), 0)
+            }
+            _ => None,
+        };
+        if let Some(at) = indexed {
+            return at;
+        }
+        // Past the indexed span: count on from its end with the calendar itself.
+        match DateTime::from_timestamp(self.to, 0) {
+            Some(end) if target > self.total() => {
+                match Duration::try_seconds(target - self.total()) {
+                    Some(rest) => self.calendar.add_working(end, rest),
+                    None => super::calendar::far_future(),
+                }
+            }
+            _ => self.calendar.add_working(start, span),
+        }
     }
 }
 

@@ -40,8 +40,9 @@ pub const KEYWORD: usize = 200;
 pub const NAME: usize = 500;
 /// Titles, subjects, addresses, one-line summaries.
 pub const LINE: usize = 5_000;
-/// Notes, bodies, descriptions and other prose: a long pasted email thread fits.
-pub const TEXT: usize = 1_000_000;
+/// Notes, bodies, descriptions and other prose: a long pasted email thread or a whole call's
+/// transcript fits (a test stores a note of 2^20 characters).
+pub const TEXT: usize = 4_000_000;
 
 /// Events in one case's log.
 pub const MAX_EVENTS: usize = 100_000;

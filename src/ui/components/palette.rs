@@ -191,7 +191,7 @@ pub fn CommandPalette() -> impl IntoView {
         let labels: Vec<&str> = statics.iter().map(|c| c.label.as_str()).collect();
         let mut out: Vec<Command> = rank(&q, &labels, 6)
             .into_iter()
-            .map(|i| statics[i].clone())
+            .filter_map(|i| statics.get(i).cloned())
             .collect();
         // One letter names no case; it would only rank all of them for nothing.
         if q.chars().filter(|c| !c.is_whitespace()).count() < 2 {
@@ -226,7 +226,7 @@ pub fn CommandPalette() -> impl IntoView {
             let titles: Vec<&str> = live.iter().map(|p| p.current().title.as_str()).collect();
             rank(&q, &titles, 3)
                 .into_iter()
-                .map(|i| (live[i].id, titles[i].to_string()))
+                .filter_map(|i| Some((live.get(i)?.id, titles.get(i)?.to_string())))
                 .collect()
         });
         // On a case, a playbook can be applied to it straight from here ("apply dispute").
@@ -239,10 +239,13 @@ pub fn CommandPalette() -> impl IntoView {
             });
             let labels: Vec<&str> = offers.iter().map(|(_, l)| l.as_str()).collect();
             let ranked = rank(&q, &labels, 3);
-            out.extend(ranked.into_iter().map(|i| Command {
-                label: offers[i].1.clone(),
-                kind: "Action",
-                action: Action::Go(format!("/cases/{key}?apply={}", offers[i].0)),
+            out.extend(ranked.into_iter().filter_map(|i| {
+                let (id, label) = offers.get(i)?;
+                Some(Command {
+                    label: label.clone(),
+                    kind: "Action",
+                    action: Action::Go(format!("/cases/{key}?apply={id}")),
+                })
             }));
         }
         out.extend(playbooks.into_iter().map(|(id, title)| Command {

@@ -241,7 +241,14 @@ pub fn DataPage() -> impl IntoView {
                     app_version(),
                     now,
                 );
-                let report = redacting.then(|| redact::redact(&mut bundle));
+                let report = if redacting {
+                    Some(
+                        redact::redact(&mut bundle)
+                            .map_err(|e| format!("Nothing was exported: {e}"))?,
+                    )
+                } else {
+                    None
+                };
                 let built = browser::performance_now();
                 let json = bundle.to_json();
                 browser::measure("export-json", built);
@@ -537,7 +544,10 @@ pub fn DataPage() -> impl IntoView {
 
     let on_pick = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+        let Some(target) = ev.target() else {
+            return;
+        };
+        let input: web_sys::HtmlInputElement = target.unchecked_into();
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
             open_file(file);
         }

@@ -179,7 +179,10 @@ fn PlaybookView(id: Uuid) -> impl IntoView {
                 return view! { <PlaybookEditor existing=Some(p) on_done=Callback::new(move |_| editing.set(false))/> }.into_any();
             }
             let current = p.current().clone();
-            let latest = p.versions.last().cloned().expect("a version");
+            // Every stored playbook has a version (the boundary refuses one without).
+            let Some(latest) = p.versions.last().cloned() else {
+                return view! { <p class="empty">"This playbook has no versions."</p> }.into_any();
+            };
             view! {
                 <section class="panel playbook-view">
                     <p class="breadcrumb"><A href="/playbooks">"← Playbooks"</A></p>

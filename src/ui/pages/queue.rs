@@ -273,11 +273,13 @@ fn CaseList() -> impl IntoView {
     };
     let visible = move || {
         let (first, last, _) = window_rows();
-        let rows = picked.with(|p| p[first..last].to_vec());
+        let rows = picked.with(|p| p.get(first..last).unwrap_or_default().to_vec());
+        // `picked` may be a step behind `cases` (a reload in flight); a row it no longer
+        // names is skipped for this paint rather than trusted.
         state.cases.with(|all| {
             rows.into_iter()
                 .enumerate()
-                .map(|(n, i)| (first + n, i, all[i].clone()))
+                .filter_map(|(n, i)| Some((first + n, i, all.get(i)?.clone())))
                 .collect::<Vec<_>>()
         })
     };
@@ -298,23 +300,31 @@ fn CaseList() -> impl IntoView {
     let navigate = use_navigate();
     let open_cursor = move || {
         let id = picked.with_untracked(|p| p.get(cursor.get_untracked()).copied());
-        if let Some(i) = id {
-            let key = state.cases.with_untracked(|all| all[i].key.to_string());
+        if let Some(key) = id.and_then(|i| {
+            state
+                .cases
+                .with_untracked(|all| Some(all.get(i)?.key.to_string()))
+        }) {
             navigate(&format!("/cases/{key}"), Default::default());
         }
     };
     let navigate_call = use_navigate();
     let call_cursor = move || {
         let id = picked.with_untracked(|p| p.get(cursor.get_untracked()).copied());
-        if let Some(i) = id {
-            let key = state.cases.with_untracked(|all| all[i].key.to_string());
+        if let Some(key) = id.and_then(|i| {
+            state
+                .cases
+                .with_untracked(|all| Some(all.get(i)?.key.to_string()))
+        }) {
             navigate_call(&format!("/cases/{key}/call"), Default::default());
         }
     };
     let toggle_cursor = move || {
         let index = cursor.get_untracked();
-        if let Some(i) = picked.with_untracked(|p| p.get(index).copied()) {
-            let id = state.cases.with_untracked(|all| all[i].id);
+        let found = picked.with_untracked(|p| p.get(index).copied());
+        if let Some(id) =
+            found.and_then(|i| state.cases.with_untracked(|all| all.get(i).map(|c| c.id)))
+        {
             selected.update(|s| {
                 if !s.remove(&id) {
                     s.insert(id);
@@ -497,7 +507,7 @@ fn CaseList() -> impl IntoView {
                                         }
                                         on:change=move |ev| {
                                             let all_shown: HashSet<Uuid> = picked.with_untracked(|p| {
-                                                state.cases.with_untracked(|all| p.iter().map(|&i| all[i].id).collect())
+                                                state.cases.with_untracked(|all| p.iter().filter_map(|&i| all.get(i).map(|c| c.id)).collect())
                                             });
                                             if event_target_checked(&ev) { selected.set(all_shown) } else { selected.set(HashSet::new()) }
                                         }/>

@@ -1390,7 +1390,7 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
                                 "{} · {} · signed {}…",
                                 s.validator,
                                 format_time(s.at, &state.zone()),
-                                &s.content_hash[..12]
+                                crate::domain::rca::short_hash(&s.content_hash)
                             ),
                         ),
                         SignOffState::Stale(s) => (
@@ -1400,7 +1400,7 @@ fn SignOffPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl 
                                 "{} · {} · signed {}…, the worksheet has changed since",
                                 s.validator,
                                 format_time(s.at, &state.zone()),
-                                &s.content_hash[..12]
+                                crate::domain::rca::short_hash(&s.content_hash)
                             ),
                         ),
                     };

@@ -55,7 +55,10 @@ fn calendar_form(spec: &CalendarSpec) -> CalendarForm {
         name: RwSignal::new(spec.name.clone()),
         zone: RwSignal::new(spec.zone.clone()),
         always: RwSignal::new(spec.always_open),
-        days: std::array::from_fn(|d| RwSignal::new(CalendarSpec::format_day(&spec.week[d]))),
+        days: spec
+            .week
+            .each_ref()
+            .map(|day| RwSignal::new(CalendarSpec::format_day(day))),
         holidays: RwSignal::new(format_holidays(&spec.holidays)),
         import_message: RwSignal::new(None),
     }
@@ -268,9 +271,9 @@ fn build(
     for c in calendars {
         let name = c.name.get_untracked();
         let mut week: [Vec<crate::domain::sla::Hours>; 7] = Default::default();
-        for (d, day) in c.days.iter().enumerate() {
-            week[d] = CalendarSpec::parse_day(&day.get_untracked())
-                .map_err(|e| format!("calendar '{name}', {}: {e}", DAY_NAMES[d]))?;
+        for ((slot, day), day_name) in week.iter_mut().zip(&c.days).zip(DAY_NAMES) {
+            *slot = CalendarSpec::parse_day(&day.get_untracked())
+                .map_err(|e| format!("calendar '{name}', {day_name}: {e}"))?;
         }
         specs.push(CalendarSpec {
             id: c.id.clone(),
@@ -285,8 +288,8 @@ fn build(
     for p in policies {
         let name = p.name.get_untracked();
         let mut targets = Targets::default();
-        for (i, target) in SlaTarget::ALL.into_iter().enumerate() {
-            let text = p.targets[i].get_untracked();
+        for (target, field) in SlaTarget::ALL.into_iter().zip(p.targets) {
+            let text = field.get_untracked();
             let minutes = match text.trim() {
                 "" => None,
                 t => Some(t.parse::<u32>().map_err(|_| {
@@ -505,8 +508,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                         {move || calendar_names().into_iter().map(|(id, name)| view! { <option value=id>{move || name.get()}</option> }).collect_view()}
                                     </select></div>
                                 <div class="target-grid">
-                                    {SlaTarget::ALL.into_iter().enumerate().map(|(i, t)| {
-                                        let field = policy.targets[i];
+                                    {SlaTarget::ALL.into_iter().zip(policy.targets).map(|(t, field)| {
                                         let input_id = format!("pt-{}-{}", t.code(), policy.id);
                                         view! { <div class="field"><label for=input_id.clone()>{format!("{} (min)", t.label())}</label>
                                             <input id=input_id type="number" min="1" inputmode="numeric" placeholder="off" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev))/></div> }
@@ -582,8 +584,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                 </div>
                                 <label class="checkbox"><input type="checkbox" prop:checked=move || calendar.always.get() on:change=move |ev| calendar.always.set(event_target_checked(&ev))/>"24×7: every minute counts (hours and holidays ignored)"</label>
                                 <div class="day-grid">
-                                    {DAY_NAMES.into_iter().enumerate().map(|(d, day)| {
-                                        let field = calendar.days[d];
+                                    {DAY_NAMES.into_iter().zip(calendar.days).enumerate().map(|(d, (day, field))| {
                                         let input_id = format!("cd-{d}-{}", calendar.id);
                                         view! { <div class="field"><label for=input_id.clone()>{day}</label>
                                             <input id=input_id placeholder="closed" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev))/></div> }

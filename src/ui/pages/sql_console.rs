@@ -128,7 +128,11 @@ pub fn SqlConsolePage() -> impl IntoView {
     let engine = RwSignal::new(Engine::Loading("Starting…".into()));
     let initial = state.prefs.with_untracked(|p| p.sql_draft.clone());
     let sql = RwSignal::new(if initial.trim().is_empty() {
-        EXAMPLES[0].sql.to_string()
+        EXAMPLES
+            .first()
+            .map(|e| e.sql)
+            .unwrap_or_default()
+            .to_string()
     } else {
         initial
     });
@@ -231,20 +235,25 @@ pub fn SqlConsolePage() -> impl IntoView {
         }
         let text = sql.get_untracked();
         let mut prefs = state.prefs.get_untracked();
-        let replaced = prefs.sql_queries.iter().position(|q| q.name == name);
-        match replaced {
-            Some(i) => prefs.sql_queries[i].sql = text,
-            None => prefs.sql_queries.push(SavedQuery {
-                name: name.clone(),
-                sql: text,
-            }),
-        }
+        let replaced = match prefs.sql_queries.iter_mut().find(|q| q.name == name) {
+            Some(query) => {
+                query.sql = text;
+                true
+            }
+            None => {
+                prefs.sql_queries.push(SavedQuery {
+                    name: name.clone(),
+                    sql: text,
+                });
+                false
+            }
+        };
         match prefs.save() {
             Ok(()) => {
                 state.prefs.set(prefs);
                 notice.set(Some((
                     true,
-                    if replaced.is_some() {
+                    if replaced {
                         format!("Updated \"{name}\".")
                     } else {
                         format!("Saved \"{name}\".")
@@ -553,9 +562,9 @@ fn ResultGrid(
                         let below = (total - last) as f64 * ROW_HEIGHT;
                         view! {
                             <tr aria-hidden="true" class="spacer" style:height=format!("{above}px")></tr>
-                            {(first..last).map(|i| view! {
+                            {r.rows.iter().enumerate().skip(first).take(last.saturating_sub(first)).map(|(i, row)| view! {
                                 <tr aria-rowindex=i + 2>
-                                    {r.rows[i].iter().map(|c| match c {
+                                    {row.iter().map(|c| match c {
                                         Cell::Null => view! { <td class="null">"NULL"</td> }.into_any(),
                                         other => view! { <td title=other.display()>{other.display()}</td> }.into_any(),
                                     }).collect_view()}
