@@ -904,7 +904,7 @@ pub fn category_counts(rcas: &[Rca]) -> Vec<(String, usize)> {
 /// "45m", "2h 05m", "3d 4h": a span as people say it (a time to detect, an SLA countdown).
 pub fn duration_text(minutes: i64) -> String {
     let sign = if minutes < 0 { "-" } else { "" };
-    let minutes = minutes.abs();
+    let minutes = minutes.saturating_abs();
     let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
     if days > 0 {
         format!("{sign}{days}d {hours}h")

@@ -688,7 +688,10 @@ impl ClockBuilder<'_> {
                 candidates
                     .into_iter()
                     .flatten()
-                    .filter(|t| *t > self.now)
+                    // A deadline exactly at `now` still lies ahead: the clock breaches just
+                    // after it, so the board must look again then (found by the board's
+                    // cache-equals-fresh test: a breach due at a tick was never logged).
+                    .filter(|t| *t >= self.now)
                     .min()
             }
         };

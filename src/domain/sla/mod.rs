@@ -1,5 +1,6 @@
 //! Service levels: calendars, policies, and clocks computed from each case's event log.
 
+pub mod board;
 pub mod calendar;
 pub mod clock;
 pub mod holidays;

@@ -1,0 +1,112 @@
+//! The SLA board, natively: summaries from generated cases, what the cache reuses and what it recomputes, breach events and badges.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::collections::HashMap;
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::domain::sample::generate;
+use crate::domain::sla::SlaSettings;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
+}
+
+fn desk(size: usize) -> (Vec<Case>, HashMap<Uuid, Vec<ClockMark>>) {
+    let sample = generate(11, size, 1001, now());
+    let marks = sample
+        .iter()
+        .map(|s| (s.case.id, ClockMark::from_events(&s.events)))
+        .collect();
+    (sample.into_iter().map(|s| s.case).collect(), marks)
+}
+
+#[test]
+fn every_case_gets_a_row_in_order_and_closed_ones_are_idle() {
+    let (cases, marks) = desk(60);
+    let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
+    let board = board(&cases, &marks, &engine, now());
+    assert_eq!(board.rows.len(), cases.len());
+    for (case, row) in cases.iter().zip(&board.rows) {
+        if !case.status.is_open() {
+            assert_eq!(*row, Summary::NONE, "{}", case.key);
+        }
+    }
+    assert!(board.rows.iter().any(|r| r.health == Health::Breached));
+    // Every unlogged breach belongs to an open case and is a breach event.
+    for event in &board.unlogged {
+        assert!(matches!(event.kind, EventKind::SlaBreached { .. }));
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.id == event.case_id && c.status.is_open())
+        );
+    }
+}
+
+#[test]
+fn the_cache_gives_what_a_fresh_computation_gives() {
+    let (mut cases, marks) = desk(40);
+    let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
+    let mut cache = BoardCache::default();
+    let first = cache.compute(&cases, &marks, &engine, 7, now());
+    assert_eq!(first, board(&cases, &marks, &engine, now()));
+    // Later, and with cases reordered and one edited: still what a fresh board says.
+    let later = now() + Duration::hours(30);
+    cases.reverse();
+    cases[3].revision += 1;
+    cases[3].status = crate::domain::CaseStatus::Resolved;
+    let second = cache.compute(&cases, &marks, &engine, 7, later);
+    let fresh = board(&cases, &marks, &engine, later);
+    for (i, (a, b)) in second.rows.iter().zip(&fresh.rows).enumerate() {
+        assert_eq!(a, b, "row {i} ({})", cases[i].key);
+    }
+    assert_eq!(
+        second.unlogged.len(),
+        fresh.unlogged.len(),
+        "unlogged breaches"
+    );
+    assert_eq!(second, fresh);
+    assert_eq!(second.rows[3], Summary::NONE);
+}
+
+#[test]
+fn a_breach_event_has_an_id_derived_from_its_clock() {
+    let (cases, marks) = desk(60);
+    let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
+    let a = board(&cases, &marks, &engine, now());
+    let b = board(&cases, &marks, &engine, now());
+    assert!(!a.unlogged.is_empty());
+    assert_eq!(a.unlogged, b.unlogged, "two tabs log the same records");
+}
+
+#[test]
+fn badges_say_in_words_what_the_colour_says() {
+    let due = now() + Duration::minutes(125);
+    let summary = Summary {
+        health: Health::AtRisk,
+        due: Some((due, SlaTarget::FirstResponse)),
+        paused_left: None,
+    };
+    assert_eq!(
+        badge(&summary, now()),
+        Some(("FR due in 2h 05m".to_string(), "sla sla-risk"))
+    );
+    let late = Summary {
+        health: Health::Breached,
+        ..summary
+    };
+    assert_eq!(
+        badge(&late, due + Duration::days(3)),
+        Some(("FR overdue by 3d 0h".to_string(), "sla sla-breached"))
+    );
+    let paused = Summary {
+        health: Health::Paused,
+        due: None,
+        paused_left: Some(i64::MAX),
+    };
+    assert!(badge(&paused, now()).unwrap().0.starts_with("Paused · "));
+    assert_eq!(badge(&Summary::NONE, now()), None);
+}
