@@ -228,6 +228,15 @@ fn write_records(
     templates: Option<&[crate::domain::templates::EmailTemplate]>,
     partners: Option<&[crate::domain::partners::PartnerTeam]>,
 ) -> Result<(), StorageError> {
+    // Whatever a merge made must read back; one record that would not refuses the whole write.
+    super::records::refuse_invalid(playbooks)?;
+    super::records::refuse_invalid(problems)?;
+    if let Some(templates) = templates {
+        super::records::refuse_invalid(templates)?;
+    }
+    if let Some(partners) = partners {
+        super::records::refuse_invalid(partners)?;
+    }
     let playbook_store = tx.object_store(PLAYBOOKS)?;
     for p in playbooks {
         playbook_store
@@ -263,6 +272,7 @@ async fn write_rcas(
     tx: &Transaction<'_>,
     rcas: &[crate::domain::rca::Rca],
 ) -> Result<(), StorageError> {
+    super::records::refuse_invalid(rcas)?;
     let store = tx.object_store(RCAS)?;
     for r in rcas {
         store

@@ -85,7 +85,7 @@ impl ClockMark {
             EventKind::StatusChanged { to, .. } => MarkKind::Status { to: *to },
             EventKind::EmailSent { .. } => MarkKind::Response,
             EventKind::CallLogged { outcome, .. } if outcome.is_response() => MarkKind::Response,
-            EventKind::UpdatePromised { by } => MarkKind::Promise { by: *by },
+            EventKind::UpdatePromised { by } => MarkKind::Promise { by: to_millis(*by) },
             EventKind::HandedOff {
                 handoff,
                 team,
@@ -122,13 +122,13 @@ impl ClockMark {
                 state: crate::domain::playbooks::StepMark::Open,
             },
             EventKind::ReminderSet { at, snooze, .. } => MarkKind::Reminder {
-                at: *at,
+                at: at.map(to_millis),
                 snooze: *snooze,
             },
             EventKind::PartnerAnswered { handoff, .. } => MarkKind::PartnerAnswer { id: *handoff },
             EventKind::SlaBreached { target, cycle, .. } => MarkKind::Breach {
                 target: *target,
-                cycle: *cycle,
+                cycle: to_millis(*cycle),
             },
             EventKind::SlaSettled { record } => MarkKind::Settled {
                 record: record.clone(),
@@ -139,7 +139,10 @@ impl ClockMark {
             | EventKind::EmailReceived { .. }
             | EventKind::CallLogged { .. } => return None,
         };
-        Some(ClockMark { at: event.at, kind })
+        Some(ClockMark {
+            at: to_millis(event.at),
+            kind,
+        })
     }
 
     /// A log's marks in timeline order.
@@ -314,12 +317,24 @@ impl CaseSla {
                     label: c.label(),
                     target_minutes: c.target_minutes,
                     elapsed_minutes: c.elapsed.num_minutes(),
-                    due: c.due,
+                    // A deadline computed past the records' window (a calendar with almost no
+                    // working time, or "never") is kept as no deadline: the record must be
+                    // storable, or the case could not be resolved (found by the whole-path fuzzer).
+                    due: c
+                        .due
+                        .filter(|d| d.timestamp() < crate::domain::validate::LATEST_SECONDS),
                     breached: c.breached,
                 })
                 .collect(),
         })
     }
+}
+
+/// An instant as a clock log stores it, in whole milliseconds. Marks made from events are cut
+/// to the same precision, so a mark read back equals the one made from its event (an imported
+/// event stamped to the nanosecond once logged its mark twice: found by the whole-path fuzzer).
+fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(at.timestamp_millis()).unwrap_or(at)
 }
 
 fn breach_logged(marks: &[ClockMark], target: SlaTarget, cycle: DateTime<Utc>) -> bool {

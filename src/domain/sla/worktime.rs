@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::{Calendar, Schedule};
+use crate::domain::validate::EARLIEST_SECONDS;
 
 #[derive(Debug, Clone)]
 pub struct WorkIndex {
@@ -19,6 +20,12 @@ pub struct WorkIndex {
     /// Working seconds in all periods before each one, and up to the end of each one.
     before: Vec<i64>,
     through: Vec<i64>,
+    /// The years before `from`, back to the earliest instant a record may carry, indexed the
+    /// first time a question reaches before `from` (an open case created long ago, or a file's
+    /// dates at the edge of the window). Without it each such question walked the calendar day
+    /// by day: a file of cases created in 1970 took seconds per case (found by the whole-path
+    /// fuzzer). Built once per settings and shared by every later question.
+    past: std::sync::OnceLock<Box<WorkIndex>>,
 }
 
 impl WorkIndex {
@@ -58,7 +65,21 @@ impl WorkIndex {
             starts,
             ends,
             before,
+            past: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The index of `[EARLIEST, from)`, if this index starts after the earliest instant.
+    fn past(&self) -> Option<&WorkIndex> {
+        if self.from <= EARLIEST_SECONDS {
+            return None;
+        }
+        let earliest = DateTime::from_timestamp(EARLIEST_SECONDS, 0)?;
+        let from = DateTime::from_timestamp(self.from, 0)?;
+        Some(
+            self.past
+                .get_or_init(|| Box::new(WorkIndex::new(self.calendar.clone(), earliest, from))),
+        )
     }
 
     pub fn calendar(&self) -> &Calendar {
@@ -100,10 +121,22 @@ impl WorkIndex {
         }
         let (a, b) = (from.timestamp(), to.timestamp());
         if self.covers(a) && self.covers(b) {
-            Duration::seconds(self.worked(b) - self.worked(a))
-        } else {
-            self.calendar.working_between(from, to)
+            return Duration::seconds(self.worked(b) - self.worked(a));
         }
+        if a < self.from
+            && a >= EARLIEST_SECONDS
+            && b <= self.to
+            && let (Some(past), Some(split)) = (self.past(), DateTime::from_timestamp(self.from, 0))
+        {
+            let before = past.between(from, to.min(split));
+            let after = if to > split {
+                self.between(split, to)
+            } else {
+                Duration::zero()
+            };
+            return before + after;
+        }
+        self.calendar.working_between(from, to)
     }
 
     /// The instant at which `span` of working time has passed since `start`.
@@ -115,6 +148,17 @@ impl WorkIndex {
             return super::calendar::later(start, span);
         }
         let s = start.timestamp();
+        if s < self.from
+            && s >= EARLIEST_SECONDS
+            && let (Some(past), Some(split)) = (self.past(), DateTime::from_timestamp(self.from, 0))
+        {
+            let available = past.between(start, split);
+            return if span <= available {
+                past.add(start, span)
+            } else {
+                self.add(split, span - available)
+            };
+        }
         if !self.covers(s) {
             return self.calendar.add_working(start, span);
         }
@@ -194,6 +238,22 @@ mod tests {
             let cal = Calendar::office_hours(zones[zone]).unwrap();
             let idx = index(&cal);
             let at = utc(2026, 1, 1, 0, 0) + Duration::minutes(start) + Duration::seconds(seconds);
+            let span = Duration::minutes(minutes);
+            proptest::prop_assert_eq!(idx.add(at, span), cal.add_working(at, span));
+            let later = at + Duration::minutes(minutes * 3);
+            proptest::prop_assert_eq!(idx.between(at, later), cal.working_between(at, later));
+        }
+
+        /// Before its span, the index answers from its lazily built past, still to the second.
+        #[test]
+        fn agrees_with_the_calendar_before_its_span(back in 1i64..(2 * 365 * 24 * 60), minutes in 0i64..200_000) {
+            static INDEX: std::sync::OnceLock<(Calendar, WorkIndex)> = std::sync::OnceLock::new();
+            let (cal, idx) = INDEX.get_or_init(|| {
+                let cal = Calendar::office_hours("Europe/London").unwrap();
+                let idx = index(&cal);
+                (cal, idx)
+            });
+            let at = utc(2026, 1, 1, 0, 0) - Duration::minutes(back);
             let span = Duration::minutes(minutes);
             proptest::prop_assert_eq!(idx.add(at, span), cal.add_working(at, span));
             let later = at + Duration::minutes(minutes * 3);

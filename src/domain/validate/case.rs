@@ -2,10 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    Checker, KEYWORD, LINE, MAX_CALL_SECONDS, MAX_EVENTS, MAX_ITEMS, MAX_USERS, NAME, TEXT,
-    Validate,
-};
+use super::{Checker, KEYWORD, LINE, MAX_CALL_SECONDS, MAX_ITEMS, MAX_USERS, NAME, TEXT, Validate};
 use crate::domain::case::{Account, Case, CaseKey, Contact};
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::sla::{ClockMark, MarkKind, SettledSla};
@@ -131,13 +128,6 @@ impl Validate for CaseEvent {
         c.time("at", self.at);
         c.text("actor", &self.actor, NAME);
         c.field("kind", |c| event_kind(c, &self.kind));
-    }
-}
-
-/// A case's whole log: its length, then each event.
-impl Validate for [CaseEvent] {
-    fn validate(&self, c: &mut Checker) {
-        c.each("events", self, MAX_EVENTS, |c, e| e.validate(c));
     }
 }
 
@@ -305,12 +295,5 @@ impl Validate for ClockMark {
             | MarkKind::PartnerAnswer { .. }
             | MarkKind::Checklist { .. } => {}
         }
-    }
-}
-
-/// A clock log: its length, then each mark.
-impl Validate for [ClockMark] {
-    fn validate(&self, c: &mut Checker) {
-        c.each("marks", self, MAX_EVENTS, |c, m| m.validate(c));
     }
 }

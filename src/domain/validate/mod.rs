@@ -352,6 +352,12 @@ pub trait Validate {
 }
 
 /// A list of records, each at its index.
+impl<T: Validate> Validate for [T] {
+    fn validate(&self, c: &mut Checker) {
+        c.each("", self, usize::MAX, |c, item| item.validate(c));
+    }
+}
+
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, c: &mut Checker) {
         c.each("", self, usize::MAX, |c, item| item.validate(c));

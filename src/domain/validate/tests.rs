@@ -153,7 +153,7 @@ fn event_values_are_checked_by_kind() {
         }),
     ];
     assert!(
-        first(log.as_slice(), "contents.cases[2]")
+        first(log.as_slice(), "contents.cases[2].events")
             .starts_with("contents.cases[2].events[1].kind.by: expected a time"),
     );
     let call = event(EventKind::CallLogged {
