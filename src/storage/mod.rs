@@ -22,6 +22,8 @@ pub mod prefs;
 #[cfg(target_arch = "wasm32")]
 pub mod problems;
 #[cfg(target_arch = "wasm32")]
+pub mod quarantine;
+#[cfg(target_arch = "wasm32")]
 pub mod rcas;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;

@@ -263,6 +263,33 @@ pub fn encode_log(events: &[CaseEvent]) -> String {
     text
 }
 
+/// Version of the quarantine entry shape.
+pub const QUARANTINE_RECORD_VERSION: u32 = 1;
+
+/// A record set aside from where the app reads it, so a damaged or poisonous record can no
+/// longer stop the app, yet nothing is deleted: every stored text it had is kept verbatim and
+/// can be downloaded or put back. A case takes its record, log, search text and clock log along.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantineEntry {
+    /// What it was: "case", "record", "document" or "page".
+    pub kind: String,
+    /// The case id, record key, document key or page number it was stored under.
+    pub key: String,
+    /// How people knew it ("ESC-1042 · Payouts held"), or why it could not be read.
+    pub label: String,
+    /// Every stored text that went with it: (store, key, text). A page's text is its whole page.
+    pub texts: Vec<(String, String, String)>,
+    pub set_aside_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn encode_quarantine(entry: &QuarantineEntry) -> String {
+    versioned_json(QUARANTINE_RECORD_VERSION, entry)
+}
+
+pub fn decode_quarantine(key: &str, text: &str) -> Result<QuarantineEntry, StorageError> {
+    decode("quarantine", key, text, QUARANTINE_RECORD_VERSION)
+}
+
 /// Every readable event of one case's stored log; a damaged line is reported by its number
 /// and the lines around it still load.
 pub fn decode_log(case_key: &str, text: &str) -> Loaded<CaseEvent> {

@@ -20,6 +20,8 @@
 //!     `cases`, `case_logs`, `case_text` and `case_clock_log` held, packed by key onto
 //!     `PAGE_COUNT` pages each; every record is moved over verbatim, unreadable ones included,
 //!     and the four old stores are deleted in the same upgrade transaction.
+//! 11. `quarantine`: records set aside in safe mode (or by a restore that could not read them),
+//!     kept verbatim with everything that went with them (`records::QuarantineEntry`).
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -32,7 +34,7 @@ use super::records::{
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 10;
+pub const CURRENT_VERSION: u32 = 11;
 
 /// Each case's record (`records::encode_case`), paged by case id.
 pub const CASE_PAGES: &str = "case_pages";
@@ -55,6 +57,8 @@ pub const CLOCK_LOG: &str = "case_clock_log";
 pub const PLAYBOOKS: &str = "playbooks";
 pub const BACKUPS: &str = "backups";
 pub const RCAS: &str = "rcas";
+/// Records set aside: never read by the app, never deleted (`storage::quarantine`).
+pub const QUARANTINE: &str = "quarantine";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -163,6 +167,9 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
                 move_onto_pages(store.transaction(), old, paged).await?;
                 db.delete_object_store(old)?;
             }
+        }
+        11 => {
+            db.create_object_store(QUARANTINE).build()?;
         }
         _ => {}
     }

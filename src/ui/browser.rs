@@ -181,33 +181,101 @@ pub fn register_service_worker() {
     });
 }
 
-/// Shows a plain-text banner if the app panics, so a dead page never looks like a working one.
-pub fn install_panic_banner() {
+/// If the app panics, replaces the page with a plain error: what happened, the panic's message,
+/// and two ways out that work without the (now stopped) code: Reload, and safe mode, which
+/// starts without the computations that read every record, so a record that stops the app can
+/// be set aside. Built with DOM calls and text nodes only; the message is never parsed as HTML.
+pub fn install_panic_page() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
+        let message = match (info.payload_as_str(), info.location()) {
+            (Some(text), Some(at)) => format!("{text} ({}:{})", at.file(), at.line()),
+            (Some(text), None) => text.to_string(),
+            (None, Some(at)) => format!("at {}:{}", at.file(), at.line()),
+            (None, None) => "no message".to_string(),
         };
-        if document
-            .query_selector(".panic-banner")
-            .ok()
-            .flatten()
-            .is_some()
-        {
-            return;
-        }
-        let Ok(banner) = document.create_element("div") else {
-            return;
-        };
-        banner.set_class_name("panic-banner");
-        let _ = banner.set_attribute("role", "alert");
-        banner.set_text_content(Some(
-            "Escalation Desk hit an internal error and stopped. Your saved cases and drafts are safe: reload the page.",
-        ));
-        if let Some(body) = document.body() {
-            let _ = body.prepend_with_node_1(&banner);
-        }
+        show_panic_page(&message);
     }));
+}
+
+fn show_panic_page(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.get_element_by_id("panic-page").is_some() {
+        return;
+    }
+    let Some(body) = document.body() else {
+        return;
+    };
+    let element = |tag: &str, text: Option<&str>| {
+        let el = document.create_element(tag).ok()?;
+        el.set_text_content(text);
+        Some(el)
+    };
+    let Some(page) = element("main", None) else {
+        return;
+    };
+    page.set_id("panic-page");
+    page.set_class_name("panel error-panel panic-page");
+    let _ = page.set_attribute("role", "alert");
+    // Safe mode itself stopping offers only Reload: another safe mode would stop the same way.
+    let offer_safe_mode = !web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.contains("safe"));
+    let parts: [(&str, Option<&str>, Option<&str>); 6] = [
+        ("h1", Some("Escalation Desk stopped"), None),
+        (
+            "p",
+            Some(
+                "An internal error stopped the app. Everything you saved, and your drafts, are still stored on this device.",
+            ),
+            None,
+        ),
+        ("pre", Some(message), None),
+        (
+            "p",
+            Some(
+                "Reload to try again. If it stops again on every start, a stored record is the likely cause: safe mode starts without computing anything from your records, lists them, and lets you set the one at fault aside (it is kept, never deleted) and back up everything.",
+            ),
+            None,
+        ),
+        ("a", Some("Reload"), Some("")),
+        ("a", Some("Open in safe mode"), Some("/?safe")),
+    ];
+    for (tag, text, href) in parts {
+        if !offer_safe_mode && href == Some("/?safe") {
+            continue;
+        }
+        if let Some(el) = element(tag, text) {
+            if let Some(href) = href {
+                let target = if href.is_empty() {
+                    window_location_path().unwrap_or_else(|| "/".into())
+                } else {
+                    href.to_string()
+                };
+                let _ = el.set_attribute("href", &target);
+                // The router's click handler is still attached and may still run: "external"
+                // makes it step aside, so the browser loads the page afresh.
+                let _ = el.set_attribute("rel", "external");
+                el.set_class_name("button");
+            }
+            let _ = page.append_child(&el);
+        }
+    }
+    // Replace the whole page: what was on screen is a view of a program that is no longer running.
+    body.set_text_content(None);
+    let _ = body.append_child(&page);
+}
+
+/// The current path and query, e.g. "/cases/ESC-1042" or "/?safe".
+fn window_location_path() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.pathname().ok()?,
+        location.search().ok()?
+    ))
 }
 
 /// The wall-clock fields of `at` in `zone` (empty = the browser's), via Intl so DST rules come from the browser.

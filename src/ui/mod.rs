@@ -6,8 +6,10 @@ mod components;
 pub mod crypto;
 mod mounted;
 mod pages;
+mod safe_mode;
 pub mod sla;
 pub mod sql_client;
 pub mod state;
 
 pub use app::App;
+pub use safe_mode::SafeMode;

@@ -28,6 +28,20 @@ thread_local! {
     static CACHE: std::cell::RefCell<BoardCache> = std::cell::RefCell::new(BoardCache::default());
 }
 
+thread_local! {
+    /// A test-only fault: the title of a case whose clocks must stop the app, as a record that
+    /// defeats the boundary's checks would. Read from `window.__escalationDeskTestPanicOnTitle`,
+    /// which only a script already running in the page (a test's init script) can set; no
+    /// bundle, stored record or URL reaches it. The safe-mode e2e test uses it to prove that a
+    /// panicking record cannot brick a profile.
+    static TEST_PANIC_ON_TITLE: Option<String> = js_sys::Reflect::get(
+        &js_sys::global(),
+        &"__escalationDeskTestPanicOnTitle".into(),
+    )
+    .ok()
+    .and_then(|v| v.as_string());
+}
+
 /// Every case's clock summary, through this tab's cache (see `domain::sla::board`).
 pub fn compute_board(
     cases: &[Case],
@@ -36,6 +50,17 @@ pub fn compute_board(
     now: DateTime<Utc>,
 ) -> Board {
     let started = crate::ui::browser::performance_now();
+    TEST_PANIC_ON_TITLE.with(|poison| {
+        if let Some(title) = poison
+            && cases.iter().any(|c| &c.title == title)
+        {
+            // Only a test's init script sets the hook (see above); this is the panic it asks for.
+            #[allow(clippy::panic)]
+            {
+                panic!("test fault: the clocks of case '{title}' stopped the app");
+            }
+        }
+    });
     let engine_id = Arc::as_ptr(engine) as usize;
     let board = CACHE.with(|cache| {
         cache

@@ -7,6 +7,8 @@ import { startServer, stopServer } from '../../scripts/static-server.mjs';
 export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 
 export const test = base.extend({
+  // Page errors a test provokes on purpose (a test-only panic), as one regular expression; any other error still fails it.
+  expectedError: [null, { option: true }],
   app: async ({ context }, use) => {
     let server = await startServer({ root: DIST, port: 0 });
     const port = server.address().port;
@@ -25,12 +27,13 @@ export const test = base.extend({
     await use(app);
     if (server) await stopServer(server);
   },
-  page: async ({ page }, use) => {
+  page: async ({ page, expectedError }, use) => {
     // A page error is a bug even when the assertions pass.
     const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const expected = (text) => expectedError?.test(text) ?? false;
+    page.on('pageerror', (e) => { if (!expected(e.message)) errors.push(e.message); });
     // A Rust panic reaches pageerror only as "unreachable"; its message and place are logged to the console first.
-    page.on('console', (m) => { if (m.type() === 'error' && m.text().includes('panicked')) errors.push(m.text()); });
+    page.on('console', (m) => { if (m.type() === 'error' && m.text().includes('panicked') && !expected(m.text())) errors.push(m.text()); });
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },

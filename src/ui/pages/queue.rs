@@ -91,7 +91,8 @@ pub fn QueuePage() -> impl IntoView {
                         0 => "Some stored records could not be read".to_string(),
                         n => format!("{n} stored case(s) could not be read"),
                     }}</h2>
-                    <p>"They are left in storage exactly as they are, so nothing is lost. Export a backup before changing anything."</p>
+                    <p>"They are left in storage exactly as they are, so nothing is lost. Export a backup before changing anything. "
+                        <a href="/?safe" rel="external">"Safe mode"</a>" lists every stored record and can set one aside (kept, never deleted)."</p>
                     <ul>{move || state.unreadable.get().into_iter().map(|why| view! { <li>{why.to_string()}</li> }).collect_view()}</ul>
                 </section>
             </Show>
