@@ -336,6 +336,8 @@ pub struct MergePlan {
     /// The key each new incoming worksheet will have here.
     rca_keys: HashMap<Uuid, RcaKey>,
     next_case_number: u32,
+    /// The next case number as stored when the preview read it.
+    read_next_case_number: u32,
 }
 
 /// How many records of each verdict, for the preview's summary line.
@@ -390,6 +392,27 @@ pub struct MergeResult {
     pub rcas: Vec<Rca>,
     /// What the next new case's number must be at least, so no later key collides.
     pub next_case_number: u32,
+    /// What the preview read, for the write to check that nothing moved since.
+    pub expected: Expected,
+}
+
+/// What a preview read of the records an import writes. The write re-reads each inside its
+/// transaction and writes nothing if any differs: another tab may have saved meanwhile, and
+/// the person decided on what they were shown, not on what is there now.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expected {
+    /// Each playbook and problem the import writes, by id, with its label and the revision the
+    /// preview saw (`None`: absent then).
+    pub playbooks: Vec<(Uuid, String, Option<u64>)>,
+    pub problems: Vec<(Uuid, String, Option<u64>)>,
+    /// Every worksheet on the device when previewed, id to revision: new worksheets were given
+    /// keys free among exactly these, so any change to the set may make a key collide.
+    pub rcas: HashMap<Uuid, u64>,
+    /// The library and directory the preview compared with, when the import replaces them.
+    pub templates: Option<Vec<EmailTemplate>>,
+    pub partners: Option<Vec<PartnerTeam>>,
+    /// The next case number the preview read, when new cases were given keys from it.
+    pub next_case_number: Option<u32>,
 }
 
 impl MergeResult {
@@ -413,6 +436,7 @@ pub enum MergeError {
 
 /// Compares the incoming records with this device's and says what an import would do.
 pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
+    let read_next_case_number = local.next_case_number;
     let local_cases: HashMap<Uuid, Case> = local.cases.into_iter().map(|c| (c.id, c)).collect();
     let mut used_numbers: HashSet<u32> = local_cases.values().map(|c| c.key.number()).collect();
     let mut next_number = local
@@ -554,6 +578,7 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
         local_rcas,
         rca_keys,
         next_case_number: next_number,
+        read_next_case_number,
     }
 }
 
@@ -806,7 +831,11 @@ impl MergePlan {
                 let choice = match diff.outcome {
                     Outcome::TakeTheirs => Choice::Theirs,
                     Outcome::KeepMine => Choice::Mine,
-                    Outcome::Decide => choices[&ConflictId::Case(plan.id, diff.field)],
+                    // Every conflict has a choice (checked above); none would keep mine.
+                    Outcome::Decide => choices
+                        .get(&ConflictId::Case(plan.id, diff.field))
+                        .copied()
+                        .unwrap_or(Choice::Mine),
                 };
                 match choice {
                     Choice::Mine => {}
@@ -849,7 +878,8 @@ impl MergePlan {
                 Verdict::Identical => false,
                 Verdict::New | Verdict::Updated => true,
                 Verdict::Conflict => {
-                    choices[&ConflictId::Record(record.kind, record.id.clone())] == Choice::Theirs
+                    choices.get(&ConflictId::Record(record.kind, record.id.clone()))
+                        == Some(&Choice::Theirs)
                 }
             };
             if !take_theirs {
@@ -932,6 +962,46 @@ impl MergePlan {
         }
         result.templates = templates_changed.then_some(templates);
         result.partners = partners_changed.then_some(partners);
+        let seen =
+            |id: &Uuid, revision: Option<u64>, label: &str| (*id, label.to_string(), revision);
+        result.expected = Expected {
+            playbooks: result
+                .playbooks
+                .iter()
+                .map(|p| {
+                    let label = p.current().title.clone();
+                    seen(
+                        &p.id,
+                        self.local_playbooks.get(&p.id).map(|m| m.revision),
+                        &label,
+                    )
+                })
+                .collect(),
+            problems: result
+                .problems
+                .iter()
+                .map(|p| {
+                    let label = format!("{} {}", p.key, p.title);
+                    seen(
+                        &p.id,
+                        self.local_problems.get(&p.id).map(|m| m.revision),
+                        &label,
+                    )
+                })
+                .collect(),
+            rcas: self
+                .local_rcas
+                .iter()
+                .map(|(id, r)| (*id, r.revision))
+                .collect(),
+            templates: templates_changed.then(|| self.local_templates.clone()),
+            partners: partners_changed.then(|| self.local_partners.clone()),
+            next_case_number: result
+                .cases
+                .iter()
+                .any(|c| c.expected_revision.is_none())
+                .then_some(self.read_next_case_number),
+        };
         Ok(result)
     }
 

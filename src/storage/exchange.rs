@@ -22,7 +22,7 @@ use super::schema::{
     BACKUPS, CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
-use crate::domain::merge::{CaseWithEvents, Local, MergeResult};
+use crate::domain::merge::{CaseWithEvents, Expected, Local, MergeResult};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::{ClockMark, SlaSettings};
@@ -198,6 +198,7 @@ pub async fn apply_merge(
         .transaction(WRITTEN_BY_IMPORT)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    check_unmoved(&tx, &result.expected).await?;
     write_cases(&tx, &result.cases, on_progress).await?;
     write_records(
         &tx,
@@ -217,6 +218,67 @@ pub async fn apply_merge(
     tx.commit().await?;
     on_progress(result.cases.len(), result.cases.len());
     Ok(())
+}
+
+/// Re-reads, inside the import's transaction, every record the preview read and the import
+/// writes (and the worksheet and case numbering new records were keyed from); names each that
+/// another tab changed meanwhile, and refuses the whole write if any did.
+async fn check_unmoved(tx: &Transaction<'_>, expected: &Expected) -> Result<(), StorageError> {
+    let mut moved = Vec::new();
+    for (store, records, what) in [
+        (PLAYBOOKS, &expected.playbooks, "playbook"),
+        (PROBLEMS, &expected.problems, "problem"),
+    ] {
+        let store = tx.object_store(store)?;
+        for (id, label, revision) in records {
+            let key = id.to_string();
+            let stored: Option<String> = store.get(key.as_str()).primitive()?.await?;
+            let found = match (&stored, what) {
+                (None, _) => None,
+                (Some(text), "playbook") => decode_playbook(&key, text).ok().map(|p| p.revision),
+                (Some(text), _) => decode_problem(&key, text).ok().map(|p| p.revision),
+            };
+            if stored.is_some() != revision.is_some() || found != *revision {
+                moved.push(format!("{what} '{label}'"));
+            }
+        }
+    }
+    let (keys, values) = read_all(&tx.object_store(RCAS)?).await?;
+    let now: HashMap<Uuid, u64> = keys
+        .iter()
+        .zip(&values)
+        .filter_map(|(key, text)| decode_rca(key, text).ok().map(|r| (r.id, r.revision)))
+        .collect();
+    if now != expected.rcas || now.len() != keys.len() {
+        moved.push("the RCA worksheets".into());
+    }
+    let meta = tx.object_store(META)?;
+    if let Some(library) = &expected.templates
+        && read_document::<TemplateLibrary>(&meta, TEMPLATES)
+            .await?
+            .templates
+            != *library
+    {
+        moved.push("the email templates".into());
+    }
+    if let Some(teams) = &expected.partners
+        && read_document::<PartnerDirectory>(&meta, PARTNERS)
+            .await?
+            .teams
+            != *teams
+    {
+        moved.push("the partner teams".into());
+    }
+    if let Some(next) = expected.next_case_number
+        && read_next_number(&meta).await? != next
+    {
+        moved.push("the case numbering (a case was created)".into());
+    }
+    if moved.is_empty() {
+        Ok(())
+    } else {
+        Err(StorageError::Moved(moved))
+    }
 }
 
 /// Puts whole playbooks and problems, and replaces the template library and partner directory

@@ -57,6 +57,11 @@ pub enum StorageError {
     },
     #[error("{0} was not found")]
     NotFound(String),
+    #[error(
+        "since the preview, another tab changed {}; nothing was written. Preview again to decide on what is there now",
+        .0.join(", ")
+    )]
+    Moved(Vec<String>),
     #[error("stored record {key} in '{store}' cannot be read: {reason}")]
     Corrupt {
         store: &'static str,

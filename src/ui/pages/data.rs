@@ -149,6 +149,9 @@ pub fn DataPage() -> impl IntoView {
     let locked: RwSignal<Option<(String, Arc<String>)>> = RwSignal::new(None);
     let unlock_passphrase = RwSignal::new(String::new());
     let preview: RwSignal<Option<Preview>> = RwSignal::new(None);
+    // The file last opened, so a preview gone stale (another tab saved meanwhile) can be made again.
+    let last_opened: StoredValue<Option<(String, Arc<String>)>> = StoredValue::new(None);
+    let stale = RwSignal::new(false);
     let choices: RwSignal<HashMap<ConflictId, Choice>> = RwSignal::new(HashMap::new());
     let confirm_restore = RwSignal::new(None::<String>);
     let dragging = RwSignal::new(false);
@@ -301,6 +304,8 @@ pub fn DataPage() -> impl IntoView {
 
     // Reads a bundle's text into a preview; an encrypted one first waits for its passphrase.
     let open_text = move |name: String, text: Arc<String>| {
+        stale.set(false);
+        last_opened.set_value(Some((name.clone(), text.clone())));
         import_error.set(None);
         import_done.set(None);
         preview.set(None);
@@ -390,6 +395,7 @@ pub fn DataPage() -> impl IntoView {
     };
 
     let cancel_import = move |_| {
+        stale.set(false);
         preview.set(None);
         locked.set(None);
         choices.set(HashMap::new());
@@ -439,9 +445,14 @@ pub fn DataPage() -> impl IntoView {
                 })
                 .await
                 .map_err(|e| match e {
-                    StorageError::Conflict { .. } => format!(
-                        "{e}. Another tab changed a case while you reviewed; open the file again to see the new comparison"
-                    ),
+                    StorageError::Conflict { .. } => {
+                        stale.set(true);
+                        format!("{e}. Another tab changed a case while you reviewed")
+                    }
+                    StorageError::Moved(_) => {
+                        stale.set(true);
+                        e.to_string()
+                    }
                     other => other.to_string(),
                 })?;
                 Ok(())
@@ -657,6 +668,13 @@ pub fn DataPage() -> impl IntoView {
                 </form>
             </Show>
             <p class="form-error" role="alert">{move || import_error.get()}</p>
+            <Show when=move || stale.get()>
+                <button type="button" class="primary" on:click=move |_| {
+                    if let Some((name, text)) = last_opened.get_value() {
+                        open_text(name, text);
+                    }
+                }>"Preview again"</button>
+            </Show>
             <p class="form-ok" role="status">{move || import_done.get()}</p>
             {move || preview.get().map(|p| view! {
                 <PreviewPanel preview=p.clone() choices=choices/>
