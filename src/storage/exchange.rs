@@ -40,6 +40,18 @@ const WRITTEN_BY_IMPORT: [&str; 8] = [
     PROBLEMS,
     RCAS,
 ];
+/// A restore writes what an import writes, and sets aside what it cannot read.
+const WRITTEN_BY_RESTORE: [&str; 9] = [
+    CASE_PAGES,
+    LOG_PAGES,
+    TEXT_PAGES,
+    CLOCK_PAGES,
+    META,
+    PLAYBOOKS,
+    PROBLEMS,
+    RCAS,
+    super::schema::QUARANTINE,
+];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
 const NEXT_RCA_NUMBER: &str = "next_rca_number";
 /// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
@@ -500,17 +512,21 @@ pub struct Replacement {
 }
 
 /// Replaces every case, event, playbook and problem (and settings, when given) with
-/// `replacement`, in one transaction. Drafts and backups are left alone: what was being typed
+/// `replacement`, in one transaction. Records that cannot be read are first moved to the
+/// quarantine store (`quarantine::keep_unreadable`), never deleted. Drafts and backups are left alone: what was being typed
 /// survives a restore, and the restore itself can be undone from the snapshot taken before it.
 pub async fn replace_everything(
     db: &Database,
     replacement: Replacement,
+    at: DateTime<Utc>,
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
     let tx = db
-        .transaction(WRITTEN_BY_IMPORT)
+        .transaction(WRITTEN_BY_RESTORE)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
+    // What cannot be read cannot be in the snapshot taken before a restore: keep it set aside.
+    super::quarantine::keep_unreadable(&tx, at).await?;
     for store in [
         CASE_PAGES,
         LOG_PAGES,

@@ -436,3 +436,102 @@ fn stored_text(value: JsValue) -> String {
             .unwrap_or_else(|| format!("{value:?}")),
     }
 }
+
+/// Inside a restore's transaction, before it clears the record stores: moves every record that
+/// cannot be read into the quarantine store, so a restore never deletes what it could not read.
+/// Returns how many were kept. `tx` must cover the paged stores, problems, worksheets,
+/// playbooks and the quarantine store.
+pub(super) async fn keep_unreadable(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+) -> Result<usize, StorageError> {
+    let stores = CASE_STORES.map(|name| tx.object_store(name).map(|s| (s, name)));
+    let [a, b, c, d] = stores;
+    let (a, b, c, d) = (a?, b?, c?, d?);
+    let paged = [(&a.0, a.1), (&b.0, b.1), (&c.0, c.1), (&d.0, d.1)];
+    // First, which cases cannot be read; then everything stored for those, across the stores.
+    let mut bad: BTreeMap<String, String> = BTreeMap::new();
+    let damaged = paged::read_in_runs(&paged, |store, key, text| {
+        let problem = match store {
+            0 => decode_case(key, text).err().map(|e| e.to_string()),
+            1 => decode_log(key, text)
+                .unreadable
+                .first()
+                .map(ToString::to_string),
+            3 => decode_clock_log(key, text).err().map(|e| e.to_string()),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            bad.entry(key.to_owned()).or_insert(problem);
+        }
+    })
+    .await?;
+    let mut entries: Vec<QuarantineEntry> = Vec::new();
+    if !bad.is_empty() {
+        let mut texts: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+        paged::read_in_runs(&paged, |store, key, text| {
+            if bad.contains_key(key) {
+                let name = CASE_STORES.get(store).copied().unwrap_or_default();
+                texts.entry(key.to_owned()).or_default().push((
+                    name.to_owned(),
+                    key.to_owned(),
+                    text.to_owned(),
+                ));
+            }
+        })
+        .await?;
+        for (key, problem) in bad {
+            entries.push(QuarantineEntry {
+                kind: "case".into(),
+                key: key.clone(),
+                label: format!("Case {key}, unreadable at a restore: {problem}"),
+                texts: texts.remove(&key).unwrap_or_default(),
+                set_aside_at: at,
+            });
+        }
+    }
+    for error in damaged {
+        if let StorageError::Corrupt { store, key, .. } = &error {
+            let Ok(page) = key.trim_start_matches("page ").parse::<u32>() else {
+                continue;
+            };
+            let target = Target::Page { store, page };
+            let texts = take(tx, &target).await?;
+            entries.push(QuarantineEntry {
+                kind: "page".into(),
+                key: page.to_string(),
+                label: format!("Page {page} of {store}, unreadable at a restore: {error}"),
+                texts,
+                set_aside_at: at,
+            });
+        }
+    }
+    for store in RECORD_STORES {
+        let (keys, values) = read_all(&tx.object_store(store)?).await?;
+        for (key, text) in keys.into_iter().zip(values) {
+            let problem = match store {
+                PROBLEMS => decode_problem(&key, &text).err(),
+                RCAS => decode_rca(&key, &text).err(),
+                _ => decode_playbook(&key, &text).err(),
+            };
+            if let Some(problem) = problem {
+                entries.push(QuarantineEntry {
+                    kind: "record".into(),
+                    key: key.clone(),
+                    label: format!("{store} record {key}, unreadable at a restore: {problem}"),
+                    texts: vec![(store.to_string(), key, text)],
+                    set_aside_at: at,
+                });
+            }
+        }
+    }
+    let quarantine = tx.object_store(QUARANTINE)?;
+    for (n, entry) in entries.iter().enumerate() {
+        let id = format!("{}-{}-{}-{n}", at.timestamp_millis(), entry.kind, entry.key);
+        quarantine
+            .put(encode_quarantine(entry))
+            .with_key(id)
+            .build()?;
+    }
+    Ok(entries.len())
+}

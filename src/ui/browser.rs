@@ -188,7 +188,12 @@ pub fn register_service_worker() {
 pub fn install_panic_page() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let message = match (info.payload_as_str(), info.location()) {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned());
+        let message = match (payload.as_deref(), info.location()) {
             (Some(text), Some(at)) => format!("{text} ({}:{})", at.file(), at.line()),
             (Some(text), None) => text.to_string(),
             (None, Some(at)) => format!("at {}:{}", at.file(), at.line()),

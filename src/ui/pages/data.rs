@@ -502,7 +502,7 @@ pub fn DataPage() -> impl IntoView {
                     settings: bundle.contents.settings.clone().map(|s| (s.team, s.sla)),
                 };
                 let db = database_ready().await.map_err(|e| e.to_string())?;
-                exchange::replace_everything(&db, replacement, &|done, total| {
+                exchange::replace_everything(&db, replacement, browser::now(), &|done, total| {
                     progress.set(Some((done, total)));
                 })
                 .await
