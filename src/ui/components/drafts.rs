@@ -1,7 +1,7 @@
-//! Debounced draft autosave: what the user types reaches IndexedDB within 300 ms of the last keystroke.
+//! Draft autosave: what the user types reaches IndexedDB at most 300 ms after the first keystroke not yet saved, even while typing goes on.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -10,30 +10,55 @@ use crate::storage::drafts;
 use crate::ui::mounted::Mounted;
 use crate::ui::state::database;
 
-/// Short enough that a killed tab loses at most a word, long enough not to write on every key.
+/// The most typing a killed tab can lose: a draft is written this long after the first
+/// keystroke that is not stored yet. A throttle, not a debounce: someone typing steadily on a
+/// call never pauses for 300 ms, and a debounce would then never write.
 pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// Saves one draft, debounced. Cloning shares the debounce, so every clone cancels the others.
+/// Saves one draft, throttled. Cloning shares the state, so every clone sees one pending text.
 #[derive(Clone)]
 pub struct DraftSaver {
     key: String,
+    /// Bumped by `cancel`, so a write scheduled before it is dropped.
     generation: Arc<AtomicU64>,
+    /// The newest text not yet handed to storage, and whether a write is scheduled for it.
+    pending: Arc<Mutex<(Option<String>, bool)>>,
     status: RwSignal<Option<String>>,
 }
 
 impl DraftSaver {
-    /// Schedules `text` to be saved; only the newest text is written. Empty text deletes the draft.
+    /// Keeps `text` as the newest draft; it is written within `DRAFT_DEBOUNCE` of the first
+    /// call since the last write, with whatever is newest by then. Empty text deletes the draft.
     pub fn save(&self, text: String) {
-        let mine = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        pending.0 = Some(text);
+        if pending.1 {
+            return;
+        }
+        pending.1 = true;
+        drop(pending);
         let generation = self.generation.clone();
+        let shared = self.pending.clone();
         let key = self.key.clone();
         let status = self.status;
         set_timeout(
             move || {
-                if generation.load(Ordering::Relaxed) != mine {
-                    return;
-                }
+                let text = match shared.lock() {
+                    Ok(mut pending) => {
+                        pending.1 = false;
+                        pending.0.take()
+                    }
+                    Err(_) => None,
+                };
+                let Some(text) = text else { return };
+                let taken_at = generation.load(Ordering::Relaxed);
                 leptos::task::spawn_local(async move {
+                    // A real save (or a discard) that came after this text was taken wins.
+                    if generation.load(Ordering::Relaxed) != taken_at {
+                        return;
+                    }
                     let result =
                         async { drafts::save_draft(&database()?, &key, &text).await }.await;
                     let _ =
@@ -46,7 +71,7 @@ impl DraftSaver {
         );
     }
 
-    /// Deletes the draft now, not after the debounce: "forget it" must hold even if the page
+    /// Deletes the draft now, not after the delay: "forget it" must hold even if the page
     /// is reloaded the next moment. Any pending write is dropped first.
     pub fn discard(&self) {
         self.cancel();
@@ -63,17 +88,21 @@ impl DraftSaver {
     }
 
     /// Drops any pending write. Call it when the text is being saved for real, whose
-    /// transaction deletes the draft: a late debounced write must not bring it back.
+    /// transaction deletes the draft: a late write must not bring it back.
     pub fn cancel(&self) {
         self.generation.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.0 = None;
+        }
     }
 }
 
-/// A debounced saver for the draft `key`; `status` reports a failed save so the user knows to copy their text.
+/// A throttled saver for the draft `key`; `status` reports a failed save so the user knows to copy their text.
 pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver {
     DraftSaver {
         key,
         generation: Arc::new(AtomicU64::new(0)),
+        pending: Arc::new(Mutex::new((None, false))),
         status,
     }
 }

@@ -1,0 +1,39 @@
+// drafts.spec.mjs: a draft is written while typing goes on, so a killed tab loses at most the last moments of it.
+import { test, expect, createCase } from './fixtures.mjs';
+
+// A throttle of 300 ms, plus what one IndexedDB write takes on a busy machine.
+const THROTTLE_MS = 300;
+const WRITE_MS = 150;
+
+test('typing call notes steadily for 3 s at 20 keys a second, then killing the tab: at most the last 300 ms of typing is missing', async ({ context, page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Account frozen before payroll' });
+  await page.goto(app.url('/cases/ESC-1001/call'));
+  const notes = page.getByLabel('Call notes');
+  await expect(notes).toBeVisible();
+  // When each character reached the field, by the page's own clock.
+  await page.evaluate(() => {
+    window.__typed = [];
+    document.addEventListener('input', (e) => window.__typed.push([e.target.value.length, Date.now()]));
+  });
+  const text = 'Caller says payroll runs Friday; Risk hold RH-12 on balance.'; // 60 keys
+  expect(text).toHaveLength(60);
+  await notes.pressSequentially(text, { delay: 50 });
+  const [typed, killedAt] = await page.evaluate(() => [window.__typed, Date.now()]);
+  // No pause: the tab is killed straight after the last key, with no unload handlers run.
+  await page.close({ runBeforeUnload: false });
+
+  const again = await context.newPage();
+  await again.goto(app.url('/cases/ESC-1001/call'));
+  await expect(again.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
+  const restored = await again.getByLabel('Call notes').inputValue();
+  expect(text.startsWith(restored), `"${restored}" is what was typed, cut short`).toBe(true);
+  if (restored.length < text.length) {
+    // The first missing key was typed at most a throttle (and a write) before the kill.
+    const firstMissing = typed.find(([length]) => length === restored.length + 1);
+    expect(firstMissing, 'every key was seen by the page').toBeTruthy();
+    expect(killedAt - firstMissing[1]).toBeLessThanOrEqual(THROTTLE_MS + WRITE_MS);
+  }
+  // Typing never paused for 300 ms, so a debounce would have stored nothing: this much was written while typing went on.
+  expect(restored.length).toBeGreaterThan(40);
+});
