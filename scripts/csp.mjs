@@ -30,7 +30,20 @@ if (inline.length !== 1) {
   console.error(`scripts/csp.mjs: expected exactly one inline module script from Trunk, found ${inline.length}; the staged page was:\n${html}`);
   process.exit(1);
 }
-const [tag, body] = inline[0];
+const [tag, loader] = inline[0];
+// indexed_db_futures reports only that a commit was aborted, not why; a full disk shows up just
+// so (the browser aborts the transaction with a QuotaExceededError on it). This notes the reason
+// where the app looks for it (`storage::take_last_abort`), so the person is told the disk is full.
+const ABORT_REASON = `{
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (...args) {
+    const tx = open.apply(this, args);
+    tx.addEventListener('abort', () => { globalThis.__escalationDeskLastAbort = tx.error ? tx.error.name : null; });
+    return tx;
+  };
+}
+`;
+const body = ABORT_REASON + loader;
 const hex = createHash('sha256').update(body).digest('hex').slice(0, 16);
 const name = `boot-${hex}.js`;
 writeFileSync(join(dir, name), body);

@@ -93,6 +93,16 @@ impl StorageError {
     }
 }
 
+/// Why IndexedDB last aborted a transaction, as the boot script noted it, cleared once read.
+#[cfg(target_arch = "wasm32")]
+fn take_last_abort() -> Option<String> {
+    let global = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str("__escalationDeskLastAbort");
+    let reason = js_sys::Reflect::get(&global, &key).ok()?.as_string();
+    let _ = js_sys::Reflect::set(&global, &key, &wasm_bindgen::JsValue::NULL);
+    reason
+}
+
 #[cfg(target_arch = "wasm32")]
 impl From<IdbError> for StorageError {
     fn from(error: IdbError) -> Self {
@@ -107,6 +117,22 @@ impl From<IdbError> for StorageError {
                     dom.message()
                 ));
             }
+        }
+        if let IdbError::MissingData(indexed_db_futures::error::UnexpectedDataError::TransactionAborted) =
+            &error
+        {
+            // A full disk shows up when the write commits: the browser aborts the transaction
+            // and puts the QuotaExceededError on it, which indexed_db_futures does not pass on.
+            // The page's boot script records it (scripts/csp.mjs); read it once here.
+            return match take_last_abort().as_deref() {
+                Some("QuotaExceededError") => StorageError::QuotaExceeded,
+                Some(name) => StorageError::Failed(format!(
+                    "the browser aborted the write ({name}); nothing was saved"
+                )),
+                None => StorageError::Failed(
+                    "the browser aborted the write; nothing was saved".into(),
+                ),
+            };
         }
         StorageError::Failed(error.to_string())
     }

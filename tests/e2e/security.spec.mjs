@@ -259,17 +259,27 @@ test(`an imported bundle carrying the ${XSS.length}-payload corpus in every text
 test('a full disk: the save is refused with a clear message, nothing half-written, and the typed text stays', async ({ page, app }) => {
   // Chromium 156 accepts DevTools' Storage.overrideQuotaForOrigin but ignores it (the quota in
   // navigator.storage.estimate() and the writes it allows stay the same), so the full disk is
-  // made at the IndexedDB API instead: once switched on, any put of a large record fails with
-  // the QuotaExceededError a full disk raises.
+  // made at the IndexedDB API, in the shape browsers give it: every put is accepted, and the
+  // transaction that holds a large one is aborted when it commits, asynchronously, with a
+  // QuotaExceededError on it. Nothing is thrown where the write was made.
   await page.addInitScript(() => {
     const put = IDBObjectStore.prototype.put;
+    const tooLarge = new WeakSet();
     IDBObjectStore.prototype.put = function (value, ...rest) {
       // Pages of cases and logs are stored as bytes, other records as text.
       const size = typeof value === 'string' ? value.length : (value && value.byteLength) || 0;
-      if (window.__diskFull && size > 100_000) {
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      }
+      if (window.__diskFull && size > 100_000) tooLarge.add(this.transaction);
       return put.call(this, value, ...rest);
+    };
+    const commit = IDBTransaction.prototype.commit;
+    IDBTransaction.prototype.commit = function () {
+      if (!tooLarge.has(this)) return commit.call(this);
+      const full = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      Object.defineProperty(this, 'error', { get: () => full });
+      // The disk is found full while committing: commit() returns, and the abort event (with the
+      // error on the transaction) reaches the app later, as an event. (Aborting now, before the
+      // transaction could commit on its own, is what makes that event come.)
+      this.abort();
     };
   });
   await page.goto(app.url('/'));
