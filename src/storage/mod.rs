@@ -118,8 +118,9 @@ impl From<IdbError> for StorageError {
                 ));
             }
         }
-        if let IdbError::MissingData(indexed_db_futures::error::UnexpectedDataError::TransactionAborted) =
-            &error
+        if let IdbError::MissingData(
+            indexed_db_futures::error::UnexpectedDataError::TransactionAborted,
+        ) = &error
         {
             // A full disk shows up when the write commits: the browser aborts the transaction
             // and puts the QuotaExceededError on it, which indexed_db_futures does not pass on.
@@ -129,9 +130,9 @@ impl From<IdbError> for StorageError {
                 Some(name) => StorageError::Failed(format!(
                     "the browser aborted the write ({name}); nothing was saved"
                 )),
-                None => StorageError::Failed(
-                    "the browser aborted the write; nothing was saved".into(),
-                ),
+                None => {
+                    StorageError::Failed("the browser aborted the write; nothing was saved".into())
+                }
             };
         }
         StorageError::Failed(error.to_string())
