@@ -60,6 +60,15 @@ pub fn App() -> impl IntoView {
                     <A href="/data">"Data"</A>
                     <A href="/settings">"Settings"</A>
                 </nav>
+                <span class="draft-indicator" role="status" aria-live="polite">{move || {
+                    use super::components::drafts::DraftActivity;
+                    match state.drafts.get() {
+                        DraftActivity::Idle => "",
+                        DraftActivity::Saving => "Saving draft…",
+                        DraftActivity::Saved => "Draft saved",
+                        DraftActivity::Failed => "Draft not saved",
+                    }
+                }}</span>
                 <Show when=move || !online.get()>
                     <span class="offline-note" role="status" title="No connection. Everything you do is saved on this device; nothing here needs the network.">"Offline · saved on this device"</span>
                 </Show>

@@ -61,6 +61,8 @@ pub struct AppState {
     pub playbooks: RwSignal<Vec<crate::domain::playbooks::Playbook>>,
     /// RCA worksheets, newest key first.
     pub rcas: RwSignal<Vec<crate::domain::rca::Rca>>,
+    /// Whether what was typed is stored yet, for the header's "Draft saved".
+    pub drafts: RwSignal<crate::ui::components::drafts::DraftActivity>,
 }
 
 thread_local! {
@@ -168,6 +170,7 @@ impl AppState {
             partners: RwSignal::new(Default::default()),
             playbooks: RwSignal::new(Vec::new()),
             rcas: RwSignal::new(Vec::new()),
+            drafts: RwSignal::new(Default::default()),
         }
     }
 

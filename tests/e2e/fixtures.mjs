@@ -105,6 +105,11 @@ export async function triage(page) {
 
 export { expect };
 
+/** Waits until every draft typed so far is stored, as the header says ("Draft saved"). */
+export async function draftSaved(page) {
+  await expect(page.locator('.draft-indicator')).toHaveText('Draft saved');
+}
+
 /**
  * Holds a read-write transaction on the app's `store` for `ms`, as a slow or busy disk would:
  * every read and write of that store by the app waits behind it. Resolves once the hold is in place.

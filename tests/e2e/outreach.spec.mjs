@@ -1,5 +1,5 @@
 // outreach.spec.mjs: talking to users and partners end to end: composer, call mode, hand-offs, reminders, templates.
-import { test, expect, createCase, freezeAt, moveTo, triage } from './fixtures.mjs';
+import { test, expect, createCase, freezeAt, moveTo, triage, draftSaved } from './fixtures.mjs';
 
 test.use({ timezoneId: 'Asia/Singapore' });
 
@@ -75,7 +75,7 @@ test('call mode from the queue with l: notes survive a reload mid-call, offline,
   const started = await page.locator('.call-timer').innerText();
   await page.getByLabel('Call notes').fill('Spoke to the finance lead. Payroll runs Friday 14:00.');
   await page.getByLabel('Next steps').fill('Ask Risk to expedite the review.');
-  await page.waitForTimeout(500); // drafts are written 300 ms after the last keystroke
+  await draftSaved(page);
   await app.goOnline();
   await page.reload();
   await expect(page.getByLabel('Call notes')).toHaveValue('Spoke to the finance lead. Payroll runs Friday 14:00.');
@@ -240,7 +240,7 @@ test('unsaved template edits survive a reload, and Discard changes goes back to 
   const body = page.getByLabel('Body');
   const saved = await body.inputValue();
   await body.fill(`${saved}\nP.S. Our payouts team is on it.`);
-  await page.waitForTimeout(500); // drafts are written 300 ms after the last keystroke
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByText('Unsaved template changes from your last visit were restored.')).toBeVisible();
   await expect(body).toHaveValue(/P\.S\. Our payouts team is on it\.$/);

@@ -1,5 +1,5 @@
 // playbooks.spec.mjs: playbooks end to end: write one, apply it to a case, work the checklist, revise it, and the case keeps its version.
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, draftSaved } from './fixtures.mjs';
 
 const rows = (page) => page.locator('tr.case-row');
 
@@ -111,7 +111,7 @@ test('a half-written playbook survives a reload, and an archived one leaves the 
   await page.goto(app.url('/playbooks/new'));
   await page.getByLabel('Title', { exact: true }).fill('Chargeback fee refunds');
   await page.getByLabel('Step title').fill('Check the fee was charged twice');
-  await page.waitForTimeout(500); // drafts are written 300 ms after the last keystroke
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByText('Unsaved playbook changes from your last visit were restored.')).toBeVisible();
   await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Chargeback fee refunds');

@@ -1,5 +1,5 @@
 // queue.spec.mjs: the queue and triage as a specialist uses them, mostly from the keyboard.
-import { test, expect, loadSample, createCase } from './fixtures.mjs';
+import { test, expect, loadSample, createCase, draftSaved } from './fixtures.mjs';
 
 const rows = (page) => page.locator('tr.case-row');
 const countText = (page) => page.locator('p.count');
@@ -262,7 +262,7 @@ test('half-typed scoping and details survive a reload, and saving consumes the d
   await page.getByLabel('Owner', { exact: true }).fill('Aisha Rahman');
   await page.getByRole('button', { name: 'Add contact' }).click();
   await page.getByLabel('Contact 2 email').fill('treasury@kopi.example');
-  await page.waitForTimeout(700); // drafts are written 300 ms after the last keystroke
+  await draftSaved(page);
 
   await page.reload();
   await expect(page.getByLabel('What is affected')).toHaveValue('Payouts to OCBC accounts');
@@ -285,13 +285,13 @@ test('an unsaved title edit survives a reload, and Cancel forgets it', async ({ 
   await createCase(page, { title: 'Webhook delays' });
   await page.getByRole('button', { name: 'Edit title' }).click();
   await page.getByLabel('Title').fill('Webhook deliveries delayed 40 min for 412 sellers');
-  await page.waitForTimeout(700);
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByLabel('Title')).toHaveValue('Webhook deliveries delayed 40 min for 412 sellers');
   await expect(page.getByText('Unsaved title from your last visit restored.')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhook delays');
-  await page.waitForTimeout(700);
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByRole('button', { name: 'Edit title' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhook delays');

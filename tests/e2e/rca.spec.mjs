@@ -1,6 +1,6 @@
 // rca.spec.mjs: RCA worksheets end to end: start from a case, whys with evidence, CAPA actions, partner sign-offs that go stale, export.
 import { readFile } from 'node:fs/promises';
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, draftSaved } from './fixtures.mjs';
 import { XSS } from './xss-corpus.mjs';
 
 /** `YYYY-MM-DD` for today plus `days`, in the browser's (and this machine's) zone. */
@@ -166,14 +166,14 @@ test('unsaved worksheet edits come back after a reload, and publishing needs cur
   await page.getByLabel('Summary').fill('Evidence for 14 disputes was uploaded after the network deadline');
   await page.getByLabel('What went well').fill('The merchant told us early');
   // The draft is written within 300 ms of the last keystroke.
-  await page.waitForTimeout(800);
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
   await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
   await expect(page.getByLabel('What went well')).toHaveValue('The merchant told us early');
   // Quick-add inputs count too: a timeline entry typed but not yet added comes back.
   await page.locator('#tl-new-text').fill('Merchant emailed about missed deadlines');
-  await page.waitForTimeout(800);
+  await draftSaved(page);
   await page.reload();
   await expect(page.locator('#tl-new-text')).toHaveValue('Merchant emailed about missed deadlines');
   await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
@@ -372,7 +372,7 @@ test('a partner signs the worksheet in their own profile from a bundle, and the 
 test('a half-typed new worksheet and a half-typed sign-off come back after a reload', async ({ page, app }) => {
   await page.goto(app.url('/rcas'));
   await page.getByLabel('Title', { exact: true }).fill('Settlement files rejected by the bank');
-  await page.waitForTimeout(800);
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Settlement files rejected by the bank');
   await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
@@ -383,7 +383,7 @@ test('a half-typed new worksheet and a half-typed sign-off come back after a rel
   await signoffs.getByLabel('Validator').fill('Noor Hassan');
   await signoffs.getByLabel('Decision').selectOption({ label: 'Agree with changes' });
   await signoffs.getByLabel('Comments').fill('Add the bank notice date to the timeline');
-  await page.waitForTimeout(800);
+  await draftSaved(page);
   await page.reload();
   await expect(signoffs.getByLabel('Validator')).toHaveValue('Noor Hassan');
   await expect(signoffs.getByLabel('Comments')).toHaveValue('Add the bank notice date to the timeline');

@@ -105,3 +105,30 @@ test('a record stored out of range is reported and skipped: the queue still open
   await expect(page.getByRole('alert')).toContainText('created_at: expected a time from 1970-01-01 to 2199-12-31');
   await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
 });
+
+test('the two poison bundles of issue 21 are refused with their path and rule, and nothing changes', async ({ page, app }) => {
+  const { resolve } = await import('node:path');
+  const { DIST } = await import('./fixtures.mjs');
+  const fixture = (name) => JSON.parse(readFileSync(resolve(DIST, '../tests/fixtures', name), 'utf8'));
+  const shortHash = fixture('bundle-v1-rca.json');
+  shortHash.contents.rcas[0].signoffs[0].content_hash = 'abc';
+  const farFuture = fixture('bundle-v1.json');
+  farFuture.contents.cases[0].created_at = '+262142-12-31T23:59:59Z';
+  farFuture.contents.cases[0].updated_at = '+262142-12-31T23:59:59Z';
+
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await page.getByRole('link', { name: 'Data' }).click();
+  for (const [bundle, message] of [
+    [shortHash, 'contents.rcas[0].signoffs[0].content_hash: expected 64 hex characters, got "abc"'],
+    [farFuture, 'contents.cases[0].created_at: expected a time from 1970-01-01 to 2199-12-31, got "+262142-12-31T23:59:59+00:00"'],
+  ]) {
+    await page.getByLabel('Choose a bundle file').setInputFiles({ name: 'poison.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+    await expect(page.getByRole('alert').filter({ hasText: 'poison.json was not imported' })).toContainText(message);
+    await expect(page.getByRole('alert').filter({ hasText: 'poison.json was not imported' })).toContainText('Nothing on this device changed.');
+  }
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
+  await page.reload();
+  await expect(page.locator('tr.case-row .sla').first()).toBeVisible();
+});

@@ -2,7 +2,7 @@
 import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect, waitForOfflineReady, waitForCachedShellNaming, loadSample, createCase, DIST } from './fixtures.mjs';
+import { test, expect, waitForOfflineReady, waitForCachedShellNaming, loadSample, createCase, DIST, draftSaved } from './fixtures.mjs';
 
 test('first run offers sample data, which loads about 200 realistic cases and stays after a reload', async ({ page, app }) => {
   await page.goto(app.url('/'));
@@ -44,7 +44,7 @@ test('create a case, edit its title, add a note: every change is in the timeline
 
   // A deep link reloads straight into the case, and the sent note's draft is gone with it
   // (a late debounced draft write used to bring the sent text back into the box).
-  await page.waitForTimeout(700);
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByLabel('Note')).toHaveValue('');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payouts held: SGD 84,000 payroll due Friday');
@@ -83,7 +83,7 @@ test('a half-typed intake form and a half-typed note survive a reload', async ({
   await page.goto(app.url('/'));
   await page.getByRole('button', { name: 'New case' }).click();
   await page.getByLabel('Title').fill('Invoice wrong by USD 200,000');
-  await page.waitForTimeout(700); // the draft is written 300 ms after the last keystroke
+  await draftSaved(page);
   await page.reload();
   await page.getByRole('button', { name: 'New case' }).click();
   await expect(page.getByLabel('Title')).toHaveValue('Invoice wrong by USD 200,000');
@@ -93,7 +93,7 @@ test('a half-typed intake form and a half-typed note survive a reload', async ({
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invoice wrong by USD 200,000');
 
   await page.getByLabel('Note').fill('Customer finance will withhold payment until');
-  await page.waitForTimeout(700);
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByLabel('Note')).toHaveValue('Customer finance will withhold payment until');
 });

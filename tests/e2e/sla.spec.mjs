@@ -1,5 +1,5 @@
 // sla.spec.mjs: SLA clocks end to end, on a controlled clock in Singapore: outside hours, pause, resume, breach.
-import { test, expect, createCase, freezeAt, moveTo, triage } from './fixtures.mjs';
+import { test, expect, createCase, freezeAt, moveTo, triage, draftSaved } from './fixtures.mjs';
 
 test.use({ timezoneId: 'Asia/Singapore' });
 
@@ -142,7 +142,7 @@ test('bad calendars and a malformed .ics are refused with the reason, and nothin
     'Mon 09:00–13:00 and Mon 12:00–18:00 overlap',
   );
   // Nothing was saved, but nothing typed is lost either: the edits come back as a draft.
-  await page.waitForTimeout(500); // drafts are written 300 ms after the last edit
+  await draftSaved(page);
   await page.reload();
   await expect(page.locator('.change-log')).toContainText('No changes yet');
   await expect(page.getByText('Unsaved service-level changes from your last visit were restored.')).toBeVisible();
@@ -172,7 +172,7 @@ test('a half-typed contact log survives a reload, and logging it consumes the dr
   await page.getByLabel('What happened').selectOption({ label: 'I called the user' });
   await page.getByLabel('Outcome').selectOption({ label: 'Left voicemail' });
   await page.getByLabel('What was said').fill('Left a voicemail: refund of the second fee is on its way.');
-  await page.waitForTimeout(500); // the draft is written 300 ms after the last keystroke
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByLabel('What was said')).toHaveValue('Left a voicemail: refund of the second fee is on its way.');
   await expect(page.getByLabel('Outcome')).toHaveValue('Voicemail');
@@ -194,7 +194,7 @@ test('half-edited service levels survive a reload, and saving them consumes the 
   const standard = () => page.locator('fieldset.policy').filter({ has: page.locator('legend', { hasText: /^Standard$/ }) });
   await standard().getByLabel('Resolution (min)').fill('1200');
   await page.getByRole('button', { name: 'Add calendar' }).click();
-  await page.waitForTimeout(500); // drafts are written 300 ms after the last edit
+  await draftSaved(page);
   await page.reload();
   await expect(page.getByText('Unsaved service-level changes from your last visit were restored.')).toBeVisible();
   await expect(standard().getByLabel('Resolution (min)')).toHaveValue('1200');

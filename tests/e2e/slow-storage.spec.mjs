@@ -1,5 +1,5 @@
 // slow-storage.spec.mjs: leaving a page while its storage is still answering neither crashes the app nor loses what was submitted.
-import { test, expect, createCase, holdStore } from './fixtures.mjs';
+import { test, expect, createCase, holdStore, draftSaved } from './fixtures.mjs';
 
 // Long enough to leave the page inside it, on a loaded CI machine too.
 const HOLD_MS = 1500;
@@ -63,10 +63,10 @@ test('pages left while their drafts were being restored: the drafts wait for the
   await page.goto(app.url('/settings'));
   await page.getByRole('button', { name: 'Add a team' }).click();
   await page.getByLabel('Team name').last().fill('Payments Risk');
-  await page.waitForTimeout(500);
+  await draftSaved(page);
   await page.goto(app.url('/playbooks/new'));
   await page.getByLabel('Title', { exact: true }).fill('Stuck payouts');
-  await page.waitForTimeout(500); // drafts are written 300 ms after the last keystroke
+  await draftSaved(page);
 
   await page.goto(app.url('/playbooks'));
   await holdStore(page, 'drafts', HOLD_MS);
@@ -96,7 +96,7 @@ test('a worksheet started just before leaving is created, its draft cleared, and
   await page.getByRole('link', { name: 'RCAs' }).click();
   await page.getByLabel('Title', { exact: true }).fill('Settlement files rejected by the bank');
   await page.getByLabel('Linked cases (keys, comma-separated)').fill(key);
-  await page.waitForTimeout(500);
+  await draftSaved(page);
   // Not pulled away to the new worksheet: the person has moved on.
   await submitThenLeave(page, 'rcas', 'Start worksheet');
 

@@ -15,10 +15,48 @@ use crate::ui::state::database;
 /// call never pauses for 300 ms, and a debounce would then never write.
 pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
 
+/// What every draft on the page is doing, for the header's quiet "Saving draft…" / "Draft
+/// saved": a person (and a test) can see that what they typed is stored, without waiting a
+/// fixed time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DraftActivity {
+    /// Nothing typed since the page opened.
+    #[default]
+    Idle,
+    /// Typed text waits to be written (at most 300 ms).
+    Saving,
+    /// Every typed text is stored.
+    Saved,
+    /// The last write failed; the form says why.
+    Failed,
+}
+
+/// How many drafts are waiting to be written, across every form on the page.
+static PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn report(activity: Option<RwSignal<DraftActivity>>, change: isize) -> Option<usize> {
+    let before = if change >= 0 {
+        PENDING.fetch_add(change.unsigned_abs(), Ordering::Relaxed)
+    } else {
+        PENDING.fetch_sub(change.unsigned_abs(), Ordering::Relaxed)
+    };
+    let now = before.checked_add_signed(change)?;
+    if let Some(activity) = activity {
+        let _ = activity.try_set(if now > 0 {
+            DraftActivity::Saving
+        } else {
+            DraftActivity::Saved
+        });
+    }
+    Some(now)
+}
+
 /// Saves one draft, throttled. Cloning shares the state, so every clone sees one pending text.
 #[derive(Clone)]
 pub struct DraftSaver {
     key: String,
+    /// The page-wide activity shown in the header (absent outside the app, e.g. in tests).
+    activity: Option<RwSignal<DraftActivity>>,
     /// Bumped by `cancel`, so a write scheduled before it is dropped.
     generation: Arc<AtomicU64>,
     /// The newest text not yet handed to storage, and whether a write is scheduled for it.
@@ -39,6 +77,8 @@ impl DraftSaver {
         }
         pending.1 = true;
         drop(pending);
+        report(self.activity, 1);
+        let activity = self.activity;
         let generation = self.generation.clone();
         let shared = self.pending.clone();
         let key = self.key.clone();
@@ -52,19 +92,28 @@ impl DraftSaver {
                     }
                     Err(_) => None,
                 };
-                let Some(text) = text else { return };
+                let Some(text) = text else {
+                    report(activity, -1);
+                    return;
+                };
                 let taken_at = generation.load(Ordering::Relaxed);
                 leptos::task::spawn_local(async move {
                     // A real save (or a discard) that came after this text was taken wins.
                     if generation.load(Ordering::Relaxed) != taken_at {
+                        report(activity, -1);
                         return;
                     }
                     let result =
                         async { drafts::save_draft(&database()?, &key, &text).await }.await;
+                    let failed = result.is_err();
                     let _ =
                         status.try_set(result.err().map(|e| {
                             format!("Draft not saved: {e}. Copy your text somewhere safe.")
                         }));
+                    report(activity, -1);
+                    if failed && let Some(activity) = activity {
+                        let _ = activity.try_set(DraftActivity::Failed);
+                    }
                 });
             },
             DRAFT_DEBOUNCE,
@@ -101,6 +150,7 @@ impl DraftSaver {
 pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver {
     DraftSaver {
         key,
+        activity: use_context::<crate::ui::state::AppState>().map(|s| s.drafts),
         generation: Arc::new(AtomicU64::new(0)),
         pending: Arc::new(Mutex::new((None, false))),
         status,
