@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::case::{CaseStatus, Severity};
+use super::case::{CaseStatus, ChangedField, Severity};
 use super::playbooks::ChecklistStep;
 use super::priority::Priority;
 use super::sla::{SettledSla, SlaTarget};
@@ -32,7 +32,8 @@ pub enum EventKind {
         priority: Option<Priority>,
     },
     FieldChanged {
-        field: String,
+        /// Typed, stored as the word the log has always used (`ChangedField`).
+        field: ChangedField,
         before: String,
         after: String,
     },
@@ -169,9 +170,9 @@ impl CallOutcome {
 }
 
 impl EventKind {
-    pub fn changed(field: &str, before: &str, after: &str) -> EventKind {
+    pub fn changed(field: ChangedField, before: &str, after: &str) -> EventKind {
         EventKind::FieldChanged {
-            field: field.to_string(),
+            field,
             before: before.to_string(),
             after: after.to_string(),
         }
@@ -284,7 +285,7 @@ mod tests {
             2,
             1,
             EventKind::FieldChanged {
-                field: "title".into(),
+                field: crate::domain::case::ChangedField::Title,
                 before: "a".into(),
                 after: "b".into(),
             },

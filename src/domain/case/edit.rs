@@ -11,6 +11,7 @@ use crate::domain::triage::Scoping;
 
 use super::intake::{contact_line, validate_contacts, validate_title};
 use super::*;
+use crate::domain::case::ChangedField;
 
 impl Case {
     /// Opens a case from validated intake; returns the case and its `Created` event.
@@ -99,7 +100,7 @@ impl Case {
             event_id,
             actor,
             now,
-            EventKind::changed("title", &self.title, &title),
+            EventKind::changed(ChangedField::Title, &self.title, &title),
         );
         Ok((next, event))
     }
@@ -120,7 +121,7 @@ impl Case {
         match edit {
             CaseEdit::Title(title) => {
                 let title = validate_title(&title).map_err(DomainError::Invalid)?;
-                kinds.push(EventKind::changed("title", &self.title, &title));
+                kinds.push(EventKind::changed(ChangedField::Title, &self.title, &title));
                 next.title = title;
             }
             CaseEdit::Status { to, resolution } => {
@@ -156,21 +157,21 @@ impl Case {
                 next.priority = ctx.matrix.priority(impact, urgency);
                 if impact != self.impact {
                     kinds.push(EventKind::changed(
-                        "impact",
+                        ChangedField::Impact,
                         self.impact.label(),
                         impact.label(),
                     ));
                 }
                 if urgency != self.urgency {
                     kinds.push(EventKind::changed(
-                        "urgency",
+                        ChangedField::Urgency,
                         self.urgency.label(),
                         urgency.label(),
                     ));
                 }
                 if next.priority != self.priority {
                     kinds.push(EventKind::changed(
-                        "priority",
+                        ChangedField::Priority,
                         self.priority.code(),
                         next.priority.code(),
                     ));
@@ -178,7 +179,7 @@ impl Case {
             }
             CaseEdit::Priority(priority) => {
                 kinds.push(EventKind::changed(
-                    "priority",
+                    ChangedField::Priority,
                     self.priority.code(),
                     priority.code(),
                 ));
@@ -189,13 +190,13 @@ impl Case {
                 if owner.is_empty() {
                     return Err(invalid("Owner", "every case has an owner; pick one".into()));
                 }
-                kinds.push(EventKind::changed("owner", &self.owner, &owner));
+                kinds.push(EventKind::changed(ChangedField::Owner, &self.owner, &owner));
                 next.owner = owner;
             }
             CaseEdit::Tags(tags) => {
                 let tags = normalise_tags(&tags);
                 kinds.push(EventKind::changed(
-                    "tags",
+                    ChangedField::Tags,
                     &self.tags.join(", "),
                     &tags.join(", "),
                 ));
@@ -209,7 +210,7 @@ impl Case {
                     .collect();
                 watchers.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
                 kinds.push(EventKind::changed(
-                    "watchers",
+                    ChangedField::Watchers,
                     &self.watchers.join(", "),
                     &watchers.join(", "),
                 ));
@@ -221,7 +222,7 @@ impl Case {
                 }
                 let tags = normalise_tags(&[self.tags.clone(), vec![tag]].concat());
                 kinds.push(EventKind::changed(
-                    "tags",
+                    ChangedField::Tags,
                     &self.tags.join(", "),
                     &tags.join(", "),
                 ));
@@ -233,7 +234,7 @@ impl Case {
                     return Err(invalid("Product area", "choose a product area".into()));
                 }
                 kinds.push(EventKind::changed(
-                    "product area",
+                    ChangedField::ProductArea,
                     &self.product_area,
                     &area,
                 ));
@@ -241,7 +242,7 @@ impl Case {
             }
             CaseEdit::Channel(channel) => {
                 kinds.push(EventKind::changed(
-                    "channel",
+                    ChangedField::Channel,
                     self.channel.label(),
                     channel.label(),
                 ));
@@ -262,21 +263,21 @@ impl Case {
                 };
                 if account.name != self.account.name {
                     kinds.push(EventKind::changed(
-                        "account",
+                        ChangedField::Account,
                         &self.account.name,
                         &account.name,
                     ));
                 }
                 if account.account_id != self.account.account_id {
                     kinds.push(EventKind::changed(
-                        "account id",
+                        ChangedField::AccountId,
                         &self.account.account_id,
                         &account.account_id,
                     ));
                 }
                 if account.tier != self.account.tier {
                     kinds.push(EventKind::changed(
-                        "tier",
+                        ChangedField::Tier,
                         self.account.tier.label(),
                         account.tier.label(),
                     ));
@@ -288,7 +289,7 @@ impl Case {
                 let show =
                     |list: &[Contact]| list.iter().map(contact_line).collect::<Vec<_>>().join("; ");
                 kinds.push(EventKind::changed(
-                    "contacts",
+                    ChangedField::Contacts,
                     &show(&self.contacts),
                     &show(&contacts),
                 ));
@@ -299,7 +300,7 @@ impl Case {
                     let (before, after) = (self.scoping.display(field), scoping.display(field));
                     if before != after {
                         kinds.push(EventKind::changed(
-                            &field.label().to_lowercase(),
+                            ChangedField::Scoping(field),
                             &before,
                             &after,
                         ));
@@ -310,7 +311,7 @@ impl Case {
             CaseEdit::Problem(problem) => {
                 let show = |p: Option<Uuid>| p.map(|id| id.to_string()).unwrap_or_default();
                 kinds.push(EventKind::changed(
-                    "problem",
+                    ChangedField::Problem,
                     &show(self.problem_id),
                     &show(problem),
                 ));
@@ -346,22 +347,34 @@ impl Case {
                 resolution: None,
             });
         }
-        let text_fields: [(&str, String, String); 6] = [
-            ("title", self.title.clone(), snapshot.title.clone()),
-            ("owner", self.owner.clone(), snapshot.owner.clone()),
+        let text_fields: [(ChangedField, String, String); 6] = [
             (
-                "priority",
+                ChangedField::Title,
+                self.title.clone(),
+                snapshot.title.clone(),
+            ),
+            (
+                ChangedField::Owner,
+                self.owner.clone(),
+                snapshot.owner.clone(),
+            ),
+            (
+                ChangedField::Priority,
                 self.priority.code().into(),
                 snapshot.priority.code().into(),
             ),
-            ("tags", self.tags.join(", "), snapshot.tags.join(", ")),
             (
-                "product area",
+                ChangedField::Tags,
+                self.tags.join(", "),
+                snapshot.tags.join(", "),
+            ),
+            (
+                ChangedField::ProductArea,
                 self.product_area.clone(),
                 snapshot.product_area.clone(),
             ),
             (
-                "resolution",
+                ChangedField::Resolution,
                 self.resolution.clone().unwrap_or_default(),
                 snapshot.resolution.clone().unwrap_or_default(),
             ),
@@ -369,7 +382,7 @@ impl Case {
         kinds.extend(
             text_fields
                 .iter()
-                .map(|(field, before, after)| EventKind::changed(field, before, after)),
+                .map(|(field, before, after)| EventKind::changed(field.clone(), before, after)),
         );
         kinds.retain(|k| !k.is_no_op());
         if kinds.is_empty() {

@@ -13,12 +13,16 @@ use super::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use super::triage::{Scoping, ScopingRequirements};
 
 mod edit;
+mod field;
 mod intake;
+mod rebase;
 
+pub use field::{CaseField, ChangedField};
 pub use intake::{
     FieldError, MAX_ACCOUNT_CHARS, MAX_TITLE_CHARS, NewCaseInput, ValidNewCase, check_email,
     check_phone, normalise_tags,
 };
+pub use rebase::rebase_edits;
 
 /// The human key shown everywhere, e.g. `ESC-1042`. Numbers are allocated by storage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -156,7 +156,7 @@ fn retitle_records_before_and_after_and_bumps_revision() {
     assert_eq!(
         event.kind,
         EventKind::FieldChanged {
-            field: "title".into(),
+            field: crate::domain::case::ChangedField::Title,
             before: "Payouts held".into(),
             after: "Payouts held — payroll Friday".into()
         }

@@ -140,7 +140,7 @@ pub fn event_kind(c: &mut Checker, kind: &EventKind) {
             before,
             after,
         } => {
-            c.text("field", field, KEYWORD);
+            c.text("field", &field.as_str(), KEYWORD);
             c.text("before", before, TEXT);
             c.text("after", after, TEXT);
         }

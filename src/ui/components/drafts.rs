@@ -126,13 +126,21 @@ impl DraftSaver {
         self.cancel();
         let key = self.key.clone();
         let status = self.status;
+        let activity = self.activity;
+        // Removing a draft is a write too: the header says so until it has landed.
+        report(activity, 1);
         leptos::task::spawn_local(async move {
             let result = async { drafts::save_draft(&database()?, &key, "").await }.await;
+            let failed = result.is_err();
             let _ = status.try_set(
                 result
                     .err()
                     .map(|e| format!("The old draft could not be removed: {e}")),
             );
+            report(activity, -1);
+            if failed && let Some(activity) = activity {
+                let _ = activity.try_set(DraftActivity::Failed);
+            }
         });
     }
 

@@ -46,7 +46,7 @@ fn detail(kind: &EventKind) -> AnyView {
         } => {
             // Problem links are stored by id; people know them by key.
             let show = |value: &String| {
-                if field != "problem" || value.is_empty() {
+                if *field != crate::domain::case::ChangedField::Problem || value.is_empty() {
                     return value.clone();
                 }
                 app_state()

@@ -193,7 +193,13 @@ impl Editor {
             let ctx = scope.ctx();
             let edits = match seen.filter(|b| b.revision != before.revision) {
                 None => edits,
-                Some(seen) => match rebase_edits(&seen, &before, edits, &ctx) {
+                Some(seen) => match crate::domain::case::rebase_edits(
+                    &seen,
+                    &before,
+                    edits,
+                    &ctx,
+                    browser::new_id,
+                ) {
                     Ok(kept) => kept,
                     Err(message) => {
                         base.try_set_value(Some(before));
@@ -290,58 +296,6 @@ impl Editor {
                 Err(e) => error.set(Some(format!("Undo failed, nothing changed: {e}"))),
             }
         });
-    }
-}
-
-/// Keeps the edits that change something relative to `seen` (what the form showed), to be
-/// applied over `current` (what another tab saved since). A field both sides changed to
-/// different values is a conflict, described with both values.
-fn rebase_edits(
-    seen: &Case,
-    current: &Case,
-    edits: Vec<CaseEdit>,
-    ctx: &crate::domain::EditContext<'_>,
-) -> Result<Vec<CaseEdit>, String> {
-    use crate::domain::merge::CaseField;
-    let mut kept = Vec::new();
-    let mut clashes = Vec::new();
-    for edit in edits {
-        let mine = match seen.apply(edit.clone(), ctx, browser::new_id) {
-            Ok((mine, _)) => mine,
-            // Unchanged in this form: whatever the other tab saved stays.
-            Err(DomainError::NoChange) => continue,
-            // Invalid input is reported by the normal save path, against the current case.
-            Err(_) => {
-                kept.push(edit);
-                continue;
-            }
-        };
-        let clashing: Vec<CaseField> = CaseField::ALL
-            .into_iter()
-            .filter(|f| !f.same(seen, &mine) && !f.same(seen, current) && !f.same(&mine, current))
-            // Priority follows impact and urgency; a clash there is reported on the axes.
-            .filter(|f| *f != CaseField::Priority)
-            .collect();
-        if clashing.is_empty() {
-            kept.push(edit);
-        } else {
-            clashes.extend(clashing.into_iter().map(|f| {
-                format!(
-                    "{}: theirs “{}”, yours “{}”",
-                    f.label(),
-                    f.show(current),
-                    f.show(&mine)
-                )
-            }));
-        }
-    }
-    if clashes.is_empty() {
-        Ok(kept)
-    } else {
-        Err(format!(
-            "Not saved: another tab changed this case while you were editing. {}. Yours is still in the form: save again to keep yours, or cancel to keep theirs.",
-            clashes.join("; ")
-        ))
     }
 }
 
