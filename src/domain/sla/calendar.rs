@@ -211,12 +211,11 @@ impl Calendar {
         }
     }
 
-    /// The instant at which `span` of working time has passed since `start`.
+    /// The instant at which `span` of working time has passed since `start`. A start outside
+    /// hours begins at the next opening, whatever the span: zero minutes from Saturday noon is
+    /// Monday's opening, as one minute is a minute after it. A negative span counts as zero.
     pub fn add_working(&self, start: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
-        if span <= Duration::zero() {
-            return start;
-        }
-        let mut left = span;
+        let mut left = span.max(Duration::zero());
         // Look ahead a month at a time, so a long target never computes years of periods up front.
         let mut from = start;
         for _ in 0..MAX_LOOKAHEAD_WINDOWS {
@@ -377,6 +376,10 @@ mod tests {
             ((26, 9, 0), 541, (11, 27, 9, 1)),  // one minute more
             ((27, 18, 0), 1, (11, 30, 9, 1)),   // at closing time
             ((27, 9, 0), 0, (11, 27, 9, 0)),    // zero target
+            ((28, 12, 33), 0, (11, 30, 9, 0)),  // zero from Saturday: the next opening (issue 23)
+            ((28, 12, 33), 1, (11, 30, 9, 1)),  // one minute from Saturday: a minute after it
+            ((27, 18, 0), 0, (11, 30, 9, 0)),   // zero at closing time: the next opening
+            ((27, 12, 0), -5, (11, 27, 12, 0)), // a negative target counts as zero
             ((27, 10, 0), 5 * 540, (12, 4, 10, 0)), // a working week later
         ] {
             let start = local(&cal, 2026, 11, d, h, m);

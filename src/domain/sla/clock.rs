@@ -338,6 +338,9 @@ fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn breach_logged(marks: &[ClockMark], target: SlaTarget, cycle: DateTime<Utc>) -> bool {
+    // Marks hold milliseconds; a cycle begun by an imported, nanosecond-stamped creation must
+    // still find its logged breach, or the breach would be logged again on every tick.
+    let cycle = to_millis(cycle);
     marks.iter().any(
         |m| matches!(m.kind, MarkKind::Breach { target: t, cycle: c } if t == target && c == cycle),
     )

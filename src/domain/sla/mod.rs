@@ -5,7 +5,11 @@ pub mod calendar;
 pub mod clock;
 pub mod holidays;
 pub mod policy;
+pub mod settle;
 pub mod worktime;
+
+#[cfg(test)]
+mod hours_tests;
 
 pub use calendar::{Calendar, CalendarError, Interval, Schedule};
 pub use clock::{

@@ -185,34 +185,101 @@ impl CalendarSpec {
         Calendar::new(&self.zone, schedule, holidays)
     }
 
-    /// Parses one day's hours as typed: "09:00-12:00, 13:00-18:00"; blank means closed.
+    /// Parses one day's hours as typed: "09:00-12:00, 13:00-18:00"; blank means closed. A
+    /// whole day is "all day", "24h" or "00:00-24:00" (24:00 is the end of the day, as 00:00
+    /// is when it ends an interval); intervals that together cover the day are stored as one.
     pub fn parse_day(text: &str) -> Result<Vec<Hours>, String> {
-        text.split(',')
+        let whole = Hours {
+            start: NaiveTime::MIN,
+            end: NaiveTime::MIN,
+        };
+        let trimmed = text.trim();
+        if ["all day", "24h", "24 h"]
+            .iter()
+            .any(|w| trimmed.eq_ignore_ascii_case(w))
+        {
+            return Ok(vec![whole]);
+        }
+        let day = trimmed
+            .split(',')
             .map(str::trim)
             .filter(|part| !part.is_empty())
             .map(|part| {
                 let (start, end) = part
                     .split_once(['-', '–'])
                     .ok_or_else(|| format!("'{part}' should look like 09:00-18:00"))?;
-                let time = |t: &str| {
-                    NaiveTime::parse_from_str(t.trim(), "%H:%M")
-                        .map_err(|_| format!("'{}' is not a time like 09:00", t.trim()))
+                let time = |t: &str, is_end: bool| {
+                    let t = t.trim();
+                    if is_end && t == "24:00" {
+                        return Ok(NaiveTime::MIN);
+                    }
+                    NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+                        if t == "24:00" {
+                            format!("'{part}': 24:00 can only end an interval (the day starts at 00:00)")
+                        } else {
+                            format!("'{t}' is not a time like 09:00")
+                        }
+                    })
                 };
-                let (start, end) = (time(start)?, time(end)?);
-                if start == end {
-                    return Err(format!("'{part}' is empty; use 00:00-00:00 only for 24×7"));
+                let (start, end) = (time(start, false)?, time(end, true)?);
+                if start == end && start != NaiveTime::MIN {
+                    return Err(format!(
+                        "'{part}' starts and ends at the same time; for the whole day write 00:00-24:00"
+                    ));
                 }
                 Ok(Hours { start, end })
             })
-            .collect()
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(if covers_whole_day(&day) {
+            vec![whole]
+        } else {
+            day
+        })
     }
 
+    /// One day's hours as the editor shows them: "all day", or intervals with 24:00 for midnight.
     pub fn format_day(day: &[Hours]) -> String {
+        if covers_whole_day(day) {
+            return "all day".into();
+        }
         day.iter()
-            .map(|h| format!("{}-{}", h.start.format("%H:%M"), h.end.format("%H:%M")))
+            .map(|h| {
+                let end = if h.end == NaiveTime::MIN {
+                    "24:00".to_string()
+                } else {
+                    h.end.format("%H:%M").to_string()
+                };
+                format!("{}-{end}", h.start.format("%H:%M"))
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Whether intervals that stay within the day (an end of 00:00 is midnight) cover all of it.
+fn covers_whole_day(day: &[Hours]) -> bool {
+    let minute = |t: NaiveTime| t.signed_duration_since(NaiveTime::MIN).num_minutes();
+    let mut spans: Vec<(i64, i64)> = day
+        .iter()
+        .map(|h| {
+            let end = if h.end == NaiveTime::MIN {
+                1440
+            } else {
+                minute(h.end)
+            };
+            (minute(h.start), end)
+        })
+        .filter(|(a, b)| a < b)
+        .collect();
+    spans.sort_unstable();
+    let mut reached = 0;
+    for (a, b) in spans {
+        if a > reached {
+            return false;
+        }
+        reached = reached.max(b);
+    }
+    reached >= 1440
 }
 
 /// When a running clock counts as at risk. Either rule can be switched off with 0.

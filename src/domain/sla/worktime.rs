@@ -140,10 +140,9 @@ impl WorkIndex {
     }
 
     /// The instant at which `span` of working time has passed since `start`.
+    /// Zero from outside hours is the next opening, as in [`Calendar::add_working`].
     pub fn add(&self, start: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
-        if span <= Duration::zero() {
-            return start;
-        }
+        let span = span.max(Duration::zero());
         if self.always() {
             return super::calendar::later(start, span);
         }
@@ -153,7 +152,13 @@ impl WorkIndex {
             && let (Some(past), Some(split)) = (self.past(), DateTime::from_timestamp(self.from, 0))
         {
             let available = past.between(start, split);
-            return if span <= available {
+            // Zero needs an opening still to come before the split; a positive span, enough time.
+            let fits = if span.is_zero() {
+                available > Duration::zero()
+            } else {
+                span <= available
+            };
+            return if fits {
                 past.add(start, span)
             } else {
                 self.add(split, span - available)
@@ -164,7 +169,14 @@ impl WorkIndex {
         }
         // Sub-second parts never matter to a deadline; whole seconds keep the index exact.
         let target = self.worked(s).saturating_add(span.num_seconds());
-        let k = self.through.partition_point(|&t| t < target);
+        // The period the target falls in. Zero lands at the first period still to end (the
+        // next opening when `start` is outside hours); a positive span in the period that
+        // reaches it, which may end exactly at it.
+        let k = if span.is_zero() {
+            self.through.partition_point(|&t| t <= target)
+        } else {
+            self.through.partition_point(|&t| t < target)
+        };
         let indexed = match (self.starts.get(k), self.before.get(k)) {
             (Some(start), Some(before)) if target <= self.total() => {
                 DateTime::from_timestamp(start + (target - before), 0)
@@ -199,6 +211,32 @@ mod tests {
 
     fn index(cal: &Calendar) -> WorkIndex {
         WorkIndex::new(cal.clone(), utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0))
+    }
+
+    /// Issue 23: zero minutes from outside hours returned the start itself, while one minute
+    /// started at the next opening. The index and the calendar agree on the next opening.
+    #[test]
+    fn zero_minutes_from_outside_hours_is_the_next_opening() {
+        let cal = Calendar::office_hours("Asia/Singapore").unwrap();
+        let idx = index(&cal);
+        // Saturday 28 November 2026, 12:33 in Singapore (04:33 UTC); Monday opens 09:00 (01:00 UTC).
+        let saturday = utc(2026, 11, 28, 4, 33);
+        let monday_opening = utc(2026, 11, 30, 1, 0);
+        assert_eq!(idx.add(saturday, Duration::zero()), monday_opening);
+        assert_eq!(cal.add_working(saturday, Duration::zero()), monday_opening);
+        assert_eq!(
+            idx.add(saturday, Duration::minutes(1)),
+            monday_opening + Duration::minutes(1)
+        );
+        // Inside hours zero is the start itself; at a period's very end, the next opening.
+        let tuesday = utc(2026, 12, 1, 3, 0);
+        assert_eq!(idx.add(tuesday, Duration::zero()), tuesday);
+        let friday_close = utc(2026, 11, 27, 10, 0);
+        assert_eq!(idx.add(friday_close, Duration::zero()), monday_opening);
+        assert_eq!(
+            cal.add_working(friday_close, Duration::zero()),
+            monday_opening
+        );
     }
 
     #[test]
