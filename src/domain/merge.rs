@@ -344,11 +344,17 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
         ));
     }
     for theirs in &incoming.problems {
+        // The revision is this device's bookkeeping (a write bumps it), not something a person
+        // changed: compared with it, importing the same file twice found a conflict.
+        let mine = local_problems.get(&theirs.id).map(|m| Problem {
+            revision: theirs.revision,
+            ..m.clone()
+        });
         records.push(compare_whole(
             RecordKind::Problem,
             theirs.id.to_string(),
             format!("{} {}", theirs.key, theirs.title),
-            local_problems.get(&theirs.id),
+            mine.as_ref(),
             theirs,
         ));
     }
@@ -382,11 +388,18 @@ pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
             ),
             _ => format!("{} {}", theirs.key, theirs.content.title),
         };
+        // Revision and key are this device's bookkeeping (a teammate's RCA-3 may be RCA-7
+        // here); only what a person wrote can conflict.
+        let mine = local_rcas.get(&theirs.id).map(|m| Rca {
+            revision: theirs.revision,
+            key: theirs.key,
+            ..m.clone()
+        });
         records.push(compare_whole(
             RecordKind::Rca,
             theirs.id.to_string(),
             label,
-            local_rcas.get(&theirs.id),
+            mine.as_ref(),
             theirs,
         ));
     }

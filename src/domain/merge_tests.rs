@@ -94,6 +94,18 @@ fn applied(mut local: Local, result: &MergeResult) -> Local {
     if let Some(p) = &result.partners {
         local.partners = p.clone();
     }
+    for p in &result.problems {
+        match local.problems.iter_mut().find(|m| m.id == p.id) {
+            Some(slot) => *slot = p.clone(),
+            None => local.problems.push(p.clone()),
+        }
+    }
+    for r in &result.rcas {
+        match local.rcas.iter_mut().find(|m| m.id == r.id) {
+            Some(slot) => *slot = r.clone(),
+            None => local.rcas.push(r.clone()),
+        }
+    }
     local.next_case_number = local.next_case_number.max(result.next_case_number);
     local
 }
@@ -401,4 +413,58 @@ fn templates_are_new_identical_or_a_whole_record_conflict() {
     let merged = result.templates.unwrap();
     assert_eq!(merged.len(), library.len() + 1);
     assert_eq!(merged[0].subject, "Re: your payout");
+}
+
+/// Found by the e2e round trip once the sample desk carried problems and worksheets: a write
+/// bumps a record's revision, and the second import of the same file compared revisions and
+/// asked about 8 "conflicts" nobody made.
+#[test]
+fn problems_and_worksheets_imported_twice_change_nothing_the_second_time() {
+    use crate::domain::sample_desk::{FirstNumbers, desk};
+    let first = FirstNumbers {
+        case: 1001,
+        problem: 1,
+        rca: 1,
+    };
+    let sample = desk(5, 20, first, at(0));
+    let file = Incoming {
+        problems: sample.problems.clone(),
+        rcas: sample.rcas.clone(),
+        ..Incoming::default()
+    };
+    let result = plan(file.clone(), Local::default())
+        .resolve(&HashMap::new())
+        .unwrap();
+    assert_eq!(result.rcas.len(), 5);
+    let after = applied(Local::default(), &result);
+    let again = plan(file.clone(), after.clone());
+    assert!(
+        again.changes_nothing(),
+        "{:?}",
+        again
+            .records
+            .iter()
+            .map(|r| (&r.label, r.verdict, &r.changes))
+            .collect::<Vec<_>>()
+    );
+    // A worksheet edited here since is still a real conflict, and taking theirs settles it.
+    let mut edited = after.clone();
+    if let Some(rca) = edited.rcas.first_mut() {
+        rca.content.summary.push_str(" Edited here.");
+    }
+    let third = plan(file.clone(), edited.clone());
+    assert_eq!(
+        third
+            .records
+            .iter()
+            .filter(|r| r.verdict == Verdict::Conflict)
+            .count(),
+        1
+    );
+    let conflict = third.conflicts().into_iter().next().unwrap();
+    let taken = third
+        .resolve(&HashMap::from([(conflict, Choice::Theirs)]))
+        .unwrap();
+    let settled = applied(edited, &taken);
+    assert!(plan(file, settled).changes_nothing());
 }

@@ -20,6 +20,8 @@ pub mod problem;
 pub mod queue;
 pub mod rca;
 pub mod sample;
+pub mod sample_desk;
+mod sample_timing;
 pub mod search;
 pub mod settings;
 pub mod sla;

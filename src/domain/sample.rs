@@ -7,6 +7,7 @@ use super::case::{Account, Case, CaseKey, CaseStatus, Channel, Contact, Severity
 use super::events::{CaseEvent, EventKind};
 use super::money::{Currency, Money};
 use super::priority::PriorityMatrix;
+use super::sample_timing::{Standing, Timing};
 use super::triage::Scoping;
 
 /// How many cases "Load sample data" writes: enough to feel real, small enough to read.
@@ -226,6 +227,7 @@ const STATUS_CYCLE: &[CaseStatus] = &[
 pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -> Vec<SampleCase> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let matrix = PriorityMatrix::default();
+    let timing = Timing::new(now);
     (0..size)
         .map(|i| {
             let scenario = pick_ref(&mut rng, SCENARIOS).unwrap_or(&FALLBACK_SCENARIO);
@@ -245,7 +247,7 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                     .copied()
                     .unwrap_or(CaseStatus::New),
             };
-            let created_at = now - Duration::minutes(rng.i64(30..30 * 24 * 60));
+            let standing = Standing::draw(&mut rng);
             let opener = pick(&mut rng, SPECIALISTS);
             let id = random_uuid(&mut rng);
             let slug: String = account
@@ -264,7 +266,8 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
             let scoping = if triaged {
                 Scoping {
                     affected: scenario.affected.to_string(),
-                    since: Some(created_at - Duration::hours(rng.i64(1..72))),
+                    // Placed once the case's times are known, below.
+                    since: None,
                     reproducible: Some(rng.bool()),
                     money_at_risk: Some(money),
                     users_affected: Some(rng.u32(1..5_000)),
@@ -273,7 +276,7 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
             } else {
                 Scoping::default()
             };
-            let case = Case {
+            let mut case = Case {
                 id,
                 key: CaseKey::from_number(first_number + i as u32),
                 title: title.clone(),
@@ -311,10 +314,18 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                 status,
                 resolution: None,
                 problem_id: None,
-                created_at,
-                updated_at: created_at,
+                created_at: now,
+                updated_at: now,
                 revision: 1,
             };
+            // The policy depends on the case's priority and tier, so times come after them.
+            let times = timing.plan(&case, status, standing, &mut rng);
+            let created_at = times.created_at;
+            case.created_at = created_at;
+            case.updated_at = created_at;
+            if triaged {
+                case.scoping.since = Some(created_at - Duration::hours(rng.i64(1..72)));
+            }
             let mut events = vec![CaseEvent {
                 id: random_uuid(&mut rng),
                 case_id: id,
@@ -326,62 +337,94 @@ pub fn generate(seed: u64, size: usize, first_number: u32, now: DateTime<Utc>) -
                     priority: Some(case.priority),
                 },
             }];
-            let mut at = created_at;
-            let mut step = |rng: &mut fastrand::Rng, kind: EventKind| {
-                at = (at + Duration::minutes(rng.i64(5..240))).min(now);
-                events.push(CaseEvent {
-                    id: random_uuid(rng),
-                    case_id: id,
-                    at,
-                    actor: opener.to_string(),
-                    kind,
-                });
+            let event = |rng: &mut fastrand::Rng, at: DateTime<Utc>, kind: EventKind| CaseEvent {
+                id: random_uuid(rng),
+                case_id: id,
+                at,
+                actor: opener.to_string(),
+                kind,
             };
-            for note in scenario
-                .notes
-                .iter()
-                .take(rng.usize(0..=scenario.notes.len()))
-            {
-                step(
-                    &mut rng,
-                    EventKind::NoteAdded {
-                        text: (*note).to_string(),
-                    },
-                );
-            }
-            // Most triaged cases have had a first reply; some are still waiting for one.
-            if status != CaseStatus::New && rng.u8(..4) > 0 {
-                let to = case
+            let email = |subject: &str, body: &str| EventKind::EmailSent {
+                to: case
                     .contacts
                     .first()
                     .map(|c| c.email.clone())
-                    .unwrap_or_default();
-                step(
+                    .unwrap_or_default(),
+                cc: String::new(),
+                subject: format!("[{}] {subject}", case.key),
+                body: body.to_string(),
+            };
+            if let Some(at) = times.first_reply {
+                events.push(event(
                     &mut rng,
-                    EventKind::EmailSent {
-                        to,
-                        cc: String::new(),
-                        subject: format!("[{}] We are on it", case.key),
-                        body: "Thanks for the detail. I own this case now and will update you as soon as I hear back from our partner team.".to_string(),
+                    at,
+                    email(
+                        "We are on it",
+                        "Thanks for the detail. I own this case now and will update you as soon as I hear back from our partner team.",
+                    ),
+                ));
+            }
+            // Notes, then the status moves, spread between the first reply and the case's end
+            // (for an open case, its latest update to the user, which comes last).
+            let notes: Vec<&str> = scenario
+                .notes
+                .iter()
+                .take(rng.usize(0..=scenario.notes.len()))
+                .copied()
+                .collect();
+            let path = status_path(status);
+            let start = times.first_reply.unwrap_or(created_at);
+            let last = times.updates.last().copied().unwrap_or(times.end);
+            let span = (last - start).max(Duration::zero());
+            let mut offsets: Vec<i64> = (0..notes.len() + path.len())
+                .map(|_| rng.i64(0..=span.num_seconds().max(0)))
+                .collect();
+            offsets.sort_unstable();
+            let mut offsets = offsets.into_iter().map(|s| start + Duration::seconds(s));
+            for note in notes {
+                let at = offsets.next().unwrap_or(start);
+                events.push(event(
+                    &mut rng,
+                    at,
+                    EventKind::NoteAdded {
+                        text: note.to_string(),
                     },
-                );
+                ));
             }
             let mut resolution = None;
-            for (from, to) in status_path(status) {
+            for (from, to) in path {
                 let summary = (to == CaseStatus::Resolved)
                     .then(|| pick(&mut rng, RESOLUTIONS).to_string());
                 resolution = summary.clone().or(resolution);
-                step(
+                let drawn = offsets.next().unwrap_or(start);
+                // A resolved case ends exactly when its times say; closing follows within two days.
+                let at = match to {
+                    CaseStatus::Resolved => times.end,
+                    CaseStatus::Closed => (times.end + Duration::hours(rng.i64(1..48))).min(now),
+                    _ => drawn.min(times.end),
+                };
+                events.push(event(
                     &mut rng,
+                    at,
                     EventKind::StatusChanged {
                         from,
                         to,
                         resolution: summary,
                     },
-                );
+                ));
+            }
+            for &at in &times.updates {
+                events.push(event(
+                    &mut rng,
+                    at,
+                    email(
+                        "Update on your case",
+                        "A quick update: our partner team is still working on this. I will write again as soon as I have their answer.",
+                    ),
+                ));
             }
             let revision = events.len() as u64;
-            let updated_at = events.last().map(|e| e.at).unwrap_or(created_at);
+            let updated_at = events.iter().map(|e| e.at).max().unwrap_or(created_at);
             SampleCase {
                 case: Case {
                     updated_at,

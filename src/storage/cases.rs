@@ -8,14 +8,18 @@ use uuid::Uuid;
 
 use super::StorageError;
 use super::paged::{self, Pages};
+use super::problems::NEXT_PROBLEM_NUMBER;
+use super::rcas::NEXT_RCA_NUMBER;
 use super::records::{
     Loaded, append_marks, append_to_log, decode_case, decode_clock_log, decode_log, encode_case,
     encode_clock_log, encode_log, refuse_invalid, searchable_text,
 };
-use super::schema::{CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, TEXT_PAGES};
+use super::records::{encode_problem, encode_rca};
+use super::schema::{CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, PROBLEMS, RCAS, TEXT_PAGES};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
-use crate::domain::sample::{self, SampleCase};
+use crate::domain::sample::SampleCase;
+use crate::domain::sample_desk::{self, FirstNumbers};
 use crate::domain::{Case, CaseEvent, ValidNewCase};
 
 pub(super) const NEXT_CASE_NUMBER: &str = "next_case_number";
@@ -335,7 +339,8 @@ pub async fn load_case_texts(
     Ok(texts)
 }
 
-/// Writes a generated set of `size` cases after whatever is already stored, in one transaction.
+/// Stores the sample desk (cases with their history, problems, worksheets), numbered after
+/// what is already here, in one transaction. Every record is checked like any other write.
 pub async fn load_sample_data(
     db: &Database,
     seed: u64,
@@ -343,18 +348,57 @@ pub async fn load_sample_data(
     now: DateTime<Utc>,
 ) -> Result<usize, StorageError> {
     let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, META])
+        .transaction([
+            CASE_PAGES,
+            LOG_PAGES,
+            TEXT_PAGES,
+            CLOCK_PAGES,
+            META,
+            PROBLEMS,
+            RCAS,
+        ])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
-    let first = read_next_number(&meta).await?;
-    let set = sample::generate(seed, size, first, now);
-    put_all(&tx, &set).await?;
-    meta.put(first + size as u32)
+    let number = |stored: Option<u32>| stored.unwrap_or(1);
+    let first = FirstNumbers {
+        case: read_next_number(&meta).await?,
+        problem: number(meta.get(NEXT_PROBLEM_NUMBER).primitive()?.await?),
+        rca: number(meta.get(NEXT_RCA_NUMBER).primitive()?.await?),
+    };
+    let desk = sample_desk::desk(seed, size, first, now);
+    for problem in &desk.problems {
+        refuse_invalid(problem)?;
+    }
+    for rca in &desk.rcas {
+        refuse_invalid(rca)?;
+    }
+    put_all(&tx, &desk.cases).await?;
+    let problems = tx.object_store(PROBLEMS)?;
+    for problem in &desk.problems {
+        problems
+            .put(encode_problem(problem))
+            .with_key(problem.id.to_string())
+            .build()?;
+    }
+    let rcas = tx.object_store(RCAS)?;
+    for rca in &desk.rcas {
+        rcas.put(encode_rca(rca))
+            .with_key(rca.id.to_string())
+            .build()?;
+    }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    meta.put(first.case.saturating_add(count(size)))
         .with_key(NEXT_CASE_NUMBER)
         .build()?;
+    meta.put(first.problem.saturating_add(count(desk.problems.len())))
+        .with_key(NEXT_PROBLEM_NUMBER)
+        .build()?;
+    meta.put(first.rca.saturating_add(count(desk.rcas.len())))
+        .with_key(NEXT_RCA_NUMBER)
+        .build()?;
     tx.commit().await?;
-    Ok(set.len())
+    Ok(desk.cases.len())
 }
 
 async fn put_all(

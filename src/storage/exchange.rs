@@ -53,7 +53,7 @@ const WRITTEN_BY_RESTORE: [&str; 9] = [
     super::schema::QUARANTINE,
 ];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
-const NEXT_RCA_NUMBER: &str = "next_rca_number";
+use super::rcas::NEXT_RCA_NUMBER;
 /// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
 const BACKUP_INDEX: &str = "backup_index";
 /// Automatic snapshots kept; the oldest goes when a new one is taken.

@@ -12,7 +12,7 @@ use super::records::{Loaded, decode_all, decode_problem, encode_problem};
 use super::schema::{CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PROBLEMS, TEXT_PAGES};
 use crate::domain::problem::{Problem, ProblemKey};
 
-const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
+pub(super) const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
 
 pub async fn load_problems(db: &Database) -> Result<Loaded<Problem>, StorageError> {
     let tx = db.transaction(PROBLEMS).build()?;

@@ -12,7 +12,7 @@ use super::records::{Loaded, decode_all, decode_rca, encode_rca};
 use super::schema::{DRAFTS, META, RCAS};
 use crate::domain::rca::{Rca, RcaContent, RcaKey};
 
-const NEXT_RCA_NUMBER: &str = "next_rca_number";
+pub(super) const NEXT_RCA_NUMBER: &str = "next_rca_number";
 
 pub async fn load_rcas(db: &Database) -> Result<Loaded<Rca>, StorageError> {
     let tx = db.transaction(RCAS).build()?;

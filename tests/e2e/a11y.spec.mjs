@@ -43,7 +43,8 @@ for (const scheme of ['light', 'dark']) {
       } else if (path === 'rca') {
         // Every kind of row present, so each control is checked.
         await page.getByRole('button', { name: 'Start worksheet' }).click();
-        await expect(page.getByRole('heading', { level: 1 })).toContainText('RCA-1');
+        // The sample desk holds RCA-1 to RCA-5; this one comes after them.
+        await expect(page.getByRole('heading', { level: 1 })).toContainText('RCA-6');
         for (const add of ['Add evidence', 'Add a why', 'Add a contributing factor', 'Add an action']) {
           await page.getByRole('button', { name: add }).click();
         }

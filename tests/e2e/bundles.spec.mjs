@@ -23,7 +23,7 @@ const today = new Date().toISOString().slice(0, 10);
 test('export everything, clear the data, import it back: every case, event and playbook returns, and a second import changes nothing', async ({ page, app }) => {
   await page.goto(app.url('/'));
   await loadSample(page);
-  await createCase(page, { title: 'Refunds fail in JPY only', email: 'maya.tan@kopi.example' });
+  await createCase(page, { title: 'JPY refunds rejected by the acquirer exponent check', account: 'Tan Maya Trading', email: 'maya.tan@kopi.example' });
   await page.getByLabel('Note').fill('Acquirer confirmed the exponent bug.');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByLabel('Note')).toHaveValue('');
@@ -53,7 +53,7 @@ test('export everything, clear the data, import it back: every case, event and p
   await page.getByRole('link', { name: 'Queue' }).click();
   await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('201');
   await page.goto(app.url('/cases/ESC-1201'));
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Refunds fail in JPY only');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('JPY refunds rejected by the acquirer exponent check');
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Acquirer confirmed the exponent bug.');
   // A new case after the import takes the next free key, never one the import brought.
   await page.getByRole('link', { name: 'Queue' }).click();

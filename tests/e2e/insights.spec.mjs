@@ -68,3 +68,30 @@ test('periods: the last 7, 30 or 90 days, or custom dates, with a clear error fo
     await expect(page.getByRole('img', { name: new RegExp(name) })).toBeVisible();
   }
 });
+
+test('the sample desk looks like a healthy team\'s: few breaches, and Insights, playbooks and worksheets all have figures', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  // A handful at risk or breached, not a wall of red (issue 23: 138 of 154 were at risk).
+  await page.getByLabel('SLA').selectOption({ label: 'Breached' });
+  const breached = Number((await page.locator('p.count').textContent()).match(/(\d+) case/)[1]);
+  expect(breached).toBeGreaterThan(0);
+  expect(breached).toBeLessThan(20);
+
+  await page.getByRole('link', { name: 'Insights' }).click();
+  const attainment = await figure(page, 'sla-attainment').locator('.figure-summary').textContent();
+  expect(Number(attainment.match(/FR (\d+)%/)[1])).toBeGreaterThanOrEqual(75);
+  await expect(figure(page, 'root-causes').locator('.figure-summary')).toContainText('Most common:');
+
+  await page.getByRole('link', { name: 'RCAs', exact: true }).click();
+  for (const status of ['Draft', 'In review', 'Validated', 'Published']) {
+    await expect(page.getByRole('row').filter({ hasText: status }).first()).toBeVisible();
+  }
+  await expect(page.getByRole('heading', { name: /Overdue actions \(\d+\)/ })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Playbooks' }).click();
+  await page.getByRole('link', { name: 'Payout delayed or held' }).click();
+  const used = page.locator('.playbook-stats');
+  await expect(used).toContainText('Times applied');
+  await expect(used.locator('dd').first()).not.toHaveText(/^0 on/);
+});
