@@ -1,4 +1,4 @@
-//! The few browser facts the UI needs: the clock, fresh ids, time formatting, the service worker.
+//! The few browser facts the app needs: the clock, fresh ids, time formatting, downloads, the service worker and the panic page.
 //!
 //! Domain code never calls these; the UI reads them once and passes the values in.
 

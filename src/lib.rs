@@ -7,6 +7,10 @@
 pub mod bundle;
 pub mod domain;
 
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 pub mod sql;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    escalation_desk::ui::browser::install_panic_page();
+    escalation_desk::browser::install_panic_page();
     // The static shell in index.html stood in while the code loaded; the app replaces it.
     if let Some(shell) = web_sys::window()
         .and_then(|w| w.document())

@@ -1,4 +1,4 @@
-//! SLA clocks in the UI: the per-case summary the queue sorts and filters by, badges, and breach logging.
+//! This tab's SLA board: the domain's `BoardCache` behind `compute_board`, and breach logging, which publishes each breach to the model like any other write.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,10 +6,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use crate::app::state::{AppState, database};
 use crate::domain::sla::board::BoardCache;
 use crate::domain::sla::{ClockMark, CompiledSla};
 use crate::domain::{Case, CaseEvent};
-use crate::ui::state::{AppState, database};
 
 /// Validated settings, compared by identity: a new value is a new compile.
 #[derive(Clone)]
@@ -49,7 +49,7 @@ pub fn compute_board(
     engine: &Arc<CompiledSla>,
     now: DateTime<Utc>,
 ) -> Board {
-    let started = crate::ui::browser::performance_now();
+    let started = crate::browser::performance_now();
     TEST_PANIC_ON_TITLE.with(|poison| {
         if let Some(title) = poison
             && cases.iter().any(|c| &c.title == title)
@@ -67,7 +67,7 @@ pub fn compute_board(
             .borrow_mut()
             .compute(cases, marks, engine, engine_id, now)
     });
-    crate::ui::browser::measure("sla-compute", started);
+    crate::browser::measure("sla-compute", started);
     board
 }
 
@@ -76,27 +76,31 @@ pub fn compute_board(
 const BREACH_BATCH: usize = 2_000;
 
 thread_local! {
-    // Ids of breach events already stored by this tab. Folding them into `marks` would recompute
-    // every clock once per batch; the board already shows them breached, so only the log needs them.
-    static LOGGED: std::cell::RefCell<std::collections::HashSet<uuid::Uuid>> = Default::default();
+    /// Ids of the breach events this tab has stored.
+    static STORED: std::cell::RefCell<std::collections::HashSet<uuid::Uuid>> = Default::default();
 }
 
-/// Appends breach events the board found, in batches, skipping any this tab already stored.
+/// Appends the breach events the board found, in batches, then publishes them like any other
+/// saved event: the open case's timeline, the queue's badges and Insights' breach counts all
+/// show them at once. Folded into the clock marks, they are no longer "unlogged", so the next
+/// tick does not write them again; only the cases they belong to are recomputed.
 pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
-    let fresh: Vec<CaseEvent> = LOGGED.with(|logged| {
-        let logged = logged.borrow();
+    // A breach this tab stored before is never written again, even if some future rule made
+    // its mark miss the clock: a loop of writes on every tick would be worse than a stale badge.
+    let events: Vec<CaseEvent> = STORED.with(|stored| {
+        let stored = stored.borrow();
         events
             .into_iter()
-            .filter(|e| !logged.contains(&e.id))
+            .filter(|e| !stored.contains(&e.id))
             .collect()
     });
-    if fresh.is_empty() || state.logging_breaches.get_untracked() {
+    if events.is_empty() || state.logging_breaches.get_untracked() {
         return;
     }
     state.logging_breaches.set(true);
     leptos::task::spawn_local(async move {
-        let mut stored = false;
-        for batch in fresh.chunks(BREACH_BATCH) {
+        let mut stored: Vec<CaseEvent> = Vec::new();
+        for batch in events.chunks(BREACH_BATCH) {
             let result = async {
                 let db = database()?;
                 crate::storage::cases::append_events(&db, batch).await
@@ -104,8 +108,8 @@ pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
             .await;
             match result {
                 Ok(()) => {
-                    LOGGED.with(|logged| logged.borrow_mut().extend(batch.iter().map(|e| e.id)));
-                    stored = true;
+                    STORED.with(|ids| ids.borrow_mut().extend(batch.iter().map(|e| e.id)));
+                    stored.extend_from_slice(batch);
                 }
                 Err(e) => {
                     // Left unlogged, so the next tick tries again; the badge shows the breach meanwhile.
@@ -116,8 +120,11 @@ pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
                 }
             }
         }
-        if stored {
-            crate::ui::state::announce_change();
+        if !stored.is_empty() {
+            // The tab may have closed meanwhile; then there is no view left to update.
+            if state.logging_breaches.try_get_untracked().is_some() {
+                state.publish(Vec::new(), &stored);
+            }
         }
         let _ = state.logging_breaches.try_set(false);
     });

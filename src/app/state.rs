@@ -1,4 +1,4 @@
-//! App-wide state: the open database, every case as plain data in a signal, and the preferences.
+//! The one in-memory model every view derives from: every case, its clock marks and search text, the settings and records, the SLA board, and the open database.
 
 use std::cell::RefCell;
 
@@ -11,15 +11,31 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::app::board::{Board, Engine, compute_board};
 use crate::domain::Case;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::{ClockMark, CompiledSla, SlaSettings};
 use crate::storage::prefs::Preferences;
 use crate::storage::{self, StorageError};
-use crate::ui::sla::{Board, Engine, compute_board};
 
 /// The database every tab of the real app uses; tests open their own uniquely named ones.
 pub const DATABASE_NAME: &str = "escalation-desk";
+
+/// What every draft on the page is doing, for the header's quiet "Saving draft…" / "Draft
+/// saved": a person (and a test) can see that what they typed is stored, without waiting a
+/// fixed time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DraftActivity {
+    /// Nothing typed since the page opened.
+    #[default]
+    Idle,
+    /// Typed text waits to be written (at most 300 ms).
+    Saving,
+    /// Every typed text is stored.
+    Saved,
+    /// The last write failed; the form says why.
+    Failed,
+}
 
 /// Where start-up stands. The queue shows a loading state until `Ready`.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,8 +77,11 @@ pub struct AppState {
     pub playbooks: RwSignal<Vec<crate::domain::playbooks::Playbook>>,
     /// RCA worksheets, newest key first.
     pub rcas: RwSignal<Vec<crate::domain::rca::Rca>>,
+    /// Bumped whenever events are stored for any case (a breach the clocks logged included), so
+    /// an open case page re-reads its timeline without a reload.
+    pub timeline_epoch: RwSignal<u64>,
     /// Whether what was typed is stored yet, for the header's "Draft saved".
-    pub drafts: RwSignal<crate::ui::components::drafts::DraftActivity>,
+    pub drafts: RwSignal<DraftActivity>,
 }
 
 thread_local! {
@@ -115,7 +134,7 @@ impl EditScope {
             matrix: &self.settings.matrix,
             requirements: &self.settings.scoping,
             actor: &self.actor,
-            now: crate::ui::browser::now(),
+            now: crate::browser::now(),
         }
     }
 }
@@ -133,11 +152,11 @@ impl AppState {
         let sla_settings = RwSignal::new(SlaSettings::default());
         let marks = RwSignal::new(HashMap::new());
         let marks_loaded = RwSignal::new(false);
-        let clock = RwSignal::new(crate::ui::browser::now());
+        let clock = RwSignal::new(crate::browser::now());
         let engine = Memo::new(move |_| {
             // Settings are validated before they are saved, so a failure here means a damaged record;
             // clocks are then not shown rather than shown wrong.
-            CompiledSla::new(sla_settings.get(), crate::ui::browser::now())
+            CompiledSla::new(sla_settings.get(), crate::browser::now())
                 .ok()
                 .map(|c| Engine(Arc::new(c)))
         });
@@ -171,12 +190,13 @@ impl AppState {
             playbooks: RwSignal::new(Vec::new()),
             rcas: RwSignal::new(Vec::new()),
             drafts: RwSignal::new(Default::default()),
+            timeline_epoch: RwSignal::new(0),
         }
     }
 
     /// Opens the database and loads every case. Called once at start.
     pub async fn start(self) {
-        let started = crate::ui::browser::performance_now();
+        let started = crate::browser::performance_now();
         match storage::open_database(DATABASE_NAME).await {
             Ok(db) => {
                 DATABASE.with(|slot| *slot.borrow_mut() = Some(db.clone()));
@@ -210,12 +230,12 @@ impl AppState {
                 self.keep_all(playbooks, self.playbooks);
                 self.keep_all(problems, self.problems);
                 self.keep_all(rcas, self.rcas);
-                let cases_started = crate::ui::browser::performance_now();
+                let cases_started = crate::browser::performance_now();
                 match self.reload_cases().await {
                     Ok(()) => {
-                        crate::ui::browser::measure("hydrate-cases", cases_started);
+                        crate::browser::measure("hydrate-cases", cases_started);
                         // From the app's first line to every case in memory: what the benchmark's B3 reads.
-                        crate::ui::browser::measure("hydrate", started);
+                        crate::browser::measure("hydrate", started);
                         self.boot.set(Boot::Ready);
                         leptos::task::spawn_local(async move {
                             self.reload_marks().await;
@@ -268,10 +288,13 @@ impl AppState {
     /// Writes a generated sample of `size` cases after the existing ones, then shows it here and
     /// in other tabs. Used by the first-run offer and by "Try it at scale".
     pub async fn load_sample(self, seed: u64, size: usize) -> Result<(), StorageError> {
-        storage::cases::load_sample_data(&database()?, seed, size, crate::ui::browser::now())
-            .await?;
-        self.reload_cases().await?;
-        self.reload_marks().await;
+        let db = database()?;
+        storage::cases::load_sample_data(&db, seed, size, crate::browser::now()).await?;
+        // The sample brings problems and worksheets as well as cases.
+        self.problems
+            .set(storage::problems::load_problems(&db).await?.items);
+        self.rcas.set(storage::rcas::load_rcas(&db).await?.items);
+        self.reload_cases_and_marks().await?;
         self.reload_texts().await;
         announce_change();
         Ok(())
@@ -286,12 +309,37 @@ impl AppState {
         }
     }
 
+    /// Re-reads cases and their clock marks, and shows both at once. With an await between
+    /// the two, the board saw new cases without their marks (no first response, so an
+    /// "overdue" first response) and logged breaches that never happened: loading the sample
+    /// once logged 121 of them, and Insights showed 28% first-response attainment.
+    pub async fn reload_cases_and_marks(self) -> Result<(), StorageError> {
+        let db = database()?;
+        let marks = storage::cases::load_clock_logs(&db).await;
+        let loaded = storage::cases::load_cases(&db).await?;
+        // No await from here on: effects run after this task yields, so they see both.
+        match marks {
+            Ok((logs, unreadable)) => {
+                self.marks.set(logs);
+                self.unreadable.update(|u| u.extend(unreadable));
+            }
+            Err(e) => self.unreadable.update(|u| u.push(e)),
+        }
+        self.cases.set(loaded.items);
+        self.unreadable.update(|reports| {
+            reports.retain(|e| !e.is_unreadable_case());
+            reports.extend(loaded.unreadable);
+        });
+        self.marks_loaded.set(true);
+        Ok(())
+    }
+
     /// Loads every case's clock marks, then lets the board compute.
     pub async fn reload_marks(self) {
         let Ok(db) = database() else { return };
-        let started = crate::ui::browser::performance_now();
+        let started = crate::browser::performance_now();
         let loaded = storage::cases::load_clock_logs(&db).await;
-        crate::ui::browser::measure("load-clock-logs", started);
+        crate::browser::measure("load-clock-logs", started);
         match loaded {
             Ok((logs, unreadable)) => {
                 self.marks.set(logs);
@@ -306,7 +354,7 @@ impl AppState {
     /// inside the app's reactive owner, so the timer and the effect end with the app.
     pub fn start_clock(self) {
         let tick = set_interval_with_handle(
-            move || self.clock.set(crate::ui::browser::now()),
+            move || self.clock.set(crate::browser::now()),
             std::time::Duration::from_secs(30),
         );
         if let Ok(handle) = tick {
@@ -314,17 +362,17 @@ impl AppState {
         }
         Effect::new(move |_| {
             let unlogged = self.board.with(|b| b.unlogged.clone());
-            crate::ui::sla::log_breaches(self, unlogged);
+            crate::app::board::log_breaches(self, unlogged);
         });
         // Reminders that come due while the app is open raise a system notification, if the
         // user allowed them (asked only from a click). Ones already due at start are in the
         // queue's top rows instead.
-        let checked_until = StoredValue::new(crate::ui::browser::now());
+        let checked_until = StoredValue::new(crate::browser::now());
         Effect::new(move |_| {
             let now = self.clock.get();
             let since = checked_until.get_value();
             checked_until.set_value(now);
-            if crate::ui::browser::notification_permission().as_deref() != Some("granted") {
+            if crate::browser::notification_permission().as_deref() != Some("granted") {
                 return;
             }
             let due: Vec<(Uuid, DateTime<Utc>)> = self.marks.with_untracked(|all| {
@@ -342,7 +390,7 @@ impl AppState {
                         .map(|c| (c.key.to_string(), c.title.clone()))
                 });
                 if let Some((key, title)) = found {
-                    crate::ui::browser::notify(
+                    crate::browser::notify(
                         &format!("{key}: follow-up due"),
                         &title,
                         &format!("reminder-{id}-{}", at.timestamp_millis()),
@@ -368,10 +416,29 @@ impl AppState {
         self.playbooks
             .set(storage::playbooks::load_playbooks(&db).await?.items);
         self.rcas.set(storage::rcas::load_rcas(&db).await?.items);
-        self.reload_cases().await?;
-        self.reload_marks().await;
+        self.reload_cases_and_marks().await?;
         self.reload_texts().await;
         Ok(())
+    }
+
+    /// This tab's copy of one case.
+    pub fn case(self, id: Uuid) -> Option<Case> {
+        self.cases
+            .with_untracked(|all| all.iter().find(|c| c.id == id).cloned())
+    }
+
+    /// Shows what a write stored, in every view of this tab, and tells the other tabs: the
+    /// cases (in place), their events' clock marks and search text, and the timelines.
+    pub fn publish(self, cases: Vec<Case>, events: &[crate::domain::CaseEvent]) {
+        if !cases.is_empty() {
+            self.upsert_many(cases);
+        } else {
+            announce_change();
+        }
+        if !events.is_empty() {
+            self.record_events(events);
+            self.timeline_epoch.update(|n| *n = n.wrapping_add(1));
+        }
     }
 
     /// Puts many saved cases into the in-memory list in one update (one re-render, one lookup table).

@@ -7,10 +7,10 @@
 
 use leptos::prelude::*;
 
+use crate::app::state::DATABASE_NAME;
+use crate::browser;
 use crate::storage::quarantine::{self, Listed};
 use crate::storage::{self, StorageError};
-use crate::ui::browser;
-use crate::ui::state::DATABASE_NAME;
 
 /// Records shown at once; the filter finds the rest.
 const SHOWN: usize = 200;

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use super::browser;
 use super::pages::{
     call::CallPage,
     case_page::CasePage,
@@ -16,7 +15,8 @@ use super::pages::{
     settings::SettingsPage,
     templates::TemplatesPage,
 };
-use super::state::{AppState, Boot};
+use crate::app::state::{AppState, Boot};
+use crate::browser;
 use crate::storage::StorageError;
 
 #[component]
@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
                     <A href="/settings">"Settings"</A>
                 </nav>
                 <span class="draft-indicator" role="status" aria-live="polite">{move || {
-                    use super::components::drafts::DraftActivity;
+                    use crate::app::state::DraftActivity;
                     match state.drafts.get() {
                         DraftActivity::Idle => "",
                         DraftActivity::Saving => "Saving draft…",

@@ -28,7 +28,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Every test gets its own database, so tests never see each other's data.
 fn unique_name(test: &str) -> String {
-    format!("test-{test}-{}", escalation_desk::ui::browser::new_id())
+    format!("test-{test}-{}", escalation_desk::browser::new_id())
 }
 
 fn at(hour: u32) -> DateTime<Utc> {
@@ -782,8 +782,8 @@ async fn logged_events_keep_the_clock_log_in_step_and_a_repeated_breach_is_store
 
 #[wasm_bindgen_test]
 fn the_sla_board_reuses_results_only_while_they_are_still_true() {
+    use escalation_desk::app::board::compute_board;
     use escalation_desk::domain::sla::{ClockMark, CompiledSla, Health, SlaSettings};
-    use escalation_desk::ui::sla::compute_board;
     use std::collections::HashMap;
     use std::sync::Arc;
     // Monday 30 Nov 2026, 09:00 in Singapore; the standard policy answers first response in 240 min.

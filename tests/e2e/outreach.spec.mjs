@@ -250,3 +250,28 @@ test('unsaved template edits survive a reload, and Discard changes goes back to 
   await expect(page.getByText('Unsaved template changes')).toHaveCount(0);
   await expect(body).toHaveValue(saved);
 });
+
+test('a hand-off on an untriaged case is logged, and the status move it could not make is explained', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Account frozen after KYC review', severity: 'S2' });
+  const panel = page.locator('.handoff-panel');
+  await panel.getByLabel('Partner team').fill('Risk Operations');
+  await panel.getByLabel('Question for them').fill('What documents release the freeze?');
+  await panel.getByRole('button', { name: 'Log hand-off' }).click();
+  // What happened happened: the hand-off is on the record, its OLA runs, and the case stays New.
+  await expect(panel.locator('.handoff-list')).toContainText('Risk Operations');
+  await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('handed part of the case to Risk Operations');
+  await expect(panel.getByRole('alert')).toContainText('Logged, but the case stays New: it cannot move to Waiting on partner yet');
+  await expect(page.locator('.case-key')).toContainText('New');
+  await expect(page.locator('.sla-panel .clock').filter({ hasText: 'Partner OLA · Risk Operations' })).toBeVisible();
+});
+
+test('a note typed before the tab died comes back, and the page says so', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout returned by the bank', severity: 'S3' });
+  await page.getByLabel('Note').fill('Bank says the IBAN checksum failed');
+  await draftSaved(page);
+  await page.reload();
+  await expect(page.getByLabel('Note')).toHaveValue('Bank says the IBAN checksum failed');
+  await expect(page.getByText('Unsaved note from your last visit restored.')).toBeVisible();
+});

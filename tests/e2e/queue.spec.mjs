@@ -296,3 +296,32 @@ test('an unsaved title edit survives a reload, and Cancel forgets it', async ({ 
   await expect(page.getByRole('button', { name: 'Edit title' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhook delays');
 });
+
+test('the j/k cursor is announced: the current row is aria-current and its key takes focus; l puts the cursor in the call notes', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  const current = page.locator('tr.case-row[aria-current="true"]');
+  await expect(current).toHaveCount(1);
+  await expect(current).toHaveClass(/cursor/);
+
+  let keystrokes = 0;
+  const press = async (key) => { keystrokes += 1; await page.keyboard.press(key); };
+  await page.locator('h1').click();
+  await press('j');
+  await press('j');
+  await expect(current).toHaveCount(1);
+  await expect(rows(page).nth(2)).toHaveAttribute('aria-current', 'true');
+  const key = await rows(page).nth(2).locator('td.key').textContent();
+  // What a screen reader reads is what has focus: the key link of the row the cursor is on.
+  await expect(page.locator(':focus')).toHaveText(key);
+
+  // Queue → typing call notes: one key (the README promises at most 3).
+  keystrokes = 0;
+  await press('l');
+  const notes = page.getByLabel('Call notes');
+  await expect(notes).toBeFocused();
+  await page.keyboard.type('Called, no answer');
+  await expect(notes).toHaveValue('Called, no answer');
+  expect(keystrokes).toBeLessThanOrEqual(3);
+  await expect(page.locator('.breadcrumb')).toContainText(key);
+});

@@ -112,6 +112,24 @@ test('an RCA from a case: whys citing evidence, an action, partner validation, a
   await expect(status).toContainText('Now: Validated');
   await expect(status.getByRole('button', { name: 'Publish' })).toBeVisible();
 
+  // Published means read-only: typing changes nothing and leaves no draft behind (issue 23).
+  await status.getByRole('button', { name: 'Publish' }).click();
+  await expect(status).toContainText('Now: Published');
+  const summary = page.getByLabel('Summary');
+  const published = await summary.inputValue();
+  await expect(summary).not.toBeEditable();
+  await summary.press('End');
+  await page.keyboard.type(' typed after publishing');
+  await expect(summary).toHaveValue(published);
+  await status.getByRole('button', { name: 'Back to draft' }).click();
+  await expect(status).toContainText('Now: Draft');
+  await expect(summary).toBeEditable();
+  // Back in review, the partners' agreement still stands until the worksheet changes.
+  await status.getByRole('button', { name: 'Send for review' }).click();
+  await expect(status).toContainText('Now: In review');
+  await status.getByRole('button', { name: 'Mark validated' }).click();
+  await expect(status).toContainText('Now: Validated');
+
   // An edit after validation: both sign-offs go stale, visibly, and the worksheet is back in review.
   await page.getByLabel('Why 1', { exact: true }).fill('The velocity rule counted payout retries (job payout-retrier) as new payouts');
   await expect(status.getByRole('button', { name: 'Publish' })).toBeDisabled();
@@ -159,6 +177,18 @@ test('an RCA from a case: whys citing evidence, an action, partner validation, a
 
   await page.goto(app.url('/cases/ESC-1001'));
   await expect(page.locator('.case-rcas')).toContainText('RCA-1');
+
+  // The print page opened directly says it is loading, never "No such worksheet", while
+  // start-up reads the worksheets (issue 23). Every text the page ever shows is recorded.
+  await page.addInitScript(() => {
+    window.__shown = [];
+    new MutationObserver(() => window.__shown.push(document.body?.innerText ?? ''))
+      .observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await page.goto(app.url('/rcas/RCA-1/print'));
+  await expect(page.locator('.rca-print h1')).toHaveText('RCA-1: RCA: Payouts held for Kopi');
+  const shown = await page.evaluate(() => window.__shown);
+  expect(shown.some((text) => text.includes('No such worksheet'))).toBe(false);
 });
 
 test('unsaved worksheet edits come back after a reload, and publishing needs current sign-offs', async ({ page, app }) => {

@@ -206,3 +206,24 @@ test('half-edited service levels survive a reload, and saving them consumes the 
   await expect(standard().getByLabel('Resolution (min)')).toHaveValue('1200');
   await expect(page.getByText('Unsaved service-level changes')).toHaveCount(0);
 });
+
+test('a breach found while a case is open shows on its timeline, in the queue and in Insights without a reload', async ({ page, app }) => {
+  // Monday 30 November 2026, 10:00 in Singapore: first response is due at 14:00.
+  await freezeAt(page, '2026-11-30T10:00:00+08:00');
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Frozen account, no answer yet', severity: 'S3' });
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('opened the case');
+  await expect(timeline).not.toContainText('target breached');
+
+  // 14:05: the clock passes the deadline while the case stays open on screen.
+  await page.clock.fastForward(hours(4) + 5 * 60_000);
+  await expect(timeline).toContainText('First response target breached');
+  await expect(page.locator('.sla-panel .clock').first()).toContainText('Breached · overdue by 5m');
+
+  // The other views agree through in-app navigation, with no reload.
+  await page.getByRole('link', { name: 'Queue' }).click();
+  await expect(rows(page).nth(0).locator('.sla')).toHaveClass(/sla-breached/);
+  await page.getByRole('link', { name: 'Insights' }).click();
+  await expect(page.locator('#breach-trend')).toContainText('1 breaches logged in the period.');
+});

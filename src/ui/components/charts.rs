@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::browser;
 use crate::domain::analytics::{CsvCell, to_csv};
-use crate::ui::browser;
 
 /// One bar: its label, its length, and the value as it should read.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,30 +6,14 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::storage::drafts;
+use crate::app::drafts;
+pub use crate::app::state::DraftActivity;
 use crate::ui::mounted::Mounted;
-use crate::ui::state::database;
 
 /// The most typing a killed tab can lose: a draft is written this long after the first
 /// keystroke that is not stored yet. A throttle, not a debounce: someone typing steadily on a
 /// call never pauses for 300 ms, and a debounce would then never write.
 pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
-
-/// What every draft on the page is doing, for the header's quiet "Saving draft…" / "Draft
-/// saved": a person (and a test) can see that what they typed is stored, without waiting a
-/// fixed time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DraftActivity {
-    /// Nothing typed since the page opened.
-    #[default]
-    Idle,
-    /// Typed text waits to be written (at most 300 ms).
-    Saving,
-    /// Every typed text is stored.
-    Saved,
-    /// The last write failed; the form says why.
-    Failed,
-}
 
 /// How many drafts are waiting to be written, across every form on the page.
 static PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -103,8 +87,7 @@ impl DraftSaver {
                         report(activity, -1);
                         return;
                     }
-                    let result =
-                        async { drafts::save_draft(&database()?, &key, &text).await }.await;
+                    let result = drafts::keep(&key, &text).await;
                     let failed = result.is_err();
                     let _ =
                         status.try_set(result.err().map(|e| {
@@ -130,7 +113,7 @@ impl DraftSaver {
         // Removing a draft is a write too: the header says so until it has landed.
         report(activity, 1);
         leptos::task::spawn_local(async move {
-            let result = async { drafts::save_draft(&database()?, &key, "").await }.await;
+            let result = drafts::remove(&key).await;
             let failed = result.is_err();
             let _ = status.try_set(
                 result
@@ -158,7 +141,7 @@ impl DraftSaver {
 pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver {
     DraftSaver {
         key,
-        activity: use_context::<crate::ui::state::AppState>().map(|s| s.drafts),
+        activity: use_context::<crate::app::state::AppState>().map(|s| s.drafts),
         generation: Arc::new(AtomicU64::new(0)),
         pending: Arc::new(Mutex::new((None, false))),
         status,
@@ -170,10 +153,7 @@ pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver 
 pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
     let mounted = Mounted::new();
     leptos::task::spawn_local(async move {
-        let Some(db) = crate::ui::state::database_when_open().await else {
-            return;
-        };
-        if let Ok(Some(text)) = drafts::load_draft(&db, &key).await
+        if let Ok(Some(text)) = drafts::read(&key).await
             && mounted.is_mounted()
         {
             restore(text);

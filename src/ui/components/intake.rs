@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::drafts::{draft_saver, restore_draft};
+use crate::app::cases;
+use crate::app::state::app_state;
+use crate::browser;
 use crate::domain::triage::{ExistingCase, possible_duplicates};
 use crate::domain::{FieldError, NewCaseInput, Severity};
-use crate::storage::cases;
-use crate::ui::browser;
-use crate::ui::state::{app_state, database};
 use leptos_router::components::A;
 
 const INTAKE_DRAFT: &str = "intake";
@@ -108,27 +108,11 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         creating_saver.cancel();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                let matrix = state.settings.with_untracked(|s| s.matrix.clone());
-                cases::create_case(
-                    &db,
-                    valid,
-                    &matrix,
-                    browser::new_id(),
-                    browser::new_id(),
-                    &state.actor(),
-                    browser::now(),
-                    Some(INTAKE_DRAFT),
-                )
-                .await
-            }
-            .await;
+            let result = cases::open(state, valid, Some(INTAKE_DRAFT)).await;
             busy.set(false);
             match result {
                 Ok(case) => {
                     let key = case.key.to_string();
-                    state.upsert(case);
                     // The case is saved; if the form was closed meanwhile there is nothing left to update.
                     if input.try_get_untracked().is_none() {
                         return;

@@ -5,8 +5,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
+use crate::app::state::{AppState, app_state};
 use crate::domain::fuzzy::rank;
-use crate::ui::state::{AppState, app_state};
 
 /// How many case matches (each offered as "open" and "log a call") the palette lists.
 const CASE_MATCHES: usize = 5;
@@ -197,9 +197,9 @@ pub fn CommandPalette() -> impl IntoView {
         if q.chars().filter(|c| !c.is_whitespace()).count() < 2 {
             return out;
         }
-        let started = crate::ui::browser::performance_now();
+        let started = crate::browser::performance_now();
         let matched = case_labels.with(|labels| rank(&q, labels, CASE_MATCHES));
-        crate::ui::browser::measure("palette-rank-cases", started);
+        crate::browser::measure("palette-rank-cases", started);
         let cases: Vec<(String, String)> = state.cases.with(|all| {
             matched
                 .into_iter()

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::app::state::app_state;
+use crate::browser::format_time;
 use crate::domain::{CaseEvent, EventKind};
-use crate::ui::browser::format_time;
-use crate::ui::state::app_state;
 
 /// Notes longer than this are shown folded, so a pasted megabyte never stalls layout.
 const FOLDED_NOTE_CHARS: usize = 2_000;
@@ -23,7 +23,7 @@ pub fn Timeline(
                     <div class="timeline-head">
                         <span class="timeline-what">{event.headline()}</span>
                         <time datetime=event.at.to_rfc3339()
-                            title=move || crate::ui::browser::case_zone_title(event.at, &state.zone(), case_zone.get().as_deref())>
+                            title=move || crate::browser::case_zone_title(event.at, &state.zone(), case_zone.get().as_deref())>
                             {move || format_time(event.at, &state.zone())}
                         </time>
                     </div>

@@ -7,11 +7,11 @@ use uuid::Uuid;
 
 use super::case_outreach::LoggedForm;
 use super::case_page::CaseRoute;
+use crate::app::state::app_state;
+use crate::browser::{self, format_time};
+use crate::domain::EventKind;
 use crate::domain::events::CallOutcome;
 use crate::domain::mailto::tel;
-use crate::domain::{CaseEvent, EventKind};
-use crate::ui::browser::{self, format_time};
-use crate::ui::state::app_state;
 
 #[component]
 pub fn CallPage() -> impl IntoView {
@@ -37,8 +37,6 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
     let next_steps = RwSignal::new(String::new());
     let outcome = RwSignal::new("Reached".to_string());
     let confirm_discard = RwSignal::new(false);
-    // The call page shows no timeline; the case page reads the saved event when it opens.
-    let timeline = RwSignal::new(Vec::<CaseEvent>::new());
     let form = LoggedForm::new(
         case_id,
         draft_key(case_id),
@@ -48,7 +46,6 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
             ("next_steps", next_steps),
             ("outcome", outcome),
         ],
-        timeline,
     );
     let LoggedForm {
         error,
@@ -59,12 +56,17 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
     // A call with no draft yet is a new call: record its start at once, so even a tab killed
     // before the first keystroke comes back to the same call.
     leptos::task::spawn_local(async move {
-        let Ok(db) = crate::ui::state::database() else {
-            return;
-        };
         // Only a definite "no draft" starts a new one; a failed read must not overwrite it.
-        if let Ok(None) = crate::storage::drafts::load_draft(&db, &draft_key(case_id)).await {
+        if let Ok(None) = crate::app::drafts::read(&draft_key(case_id)).await {
             form.redraft();
+        }
+    });
+    // A call is about the notes: the cursor starts there, so `l` from the queue is one key
+    // away from typing (the whole page is otherwise 15 Tabs of links and buttons).
+    let notes_field = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(field) = notes_field.get() {
+            let _ = field.focus();
         }
     });
     let edit = form.editor();
@@ -117,16 +119,7 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
         }
         form.cancel_draft();
         leptos::task::spawn_local(async move {
-            let result = async {
-                crate::storage::drafts::save_draft(
-                    &crate::ui::state::database()?,
-                    &draft_key(case_id),
-                    "",
-                )
-                .await
-            }
-            .await;
-            match result {
+            match crate::app::drafts::remove(&draft_key(case_id)).await {
                 Ok(()) => back_to_case(),
                 Err(e) => error.set(Some(format!("The draft could not be discarded: {e}"))),
             }
@@ -161,7 +154,7 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
             <p class="form-warning" role="status">{move || draft_status.get()}</p>
             <div class="field">
                 <label for="call-notes">"Call notes"</label>
-                <textarea id="call-notes" rows="12" prop:value=move || notes.get() on:input=move |ev| edit.run((notes, event_target_value(&ev)))></textarea>
+                <textarea id="call-notes" rows="12" node_ref=notes_field prop:value=move || notes.get() on:input=move |ev| edit.run((notes, event_target_value(&ev)))></textarea>
                 <p class="hint">"Saved on this device as you type, so a reload or a closed tab loses nothing."</p>
             </div>
             <div class="field">

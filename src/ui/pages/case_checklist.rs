@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use uuid::Uuid;
 
+use crate::app::state::app_state;
+use crate::browser::{self, format_time};
 use crate::domain::playbooks::{Checklist, StepState, checklists, suggest};
 use crate::domain::{CaseEvent, EventKind};
-use crate::ui::browser::{self, format_time};
 use crate::ui::components::drafts::{draft_saver, restore_draft};
-use crate::ui::state::app_state;
 
 #[component]
 pub fn ChecklistPanel(
@@ -83,25 +83,20 @@ pub fn ChecklistPanel(
     let log = move |kind: EventKind, clear: Option<String>| {
         error.set(None);
         busy.set(true);
-        let result = super::case_outreach::log_events(
-            state,
-            case_id,
-            vec![kind],
-            None,
-            None,
-            timeline,
-            error,
-            move |saved| {
-                busy.set(false);
-                if saved && let Some(key) = clear {
-                    set_note(key, String::new());
+        leptos::task::spawn_local(async move {
+            let result = crate::app::cases::log(state, case_id, vec![kind], None, None).await;
+            let _ = busy.try_set(false);
+            match result {
+                Ok(_) => {
+                    if let Some(key) = clear {
+                        set_note(key, String::new());
+                    }
                 }
-            },
-        );
-        if let Err(why) = result {
-            error.set(Some(why));
-            busy.set(false);
-        }
+                Err(e) => {
+                    let _ = error.try_set(Some(format!("Not saved: {e}")));
+                }
+            }
+        });
     };
     let apply = move |playbook: Uuid| {
         let Some(p) = state

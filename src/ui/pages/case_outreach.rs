@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
+use crate::browser::{self, format_time, from_local_input};
 use crate::domain::mailto::{MAILTO_LIMIT, mailto};
 use crate::domain::partners::handoff_packet;
 use crate::domain::queue::reminder_of;
@@ -11,175 +12,10 @@ use crate::domain::sla::{SlaTarget, case_clocks};
 use crate::domain::templates::{
     ExtraValues, Part, TemplateError, TemplateValues, leftover_placeholders,
 };
-use crate::domain::{Case, CaseEdit, CaseEvent, CaseStatus, DomainError, EventKind};
-use crate::ui::browser::{self, format_time, from_local_input};
-use std::sync::Arc;
+use crate::domain::{Case, CaseEvent, CaseStatus, EventKind};
 
-use crate::ui::components::drafts::{DraftSaver, form_draft};
-use crate::ui::state::{AppState, app_state};
-
-/// The case as it is now in memory.
-fn current(state: AppState, id: Uuid) -> Option<Case> {
-    state
-        .cases
-        .with_untracked(|all| all.iter().find(|c| c.id == id).cloned())
-}
-
-/// Records `kinds` on the case in order, then moves it to `status` if asked and not already
-/// there, and saves it all in one transaction. Returns the refusal instead when a rule says no.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn log_events(
-    state: AppState,
-    id: Uuid,
-    kinds: Vec<EventKind>,
-    status: Option<CaseStatus>,
-    draft_key: Option<String>,
-    timeline: RwSignal<Vec<CaseEvent>>,
-    error: RwSignal<Option<String>>,
-    on_done: impl FnOnce(bool) + 'static,
-) -> Result<(), String> {
-    let before = current(state, id).ok_or("the case is no longer on this device")?;
-    let now = browser::now();
-    let actor = state.actor();
-    let mut next = before.clone();
-    let mut events = Vec::new();
-    for kind in kinds {
-        let (case, event) = next
-            .record(kind, browser::new_id(), &actor, now)
-            .map_err(|e| e.to_string())?;
-        next = case;
-        events.push(event);
-    }
-    if let Some(to) = status.filter(|to| *to != next.status) {
-        let scope = state.edit_scope();
-        match next.apply(
-            CaseEdit::Status {
-                to,
-                resolution: String::new(),
-            },
-            &scope.ctx(),
-            browser::new_id,
-        ) {
-            Ok((case, moved)) => {
-                next = case;
-                events.extend(moved);
-            }
-            Err(DomainError::NoChange) => {}
-            Err(e) => return Err(format!("cannot move the case to {}: {e}", to.label())),
-        }
-    }
-    super::case_page::persist(
-        state,
-        before.revision,
-        next,
-        events,
-        draft_key,
-        timeline,
-        error,
-        on_done,
-    );
-    Ok(())
-}
-
-/// A drafted form that ends in events on the case: what every outreach panel shares.
-/// Edits are drafted within 300 ms; submitting cancels the pending draft write, saves the
-/// events (and any status move) in one transaction that deletes the draft, and on failure
-/// drafts everything again, so nothing typed is lost either way.
-#[derive(Clone, Copy)]
-pub(super) struct LoggedForm {
-    case_id: Uuid,
-    timeline: RwSignal<Vec<CaseEvent>>,
-    pub error: RwSignal<Option<String>>,
-    pub notice: RwSignal<Option<String>>,
-    pub busy: RwSignal<bool>,
-    pub draft_status: RwSignal<Option<String>>,
-    draft_key: StoredValue<String>,
-    saver: StoredValue<DraftSaver>,
-    redraft: StoredValue<Arc<dyn Fn() + Send + Sync>>,
-}
-
-impl LoggedForm {
-    pub fn new(
-        case_id: Uuid,
-        draft_key: String,
-        fields: Vec<(&'static str, RwSignal<String>)>,
-        timeline: RwSignal<Vec<CaseEvent>>,
-    ) -> LoggedForm {
-        let draft_status = RwSignal::new(None::<String>);
-        let (save_draft, saver) = form_draft(draft_key.clone(), fields, draft_status, || {});
-        LoggedForm {
-            case_id,
-            timeline,
-            error: RwSignal::new(None),
-            notice: RwSignal::new(None),
-            busy: RwSignal::new(false),
-            draft_status,
-            draft_key: StoredValue::new(draft_key),
-            saver: StoredValue::new(saver),
-            redraft: StoredValue::new(Arc::new(save_draft)),
-        }
-    }
-
-    /// Drafts the form as it is now (after a change made in code, not by typing).
-    /// Does nothing once the form is gone: its fields went with it, and what was drafted stays.
-    pub fn redraft(self) {
-        self.redraft.try_with_value(|save| save());
-    }
-
-    /// Drops a pending draft write, e.g. before deleting the draft on purpose.
-    pub fn cancel_draft(self) {
-        self.saver.with_value(|s| s.cancel());
-    }
-
-    /// `edit` as a callback, for `on:input` handlers in a view.
-    pub fn editor(self) -> Callback<(RwSignal<String>, String)> {
-        Callback::new(move |(field, value): (RwSignal<String>, String)| self.edit(field, value))
-    }
-
-    /// One keystroke or choice: set the field, clear stale messages, draft.
-    pub fn edit(self, field: RwSignal<String>, value: String) {
-        field.set(value);
-        self.error.set(None);
-        self.notice.set(None);
-        self.redraft();
-    }
-
-    /// Saves `kinds` (and a move to `status`); `on_saved` clears the form and says what happened.
-    pub fn submit(
-        self,
-        kinds: Vec<EventKind>,
-        status: Option<CaseStatus>,
-        on_saved: impl FnOnce() + 'static,
-    ) {
-        self.busy.set(true);
-        // The save deletes the draft; a late debounced write must not bring the text back.
-        self.saver.with_value(|s| s.cancel());
-        let result = log_events(
-            app_state(),
-            self.case_id,
-            kinds,
-            status,
-            Some(self.draft_key.get_value()),
-            self.timeline,
-            self.error,
-            move |saved| {
-                if saved {
-                    self.draft_status.set(None);
-                    on_saved();
-                } else {
-                    // Not saved: keep everything drafted, including the last keystrokes.
-                    self.redraft();
-                }
-                self.busy.set(false);
-            },
-        );
-        if let Err(why) = result {
-            self.error.set(Some(why));
-            self.busy.set(false);
-            self.redraft();
-        }
-    }
-}
+use crate::app::state::{AppState, app_state};
+pub(super) use crate::ui::components::logged_form::LoggedForm;
 
 /// The placeholder values for this case now: deadlines in the viewer's zone, and who is sending.
 fn template_values(
@@ -190,7 +26,7 @@ fn template_values(
     let zone = state.zone();
     let now = browser::now();
     let due = |target: SlaTarget| -> Option<String> {
-        let crate::ui::sla::Engine(engine) = state.engine.get_untracked()?;
+        let crate::app::board::Engine(engine) = state.engine.get_untracked()?;
         let marks = state
             .marks
             .with_untracked(|m| m.get(&case.id).cloned().unwrap_or_default());
@@ -218,12 +54,12 @@ fn template_values(
 #[component]
 pub fn ComposerPanel(
     case_id: Uuid,
-    timeline: RwSignal<Vec<CaseEvent>>,
     /// A template another panel asks for (a playbook step's); taken once, then cleared.
     compose: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let state = app_state();
-    let first_email = current(state, case_id)
+    let first_email = state
+        .case(case_id)
         .and_then(|c| c.contacts.first().map(|c| c.email.clone()))
         .unwrap_or_default();
     let template = RwSignal::new(String::new());
@@ -244,7 +80,6 @@ pub fn ComposerPanel(
             ("body", body),
             ("promise", promise),
         ],
-        timeline,
     );
     let LoggedForm {
         error,
@@ -261,7 +96,7 @@ pub fn ComposerPanel(
             form.redraft();
             return;
         };
-        let Some(case) = current(state, case_id) else {
+        let Some(case) = state.case(case_id) else {
             return;
         };
         // Gaps stay as `{{placeholder}}` for the specialist to fill by hand; sending stays
@@ -468,7 +303,6 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
             ("ticket", ticket),
             ("waiting", waiting),
         ],
-        timeline,
     );
     let LoggedForm {
         error,
@@ -484,7 +318,7 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
     });
     let rows = Memo::new(move |_| timeline.with(|t| handoff_rows(t)));
     let copy_packet = move |_| {
-        let Some(case) = current(state, case_id) else {
+        let Some(case) = state.case(case_id) else {
             return;
         };
         let zone = state.zone();
@@ -589,7 +423,7 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
 
 /// "Come back to this": a reminder keeps the case in the queue, a snooze takes it out until then.
 #[component]
-pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl IntoView {
+pub fn ReminderPanel(case_id: Uuid) -> impl IntoView {
     let state = app_state();
     let when = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
@@ -597,7 +431,6 @@ pub fn ReminderPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl 
         case_id,
         format!("reminder:{case_id}"),
         vec![("when", when), ("note", note)],
-        timeline,
     );
     let LoggedForm {
         error,

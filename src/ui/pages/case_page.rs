@@ -7,17 +7,19 @@ use leptos_router::hooks::use_params_map;
 use super::case_checklist::ChecklistPanel;
 use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
+use crate::app::cases::Edited;
+use crate::app::state::{Boot, app_state};
+use crate::app::{self, AppError};
+use crate::browser::{self, format_time, from_local_input, to_local_input};
 use crate::domain::case::{Account, CaseEdit, CaseKey, Channel, Contact, Tier};
 use crate::domain::money::{Currency, Money};
 use crate::domain::priority::{Impact, Urgency};
 use crate::domain::status::allowed_targets;
 use crate::domain::triage::{Scoping, ScopingField};
-use crate::domain::{Case, CaseEvent, CaseStatus, DomainError};
-use crate::storage::{StorageError, cases};
-use crate::ui::browser::{self, format_time, from_local_input, to_local_input};
+use crate::domain::{Case, CaseEvent, CaseStatus};
+use crate::storage::StorageError;
 use crate::ui::components::drafts::{DraftSaver, draft_saver, form_draft, restore_draft};
 use crate::ui::components::timeline::Timeline;
-use crate::ui::state::{AppState, Boot, app_state, database};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CasePageError {
@@ -79,13 +81,10 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     let opened_by = StoredValue::new(browser::take_action_started());
     Effect::new(move |_| {
         revision.track();
+        // Events stored without a new revision (a breach the clocks logged) change it too.
+        state.timeline_epoch.track();
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                cases::load_events(&db, id).await
-            }
-            .await;
-            match result {
+            match app::cases::timeline(id).await {
                 Ok(found) => {
                     events.set(found.items);
                     unreadable.set(found.unreadable.iter().map(ToString::to_string).collect());
@@ -97,7 +96,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             }
         });
     });
-    let editor = Editor { id, events };
+    let editor = Editor { id };
     // A checklist step asks the composer to start from its linked template.
     let compose = RwSignal::new(None::<String>);
 
@@ -110,8 +109,8 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
                 <ChecklistPanel case_id=id timeline=events compose=compose/>
-                <ComposerPanel case_id=id timeline=events compose=compose/>
-                <ContactPanel editor_id=id timeline=events/>
+                <ComposerPanel case_id=id compose=compose/>
+                <ContactPanel editor_id=id/>
                 <HandOffPanel case_id=id timeline=events/>
                 <NoteComposer editor=editor/>
                 <section class="panel">
@@ -129,7 +128,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                 </section>
             </div>
             <div class="case-side">
-                <ReminderPanel case_id=id timeline=events/>
+                <ReminderPanel case_id=id/>
                 <ScopingPanel case=case editor=editor/>
                 <DetailsPanel case=case editor=editor/>
             </div>
@@ -137,40 +136,23 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     }
 }
 
-/// Applies domain edits to one case and persists them; shared by every panel on the page.
+/// Applies domain edits to one case through the application layer; shared by every panel.
 #[derive(Clone, Copy)]
 struct Editor {
     id: uuid::Uuid,
-    events: RwSignal<Vec<CaseEvent>>,
 }
 
 impl Editor {
-    /// The case as stored now (another tab may have saved a moment ago), or this tab's copy.
-    async fn stored(self, state: AppState) -> Option<Case> {
-        let stored = match database() {
-            Ok(db) => cases::load_case(&db, self.id).await.ok().flatten(),
-            Err(_) => None,
-        };
-        stored.or_else(|| {
-            state
-                .cases
-                .with_untracked(|all| all.iter().find(|c| c.id == self.id).cloned())
-        })
-    }
-
     fn current(self) -> Option<Case> {
-        app_state()
-            .cases
-            .with_untracked(|all| all.iter().find(|c| c.id == self.id).cloned())
+        app_state().case(self.id)
     }
 
-    /// Runs `edits` in order against the current case and saves the result in one transaction.
-    /// Errors land in `error`; on success `on_saved` runs. Nothing changes in memory unless the write succeeded.
+    /// Runs `edits` in order against the case as stored now and saves the result in one
+    /// transaction (`app::cases::edit`). Errors land in `error`; on success `on_saved` runs.
     ///
-    /// `base` is the case as the form showed it when editing began. If another tab has saved
-    /// since, only the fields this form changed are applied, so their other changes stay; a field
-    /// both changed is not saved, and both values are shown. The base then moves to their
-    /// version, so saving again keeps yours knowingly.
+    /// `base` is the case as the form showed it when editing began; if another tab saved the
+    /// same field meanwhile, nothing is saved, both values are shown, and the base moves to
+    /// theirs, so saving again keeps yours knowingly.
     fn apply(
         self,
         edits: Vec<CaseEdit>,
@@ -181,91 +163,31 @@ impl Editor {
     ) {
         let state = app_state();
         let seen = base.get_value();
-        // `persist` measures the edit from here: the stored-case read below is part of the wait.
-        browser::note_action_started(browser::performance_now());
+        let started = browser::performance_now();
         leptos::task::spawn_local(async move {
-            // What is stored now, not what this tab last heard: another tab may have saved a
-            // moment ago and its announcement not have arrived yet.
-            let Some(before) = self.stored(state).await else {
-                return;
-            };
-            let scope = state.edit_scope();
-            let ctx = scope.ctx();
-            let edits = match seen.filter(|b| b.revision != before.revision) {
-                None => edits,
-                Some(seen) => match crate::domain::case::rebase_edits(
-                    &seen,
-                    &before,
-                    edits,
-                    &ctx,
-                    browser::new_id,
-                ) {
-                    Ok(kept) => kept,
-                    Err(message) => {
-                        base.try_set_value(Some(before));
-                        error.set(Some(message));
-                        return;
-                    }
-                },
-            };
-            let mut next = before.clone();
-            let mut new_events: Vec<CaseEvent> = Vec::new();
-            for edit in edits {
-                match next.apply(edit, &ctx, browser::new_id) {
-                    Ok((case, events)) => {
-                        next = case;
-                        new_events.extend(events);
-                    }
-                    Err(DomainError::NoChange) => {}
-                    Err(e) => {
-                        error.set(Some(e.to_string()));
-                        return;
-                    }
+            match app::cases::edit(state, self.id, edits, seen, draft_key).await {
+                Ok(Edited::Saved(case)) => {
+                    browser::measure_to_paint("edit", started);
+                    base.try_set_value(Some(*case));
+                    let _ = error.try_set(None);
+                    on_saved();
+                }
+                Ok(Edited::Unchanged) => {
+                    let _ = error.try_set(None);
+                    on_saved();
+                }
+                Err(AppError::Clash { message, theirs }) => {
+                    base.try_set_value(Some(*theirs));
+                    let _ = error.try_set(Some(message));
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(format!("Not saved: {e}")));
                 }
             }
-            if new_events.is_empty() {
-                error.set(None);
-                on_saved();
-                return;
-            }
-            // Resolving records the clocks' results, so later settings edits never rewrite them.
-            if next.status == CaseStatus::Resolved
-                && new_events.iter().any(|e| {
-                    matches!(
-                        e.kind,
-                        crate::domain::EventKind::StatusChanged {
-                            to: CaseStatus::Resolved,
-                            ..
-                        }
-                    )
-                })
-                && let Some(settled) = settle(state, &before, &new_events)
-            {
-                new_events.push(settled);
-            }
-            let saved_case = next.clone();
-            persist(
-                state,
-                before.revision,
-                next,
-                new_events,
-                draft_key,
-                self.events,
-                error,
-                move |saved| {
-                    if saved {
-                        base.try_set_value(Some(saved_case));
-                        on_saved();
-                    }
-                },
-            );
         });
     }
-}
 
-impl Editor {
-    /// Puts the case back as `snapshot` had it (the Undo of a status move), logged as events
-    /// like any change, over whatever is stored now.
+    /// Puts the case back as `snapshot` had it (the Undo of a status move).
     fn undo_to(
         self,
         snapshot: Case,
@@ -274,26 +196,11 @@ impl Editor {
     ) {
         let state = app_state();
         leptos::task::spawn_local(async move {
-            let Some(current) = self.stored(state).await else {
-                return;
-            };
-            match current.restore(&snapshot, &state.actor(), browser::now(), browser::new_id) {
-                Ok((next, events)) => persist(
-                    state,
-                    current.revision,
-                    next,
-                    events,
-                    None,
-                    self.events,
-                    error,
-                    move |saved| {
-                        if saved {
-                            on_saved();
-                        }
-                    },
-                ),
-                Err(DomainError::NoChange) => on_saved(),
-                Err(e) => error.set(Some(format!("Undo failed, nothing changed: {e}"))),
+            match app::cases::undo_to(state, self.id, snapshot).await {
+                Ok(()) => on_saved(),
+                Err(e) => {
+                    let _ = error.try_set(Some(format!("Undo failed, nothing changed: {e}")));
+                }
             }
         });
     }
@@ -398,7 +305,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     </dd>
                     {case.scoping.money_at_risk.map(|m| view! {
                         <dt>"Money at risk"</dt>
-                        <dd class="money">{crate::ui::browser::format_money(m.minor, &m.currency.code(), m.currency.exponent(), format!("{} {}", m.currency.code(), m.amount_text()))}</dd>
+                        <dd class="money">{crate::browser::format_money(m.minor, &m.currency.code(), m.currency.exponent(), format!("{} {}", m.currency.code(), m.amount_text()))}</dd>
                     })}
                     <dt>"Opened"</dt><dd>
                         <time datetime=case.created_at.to_rfc3339()
@@ -413,26 +320,6 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// The `SlaSettled` event for a case being resolved by `new_events`, if a policy applies.
-fn settle(state: AppState, before: &Case, new_events: &[CaseEvent]) -> Option<CaseEvent> {
-    use crate::domain::sla::{ClockMark, case_clocks};
-    let crate::ui::sla::Engine(engine) = state.engine.get_untracked()?;
-    let mut marks = state
-        .marks
-        .with_untracked(|m| m.get(&before.id).cloned().unwrap_or_default());
-    marks.extend(new_events.iter().filter_map(ClockMark::of));
-    let now = new_events.last().map_or_else(browser::now, |e| e.at);
-    // Computed as if still open at the moment of resolving, so the clocks stop there.
-    let record = case_clocks(before, &marks, &engine, now).settle(&engine)?;
-    Some(CaseEvent {
-        id: browser::new_id(),
-        case_id: before.id,
-        at: now,
-        actor: state.actor(),
-        kind: crate::domain::EventKind::SlaSettled { record },
-    })
 }
 
 #[component]
@@ -919,6 +806,9 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
         // `try_`: the page may be gone by the time the draft has been read.
         if text.try_get_untracked().is_some_and(|t| t.is_empty()) {
             text.set(saved);
+            // Said out loud, as the title editor does: text that appears by itself is a surprise.
+            let _ =
+                draft_status.try_set(Some("Unsaved note from your last visit restored.".into()));
         }
     });
     let draft_key = StoredValue::new(draft_key);
@@ -928,40 +818,29 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
         ev.prevent_default();
         let saver = note_saver.clone();
         let note_text = text.get_untracked();
-        let actor = state.actor();
         // Taken now: the save finishes even if the person leaves the case before it answers.
         let draft_key = draft_key.get_value();
+        busy.set(true);
+        // The save deletes the draft; a late draft write must not bring the note back.
+        saver.cancel();
         leptos::task::spawn_local(async move {
-            // A note only adds to the log, so it goes on top of whatever another tab saved meanwhile.
-            let Some(before) = editor.stored(state).await else {
-                return;
-            };
-            match before.note(&note_text, browser::new_id(), &actor, browser::now()) {
-                Err(e) => error.set(Some(e.to_string())),
-                Ok((next, event)) => {
-                    busy.set(true);
-                    // The save deletes the draft; a late debounced write must not bring the note back.
-                    saver.cancel();
-                    persist(
-                        state,
-                        before.revision,
-                        next,
-                        vec![event],
-                        Some(draft_key),
-                        editor.events,
-                        error,
-                        move |saved| {
-                            if saved {
-                                text.set(String::new());
-                            } else if let Some(unsent) = text.try_get_untracked() {
-                                // Not saved: keep the text drafted, including the last keystrokes.
-                                saver.save(unsent);
-                            }
-                            busy.set(false);
-                        },
-                    );
+            match app::cases::add_note(state, editor.id, &note_text, Some(draft_key)).await {
+                Ok(()) => {
+                    let _ = text.try_set(String::new());
+                    let _ = draft_status.try_set(None);
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(match e {
+                        AppError::Refused(why) => why,
+                        other => format!("Not saved: {other}"),
+                    }));
+                    // Not saved: keep the text drafted, including the last keystrokes.
+                    if let Some(unsent) = text.try_get_untracked() {
+                        saver.save(unsent);
+                    }
                 }
             }
+            let _ = busy.try_set(false);
         });
     };
 
@@ -983,59 +862,4 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
             </div>
         </form>
     }
-}
-
-/// Saves a change and its events in one transaction, then mirrors it in memory.
-/// On failure nothing in memory changes, so what the user typed is still on screen.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn persist(
-    state: AppState,
-    expected_revision: u64,
-    next: Case,
-    new_events: Vec<CaseEvent>,
-    draft_key: Option<String>,
-    events: RwSignal<Vec<CaseEvent>>,
-    error: RwSignal<Option<String>>,
-    on_done: impl FnOnce(bool) + 'static,
-) {
-    // The save began with the person's click; reading the stored case came before this.
-    let action_started = browser::take_action_started().unwrap_or_else(browser::performance_now);
-    leptos::task::spawn_local(async move {
-        let result = async {
-            let db = database()?;
-            let started = browser::performance_now();
-            let saved = cases::save_change(
-                &db,
-                expected_revision,
-                &next,
-                &new_events,
-                draft_key.as_deref(),
-            )
-            .await;
-            browser::measure("edit-commit", started);
-            saved
-        }
-        .await;
-        let saved = result.is_ok();
-        match result {
-            Ok(()) => {
-                let case_id = next.id;
-                state.upsert(next);
-                browser::measure_to_paint("edit", action_started);
-                state.record_events(&new_events);
-                events.update(|all| all.extend(new_events));
-                error.set(None);
-                // Another tab may have added to the log since this page read it; the stored log
-                // is the timeline.
-                if let Ok(db) = database()
-                    && let Ok(found) = cases::load_events(&db, case_id).await
-                {
-                    events.set(found.items);
-                }
-            }
-            // The typed text and its draft stay where they are, so nothing is lost.
-            Err(e) => error.set(Some(format!("Not saved: {e}"))),
-        }
-        on_done(saved);
-    });
 }

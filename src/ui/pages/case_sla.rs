@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::app::board::short_duration;
+use crate::app::state::app_state;
+use crate::browser::{format_time, from_local_input};
 use crate::domain::events::CallOutcome;
 use crate::domain::sla::{ClockState, MarkKind, case_clocks, explain};
 use crate::domain::{Case, CaseStatus, EventKind};
-use crate::ui::browser::{format_time, from_local_input};
-use crate::ui::sla::short_duration;
-use crate::ui::state::app_state;
 
 /// Every clock of the case, live, with a disclosure that explains each deadline.
 #[component]
@@ -19,7 +19,7 @@ pub fn SlaPanel(case: Memo<Option<Case>>) -> impl IntoView {
             return None;
         }
         let case = case.get()?;
-        let crate::ui::sla::Engine(engine) = state.engine.get()?;
+        let crate::app::board::Engine(engine) = state.engine.get()?;
         let now = state.clock.get();
         let marks = state
             .marks
@@ -34,7 +34,7 @@ pub fn SlaPanel(case: Memo<Option<Case>>) -> impl IntoView {
                 label: c.label(),
                 status: describe(c, now),
                 title: c.due.and_then(|due| {
-                    crate::ui::browser::case_zone_title(
+                    crate::browser::case_zone_title(
                         due,
                         &state.zone(),
                         state
@@ -151,11 +151,7 @@ fn describe(c: &crate::domain::sla::Clock, now: chrono::DateTime<chrono::Utc>) -
 
 /// Logs what happened outside the app: an email sent or received, a call, a promise, a hand-off.
 #[component]
-pub fn ContactPanel(
-    editor_id: uuid::Uuid,
-    /// The case page's timeline, which shows what is logged here once it is saved.
-    timeline: RwSignal<Vec<crate::domain::CaseEvent>>,
-) -> impl IntoView {
+pub fn ContactPanel(editor_id: uuid::Uuid) -> impl IntoView {
     let state = app_state();
     let kind = RwSignal::new("sent".to_string());
     let address = RwSignal::new(String::new());
@@ -179,7 +175,6 @@ pub fn ContactPanel(
             ("promise", promise),
             ("handoff", handoff),
         ],
-        timeline,
     );
     let super::case_outreach::LoggedForm {
         error,

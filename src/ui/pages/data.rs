@@ -7,14 +7,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-use crate::bundle::v1::{self, BundleV1, ExportSource, Exporter, Selection};
+use crate::app::AppError;
+use crate::app::exchange::{
+    self, BackupInfo, Replacement, app_version, export_source, exporter, snapshot,
+};
+use crate::app::state::{AppState, app_state};
+use crate::browser;
+use crate::bundle::v1::{self, BundleV1, Selection};
 use crate::bundle::{BundleError, encrypted, redact};
 use crate::domain::case::CaseKey;
 use crate::domain::merge::{self, Choice, ConflictId, MergePlan, Outcome, Verdict};
 use crate::storage::StorageError;
-use crate::storage::exchange::{self, BackupInfo, Replacement, Stored};
-use crate::ui::state::{AppState, app_state, database, database_ready};
-use crate::ui::{browser, crypto};
+use crate::ui::crypto;
 
 /// A bundle read and compared with this device, waiting for the specialist's go-ahead.
 #[derive(Clone)]
@@ -28,38 +32,6 @@ struct Preview {
 const PREVIEW_ROWS: usize = 200;
 /// Unbacked case changes that earn a nudge.
 const NUDGE_AFTER_CHANGES: usize = 10;
-
-fn app_version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
-}
-
-/// This profile's device id, created on first use.
-fn exporter(state: AppState) -> Exporter {
-    let mut prefs = state.prefs.get_untracked();
-    if prefs.device_id.is_empty() {
-        prefs.device_id = browser::new_id().to_string();
-        let _ = prefs.save();
-        state.prefs.set(prefs.clone());
-    }
-    Exporter {
-        name: prefs.actor(),
-        device: prefs.device_id,
-    }
-}
-
-fn export_source(stored: Stored) -> ExportSource {
-    ExportSource {
-        cases: stored.cases,
-        events: stored.events,
-        playbooks: stored.playbooks,
-        templates: stored.templates.templates,
-        partners: stored.partners.teams,
-        problems: stored.problems,
-        rcas: stored.rcas,
-        team: stored.team,
-        sla: stored.sla,
-    }
-}
 
 /// "ESC-1001, ESC-1002" (commas, spaces or lines) into case ids; an unknown key is an error.
 fn parse_keys(state: AppState, text: &str) -> Result<Vec<Uuid>, String> {
@@ -90,34 +62,6 @@ fn size_label(bytes: f64) -> String {
     } else {
         format!("{:.0} KB", (bytes / 1024.0).ceil())
     }
-}
-
-/// Takes a snapshot of everything stored, before an import or restore changes it.
-async fn snapshot(state: AppState, reason: String) -> Result<(), String> {
-    let db = database_ready().await.map_err(|e| e.to_string())?;
-    let stored = exchange::read_everything(&db)
-        .await
-        .map_err(|e| e.to_string())?;
-    let now = browser::now();
-    let cases = stored.cases.len();
-    let text = BundleV1::build(
-        export_source(stored),
-        &Selection::Everything,
-        exporter(state),
-        app_version(),
-        now,
-    )
-    .to_json();
-    let info = BackupInfo {
-        id: format!("{}-{}", now.timestamp_millis(), browser::new_id().simple()),
-        at: now,
-        reason,
-        cases,
-        bytes: text.len(),
-    };
-    exchange::save_backup(&db, &info, &text).await.map_err(|e| {
-        format!("the snapshot before this change could not be saved, so nothing was changed: {e}")
-    })
 }
 
 #[component]
@@ -167,17 +111,15 @@ pub fn DataPage() -> impl IntoView {
     let refresh_storage = move || {
         leptos::task::spawn_local(async move {
             estimate.set(browser::storage_estimate().await);
-            if let Ok(db) = database() {
-                match exchange::list_backups(&db).await {
-                    Ok(list) => backups.set(list),
-                    Err(e) => backups_error.set(Some(e.to_string())),
-                }
+            match exchange::backups().await {
+                Ok(list) => backups.set(list),
+                Err(e) => backups_error.set(Some(e.to_string())),
             }
         });
     };
     // The list needs the database, which start-up may still be opening.
     Effect::new(move |_| {
-        if state.boot.get() == crate::ui::state::Boot::Ready {
+        if state.boot.get() == crate::app::state::Boot::Ready {
             refresh_storage();
         }
     });
@@ -232,8 +174,7 @@ pub fn DataPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let started = browser::performance_now();
             let result: Result<String, String> = async {
-                let db = database_ready().await.map_err(|e| e.to_string())?;
-                let stored = exchange::read_everything(&db).await.map_err(|e| e.to_string())?;
+                let stored = exchange::read_everything().await.map_err(|e| e.to_string())?;
                 browser::measure("export-read", started);
                 let skipped = stored.unreadable.len();
                 let now = browser::now();
@@ -323,8 +264,7 @@ pub fn DataPage() -> impl IntoView {
                 let bundle = v1::read(&text).map_err(|e| e.to_string())?;
                 browser::measure("import-parse", started);
                 let ids: Vec<Uuid> = bundle.contents.cases.iter().map(|c| c.id).collect();
-                let db = database_ready().await.map_err(|e| e.to_string())?;
-                let local = exchange::read_for_merge(&db, &ids)
+                let local = exchange::read_for_merge(&ids)
                     .await
                     .map_err(|e| e.to_string())?;
                 let plan = merge::plan(bundle.incoming(), local);
@@ -405,13 +345,6 @@ pub fn DataPage() -> impl IntoView {
         ));
     };
 
-    let reload_after_write = move || async move {
-        if let Err(e) = state.reload_all().await {
-            web_sys::console::warn_1(&format!("Could not refresh after the import: {e}").into());
-        }
-        crate::ui::state::announce_change();
-    };
-
     let run_import = move |_| {
         let Some(p) = preview.get_untracked() else {
             return;
@@ -435,21 +368,22 @@ pub fn DataPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let started = browser::performance_now();
             let result: Result<(), String> = async {
-                snapshot(state, format!("Before importing {}", p.file_name)).await?;
+                snapshot(state, format!("Before importing {}", p.file_name))
+                    .await
+                    .map_err(|e| e.to_string())?;
                 // Split out so the benchmark can say where an import's time goes.
                 browser::measure("import-snapshot", started);
                 busy.set(Some("Importing…".into()));
-                let db = database_ready().await.map_err(|e| e.to_string())?;
-                exchange::apply_merge(&db, &resolved, &|done, total| {
+                exchange::import(state, &resolved, &|done, total| {
                     progress.set(Some((done, total)));
                 })
                 .await
                 .map_err(|e| match e {
-                    StorageError::Conflict { .. } => {
+                    AppError::Storage(StorageError::Conflict { .. }) => {
                         stale.set(true);
                         format!("{e}. Another tab changed a case while you reviewed")
                     }
-                    StorageError::Moved(_) => {
+                    AppError::Storage(StorageError::Moved(_)) => {
                         stale.set(true);
                         e.to_string()
                     }
@@ -463,7 +397,6 @@ pub fn DataPage() -> impl IntoView {
             progress.set(None);
             match result {
                 Ok(()) => {
-                    reload_after_write().await;
                     let counts = p.plan.case_counts();
                     preview.set(None);
                     import_done.set(Some(format!(
@@ -489,7 +422,9 @@ pub fn DataPage() -> impl IntoView {
         import_error.set(None);
         leptos::task::spawn_local(async move {
             let result: Result<(), String> = async {
-                snapshot(state, format!("Before restoring {label}")).await?;
+                snapshot(state, format!("Before restoring {label}"))
+                    .await
+                    .map_err(|e| e.to_string())?;
                 busy.set(Some("Restoring…".into()));
                 let incoming = bundle.incoming();
                 let replacement = Replacement {
@@ -501,8 +436,7 @@ pub fn DataPage() -> impl IntoView {
                     partners: incoming.partners,
                     settings: bundle.contents.settings.clone().map(|s| (s.team, s.sla)),
                 };
-                let db = database_ready().await.map_err(|e| e.to_string())?;
-                exchange::replace_everything(&db, replacement, browser::now(), &|done, total| {
+                exchange::restore(state, replacement, browser::now(), &|done, total| {
                     progress.set(Some((done, total)));
                 })
                 .await
@@ -514,7 +448,6 @@ pub fn DataPage() -> impl IntoView {
             confirm_restore.set(None);
             match result {
                 Ok(()) => {
-                    reload_after_write().await;
                     preview.set(None);
                     import_done.set(Some(format!(
                         "Restored {label}. What was here before is kept as a snapshot below."
@@ -531,8 +464,7 @@ pub fn DataPage() -> impl IntoView {
     let restore_snapshot = move |info: BackupInfo| {
         leptos::task::spawn_local(async move {
             let loaded = async {
-                let db = database_ready().await.map_err(|e| e.to_string())?;
-                let text = exchange::load_backup(&db, &info.id)
+                let text = exchange::load_backup(&info.id)
                     .await
                     .map_err(|e| e.to_string())?;
                 v1::read(&text).map_err(|e| e.to_string())

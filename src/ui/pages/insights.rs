@@ -4,14 +4,14 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::app::state::app_state;
+use crate::browser;
 use crate::domain::analytics::{CsvCell, Dashboard, Filters, Period, dashboard};
 use crate::domain::case::CaseStatus;
 use crate::domain::priority::Priority;
 use crate::domain::rca::duration_text;
-use crate::ui::browser;
 use crate::ui::components::charts::{Bar, Figure, FigureData};
 use crate::ui::pages::rcas::local_today;
-use crate::ui::state::app_state;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Span {

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::app::library;
+use crate::app::state::app_state;
 use crate::domain::partners::{PartnerDirectory, PartnerTeam};
-use crate::storage::settings::save_partners;
 use crate::ui::components::drafts::{draft_saver, restore_draft};
-use crate::ui::state::{announce_change, app_state, database};
 
 const DRAFT_KEY: &str = "partners";
 
@@ -134,17 +134,10 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
         }
         saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                save_partners(&db, &directory, DRAFT_KEY).await
-            }
-            .await;
-            match result {
+            match library::save_partners(state, directory, DRAFT_KEY).await {
                 Ok(()) => {
-                    state.partners.set(directory);
                     draft_status.set(None);
                     message.set(Some((true, "Partner teams saved.".into())));
-                    announce_change();
                 }
                 Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
             }

@@ -5,16 +5,16 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
+use crate::app::board::short_duration;
+use crate::app::library;
+use crate::app::state::{AppState, app_state};
+use crate::browser::{self, format_time};
 use crate::domain::markdown::render_markdown;
 use crate::domain::playbooks::{
     Playbook, PlaybookContent, PlaybookStep, StepDiff, Triggers, diff_steps, playbook_stats,
 };
 use crate::domain::priority::Priority;
-use crate::storage::playbooks::save_playbook;
-use crate::ui::browser::{self, format_time};
 use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
-use crate::ui::sla::short_duration;
-use crate::ui::state::{AppState, announce_change, app_state, database};
 
 /// Markdown rendered with raw HTML off (`domain::markdown`): the only HTML this app ever
 /// inserts, and it can hold no markup the author typed.
@@ -82,7 +82,7 @@ pub fn PlaybookPage() -> impl IntoView {
     let params = use_params_map();
     let raw = move || params.with(|p| p.get("id").unwrap_or_default());
     move || {
-        if state.boot.get() == crate::ui::state::Boot::Loading {
+        if state.boot.get() == crate::app::state::Boot::Loading {
             return view! { <p class="loading" role="status">"Loading playbooks…"</p> }.into_any();
         }
         let id_text = raw();
@@ -354,18 +354,8 @@ fn persist(
     on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        let result =
-            async { save_playbook(&database()?, expected, &playbook, draft_key.as_deref()).await }
-                .await;
-        match result {
+        match library::save_playbook(state, expected, playbook, draft_key.as_deref()).await {
             Ok(()) => {
-                state
-                    .playbooks
-                    .update(|all| match all.iter_mut().find(|p| p.id == playbook.id) {
-                        Some(slot) => *slot = playbook,
-                        None => all.push(playbook),
-                    });
-                announce_change();
                 error.set(None);
                 on_saved();
             }

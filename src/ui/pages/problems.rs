@@ -4,13 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::case::{CaseEdit, CaseKey};
+use crate::app::problems;
+use crate::app::state::app_state;
+use crate::browser;
+use crate::domain::Case;
+use crate::domain::case::CaseKey;
 use crate::domain::problem::{Cascade, Problem, ProblemStatus, plan_cascade};
-use crate::domain::{Case, DomainError};
-use crate::storage::cases::{self, Change};
-use crate::storage::problems;
-use crate::ui::browser;
-use crate::ui::state::{app_state, database};
 
 #[component]
 pub fn ProblemsPage() -> impl IntoView {
@@ -22,23 +21,8 @@ pub fn ProblemsPage() -> impl IntoView {
         ev.prevent_default();
         let (typed_title, typed_description) = (title.get_untracked(), description.get_untracked());
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                problems::create_problem(
-                    &db,
-                    &typed_title,
-                    &typed_description,
-                    browser::new_id(),
-                    &state.actor(),
-                    browser::now(),
-                )
-                .await
-            }
-            .await;
-            match result {
-                Ok(problem) => {
-                    state.problems.update(|all| all.push(problem));
-                    crate::ui::state::announce_change();
+            match problems::open(state, &typed_title, &typed_description).await {
+                Ok(_) => {
                     title.set(String::new());
                     description.set(String::new());
                     error.set(None);
@@ -149,27 +133,16 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
             link_error.set(Some(format!("No case {key} on this device")));
             return;
         };
-        let scope = state.edit_scope();
-        let ctx = scope.ctx();
-        match case.apply(CaseEdit::Problem(Some(id)), &ctx, browser::new_id) {
-            Err(DomainError::NoChange) => link_error.set(Some(format!("{key} is already linked"))),
-            Err(e) => link_error.set(Some(e.to_string())),
-            Ok((next, events)) => leptos::task::spawn_local(async move {
-                let result = async {
-                    let db = database()?;
-                    cases::save_change(&db, case.revision, &next, &events, None).await
+        leptos::task::spawn_local(async move {
+            match problems::link(state, case, id).await {
+                Ok(_) => {
+                    link_key.set(String::new());
+                    link_error.set(None);
                 }
-                .await;
-                match result {
-                    Ok(()) => {
-                        state.upsert(next);
-                        link_key.set(String::new());
-                        link_error.set(None);
-                    }
-                    Err(e) => link_error.set(Some(format!("Not linked: {e}"))),
-                }
-            }),
-        }
+                Err(crate::app::AppError::Refused(why)) => link_error.set(Some(why)),
+                Err(e) => link_error.set(Some(format!("Not linked: {e}"))),
+            }
+        });
     };
 
     // The cascade is planned live from the summary and the choice, so the user sees it before confirming.
@@ -207,34 +180,10 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
                 return;
             }
         };
-        let changes: Vec<Change> = plan
-            .get_untracked()
-            .map(|p| {
-                p.changes
-                    .into_iter()
-                    .map(|(old, next, events)| Change {
-                        expected_revision: old.revision,
-                        next,
-                        events,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let cascade = plan.get_untracked().map(|p| p.changes).unwrap_or_default();
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                problems::resolve_problem(&db, before.revision, &resolved, &changes).await
-            }
-            .await;
-            match result {
-                Ok(()) => {
-                    let count = changes.len();
-                    state.upsert_many(changes.into_iter().map(|c| c.next).collect());
-                    state.problems.update(|all| {
-                        if let Some(slot) = all.iter_mut().find(|p| p.id == resolved.id) {
-                            *slot = resolved;
-                        }
-                    });
+            match problems::resolve(state, &before, resolved, cascade).await {
+                Ok(count) => {
                     resolve_error.set(None);
                     done.set(Some(format!(
                         "Problem resolved; {count} linked case(s) updated."

@@ -10,6 +10,9 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
+use crate::app::cases::Change;
+use crate::app::state::{AppState, Boot, app_state};
+use crate::browser;
 use crate::domain::case::{CaseEdit, CaseKey, CaseStatus, Tier};
 use crate::domain::playbooks::progress_from_marks;
 use crate::domain::priority::Priority;
@@ -21,11 +24,7 @@ use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
 use crate::domain::sla::Health;
 use crate::domain::{Case, DomainError};
-use crate::storage::StorageError;
-use crate::storage::cases::{self, Change};
-use crate::ui::browser;
 use crate::ui::components::intake::IntakeForm;
-use crate::ui::state::{AppState, Boot, app_state, database};
 
 /// Rows are a fixed height so the visible window is arithmetic, not measurement.
 const ROW_HEIGHT: f64 = 41.0;
@@ -141,6 +140,9 @@ fn CaseList() -> impl IntoView {
     });
     let query = RwSignal::new(String::new());
     let cursor = RwSignal::new(0usize);
+    // Set by j/k so the current row's key link takes focus: a screen reader then announces the
+    // row the cursor is on, and Enter opens it. A click or Tab does not move focus for the user.
+    let cursor_by_keys = RwSignal::new(false);
     let selected = RwSignal::new(HashSet::<Uuid>::new());
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
@@ -345,11 +347,15 @@ fn CaseList() -> impl IntoView {
         match ev.key().as_str() {
             "j" | "ArrowDown" if len > 0 => {
                 let next = (cursor.get_untracked() + 1).min(len - 1);
+                ev.prevent_default();
+                cursor_by_keys.set(true);
                 cursor.set(next);
                 scroll_to_cursor(next);
             }
             "k" | "ArrowUp" if len > 0 => {
                 let next = cursor.get_untracked().saturating_sub(1);
+                ev.prevent_default();
+                cursor_by_keys.set(true);
                 cursor.set(next);
                 scroll_to_cursor(next);
             }
@@ -358,7 +364,12 @@ fn CaseList() -> impl IntoView {
                 open_cursor()
             }
             "x" => toggle_cursor(),
-            "l" if len > 0 => call_cursor(),
+            "l" if len > 0 => {
+                // Call mode focuses its notes while this key is still going down; without
+                // this, the browser would then type the "l" into them.
+                ev.prevent_default();
+                call_cursor()
+            }
             "/" => {
                 ev.prevent_default();
                 if let Some(input) = search_box.get_untracked() {
@@ -419,11 +430,9 @@ fn CaseList() -> impl IntoView {
         let actor = state.actor();
         let now = browser::now();
         let mut changes = Vec::new();
+        let mut currents = Vec::new();
         for snapshot in &batch.before {
-            let current = state
-                .cases
-                .with_untracked(|all| all.iter().find(|c| c.id == snapshot.id).cloned());
-            if let Some(current) = current
+            if let Some(current) = state.case(snapshot.id)
                 && let Ok((next, events)) = current.restore(snapshot, &actor, now, browser::new_id)
             {
                 changes.push(Change {
@@ -431,9 +440,10 @@ fn CaseList() -> impl IntoView {
                     next,
                     events,
                 });
+                currents.push(current);
             }
         }
-        save_batch(state, changes, move |result| match result {
+        save_batch(state, currents, changes, move |result| match result {
             Ok(_) => undo.set(None),
             Err(e) => bulk_error.set(Some(format!("Undo failed, nothing changed: {e}"))),
         });
@@ -520,7 +530,7 @@ fn CaseList() -> impl IntoView {
                         <tbody>
                             <tr aria-hidden="true" class="spacer" style:height=move || format!("{}px", window_rows().0 as f64 * ROW_HEIGHT)></tr>
                             <For each=visible key=|(index, _, case)| (*index, case.id, case.revision) let:row>
-                                <QueueRow index=row.0 case_index=row.1 case=row.2 cursor=cursor selected=selected query=parsed_query/>
+                                <QueueRow index=row.0 case_index=row.1 case=row.2 cursor=cursor cursor_by_keys=cursor_by_keys selected=selected query=parsed_query/>
                             </For>
                             <tr aria-hidden="true" class="spacer" style:height=move || {
                                 let (_, last, total) = window_rows();
@@ -559,7 +569,7 @@ fn commit_bulk(
         .into_iter()
         .filter(|c| changed.contains(&c.id))
         .collect();
-    save_batch(state, changes, move |result| match result {
+    save_batch(state, before.clone(), changes, move |result| match result {
         Ok(_) => {
             selected.set(HashSet::new());
             let noun = if count == 1 { "case" } else { "cases" };
@@ -572,22 +582,17 @@ fn commit_bulk(
     });
 }
 
-/// Saves a batch in one transaction and, only if it committed, shows it; `done` reports either way.
+/// Saves a batch in one transaction through the application layer (which settles any case it
+/// resolves and shows it everywhere); `done` reports either way. `before` is each case as the
+/// batch was planned from.
 fn save_batch(
     state: AppState,
+    before: Vec<Case>,
     changes: Vec<Change>,
-    done: impl FnOnce(Result<(), StorageError>) + 'static,
+    done: impl FnOnce(Result<(), crate::app::AppError>) + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        let result = async {
-            let db = database()?;
-            cases::save_changes(&db, &changes).await
-        }
-        .await;
-        if result.is_ok() {
-            state.upsert_many(changes.into_iter().map(|c| c.next).collect());
-        }
-        done(result);
+        done(crate::app::cases::change_many(state, before, changes).await);
     });
 }
 
@@ -598,9 +603,21 @@ fn QueueRow(
     case_index: usize,
     case: Case,
     cursor: RwSignal<usize>,
+    /// Whether the cursor last moved by keyboard, when focus follows it.
+    cursor_by_keys: RwSignal<bool>,
     selected: RwSignal<HashSet<Uuid>>,
     query: Memo<Query>,
 ) -> impl IntoView {
+    let key_link = NodeRef::<leptos::html::A>::new();
+    // Runs when the row appears (scrolled into the window) and when the cursor moves.
+    Effect::new(move |_| {
+        if cursor.get() == index
+            && cursor_by_keys.get_untracked()
+            && let Some(link) = key_link.get()
+        {
+            let _ = link.focus();
+        }
+    });
     let id = case.id;
     let key = case.key.to_string();
     let title = case.title.clone();
@@ -615,7 +632,7 @@ fn QueueRow(
             .board
             .with(|b| b.rows.get(case_index).cloned())
             .filter(|_| id_matches)?;
-        crate::ui::sla::badge(&summary, now)
+        crate::app::board::badge(&summary, now)
             .map(|(text, class)| view! { <span class=class>{text}</span> })
     };
     let checklist_badge = move || {
@@ -638,11 +655,12 @@ fn QueueRow(
     };
     view! {
         <tr class="case-row" class:cursor=move || cursor.get() == index class:selected=move || selected.with(|s| s.contains(&id))
-            on:click=move |ev| { browser::note_action_started(ev.time_stamp()); cursor.set(index) }>
+            aria-current=move || (cursor.get() == index).then_some("true")
+            on:click=move |ev| { browser::note_action_started(ev.time_stamp()); cursor_by_keys.set(false); cursor.set(index) }>
             <td><input type="checkbox" aria-label=format!("Select {key}")
                 prop:checked=move || selected.with(|s| s.contains(&id))
                 on:change=move |_| selected.update(|s| { if !s.remove(&id) { s.insert(id); } })/></td>
-            <td class="key"><A href=format!("/cases/{}", case.key)>{case.key.to_string()}</A></td>
+            <td class="key"><a node_ref=key_link href=format!("/cases/{}", case.key)>{case.key.to_string()}</a></td>
             <td class="title">{reminder_badge}{move || highlighted(&query.get(), &title)}{checklist_badge}</td>
             <td class="account">{move || highlighted(&query.get(), &account)}</td>
             <td><span class=format!("prio prio-{}", case.priority.code().to_lowercase())>{case.priority.code()}</span></td>

@@ -8,6 +8,8 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::app::state::{AppState, app_state};
+use crate::browser::{self, format_time};
 use crate::domain::case::CaseKey;
 use crate::domain::money::{Currency, Money};
 use crate::domain::rca::{
@@ -15,12 +17,8 @@ use crate::domain::rca::{
     FishboneCategory, Rca, RcaContent, RcaError, RcaStatus, SignOffState, TimelineEntry,
     duration_text, rebase,
 };
-use crate::storage::drafts;
-use crate::storage::rcas::save_rca;
-use crate::ui::browser::{self, format_time};
 use crate::ui::components::drafts::{DraftSaver, draft_saver};
 use crate::ui::pages::rcas::{export_markdown, local_today, status_class};
-use crate::ui::state::{AppState, announce_change, app_state, database, database_when_open};
 
 /// What the editor drafts: the content, plus the text of fields that are parsed into it
 /// (lists, money), so a half-typed value comes back as typed.
@@ -251,7 +249,7 @@ fn text_field(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type="text" prop:readonly=move || sheet.locked.get()
+            <input id=id type="text" prop:readOnly=move || sheet.locked.get()
                 prop:value=move || sheet.work.with(|c| get(c).clone())
                 on:input=move |ev| { let v = event_target_value(&ev); sheet.edit(|c| *set(c) = v); }/>
         </div>
@@ -270,7 +268,7 @@ fn text_area(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <textarea id=id rows=rows prop:readonly=move || sheet.locked.get()
+            <textarea id=id rows=rows prop:readOnly=move || sheet.locked.get()
                 prop:value=move || sheet.work.with(|c| get(c).clone())
                 on:input=move |ev| { let v = event_target_value(&ev); sheet.edit(|c| *set(c) = v); }></textarea>
         </div>
@@ -288,7 +286,7 @@ fn parsed_field(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type="text" placeholder=hint prop:readonly=move || sheet.locked.get()
+            <input id=id type="text" placeholder=hint prop:readOnly=move || sheet.locked.get()
                 prop:value=move || sheet.text(name)
                 on:input=move |ev| sheet.set_text(name, event_target_value(&ev))/>
         </div>
@@ -306,7 +304,7 @@ fn time_field(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type="datetime-local" prop:readonly=move || sheet.locked.get()
+            <input id=id type="datetime-local" prop:readOnly=move || sheet.locked.get()
                 prop:value=move || sheet.local(sheet.work.with(get))
                 on:input=move |ev| { let at = sheet.instant(&event_target_value(&ev)); sheet.edit(|c| set(c, at)); }/>
         </div>
@@ -324,16 +322,8 @@ fn persist(
     on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        let result =
-            async { save_rca(&database()?, expected, &next, draft_key.as_deref()).await }.await;
-        match result {
+        match crate::app::rcas::save(state, expected, next, draft_key.as_deref()).await {
             Ok(()) => {
-                state.rcas.update(|all| {
-                    if let Some(slot) = all.iter_mut().find(|r| r.id == next.id) {
-                        *slot = next;
-                    }
-                });
-                announce_change();
                 let _ = message.try_set(Some((true, vec![done.to_string()])));
                 on_saved();
             }
@@ -402,8 +392,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     {
         let key = draft_key.clone();
         leptos::task::spawn_local(async move {
-            if let Some(db) = database_when_open().await
-                && let Ok(Some(text)) = drafts::load_draft(&db, &key).await
+            if let Ok(Some(text)) = crate::app::drafts::read(&key).await
                 && let Ok(draft) = serde_json::from_str::<WorksheetDraft>(&text)
                 && (has_loose_text(&draft.texts)
                     || stored.try_with_untracked(|r| {
@@ -502,18 +491,8 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            if let Ok(db) = database()
-                && let Ok(Some(fresh)) = crate::storage::rcas::load_rca(&db, id).await
-            {
-                state.rcas.update(|all| {
-                    if let Some(slot) = all
-                        .iter_mut()
-                        .find(|r| r.id == id && r.revision < fresh.revision)
-                    {
-                        *slot = fresh;
-                    }
-                });
-            }
+            crate::app::rcas::refresh(state, id).await;
+            {}
             save_now.try_run(());
         });
     };
@@ -564,16 +543,16 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                 <div class="inline-fields">
                     <div class="field">
                         <label for="rca-users">"Users affected"</label>
-                        <input id="rca-users" type="number" min="0" step="1" prop:readonly=move || locked.get()
+                        <input id="rca-users" type="number" min="0" step="1" prop:readOnly=move || locked.get()
                             prop:value=move || work.with(|c| c.users_affected.map(|n| n.to_string()).unwrap_or_default())
                             on:input=move |ev| { let n = event_target_value(&ev).trim().parse::<u64>().ok(); sheet.edit(|c| c.users_affected = n); }/>
                     </div>
                     <div class="field money-field">
                         <label for="rca-money">"Money affected"</label>
                         <div class="inline-fields">
-                            <input id="rca-currency" type="text" aria-label="Currency of the money affected" placeholder="SGD" maxlength="3" prop:readonly=move || locked.get()
+                            <input id="rca-currency" type="text" aria-label="Currency of the money affected" placeholder="SGD" maxlength="3" prop:readOnly=move || locked.get()
                                 prop:value=move || sheet.text(CURRENCY) on:input=move |ev| sheet.set_text(CURRENCY, event_target_value(&ev))/>
-                            <input id="rca-money" type="text" inputmode="decimal" placeholder="84,000.00" prop:readonly=move || locked.get()
+                            <input id="rca-money" type="text" inputmode="decimal" placeholder="84,000.00" prop:readOnly=move || locked.get()
                                 prop:value=move || sheet.text(AMOUNT) on:input=move |ev| sheet.set_text(AMOUNT, event_target_value(&ev))/>
                         </div>
                         <p class="field-error" role="alert">{move || money_error.get()}</p>
@@ -609,7 +588,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for=id.clone()>{category.label()}</label>
-                                <textarea id=id rows="3" prop:readonly=move || locked.get()
+                                <textarea id=id rows="3" prop:readOnly=move || locked.get()
                                     prop:value=move || work.with(|c| c.fishbone.get(category).to_string())
                                     on:input=move |ev| { let v = event_target_value(&ev); sheet.edit(|c| c.fishbone.set(category, v)); }></textarea>
                             </div>
@@ -725,7 +704,7 @@ fn LinkedRecords(sheet: Sheet) -> impl IntoView {
                 </For>
             </ul>
             <div class="inline-fields">
-                <input id="rca-link-case" type="text" aria-label="Case key to link" placeholder="ESC-1042" prop:readonly=move || sheet.locked.get()
+                <input id="rca-link-case" type="text" aria-label="Case key to link" placeholder="ESC-1042" prop:readOnly=move || sheet.locked.get()
                     prop:value=move || sheet.text("link_case") on:input=move |ev| sheet.set_loose("link_case", event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }/>
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=move |_| add()>"Link case"</button>
@@ -817,10 +796,9 @@ fn TimelineSection(sheet: Sheet) -> impl IntoView {
         });
         leptos::task::spawn_local(async move {
             let result = async {
-                let db = database().map_err(|e| e.to_string())?;
                 let mut all = Vec::new();
                 for (id, key) in keys {
-                    let loaded = crate::storage::cases::load_events(&db, id)
+                    let loaded = crate::app::cases::timeline(id)
                         .await
                         .map_err(|e| e.to_string())?;
                     all.extend(loaded.items.into_iter().map(|e| (key.clone(), e)));
@@ -861,13 +839,13 @@ fn TimelineSection(sheet: Sheet) -> impl IntoView {
                             </div>
                             <div class="field">
                                 <label for=format!("tl-text-{entry_id}")>"What happened"</label>
-                                <input id=format!("tl-text-{entry_id}") type="text" prop:readonly=move || sheet.locked.get()
+                                <input id=format!("tl-text-{entry_id}") type="text" prop:readOnly=move || sheet.locked.get()
                                     prop:value=move || field(entry_id, |e| e.text.clone())
                                     on:input=move |ev| { let v = event_target_value(&ev); set(entry_id, Box::new(move |e| e.text = v)); }/>
                             </div>
                             <div class="field">
                                 <label for=format!("tl-knew-{entry_id}")>"What we knew then"</label>
-                                <input id=format!("tl-knew-{entry_id}") type="text" prop:readonly=move || sheet.locked.get()
+                                <input id=format!("tl-knew-{entry_id}") type="text" prop:readOnly=move || sheet.locked.get()
                                     prop:value=move || field(entry_id, |e| e.knew_then.clone())
                                     on:input=move |ev| { let v = event_target_value(&ev); set(entry_id, Box::new(move |e| e.knew_then = v)); }/>
                             </div>
@@ -988,13 +966,13 @@ fn EvidenceSection(sheet: Sheet) -> impl IntoView {
                             </div>
                             <div class="field">
                                 <label for=format!("ev-title-{number}")>"Title"</label>
-                                <input id=format!("ev-title-{number}") type="text" prop:readonly=move || sheet.locked.get()
+                                <input id=format!("ev-title-{number}") type="text" prop:readOnly=move || sheet.locked.get()
                                     prop:value=move || field(number, |e| e.title.clone())
                                     on:input=move |ev| { let v = event_target_value(&ev); set(number, Box::new(move |e| e.title = v)); }/>
                             </div>
                             <div class="field">
                                 <label for=format!("ev-detail-{number}")>{move || match field(number, |e| format!("{:?}", e.kind)).as_str() { "Link" => "Address (https://…)", "Query" => "Query and result", _ => "Note" }}</label>
-                                <textarea id=format!("ev-detail-{number}") rows="2" prop:readonly=move || sheet.locked.get()
+                                <textarea id=format!("ev-detail-{number}") rows="2" prop:readOnly=move || sheet.locked.get()
                                     prop:value=move || field(number, |e| e.detail.clone())
                                     on:input=move |ev| { let v = event_target_value(&ev); set(number, Box::new(move |e| e.detail = v)); }></textarea>
                             </div>
@@ -1102,7 +1080,7 @@ fn ClaimList(sheet: Sheet, which: Claims) -> impl IntoView {
                 <li class="rca-row">
                     <div class="field">
                         <label for=format!("{prefix}-{claim_id}")>{move || format!("{} {}", which.name(), position(claim_id))}</label>
-                        <textarea id=format!("{prefix}-{claim_id}") rows="2" prop:readonly=move || sheet.locked.get()
+                        <textarea id=format!("{prefix}-{claim_id}") rows="2" prop:readOnly=move || sheet.locked.get()
                             prop:value=move || sheet.work.with(|c| which.list(c).iter().find(|w| w.id == claim_id).map(|w| w.text.clone()).unwrap_or_default())
                             on:input=move |ev| { let v = event_target_value(&ev); edit_claim(claim_id, Box::new(move |w| w.text = v)); }></textarea>
                     </div>
@@ -1171,7 +1149,7 @@ fn ActionsSection(sheet: Sheet) -> impl IntoView {
             view! {
                 <div class="field">
                     <label for=input_id.clone()>{$label}</label>
-                    <input id=input_id type=$kind prop:readonly=move || sheet.locked.get()
+                    <input id=input_id type=$kind prop:readOnly=move || sheet.locked.get()
                         prop:value=move || get(action_id, Box::new($read))
                         on:input=move |ev| { let v = event_target_value(&ev); set(action_id, Box::new(move |a: &mut Action| ($write)(a, v))); }/>
                 </div>

@@ -4,14 +4,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use crate::app::state::{AppState, app_state};
+use crate::browser::{self, format_time};
 use crate::domain::case::CaseKey;
 use crate::domain::rca::{
     ExportNames, Rca, RcaContent, RcaKey, RcaStatus, SignOffState, category_counts, to_markdown,
 };
-use crate::storage::rcas::create_rca;
-use crate::ui::browser::{self, format_time};
 use crate::ui::pages::playbooks::Markdown;
-use crate::ui::state::{AppState, announce_change, app_state, database};
 
 /// Today's date on the specialist's wall clock, which is what "overdue" is judged by.
 pub fn local_today(state: AppState) -> chrono::NaiveDate {
@@ -133,24 +132,12 @@ pub fn RcasPage() -> impl IntoView {
         // Taken now, so the draft is cleared even if the person leaves before the worksheet is stored.
         let saver = saver.get_value();
         leptos::task::spawn_local(async move {
-            let result = async {
-                create_rca(
-                    &database()?,
-                    content,
-                    browser::new_id(),
-                    &state.actor(),
-                    browser::now(),
-                )
-                .await
-            }
-            .await;
+            let result = crate::app::rcas::open(state, content).await;
             busy.set(false);
             match result {
                 Ok(rca) => {
                     saver.discard();
                     let key = rca.key;
-                    state.rcas.update(|all| all.insert(0, rca));
-                    announce_change();
                     // Only from this page: someone who has moved on is not pulled back.
                     navigate.try_with_value(|n| n(&format!("/rcas/{key}"), Default::default()));
                 }
@@ -271,7 +258,7 @@ pub fn RcaPage() -> impl IntoView {
     move || match id.get() {
         None if state
             .boot
-            .with(|b| matches!(b, crate::ui::state::Boot::Loading)) =>
+            .with(|b| matches!(b, crate::app::state::Boot::Loading)) =>
         {
             view! { <p class="loading">"Loading…"</p> }.into_any()
         }
@@ -335,6 +322,13 @@ pub fn RcaPrintPage() -> impl IntoView {
     };
     move || {
         match id.get() {
+        // Opened directly, the page comes before start-up has read the worksheets.
+        None if state
+            .boot
+            .with(|b| matches!(b, crate::app::state::Boot::Loading)) =>
+        {
+            view! { <p class="loading" role="status">"Loading the worksheet…"</p> }.into_any()
+        }
         None => view! { <NoSuchRca/> }.into_any(),
         Some(_) => view! {
             <article class="panel rca-print">

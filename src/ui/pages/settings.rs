@@ -2,13 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::app::state::{Boot, app_state};
+use crate::browser;
 use crate::domain::priority::{Impact, Priority, Urgency};
 use crate::domain::sample::FIRST_RUN_SEED;
 use crate::domain::settings::TeamSettings;
 use crate::domain::triage::{ScopingField, ScopingRequirements};
-use crate::storage;
-use crate::ui::browser;
-use crate::ui::state::{Boot, app_state, database};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -127,15 +126,8 @@ pub fn TeamSettingsForm() -> impl IntoView {
             },
         };
         leptos::task::spawn_local(async move {
-            let result = async {
-                let db = database()?;
-                storage::settings::save_settings(&db, &settings).await
-            }
-            .await;
-            match result {
+            match crate::app::library::save_settings(state, settings).await {
                 Ok(()) => {
-                    state.settings.set(settings);
-                    crate::ui::state::announce_change();
                     message.set(Some((true, "Team settings saved.".into())));
                 }
                 Err(e) => message.set(Some((false, format!("Not saved: {e}")))),

@@ -3,17 +3,16 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::state::app_state;
+use crate::browser;
 use crate::domain::case::{Channel, Tier};
 use crate::domain::priority::Priority;
 use crate::domain::sla::{
     AtRiskRule, CalendarSpec, Holiday, PolicyMatch, SlaPolicy, SlaSettings, SlaTarget, Targets,
     parse_ics,
 };
-use crate::storage;
-use crate::ui::browser;
 use crate::ui::components::drafts::{draft_saver, restore_draft};
 use crate::ui::mounted::Mounted;
-use crate::ui::state::{app_state, database};
 
 const DAY_NAMES: [&str; 7] = [
     "Monday",
@@ -431,24 +430,18 @@ pub fn SlaSettingsForm() -> impl IntoView {
         };
         let pending_draft = saver.get_value();
         leptos::task::spawn_local(async move {
-            let result =
-                async { storage::settings::save_sla_settings(&database()?, &next).await }.await;
-            match result {
+            // Counted before saving: the message says how many open clocks the change touched.
+            let open = state
+                .cases
+                .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
+            match crate::app::library::save_sla_settings(state, next, DRAFT_KEY).await {
                 Ok(()) => {
                     // Saved: the draft has served its purpose, whether or not the page is still open.
                     pending_draft.cancel();
-                    if let Ok(db) = database() {
-                        let _ = storage::drafts::save_draft(&db, DRAFT_KEY, "").await;
-                    }
                     if mounted.is_mounted() {
                         pristine.set_value(current());
                     }
                     draft_status.set(None);
-                    let open = state
-                        .cases
-                        .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
-                    state.sla_settings.set(next);
-                    crate::ui::state::announce_change();
                     message.set(Some((true, format!("Saved: {summary}. Clocks of {open} open cases recomputed; resolved cases keep their recorded results."))));
                 }
                 Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
@@ -590,7 +583,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                             <input id=input_id placeholder="closed" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev))/></div> }
                                     }).collect_view()}
                                 </div>
-                                <p class="hint">"Hours like 09:00-12:00, 13:00-18:00. An interval may run past midnight, e.g. 22:00-06:00."</p>
+                                <p class="hint">"Hours like 09:00-12:00, 13:00-18:00. An interval may run past midnight, e.g. 22:00-06:00; a whole day is 00:00-24:00 (or \"all day\")."</p>
                                 <div class="field"><label for=format!("ch-{id}")>"Holidays (one per line: date and name)"</label>
                                     <textarea id=format!("ch-{id}") rows="6" prop:value=move || holidays.get() on:input=move |ev| holidays.set(event_target_value(&ev))></textarea></div>
                                 <div class="field"><label for=format!("ci-{id}")>"Import holidays from an .ics file"</label>

@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::app::state::{AppState, app_state};
+use crate::browser;
 use crate::domain::rca::RcaStatus;
 use crate::domain::sql_tables::{Cell, EXAMPLES, QueryResult, TABLES, extract, query_evidence};
 use crate::sql::protocol::Reply;
 use crate::storage::prefs::SavedQuery;
-use crate::ui::browser;
 use crate::ui::pages::rcas::local_today;
 use crate::ui::sql_client;
-use crate::ui::state::{AppState, announce_change, app_state, database_ready};
 
 /// Rows kept from one result; more are counted as "capped" and the grid says so.
 pub const ROW_CAP: usize = 100_000;
@@ -67,11 +67,7 @@ async fn load_tables(state: AppState, engine: RwSignal<Engine>) {
         "Reading your cases, timelines and RCAs…".into(),
     ));
     let started = browser::performance_now();
-    let stored = match database_ready().await {
-        Ok(db) => crate::storage::exchange::read_everything(&db).await,
-        Err(e) => Err(e),
-    };
-    let stored = match stored {
+    let stored = match crate::app::exchange::read_everything().await {
         Ok(stored) => stored,
         Err(e) => {
             let _ = engine.try_set(Engine::Failed(format!("Could not read your data: {e}")));
@@ -314,20 +310,9 @@ pub fn SqlConsolePage() -> impl IntoView {
             }
         };
         leptos::task::spawn_local(async move {
-            let saved = async {
-                let db = database_ready().await?;
-                crate::storage::rcas::save_rca(&db, rca.revision, &next, None).await
-            }
-            .await;
-            match saved {
+            let key = next.key;
+            match crate::app::rcas::save(state, rca.revision, next, None).await {
                 Ok(()) => {
-                    let key = next.key;
-                    state.rcas.update(|all| {
-                        if let Some(slot) = all.iter_mut().find(|r| r.id == next.id) {
-                            *slot = next;
-                        }
-                    });
-                    announce_change();
                     let _ = notice.try_set(Some((
                         true,
                         format!("Attached to {key} as evidence E{number}."),

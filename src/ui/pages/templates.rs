@@ -2,15 +2,15 @@
 
 use leptos::prelude::*;
 
+use crate::app::library;
+use crate::app::state::{Boot, app_state};
+use crate::browser::{self, format_time};
 use crate::domain::Case;
 use crate::domain::CaseKey;
 use crate::domain::templates::{
     EmailTemplate, ExtraValues, PLACEHOLDERS, TemplateCategory, TemplateLibrary, TemplateValues,
 };
-use crate::storage::settings::save_templates;
-use crate::ui::browser::{self, format_time};
 use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
-use crate::ui::state::{Boot, app_state, database};
 
 const DRAFT_KEY: &str = "templates";
 
@@ -150,14 +150,12 @@ fn TemplateLibraryEditor() -> impl IntoView {
         problems.set(Vec::new());
         saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
-            let result = async { save_templates(&database()?, &library, DRAFT_KEY).await }.await;
+            let result = library::save_templates(state, library, DRAFT_KEY).await;
             match result {
                 Ok(()) => {
-                    state.templates.set(library);
                     touched.set(false);
                     draft_status.set(None);
                     notice.set(Some("Templates saved.".into()));
-                    crate::ui::state::announce_change();
                 }
                 Err(e) => {
                     problems.set(vec![format!(

@@ -1,0 +1,78 @@
+//! Writes to the team's shared records that are not cases: settings, SLA settings, templates, partner teams and playbooks; each saves, then shows the result in every view and tells other tabs.
+
+use leptos::prelude::*;
+
+use super::AppError;
+use super::state::{AppState, announce_change, database};
+use crate::domain::partners::PartnerDirectory;
+use crate::domain::playbooks::Playbook;
+use crate::domain::settings::TeamSettings;
+use crate::domain::sla::SlaSettings;
+use crate::domain::templates::TemplateLibrary;
+use crate::storage::{drafts, playbooks, settings};
+
+/// Saves the team settings (fields, scoping rules, matrix).
+pub async fn save_settings(state: AppState, next: TeamSettings) -> Result<(), AppError> {
+    settings::save_settings(&database()?, &next).await?;
+    state.settings.set(next);
+    announce_change();
+    Ok(())
+}
+
+/// Saves the SLA settings (already carrying their change record) and removes the editor's
+/// draft. Every open case's clocks follow at once; resolved cases keep their settled results.
+pub async fn save_sla_settings(
+    state: AppState,
+    next: SlaSettings,
+    draft_key: &str,
+) -> Result<(), AppError> {
+    let db = database()?;
+    settings::save_sla_settings(&db, &next).await?;
+    // The settings are saved; a draft left behind would only offer them back as unsaved.
+    let _ = drafts::save_draft(&db, draft_key, "").await;
+    state.sla_settings.set(next);
+    announce_change();
+    Ok(())
+}
+
+/// Saves a validated template library, deleting its editor's draft in the same transaction.
+pub async fn save_templates(
+    state: AppState,
+    library: TemplateLibrary,
+    draft_key: &str,
+) -> Result<(), AppError> {
+    settings::save_templates(&database()?, &library, draft_key).await?;
+    state.templates.set(library);
+    announce_change();
+    Ok(())
+}
+
+/// Saves a validated partner directory, deleting its editor's draft in the same transaction.
+pub async fn save_partners(
+    state: AppState,
+    directory: PartnerDirectory,
+    draft_key: &str,
+) -> Result<(), AppError> {
+    settings::save_partners(&database()?, &directory, draft_key).await?;
+    state.partners.set(directory);
+    announce_change();
+    Ok(())
+}
+
+/// Saves a playbook if the stored copy is still at `expected` (`None`: a new one).
+pub async fn save_playbook(
+    state: AppState,
+    expected: Option<u64>,
+    playbook: Playbook,
+    draft_key: Option<&str>,
+) -> Result<(), AppError> {
+    playbooks::save_playbook(&database()?, expected, &playbook, draft_key).await?;
+    state
+        .playbooks
+        .update(|all| match all.iter_mut().find(|p| p.id == playbook.id) {
+            Some(slot) => *slot = playbook,
+            None => all.push(playbook),
+        });
+    announce_change();
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! The application layer: the one in-memory model every view derives from, and one function per thing a person does that writes.
+//!
+//! A page never reaches storage itself. It calls a function here, which reads what it needs,
+//! applies the domain's rules, writes one transaction and then publishes the change: to this
+//! tab's model (so every view, the open case's timeline and Insights included, agrees without
+//! a reload) and, through the tab channel, to other tabs. A rule written here holds on every
+//! path that leads to it.
+
+pub mod board;
+pub mod cases;
+pub mod drafts;
+pub mod exchange;
+pub mod library;
+pub mod problems;
+pub mod rcas;
+pub mod state;
+
+pub use state::{AppState, app_state};
+
+use crate::domain::Case;
+use crate::storage::StorageError;
+
+/// Why something a person asked for was not done, worded for them.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    /// A rule said no: the message says which and why.
+    #[error("{0}")]
+    Refused(String),
+    /// Another tab changed the same field meanwhile; nothing was saved. `theirs` is their case.
+    #[error("{message}")]
+    Clash { message: String, theirs: Box<Case> },
+    #[error("the case is no longer on this device")]
+    Gone,
+}
