@@ -43,7 +43,16 @@ const ABORT_REASON = `{
   };
 }
 `;
-const body = ABORT_REASON + loader;
+// The page's uncaught errors, kept (at most 50, shortened) where a test driver without a console
+// feed (classic WebDriver, as WebKit's) can read them; nothing leaves the page.
+const ERRORS_KEPT = `{
+  const kept = (globalThis.__escalationDeskErrors = []);
+  const keep = (text) => { if (kept.length < 50) kept.push(String(text).slice(0, 500)); };
+  addEventListener('error', (e) => keep(e.message || e.error || 'error'));
+  addEventListener('unhandledrejection', (e) => keep(e.reason && e.reason.message || e.reason));
+}
+`;
+const body = ERRORS_KEPT + ABORT_REASON + loader;
 const hex = createHash('sha256').update(body).digest('hex').slice(0, 16);
 const name = `boot-${hex}.js`;
 writeFileSync(join(dir, name), body);

@@ -25,6 +25,19 @@ ensure_apt_packages() {
     || fail "installing ${missing[*]} with apt-get" "run as root (or with sudo): apt-get update && apt-get install -y ${missing[*]}"
 }
 
+# Only scripts/test needs these: the cross-engine suite's Firefox and WebKit (Safari's engine,
+# whose MiniBrowser needs an X display, so Xvfb).
+ensure_other_engines() {
+  local missing=()
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
+  if [ ${#missing[@]} -eq 0 ]; then step "apt packages: firefox-esr, webkit2gtk-driver, xvfb present"; return; fi
+  step "apt packages: installing ${missing[*]}"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || fail "installing ${missing[*]} with apt-get" "run as root (or with sudo): apt-get update && apt-get install -y ${missing[*]}"
+}
+
 ensure_wasm_target() {
   if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     step "rust target wasm32-unknown-unknown present"; return

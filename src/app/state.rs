@@ -418,6 +418,8 @@ impl AppState {
         self.rcas.set(storage::rcas::load_rcas(&db).await?.items);
         self.reload_cases_and_marks().await?;
         self.reload_texts().await;
+        // An open case page re-reads its timeline: another tab may have added to it.
+        self.timeline_epoch.update(|n| *n = n.wrapping_add(1));
         Ok(())
     }
 

@@ -1,0 +1,64 @@
+// run.mjs: the cross-engine suite. Every scenario in scenarios.mjs, in every engine named on the
+// command line (default: chromium firefox webkit), each in a fresh profile against dist/ on its own
+// loopback server. A scenario fails on any thrown error, page error or console error.
+// Usage: node tests/engines/run.mjs [chromium] [firefox] [webkit] [--only TEXT]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, stopServer } from '../../scripts/static-server.mjs';
+import { ENGINES, launch } from './drivers.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+
+const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const engines = args.filter((a) => a in ENGINES);
+const chosen = engines.length ? engines : Object.keys(ENGINES);
+const SCENARIO_MS = 180_000;
+
+async function serve() {
+  let server = await startServer({ root: DIST, port: 0 });
+  const port = server.address().port;
+  return {
+    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
+    async stop() { if (server) await stopServer(server); server = null; },
+    async start() { if (!server) server = await startServer({ root: DIST, port }); },
+  };
+}
+
+async function runOne(engine, scenario) {
+  const app = await serve();
+  const dir = await mkdtemp(join(tmpdir(), 'ed-engines-'));
+  const browser = await launch(engine);
+  try {
+    const page = await browser.newPage();
+    let timer;
+    const timeout = new Promise((_, fail) => { timer = setTimeout(() => fail(new Error(`took over ${SCENARIO_MS / 1000} s`)), SCENARIO_MS); });
+    const note = await Promise.race([scenario.run({ browser, page, app, dir }), timeout]).finally(() => clearTimeout(timer));
+    if (browser.errors.length) throw new Error(`errors in the page:\n      ${browser.errors.join('\n      ')}`);
+    return note;
+  } finally {
+    await browser.close();
+    await app.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+let passed = 0;
+const failures = [];
+for (const engine of chosen) {
+  for (const scenario of SCENARIOS.filter((s) => !only || s.name.includes(only))) {
+    const started = Date.now();
+    try {
+      const note = await runOne(engine, scenario);
+      passed += 1;
+      console.log(`  ✓ ${engine.padEnd(8)} ${scenario.name} (${((Date.now() - started) / 1000).toFixed(1)} s)${note ? ` [${note}]` : ''}`);
+    } catch (e) {
+      failures.push(`${engine}: ${scenario.name}`);
+      console.log(`  ✘ ${engine.padEnd(8)} ${scenario.name}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+    }
+  }
+}
+console.log(`\n  ${passed} passed, ${failures.length} failed`);
+if (failures.length) process.exit(1);

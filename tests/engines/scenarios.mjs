@@ -1,0 +1,192 @@
+// scenarios.mjs: the core of a specialist's day, written once and run in Chromium, Firefox and WebKit.
+// Each scenario gets a fresh profile (`browser`), its first page, the app's URL and the server
+// (stop it to go offline). Every wait is on something the user would see.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { until } from './drivers.mjs';
+
+const button = (name) => `//button[normalize-space()='${name}']`;
+const text = (page, css) => page.eval((s) => [...document.querySelectorAll(s)].map((e) => e.innerText ?? e.textContent).join('\n'), css);
+const value = (page, css) => page.eval((s) => document.querySelector(s)?.value ?? null, css);
+
+/** Waits until `css` shows `wanted` (a string it contains, or a RegExp it matches). */
+export async function see(page, css, wanted) {
+  const matches = (t) => (wanted instanceof RegExp ? wanted.test(t) : t.includes(wanted));
+  let shown = '';
+  try {
+    return await until(`${css} to show ${wanted}`, async () => matches((shown = await text(page, css))));
+  } catch (e) {
+    throw new Error(`${e.message}\n      it showed: ${JSON.stringify(shown.slice(-400))}`);
+  }
+}
+
+async function loadSample(page, app) {
+  await page.goto(app.url('/'));
+  await page.click(button('Load sample data'));
+  await see(page, 'nav.views', /Everything\s*200/);
+}
+
+async function createCase(page, title, account) {
+  await page.click(button('New case'));
+  await page.type('#intake-title', title);
+  await page.type('#intake-account', account);
+  await page.type('#intake-email', 'ops@example.com');
+  await page.click(button('Create case'));
+  await see(page, 'h1', title);
+}
+
+/** Keeps every Blob the app hands to a download link, so a test can read what was "downloaded". */
+async function keepDownloads(page) {
+  await page.eval(() => {
+    window.__downloads = [];
+    const make = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (blob) => { window.__downloads.push(blob); return make(blob); };
+  });
+}
+
+async function lastDownload(page, count) {
+  return until('the file to be offered for download', () =>
+    page.eval(async (n) => (window.__downloads.length >= n ? window.__downloads[n - 1].text() : null), count));
+}
+
+async function wipe(page, app) {
+  await page.eval(() => new Promise((done) => {
+    const request = indexedDB.deleteDatabase('escalation-desk');
+    request.onsuccess = request.onerror = request.onblocked = () => done(true);
+  }));
+  await page.goto(app.url('/'));
+  await see(page, 'body', 'Load sample data');
+}
+
+async function importFile(page, app, path) {
+  await page.goto(app.url('/data'));
+  await see(page, 'h1', 'Data');
+  await page.upload('#import-file', path);
+}
+
+export const SCENARIOS = [
+  {
+    name: 'first run: the sample loads; a new case and a note survive a reload',
+    async run({ page, app }) {
+      await loadSample(page, app);
+      await createCase(page, 'Payout held after a bank change', 'Straits Engines');
+      await page.type('#note', 'Bank confirmed the new account on the call.');
+      await page.click(button('Add note'));
+      await see(page, '[aria-label="Timeline"]', 'Bank confirmed the new account on the call.');
+      await page.reload();
+      await see(page, 'h1', 'Payout held after a bank change');
+      await see(page, '[aria-label="Timeline"]', 'Bank confirmed the new account on the call.');
+    },
+  },
+  {
+    name: 'call mode: notes typed before the page is killed come back',
+    async run({ browser, page, app }) {
+      await page.goto(app.url('/'));
+      await createCase(page, 'Frozen account after KYC', 'Merlion Parts');
+      const call = app.url('/cases/ESC-1001/call');
+      await page.goto(call);
+      await page.type('#call-notes', 'Spoke to Wei Ling; documents by Friday.');
+      await see(page, '.draft-indicator', 'Draft saved');
+      // The page goes away without a word (a crashed or closed tab); a new one opens the call.
+      const again = await browser.newPage();
+      await page.close();
+      await again.goto(call);
+      await until('the call notes to come back', async () => (await value(again, '#call-notes')) === 'Spoke to Wei Ling; documents by Friday.');
+    },
+  },
+  {
+    name: 'everything exported, imported into an empty profile; an encrypted bundle opens only with its passphrase',
+    async run({ page, app, dir }) {
+      await loadSample(page, app);
+      await page.goto(app.url('/data'));
+      await keepDownloads(page);
+      await page.click(button('Back up everything'));
+      const plain = await lastDownload(page, 1);
+      if (!plain.includes('"format"') || !plain.includes('escalation-desk.bundle')) throw new Error('the backup is not a bundle');
+      await page.click("//label[contains(., 'Encrypt with a passphrase')]/input");
+      await page.type('#export-passphrase', 'correct horse battery');
+      await page.type('#export-passphrase-again', 'correct horse battery');
+      await page.click(button('Back up everything'));
+      const sealed = await lastDownload(page, 2);
+      if (sealed.includes('Kopi') || sealed === plain) throw new Error('the encrypted backup shows its contents');
+      const plainPath = join(dir, 'everything.json');
+      const sealedPath = join(dir, 'everything.edbundle');
+      await writeFile(plainPath, plain);
+      await writeFile(sealedPath, sealed);
+
+      await wipe(page, app);
+      await importFile(page, app, plainPath);
+      await see(page, 'body', 'This file is a full backup.');
+      await page.click(button('Import'));
+      await see(page, 'body', /Imported everything\.json: 200 new/);
+      await page.goto(app.url('/'));
+      await see(page, 'nav.views', /Everything\s*200/);
+
+      await importFile(page, app, sealedPath);
+      await see(page, 'body', 'everything.edbundle is encrypted.');
+      await page.type('#import-passphrase', 'wrong horse battery');
+      await page.click(button('Decrypt'));
+      await see(page, 'body', 'that passphrase does not open this bundle');
+      await page.eval(() => { document.querySelector('#import-passphrase').value = ''; });
+      await page.type('#import-passphrase', 'correct horse battery');
+      await page.click(button('Decrypt'));
+      await see(page, 'body', 'Every record in this file is already here');
+    },
+  },
+  {
+    name: 'offline after one visit: a deep link opens, and a case created offline is kept once online',
+    async run({ page, app }) {
+      await loadSample(page, app);
+      await until('the service worker to control the page and cache the shell', () => page.eval(async () =>
+        Boolean(navigator.serviceWorker?.controller) && Boolean(await caches.match('/index.html'))), 30_000)
+        .catch(async (e) => { await page.reload(); throw e; });
+      await app.stop();
+      await page.goto(app.url('/cases/ESC-1005'));
+      await see(page, '.case-key', 'ESC-1005');
+      await page.goto(app.url('/'));
+      await see(page, 'nav.views', /Everything\s*200/);
+      await createCase(page, 'Chargeback evidence rejected', 'Harbour Kites');
+      await app.start();
+      await page.reload();
+      await see(page, 'h1', 'Chargeback evidence rejected');
+    },
+  },
+  {
+    name: 'two tabs: a note added in one shows in the other without a reload',
+    async run({ browser, page, app }) {
+      await page.goto(app.url('/'));
+      await createCase(page, 'Dispute fees charged twice', 'Bolt Couriers');
+      const other = await browser.newPage();
+      await other.goto(app.url('/cases/ESC-1001'));
+      await see(other, 'h1', 'Dispute fees charged twice');
+      const supported = await other.eval(() => typeof BroadcastChannel === 'function');
+      if (!supported) return 'skipped: this engine has no BroadcastChannel; the other tab catches up on its next load';
+      await page.type('#note', 'Network confirmed the duplicate fee.');
+      await page.click(button('Add note'));
+      await see(page, '[aria-label="Timeline"]', 'Network confirmed the duplicate fee.');
+      await see(other, '[aria-label="Timeline"]', 'Network confirmed the duplicate fee.');
+      return undefined;
+    },
+  },
+  {
+    name: 'the SQL console opens and answers a GROUP BY',
+    async run({ page, app }) {
+      await loadSample(page, app);
+      await page.goto(app.url('/sql'));
+      await until('the SQL engine to be ready', () => page.eval(() => {
+        const run = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Run');
+        return Boolean(run && !run.disabled);
+      }), 60_000);
+      await page.eval(() => {
+        const editor = document.querySelector('#sql-editor');
+        editor.value = '';
+        editor.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.type('#sql-editor', 'SELECT status, COUNT(*) AS n FROM cases GROUP BY status ORDER BY status');
+      await page.click(button('Run'));
+      await see(page, '.sql-summary', /\d+ rows? in/);
+      const cells = await text(page, '.sql-grid');
+      if (!/resolved/i.test(cells) || !/new/i.test(cells)) throw new Error(`unexpected result: ${cells.slice(0, 300)}`);
+    },
+  },
+];
