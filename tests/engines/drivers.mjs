@@ -2,7 +2,7 @@
 // Chromium and Firefox through puppeteer-core (CDP and WebDriver BiDi), WebKit (WebKitGTK's
 // MiniBrowser) through classic W3C WebDriver under Xvfb. Every engine is Debian's own package.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -112,6 +112,9 @@ class PuppeteerPage {
     await this.page.keyboard.type(text);
   }
 
+  async resize(width, height) { await this.page.setViewport({ width, height }); }
+  async screenshot(path) { await this.front(); await this.page.screenshot({ path }); }
+
   async upload(selector, path) {
     const handle = await until(`${selector} to be shown`, () => this.page.$(this.locate(selector)));
     await handle.uploadFile(path);
@@ -208,6 +211,18 @@ class WebKitPage {
   async type(selector, text) { await this.cmd('POST', `/element/${await this.element(selector)}/value`, { text }); }
   async upload(selector, path) { await this.type(selector, path); }
 
+  /** Sizes the window so the page itself (innerWidth) is `width` wide: the frame is measured once. */
+  async resize(width, height) {
+    await this.cmd('POST', '/window/rect', { width, height });
+    const inner = await this.eval(() => window.innerWidth);
+    if (inner !== width) await this.cmd('POST', '/window/rect', { width: width + (width - inner), height });
+  }
+
+  async screenshot(path) {
+    const png = await this.cmd('GET', '/screenshot');
+    await writeFile(path, Buffer.from(png, 'base64'));
+  }
+
   /** WebDriver classic has no console feed; the boot script keeps the page's uncaught errors. */
   async collectErrors() {
     const errors = await this.eval(() => globalThis.__escalationDeskErrors ?? []).catch(() => []);
@@ -240,7 +255,7 @@ function freePort() {
 async function startXvfb() {
   for (let n = 90 + Math.floor(Math.random() * 100); ; n += 1) {
     const name = `:${n}`;
-    const xvfb = spawn('Xvfb', [name, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const xvfb = spawn('Xvfb', [name, '-screen', '0', '2560x1600x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
     const exited = await new Promise((resolve) => { xvfb.once('exit', () => resolve(true)); setTimeout(() => resolve(false), 500); });
     if (!exited) return { name, stop: () => xvfb.kill() };
   }

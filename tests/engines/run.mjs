@@ -2,7 +2,7 @@
 // command line (default: chromium firefox webkit), each in a fresh profile against dist/ on its own
 // loopback server. A scenario fails on any thrown error, page error or console error.
 // Usage: node tests/engines/run.mjs [chromium] [firefox] [webkit] [--only TEXT]
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,9 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const engines = args.filter((a) => a in ENGINES);
 const chosen = engines.length ? engines : Object.keys(ENGINES);
 const SCENARIO_MS = 180_000;
+// Screenshots a scenario takes (the queue at each width), kept for a person to look at.
+const RESULTS = resolve(dirname(fileURLToPath(import.meta.url)), 'results');
+await mkdir(RESULTS, { recursive: true });
 
 async function serve() {
   let server = await startServer({ root: DIST, port: 0 });
@@ -35,7 +38,7 @@ async function runOne(engine, scenario) {
     const page = await browser.newPage();
     let timer;
     const timeout = new Promise((_, fail) => { timer = setTimeout(() => fail(new Error(`took over ${SCENARIO_MS / 1000} s`)), SCENARIO_MS); });
-    const note = await Promise.race([scenario.run({ browser, page, app, dir }), timeout]).finally(() => clearTimeout(timer));
+    const note = await Promise.race([scenario.run({ browser, page, app, dir, engine, results: RESULTS }), timeout]).finally(() => clearTimeout(timer));
     if (browser.errors.length) throw new Error(`errors in the page:\n      ${browser.errors.join('\n      ')}`);
     return note;
   } finally {

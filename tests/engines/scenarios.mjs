@@ -190,3 +190,49 @@ export const SCENARIOS = [
     },
   },
 ];
+
+/** In the page: how the first rows of the queue are laid out. */
+function measureQueue() {
+  const rows = [...document.querySelectorAll('tr.case-row')].slice(0, 25);
+  const contentRight = (cell) => cell.getBoundingClientRect().right - parseFloat(getComputedStyle(cell).paddingRight);
+  return rows.map((row) => {
+    const title = row.querySelector('td.title');
+    const sla = row.querySelector('td.sla-cell');
+    const badge = sla?.firstElementChild;
+    // Characters of the title that fit: the cell's text box over the text's average glyph width.
+    const text = title.textContent;
+    const range = document.createRange();
+    range.selectNodeContents(title);
+    const full = range.getBoundingClientRect().width;
+    const box = title.clientWidth - parseFloat(getComputedStyle(title).paddingLeft) - parseFloat(getComputedStyle(title).paddingRight);
+    const shown = full <= box ? text.length : Math.floor(box / (full / Math.max(text.length, 1)));
+    return {
+      key: row.querySelector('td.key')?.textContent,
+      title: text,
+      shown,
+      badge: badge?.textContent ?? '',
+      clipped: Boolean(badge) && (badge.getBoundingClientRect().right > contentRight(sla) + 0.5 || sla.scrollWidth > sla.clientWidth + 0.5),
+    };
+  });
+}
+
+SCENARIOS.push({
+  name: 'the queue reads at 1024, 1280, 1440 and 1920 px: the title has room and no SLA badge is clipped',
+  async run({ page, app, engine, results }) {
+    await loadSample(page, app);
+    for (const width of [1024, 1280, 1440, 1920]) {
+      await page.resize(width, 900);
+      await until(`the page to be ${width} px wide`, async () => (await page.eval(() => window.innerWidth)) === width);
+      // Wait for the layout at this width: the badges are drawn once the clocks are computed.
+      const rows = await until('SLA badges in the queue', async () => {
+        const measured = await page.eval(measureQueue);
+        return measured.filter((r) => r.badge).length >= 5 ? measured : null;
+      });
+      await page.screenshot(join(results, `${engine}-queue-${width}.png`));
+      const clipped = rows.filter((r) => r.clipped);
+      if (clipped.length) throw new Error(`${width} px: clipped SLA badges ${JSON.stringify(clipped.map((r) => r.badge))}`);
+      const short = rows.filter((r) => r.shown < Math.min(30, r.title.length));
+      if (short.length) throw new Error(`${width} px: titles cut short ${JSON.stringify(short.map((r) => [r.key, r.shown, r.title]))}`);
+    }
+  },
+});
