@@ -1,8 +1,8 @@
 //! Escalation Desk: an offline-first desk for payments escalation specialists.
 //!
 //! `domain` and `bundle` are pure and compile natively, as do `sql` and the stored record and
-//! page formats of `storage`; the rest of `storage` and all of `ui` exist only in the browser
-//! build. See ARCHITECTURE.md for the map.
+//! page formats of `storage`; the rest of `storage`, and all of `app`, `browser` and `ui`, exist
+//! only in the browser build. See ARCHITECTURE.md for the map.
 
 pub mod bundle;
 pub mod domain;
