@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod drafts;
 pub mod intake;
+pub mod keys;
 pub mod logged_form;
 pub mod palette;
 pub mod shortcuts;

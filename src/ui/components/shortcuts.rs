@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
+use super::keys::is_typing;
 use crate::app::state::app_state;
-use crate::ui::pages::queue::is_typing;
 
 #[component]
 pub fn ShortcutsOverlay() -> impl IntoView {
