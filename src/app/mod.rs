@@ -17,8 +17,12 @@ pub mod state;
 
 pub use state::{AppState, app_state};
 
+/// What pages name from the layers below: storage's error (inside `AppError`, and for the
+/// stale-preview and full-disk messages) and the saved SQL queries kept in preferences.
+pub use crate::storage::StorageError;
+pub use crate::storage::prefs::SavedQuery;
+
 use crate::domain::Case;
-use crate::storage::StorageError;
 
 /// Why something a person asked for was not done, worded for them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

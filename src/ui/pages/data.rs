@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
 use crate::app::AppError;
+use crate::app::StorageError;
 use crate::app::exchange::{
     self, BackupInfo, Replacement, app_version, export_source, exporter, snapshot,
 };
@@ -17,7 +18,6 @@ use crate::bundle::v1::{self, BundleV1, Selection};
 use crate::bundle::{BundleError, encrypted, redact};
 use crate::domain::case::CaseKey;
 use crate::domain::merge::{self, Choice, ConflictId, MergePlan, Outcome, Verdict};
-use crate::storage::StorageError;
 use crate::ui::crypto;
 
 /// A bundle read and compared with this device, waiting for the specialist's go-ahead.

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::case_checklist::ChecklistPanel;
 use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
+use crate::app::StorageError;
 use crate::app::cases::Edited;
 use crate::app::state::{Boot, app_state};
 use crate::app::{self, AppError};
@@ -17,7 +18,6 @@ use crate::domain::priority::{Impact, Urgency};
 use crate::domain::status::allowed_targets;
 use crate::domain::triage::{Scoping, ScopingField};
 use crate::domain::{Case, CaseEvent, CaseStatus};
-use crate::storage::StorageError;
 use crate::ui::components::drafts::{DraftSaver, draft_saver, form_draft, restore_draft};
 use crate::ui::components::timeline::Timeline;
 
