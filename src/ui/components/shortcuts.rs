@@ -80,6 +80,15 @@ pub fn ShortcutsOverlay() -> impl IntoView {
                         <dt><kbd>"c"</kbd></dt><dd>"New case"</dd>
                         <dt><kbd>"Esc"</kbd></dt><dd>"Clear the selection"</dd>
                     </dl>
+                    <h3>"Case"</h3>
+                    <dl class="shortcuts">
+                        <dt><kbd>"l"</kbd></dt><dd>"Start a call, with the cursor in its notes"</dd>
+                        <dt><kbd>"e"</kbd></dt><dd>"Email the user: choose a template"</dd>
+                        <dt><kbd>"h"</kbd></dt><dd>"Hand off to a partner team"</dd>
+                        <dt><kbd>"n"</kbd></dt><dd>"Write a note"</dd>
+                        <dt><kbd>"Ctrl"</kbd>"/"<kbd>"⌘"</kbd>" + "<kbd>"Enter"</kbd></dt><dd>"Log it: the call, the note, the hand-off, or the email as sent"</dd>
+                        <dt><kbd>"Esc"</kbd></dt><dd>"Leave the field you are typing in (it is kept), so these keys work again"</dd>
+                    </dl>
                     <p class="hint">"Shortcuts never fire while you type in a field. Settings can turn the single-letter ones off."</p>
                     <button type="button" class="primary" node_ref=close_button on:click=move |_| close()>"Close"</button>
                 </div>

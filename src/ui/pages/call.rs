@@ -126,7 +126,8 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
         });
     };
     view! {
-        <form class="panel call-mode" on:submit=log_call novalidate=true aria-labelledby="call-heading">
+        <form class="panel call-mode" on:submit=log_call novalidate=true aria-labelledby="call-heading"
+            on:keydown=|ev| crate::ui::components::keys::submit_form_on_chord(&ev)>
             {move || case.get().map(|c| {
                 let phone = c.contacts.iter().find(|x| !x.phone.trim().is_empty()).map(|x| (x.name.clone(), x.phone.clone()));
                 view! {

@@ -151,7 +151,7 @@ pub fn ComposerPanel(
             }
         });
     };
-    let mark_sent = move |_| {
+    let mark_sent = move |(): ()| {
         if !problems.with_untracked(Vec::is_empty) {
             error.set(Some("fill in every placeholder before sending".into()));
             return;
@@ -182,7 +182,19 @@ pub fn ComposerPanel(
         });
     };
     view! {
-        <section class="panel composer-panel" aria-labelledby="composer-heading" node_ref=composer_ref>
+        <section class="panel composer-panel" aria-labelledby="composer-heading" node_ref=composer_ref
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                // Not a form (its buttons do different things); Ctrl+Enter is "Mark as sent".
+                if !crate::ui::components::keys::is_submit_chord(&ev) || busy.get_untracked() {
+                    return;
+                }
+                ev.prevent_default();
+                if to.with_untracked(|t| t.trim().is_empty()) {
+                    error.set(Some("add a recipient before sending".into()));
+                } else {
+                    mark_sent(());
+                }
+            }>
             <h2 id="composer-heading">"Email the user"</h2>
             <div class="field">
                 <label for="composer-template">"Template"</label>
@@ -246,7 +258,7 @@ pub fn ComposerPanel(
                     <a class="button" href=move || link.with(|l| l.url.clone())>"Open in mail app"</a>
                 </Show>
                 <button type="button" on:click=copy disabled=move || !ready()>"Copy"</button>
-                <button type="button" class="primary" on:click=mark_sent disabled=move || busy.get() || !ready()>"Mark as sent"</button>
+                <button type="button" class="primary" on:click=move |_| mark_sent(()) disabled=move || busy.get() || !ready()>"Mark as sent"</button>
             </div>
         </section>
     }
@@ -360,7 +372,8 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
         });
     };
     view! {
-        <form class="panel handoff-panel" on:submit=submit novalidate=true aria-labelledby="handoff-heading">
+        <form class="panel handoff-panel" on:submit=submit novalidate=true aria-labelledby="handoff-heading"
+            on:keydown=|ev| crate::ui::components::keys::submit_form_on_chord(&ev)>
             <h2 id="handoff-heading">"Hand off to a partner team"</h2>
             <Show when=move || !rows.with(Vec::is_empty)>
                 <ul class="handoff-list">

@@ -19,6 +19,7 @@ use crate::domain::status::allowed_targets;
 use crate::domain::triage::{Scoping, ScopingField};
 use crate::domain::{Case, CaseEvent, CaseStatus};
 use crate::ui::components::drafts::{DraftSaver, draft_saver, form_draft, restore_draft};
+use crate::ui::components::keys::submit_form_on_chord;
 use crate::ui::components::timeline::Timeline;
 
 mod panels;
@@ -101,6 +102,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
         });
     });
     let editor = Editor { id };
+    case_shortcuts(case);
     // A checklist step asks the composer to start from its linked template.
     let compose = RwSignal::new(None::<String>);
 
@@ -208,6 +210,48 @@ impl Editor {
             }
         });
     }
+}
+
+/// The case page's single keys, so the first hour needs no mouse: `l` starts a call (as in the
+/// queue), `e` goes to the email template, `h` to the hand-off's partner team, `n` to the note,
+/// and Esc leaves the field being typed in.
+/// Each takes the key (`prevent_default`), or the browser would type it into the field it focuses.
+fn case_shortcuts(case: Memo<Option<Case>>) {
+    use crate::ui::components::keys::{focus_id, is_command_key, is_typing};
+    let state = app_state();
+    let navigate = leptos_router::hooks::use_navigate();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        // Esc leaves a field (what was typed stays, drafted), so the keys below work again.
+        if ev.key() == "Escape" && is_typing(&ev) {
+            if let Some(field) = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            {
+                let _ = field.blur();
+            }
+            return;
+        }
+        if !is_command_key(&ev, state.prefs.with_untracked(|p| p.single_key_shortcuts_off)) {
+            return;
+        }
+        let field = match ev.key().as_str() {
+            "e" => "composer-template",
+            "h" => "handoff-team",
+            "n" => "note",
+            "l" => {
+                if let Some(key) = case.with_untracked(|c| c.as_ref().map(|c| c.key.to_string())) {
+                    ev.prevent_default();
+                    navigate(&format!("/cases/{key}/call"), Default::default());
+                }
+                return;
+            }
+            _ => return,
+        };
+        if focus_id(field) {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || keys.remove());
 }
 
 #[component]
@@ -464,7 +508,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
     };
 
     view! {
-        <form class="panel note-form" on:submit=add>
+        <form class="panel note-form" on:submit=add on:keydown=|ev| submit_form_on_chord(&ev)>
             <label for="note">"Note"</label>
             <textarea id="note" rows="4" aria-describedby="note-error"
                 prop:value=move || text.get()

@@ -64,6 +64,21 @@ pub fn QueuePage() -> impl IntoView {
         });
     };
     let has_cases = Memo::new(move |_| state.cases.with(|c| !c.is_empty()));
+    // On an empty desk the one thing to do is load the sample or create a case: Enter loads
+    // it, unless focus is already somewhere the person put it.
+    let sample_button = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        let Some(button) = sample_button.get() else {
+            return;
+        };
+        let idle = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_none_or(|el| el.tag_name() == "BODY");
+        if idle {
+            let _ = button.focus();
+        }
+    });
     // Navigation start → the first rows on screen, once per page load (the benchmark's B2).
     Effect::new(move |_| {
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -114,7 +129,7 @@ pub fn QueuePage() -> impl IntoView {
                         <h2>"No cases yet"</h2>
                         <p>"Cases you create are stored on this device and work offline."</p>
                         <p>"New to Escalation Desk? Load a realistic set of "{FIRST_RUN_SIZE}" payments escalations to explore."</p>
-                        <button type="button" on:click=load_sample disabled=move || sample_busy.get()>
+                        <button type="button" node_ref=sample_button on:click=load_sample disabled=move || sample_busy.get()>
                             {move || if sample_busy.get() { "Loading sample data…" } else { "Load sample data" }}
                         </button>
                         <p class="form-error" role="alert">{move || sample_error.get()}</p>
@@ -347,14 +362,8 @@ fn CaseList() -> impl IntoView {
 
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         // Arrow keys and Enter keep working: they are not letters a person might type.
-        let letters_off = state.prefs.with_untracked(|p| p.single_key_shortcuts_off)
-            && ev.key().chars().count() == 1;
-        if ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-            || crate::ui::components::keys::is_typing(&ev)
-            || letters_off
-        {
+        let letters_off = state.prefs.with_untracked(|p| p.single_key_shortcuts_off);
+        if !crate::ui::components::keys::is_command_key(&ev, letters_off) {
             return;
         }
         let len = picked.with_untracked(Vec::len);
