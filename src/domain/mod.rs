@@ -25,7 +25,6 @@ mod sample_timing;
 pub mod search;
 pub mod settings;
 pub mod sla;
-pub mod sql_tables;
 pub mod status;
 pub mod templates;
 pub mod timestamp;

@@ -6,7 +6,7 @@
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, types::ValueRef};
 
-use crate::domain::sql_tables::{
+use crate::sql::tables::{
     Cell, CellRef, QueryResult, TABLES, create_statements, decode_rows, insert_statement,
 };
 
@@ -162,7 +162,7 @@ pub fn warm_up(rows: usize) -> Result<(), SqlError> {
                     .collect()
             })
             .collect();
-        tables.push((table.name, crate::domain::sql_tables::encode_rows(&sample)));
+        tables.push((table.name, crate::sql::tables::encode_rows(&sample)));
     }
     let borrowed: Vec<(&str, &str)> = tables.iter().map(|(n, t)| (*n, t.as_str())).collect();
     engine.load(&borrowed)?;

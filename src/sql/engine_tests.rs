@@ -8,7 +8,7 @@
 )]
 
 use super::*;
-use crate::domain::sql_tables::EXAMPLES;
+use crate::sql::tables::EXAMPLES;
 
 /// Four cases: two Payouts (Acme twice), one Disputes, one Cards. Breached clocks: two on
 /// Payouts cases, one on the Disputes case. First responses in week 44 after 30 and 90 minutes,
@@ -99,7 +99,7 @@ fn engine() -> Engine {
 /// The hand-written rows above, in the worker's transfer format.
 fn encode(rows: &serde_json::Value) -> String {
     let rows: Vec<Vec<Cell>> = serde_json::from_value(rows.clone()).unwrap();
-    crate::domain::sql_tables::encode_rows(&rows)
+    crate::sql::tables::encode_rows(&rows)
 }
 
 fn example(name: &str) -> &'static str {

@@ -3,3 +3,4 @@
 #[cfg(feature = "sql-engine")]
 pub mod engine;
 pub mod protocol;
+pub mod tables;

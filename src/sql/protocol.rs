@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::sql_tables::QueryResult;
+pub use crate::sql::tables::QueryResult;
 
 /// What the worker sends back, as JSON text. Requests go the other way as plain JS objects
 /// (`{op: "load", names, rows}` / `{op: "run", id, sql, cap}`); each table's rows are one
-/// `domain::sql_tables::encode_rows` string.
+/// `sql::tables::encode_rows` string.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reply")]
 pub enum Reply {

@@ -22,7 +22,7 @@ use escalation_desk::domain::search::Query;
 use escalation_desk::domain::settings::TeamSettings;
 use escalation_desk::domain::sla::board::{badge, board};
 use escalation_desk::domain::sla::{ClockMark, CompiledSla, SlaSettings, case_clocks, explain};
-use escalation_desk::domain::sql_tables::{decode_rows, extract};
+use escalation_desk::sql::tables::{decode_rows, extract};
 use escalation_desk::domain::templates::{EmailTemplate, ExtraValues, TemplateValues};
 use escalation_desk::domain::{Case, CaseEvent};
 use escalation_desk::storage::records;
@@ -361,7 +361,7 @@ fn derive(device: &Device, edges: bool) {
             at.date_naive(),
         );
         for (table, text) in &extract.tables {
-            let width = escalation_desk::domain::sql_tables::TABLES
+            let width = escalation_desk::sql::tables::TABLES
                 .iter()
                 .find(|t| t.name == *table)
                 .map_or(0, |t| t.columns.len());

@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod calendar;
+pub mod calendar_spec;
 pub mod clock;
 pub mod holidays;
 pub mod policy;

@@ -1,14 +1,15 @@
 //! SLA policies and calendars as the team edits and stores them, validated into a form clocks can use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{Calendar, CalendarError, Interval, Schedule, hm};
-use super::holidays::{Holiday, singapore_public_holidays};
+use super::calendar::{Calendar, CalendarError, hm};
+use super::holidays::singapore_public_holidays;
 use super::worktime::WorkIndex;
+pub use super::calendar_spec::{CalendarSpec, Hours};
 use crate::domain::case::{Case, Channel, Tier};
 use crate::domain::priority::Priority;
 
@@ -142,144 +143,6 @@ pub struct SlaPolicy {
     pub targets: Targets,
     /// The id of the calendar whose working time the targets are counted in.
     pub calendar: String,
-}
-
-/// One working interval as stored: local wall-clock times, "HH:MM".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hours {
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-}
-
-/// A calendar as the team edits it. `Calendar` is the validated form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarSpec {
-    pub id: String,
-    pub name: String,
-    pub zone: String,
-    /// Every minute counts; the weekly hours and holidays are kept but ignored.
-    #[serde(default)]
-    pub always_open: bool,
-    /// Monday first.
-    pub week: [Vec<Hours>; 7],
-    #[serde(default)]
-    pub holidays: Vec<Holiday>,
-}
-
-impl CalendarSpec {
-    pub fn build(&self) -> Result<Calendar, CalendarError> {
-        let schedule = if self.always_open {
-            Schedule::TwentyFourSeven
-        } else {
-            Schedule::Weekly(
-                self.week
-                    .clone()
-                    .map(|day| day.iter().map(|h| Interval::new(h.start, h.end)).collect()),
-            )
-        };
-        let holidays: BTreeMap<_, _> = self
-            .holidays
-            .iter()
-            .map(|h| (h.date, h.name.clone()))
-            .collect();
-        Calendar::new(&self.zone, schedule, holidays)
-    }
-
-    /// Parses one day's hours as typed: "09:00-12:00, 13:00-18:00"; blank means closed. A
-    /// whole day is "all day", "24h" or "00:00-24:00" (24:00 is the end of the day, as 00:00
-    /// is when it ends an interval); intervals that together cover the day are stored as one.
-    pub fn parse_day(text: &str) -> Result<Vec<Hours>, String> {
-        let whole = Hours {
-            start: NaiveTime::MIN,
-            end: NaiveTime::MIN,
-        };
-        let trimmed = text.trim();
-        if ["all day", "24h", "24 h"]
-            .iter()
-            .any(|w| trimmed.eq_ignore_ascii_case(w))
-        {
-            return Ok(vec![whole]);
-        }
-        let day = trimmed
-            .split(',')
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-            .map(|part| {
-                let (start, end) = part
-                    .split_once(['-', '–'])
-                    .ok_or_else(|| format!("'{part}' should look like 09:00-18:00"))?;
-                let time = |t: &str, is_end: bool| {
-                    let t = t.trim();
-                    if is_end && t == "24:00" {
-                        return Ok(NaiveTime::MIN);
-                    }
-                    NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
-                        if t == "24:00" {
-                            format!("'{part}': 24:00 can only end an interval (the day starts at 00:00)")
-                        } else {
-                            format!("'{t}' is not a time like 09:00")
-                        }
-                    })
-                };
-                let (start, end) = (time(start, false)?, time(end, true)?);
-                if start == end && start != NaiveTime::MIN {
-                    return Err(format!(
-                        "'{part}' starts and ends at the same time; for the whole day write 00:00-24:00"
-                    ));
-                }
-                Ok(Hours { start, end })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(if covers_whole_day(&day) {
-            vec![whole]
-        } else {
-            day
-        })
-    }
-
-    /// One day's hours as the editor shows them: "all day", or intervals with 24:00 for midnight.
-    pub fn format_day(day: &[Hours]) -> String {
-        if covers_whole_day(day) {
-            return "all day".into();
-        }
-        day.iter()
-            .map(|h| {
-                let end = if h.end == NaiveTime::MIN {
-                    "24:00".to_string()
-                } else {
-                    h.end.format("%H:%M").to_string()
-                };
-                format!("{}-{end}", h.start.format("%H:%M"))
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// Whether intervals that stay within the day (an end of 00:00 is midnight) cover all of it.
-fn covers_whole_day(day: &[Hours]) -> bool {
-    let minute = |t: NaiveTime| t.signed_duration_since(NaiveTime::MIN).num_minutes();
-    let mut spans: Vec<(i64, i64)> = day
-        .iter()
-        .map(|h| {
-            let end = if h.end == NaiveTime::MIN {
-                1440
-            } else {
-                minute(h.end)
-            };
-            (minute(h.start), end)
-        })
-        .filter(|(a, b)| a < b)
-        .collect();
-    spans.sort_unstable();
-    let mut reached = 0;
-    for (a, b) in spans {
-        if a > reached {
-            return false;
-        }
-        reached = reached.max(b);
-    }
-    reached >= 1440
 }
 
 /// When a running clock counts as at risk. Either rule can be switched off with 0.
@@ -660,106 +523,5 @@ impl CompiledSla {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_starter_settings_are_valid_and_ordered_most_specific_first() {
-        let settings = SlaSettings::default();
-        assert!(settings.validate().is_ok());
-        assert_eq!(
-            settings.policies.last().unwrap().matches,
-            PolicyMatch::default()
-        );
-    }
-
-    #[test]
-    fn day_hours_parse_as_typed() {
-        assert_eq!(
-            CalendarSpec::parse_day("09:00-12:00, 13:00–18:00").unwrap(),
-            vec![
-                Hours {
-                    start: hm(9, 0),
-                    end: hm(12, 0)
-                },
-                Hours {
-                    start: hm(13, 0),
-                    end: hm(18, 0)
-                }
-            ]
-        );
-        assert_eq!(CalendarSpec::parse_day("  ").unwrap(), vec![]);
-        assert_eq!(
-            CalendarSpec::parse_day("9am-5pm").unwrap_err(),
-            "'9am' is not a time like 09:00"
-        );
-        assert!(
-            CalendarSpec::parse_day("09:00")
-                .unwrap_err()
-                .contains("should look like")
-        );
-        let night = CalendarSpec::parse_day("22:00-06:00").unwrap();
-        assert_eq!(CalendarSpec::format_day(&night), "22:00-06:00");
-    }
-
-    #[test]
-    fn bad_settings_are_refused_with_the_reason() {
-        let mut s = SlaSettings::default();
-        s.calendars[0].zone = "Asia/Singapur".into();
-        assert_eq!(
-            s.validate().unwrap_err().to_string(),
-            "calendar 'Singapore office hours': 'Asia/Singapur' is not a time zone SLA calendars know; use an IANA name such as Asia/Singapore, Europe/London or America/New_York"
-        );
-        let mut s = SlaSettings::default();
-        s.calendars[0].week = Default::default();
-        assert!(
-            s.validate()
-                .unwrap_err()
-                .to_string()
-                .contains("no working time")
-        );
-        let mut s = SlaSettings::default();
-        s.calendars[0].week[0] = CalendarSpec::parse_day("09:00-13:00, 12:00-18:00").unwrap();
-        assert!(s.validate().unwrap_err().to_string().contains("overlap"));
-        let mut s = SlaSettings::default();
-        s.policies[1].name = "standard".into();
-        assert_eq!(
-            s.validate().unwrap_err(),
-            SlaSettingsError::DuplicatePolicy("Standard".into())
-        );
-        let mut s = SlaSettings::default();
-        s.policies[0].targets.first_response = Some(0);
-        assert!(
-            s.validate()
-                .unwrap_err()
-                .to_string()
-                .contains("First response target")
-        );
-        let mut s = SlaSettings::default();
-        s.policies[0].calendar = "gone".into();
-        assert!(matches!(
-            s.validate(),
-            Err(SlaSettingsError::MissingCalendar { .. })
-        ));
-    }
-
-    #[test]
-    fn a_change_is_logged_in_words() {
-        let before = SlaSettings::default();
-        let mut next = before.clone();
-        next.policies[2].targets.first_response = Some(120);
-        next.calendars[0].holidays.pop();
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        let (saved, summary) = before.record_change(next, "Mei", now);
-        let summary = summary.unwrap();
-        assert!(
-            summary.contains("changed policy 'Standard': FR 240 min → 120 min"),
-            "{summary}"
-        );
-        assert!(summary.contains("holidays (26 → 25)"), "{summary}");
-        assert_eq!(saved.log.len(), 1);
-        assert_eq!(saved.log[0].actor, "Mei");
-        let (_, nothing) = saved.record_change(saved.clone(), "Mei", now);
-        assert_eq!(nothing, None);
-    }
-}
+#[path = "policy_tests.rs"]
+mod tests;
