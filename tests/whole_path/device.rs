@@ -22,9 +22,9 @@ use escalation_desk::domain::search::Query;
 use escalation_desk::domain::settings::TeamSettings;
 use escalation_desk::domain::sla::board::{badge, board};
 use escalation_desk::domain::sla::{ClockMark, CompiledSla, SlaSettings, case_clocks, explain};
-use escalation_desk::sql::tables::{decode_rows, extract};
 use escalation_desk::domain::templates::{EmailTemplate, ExtraValues, TemplateValues};
 use escalation_desk::domain::{Case, CaseEvent};
+use escalation_desk::sql::tables::{decode_rows, extract};
 use escalation_desk::storage::records;
 
 /// Values the mutator puts anywhere in a bundle: edges of every window and type.

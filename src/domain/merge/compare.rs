@@ -2,7 +2,11 @@
 
 use super::*;
 
-pub(super) fn compare_case(mine: &Case, mine_events: &[CaseEvent], theirs: &CaseWithEvents) -> CasePlan {
+pub(super) fn compare_case(
+    mine: &Case,
+    mine_events: &[CaseEvent],
+    theirs: &CaseWithEvents,
+) -> CasePlan {
     let mine_ids: HashSet<Uuid> = mine_events.iter().map(|e| e.id).collect();
     let their_ids: HashSet<Uuid> = theirs.events.iter().map(|e| e.id).collect();
     let touched = |events: &[CaseEvent], other: &HashSet<Uuid>| -> HashSet<CaseField> {

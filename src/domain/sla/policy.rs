@@ -7,9 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError, hm};
+pub use super::calendar_spec::{CalendarSpec, Hours};
 use super::holidays::singapore_public_holidays;
 use super::worktime::WorkIndex;
-pub use super::calendar_spec::{CalendarSpec, Hours};
 use crate::domain::case::{Case, Channel, Tier};
 use crate::domain::priority::Priority;
 

@@ -17,7 +17,11 @@ pub fn is_typing(ev: &web_sys::KeyboardEvent) -> bool {
 /// Settings (letters only: arrows and Enter are not letters a person might mean as text).
 pub fn is_command_key(ev: &web_sys::KeyboardEvent, single_keys_off: bool) -> bool {
     let letter = ev.key().chars().count() == 1;
-    !(ev.ctrl_key() || ev.meta_key() || ev.alt_key() || is_typing(ev) || (single_keys_off && letter))
+    !(ev.ctrl_key()
+        || ev.meta_key()
+        || ev.alt_key()
+        || is_typing(ev)
+        || (single_keys_off && letter))
 }
 
 /// Ctrl+Enter (⌘+Enter on a Mac): "done with this text, send it", the chord mail and chat apps

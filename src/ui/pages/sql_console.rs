@@ -7,8 +7,8 @@ use crate::app::SavedQuery;
 use crate::app::state::{AppState, app_state};
 use crate::browser;
 use crate::domain::rca::RcaStatus;
-use crate::sql::tables::{Cell, EXAMPLES, QueryResult, TABLES, extract, query_evidence};
 use crate::sql::protocol::Reply;
+use crate::sql::tables::{Cell, EXAMPLES, QueryResult, TABLES, extract, query_evidence};
 use crate::ui::pages::rcas::local_today;
 use crate::ui::sql_client;
 

@@ -90,7 +90,8 @@ pub fn explain(clock: &Clock, sla: &CompiledSla) -> Vec<String> {
         .map(|(d, name)| format!("{} ({name})", d.format("%a %-d %b")))
         .collect();
     lines.push(
-        if holidays.is_empty() || calendar.schedule == crate::domain::sla::Schedule::TwentyFourSeven {
+        if holidays.is_empty() || calendar.schedule == crate::domain::sla::Schedule::TwentyFourSeven
+        {
             "holidays none".to_string()
         } else {
             format!("holidays {}", holidays.join(", "))

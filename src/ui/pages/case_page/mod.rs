@@ -231,7 +231,10 @@ fn case_shortcuts(case: Memo<Option<Case>>) {
             }
             return;
         }
-        if !is_command_key(&ev, state.prefs.with_untracked(|p| p.single_key_shortcuts_off)) {
+        if !is_command_key(
+            &ev,
+            state.prefs.with_untracked(|p| p.single_key_shortcuts_off),
+        ) {
             return;
         }
         let field = match ev.key().as_str() {

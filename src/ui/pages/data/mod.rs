@@ -9,54 +9,23 @@ use uuid::Uuid;
 
 use crate::app::AppError;
 use crate::app::StorageError;
-use crate::app::exchange::{
-    self, BackupInfo, Replacement, app_version, export_source, exporter, snapshot,
-};
-use crate::app::state::{AppState, app_state};
+use crate::app::exchange::{self, BackupInfo, Replacement, snapshot};
+use crate::app::state::app_state;
 use crate::browser;
-use crate::bundle::v1::{self, BundleV1, Selection};
-use crate::bundle::{BundleError, encrypted, redact};
-use crate::domain::case::CaseKey;
-use crate::domain::merge::{self, Choice, ConflictId, MergePlan, Outcome, Verdict};
+use crate::bundle::v1::{self, BundleV1};
+use crate::bundle::{BundleError, encrypted};
+use crate::domain::merge::{self, Choice, ConflictId};
 use crate::ui::crypto;
+mod export;
+mod preview;
 
-/// A bundle read and compared with this device, waiting for the specialist's go-ahead.
-#[derive(Clone)]
-struct Preview {
-    file_name: String,
-    bundle: Arc<BundleV1>,
-    plan: Arc<MergePlan>,
-}
+use export::{ExportForm, ExportPanel};
+use preview::{Preview, PreviewPanel};
 
-/// Cases listed in the preview before "and N more"; the counts above always cover all of them.
-const PREVIEW_ROWS: usize = 200;
 /// Unbacked case changes that earn a nudge.
 const NUDGE_AFTER_CHANGES: usize = 10;
 
-/// "ESC-1001, ESC-1002" (commas, spaces or lines) into case ids; an unknown key is an error.
-fn parse_keys(state: AppState, text: &str) -> Result<Vec<Uuid>, String> {
-    let mut ids = Vec::new();
-    for word in text
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-    {
-        let key = CaseKey::parse(word)
-            .ok_or_else(|| format!("'{word}' is not a case key like ESC-1042"))?;
-        let id = state
-            .cases
-            .with_untracked(|all| all.iter().find(|c| c.key == key).map(|c| c.id))
-            .ok_or_else(|| format!("{key} is not on this device"))?;
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    if ids.is_empty() {
-        return Err("list the case keys to export, e.g. ESC-1001, ESC-1002".into());
-    }
-    Ok(ids)
-}
-
-fn size_label(bytes: f64) -> String {
+pub(super) fn size_label(bytes: f64) -> String {
     if bytes >= 1_048_576.0 {
         format!("{:.1} MB", bytes / 1_048_576.0)
     } else {
@@ -70,22 +39,7 @@ pub fn DataPage() -> impl IntoView {
     let query = use_query_map();
     let preset_keys = query.with_untracked(|q| q.get("cases").unwrap_or_default());
 
-    // Export
-    let scope = RwSignal::new(
-        if preset_keys.is_empty() {
-            "everything"
-        } else {
-            "cases"
-        }
-        .to_string(),
-    );
-    let keys = RwSignal::new(preset_keys.replace(',', ", "));
-    let redact_on = RwSignal::new(false);
-    let encrypt_on = RwSignal::new(false);
-    let passphrase = RwSignal::new(String::new());
-    let passphrase_again = RwSignal::new(String::new());
-    let export_error = RwSignal::new(None::<String>);
-    let export_done = RwSignal::new(None::<String>);
+    let export = ExportForm::new(&preset_keys);
 
     // Import
     let import_error = RwSignal::new(None::<String>);
@@ -134,114 +88,6 @@ pub fn DataPage() -> impl IntoView {
             None => all.len(),
         })
     });
-
-    let run_export = move |backup: bool| {
-        export_error.set(None);
-        export_done.set(None);
-        let chosen_scope = if backup {
-            "everything".to_string()
-        } else {
-            scope.get_untracked()
-        };
-        let selection = match chosen_scope.as_str() {
-            "cases" => match parse_keys(state, &keys.get_untracked()) {
-                Ok(ids) => Selection::Cases(ids),
-                Err(e) => {
-                    export_error.set(Some(e));
-                    return;
-                }
-            },
-            "playbooks" => Selection::PlaybooksAndTemplates,
-            _ => Selection::Everything,
-        };
-        let redacting = !backup && redact_on.get_untracked();
-        let encrypting = encrypt_on.get_untracked();
-        let secret = passphrase.get_untracked();
-        if encrypting {
-            if secret.chars().count() < crypto::MIN_PASSPHRASE_CHARS {
-                export_error.set(Some(format!(
-                    "Passphrase: use at least {} characters",
-                    crypto::MIN_PASSPHRASE_CHARS
-                )));
-                return;
-            }
-            if secret != passphrase_again.get_untracked() {
-                export_error.set(Some("Repeat passphrase: the two passphrases differ".into()));
-                return;
-            }
-        }
-        busy.set(Some("Exporting…".into()));
-        leptos::task::spawn_local(async move {
-            let started = browser::performance_now();
-            let result: Result<String, String> = async {
-                let stored = exchange::read_everything().await.map_err(|e| e.to_string())?;
-                browser::measure("export-read", started);
-                let skipped = stored.unreadable.len();
-                let now = browser::now();
-                let mut bundle = BundleV1::build(
-                    export_source(stored),
-                    &selection,
-                    exporter(state),
-                    app_version(),
-                    now,
-                );
-                let report = if redacting {
-                    Some(
-                        redact::redact(&mut bundle)
-                            .map_err(|e| format!("Nothing was exported: {e}"))?,
-                    )
-                } else {
-                    None
-                };
-                let built = browser::performance_now();
-                let json = bundle.to_json();
-                browser::measure("export-json", built);
-                let (text, name) = if encrypting {
-                    busy.set(Some("Encrypting (600,000 key-derivation rounds)…".into()));
-                    let sealed = crypto::encrypt(&json, &secret).await.map_err(|e| e.to_string())?;
-                    (sealed, bundle.file_name(true))
-                } else {
-                    (json, bundle.file_name(false))
-                };
-                browser::download(&name, &text, "application/json")?;
-                browser::measure("export", started);
-                if selection == Selection::Everything && !redacting {
-                    state.prefs.update(|p| {
-                        p.last_backup_at = Some(now);
-                        let _ = p.save();
-                    });
-                }
-                let mut message = format!(
-                    "Exported {} case(s), {} playbook(s) and {} template(s) to {name} ({}).",
-                    bundle.contents.cases.len(),
-                    bundle.contents.playbooks.len(),
-                    bundle.contents.templates.len(),
-                    size_label(text.len() as f64)
-                );
-                if let Some(r) = report {
-                    message.push_str(&format!(
-                        " Redacted: {} person name(s), {} account(s), {} email address(es), {} phone number(s), {} card number(s).",
-                        r.names, r.accounts, r.emails, r.phones, r.cards
-                    ));
-                }
-                if encrypting {
-                    message.push_str(" Encrypted: share the passphrase by another channel than the file.");
-                }
-                if skipped > 0 {
-                    message.push_str(&format!(
-                        " {skipped} stored record(s) could not be read and are not in the file; they are listed on the queue."
-                    ));
-                }
-                Ok(message)
-            }
-            .await;
-            busy.set(None);
-            match result {
-                Ok(message) => export_done.set(Some(message)),
-                Err(e) => export_error.set(Some(format!("Nothing was exported: {e}"))),
-            }
-        });
-    };
 
     // Reads a bundle's text into a preview; an encrypted one first waits for its passphrase.
     let open_text = move |name: String, text: Arc<String>| {
@@ -534,7 +380,7 @@ pub fn DataPage() -> impl IntoView {
                 }}
             </div>
             <div class="actions">
-                <button type="button" class="primary" on:click=move |_| run_export(true) disabled=move || busy.get().is_some()>"Back up everything"</button>
+                <button type="button" class="primary" on:click=move |_| export.run(state, busy, true) disabled=move || busy.get().is_some()>"Back up everything"</button>
             </div>
             <p class="hint">"A backup holds every case, playbook, template, partner team, problem and the team settings. Tick Encrypt below to protect it with a passphrase."</p>
         </section>
@@ -549,34 +395,7 @@ pub fn DataPage() -> impl IntoView {
             </div>
         </Show>
 
-        <section class="panel" aria-labelledby="export-heading">
-            <h2 id="export-heading">"Export"</h2>
-            <fieldset class="choice">
-                <legend>"What to export"</legend>
-                <label class="checkbox"><input type="radio" name="scope" value="everything" prop:checked=move || scope.get() == "everything" on:change=move |_| scope.set("everything".into())/>"Everything"</label>
-                <label class="checkbox"><input type="radio" name="scope" value="cases" prop:checked=move || scope.get() == "cases" on:change=move |_| scope.set("cases".into())/>"Chosen cases, with their events, problems, RCA worksheets, the playbooks applied to them, and the templates"</label>
-                <label class="checkbox"><input type="radio" name="scope" value="playbooks" prop:checked=move || scope.get() == "playbooks" on:change=move |_| scope.set("playbooks".into())/>"Playbooks and templates only"</label>
-            </fieldset>
-            <Show when=move || scope.get() == "cases">
-                <div class="field">
-                    <label for="export-keys">"Case keys"</label>
-                    <input id="export-keys" type="text" placeholder="ESC-1001, ESC-1002" prop:value=move || keys.get() on:input=move |ev| keys.set(event_target_value(&ev))/>
-                    <p class="hint">"Select cases in the queue and choose Export to fill this in."</p>
-                </div>
-            </Show>
-            <label class="checkbox"><input type="checkbox" prop:checked=move || redact_on.get() on:change=move |ev| redact_on.set(event_target_checked(&ev))/>"Redact personal data (names, accounts, emails, phone and card numbers become stable pseudonyms; RCA worksheets are left out)"</label>
-            <label class="checkbox"><input type="checkbox" prop:checked=move || encrypt_on.get() on:change=move |ev| encrypt_on.set(event_target_checked(&ev))/>"Encrypt with a passphrase"</label>
-            <Show when=move || encrypt_on.get()>
-                <div class="field"><label for="export-passphrase">"Passphrase"</label>
-                    <input id="export-passphrase" type="password" autocomplete="new-password" prop:value=move || passphrase.get() on:input=move |ev| passphrase.set(event_target_value(&ev))/></div>
-                <div class="field"><label for="export-passphrase-again">"Repeat passphrase"</label>
-                    <input id="export-passphrase-again" type="password" autocomplete="new-password" prop:value=move || passphrase_again.get() on:input=move |ev| passphrase_again.set(event_target_value(&ev))/></div>
-                <p class="hint">"PBKDF2-SHA256 with 600,000 rounds, then AES-GCM-256, by the browser's WebCrypto. Without the passphrase the file cannot be opened, by anyone."</p>
-            </Show>
-            <p class="form-error" role="alert">{move || export_error.get()}</p>
-            <p class="form-ok" role="status">{move || export_done.get()}</p>
-            <div class="actions"><button type="button" class="primary" on:click=move |_| run_export(false) disabled=move || busy.get().is_some()>"Export"</button></div>
-        </section>
+        <ExportPanel form=export busy=busy/>
 
         <section class="panel" aria-labelledby="import-heading">
             <h2 id="import-heading">"Import"</h2>
@@ -704,188 +523,4 @@ fn StorageStatus(
             }}
         </p>
     }
-}
-
-#[component]
-fn PreviewPanel(preview: Preview, choices: RwSignal<HashMap<ConflictId, Choice>>) -> impl IntoView {
-    let plan = preview.plan.clone();
-    let bundle = preview.bundle.clone();
-    let counts = plan.case_counts();
-    let record_counts = plan.record_counts();
-    let conflicts = plan.conflicts();
-    let all_conflicts = conflicts.clone();
-    let set_all = move |choice: Choice| {
-        choices.update(|c| {
-            for id in &all_conflicts {
-                c.insert(id.clone(), choice);
-            }
-        })
-    };
-    let exported = format!(
-        "Exported by {} on {} (app {}){}.",
-        bundle.exported_by.name,
-        bundle.exported_at.format("%Y-%m-%d %H:%M UTC"),
-        bundle.app_version,
-        if bundle.redaction.is_some() {
-            ", redacted"
-        } else {
-            ""
-        }
-    );
-    let changed: Vec<_> = plan
-        .cases
-        .iter()
-        .filter(|c| c.verdict != Verdict::Identical)
-        .cloned()
-        .collect();
-    let hidden = changed.len().saturating_sub(PREVIEW_ROWS);
-    let case_conflicts: Vec<_> = plan
-        .cases
-        .iter()
-        .filter(|c| c.verdict == Verdict::Conflict)
-        .cloned()
-        .collect();
-    let record_conflicts: Vec<_> = plan
-        .records
-        .iter()
-        .filter(|r| r.verdict == Verdict::Conflict)
-        .cloned()
-        .collect();
-    let changed_records: Vec<_> = plan
-        .records
-        .iter()
-        .filter(|r| r.verdict == Verdict::New || r.verdict == Verdict::Updated)
-        .cloned()
-        .collect();
-    let conflict_count = conflicts.len();
-    view! {
-        <div class="import-preview">
-            <h3>{format!("Preview of {}", preview.file_name)}</h3>
-            <p class="hint">{exported}</p>
-            <table class="case-table counts" aria-label="What the import would do">
-                <thead><tr><th scope="col">"Records"</th><th scope="col">"New"</th><th scope="col">"Updated"</th><th scope="col">"Identical"</th><th scope="col">"Conflicting"</th></tr></thead>
-                <tbody>
-                    <tr><th scope="row">"Cases"</th><td>{counts.new}</td><td>{counts.updated}</td><td>{counts.identical}</td><td>{counts.conflict}</td></tr>
-                    {record_counts.into_iter().map(|(kind, c)| view! {
-                        <tr><th scope="row">{format!("{}s", kind.label())}</th><td>{c.new}</td><td>{c.updated}</td><td>{c.identical}</td><td>{c.conflict}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            {plan.changes_nothing().then(|| view! { <p class="hint">"Every record in this file is already here; importing it changes nothing."</p> })}
-            {(conflict_count > 0).then(|| view! {
-                <div class="conflicts" role="group" aria-labelledby="conflicts-heading">
-                    <h4 id="conflicts-heading">{format!("{conflict_count} conflict(s) to decide")}</h4>
-                    <p class="hint">"Both sides changed these since the copies parted. Choose for each; nothing is imported until every one has an answer."</p>
-                    <div class="actions">
-                        <button type="button" on:click={ let set_all = set_all.clone(); move |_| set_all(Choice::Mine) }>"Keep mine for all"</button>
-                        <button type="button" on:click=move |_| set_all(Choice::Theirs)>"Take theirs for all"</button>
-                    </div>
-                    {case_conflicts.into_iter().flat_map(|c| {
-                        let key = c.key.to_string();
-                        let id = c.id;
-                        c.diffs.into_iter().filter(|d| d.outcome == Outcome::Decide).map(move |d| {
-                            let conflict = ConflictId::Case(id, d.field);
-                            let name = format!("conflict-{id}-{:?}", d.field);
-                            view! {
-                                <fieldset class="conflict">
-                                    <legend>{format!("{key} · {}", d.field.label())}</legend>
-                                    <dl class="conflict-values">
-                                        <dt>"Mine"</dt><dd>{d.mine.clone()}</dd>
-                                        <dt>"Theirs"</dt><dd>{d.theirs.clone()}</dd>
-                                    </dl>
-                                    <ChoiceRadios name=name conflict=conflict choices=choices allow_both=d.field.is_text()/>
-                                </fieldset>
-                            }
-                        }).collect::<Vec<_>>()
-                    }).collect_view()}
-                    {record_conflicts.into_iter().map(|r| {
-                        let conflict = ConflictId::Record(r.kind, r.id.clone());
-                        let name = format!("conflict-{:?}-{}", r.kind, r.id);
-                        view! {
-                            <fieldset class="conflict">
-                                <legend>{format!("{} · {}", r.kind.label(), r.label)}</legend>
-                                <ul>{r.changes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
-                                <ChoiceRadios name=name conflict=conflict choices=choices allow_both=false/>
-                            </fieldset>
-                        }
-                    }).collect_view()}
-                </div>
-            })}
-            {(!changed.is_empty()).then(|| view! {
-                <h4>"Cases that would change"</h4>
-                <ul class="preview-list">
-                    {changed.into_iter().take(PREVIEW_ROWS).map(|c| {
-                        let mut summary = format!("{} {} — {}", c.key, c.title, c.verdict.label());
-                        if let Some(from) = &c.rekeyed_from {
-                            summary.push_str(&format!(" (their {from} is taken here, so it arrives as {})", c.key));
-                        }
-                        if c.new_events > 0 {
-                            summary.push_str(&format!(", {} new event(s)", c.new_events));
-                        }
-                        view! {
-                            <li>
-                                <details>
-                                    <summary>{summary}</summary>
-                                    <ul>
-                                        {c.diffs.iter().map(|d| view! {
-                                            <li>{format!("{}: mine “{}” → theirs “{}” ({})", d.field.label(), d.mine, d.theirs, match d.outcome {
-                                                Outcome::TakeTheirs => "only they changed it: theirs is taken",
-                                                Outcome::KeepMine => "only you changed it: yours stays",
-                                                Outcome::Decide => "both changed it: your choice above",
-                                            })}</li>
-                                        }).collect_view()}
-                                    </ul>
-                                </details>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-                {(hidden > 0).then(|| view! { <p class="hint">{format!("and {hidden} more, counted above.")}</p> })}
-            })}
-            {(!changed_records.is_empty()).then(|| view! {
-                <h4>"Playbooks, templates, partner teams, problems and RCA worksheets that would change"</h4>
-                <ul class="preview-list">
-                    {changed_records.into_iter().map(|r| view! {
-                        <li>{format!("{} {} — {}", r.kind.label(), r.label, r.verdict.label())}
-                            {(!r.changes.is_empty()).then(|| format!(": {}", r.changes.join("; ")))}</li>
-                    }).collect_view()}
-                </ul>
-            })}
-        </div>
-    }
-}
-
-#[component]
-fn ChoiceRadios(
-    name: String,
-    conflict: ConflictId,
-    choices: RwSignal<HashMap<ConflictId, Choice>>,
-    allow_both: bool,
-) -> impl IntoView {
-    let options: Vec<(Choice, &'static str)> = if allow_both {
-        vec![
-            (Choice::Mine, "Keep mine"),
-            (Choice::Theirs, "Take theirs"),
-            (Choice::Both, "Keep both"),
-        ]
-    } else {
-        vec![(Choice::Mine, "Keep mine"), (Choice::Theirs, "Take theirs")]
-    };
-    options
-        .into_iter()
-        .map(|(choice, label)| {
-            let conflict = conflict.clone();
-            let checked = {
-                let conflict = conflict.clone();
-                move || choices.with(|c| c.get(&conflict) == Some(&choice))
-            };
-            view! {
-                <label class="checkbox">
-                    <input type="radio" name=name.clone() prop:checked=checked
-                        on:change=move |_| choices.update(|c| { c.insert(conflict.clone(), choice); })/>
-                    {label}
-                </label>
-            }
-        })
-        .collect_view()
 }
