@@ -1,4 +1,4 @@
-//! Bundle import, export, backups and restore against IndexedDB: each public function is one transaction, so an import or restore lands whole or not at all.
+//! Bundle import, export and restore against IndexedDB (snapshots are in `backups.rs`): each public function is one transaction, so an import or restore lands whole or not at all.
 
 use std::collections::HashMap;
 
@@ -6,20 +6,21 @@ use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::StorageError;
+pub use super::backups::{BACKUPS_KEPT, BackupInfo, list_backups, load_backup, save_backup};
 use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
 use super::page::{PAGE_COUNT, page_of};
 use super::paged::{self, Pages};
 use super::records::{
-    Loaded, append_to_log, decode_all, decode_case, decode_clock_log, decode_log, decode_playbook,
-    decode_problem, decode_rca, encode_case, encode_clock_log, encode_log, encode_playbook,
-    encode_problem, encode_rca, searchable_text,
+    Loaded, append_to_log, decode_all, decode_case, decode_log, decode_playbook, decode_problem,
+    decode_rca, encode_case, encode_clock_log, encode_log, encode_playbook, encode_problem,
+    encode_rca, searchable_text,
 };
 use super::schema::{
-    BACKUPS, CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
+    CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use crate::domain::merge::{CaseWithEvents, Expected, Local, MergeResult};
@@ -54,10 +55,6 @@ const WRITTEN_BY_RESTORE: [&str; 9] = [
 ];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
 use super::rcas::NEXT_RCA_NUMBER;
-/// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
-const BACKUP_INDEX: &str = "backup_index";
-/// Automatic snapshots kept; the oldest goes when a new one is taken.
-pub const BACKUPS_KEPT: usize = 5;
 /// Cases are written a run of this many pages at a time, awaiting the last write of each run,
 /// so the page can paint progress between runs while the one transaction stays open.
 const PAGES_PER_CHUNK: u32 = 32;
@@ -581,94 +578,9 @@ pub async fn replace_everything(
     Ok(())
 }
 
-/// One stored snapshot, as listed on the Data page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BackupInfo {
-    pub id: String,
-    pub at: DateTime<Utc>,
-    /// Why it was taken, e.g. "before importing escalation-desk-2026-11-30-cases-12.json".
-    pub reason: String,
-    pub cases: usize,
-    pub bytes: usize,
-}
-
-impl crate::domain::validate::Validate for BackupInfo {
-    fn validate(&self, c: &mut crate::domain::validate::Checker) {
-        use crate::domain::validate::{KEYWORD, LINE};
-        c.text("id", &self.id, KEYWORD);
-        c.time("at", self.at);
-        c.text("reason", &self.reason, LINE);
-    }
-}
-
-/// Stores a snapshot and trims the list to the newest `BACKUPS_KEPT`, in one transaction.
-pub async fn save_backup(db: &Database, info: &BackupInfo, text: &str) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([BACKUPS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let meta = tx.object_store(META)?;
-    let mut index = read_document::<Vec<BackupInfo>>(&meta, BACKUP_INDEX).await?;
-    let backups = tx.object_store(BACKUPS)?;
-    backups.put(text).with_key(info.id.as_str()).build()?;
-    index.push(info.clone());
-    index.sort_by_key(|b| std::cmp::Reverse(b.at));
-    for old in index.iter().skip(BACKUPS_KEPT) {
-        backups.delete(old.id.as_str()).build()?;
-    }
-    index.truncate(BACKUPS_KEPT);
-    meta.put(to_json(&index)).with_key(BACKUP_INDEX).build()?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The stored snapshots, newest first.
-pub async fn list_backups(db: &Database) -> Result<Vec<BackupInfo>, StorageError> {
-    let tx = db.transaction(META).build()?;
-    read_document(&tx.object_store(META)?, BACKUP_INDEX).await
-}
-
-/// One snapshot's bundle text.
-pub async fn load_backup(db: &Database, id: &str) -> Result<String, StorageError> {
-    let tx = db.transaction(BACKUPS).build()?;
-    let text: Option<String> = tx.object_store(BACKUPS)?.get(id).primitive()?.await?;
-    text.ok_or_else(|| StorageError::NotFound(format!("backup {id}")))
-}
-
-fn to_json<T: Serialize>(value: &T) -> String {
+pub(super) fn to_json<T: Serialize>(value: &T) -> String {
     // Proof: settings and the backup list are derived Serialize over strings, numbers, dates
     // and lists, which serde_json writes to memory without error.
     #[allow(clippy::expect_used)]
     serde_json::to_string(value).expect("settings always serialise")
-}
-
-/// Used by tests: every case's clock log and search text, to check a write kept them in step.
-pub async fn read_derived(
-    db: &Database,
-) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
-    let tx = db.transaction([CLOCK_PAGES, TEXT_PAGES]).build()?;
-    let (clock_store, text_store) = (tx.object_store(CLOCK_PAGES)?, tx.object_store(TEXT_PAGES)?);
-    let mut clocks = HashMap::new();
-    let mut texts = HashMap::new();
-    let mut undecodable = Vec::new();
-    let damaged = paged::read_in_runs(
-        &[(&clock_store, CLOCK_PAGES), (&text_store, TEXT_PAGES)],
-        |store, key, value| {
-            if store == 1 {
-                texts.insert(key.to_owned(), value.to_owned());
-                return;
-            }
-            match decode_clock_log(key, value) {
-                Ok(marks) => {
-                    clocks.insert(key.to_owned(), marks);
-                }
-                Err(e) => undecodable.push(e),
-            }
-        },
-    )
-    .await?;
-    if let Some(first) = damaged.into_iter().chain(undecodable).next() {
-        return Err(first);
-    }
-    Ok((clocks, texts))
 }

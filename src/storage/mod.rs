@@ -8,6 +8,8 @@ pub mod page;
 pub mod records;
 
 #[cfg(target_arch = "wasm32")]
+pub mod backups;
+#[cfg(target_arch = "wasm32")]
 pub mod cases;
 #[cfg(target_arch = "wasm32")]
 pub mod drafts;

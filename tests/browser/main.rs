@@ -846,7 +846,9 @@ async fn fingerprint(db: &Database) -> (Vec<Case>, usize, usize, u32) {
     let mut cases = stored.cases;
     cases.sort_by_key(|c| c.key.clone());
     let events = stored.events.values().map(Vec::len).sum();
-    let (clocks, texts) = exchange::read_derived(db).await.unwrap();
+    let (clocks, texts) = escalation_desk::storage::paged::read_derived(db)
+        .await
+        .unwrap();
     (
         cases,
         events,
