@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::app::state::{AppState, database};
+use crate::app::db::database;
 use crate::domain::sla::board::BoardCache;
 use crate::domain::sla::{ClockMark, CompiledSla};
 use crate::domain::{Case, CaseEvent};
@@ -84,7 +84,11 @@ thread_local! {
 /// saved event: the open case's timeline, the queue's badges and Insights' breach counts all
 /// show them at once. Folded into the clock marks, they are no longer "unlogged", so the next
 /// tick does not write them again; only the cases they belong to are recomputed.
-pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
+pub fn log_breaches(
+    events: Vec<CaseEvent>,
+    busy: RwSignal<bool>,
+    publish: impl Fn(&[CaseEvent]) + 'static,
+) {
     // A breach this tab stored before is never written again, even if some future rule made
     // its mark miss the clock: a loop of writes on every tick would be worse than a stale badge.
     let events: Vec<CaseEvent> = STORED.with(|stored| {
@@ -94,10 +98,10 @@ pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
             .filter(|e| !stored.contains(&e.id))
             .collect()
     });
-    if events.is_empty() || state.logging_breaches.get_untracked() {
+    if events.is_empty() || busy.get_untracked() {
         return;
     }
-    state.logging_breaches.set(true);
+    busy.set(true);
     leptos::task::spawn_local(async move {
         let mut stored: Vec<CaseEvent> = Vec::new();
         for batch in events.chunks(BREACH_BATCH) {
@@ -122,10 +126,10 @@ pub fn log_breaches(state: AppState, events: Vec<CaseEvent>) {
         }
         if !stored.is_empty() {
             // The tab may have closed meanwhile; then there is no view left to update.
-            if state.logging_breaches.try_get_untracked().is_some() {
-                state.publish(Vec::new(), &stored);
+            if busy.try_get_untracked().is_some() {
+                publish(&stored);
             }
         }
-        let _ = state.logging_breaches.try_set(false);
+        let _ = busy.try_set(false);
     });
 }

@@ -8,6 +8,7 @@
 
 pub mod board;
 pub mod cases;
+pub mod db;
 pub mod drafts;
 pub mod exchange;
 pub mod library;

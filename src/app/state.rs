@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 
-use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 
 use std::collections::HashMap;
@@ -84,43 +83,8 @@ pub struct AppState {
     pub drafts: RwSignal<DraftActivity>,
 }
 
-thread_local! {
-    // IndexedDB handles are not Send, so they cannot live in a signal; the UI thread keeps one here.
-    static DATABASE: RefCell<Option<Database>> = const { RefCell::new(None) };
-}
-
-/// The open database, or why there is none.
-pub fn database() -> Result<Database, StorageError> {
-    DATABASE
-        .with(|db| db.borrow().clone())
-        .ok_or_else(|| StorageError::Unavailable("the database is not open yet".into()))
-}
-
-/// The database once start-up has opened it; `None` if it is still not open after 15 s (start-up
-/// at 50k cases opens it well within that) or start-up failed. For work a person can start the
-/// moment a page appears, before start-up has finished.
-pub async fn database_when_open() -> Option<Database> {
-    for _ in 0..300 {
-        if let Ok(db) = database() {
-            return Some(db);
-        }
-        let pause = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(pause).await;
-    }
-    None
-}
-
-/// `database_when_open`, with the reason when there is none.
-pub async fn database_ready() -> Result<Database, StorageError> {
-    match database_when_open().await {
-        Some(db) => Ok(db),
-        None => database(),
-    }
-}
+use crate::app::db::DATABASE;
+pub use crate::app::db::{database, database_ready, database_when_open};
 
 /// What every edit is judged against, captured once: the team settings and who is editing.
 pub struct EditScope {
@@ -362,7 +326,9 @@ impl AppState {
         }
         Effect::new(move |_| {
             let unlogged = self.board.with(|b| b.unlogged.clone());
-            crate::app::board::log_breaches(self, unlogged);
+            crate::app::board::log_breaches(unlogged, self.logging_breaches, move |stored| {
+                self.publish(Vec::new(), stored)
+            });
         });
         // Reminders that come due while the app is open raise a system notification, if the
         // user allowed them (asked only from a click). Ones already due at start are in the
@@ -502,6 +468,13 @@ impl AppState {
 
     pub fn actor(self) -> String {
         self.prefs.with_untracked(|p| p.actor())
+    }
+
+    /// Today's date on the specialist's wall clock, which is what "overdue" is judged by.
+    pub fn today(self) -> chrono::NaiveDate {
+        let text = crate::browser::to_local_input(crate::browser::now(), &self.zone());
+        chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or_default(), "%Y-%m-%d")
+            .unwrap_or_else(|_| crate::browser::now().date_naive())
     }
 
     pub fn zone(self) -> String {

@@ -1,5 +1,7 @@
 //! Case and event persistence: each public function is exactly one IndexedDB transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -8,18 +10,20 @@ use uuid::Uuid;
 
 use super::StorageError;
 use super::paged::{self, Pages};
-use super::problems::NEXT_PROBLEM_NUMBER;
-use super::rcas::NEXT_RCA_NUMBER;
 use super::records::{
     Loaded, append_marks, append_to_log, decode_case, decode_clock_log, decode_log, encode_case,
     encode_clock_log, encode_log, refuse_invalid, searchable_text,
 };
 use super::records::{encode_problem, encode_rca};
-use super::schema::{CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, PROBLEMS, RCAS, TEXT_PAGES};
+use super::schema::{
+    CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, NEXT_PROBLEM_NUMBER, NEXT_RCA_NUMBER,
+    PROBLEMS, RCAS, TEXT_PAGES,
+};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::SampleCase;
 use crate::domain::sample_desk::{self, FirstNumbers};
+use crate::domain::sla::ClockMark;
 use crate::domain::{Case, CaseEvent, ValidNewCase};
 
 pub(super) const NEXT_CASE_NUMBER: &str = "next_case_number";
@@ -436,4 +440,35 @@ pub(super) async fn read_next_number(
 ) -> Result<u32, StorageError> {
     let stored: Option<u32> = meta.get(NEXT_CASE_NUMBER).primitive()?.await?;
     Ok(stored.unwrap_or(CaseKey::FIRST_NUMBER))
+}
+
+/// Used by tests: every case's clock log and search text, to check a write kept them in step.
+pub async fn read_derived(
+    db: &Database,
+) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
+    let tx = db.transaction([CLOCK_PAGES, TEXT_PAGES]).build()?;
+    let (clock_store, text_store) = (tx.object_store(CLOCK_PAGES)?, tx.object_store(TEXT_PAGES)?);
+    let mut clocks = HashMap::new();
+    let mut texts = HashMap::new();
+    let mut undecodable = Vec::new();
+    let damaged = paged::read_in_runs(
+        &[(&clock_store, CLOCK_PAGES), (&text_store, TEXT_PAGES)],
+        |store, key, value| {
+            if store == 1 {
+                texts.insert(key.to_owned(), value.to_owned());
+                return;
+            }
+            match decode_clock_log(key, value) {
+                Ok(marks) => {
+                    clocks.insert(key.to_owned(), marks);
+                }
+                Err(e) => undecodable.push(e),
+            }
+        },
+    )
+    .await?;
+    if let Some(first) = damaged.into_iter().chain(undecodable).next() {
+        return Err(first);
+    }
+    Ok((clocks, texts))
 }

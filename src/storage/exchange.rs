@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::StorageError;
@@ -22,7 +21,7 @@ use super::records::{
 use super::schema::{
     CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
 };
-use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
+use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document, to_json};
 use crate::domain::merge::{CaseWithEvents, Expected, Local, MergeResult};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
@@ -54,7 +53,7 @@ const WRITTEN_BY_RESTORE: [&str; 9] = [
     super::schema::QUARANTINE,
 ];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
-use super::rcas::NEXT_RCA_NUMBER;
+use super::schema::NEXT_RCA_NUMBER;
 /// Cases are written a run of this many pages at a time, awaiting the last write of each run,
 /// so the page can paint progress between runs while the one transaction stays open.
 const PAGES_PER_CHUNK: u32 = 32;
@@ -576,11 +575,4 @@ pub async fn replace_everything(
     meta.put(next).with_key(NEXT_CASE_NUMBER).build()?;
     tx.commit().await?;
     Ok(())
-}
-
-pub(super) fn to_json<T: Serialize>(value: &T) -> String {
-    // Proof: settings and the backup list are derived Serialize over strings, numbers, dates
-    // and lists, which serde_json writes to memory without error.
-    #[allow(clippy::expect_used)]
-    serde_json::to_string(value).expect("settings always serialise")
 }

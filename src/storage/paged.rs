@@ -11,9 +11,6 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::StorageError;
 use super::page::{Entries, PAGE_COUNT, Page, page_of};
-use super::records::decode_clock_log;
-use super::schema::{CLOCK_PAGES, TEXT_PAGES};
-use crate::domain::sla::ClockMark;
 
 /// A page as stored: its text as UTF-8 bytes. A JS string would be UTF-16 (two bytes a
 /// character once any character is outside Latin-1), and crossing to and from wasm would
@@ -288,35 +285,4 @@ pub fn fetch<'a>(
             .boxed_local()
         }
     })
-}
-
-/// Used by tests: every case's clock log and search text, to check a write kept them in step.
-pub async fn read_derived(
-    db: &Database,
-) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
-    let tx = db.transaction([CLOCK_PAGES, TEXT_PAGES]).build()?;
-    let (clock_store, text_store) = (tx.object_store(CLOCK_PAGES)?, tx.object_store(TEXT_PAGES)?);
-    let mut clocks = HashMap::new();
-    let mut texts = HashMap::new();
-    let mut undecodable = Vec::new();
-    let damaged = read_in_runs(
-        &[(&clock_store, CLOCK_PAGES), (&text_store, TEXT_PAGES)],
-        |store, key, value| {
-            if store == 1 {
-                texts.insert(key.to_owned(), value.to_owned());
-                return;
-            }
-            match decode_clock_log(key, value) {
-                Ok(marks) => {
-                    clocks.insert(key.to_owned(), marks);
-                }
-                Err(e) => undecodable.push(e),
-            }
-        },
-    )
-    .await?;
-    if let Some(first) = damaged.into_iter().chain(undecodable).next() {
-        return Err(first);
-    }
-    Ok((clocks, texts))
 }

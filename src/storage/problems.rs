@@ -9,10 +9,10 @@ use uuid::Uuid;
 use super::StorageError;
 use super::cases::{Change, read_all, write_changes};
 use super::records::{Loaded, decode_all, decode_problem, encode_problem};
-use super::schema::{CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PROBLEMS, TEXT_PAGES};
+use super::schema::{
+    CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, NEXT_PROBLEM_NUMBER, PROBLEMS, TEXT_PAGES,
+};
 use crate::domain::problem::{Problem, ProblemKey};
-
-pub(super) const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
 
 pub async fn load_problems(db: &Database) -> Result<Loaded<Problem>, StorageError> {
     let tx = db.transaction(PROBLEMS).build()?;

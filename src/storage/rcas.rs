@@ -9,10 +9,8 @@ use uuid::Uuid;
 use super::StorageError;
 use super::cases::read_all;
 use super::records::{Loaded, decode_all, decode_rca, encode_rca};
-use super::schema::{DRAFTS, META, RCAS};
+use super::schema::{DRAFTS, META, NEXT_RCA_NUMBER, RCAS};
 use crate::domain::rca::{Rca, RcaContent, RcaKey};
-
-pub(super) const NEXT_RCA_NUMBER: &str = "next_rca_number";
 
 pub async fn load_rcas(db: &Database) -> Result<Loaded<Rca>, StorageError> {
     let tx = db.transaction(RCAS).build()?;

@@ -314,3 +314,7 @@ async fn move_onto_pages(
     }
     Ok(())
 }
+
+pub const NEXT_PROBLEM_NUMBER: &str = "next_problem_number";
+
+pub const NEXT_RCA_NUMBER: &str = "next_rca_number";

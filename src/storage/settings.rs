@@ -126,3 +126,11 @@ async fn save_document<T: Serialize + crate::domain::validate::Validate>(
     tx.commit().await?;
     Ok(())
 }
+
+/// A settings document or the backup list as stored in `meta`.
+pub(super) fn to_json<T: Serialize>(value: &T) -> String {
+    // Proof: settings and the backup list are derived Serialize over strings, numbers, dates
+    // and lists, which serde_json writes to memory without error.
+    #[allow(clippy::expect_used)]
+    serde_json::to_string(value).expect("settings always serialise")
+}

@@ -15,9 +15,9 @@ use super::pages::{
     settings::SettingsPage,
     templates::TemplatesPage,
 };
+use crate::app::StorageError;
 use crate::app::state::{AppState, Boot};
 use crate::browser;
-use crate::storage::StorageError;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -11,7 +11,6 @@ use crate::domain::case::CaseStatus;
 use crate::domain::priority::Priority;
 use crate::domain::rca::duration_text;
 use crate::ui::components::charts::{Bar, Figure, FigureData};
-use crate::ui::pages::rcas::local_today;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Span {
@@ -31,7 +30,7 @@ fn minutes(m: Option<i64>) -> String {
 pub fn InsightsPage() -> impl IntoView {
     let state = app_state();
     let span = RwSignal::new(Span::Days(30));
-    let today = local_today(state);
+    let today = state.today();
     let from = RwSignal::new(
         (today - chrono::Duration::days(29))
             .format("%Y-%m-%d")
@@ -90,7 +89,7 @@ pub fn InsightsPage() -> impl IntoView {
         };
         let filters = filters.get();
         let started = browser::performance_now();
-        let today = local_today(state);
+        let today = state.today();
         let result = state.cases.with(|cases| {
             state.marks.with(|marks| {
                 state

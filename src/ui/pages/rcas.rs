@@ -5,19 +5,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::app::state::{AppState, app_state};
-use crate::browser::{self, format_time};
 use crate::domain::case::CaseKey;
-use crate::domain::rca::{
-    ExportNames, Rca, RcaContent, RcaKey, RcaStatus, SignOffState, category_counts, to_markdown,
-};
+use crate::domain::rca::{Rca, RcaContent, RcaKey, SignOffState, category_counts};
 use crate::ui::pages::playbooks::Markdown;
-
-/// Today's date on the specialist's wall clock, which is what "overdue" is judged by.
-pub fn local_today(state: AppState) -> chrono::NaiveDate {
-    let text = browser::to_local_input(browser::now(), &state.zone());
-    chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or_default(), "%Y-%m-%d")
-        .unwrap_or_else(|_| browser::now().date_naive())
-}
+use crate::ui::pages::rca_sheet::{export_markdown, status_class};
 
 /// "2/3 signed (1 stale)" for the list.
 fn signoff_summary(rca: &Rca) -> String {
@@ -145,7 +136,7 @@ pub fn RcasPage() -> impl IntoView {
             }
         });
     };
-    let today = local_today(state);
+    let today = state.today();
     let counts = Memo::new(move |_| state.rcas.with(|all| category_counts(all)));
     let overdue = Memo::new(move |_| {
         state.rcas.with(|all| {
@@ -267,39 +258,6 @@ pub fn RcaPage() -> impl IntoView {
     }
 }
 
-/// The Markdown export with names filled in from this device.
-pub fn export_markdown(state: AppState, rca: &Rca) -> String {
-    let zone = state.zone();
-    let time = move |t: chrono::DateTime<chrono::Utc>| format_time(t, &zone);
-    let cases = state.cases.with_untracked(|all| {
-        rca.content
-            .case_ids
-            .iter()
-            .map(|id| match all.iter().find(|c| c.id == *id) {
-                Some(c) => format!("{} {}", c.key, c.title),
-                None => format!("case {id} (not on this device)"),
-            })
-            .collect()
-    });
-    let problem = rca.content.problem_id.map(|id| {
-        state
-            .problems
-            .with_untracked(|all| match all.iter().find(|p| p.id == id) {
-                Some(p) => format!("{} {}", p.key, p.title),
-                None => format!("problem {id} (not on this device)"),
-            })
-    });
-    to_markdown(
-        rca,
-        &ExportNames {
-            cases,
-            problem,
-            time: &time,
-        },
-        local_today(state),
-    )
-}
-
 /// A clean, read-only layout of the worksheet for printing or saving as PDF.
 #[component]
 pub fn RcaPrintPage() -> impl IntoView {
@@ -342,9 +300,4 @@ pub fn RcaPrintPage() -> impl IntoView {
         .into_any(),
     }
     }
-}
-
-/// The badge class of a status, e.g. `rca-status rca-inreview`.
-pub fn status_class(status: RcaStatus) -> String {
-    format!("rca-status rca-{status:?}").to_lowercase()
 }

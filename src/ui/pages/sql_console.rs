@@ -9,7 +9,6 @@ use crate::browser;
 use crate::domain::rca::RcaStatus;
 use crate::sql::protocol::Reply;
 use crate::sql::tables::{Cell, EXAMPLES, QueryResult, TABLES, extract, query_evidence};
-use crate::ui::pages::rcas::local_today;
 use crate::ui::sql_client;
 
 /// Rows kept from one result; more are counted as "capped" and the grid says so.
@@ -83,7 +82,7 @@ async fn load_tables(state: AppState, engine: RwSignal<Engine>) {
         &stored.rcas,
         sla.as_ref(),
         now,
-        local_today(state),
+        state.today(),
     );
     let read_ms = browser::performance_now() - started;
     let _ = engine.try_set(Engine::Loading(format!(

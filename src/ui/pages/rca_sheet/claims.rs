@@ -139,7 +139,7 @@ pub(super) fn ClaimList(sheet: Sheet, which: Claims) -> impl IntoView {
 #[component]
 pub(super) fn ActionsSection(sheet: Sheet) -> impl IntoView {
     let state = app_state();
-    let today = local_today(state);
+    let today = state.today();
     let add = move |_| {
         sheet.edit(|c| {
             c.actions

@@ -18,11 +18,13 @@ use crate::domain::rca::{
     duration_text, rebase,
 };
 use crate::ui::components::drafts::{DraftSaver, draft_saver};
-use crate::ui::pages::rcas::{export_markdown, local_today, status_class};
 mod claims;
 mod form;
+mod markdown;
 mod panels;
 mod sections;
+
+pub use markdown::{export_markdown, status_class};
 
 use claims::*;
 use form::*;
