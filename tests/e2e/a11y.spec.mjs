@@ -59,7 +59,8 @@ for (const scheme of ['light', 'dark']) {
         await page.getByRole('link', { name: 'Payout delayed or held' }).click();
       }
       await expect(page.locator('main')).not.toContainText('Loading');
-      await page.waitForTimeout(300);
+      // Checked once nothing is still fading in: contrast is judged on the final colours.
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
       const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       if (result.violations.length) {
         found[name] = result.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0].target.join(' ')} (${v.nodes[0].failureSummary?.split('\n')[1]?.trim()})`);

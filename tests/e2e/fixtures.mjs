@@ -131,3 +131,22 @@ export async function holdStore(page, store, ms) {
     };
   }), { store, ms });
 }
+
+/**
+ * Waits until every request the app queued on `store` has been answered: a transaction opened
+ * now on the same store runs only after the ones before it (a `holdStore` hold included), so
+ * when it completes the app has had its answers. What a slow disk's user waits for, not a time.
+ */
+export async function storageAnswered(page, store) {
+  await page.evaluate((store) => new Promise((done, fail) => {
+    const open = indexedDB.open('escalation-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(store, 'readwrite');
+      tx.objectStore(store).count();
+      tx.oncomplete = () => { db.close(); done(); };
+      tx.onerror = () => fail(tx.error);
+    };
+  }), store);
+}

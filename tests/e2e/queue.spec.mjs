@@ -325,3 +325,26 @@ test('the j/k cursor is announced: the current row is aria-current and its key t
   expect(keystrokes).toBeLessThanOrEqual(3);
   await expect(page.locator('.breadcrumb')).toContainText(key);
 });
+
+test('the queue paints in its final order: the first rows on screen are never re-sorted a moment later', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  // Notes the first rows the moment any appear (a mutation callback runs before the next paint).
+  await page.addInitScript(() => {
+    window.__firstRows = null;
+    new MutationObserver((_, observer) => {
+      const keys = document.querySelectorAll('tr.case-row td.key');
+      if (keys.length) {
+        window.__firstRows = [...keys].slice(0, 20).map((k) => k.textContent);
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
+  await expect(rows(page).first().locator('.sla-cell')).not.toBeEmpty();
+  const first = await page.evaluate(() => window.__firstRows);
+  expect(first?.length).toBe(20);
+  const now = await rows(page).locator('td.key').evaluateAll((keys) => keys.slice(0, 20).map((k) => k.textContent));
+  expect(now).toEqual(first);
+});

@@ -1,5 +1,5 @@
 // slow-storage.spec.mjs: leaving a page while its storage is still answering neither crashes the app nor loses what was submitted.
-import { test, expect, createCase, holdStore, draftSaved } from './fixtures.mjs';
+import { test, expect, createCase, holdStore, storageAnswered, draftSaved } from './fixtures.mjs';
 
 // Long enough to leave the page inside it, on a loaded CI machine too.
 const HOLD_MS = 1500;
@@ -17,7 +17,7 @@ async function submitThenLeave(page, store, button) {
   await page.getByRole('link', { name: 'Templates' }).click();
   const templates = page.getByRole('heading', { name: 'Email templates' });
   await expect(templates).toBeVisible();
-  await page.waitForTimeout(HOLD_MS);
+  await storageAnswered(page, store);
   await expect(templates).toBeVisible();
   await expect(banner(page)).toHaveCount(0);
 }
@@ -33,7 +33,7 @@ test('call mode left before its draft was read: the app keeps working', async ({
   await page.getByRole('link', { name: 'Templates' }).click();
   await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
   // The draft read answers now, for a page that is gone.
-  await page.waitForTimeout(HOLD_MS);
+  await storageAnswered(page, 'drafts');
   await page.getByRole('link', { name: 'Queue', exact: true }).click();
   await expect(page.getByRole('link', { name: key })).toBeVisible();
   await expect(banner(page)).toHaveCount(0);
@@ -77,7 +77,7 @@ test('pages left while their drafts were being restored: the drafts wait for the
   await expect(page.getByLabel('Title', { exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Templates' }).click();
   // Both drafts are read now, for pages that are gone.
-  await page.waitForTimeout(HOLD_MS);
+  await storageAnswered(page, 'drafts');
   await expect(page.getByRole('heading', { name: 'Email templates' })).toBeVisible();
   await expect(banner(page)).toHaveCount(0);
 

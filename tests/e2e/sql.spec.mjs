@@ -92,7 +92,6 @@ test('a runaway query can be cancelled while the page stays responsive, and a hu
   // The page answers while the worker spins: typing lands at once.
   await page.getByPlaceholder('Query name').fill('still typing');
   await expect(page.getByPlaceholder('Query name')).toHaveValue('still typing');
-  await page.waitForTimeout(500);
   await expect(page.getByText('Running…')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel', exact: true }).first().click();
   await expect(page.getByText('Cancelled. The engine restarts with fresh tables.')).toBeVisible();

@@ -102,7 +102,9 @@ pub fn SlaSettingsForm() -> impl IntoView {
             message.set(Some((true, "Nothing changed.".into())));
             return;
         };
-        let pending_draft = saver.get_value();
+        // Before the save, not after it: the click that submitted also drafted, and a draft write
+        // landing after the save's transaction (which deletes the draft) would bring it back.
+        saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
             // Counted before saving: the message says how many open clocks the change touched.
             let open = state
@@ -110,15 +112,19 @@ pub fn SlaSettingsForm() -> impl IntoView {
                 .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
             match crate::app::library::save_sla_settings(state, next, DRAFT_KEY).await {
                 Ok(()) => {
-                    // Saved: the draft has served its purpose, whether or not the page is still open.
-                    pending_draft.cancel();
                     if mounted.is_mounted() {
                         pristine.set_value(current());
                     }
                     draft_status.set(None);
                     message.set(Some((true, format!("Saved: {summary}. Clocks of {open} open cases recomputed; resolved cases keep their recorded results."))));
                 }
-                Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
+                Err(e) => {
+                    message.set(Some((false, format!("Not saved: {e}"))));
+                    // Not saved: what is on screen is drafted again, so a reload keeps it.
+                    if mounted.is_mounted() {
+                        draft();
+                    }
+                }
             }
         });
     };
