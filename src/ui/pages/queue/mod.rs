@@ -64,11 +64,15 @@ pub fn QueuePage() -> impl IntoView {
         });
     };
     let has_cases = Memo::new(move |_| state.cases.with(|c| !c.is_empty()));
+    // A memo, so setting the flag again (every reload does) does not rebuild the list and lose its filters.
+    let marks_in = Memo::new(move |_| state.marks_loaded.get());
     // On an empty desk the one thing to do is load the sample or create a case: Enter loads
     // it, unless focus is already somewhere the person put it.
     let sample_button = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
-        let Some(button) = sample_button.get() else {
+        // `try_`: when storage goes away (another tab upgraded it) the whole page is dropped,
+        // and this may run once more for a button that is already gone.
+        let Some(button) = sample_button.try_get().flatten() else {
             return;
         };
         let idle = web_sys::window()
@@ -122,8 +126,11 @@ pub fn QueuePage() -> impl IntoView {
             <Show when=move || show_intake.get()>
                 <IntakeForm on_close=Callback::new(move |_| show_intake.set(false))/>
             </Show>
+            // Rows wait for the clock marks too: the queue is ordered by SLA deadline, and rows
+            // painted before the marks would re-sort a moment later under the reader's eyes.
             {move || match (state.boot.get(), has_cases.get()) {
                 (Boot::Loading, _) => view! { <p class="loading" role="status">"Loading cases…"</p> }.into_any(),
+                (_, true) if !marks_in.get() => view! { <p class="loading" role="status">"Loading deadlines…"</p> }.into_any(),
                 (_, false) => view! {
                     <div class="panel empty-state">
                         <h2>"No cases yet"</h2>
