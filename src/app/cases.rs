@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::AppError;
+use super::drafts::DraftKey;
 use super::state::{AppState, database};
 use crate::browser;
 use crate::domain::case::{CaseEdit, ValidNewCase, rebase_edits};
@@ -17,7 +18,7 @@ pub use crate::storage::cases::Change;
 pub async fn open(
     state: AppState,
     input: ValidNewCase,
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<Case, AppError> {
     let db = database()?;
     let matrix = state.settings.with_untracked(|s| s.matrix.clone());
@@ -65,7 +66,7 @@ pub async fn edit(
     id: Uuid,
     edits: Vec<CaseEdit>,
     seen: Option<Case>,
-    draft_key: Option<String>,
+    draft_key: Option<DraftKey>,
 ) -> Result<Edited, AppError> {
     let before = stored_case(state, id).await.ok_or(AppError::Gone)?;
     let scope = state.edit_scope();
@@ -112,7 +113,7 @@ pub async fn add_note(
     state: AppState,
     id: Uuid,
     text: &str,
-    draft_key: Option<String>,
+    draft_key: Option<DraftKey>,
 ) -> Result<(), AppError> {
     let before = stored_case(state, id).await.ok_or(AppError::Gone)?;
     let (next, event) = before
@@ -161,7 +162,7 @@ pub async fn log(
     id: Uuid,
     kinds: Vec<EventKind>,
     status: Option<CaseStatus>,
-    draft_key: Option<String>,
+    draft_key: Option<DraftKey>,
 ) -> Result<Logged, AppError> {
     let before = stored_case(state, id).await.ok_or(AppError::Gone)?;
     let now = browser::now();
@@ -232,7 +233,7 @@ pub async fn change_many(
 pub(super) async fn commit(
     state: AppState,
     pairs: Vec<(Case, Change)>,
-    draft_key: Option<String>,
+    draft_key: Option<DraftKey>,
 ) -> Result<(), AppError> {
     let changes = settled(state, pairs);
     let db = database()?;
@@ -244,7 +245,7 @@ pub(super) async fn commit(
                 one.expected_revision,
                 &one.next,
                 &one.events,
-                draft_key.as_deref(),
+                draft_key.as_ref(),
             )
             .await?
         }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
+use super::drafts::DraftKey;
 use super::state::{AppState, announce_change, database};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::playbooks::Playbook;
@@ -24,7 +25,7 @@ pub async fn save_settings(state: AppState, next: TeamSettings) -> Result<(), Ap
 pub async fn save_sla_settings(
     state: AppState,
     next: SlaSettings,
-    draft_key: &str,
+    draft_key: &DraftKey,
 ) -> Result<(), AppError> {
     let db = database()?;
     settings::save_sla_settings(&db, &next).await?;
@@ -39,7 +40,7 @@ pub async fn save_sla_settings(
 pub async fn save_templates(
     state: AppState,
     library: TemplateLibrary,
-    draft_key: &str,
+    draft_key: &DraftKey,
 ) -> Result<(), AppError> {
     settings::save_templates(&database()?, &library, draft_key).await?;
     state.templates.set(library);
@@ -51,7 +52,7 @@ pub async fn save_templates(
 pub async fn save_partners(
     state: AppState,
     directory: PartnerDirectory,
-    draft_key: &str,
+    draft_key: &DraftKey,
 ) -> Result<(), AppError> {
     settings::save_partners(&database()?, &directory, draft_key).await?;
     state.partners.set(directory);
@@ -64,7 +65,7 @@ pub async fn save_playbook(
     state: AppState,
     expected: Option<u64>,
     playbook: Playbook,
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<(), AppError> {
     playbooks::save_playbook(&database()?, expected, &playbook, draft_key).await?;
     state

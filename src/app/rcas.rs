@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::AppError;
+use super::drafts::DraftKey;
 use super::state::{AppState, announce_change, database, database_ready};
 use crate::browser;
 use crate::domain::rca::{Rca, RcaContent};
@@ -29,7 +30,7 @@ pub async fn save(
     state: AppState,
     expected: u64,
     next: Rca,
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<(), AppError> {
     // Start-up may still be opening the database when a worksheet is saved from the console.
     let db = database_ready().await?;

@@ -8,7 +8,6 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
-use super::StorageError;
 use super::paged::{self, Pages};
 use super::records::{
     Loaded, append_marks, append_to_log, decode_case, decode_clock_log, decode_log, encode_case,
@@ -19,6 +18,7 @@ use super::schema::{
     CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, NEXT_PROBLEM_NUMBER, NEXT_RCA_NUMBER,
     PROBLEMS, RCAS, TEXT_PAGES,
 };
+use super::{DraftKey, StorageError};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::SampleCase;
@@ -92,7 +92,7 @@ pub async fn create_case(
     event_id: Uuid,
     actor: &str,
     now: DateTime<Utc>,
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<Case, StorageError> {
     let tx = db
         .transaction([CASE_PAGES, LOG_PAGES, META, DRAFTS])
@@ -124,7 +124,7 @@ pub async fn create_case(
         .with_key(NEXT_CASE_NUMBER)
         .build()?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft).build()?;
+        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
     }
     tx.commit().await?;
     Ok(case)
@@ -137,7 +137,7 @@ pub async fn save_change(
     expected_revision: u64,
     next: &Case,
     events: &[CaseEvent],
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<(), StorageError> {
     let tx = db
         .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, DRAFTS])
@@ -145,7 +145,7 @@ pub async fn save_change(
         .build()?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft).build()?;
+        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
     }
     tx.commit().await?;
     Ok(())

@@ -4,27 +4,27 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 
-use super::StorageError;
 use super::schema::DRAFTS;
+use super::{DraftKey, StorageError};
 
 /// Stores `text` under `key`, replacing any earlier draft. An empty text deletes the draft.
-pub async fn save_draft(db: &Database, key: &str, text: &str) -> Result<(), StorageError> {
+pub async fn save_draft(db: &Database, key: &DraftKey, text: &str) -> Result<(), StorageError> {
     let tx = db
         .transaction(DRAFTS)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let store = tx.object_store(DRAFTS)?;
     if text.is_empty() {
-        store.delete(key).build()?;
+        store.delete(key.to_string()).build()?;
     } else {
-        store.put(text).with_key(key).build()?;
+        store.put(text).with_key(key.to_string()).build()?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn load_draft(db: &Database, key: &str) -> Result<Option<String>, StorageError> {
+pub async fn load_draft(db: &Database, key: &DraftKey) -> Result<Option<String>, StorageError> {
     let tx = db.transaction(DRAFTS).build()?;
     let store = tx.object_store(DRAFTS)?;
-    Ok(store.get(key).primitive()?.await?)
+    Ok(store.get(key.to_string()).primitive()?.await?)
 }

@@ -4,8 +4,11 @@
 //! explicit `commit()`; indexed_db_futures rolls back anything not committed,
 //! so an error or a dropped future leaves the database as it was.
 
+pub mod draft_key;
 pub mod page;
 pub mod records;
+
+pub use draft_key::DraftKey;
 
 #[cfg(target_arch = "wasm32")]
 pub mod backups;

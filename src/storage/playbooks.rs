@@ -4,10 +4,10 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 
-use super::StorageError;
 use super::cases::read_all;
 use super::records::{Loaded, decode_all, decode_playbook, encode_playbook};
 use super::schema::{DRAFTS, PLAYBOOKS};
+use super::{DraftKey, StorageError};
 use crate::domain::playbooks::Playbook;
 
 pub async fn load_playbooks(db: &Database) -> Result<Loaded<Playbook>, StorageError> {
@@ -22,7 +22,7 @@ pub async fn save_playbook(
     db: &Database,
     expected_revision: Option<u64>,
     playbook: &Playbook,
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<(), StorageError> {
     let tx = db
         .transaction([PLAYBOOKS, DRAFTS])
@@ -45,7 +45,7 @@ pub async fn save_playbook(
     }
     store.put(encode_playbook(playbook)).with_key(key).build()?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft).build()?;
+        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
     }
     tx.commit().await?;
     Ok(())

@@ -6,10 +6,10 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
-use super::StorageError;
 use super::cases::read_all;
 use super::records::{Loaded, decode_all, decode_rca, encode_rca};
 use super::schema::{DRAFTS, META, NEXT_RCA_NUMBER, RCAS};
+use super::{DraftKey, StorageError};
 use crate::domain::rca::{Rca, RcaContent, RcaKey};
 
 pub async fn load_rcas(db: &Database) -> Result<Loaded<Rca>, StorageError> {
@@ -69,7 +69,7 @@ pub async fn save_rca(
     db: &Database,
     expected_revision: u64,
     rca: &Rca,
-    draft_key: Option<&str>,
+    draft_key: Option<&DraftKey>,
 ) -> Result<(), StorageError> {
     let tx = db
         .transaction([RCAS, DRAFTS])
@@ -92,7 +92,7 @@ pub async fn save_rca(
     }
     store.put(encode_rca(rca)).with_key(key).build()?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft).build()?;
+        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
     }
     tx.commit().await?;
     Ok(())

@@ -5,8 +5,8 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::StorageError;
 use super::schema::{DRAFTS, META};
+use super::{DraftKey, StorageError};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::SlaSettings;
@@ -46,7 +46,7 @@ pub async fn load_templates(db: &Database) -> Result<TemplateLibrary, StorageErr
 pub async fn save_templates(
     db: &Database,
     library: &TemplateLibrary,
-    draft_key: &str,
+    draft_key: &DraftKey,
 ) -> Result<(), StorageError> {
     save_consuming_draft(db, TEMPLATES, library, draft_key).await
 }
@@ -60,7 +60,7 @@ pub async fn load_partners(db: &Database) -> Result<PartnerDirectory, StorageErr
 pub async fn save_partners(
     db: &Database,
     directory: &PartnerDirectory,
-    draft_key: &str,
+    draft_key: &DraftKey,
 ) -> Result<(), StorageError> {
     save_consuming_draft(db, PARTNERS, directory, draft_key).await
 }
@@ -69,7 +69,7 @@ async fn save_consuming_draft<T: Serialize + crate::domain::validate::Validate>(
     db: &Database,
     key: &'static str,
     document: &T,
-    draft_key: &str,
+    draft_key: &DraftKey,
 ) -> Result<(), StorageError> {
     let tx = db
         .transaction([META, DRAFTS])
@@ -81,7 +81,9 @@ async fn save_consuming_draft<T: Serialize + crate::domain::validate::Validate>(
     #[allow(clippy::expect_used)]
     let text = serde_json::to_string(document).expect("settings always serialise");
     tx.object_store(META)?.put(text).with_key(key).build()?;
-    tx.object_store(DRAFTS)?.delete(draft_key).build()?;
+    tx.object_store(DRAFTS)?
+        .delete(draft_key.to_string())
+        .build()?;
     tx.commit().await?;
     Ok(())
 }

@@ -129,9 +129,13 @@ async fn a_restore_replaces_the_records_but_keeps_drafts_and_snapshots() {
     use escalation_desk::storage::exchange::{self, BackupInfo, Replacement};
     let db = open_database(&unique_name("restore")).await.unwrap();
     create(&db, "Refunds fail", 1).await;
-    drafts::save_draft(&db, "note:x", "half a sentence")
-        .await
-        .unwrap();
+    drafts::save_draft(
+        &db,
+        &DraftKey::Note(uuid::Uuid::from_u128(7)),
+        "half a sentence",
+    )
+    .await
+    .unwrap();
     let info = BackupInfo {
         id: "b1".into(),
         at: at(9),
@@ -168,7 +172,10 @@ async fn a_restore_replaces_the_records_but_keeps_drafts_and_snapshots() {
     );
     assert_eq!(next, 2004);
     assert_eq!(
-        drafts::load_draft(&db, "note:x").await.unwrap().as_deref(),
+        drafts::load_draft(&db, &DraftKey::Note(uuid::Uuid::from_u128(7)))
+            .await
+            .unwrap()
+            .as_deref(),
         Some("half a sentence")
     );
     assert_eq!(exchange::list_backups(&db).await.unwrap(), vec![info]);

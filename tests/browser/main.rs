@@ -16,7 +16,7 @@ use escalation_desk::storage::cases::Change;
 use escalation_desk::storage::records::{encode_event, event_key};
 use escalation_desk::storage::schema::{CASE_EVENTS, CASES};
 use escalation_desk::storage::{
-    StorageError, cases, drafts, open_database, open_database_at_version,
+    DraftKey, StorageError, cases, drafts, open_database, open_database_at_version,
 };
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;

@@ -19,7 +19,7 @@ async fn migration_to_schema_7_keeps_everything_and_adds_the_snapshot_store() {
     cases::save_change(&old, case.revision, &noted, &[note], None)
         .await
         .unwrap();
-    drafts::save_draft(&old, "intake", "half-typed")
+    drafts::save_draft(&old, &DraftKey::Intake, "half-typed")
         .await
         .unwrap();
     let before = fingerprint(&old).await;
@@ -28,7 +28,10 @@ async fn migration_to_schema_7_keeps_everything_and_adds_the_snapshot_store() {
     let db = open_database(&name).await.unwrap();
     assert_eq!(fingerprint(&db).await, before);
     assert_eq!(
-        drafts::load_draft(&db, "intake").await.unwrap().as_deref(),
+        drafts::load_draft(&db, &DraftKey::Intake)
+            .await
+            .unwrap()
+            .as_deref(),
         Some("half-typed")
     );
     assert!(exchange::list_backups(&db).await.unwrap().is_empty());
@@ -105,7 +108,9 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
     );
 
     // A save consumes the editor's draft in the same transaction.
-    drafts::save_draft(&db, "rca:x", "{}").await.unwrap();
+    drafts::save_draft(&db, &DraftKey::Rca(first.id), "{}")
+        .await
+        .unwrap();
     let mut edited = first.content.clone();
     edited.whys.push(Claim {
         id: Uuid::from_u128(80),
@@ -113,10 +118,15 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
         evidence: vec![],
     });
     let saved = first.edit(edited, "Mei", at(12)).unwrap();
-    rcas::save_rca(&db, first.revision, &saved, Some("rca:x"))
+    rcas::save_rca(&db, first.revision, &saved, Some(&DraftKey::Rca(first.id)))
         .await
         .unwrap();
-    assert_eq!(drafts::load_draft(&db, "rca:x").await.unwrap(), None);
+    assert_eq!(
+        drafts::load_draft(&db, &DraftKey::Rca(first.id))
+            .await
+            .unwrap(),
+        None
+    );
 
     // Another tab still holding revision 1 is refused, and the stored worksheet is untouched.
     let stale = first

@@ -150,7 +150,7 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
 async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
     let db = open_database(&unique_name("drafts")).await.unwrap();
     let case = create(&db, "Drafts", 1).await;
-    let key = format!("note:{}", case.id);
+    let key = DraftKey::Note(case.id);
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
     drafts::save_draft(&db, &key, "half a thought")
         .await
@@ -178,10 +178,14 @@ async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
         Some("half a thought, finished\n")
     );
 
-    drafts::save_draft(&db, "intake", "x").await.unwrap();
-    drafts::save_draft(&db, "intake", "").await.unwrap();
+    drafts::save_draft(&db, &DraftKey::Intake, "x")
+        .await
+        .unwrap();
+    drafts::save_draft(&db, &DraftKey::Intake, "")
+        .await
+        .unwrap();
     assert_eq!(
-        drafts::load_draft(&db, "intake").await.unwrap(),
+        drafts::load_draft(&db, &DraftKey::Intake).await.unwrap(),
         None,
         "an empty draft deletes itself"
     );
@@ -213,7 +217,7 @@ async fn a_one_megabyte_call_note_is_logged_whole_and_its_draft_goes_with_it() {
         .cycle()
         .take(1 << 20)
         .collect();
-    let key = format!("call:{}", case.id);
+    let key = DraftKey::Call(case.id);
     drafts::save_draft(&db, &key, &notes).await.unwrap();
     let kind = EventKind::CallLogged {
         outcome: escalation_desk::domain::events::CallOutcome::Reached,
@@ -246,19 +250,22 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
     let mut library = settings::load_templates(&db).await.unwrap();
     assert!(library.templates.len() >= 5);
     library.templates[0].name = "Acknowledge (edited)".into();
-    drafts::save_draft(&db, "templates", "{\"templates\":[]}")
+    drafts::save_draft(&db, &DraftKey::Templates, "{\"templates\":[]}")
         .await
         .unwrap();
-    settings::save_templates(&db, &library, "templates")
+    settings::save_templates(&db, &library, &DraftKey::Templates)
         .await
         .unwrap();
     assert_eq!(settings::load_templates(&db).await.unwrap(), library);
-    assert_eq!(drafts::load_draft(&db, "templates").await.unwrap(), None);
+    assert_eq!(
+        drafts::load_draft(&db, &DraftKey::Templates).await.unwrap(),
+        None
+    );
 
     let mut directory = settings::load_partners(&db).await.unwrap();
     assert!(directory.find("Risk Operations").is_some());
     directory.teams.truncate(1);
-    settings::save_partners(&db, &directory, "partners")
+    settings::save_partners(&db, &directory, &DraftKey::Partners)
         .await
         .unwrap();
     assert_eq!(settings::load_partners(&db).await.unwrap(), directory);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::app::drafts;
+use crate::app::drafts::{self, DraftKey};
 pub use crate::app::state::DraftActivity;
 use crate::ui::mounted::Mounted;
 
@@ -38,7 +38,7 @@ fn report(activity: Option<RwSignal<DraftActivity>>, change: isize) -> Option<us
 /// Saves one draft, throttled. Cloning shares the state, so every clone sees one pending text.
 #[derive(Clone)]
 pub struct DraftSaver {
-    key: String,
+    key: DraftKey,
     /// The page-wide activity shown in the header (absent outside the app, e.g. in tests).
     activity: Option<RwSignal<DraftActivity>>,
     /// Bumped by `cancel`, so a write scheduled before it is dropped.
@@ -138,7 +138,7 @@ impl DraftSaver {
 }
 
 /// A throttled saver for the draft `key`; `status` reports a failed save so the user knows to copy their text.
-pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver {
+pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSaver {
     DraftSaver {
         key,
         activity: use_context::<crate::app::state::AppState>().map(|s| s.drafts),
@@ -150,7 +150,7 @@ pub fn draft_saver(key: String, status: RwSignal<Option<String>>) -> DraftSaver 
 
 /// Loads the draft `key` once and hands it to `restore` if there is one and the component
 /// that asked is still on screen; if it is not, the draft stays stored for the next visit.
-pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
+pub fn restore_draft(key: DraftKey, restore: impl FnOnce(String) + 'static) {
     let mounted = Mounted::new();
     leptos::task::spawn_local(async move {
         if let Ok(Some(text)) = drafts::read(&key).await
@@ -166,7 +166,7 @@ pub fn restore_draft(key: String, restore: impl FnOnce(String) + 'static) {
 /// `on_restored` runs after a draft was put back (to rebuild values that are not plain text).
 /// Returns the function to call after an edit, and the saver (to `cancel` when the form is saved).
 pub fn form_draft(
-    key: String,
+    key: DraftKey,
     fields: Vec<(&'static str, RwSignal<String>)>,
     status: RwSignal<Option<String>>,
     on_restored: impl FnOnce() + 'static,

@@ -1,5 +1,6 @@
 //! The new-case form: validated inline, draft kept while typing, and one transaction to create.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -10,8 +11,6 @@ use crate::browser;
 use crate::domain::triage::{ExistingCase, possible_duplicates};
 use crate::domain::{FieldError, NewCaseInput, Severity};
 use leptos_router::components::A;
-
-const INTAKE_DRAFT: &str = "intake";
 
 #[component]
 pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
@@ -24,7 +23,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
     let save_failure = RwSignal::new(None::<String>);
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let save_draft = draft_saver(INTAKE_DRAFT.into(), draft_status);
+    let save_draft = draft_saver(DraftKey::Intake, draft_status);
     let creating_saver = save_draft.clone();
     // `autofocus` only acts on page load; a form opened later is focused by hand.
     let title_input = NodeRef::<leptos::html::Input>::new();
@@ -34,7 +33,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         }
     });
 
-    restore_draft(INTAKE_DRAFT.into(), move |text| {
+    restore_draft(DraftKey::Intake, move |text| {
         if let Ok(saved) = serde_json::from_str::<NewCaseInput>(&text) {
             input.set(saved);
         }
@@ -108,7 +107,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         creating_saver.cancel();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = cases::open(state, valid, Some(INTAKE_DRAFT)).await;
+            let result = cases::open(state, valid, Some(&DraftKey::Intake)).await;
             busy.set(false);
             match result {
                 Ok(case) => {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::domain::{CaseStatus, EventKind};
 use crate::ui::components::drafts::{DraftSaver, form_draft};
@@ -19,7 +20,7 @@ pub struct LoggedForm {
     pub notice: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     pub draft_status: RwSignal<Option<String>>,
-    draft_key: StoredValue<String>,
+    draft_key: StoredValue<DraftKey>,
     saver: StoredValue<DraftSaver>,
     redraft: StoredValue<Arc<dyn Fn() + Send + Sync>>,
 }
@@ -27,7 +28,7 @@ pub struct LoggedForm {
 impl LoggedForm {
     pub fn new(
         case_id: Uuid,
-        draft_key: String,
+        draft_key: DraftKey,
         fields: Vec<(&'static str, RwSignal<String>)>,
     ) -> LoggedForm {
         let draft_status = RwSignal::new(None::<String>);

@@ -1,5 +1,6 @@
 //! Call mode: a `tel:` link, a running timer and notes saved on every keystroke, logged as one call event.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -18,8 +19,8 @@ pub fn CallPage() -> impl IntoView {
     view! { <CaseRoute page=|id| view! { <CallMode case_id=id/> }.into_any()/> }
 }
 
-fn draft_key(case_id: Uuid) -> String {
-    format!("call:{case_id}")
+fn draft_key(case_id: Uuid) -> DraftKey {
+    DraftKey::Call(case_id)
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! The case page's playbook panel: suggestions from triggers, applying one, and ticking, skipping or reopening its steps.
 
+use crate::app::drafts::DraftKey;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
@@ -52,7 +53,7 @@ pub fn ChecklistPanel(
     let chosen = RwSignal::new(String::new());
     // Evidence and skip reasons, by "<run>:<step>", drafted as typed.
     let notes = RwSignal::new(HashMap::<String, String>::new());
-    let draft_key = format!("checklist:{case_id}");
+    let draft_key = DraftKey::Checklist(case_id);
     let draft_status = RwSignal::new(None::<String>);
     let saver = StoredValue::new(draft_saver(draft_key.clone(), draft_status));
     restore_draft(draft_key, move |text| {

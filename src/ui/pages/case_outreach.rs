@@ -1,5 +1,6 @@
 //! The case page's outreach panels: the email composer, partner hand-offs and follow-up reminders.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -71,7 +72,7 @@ pub fn ComposerPanel(
     let render_problems = RwSignal::new(Vec::<TemplateError>::new());
     let form = LoggedForm::new(
         case_id,
-        format!("compose:{case_id}"),
+        DraftKey::Compose(case_id),
         vec![
             ("template", template),
             ("to", to),
@@ -308,7 +309,7 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
     let waiting = RwSignal::new("yes".to_string());
     let form = LoggedForm::new(
         case_id,
-        format!("handoff:{case_id}"),
+        DraftKey::Handoff(case_id),
         vec![
             ("team", team),
             ("question", question),
@@ -442,7 +443,7 @@ pub fn ReminderPanel(case_id: Uuid) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let form = LoggedForm::new(
         case_id,
-        format!("reminder:{case_id}"),
+        DraftKey::Reminder(case_id),
         vec![("when", when), ("note", note)],
     );
     let LoggedForm {

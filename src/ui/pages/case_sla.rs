@@ -1,5 +1,6 @@
 //! The case page's service-level panel (live clocks with their explanations) and the contact log.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 
 use crate::app::board::short_duration;
@@ -164,7 +165,7 @@ pub fn ContactPanel(editor_id: uuid::Uuid) -> impl IntoView {
     // Everything typed here is drafted like a note, so a reload or a crash loses nothing.
     let form = super::case_outreach::LoggedForm::new(
         editor_id,
-        format!("contact:{editor_id}"),
+        DraftKey::Contact(editor_id),
         vec![
             ("kind", kind),
             ("address", address),

@@ -1,13 +1,12 @@
 //! Settings → Partner teams: the directory hand-offs pick from, with each team's contact, channel and OLA.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 
 use crate::app::library;
 use crate::app::state::app_state;
 use crate::domain::partners::{PartnerDirectory, PartnerTeam};
 use crate::ui::components::drafts::{draft_saver, restore_draft};
-
-const DRAFT_KEY: &str = "partners";
 
 /// One editable row; the signals are Copy, so rows can be added and removed without
 /// rebuilding the ones being typed in.
@@ -73,8 +72,8 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
     reset(&state.partners.get_untracked());
     let message = RwSignal::new(None::<(bool, String)>);
     let draft_status = RwSignal::new(None::<String>);
-    let saver = StoredValue::new(draft_saver(DRAFT_KEY.into(), draft_status));
-    restore_draft(DRAFT_KEY.into(), move |text| {
+    let saver = StoredValue::new(draft_saver(DraftKey::Partners, draft_status));
+    restore_draft(DraftKey::Partners, move |text| {
         if let Ok(directory) = serde_json::from_str::<PartnerDirectory>(&text) {
             reset(&directory);
             let _ = draft_status.try_set(Some(
@@ -134,7 +133,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
         }
         saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
-            match library::save_partners(state, directory, DRAFT_KEY).await {
+            match library::save_partners(state, directory, &DraftKey::Partners).await {
                 Ok(()) => {
                     draft_status.set(None);
                     message.set(Some((true, "Partner teams saved.".into())));

@@ -1,5 +1,6 @@
 //! RCA pages: the list with root-cause counts and overdue actions, starting a worksheet, and its print view.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -62,7 +63,9 @@ pub fn RcasPage() -> impl IntoView {
     // Half-typed, the form survives a reload; one draft per case it was started from.
     let draft_status = RwSignal::new(None::<String>);
     let (redraft, saver) = crate::ui::components::drafts::form_draft(
-        format!("rca:new:{}", from_case.get_value()),
+        DraftKey::NewRca {
+            from_cases: from_case.get_value(),
+        },
         vec![
             ("title", title),
             ("cases", cases_text),

@@ -1,5 +1,6 @@
 //! The template library: browse by category, edit with a live preview, save only what is valid.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 
 use crate::app::library;
@@ -11,8 +12,6 @@ use crate::domain::templates::{
     EmailTemplate, ExtraValues, PLACEHOLDERS, TemplateCategory, TemplateLibrary, TemplateValues,
 };
 use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
-
-const DRAFT_KEY: &str = "templates";
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -41,7 +40,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<String>::new());
     let notice = RwSignal::new(None::<String>);
-    let saver = StoredValue::new(draft_saver(DRAFT_KEY.into(), draft_status));
+    let saver = StoredValue::new(draft_saver(DraftKey::Templates, draft_status));
     // The stored library arrives after start-up; until the user edits, follow it.
     let touched = RwSignal::new(false);
     // Bumped when the working copy is replaced wholesale, so the editor re-reads its fields;
@@ -54,7 +53,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
             generation.update(|g| *g += 1);
         }
     });
-    restore_draft(DRAFT_KEY.into(), move |text| {
+    restore_draft(DraftKey::Templates, move |text| {
         if let Ok(library) = serde_json::from_str::<TemplateLibrary>(&text) {
             let _ = touched.try_set(true);
             let _ = working.try_set(library);
@@ -150,7 +149,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
         problems.set(Vec::new());
         saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
-            let result = library::save_templates(state, library, DRAFT_KEY).await;
+            let result = library::save_templates(state, library, &DraftKey::Templates).await;
             match result {
                 Ok(()) => {
                     touched.set(false);

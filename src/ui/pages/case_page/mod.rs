@@ -1,5 +1,6 @@
 //! One case: its facts, status workflow, triage scoping, details, notes, and the timeline of every change.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -164,7 +165,7 @@ impl Editor {
         edits: Vec<CaseEdit>,
         base: StoredValue<Option<Case>>,
         error: RwSignal<Option<String>>,
-        draft_key: Option<String>,
+        draft_key: Option<DraftKey>,
         on_saved: impl FnOnce() + 'static,
     ) {
         let state = app_state();
@@ -264,7 +265,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let title = move || case.with(|c| c.as_ref().map(|c| c.title.clone()).unwrap_or_default());
-    let title_draft_key = format!("title:{}", editor.id);
+    let title_draft_key = DraftKey::Title(editor.id);
     let draft_status = RwSignal::new(None::<String>);
     // A Copy handle, so every closure in the view can reach the one debounced saver.
     let title_saver = StoredValue::new(draft_saver(title_draft_key.clone(), draft_status));
@@ -462,7 +463,7 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
 #[component]
 fn NoteComposer(editor: Editor) -> impl IntoView {
     let state = app_state();
-    let draft_key = format!("note:{}", editor.id);
+    let draft_key = DraftKey::Note(editor.id);
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let draft_status = RwSignal::new(None::<String>);

@@ -1,6 +1,7 @@
 //! The case page's scoping and details panels: triage facts and the case's own fields, each drafted as typed and saved through the application layer.
 
 use super::*;
+use crate::app::drafts::DraftKey;
 
 #[component]
 pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
@@ -36,7 +37,7 @@ pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
     let evidence = RwSignal::new(s.evidence.join("\n"));
     let impact = RwSignal::new(format!("{:?}", case.impact));
     let urgency = RwSignal::new(format!("{:?}", case.urgency));
-    let scoping_draft_key = format!("scoping:{}", case.id);
+    let scoping_draft_key = DraftKey::Scoping(case.id);
     let draft_status = RwSignal::new(None::<String>);
     let (save_scoping_draft, scoping_saver) = form_draft(
         scoping_draft_key.clone(),
@@ -239,7 +240,7 @@ pub(super) fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
     });
     let problem = RwSignal::new(case.problem_id.map(|id| id.to_string()).unwrap_or_default());
     let contacts_text = RwSignal::new(String::new());
-    let details_draft_key = format!("details:{}", case.id);
+    let details_draft_key = DraftKey::Details(case.id);
     let details_status = RwSignal::new(None::<String>);
     let (save_details_draft, details_saver) = form_draft(
         details_draft_key.clone(),

@@ -1,18 +1,19 @@
 //! The playbook editor: steps with their templates, triggers and a version note, drafted as typed, saved against the revision it started from.
 
 use super::*;
+use crate::app::drafts::DraftKey;
 
 /// Saves a playbook (checked against `expected` revision) and mirrors it in memory.
 pub(super) fn persist(
     state: AppState,
     expected: Option<u64>,
     playbook: Playbook,
-    draft_key: Option<String>,
+    draft_key: Option<DraftKey>,
     error: RwSignal<Option<String>>,
     on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        match library::save_playbook(state, expected, playbook, draft_key.as_deref()).await {
+        match library::save_playbook(state, expected, playbook, draft_key.as_ref()).await {
             Ok(()) => {
                 error.set(None);
                 on_saved();
@@ -95,9 +96,9 @@ pub(super) fn PlaybookEditor(
         |p| p.current().clone(),
     );
     let draft_key = if existing.is_some() {
-        format!("playbook:{id}")
+        DraftKey::Playbook(id)
     } else {
-        "playbook:new".to_string()
+        DraftKey::NewPlaybook
     };
     let title = RwSignal::new(start.title.clone());
     let description = RwSignal::new(start.description.clone());

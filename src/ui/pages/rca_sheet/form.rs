@@ -1,6 +1,7 @@
 //! The worksheet's form model: the working copy, the text of parsed fields, drafting, and the field widgets every section uses.
 
 use super::*;
+use crate::app::drafts::DraftKey;
 
 /// What the editor drafts: the content, plus the text of fields that are parsed into it
 /// (lists, money), so a half-typed value comes back as typed.
@@ -298,13 +299,13 @@ pub(super) fn persist(
     state: AppState,
     expected: u64,
     next: Rca,
-    draft_key: Option<String>,
+    draft_key: Option<DraftKey>,
     message: RwSignal<Option<(bool, Vec<String>)>>,
     done: &'static str,
     on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        match crate::app::rcas::save(state, expected, next, draft_key.as_deref()).await {
+        match crate::app::rcas::save(state, expected, next, draft_key.as_ref()).await {
             Ok(()) => {
                 let _ = message.try_set(Some((true, vec![done.to_string()])));
                 on_saved();

@@ -1,5 +1,6 @@
 //! One RCA worksheet: the editable content (drafted as typed), partner sign-offs, status moves and export; the page here, its parts in the modules below.
 
+use crate::app::drafts::DraftKey;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -75,7 +76,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
         }
     });
 
-    let draft_key = format!("rca:{id}");
+    let draft_key = DraftKey::Rca(id);
     let draft_status = RwSignal::new(None::<String>);
     let saver = StoredValue::new(draft_saver(draft_key.clone(), draft_status));
     let restored = RwSignal::new(false);

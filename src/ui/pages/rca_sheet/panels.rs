@@ -1,6 +1,7 @@
 //! The worksheet's side panels: status moves, partner sign-offs and export.
 
 use super::*;
+use crate::app::drafts::DraftKey;
 
 #[component]
 pub(super) fn StatusPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl IntoView {
@@ -75,7 +76,7 @@ pub(super) fn SignOffPanel(
     let message = RwSignal::new(None::<(bool, Vec<String>)>);
     let draft_status = RwSignal::new(None::<String>);
     let (redraft, signoff_saver) = crate::ui::components::drafts::form_draft(
-        format!("signoff:{id}"),
+        DraftKey::SignOff(id),
         vec![
             ("team", team),
             ("validator", validator),
@@ -127,7 +128,7 @@ pub(super) fn SignOffPanel(
                     state,
                     current.revision,
                     next,
-                    Some(format!("signoff:{id}")),
+                    Some(DraftKey::SignOff(id)),
                     message,
                     if became_valid {
                         "Sign-off recorded. Every partner team has agreed: the worksheet is validated."

@@ -125,8 +125,6 @@ pub(super) struct PolicyDraft {
     pub(super) channels: String,
 }
 
-pub(super) const DRAFT_KEY: &str = "sla-settings";
-
 pub(super) fn to_draft(
     calendars: &[CalendarForm],
     policies: &[PolicyForm],

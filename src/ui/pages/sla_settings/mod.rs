@@ -1,5 +1,6 @@
 //! Settings → Service levels: edit policies, calendars and holidays (with .ics import), then save validated.
 
+use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -38,7 +39,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
     // matches the saved settings deletes the draft rather than storing a copy.
     let draft_status = RwSignal::new(None::<String>);
     let restores = RwSignal::new(0u32);
-    let saver = StoredValue::new(draft_saver(DRAFT_KEY.to_string(), draft_status));
+    let saver = StoredValue::new(draft_saver(DraftKey::SlaSettings, draft_status));
     let current = move || {
         calendars.with_untracked(|c| {
             policies
@@ -57,7 +58,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
         };
         saver.with_value(|s| s.save(text));
     };
-    restore_draft(DRAFT_KEY.to_string(), move |text| {
+    restore_draft(DraftKey::SlaSettings, move |text| {
         let Ok(saved) = serde_json::from_str::<FormDraft>(&text) else {
             return;
         };
@@ -110,7 +111,8 @@ pub fn SlaSettingsForm() -> impl IntoView {
             let open = state
                 .cases
                 .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
-            match crate::app::library::save_sla_settings(state, next, DRAFT_KEY).await {
+            match crate::app::library::save_sla_settings(state, next, &DraftKey::SlaSettings).await
+            {
                 Ok(()) => {
                     if mounted.is_mounted() {
                         pristine.set_value(current());
