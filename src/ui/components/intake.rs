@@ -1,15 +1,16 @@
 //! The new-case form: validated inline, draft kept while typing, and one transaction to create.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::drafts::{draft_saver, restore_draft};
 use crate::app::cases;
+use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser;
 use crate::domain::triage::{ExistingCase, possible_duplicates};
 use crate::domain::{FieldError, NewCaseInput, Severity};
+use crate::ui::components::form_status::FormStatus;
 use leptos_router::components::A;
 
 #[component]
@@ -171,8 +172,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
                     <p>{move || if acknowledged.get() { "Press Create anyway to open a new case regardless." } else { "Open the existing case instead, or create a new one anyway." }}</p>
                 </div>
             </Show>
-            <p class="form-error" role="alert">{move || save_failure.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=save_failure draft=draft_status/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>
                     {move || if acknowledged.get() { "Create anyway" } else { "Create case" }}

@@ -2,9 +2,11 @@
 
 pub mod charts;
 pub mod drafts;
+pub mod form_status;
 pub mod intake;
 pub mod keys;
 pub mod logged_form;
 pub mod palette;
 pub mod shortcuts;
 pub mod timeline;
+pub mod undo_toast;

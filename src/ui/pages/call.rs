@@ -1,6 +1,5 @@
 //! Call mode: a `tel:` link, a running timer and notes saved on every keystroke, logged as one call event.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -8,11 +7,13 @@ use uuid::Uuid;
 
 use super::case_outreach::LoggedForm;
 use super::case_page::CaseRoute;
+use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser::{self, format_time};
 use crate::domain::EventKind;
 use crate::domain::events::CallOutcome;
 use crate::domain::mailto::tel;
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub fn CallPage() -> impl IntoView {
@@ -153,7 +154,7 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
                 " "
                 <button type="button" class="link" on:click=move |_| edit.run((started, browser::now().timestamp_millis().to_string()))>"Restart timer"</button>
             </p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus draft=draft_status/>
             <div class="field">
                 <label for="call-notes">"Call notes"</label>
                 <textarea id="call-notes" rows="12" node_ref=notes_field prop:value=move || notes.get() on:input=move |ev| edit.run((notes, event_target_value(&ev)))></textarea>
@@ -178,7 +179,7 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"End call and log it"</button>
                 <button type="button" on:click=discard>{move || if confirm_discard.get() { "Discard these notes? Click again" } else { "Discard call" }}</button>

@@ -1,17 +1,18 @@
 //! The case page's playbook panel: suggestions from triggers, applying one, and ticking, skipping or reopening its steps.
 
-use crate::app::drafts::DraftKey;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use uuid::Uuid;
 
+use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser::{self, format_time};
 use crate::domain::playbooks::{Checklist, StepState, checklists, suggest};
 use crate::domain::{CaseEvent, EventKind};
 use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub fn ChecklistPanel(
@@ -188,8 +189,7 @@ pub fn ChecklistPanel(
                     if let Ok(id) = Uuid::parse_str(&chosen.get_untracked()) { apply(id); chosen.set(String::new()); }
                 }>"Apply"</button>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error draft=draft_status/>
             {move || lists.get().into_iter().map(|list| {
                 let (done, skipped, total) = list.progress();
                 let heading = format!("{} · v{}", list.title, list.version);

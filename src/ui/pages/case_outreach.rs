@@ -1,10 +1,10 @@
 //! The case page's outreach panels: the email composer, partner hand-offs and follow-up reminders.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
+use crate::app::drafts::DraftKey;
 use crate::browser::{self, format_time, from_local_input};
 use crate::domain::mailto::{MAILTO_LIMIT, mailto};
 use crate::domain::partners::handoff_packet;
@@ -14,6 +14,7 @@ use crate::domain::templates::{
     ExtraValues, Part, TemplateError, TemplateValues, leftover_placeholders,
 };
 use crate::domain::{Case, CaseEvent, CaseStatus, EventKind};
+use crate::ui::components::form_status::FormStatus;
 
 use crate::app::state::{AppState, app_state};
 pub(super) use crate::ui::components::logged_form::LoggedForm;
@@ -243,8 +244,7 @@ pub fn ComposerPanel(
                 <label for="composer-promise">"Promise the next update by (optional)"</label>
                 <input id="composer-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| edit.run((promise, event_target_value(&ev)))/>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error draft=draft_status/>
             <p class="notice" role="status">{move || notice.get()}</p>
             <Show when=move || link.with(|l| l.too_long) && ready()>
                 <p class="form-warning">{move || format!(
@@ -424,8 +424,7 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
                     on:change=move |ev| edit.run((waiting, if event_target_checked(&ev) { "yes".into() } else { "no".into() }))/>
                 " Move the case to Waiting on partner"
             </label>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error draft=draft_status/>
             <p class="notice" role="status">{move || notice.get()}</p>
             <div class="actions">
                 <button type="button" on:click=copy_packet>"Copy hand-off packet"</button>
@@ -511,8 +510,7 @@ pub fn ReminderPanel(case_id: Uuid) -> impl IntoView {
                 <label for="reminder-note">"Why (optional)"</label>
                 <input id="reminder-note" placeholder="e.g. check the payout landed" prop:value=move || note.get() on:input=move |ev| form.edit(note, event_target_value(&ev))/>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error draft=draft_status/>
             <div class="actions">
                 <button type="button" disabled=move || busy.get() on:click=move |_| set(false, false)>"Remind me"</button>
                 <button type="button" disabled=move || busy.get() on:click=move |_| set(true, false)>"Snooze until then"</button>

@@ -1,14 +1,15 @@
 //! The case page's service-level panel (live clocks with their explanations) and the contact log.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 
 use crate::app::board::short_duration;
+use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser::{format_time, from_local_input};
 use crate::domain::events::CallOutcome;
 use crate::domain::sla::{ClockState, MarkKind, case_clocks, explain};
 use crate::domain::{Case, CaseStatus, EventKind};
+use crate::ui::components::form_status::FormStatus;
 
 /// Every clock of the case, live, with a disclosure that explains each deadline.
 #[component]
@@ -330,8 +331,7 @@ pub fn ContactPanel(editor_id: uuid::Uuid) -> impl IntoView {
                     <input id="contact-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| edit.run((promise, event_target_value(&ev)))/>
                 </div>
             </Show>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error draft=draft_status/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"Log it"</button>
             </div>

@@ -1,12 +1,13 @@
 //! Settings → Partner teams: the directory hand-offs pick from, with each team's contact, channel and OLA.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 
+use crate::app::drafts::DraftKey;
 use crate::app::library;
 use crate::app::state::app_state;
 use crate::domain::partners::{PartnerDirectory, PartnerTeam};
 use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::components::form_status::{FormStatus, OutcomeLine};
 
 /// One editable row; the signals are Copy, so rows can be added and removed without
 /// rebuilding the ones being typed in.
@@ -167,10 +168,8 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
                         </For>
                     </tbody>
                 </table>
-                <p class="form-warning" role="status">{move || draft_status.get()}</p>
-                <p role="status" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
-                    {move || message.get().map(|(_, m)| m)}
-                </p>
+                <FormStatus draft=draft_status/>
+                <OutcomeLine outcome=message/>
                 <div class="actions">
                     <button type="button" on:click=add>"Add a team"</button>
                     <button type="submit" class="primary">"Save partner teams"</button>

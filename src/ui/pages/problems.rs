@@ -10,6 +10,7 @@ use crate::browser;
 use crate::domain::Case;
 use crate::domain::case::CaseKey;
 use crate::domain::problem::{Cascade, Problem, ProblemStatus, plan_cascade};
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub fn ProblemsPage() -> impl IntoView {
@@ -62,7 +63,7 @@ pub fn ProblemsPage() -> impl IntoView {
                 <input id="problem-title" type="text" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/></div>
             <div class="field"><label for="problem-description">"What is known"</label>
                 <textarea id="problem-description" rows="3" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea></div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
             <div class="actions"><button type="submit" class="primary">"Open problem"</button></div>
         </form>
     }
@@ -215,7 +216,7 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
                 <input id="link-key" type="text" placeholder="ESC-1042" prop:value=move || link_key.get() on:input=move |ev| link_key.set(event_target_value(&ev))/>
                 <button type="submit">"Link case"</button>
             </form>
-            <p class="field-error" role="alert">{move || link_error.get()}</p>
+            <FormStatus error=link_error/>
         </section>
         <Show when=move || problem.with(|p| p.as_ref().is_some_and(|p| p.status == ProblemStatus::Open))>
             <form class="panel" on:submit=resolve>
@@ -243,10 +244,10 @@ fn ProblemDetail(id: uuid::Uuid) -> impl IntoView {
                         })}
                     })}
                 </div>
-                <p class="field-error" role="alert">{move || resolve_error.get()}</p>
+                <FormStatus error=resolve_error/>
                 <div class="actions"><button type="submit" class="primary">"Resolve problem"</button></div>
             </form>
         </Show>
-        <p class="form-ok" role="status">{move || done.get()}</p>
+        <FormStatus done=done/>
     }
 }

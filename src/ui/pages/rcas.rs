@@ -1,13 +1,15 @@
 //! RCA pages: the list with root-cause counts and overdue actions, starting a worksheet, and its print view.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use crate::app::drafts::DraftKey;
 use crate::app::state::{AppState, app_state};
 use crate::domain::case::CaseKey;
 use crate::domain::rca::{Rca, RcaContent, RcaKey, SignOffState, category_counts};
+use crate::ui::components::form_status::FormStatus;
+use crate::ui::components::form_status::OutcomeList;
 use crate::ui::pages::playbooks::Markdown;
 use crate::ui::pages::rca_sheet::{export_markdown, status_class};
 
@@ -207,7 +209,7 @@ pub fn RcasPage() -> impl IntoView {
         </section>
         <form class="panel intake" on:submit=create>
             <h2>"Start a worksheet"</h2>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus draft=draft_status/>
             <div class="field"><label for="rca-new-title">"Title"</label>
                 <input id="rca-new-title" type="text" prop:value=move || title.get() on:input={ let redraft = redraft.clone(); move |ev| { title.set(event_target_value(&ev)); redraft(); } }/></div>
             <div class="field"><label for="rca-new-cases">"Linked cases (keys, comma-separated)"</label>
@@ -217,7 +219,7 @@ pub fn RcasPage() -> impl IntoView {
                     <option value="">"None"</option>
                     {move || state.problems.get().into_iter().map(|p| view! { <option value=p.id.to_string()>{format!("{} {}", p.key, p.title)}</option> }).collect_view()}
                 </select></div>
-            <div role="alert"><ul class="form-error">{move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></div>
+            <OutcomeList outcome=Signal::derive(move || Some(errors.get()).filter(|e| !e.is_empty()).map(|e| (false, e)))/>
             <div class="actions"><button type="submit" class="primary" prop:disabled=move || busy.get()>"Start worksheet"</button></div>
         </form>
     }

@@ -8,6 +8,7 @@ use crate::domain::priority::{Impact, Priority, Urgency};
 use crate::domain::sample::FIRST_RUN_SEED;
 use crate::domain::settings::TeamSettings;
 use crate::domain::triage::{ScopingField, ScopingRequirements};
+use crate::ui::components::form_status::OutcomeLine;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -73,9 +74,7 @@ pub fn SettingsPage() -> impl IntoView {
                     " Single-letter shortcuts (j, k, x, c, l, /, ?)"
                 </label>
                 <p class="hint">"Ctrl/⌘+K, arrows and Enter always work."</p>
-                <p role="status" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
-                    {move || message.get().map(|(_, m)| m)}
-                </p>
+                <OutcomeLine outcome=message/>
                 <div class="actions"><button type="submit" class="primary">"Save settings"</button></div>
             </form>
         </section>
@@ -199,9 +198,7 @@ pub fn TeamSettingsForm() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <p role="status" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
-                    {move || message.get().map(|(_, m)| m)}
-                </p>
+                <OutcomeLine outcome=message/>
                 <div class="actions"><button type="submit" class="primary">"Save team settings"</button></div>
             </form>
         </section>

@@ -9,6 +9,7 @@ use crate::browser;
 use crate::domain::rca::RcaStatus;
 use crate::sql::protocol::Reply;
 use crate::sql::tables::{Cell, EXAMPLES, QueryResult, TABLES, extract, query_evidence};
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 use crate::ui::sql_client;
 
 /// Rows kept from one result; more are counted as "capped" and the grid says so.
@@ -136,7 +137,7 @@ pub fn SqlConsolePage() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0f64);
     let save_name = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<(bool, String)>);
-    let undo = RwSignal::new(None::<(String, UndoAction)>);
+    let undo = RwSignal::new(None::<Undoable<UndoAction>>);
     let chosen_rca = RwSignal::new(String::new());
 
     if sql_client::is_loaded() {
@@ -337,7 +338,7 @@ pub fn SqlConsolePage() -> impl IntoView {
         if before != text {
             sql.set(text.clone());
             keep_draft(text);
-            undo.set(Some((
+            undo.set(Some(Undoable::new(
                 format!("Replaced your query with {what}."),
                 UndoAction::Editor(before),
             )));
@@ -401,7 +402,7 @@ pub fn SqlConsolePage() -> impl IntoView {
                                                     prefs.sql_queries.retain(|x| x.name != doomed.name);
                                                     if let Err(e) = prefs.save() { notice.set(Some((false, e))); return; }
                                                     state.prefs.set(prefs);
-                                                    undo.set(Some((format!("Deleted \"{}\".", doomed.name), UndoAction::Restore(doomed.clone()))));
+                                                    undo.set(Some(Undoable::new(format!("Deleted \"{}\".", doomed.name), UndoAction::Restore(doomed.clone()))));
                                                 }>"Delete"</button>
                                             </li>
                                         }
@@ -444,21 +445,18 @@ pub fn SqlConsolePage() -> impl IntoView {
                             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); save_query(); }/>
                         <button type="button" on:click=move |_| save_query()>"Save query"</button>
                     </div>
-                    {move || undo.get().map(|(text, action)| view! {
-                        <p class="notice" role="status">{text}" "
-                            <button type="button" on:click=move |_| {
-                                match action.clone() {
-                                    UndoAction::Editor(before) => { sql.set(before.clone()); keep_draft(before); }
-                                    UndoAction::Restore(query) => {
-                                        let mut prefs = state.prefs.get_untracked();
-                                        if !prefs.sql_queries.iter().any(|q| q.name == query.name) { prefs.sql_queries.push(query); }
-                                        if prefs.save().is_ok() { state.prefs.set(prefs); }
-                                    }
-                                }
-                                undo.set(None);
-                            }>"Undo"</button>
-                        </p>
-                    })}
+                    <UndoToast undo=undo on_undo=move |action: UndoAction| {
+                        match action {
+                            UndoAction::Editor(before) => { sql.set(before.clone()); keep_draft(before); }
+                            UndoAction::Restore(query) => {
+                                let mut prefs = state.prefs.get_untracked();
+                                if !prefs.sql_queries.iter().any(|q| q.name == query.name) { prefs.sql_queries.push(query); }
+                                if let Err(e) = prefs.save() { notice.set(Some((false, e))); return; }
+                                state.prefs.set(prefs);
+                            }
+                        }
+                        undo.set(None);
+                    }/>
                     {move || notice.get().map(|(ok, text)| view! {
                         <p class=if ok { "notice" } else { "error" } role=if ok { "status" } else { "alert" }>{text}</p>
                     })}

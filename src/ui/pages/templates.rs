@@ -1,8 +1,8 @@
 //! The template library: browse by category, edit with a live preview, save only what is valid.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 
+use crate::app::drafts::DraftKey;
 use crate::app::library;
 use crate::app::state::{Boot, app_state};
 use crate::browser::{self, format_time};
@@ -12,6 +12,7 @@ use crate::domain::templates::{
     EmailTemplate, ExtraValues, PLACEHOLDERS, TemplateCategory, TemplateLibrary, TemplateValues,
 };
 use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -185,7 +186,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
                     <button type="button" class="primary" on:click=save disabled=move || !changed.get()>"Save templates"</button>
                 </div>
             </div>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus draft=draft_status/>
             <p class="notice" role="status">{move || notice.get()}</p>
             <Show when=move || !problems.with(Vec::is_empty)>
                 <div class="warning-panel" role="alert">

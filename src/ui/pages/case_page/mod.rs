@@ -1,6 +1,5 @@
 //! One case: its facts, status workflow, triage scoping, details, notes, and the timeline of every change.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -10,6 +9,7 @@ use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
 use crate::app::StorageError;
 use crate::app::cases::Edited;
+use crate::app::drafts::DraftKey;
 use crate::app::state::{Boot, app_state};
 use crate::app::{self, AppError};
 use crate::browser::{self, format_time, from_local_input, to_local_input};
@@ -20,8 +20,10 @@ use crate::domain::status::allowed_targets;
 use crate::domain::triage::{Scoping, ScopingField};
 use crate::domain::{Case, CaseEvent, CaseStatus};
 use crate::ui::components::drafts::{DraftSaver, draft_saver, form_draft, restore_draft};
+use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::keys::submit_form_on_chord;
 use crate::ui::components::timeline::Timeline;
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 
 mod panels;
 
@@ -328,8 +330,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                         on:keydown=move |ev| if ev.key() == "Escape" { cancel() }/>
                     <button type="submit" class="primary">"Save title"</button>
                     <button type="button" on:click=move |_| cancel()>"Cancel"</button>
-                    <p class="field-error" id="case-title-error" role="alert">{move || error.get()}</p>
-                    <p class="form-warning" role="status">{move || draft_status.get()}</p>
+                    <FormStatus error=error error_id="case-title-error" draft=draft_status/>
                 </form>
             </Show>
             {move || case.get().map(|case| view! {
@@ -392,7 +393,7 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             .find(|s| format!("{s:?}") == target.get())
     };
     // The last move, undoable from a toast: its words and the case as it was before.
-    let undo = RwSignal::new(None::<(String, Case)>);
+    let undo = RwSignal::new(None::<Undoable<Case>>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(to) = chosen() else {
@@ -414,28 +415,20 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                 resolution.set(String::new());
                 if let Some(before) = before {
                     let words = format!("{} moved to {}", before.key, to.label());
-                    let _ = undo.try_set(Some((words, before)));
+                    let _ = undo.try_set(Some(Undoable::new(words, before)));
                 }
             },
         );
     };
-    let run_undo = move |_| {
-        if let Some((_, before)) = undo.get_untracked() {
-            editor.undo_to(before, error, move || {
-                let _ = undo.try_set(None);
-            });
-        }
+    let run_undo = move |before: Case| {
+        editor.undo_to(before, error, move || {
+            let _ = undo.try_set(None);
+        });
     };
     view! {
         <form class="panel status-panel" on:submit=submit>
             <h2>"Status"</h2>
-            {move || undo.get().map(|(words, _)| view! {
-                <div class="toast" role="status">
-                    <span>{words}</span>
-                    <button type="button" on:click=run_undo>"Undo"</button>
-                    <button type="button" class="link" aria-label="Dismiss" on:click=move |_| undo.set(None)>"×"</button>
-                </div>
-            })}
+            <UndoToast undo=undo on_undo=run_undo/>
             <div class="inline-fields">
                 <label for="status-target">"Move to"</label>
                 <select id="status-target" prop:value=move || target.get() on:change=move |ev| { error.set(None); target.set(event_target_value(&ev)) }>
@@ -455,7 +448,7 @@ fn StatusPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                     <p class="hint">"What fixed it, and what the user was told. It goes on the case and in reports."</p>
                 </div>
             </Show>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
         </form>
     }
 }
@@ -522,8 +515,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
                     error.set(None);
                     save_draft.save(value);
                 }></textarea>
-            <p class="field-error" id="note-error" role="alert">{move || error.get()}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error error_id="note-error" draft=draft_status/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"Add note"</button>
             </div>

@@ -1,7 +1,9 @@
 //! The case page's scoping and details panels: triage facts and the case's own fields, each drafted as typed and saved through the application layer.
 
 use super::*;
+
 use crate::app::drafts::DraftKey;
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
@@ -210,9 +212,7 @@ pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
                 </div>
                 <p class="priority-preview">"Priority "<strong>{priority_preview}</strong></p>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-ok" role="status">{move || saved.get().then_some("Scoping saved.")}</p>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus error=error done=Signal::derive(move || saved.get().then(|| "Scoping saved.".to_string())) draft=draft_status/>
             <div class="actions"><button type="submit" class="primary">"Save scoping"</button></div>
         </form>
     }
@@ -379,9 +379,7 @@ pub(super) fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
                         .map(|p| view! { <option value=p.id.to_string()>{format!("{} {}", p.key, p.title)}</option> })
                         .collect_view()}
                 </select></div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <p class="form-ok" role="status">{move || saved.get().then_some("Details saved.")}</p>
-            <p class="form-warning" role="status">{move || details_status.get()}</p>
+            <FormStatus error=error done=Signal::derive(move || saved.get().then(|| "Details saved.".to_string())) draft=details_status/>
             <div class="actions"><button type="submit" class="primary">"Save details"</button></div>
         </form>
     }

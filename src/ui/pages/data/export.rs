@@ -10,6 +10,7 @@ use crate::browser;
 use crate::bundle::redact;
 use crate::bundle::v1::{BundleV1, Selection};
 use crate::domain::case::CaseKey;
+use crate::ui::components::form_status::FormStatus;
 use crate::ui::crypto;
 
 /// "ESC-1001, ESC-1002" (commas, spaces or lines) into case ids; an unknown key is an error.
@@ -228,8 +229,7 @@ pub(super) fn ExportPanel(form: ExportForm, busy: RwSignal<Option<String>>) -> i
                     <input id="export-passphrase-again" type="password" autocomplete="new-password" prop:value=move || passphrase_again.get() on:input=move |ev| passphrase_again.set(event_target_value(&ev))/></div>
                 <p class="hint">"PBKDF2-SHA256 with 600,000 rounds, then AES-GCM-256, by the browser's WebCrypto. Without the passphrase the file cannot be opened, by anyone."</p>
             </Show>
-            <p class="form-error" role="alert">{move || error.get()}</p>
-            <p class="form-ok" role="status">{move || done.get()}</p>
+            <FormStatus error=error done=done/>
             <div class="actions"><button type="button" class="primary" on:click=move |_| form.run(state, busy, false) disabled=move || busy.get().is_some()>"Export"</button></div>
         </section>
     }

@@ -15,6 +15,7 @@ use crate::browser;
 use crate::bundle::v1::{self, BundleV1};
 use crate::bundle::{BundleError, encrypted};
 use crate::domain::merge::{self, Choice, ConflictId};
+use crate::ui::components::form_status::FormStatus;
 use crate::ui::crypto;
 mod export;
 mod preview;
@@ -418,7 +419,7 @@ pub fn DataPage() -> impl IntoView {
                     </div>
                 </form>
             </Show>
-            <p class="form-error" role="alert">{move || import_error.get()}</p>
+            <FormStatus error=import_error/>
             <Show when=move || stale.get()>
                 <button type="button" class="primary" on:click=move |_| {
                     if let Some((name, text)) = last_opened.get_value() {
@@ -426,7 +427,7 @@ pub fn DataPage() -> impl IntoView {
                     }
                 }>"Preview again"</button>
             </Show>
-            <p class="form-ok" role="status">{move || import_done.get()}</p>
+            <FormStatus done=import_done/>
             {move || preview.get().map(|p| view! {
                 <PreviewPanel preview=p.clone() choices=choices/>
                 <div class="actions">
@@ -463,7 +464,7 @@ pub fn DataPage() -> impl IntoView {
         <section class="panel" aria-labelledby="snapshots-heading">
             <h2 id="snapshots-heading">"Snapshots"</h2>
             <p class="hint">{format!("Taken automatically before every import and restore; the newest {} are kept in this browser.", exchange::BACKUPS_KEPT)}</p>
-            <p class="form-error" role="alert">{move || backups_error.get()}</p>
+            <FormStatus error=backups_error/>
             <Show when=move || !backups.with(Vec::is_empty) fallback=|| view! { <p>"No snapshots yet."</p> }>
                 <table class="case-table">
                     <thead><tr><th scope="col">"Taken"</th><th scope="col">"Why"</th><th scope="col">"Cases"</th><th scope="col">"Size"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>

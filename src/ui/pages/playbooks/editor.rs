@@ -1,7 +1,9 @@
 //! The playbook editor: steps with their templates, triggers and a version note, drafted as typed, saved against the revision it started from.
 
 use super::*;
+
 use crate::app::drafts::DraftKey;
+use crate::ui::components::form_status::FormStatus;
 
 /// Saves a playbook (checked against `expected` revision) and mirrors it in memory.
 pub(super) fn persist(
@@ -260,7 +262,7 @@ pub(super) fn PlaybookEditor(
     view! {
         <form class="panel playbook-editor" on:submit=save novalidate=true>
             <h1>{if expected.is_some() { "Edit playbook" } else { "New playbook" }}</h1>
-            <p class="form-warning" role="status">{move || draft_status.get()}</p>
+            <FormStatus draft=draft_status/>
             <div class="field">
                 <label for="playbook-title">"Title"</label>
                 <input id="playbook-title" prop:value=move || title.get() on:input=move |ev| { title.set(event_target_value(&ev)); redraft(); }/>
@@ -333,7 +335,7 @@ pub(super) fn PlaybookEditor(
                     <ul>{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 </div>
             </Show>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
             <div class="actions">
                 <button type="submit" class="primary">{if expected.is_some() { "Save as a new version" } else { "Create playbook" }}</button>
                 <button type="button" on:click=cancel>"Cancel"</button>

@@ -15,6 +15,7 @@ use crate::domain::playbooks::{
 };
 use crate::domain::priority::Priority;
 use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
+use crate::ui::components::form_status::FormStatus;
 
 mod editor;
 
@@ -203,7 +204,7 @@ fn PlaybookView(id: Uuid) -> impl IntoView {
                         latest.number, latest.author, format_time(latest.at, &state.zone()), latest.note,
                         if p.archived { " · archived: not suggested or offered on cases" } else { "" }
                     )}</p>
-                    <p class="field-error" role="alert">{move || error.get()}</p>
+                    <FormStatus error=error/>
                     <p>{current.description.clone()}</p>
                     <p class="hint">{format!("Suggested on cases by {}", triggers_text(&current.triggers))}</p>
                     <ol class="playbook-steps">

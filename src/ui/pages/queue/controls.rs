@@ -1,6 +1,7 @@
 //! The queue's controls: filters, saving a view, and the bulk bar, whose changes are saved in one transaction and can be undone.
 
 use super::*;
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub(super) fn Filters(
@@ -165,7 +166,7 @@ pub(super) fn SaveView(filter: RwSignal<QueueFilter>) -> impl IntoView {
             <input id="view-name" type="text" placeholder="e.g. Enterprise payouts" prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit">"Save view"</button>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
         </form>
     }
 }
@@ -258,10 +259,10 @@ pub(super) fn commit_bulk(
         Ok(_) => {
             selected.set(HashSet::new());
             let noun = if count == 1 { "case" } else { "cases" };
-            undo.set(Some(UndoBatch {
-                label: format!("{label} on {count} {noun}."),
+            undo.set(Some(UndoBatch::new(
+                format!("{label} on {count} {noun}."),
                 before,
-            }));
+            )));
         }
         Err(e) => error.set(Some(format!("Nothing changed: {e}"))),
     });

@@ -24,7 +24,9 @@ use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
 use crate::domain::sla::Health;
 use crate::domain::{Case, DomainError};
+use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::intake::IntakeForm;
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 
 mod controls;
 mod row;
@@ -139,7 +141,7 @@ pub fn QueuePage() -> impl IntoView {
                         <button type="button" node_ref=sample_button on:click=load_sample disabled=move || sample_busy.get()>
                             {move || if sample_busy.get() { "Loading sample data…" } else { "Load sample data" }}
                         </button>
-                        <p class="form-error" role="alert">{move || sample_error.get()}</p>
+                        <FormStatus error=sample_error/>
                     </div>
                 }.into_any(),
                 (_, true) => view! { <CaseList/> }.into_any(),
@@ -155,12 +157,8 @@ enum QueueSort {
     Priority,
 }
 
-/// What the last bulk action changed, so Undo can put it back.
-#[derive(Clone)]
-struct UndoBatch {
-    label: String,
-    before: Vec<Case>,
-}
+/// What the last bulk action changed (the cases as they were), so Undo can put it back.
+type UndoBatch = Undoable<Vec<Case>>;
 
 #[component]
 fn CaseList() -> impl IntoView {
@@ -453,15 +451,12 @@ fn CaseList() -> impl IntoView {
         }
         commit_bulk(state, changes, label, before, bulk_error, undo, selected);
     };
-    let run_undo = move |_| {
-        let Some(batch) = undo.get_untracked() else {
-            return;
-        };
+    let run_undo = move |before: Vec<Case>| {
         let actor = state.actor();
         let now = browser::now();
         let mut changes = Vec::new();
         let mut currents = Vec::new();
-        for snapshot in &batch.before {
+        for snapshot in &before {
             if let Some(current) = state.case(snapshot.id)
                 && let Ok((next, events)) = current.restore(snapshot, &actor, now, browser::new_id)
             {
@@ -523,14 +518,8 @@ fn CaseList() -> impl IntoView {
                         } attr:class="button">"Export selected…"</A>
                     </p>
                 </Show>
-                <p class="form-error" role="alert">{move || bulk_error.get()}</p>
-                {move || undo.get().map(|batch| view! {
-                    <div class="toast" role="status">
-                        <span>{batch.label.clone()}</span>
-                        <button type="button" on:click=run_undo>"Undo"</button>
-                        <button type="button" class="link" aria-label="Dismiss" on:click=move |_| undo.set(None)>"×"</button>
-                    </div>
-                })}
+                <FormStatus error=bulk_error/>
+                <UndoToast undo=undo on_undo=run_undo/>
                 <div class="queue-scroll" node_ref=scroller
                     on:scroll=move |ev| {
                         let el: web_sys::Element = event_target(&ev);

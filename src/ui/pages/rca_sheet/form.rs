@@ -1,7 +1,9 @@
 //! The worksheet's form model: the working copy, the text of parsed fields, drafting, and the field widgets every section uses.
 
 use super::*;
+
 use crate::app::drafts::DraftKey;
+use crate::ui::components::undo_toast::Undoable;
 
 /// What the editor drafts: the content, plus the text of fields that are parsed into it
 /// (lists, money), so a half-typed value comes back as typed.
@@ -90,7 +92,7 @@ pub(super) struct Sheet {
     pub(super) zone: StoredValue<String>,
     pub(super) locked: Memo<bool>,
     /// The last removal, undoable until the next edit: what was removed, and the content before.
-    pub(super) undo: RwSignal<Option<(String, RcaContent)>>,
+    pub(super) undo: RwSignal<Option<Undoable<RcaContent>>>,
 }
 
 impl Sheet {
@@ -103,7 +105,7 @@ impl Sheet {
     pub(super) fn remove(self, what: String, change: impl FnOnce(&mut RcaContent)) {
         let before = self.work.get_untracked();
         self.work.update(change);
-        self.undo.set(Some((what, before)));
+        self.undo.set(Some(Undoable::new(what, before)));
     }
 
     pub(super) fn text(self, name: &'static str) -> String {

@@ -1,6 +1,5 @@
 //! One RCA worksheet: the editable content (drafted as typed), partner sign-offs, status moves and export; the page here, its parts in the modules below.
 
-use crate::app::drafts::DraftKey;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,6 +8,7 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::app::drafts::DraftKey;
 use crate::app::state::{AppState, app_state};
 use crate::browser::{self, format_time};
 use crate::domain::case::CaseKey;
@@ -19,6 +19,9 @@ use crate::domain::rca::{
     duration_text, rebase,
 };
 use crate::ui::components::drafts::{DraftSaver, draft_saver};
+use crate::ui::components::form_status::FormStatus;
+use crate::ui::components::form_status::OutcomeList;
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 mod claims;
 mod form;
 mod markdown;
@@ -48,7 +51,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     let locked = Memo::new(move |_| {
         stored.with(|r| r.as_ref().is_some_and(|r| r.status == RcaStatus::Published))
     });
-    let undo = RwSignal::new(None::<(String, RcaContent)>);
+    let undo = RwSignal::new(None::<Undoable<RcaContent>>);
     let sheet = Sheet {
         work,
         texts,
@@ -210,7 +213,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                     </span>
                 </div>
                 <p class="hint">"Content hash (what a sign-off covers): "<code class="hash">{move || hash.get().get(..16).unwrap_or_default().to_string()}"…"</code></p>
-                <p class="form-warning" role="status">{move || draft_status.get()}</p>
+                <FormStatus draft=draft_status/>
                 <Show when=move || locked.get()>
                     <p class="notice">"Published worksheets are read-only. Reopen it as a draft to change it; partners will need to validate it again if it changes."</p>
                 </Show>
@@ -246,7 +249,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                             <input id="rca-money" type="text" inputmode="decimal" placeholder="84,000.00" prop:readOnly=move || locked.get()
                                 prop:value=move || sheet.text(AMOUNT) on:input=move |ev| sheet.set_text(AMOUNT, event_target_value(&ev))/>
                         </div>
-                        <p class="field-error" role="alert">{move || money_error.get()}</p>
+                        <FormStatus error=money_error/>
                     </div>
                     {parsed_field(sheet, "rca-products", "Products (comma-separated)", PRODUCTS, "Payouts")}
                 </div>
@@ -311,19 +314,8 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
             <ActionsSection sheet=sheet/>
 
             <div class="panel save-bar">
-                {move || undo.get().map(|(what, before)| {
-                    let put_back = before.clone();
-                    view! {
-                        <div class="toast" role="status">
-                            <span>{what}</span>
-                            <button type="button" on:click=move |_| { work.set(put_back.clone()); undo.set(None); }>"Undo"</button>
-                            <button type="button" class="link" aria-label="Dismiss" on:click=move |_| undo.set(None)>"×"</button>
-                        </div>
-                    }
-                })}
-                <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
-                    {move || message.get().map(|(_, lines)| lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}
-                </ul></div>
+                <UndoToast undo=undo on_undo=move |before: RcaContent| { work.set(before); undo.set(None); }/>
+                <OutcomeList outcome=message/>
                 <div class="actions">
                     <span class="hint">{move || if dirty.get() { "Unsaved changes (kept as a draft on this device)" } else { "All changes saved" }}</span>
                     <button type="button" prop:disabled=move || !dirty.get() on:click=discard>"Discard changes"</button>

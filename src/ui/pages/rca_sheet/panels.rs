@@ -1,7 +1,9 @@
 //! The worksheet's side panels: status moves, partner sign-offs and export.
 
 use super::*;
+
 use crate::app::drafts::DraftKey;
+use crate::ui::components::form_status::FormStatus;
 
 #[component]
 pub(super) fn StatusPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>) -> impl IntoView {
@@ -44,12 +46,7 @@ pub(super) fn StatusPanel(id: Uuid, stored: Memo<Option<Rca>>, dirty: Memo<bool>
                     view! { <button type="button" class:primary=matches!(to, RcaStatus::InReview | RcaStatus::Published) prop:disabled=move || dirty.get() on:click=move |_| move_to(to)>{label}</button> }
                 }).collect_view()}
             </div>
-            <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
-                {move || message.get().map(|(ok, lines)| {
-                    let head = (!ok).then(|| view! { <li><strong>"Refused:"</strong></li> });
-                    view! { {head} {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()} }
-                })}
-            </ul></div>
+            <OutcomeList outcome=message refused_heading=true/>
             <details>
                 <summary>"Status history"</summary>
                 <ul>
@@ -206,7 +203,7 @@ pub(super) fn SignOffPanel(
             </Show>
             <form class="signoff-form" on:submit=sign>
                 <h3>"Record a sign-off"</h3>
-                <p class="form-warning" role="status">{move || draft_status.get()}</p>
+                <FormStatus draft=draft_status/>
                 <div class="inline-fields">
                     <div class="field"><label for="signoff-team">"Team"</label>
                         <select id="signoff-team" prop:value=move || team.get() on:change={ let redraft = redraft.clone(); move |ev| { team.set(event_target_value(&ev)); redraft(); } }>
@@ -221,9 +218,7 @@ pub(super) fn SignOffPanel(
                 </div>
                 <div class="field"><label for="signoff-comments">"Comments"</label>
                     <textarea id="signoff-comments" rows="2" prop:value=move || comments.get() on:input=move |ev| { comments.set(event_target_value(&ev)); redraft(); }></textarea></div>
-                <div role="alert"><ul class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>
-                    {move || message.get().map(|(_, lines)| lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view())}
-                </ul></div>
+                <OutcomeList outcome=message/>
                 <div class="actions"><button type="submit" prop:disabled=move || dirty.get()>"Record sign-off"</button></div>
             </form>
         </section>

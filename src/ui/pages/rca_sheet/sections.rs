@@ -1,6 +1,7 @@
 //! Worksheet sections: linked cases and problem, the timeline (with events picked from case timelines) and the evidence list.
 
 use super::*;
+use crate::ui::components::form_status::FormStatus;
 
 /// Linked cases (added by key) and the linked problem.
 #[component]
@@ -64,7 +65,7 @@ pub(super) fn LinkedRecords(sheet: Sheet) -> impl IntoView {
                     on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }/>
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=move |_| add()>"Link case"</button>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
         </div>
         <div class="field">
             <label for="rca-problem">"Problem"</label>
@@ -217,7 +218,7 @@ pub(super) fn TimelineSection(sheet: Sheet) -> impl IntoView {
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=move |_| add()>"Add entry"</button>
                 <button type="button" prop:disabled=move || sheet.locked.get() on:click=open_picker>"Pick from case timelines"</button>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
             <Show when=move || picking.get()>
                 <div class="event-picker">
                     <h3>"Events of the linked cases"</h3>
@@ -335,7 +336,7 @@ pub(super) fn EvidenceSection(sheet: Sheet) -> impl IntoView {
                     </For>
                 </ul>
             </Show>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <FormStatus error=error/>
             <button type="button" prop:disabled=move || sheet.locked.get() on:click=add>"Add evidence"</button>
         </section>
     }

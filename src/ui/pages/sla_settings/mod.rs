@@ -1,9 +1,9 @@
 //! Settings → Service levels: edit policies, calendars and holidays (with .ics import), then save validated.
 
-use crate::app::drafts::DraftKey;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser;
 use crate::domain::case::{Channel, Tier};
@@ -13,6 +13,7 @@ use crate::domain::sla::{
     parse_ics,
 };
 use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::components::form_status::{FormStatus, OutcomeLine};
 use crate::ui::mounted::Mounted;
 
 mod form;
@@ -270,7 +271,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                     <textarea id=format!("ch-{id}") rows="6" prop:value=move || holidays.get() on:input=move |ev| holidays.set(event_target_value(&ev))></textarea></div>
                                 <div class="field"><label for=format!("ci-{id}")>"Import holidays from an .ics file"</label>
                                     <input id=format!("ci-{id}") type="file" accept=".ics,text/calendar" on:change=on_file/></div>
-                                <p role="status" class=move || match import_message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>{move || import_message.get().map(|(_, m)| m)}</p>
+                                <OutcomeLine outcome=import_message/>
                                 <button type="button" class="danger" on:click=move |_| calendars.update(|all| all.retain(|c| c.id != remove_id))>"Remove calendar"</button>
                             </fieldset>
                         }
@@ -286,8 +287,8 @@ pub fn SlaSettingsForm() -> impl IntoView {
                     <div class="field"><label for="risk-share">"Or once this % of the target is used (0 = off)"</label>
                         <input id="risk-share" type="number" min="0" max="100" prop:value=move || share.get() on:input=move |ev| share.set(event_target_value(&ev))/></div>
                 </div>
-                <p role="alert" class=move || match message.get() { Some((false, _)) => "form-error", _ => "form-ok" }>{move || message.get().map(|(_, m)| m)}</p>
-                <p class="form-warning" role="status">{move || draft_status.get()}</p>
+                <OutcomeLine outcome=message alert=true/>
+                <FormStatus draft=draft_status/>
                 <div class="actions"><button type="submit" class="primary">"Save service levels"</button></div>
             </form>
             <h3>"Change log"</h3>
