@@ -1,6 +1,6 @@
 //! The Leptos front end: thin components over the domain and storage, holding plain data in signals.
 
-mod components;
+pub mod components;
 pub mod crypto;
 mod mounted;
 mod pages;

@@ -204,6 +204,7 @@ async fn scratch() -> Database {
     open_database(&unique_name("scratch")).await.unwrap()
 }
 
+mod components;
 mod exchange;
 mod migrations_early;
 mod migrations_late;

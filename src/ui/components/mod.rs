@@ -10,3 +10,4 @@ pub mod palette;
 pub mod shortcuts;
 pub mod timeline;
 pub mod undo_toast;
+pub mod virtual_rows;

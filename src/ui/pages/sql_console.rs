@@ -10,6 +10,7 @@ use crate::domain::rca::RcaStatus;
 use crate::sql::protocol::Reply;
 use crate::sql::tables::{Cell, EXAMPLES, QueryResult, TABLES, extract, query_evidence};
 use crate::ui::components::undo_toast::{UndoToast, Undoable};
+use crate::ui::components::virtual_rows::{RowWindow, VirtualRows, row_window};
 use crate::ui::sql_client;
 
 /// Rows kept from one result; more are counted as "capped" and the grid says so.
@@ -516,13 +517,28 @@ fn ResultGrid(
     result: Memo<Option<std::sync::Arc<QueryResult>>>,
     scroll_top: RwSignal<f64>,
 ) -> impl IntoView {
-    let window = move || {
+    // Rows drawn beyond the 448 px box on each side, so fast scrolling never shows a gap.
+    const OVERSCAN: usize = 10;
+    let window = Memo::new(move |_| {
         let total = result.with(|r| r.as_ref().map_or(0, |r| r.rows.len()));
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize)
-            .saturating_sub(10)
-            .min(total);
-        let last = (first + (GRID_HEIGHT / ROW_HEIGHT) as usize + 20).min(total);
-        (first, last, total)
+        row_window(scroll_top.get(), GRID_HEIGHT, ROW_HEIGHT, OVERSCAN, total)
+    });
+    // Each drawn row with its place and the result it came from: a new result replaces every
+    // row even where the index is the same.
+    let rows = move || {
+        let RowWindow { first, last, .. } = window.get();
+        result.with(|r| {
+            r.as_ref().map_or_else(Vec::new, |r| {
+                let run = std::sync::Arc::as_ptr(r) as usize;
+                r.rows
+                    .get(first..last)
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                    .map(|(n, row)| (run, first.saturating_add(n), row.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
     };
     view! {
         <div class="sql-grid" tabindex="0" role="region" aria-label="Query results"
@@ -532,30 +548,20 @@ fn ResultGrid(
                     scroll_top.set(f64::from(el.scroll_top()));
                 }
             }>
-            <table aria-rowcount=move || window().2 + 1>
+            <table aria-rowcount=move || window.get().total.saturating_add(1)>
                 <thead><tr>
                     {move || result.get().map(|r| r.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view())}
                 </tr></thead>
-                <tbody>
-                    {move || {
-                        let (first, last, total) = window();
-                        let Some(r) = result.get() else { return ().into_any() };
-                        let above = first as f64 * ROW_HEIGHT;
-                        let below = (total - last) as f64 * ROW_HEIGHT;
-                        view! {
-                            <tr aria-hidden="true" class="spacer" style:height=format!("{above}px")></tr>
-                            {r.rows.iter().enumerate().skip(first).take(last.saturating_sub(first)).map(|(i, row)| view! {
-                                <tr aria-rowindex=i + 2>
-                                    {row.iter().map(|c| match c {
-                                        Cell::Null => view! { <td class="null">"NULL"</td> }.into_any(),
-                                        other => view! { <td title=other.display()>{other.display()}</td> }.into_any(),
-                                    }).collect_view()}
-                                </tr>
+                <VirtualRows window=window row_height=ROW_HEIGHT rows=rows
+                    key=|(run, i, _): &(usize, usize, Vec<Cell>)| (*run, *i)
+                    row=|(_, i, row): (usize, usize, Vec<Cell>)| view! {
+                        <tr aria-rowindex=i.saturating_add(2)>
+                            {row.into_iter().map(|c| match c {
+                                Cell::Null => view! { <td class="null">"NULL"</td> }.into_any(),
+                                other => view! { <td title=other.display()>{other.display()}</td> }.into_any(),
                             }).collect_view()}
-                            <tr aria-hidden="true" class="spacer" style:height=format!("{below}px")></tr>
-                        }.into_any()
-                    }}
-                </tbody>
+                        </tr>
+                    }/>
             </table>
         </div>
     }

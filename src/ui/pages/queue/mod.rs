@@ -27,6 +27,7 @@ use crate::domain::{Case, DomainError};
 use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::intake::IntakeForm;
 use crate::ui::components::undo_toast::{UndoToast, Undoable};
+use crate::ui::components::virtual_rows::{RowWindow, VirtualRows, row_window};
 
 mod controls;
 mod row;
@@ -294,17 +295,17 @@ fn CaseList() -> impl IntoView {
             .with(|all| health.with(|h| views.with(|v| view_counts(all, h, v))))
     });
 
-    let window_rows = move || {
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-        let shown = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
-        let total = picked.with(Vec::len);
-        // The scroll position can be stale for a moment after the list shrinks; never start past the end.
-        let first = first.min(total);
-        let last = (first + shown).min(total);
-        (first, last, total)
-    };
+    let window_rows = Memo::new(move |_| {
+        row_window(
+            scroll_top.get(),
+            viewport.get(),
+            ROW_HEIGHT,
+            OVERSCAN,
+            picked.with(Vec::len),
+        )
+    });
     let visible = move || {
-        let (first, last, _) = window_rows();
+        let RowWindow { first, last, .. } = window_rows.get();
         let rows = picked.with(|p| p.get(first..last).unwrap_or_default().to_vec());
         // `picked` may be a step behind `cases` (a reload in flight); a row it no longer
         // names is skipped for this paint rather than trusted.
@@ -546,16 +547,11 @@ fn CaseList() -> impl IntoView {
                                 <th scope="col">"Priority"</th><th scope="col">"SLA"</th><th scope="col">"Status"</th><th scope="col">"Owner"</th>
                             </tr>
                         </thead>
-                        <tbody>
-                            <tr aria-hidden="true" class="spacer" style:height=move || format!("{}px", window_rows().0 as f64 * ROW_HEIGHT)></tr>
-                            <For each=visible key=|(index, _, case)| (*index, case.id, case.revision) let:row>
-                                <QueueRow index=row.0 case_index=row.1 case=row.2 cursor=cursor cursor_by_keys=cursor_by_keys selected=selected query=parsed_query/>
-                            </For>
-                            <tr aria-hidden="true" class="spacer" style:height=move || {
-                                let (_, last, total) = window_rows();
-                                format!("{}px", (total - last) as f64 * ROW_HEIGHT)
-                            }></tr>
-                        </tbody>
+                        <VirtualRows window=window_rows row_height=ROW_HEIGHT rows=visible
+                            key=|(index, _, case): &(usize, usize, Case)| (*index, case.id, case.revision)
+                            row=move |(index, case_index, case)| view! {
+                                <QueueRow index=index case_index=case_index case=case cursor=cursor cursor_by_keys=cursor_by_keys selected=selected query=parsed_query/>
+                            }/>
                     </table>
                     <Show when=move || picked.with(Vec::is_empty)>
                         <p class="empty-filter">"No cases match. Clear the search or pick another view."</p>
