@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::AppError;
 use super::state::{AppState, announce_change, database_ready};
 use crate::browser;
-use crate::bundle::v1::{BundleV1, ExportSource, Exporter, Selection};
-use crate::domain::merge::Local;
+use crate::bundle::v1::{BundleV1, Exporter, Selection};
+use crate::domain::device::OnDevice;
 use crate::domain::merge::MergeResult;
 use crate::storage::exchange as stored;
 pub use crate::storage::exchange::{BACKUPS_KEPT, BackupInfo, Replacement, Stored};
@@ -32,28 +32,13 @@ pub fn exporter(state: AppState) -> Exporter {
     }
 }
 
-/// Everything stored, in the shape an export reads.
-pub fn export_source(stored: Stored) -> ExportSource {
-    ExportSource {
-        cases: stored.cases,
-        events: stored.events,
-        playbooks: stored.playbooks,
-        templates: stored.templates.templates,
-        partners: stored.partners.teams,
-        problems: stored.problems,
-        rcas: stored.rcas,
-        team: stored.team,
-        sla: stored.sla,
-    }
-}
-
 /// Everything on this device, once start-up has opened the database.
 pub async fn read_everything() -> Result<Stored, AppError> {
     Ok(stored::read_everything(&database_ready().await?).await?)
 }
 
 /// What an import of cases `incoming` would be merged with.
-pub async fn read_for_merge(incoming: &[Uuid]) -> Result<Local, AppError> {
+pub async fn read_for_merge(incoming: &[Uuid]) -> Result<OnDevice, AppError> {
     Ok(stored::read_for_merge(&database_ready().await?, incoming).await?)
 }
 
@@ -73,9 +58,9 @@ pub async fn snapshot(state: AppState, reason: String) -> Result<(), AppError> {
     let db = database_ready().await?;
     let everything = stored::read_everything(&db).await?;
     let now = browser::now();
-    let cases = everything.cases.len();
+    let cases = everything.on_device.cases.len();
     let text = BundleV1::build(
-        export_source(everything),
+        everything.on_device,
         &Selection::Everything,
         exporter(state),
         app_version(),

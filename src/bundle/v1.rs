@@ -6,14 +6,13 @@
 //! domain's serde form. The golden fixture `tests/fixtures/bundle-v1.json` pins that form: a
 //! domain change that alters it fails `golden_v1_still_imports`, and must then get a type here.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{BundleError, CURRENT_VERSION, FORMAT, check_envelope};
 use crate::domain::case::{Account, Case, CaseKey, CaseStatus, Channel, Contact, Tier};
+use crate::domain::device::OnDevice;
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::merge::{CaseWithEvents, Incoming};
 use crate::domain::partners::PartnerTeam;
@@ -193,21 +192,6 @@ pub struct PartnerV1 {
     pub ola_minutes: Option<u32>,
 }
 
-/// Everything on this device that an export can draw from.
-#[derive(Debug, Clone, Default)]
-pub struct ExportSource {
-    pub cases: Vec<Case>,
-    /// Events by case id.
-    pub events: HashMap<Uuid, Vec<CaseEvent>>,
-    pub playbooks: Vec<Playbook>,
-    pub templates: Vec<EmailTemplate>,
-    pub partners: Vec<PartnerTeam>,
-    pub problems: Vec<Problem>,
-    pub rcas: Vec<Rca>,
-    pub team: TeamSettings,
-    pub sla: SlaSettings,
-}
-
 /// What to export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
@@ -233,13 +217,13 @@ impl BundleV1 {
     /// timeline order, so the same data always exports to the same contents. `source` is taken
     /// whole so that cases and events move into the bundle rather than being copied.
     pub fn build(
-        source: ExportSource,
+        source: OnDevice,
         selection: &Selection,
         exporter: Exporter,
         app_version: &str,
         now: DateTime<Utc>,
     ) -> BundleV1 {
-        let ExportSource {
+        let OnDevice {
             cases: mut chosen,
             events: mut events_by_case,
             ..

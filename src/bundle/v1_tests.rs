@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::bundle::redact::redact;
+use crate::domain::device::OnDevice;
 use crate::domain::merge::plan;
 use crate::domain::problem::ProblemKey;
 
@@ -20,7 +21,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
 }
 
 /// Six sample cases; the first is linked to a problem and has a playbook applied.
-pub(crate) fn source() -> ExportSource {
+pub(crate) fn source() -> OnDevice {
     let sample = crate::domain::sample::generate(3, 6, 1001, at(0));
     let playbooks = crate::domain::playbook_pack::starter_playbooks();
     let problem = Problem::open(
@@ -53,7 +54,7 @@ pub(crate) fn source() -> ExportSource {
         },
     });
     let rcas = vec![signed_rca(cases[0].id)];
-    ExportSource {
+    OnDevice {
         cases,
         events,
         playbooks,
@@ -63,6 +64,7 @@ pub(crate) fn source() -> ExportSource {
         rcas,
         team: TeamSettings::default(),
         sla: SlaSettings::default(),
+        next_case_number: 1007,
     }
 }
 
@@ -104,7 +106,7 @@ fn exporter() -> Exporter {
     }
 }
 
-fn export(source: &ExportSource, selection: &Selection) -> BundleV1 {
+fn export(source: &OnDevice, selection: &Selection) -> BundleV1 {
     BundleV1::build(source.clone(), selection, exporter(), "0.1.0", at(60))
 }
 
@@ -130,7 +132,7 @@ fn everything_round_trips_to_identical_records() {
     assert_eq!(incoming.problems, source.problems);
     assert_eq!(incoming.rcas, source.rcas);
     // Imported back into the device it came from, nothing changes.
-    let local = crate::domain::merge::Local {
+    let local = crate::domain::device::OnDevice {
         cases: source.cases.clone(),
         events: source.events.clone(),
         playbooks: source.playbooks.clone(),
@@ -139,6 +141,7 @@ fn everything_round_trips_to_identical_records() {
         problems: source.problems.clone(),
         rcas: source.rcas.clone(),
         next_case_number: 1007,
+        ..Default::default()
     };
     assert!(plan(incoming, local).changes_nothing());
 }
@@ -437,7 +440,7 @@ fn worksheets_travel_with_their_cases_and_arrive_under_a_free_key() {
     // A device whose own RCA-1 is another worksheet: the incoming one becomes RCA-2.
     let mut mine = signed_rca(source.cases[1].id);
     mine.id = Uuid::from_u128(600);
-    let local = crate::domain::merge::Local {
+    let local = crate::domain::device::OnDevice {
         rcas: vec![mine],
         ..Default::default()
     };
@@ -474,7 +477,7 @@ fn worksheets_travel_with_their_cases_and_arrive_under_a_free_key() {
         rcas: vec![theirs.clone()],
         ..Default::default()
     };
-    let local = crate::domain::merge::Local {
+    let local = crate::domain::device::OnDevice {
         rcas: vec![here.clone()],
         ..Default::default()
     };

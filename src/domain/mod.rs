@@ -6,6 +6,7 @@
 
 pub mod analytics;
 pub mod case;
+pub mod device;
 pub mod events;
 pub mod fuzzy;
 pub mod mailto;

@@ -22,12 +22,13 @@ use super::schema::{
     CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document, to_json};
-use crate::domain::merge::{CaseWithEvents, Expected, Local, MergeResult};
+use crate::domain::CaseEvent;
+use crate::domain::device::OnDevice;
+use crate::domain::merge::{CaseWithEvents, Expected, MergeResult};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::{ClockMark, SlaSettings};
 use crate::domain::templates::TemplateLibrary;
-use crate::domain::{Case, CaseEvent};
 
 /// Every store an import or a restore writes, in one transaction.
 const WRITTEN_BY_IMPORT: [&str; 8] = [
@@ -60,16 +61,7 @@ const PAGES_PER_CHUNK: u32 = 32;
 
 /// Everything stored that a bundle can carry, and any record that could not be read.
 pub struct Stored {
-    pub cases: Vec<Case>,
-    pub events: HashMap<Uuid, Vec<CaseEvent>>,
-    pub playbooks: Vec<crate::domain::playbooks::Playbook>,
-    pub problems: Vec<crate::domain::problem::Problem>,
-    pub rcas: Vec<crate::domain::rca::Rca>,
-    pub templates: TemplateLibrary,
-    pub partners: PartnerDirectory,
-    pub team: TeamSettings,
-    pub sla: SlaSettings,
-    pub next_case_number: u32,
+    pub on_device: OnDevice,
     /// Records left out because they could not be read; an export says so rather than hide it.
     pub unreadable: Vec<StorageError>,
 }
@@ -123,23 +115,25 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
     unreadable.extend(problems.unreadable);
     unreadable.extend(rcas.unreadable);
     Ok(Stored {
-        cases: cases.items,
-        events: by_case,
-        playbooks: playbooks.items,
-        problems: problems.items,
-        rcas: rcas.items,
-        templates,
-        partners,
-        team,
-        sla,
-        next_case_number,
+        on_device: OnDevice {
+            cases: cases.items,
+            events: by_case,
+            playbooks: playbooks.items,
+            problems: problems.items,
+            rcas: rcas.items,
+            templates: templates.templates,
+            partners: partners.teams,
+            team,
+            sla,
+            next_case_number,
+        },
         unreadable,
     })
 }
 
 /// What a merge compares against: every case and record, and the event logs of the cases the
 /// bundle also carries.
-pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, StorageError> {
+pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<OnDevice, StorageError> {
     let tx = db
         .transaction([CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])
         .build()?;
@@ -183,7 +177,9 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
     let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
     let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
     let next_case_number = read_next_number(&meta).await?;
-    Ok(Local {
+    let team = read_document::<TeamSettings>(&meta, TEAM_SETTINGS).await?;
+    let sla = read_document::<SlaSettings>(&meta, SLA_SETTINGS).await?;
+    Ok(OnDevice {
         cases: cases.items,
         events,
         playbooks: decode_all(&playbook_keys, &playbook_values, decode_playbook).items,
@@ -191,6 +187,8 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<Local, S
         partners: partners.teams,
         problems: decode_all(&problem_keys, &problem_values, decode_problem).items,
         rcas: rcas.items,
+        team,
+        sla,
         next_case_number,
     })
 }

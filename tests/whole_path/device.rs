@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use escalation_desk::bundle::redact::redact;
-use escalation_desk::bundle::v1::{self, BundleV1, ExportSource, Exporter, Selection};
+use escalation_desk::bundle::v1::{self, BundleV1, Exporter, Selection};
 use escalation_desk::domain::analytics::{Filters, Period, dashboard, pareto};
-use escalation_desk::domain::merge::{Choice, ConflictId, Local, MergeResult, plan};
+use escalation_desk::domain::device::OnDevice;
+use escalation_desk::domain::merge::{Choice, ConflictId, MergeResult, plan};
 use escalation_desk::domain::partners::{PartnerTeam, handoff_packet};
 use escalation_desk::domain::playbooks::{Playbook, checklists, playbook_stats, suggest};
 use escalation_desk::domain::problem::Problem;
@@ -137,8 +138,8 @@ impl Device {
         device
     }
 
-    fn local(&self) -> Local {
-        Local {
+    fn on_device(&self) -> OnDevice {
+        OnDevice {
             cases: self.cases.clone(),
             events: self.events.clone(),
             playbooks: self.playbooks.clone(),
@@ -146,6 +147,8 @@ impl Device {
             partners: self.partners.clone(),
             problems: self.problems.clone(),
             rcas: self.rcas.clone(),
+            team: self.team.clone(),
+            sla: self.sla.clone(),
             next_case_number: self.next_case_number,
         }
     }
@@ -204,17 +207,7 @@ impl Device {
     }
 
     fn export(&self) -> BundleV1 {
-        let source = ExportSource {
-            cases: self.cases.clone(),
-            events: self.events.clone(),
-            playbooks: self.playbooks.clone(),
-            templates: self.templates.clone(),
-            partners: self.partners.clone(),
-            problems: self.problems.clone(),
-            rcas: self.rcas.clone(),
-            team: self.team.clone(),
-            sla: self.sla.clone(),
-        };
+        let source = self.on_device();
         BundleV1::build(
             source,
             &Selection::Everything,
@@ -238,7 +231,7 @@ fn upsert<T, K: PartialEq>(list: &mut Vec<T>, item: T, key: impl Fn(&T) -> K) {
 /// Answers every conflict, cycling through the choices a person has; "keep both" only where
 /// the merge allows it.
 fn import(device: &Device, bundle: &BundleV1, salt: usize) -> Option<Device> {
-    let planned = plan(bundle.incoming(), device.local());
+    let planned = plan(bundle.incoming(), device.on_device());
     let _ = planned.case_counts();
     let _ = planned.record_counts();
     let conflicts = planned.conflicts();
@@ -442,7 +435,7 @@ pub fn exercise(text: &str, edges: bool) {
         let text = exported.to_json();
         let again = v1::read(&text).unwrap_or_else(|e| panic!("own export refused: {e}"));
         // …and importing it again changes nothing.
-        let replanned = plan(again.incoming(), device.local());
+        let replanned = plan(again.incoming(), device.on_device());
         assert!(
             replanned.changes_nothing(),
             "re-importing an export changes {:?}",

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 pub use super::case::CaseField;
 use super::case::{Case, CaseKey};
+use super::device::OnDevice;
 use super::events::{CaseEvent, timeline_order};
 use super::partners::PartnerTeam;
 use super::playbooks::Playbook;
@@ -41,20 +42,6 @@ pub struct Incoming {
     pub partners: Vec<PartnerTeam>,
     pub problems: Vec<Problem>,
     pub rcas: Vec<Rca>,
-}
-
-/// What this device holds. `events` needs only the cases the bundle also carries.
-#[derive(Debug, Clone, Default)]
-pub struct Local {
-    pub cases: Vec<Case>,
-    pub events: HashMap<Uuid, Vec<CaseEvent>>,
-    pub playbooks: Vec<Playbook>,
-    pub templates: Vec<EmailTemplate>,
-    pub partners: Vec<PartnerTeam>,
-    pub problems: Vec<Problem>,
-    pub rcas: Vec<Rca>,
-    /// The number the next locally created case would get.
-    pub next_case_number: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -265,7 +252,7 @@ pub enum MergeError {
 }
 
 /// Compares the incoming records with this device's and says what an import would do.
-pub fn plan(incoming: Incoming, local: Local) -> MergePlan {
+pub fn plan(incoming: Incoming, local: OnDevice) -> MergePlan {
     let read_next_case_number = local.next_case_number;
     let local_cases: HashMap<Uuid, Case> = local.cases.into_iter().map(|c| (c.id, c)).collect();
     let mut used_numbers: HashSet<u32> = local_cases.values().map(|c| c.key.number()).collect();

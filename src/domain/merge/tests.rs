@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::*;
 use crate::domain::case::{CaseEdit, EditContext};
+use crate::domain::device::OnDevice;
 use crate::domain::playbook_pack::starter_playbooks;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::generate;
@@ -54,15 +55,15 @@ fn edit(copy: &mut CaseWithEvents, change: CaseEdit, actor: &str, minute: i64, s
     copy.events.extend(events);
 }
 
-fn local_from(cases: &[CaseWithEvents]) -> Local {
-    Local {
+fn local_from(cases: &[CaseWithEvents]) -> OnDevice {
+    OnDevice {
         cases: cases.iter().map(|c| c.case.clone()).collect(),
         events: cases
             .iter()
             .map(|c| (c.case.id, c.events.clone()))
             .collect(),
         next_case_number: 1001 + cases.len() as u32,
-        ..Local::default()
+        ..OnDevice::default()
     }
 }
 
@@ -74,7 +75,7 @@ fn incoming(cases: &[CaseWithEvents]) -> Incoming {
 }
 
 /// What this device holds after writing `result`: the same steps storage takes.
-fn applied(mut local: Local, result: &MergeResult) -> Local {
+fn applied(mut local: OnDevice, result: &MergeResult) -> OnDevice {
     for write in &result.cases {
         match local.cases.iter_mut().find(|c| c.id == write.case.id) {
             Some(slot) => *slot = write.case.clone(),
@@ -113,7 +114,7 @@ fn applied(mut local: Local, result: &MergeResult) -> Local {
 #[test]
 fn everything_is_new_on_an_empty_device_and_arrives_whole() {
     let cases = shared(5);
-    let plan = plan(incoming(&cases), Local::default());
+    let plan = plan(incoming(&cases), OnDevice::default());
     assert_eq!(plan.case_counts().new, 5);
     let result = plan.resolve(&HashMap::new()).unwrap();
     assert_eq!(result.cases.len(), 5);
@@ -329,9 +330,9 @@ fn playbooks_fast_forward_and_diverged_histories_conflict() {
     version.note = "adds the bank-trace step".into();
     ahead.versions.push(version.clone());
     ahead.revision += 1;
-    let local = Local {
+    let local = OnDevice {
         playbooks: vec![mine.clone()],
-        ..Local::default()
+        ..OnDevice::default()
     };
     let forward = plan(
         Incoming {
@@ -351,9 +352,9 @@ fn playbooks_fast_forward_and_diverged_histories_conflict() {
             playbooks: vec![mine.clone()],
             ..Incoming::default()
         },
-        Local {
+        OnDevice {
             playbooks: vec![ahead.clone()],
-            ..Local::default()
+            ..OnDevice::default()
         },
     );
     assert_eq!(behind.records[0].verdict, Verdict::Identical);
@@ -369,9 +370,9 @@ fn playbooks_fast_forward_and_diverged_histories_conflict() {
             playbooks: vec![diverged],
             ..Incoming::default()
         },
-        Local {
+        OnDevice {
             playbooks: vec![mine_ahead],
-            ..Local::default()
+            ..OnDevice::default()
         },
     );
     assert_eq!(both.records[0].verdict, Verdict::Conflict);
@@ -391,9 +392,9 @@ fn templates_are_new_identical_or_a_whole_record_conflict() {
             templates: vec![library[2].clone(), edited.clone(), brand_new.clone()],
             ..Incoming::default()
         },
-        Local {
+        OnDevice {
             templates: library.clone(),
-            ..Local::default()
+            ..OnDevice::default()
         },
     );
     let verdicts: Vec<Verdict> = plan.records.iter().map(|r| r.verdict).collect();
@@ -432,11 +433,11 @@ fn problems_and_worksheets_imported_twice_change_nothing_the_second_time() {
         rcas: sample.rcas.clone(),
         ..Incoming::default()
     };
-    let result = plan(file.clone(), Local::default())
+    let result = plan(file.clone(), OnDevice::default())
         .resolve(&HashMap::new())
         .unwrap();
     assert_eq!(result.rcas.len(), 5);
-    let after = applied(Local::default(), &result);
+    let after = applied(OnDevice::default(), &result);
     let again = plan(file.clone(), after.clone());
     assert!(
         again.changes_nothing(),

@@ -77,11 +77,11 @@ async fn load_tables(state: AppState, engine: RwSignal<Engine>) {
     };
     let _ = engine.try_set(Engine::Loading("Building the tables…".into()));
     let now = browser::now();
-    let sla = crate::domain::sla::CompiledSla::new(stored.sla.clone(), now).ok();
+    let sla = crate::domain::sla::CompiledSla::new(stored.on_device.sla.clone(), now).ok();
     let built = extract(
-        &stored.cases,
-        &stored.events,
-        &stored.rcas,
+        &stored.on_device.cases,
+        &stored.on_device.events,
+        &stored.on_device.rcas,
         sla.as_ref(),
         now,
         state.today(),
@@ -106,7 +106,7 @@ async fn load_tables(state: AppState, engine: RwSignal<Engine>) {
             let _ = engine.try_set(Engine::Ready {
                 summary: format!(
                     "{} cases, {rows} rows in all, as of {}. Read and built in {:.0} ms; SQLite loaded them in {:.0} ms.{unreadable}",
-                    stored.cases.len(),
+                    stored.on_device.cases.len(),
                     now.format("%H:%M UTC"),
                     read_ms,
                     sqlite_ms

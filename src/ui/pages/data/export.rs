@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::size_label;
-use crate::app::exchange::{self, app_version, export_source, exporter};
+use crate::app::exchange::{self, app_version, exporter};
 use crate::app::state::{AppState, app_state};
 use crate::browser;
 use crate::bundle::redact;
@@ -126,7 +126,7 @@ impl ExportForm {
                 let skipped = stored.unreadable.len();
                 let now = browser::now();
                 let mut bundle = BundleV1::build(
-                    export_source(stored),
+                    stored.on_device,
                     &selection,
                     exporter(state),
                     app_version(),
