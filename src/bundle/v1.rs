@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{BundleError, CURRENT_VERSION, FORMAT, check_envelope};
+use crate::domain::case::events::{CaseEvent, EventKind};
 use crate::domain::case::{Account, Case, CaseKey, CaseStatus, Channel, Contact, Tier};
 use crate::domain::device::OnDevice;
-use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::merge::{CaseWithEvents, Incoming};
 use crate::domain::partners::PartnerTeam;
 use crate::domain::playbooks::{Playbook, PlaybookVersion};
@@ -244,7 +244,7 @@ impl BundleV1 {
             .into_iter()
             .map(|c| {
                 let mut events = events_by_case.remove(&c.id).unwrap_or_default();
-                events.sort_by(crate::domain::events::timeline_order);
+                events.sort_by(crate::domain::case::events::timeline_order);
                 CaseV1::from_domain(c, events)
             })
             .collect();

@@ -123,7 +123,7 @@ fn everything_round_trips_to_identical_records() {
         let original = source.cases.iter().find(|c| c.id == item.case.id).unwrap();
         assert_eq!(&item.case, original);
         let mut expected = source.events[&original.id].clone();
-        expected.sort_by(crate::domain::events::timeline_order);
+        expected.sort_by(crate::domain::case::events::timeline_order);
         assert_eq!(item.events, expected);
     }
     assert_eq!(incoming.playbooks, source.playbooks);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::case::Case;
-use super::events::CaseEvent;
+use super::case::events::CaseEvent;
 use super::partners::PartnerTeam;
 use super::playbooks::Playbook;
 use super::problem::Problem;

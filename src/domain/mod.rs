@@ -7,7 +7,6 @@
 pub mod analytics;
 pub mod case;
 pub mod device;
-pub mod events;
 pub mod fuzzy;
 pub mod mailto;
 pub mod markdown;
@@ -26,17 +25,16 @@ mod sample_timing;
 pub mod search;
 pub mod settings;
 pub mod sla;
-pub mod status;
 pub mod templates;
 pub mod timestamp;
 pub mod triage;
 pub mod validate;
 
+pub use case::events::{CaseEvent, EventKind};
 pub use case::{
     Account, Case, CaseEdit, CaseKey, CaseStatus, Channel, Contact, EditContext, FieldError,
     NewCaseInput, Severity, Tier, ValidNewCase,
 };
-pub use events::{CaseEvent, EventKind};
 
 /// A domain rule was broken; the message is written for the person at the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,7 +44,7 @@ pub enum DomainError {
     #[error("nothing changed")]
     NoChange,
     #[error("{0}")]
-    Transition(#[from] status::TransitionError),
+    Transition(#[from] case::status::TransitionError),
     #[error("cannot mark the case triaged yet: fill in {0}")]
     NotTriaged(String),
     #[error("{0}")]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::case::Case;
-use super::events::{CaseEvent, timeline_order};
+use super::case::events::{CaseEvent, timeline_order};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerTeam {
@@ -180,7 +180,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::events::EventKind;
+    use crate::domain::case::events::EventKind;
     use chrono::{Duration, TimeZone, Utc};
     use uuid::Uuid;
 

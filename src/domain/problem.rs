@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
 
+use super::case::events::{CaseEvent, EventKind};
+use super::case::status::check_transition;
 use super::case::{Case, CaseEdit, CaseStatus, EditContext};
-use super::events::{CaseEvent, EventKind};
-use super::status::check_transition;
 use super::{DomainError, FieldError};
 
 /// The human key of a problem, e.g. `PRB-7`.

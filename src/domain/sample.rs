@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::{Builder, Uuid};
 
+use super::case::events::{CaseEvent, EventKind};
 use super::case::{Account, Case, CaseKey, CaseStatus, Channel, Contact, Severity, Tier};
-use super::events::{CaseEvent, EventKind};
 use super::money::{Currency, Money};
 use super::priority::PriorityMatrix;
 use super::sample_timing::{Standing, Timing};
@@ -542,7 +542,7 @@ mod tests {
             for event in &s.events {
                 if let EventKind::StatusChanged { from, to, .. } = &event.kind {
                     assert_eq!(*from, status);
-                    assert!(crate::domain::status::check_transition(*from, *to).is_ok());
+                    assert!(crate::domain::case::status::check_transition(*from, *to).is_ok());
                     status = *to;
                 }
             }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::case::ChangedField;
-use super::events::{CaseEvent, EventKind};
+use super::case::events::{CaseEvent, EventKind};
 use super::partners::PartnerDirectory;
 use super::playbook_pack::starter_playbooks;
 use super::playbooks::suggest;
@@ -168,7 +168,7 @@ pub fn desk(seed: u64, size: usize, first: FirstNumbers, now: DateTime<Utc>) -> 
     }
     let problems = link_problems(&mut cases, &mut rng, first.problem, now);
     for sample in &mut cases {
-        sample.events.sort_by(super::events::timeline_order);
+        sample.events.sort_by(super::case::events::timeline_order);
         sample.case.revision = sample.events.len() as u64;
         if let Some(latest) = sample.events.iter().map(|e| e.at).max() {
             sample.case.updated_at = latest;

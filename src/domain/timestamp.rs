@@ -12,6 +12,12 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 use serde::{Deserializer, Serialize, Serializer, de};
 
+/// The earliest instant any record may carry: the Unix epoch. `validate` refuses anything
+/// outside `EARLIEST_SECONDS..LATEST_SECONDS` at the boundary, and code after it relies on that.
+pub const EARLIEST_SECONDS: i64 = 0;
+/// The first instant no record may carry: 2200-01-01T00:00:00Z.
+pub const LATEST_SECONDS: i64 = 7_258_118_400;
+
 /// The longest canonical form: `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
 const LONGEST: usize = 30;
 

@@ -545,7 +545,7 @@ pub async fn replace_everything(
         .into_iter()
         .map(|c| {
             let mut all = c.events;
-            all.sort_by(crate::domain::events::timeline_order);
+            all.sort_by(crate::domain::case::events::timeline_order);
             crate::domain::merge::CaseWrite {
                 expected_revision: None,
                 case: c.case,

@@ -243,7 +243,7 @@ pub fn append_marks(log: &mut Vec<crate::domain::sla::ClockMark>, events: &[Case
 /// in timeline order. One record per case instead of one per event: IndexedDB charges per
 /// record, so an import writes a quarter of the records and an export reads a tenth.
 pub fn encode_log(events: &[CaseEvent]) -> String {
-    let order = crate::domain::events::timeline_order;
+    let order = crate::domain::case::events::timeline_order;
     let sorted;
     let events = if events.is_sorted_by(|a, b| order(a, b).is_le()) {
         events

@@ -412,7 +412,7 @@ proptest::proptest! {
             }
         }
         let mut want: Vec<CaseEvent> = expected.into_values().collect();
-        want.sort_by(crate::domain::events::timeline_order);
+        want.sort_by(crate::domain::case::events::timeline_order);
         let got = decode_log("k", stored.as_deref().unwrap_or_default());
         proptest::prop_assert!(got.unreadable.is_empty());
         proptest::prop_assert_eq!(got.items, want);

@@ -220,7 +220,7 @@ async fn a_one_megabyte_call_note_is_logged_whole_and_its_draft_goes_with_it() {
     let key = DraftKey::Call(case.id);
     drafts::save_draft(&db, &key, &notes).await.unwrap();
     let kind = EventKind::CallLogged {
-        outcome: escalation_desk::domain::events::CallOutcome::Reached,
+        outcome: escalation_desk::domain::case::events::CallOutcome::Reached,
         duration_seconds: 1260,
         notes: notes.clone(),
         next_steps: "Chase Risk".into(),

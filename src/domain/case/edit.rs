@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::DomainError;
-use crate::domain::events::{CallOutcome, CaseEvent, EventKind};
+use crate::domain::case::events::{CallOutcome, CaseEvent, EventKind};
+use crate::domain::case::status::{Move, check_transition};
 use crate::domain::priority::PriorityMatrix;
-use crate::domain::status::{Move, check_transition};
 use crate::domain::triage::Scoping;
 
 use super::intake::{contact_line, validate_contacts, validate_title};

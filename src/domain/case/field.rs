@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Case;
-use crate::domain::events::EventKind;
+use crate::domain::case::events::EventKind;
 use crate::domain::triage::ScopingField;
 
 /// The parts of a case merged one by one. Account, contacts and scoping each merge whole,

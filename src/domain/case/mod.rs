@@ -13,9 +13,12 @@ use super::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use super::triage::{Scoping, ScopingRequirements};
 
 mod edit;
+pub mod events;
 mod field;
 mod intake;
+pub mod pinned;
 mod rebase;
+pub mod status;
 
 pub use field::{CaseField, ChangedField};
 pub use intake::{

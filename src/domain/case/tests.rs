@@ -10,7 +10,7 @@
 use super::intake::validate_title;
 use super::*;
 use crate::domain::DomainError;
-use crate::domain::events::{CallOutcome, EventKind};
+use crate::domain::case::events::{CallOutcome, EventKind};
 use crate::domain::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use crate::domain::triage::{Scoping, ScopingRequirements};
 use chrono::TimeZone;

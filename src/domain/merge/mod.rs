@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use super::case::CaseField;
+use super::case::events::{CaseEvent, timeline_order};
 use super::case::{Case, CaseKey};
 use super::device::OnDevice;
-use super::events::{CaseEvent, timeline_order};
 use super::partners::PartnerTeam;
 use super::playbooks::Playbook;
 use super::problem::Problem;

@@ -1,15 +1,8 @@
 //! A playbook applied to a case: its checklist steps, done or skipped with a reason, read back from the case's events.
 
 use super::*;
-
-/// A step as pinned on a case when the playbook was applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChecklistStep {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub evidence_required: bool,
-}
+/// Defined beside the events that pin it.
+pub use crate::domain::case::pinned::ChecklistStep;
 
 impl Playbook {
     /// The event that starts a checklist: the current version's steps, copied, so later edits
@@ -121,7 +114,7 @@ impl Checklist {
 /// Every checklist on a case, rebuilt from its events in timeline order.
 pub fn checklists(events: &[CaseEvent]) -> Vec<Checklist> {
     let mut sorted: Vec<&CaseEvent> = events.iter().collect();
-    sorted.sort_by(|a, b| crate::domain::events::timeline_order(a, b));
+    sorted.sort_by(|a, b| crate::domain::case::events::timeline_order(a, b));
     let mut lists: Vec<Checklist> = Vec::new();
     for event in sorted {
         let set = |lists: &mut Vec<Checklist>, run: &Uuid, step: &str, state: StepState| {

@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::case::events::{CaseEvent, EventKind};
 use super::case::{Case, CaseStatus};
-use super::events::{CaseEvent, EventKind};
 use super::priority::Priority;
 use super::sla::{ClockMark, MarkKind};
 

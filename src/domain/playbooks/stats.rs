@@ -1,6 +1,8 @@
 //! How each playbook does: progress on a case, and per playbook the cases it was applied to, median time to resolve and breaches.
 
 use super::*;
+/// Defined beside the events that pin it.
+pub use crate::domain::case::pinned::StepMark;
 
 /// A checklist's progress as the queue sees it, from the clock-log marks alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,14 +37,6 @@ pub fn progress_from_marks(marks: &[ClockMark]) -> Option<Progress> {
                 total: p.total + total,
             }),
     )
-}
-
-/// How a step ended up, as kept on the clock log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StepMark {
-    Done,
-    Skipped,
-    Open,
 }
 
 /// What a playbook's use says about it, for the playbook page.

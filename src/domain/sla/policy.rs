@@ -10,44 +10,10 @@ use super::calendar::{Calendar, CalendarError, hm};
 pub use super::calendar_spec::{CalendarSpec, Hours};
 use super::holidays::singapore_public_holidays;
 use super::worktime::WorkIndex;
+/// Defined beside the events that pin it.
+pub use crate::domain::case::pinned::SlaTarget;
 use crate::domain::case::{Case, Channel, Tier};
 use crate::domain::priority::Priority;
-
-/// The service levels a case is measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum SlaTarget {
-    FirstResponse,
-    NextUpdate,
-    Resolution,
-    PartnerOla,
-}
-
-impl SlaTarget {
-    pub const ALL: [SlaTarget; 4] = [
-        SlaTarget::FirstResponse,
-        SlaTarget::NextUpdate,
-        SlaTarget::Resolution,
-        SlaTarget::PartnerOla,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            SlaTarget::FirstResponse => "FR",
-            SlaTarget::NextUpdate => "NU",
-            SlaTarget::Resolution => "RES",
-            SlaTarget::PartnerOla => "OLA",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SlaTarget::FirstResponse => "First response",
-            SlaTarget::NextUpdate => "Next update",
-            SlaTarget::Resolution => "Resolution",
-            SlaTarget::PartnerOla => "Partner OLA",
-        }
-    }
-}
 
 /// Targets in working minutes; `None` means the policy does not track that clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::{Calendar, Schedule};
-use crate::domain::validate::EARLIEST_SECONDS;
+use crate::domain::timestamp::EARLIEST_SECONDS;
 
 #[derive(Debug, Clone)]
 pub struct WorkIndex {

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Checker, KEYWORD, LINE, MAX_CALL_SECONDS, MAX_ITEMS, MAX_USERS, NAME, TEXT, Validate};
+use crate::domain::case::events::{CaseEvent, EventKind};
 use crate::domain::case::{Account, Case, CaseKey, Contact};
-use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::sla::{ClockMark, MarkKind, SettledSla};
 use crate::domain::triage::Scoping;
 

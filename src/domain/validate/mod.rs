@@ -26,10 +26,9 @@ mod settings;
 
 pub use case::{CaseFields, case_fields, event_kind};
 
-/// The earliest instant any record may carry: the Unix epoch.
-pub const EARLIEST_SECONDS: i64 = 0;
-/// The first instant no record may carry: 2200-01-01T00:00:00Z.
-pub const LATEST_SECONDS: i64 = 7_258_118_400;
+/// The window every instant must lie in; defined beside the timestamp form, below the SLA
+/// code that relies on it.
+pub use crate::domain::timestamp::{EARLIEST_SECONDS, LATEST_SECONDS};
 /// Years a date (holiday, action due date) may fall in, matching the instants' window.
 pub const FIRST_YEAR: i32 = 1970;
 pub const LAST_YEAR: i32 = 2199;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::domain::case::CaseKey;
-use crate::domain::events::{CaseEvent, EventKind};
+use crate::domain::case::events::{CaseEvent, EventKind};
 use crate::domain::rca::{Decision, Rca, RcaContent, RcaKey, SignOff};
 
 fn at(year: i32) -> DateTime<Utc> {
@@ -157,7 +157,7 @@ fn event_values_are_checked_by_kind() {
             .starts_with("contents.cases[2].events[1].kind.by: expected a time"),
     );
     let call = event(EventKind::CallLogged {
-        outcome: crate::domain::events::CallOutcome::Reached,
+        outcome: crate::domain::case::events::CallOutcome::Reached,
         duration_seconds: u32::MAX,
         notes: String::new(),
         next_steps: String::new(),

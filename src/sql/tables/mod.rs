@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::domain::analytics::{CsvCell, to_csv};
 use crate::domain::case::Case;
-use crate::domain::events::{CaseEvent, EventKind};
+use crate::domain::case::events::{CaseEvent, EventKind};
 use crate::domain::rca::{Evidence, EvidenceKind, Rca};
 use crate::domain::sla::{ClockMark, ClockState, CompiledSla, case_clocks};
 
@@ -159,7 +159,7 @@ pub fn extract(
         let key = case.key.to_string();
         let stored = events.get(&case.id).unwrap_or(&no_events);
         let mut log: Vec<&CaseEvent> = stored.iter().collect();
-        log.sort_by(|a, b| crate::domain::events::timeline_order(a, b));
+        log.sort_by(|a, b| crate::domain::case::events::timeline_order(a, b));
         let marks: Vec<ClockMark> = log.iter().filter_map(|e| ClockMark::of(e)).collect();
         let facts = crate::domain::analytics::facts(&marks);
         let mut handoffs: HashMap<Uuid, usize> = HashMap::new();

@@ -11,7 +11,7 @@ use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser::{self, format_time};
 use crate::domain::EventKind;
-use crate::domain::events::CallOutcome;
+use crate::domain::case::events::CallOutcome;
 use crate::domain::mailto::tel;
 use crate::ui::components::form_status::FormStatus;
 

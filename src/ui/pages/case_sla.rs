@@ -6,7 +6,7 @@ use crate::app::board::short_duration;
 use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser::{format_time, from_local_input};
-use crate::domain::events::CallOutcome;
+use crate::domain::case::events::CallOutcome;
 use crate::domain::sla::{ClockState, MarkKind, case_clocks, explain};
 use crate::domain::{Case, CaseStatus, EventKind};
 use crate::ui::components::form_status::FormStatus;

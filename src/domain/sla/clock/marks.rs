@@ -53,7 +53,7 @@ pub enum MarkKind {
     Step {
         run: Uuid,
         step: String,
-        state: crate::domain::playbooks::StepMark,
+        state: crate::domain::case::pinned::StepMark,
     },
     /// Not a clock, but read at start for every case like one: the queue raises due reminders.
     Reminder {
@@ -95,17 +95,17 @@ impl ClockMark {
             EventKind::StepTicked { run, step, .. } => MarkKind::Step {
                 run: *run,
                 step: step.clone(),
-                state: crate::domain::playbooks::StepMark::Done,
+                state: crate::domain::case::pinned::StepMark::Done,
             },
             EventKind::StepSkipped { run, step, .. } => MarkKind::Step {
                 run: *run,
                 step: step.clone(),
-                state: crate::domain::playbooks::StepMark::Skipped,
+                state: crate::domain::case::pinned::StepMark::Skipped,
             },
             EventKind::StepReopened { run, step, .. } => MarkKind::Step {
                 run: *run,
                 step: step.clone(),
-                state: crate::domain::playbooks::StepMark::Open,
+                state: crate::domain::case::pinned::StepMark::Open,
             },
             EventKind::ReminderSet { at, snooze, .. } => MarkKind::Reminder {
                 at: at.map(to_millis),
@@ -134,7 +134,7 @@ impl ClockMark {
     /// A log's marks in timeline order.
     pub fn from_events(events: &[CaseEvent]) -> Vec<ClockMark> {
         let mut sorted: Vec<&CaseEvent> = events.iter().collect();
-        sorted.sort_by(|a, b| crate::domain::events::timeline_order(a, b));
+        sorted.sort_by(|a, b| crate::domain::case::events::timeline_order(a, b));
         sorted.into_iter().filter_map(ClockMark::of).collect()
     }
 }

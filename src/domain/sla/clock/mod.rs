@@ -13,8 +13,10 @@ use uuid::Uuid;
 
 use super::policy::{AtRiskRule, CompiledSla, SlaTarget};
 use super::worktime::WorkIndex;
+use crate::domain::case::events::{CaseEvent, EventKind};
+/// Defined beside the events that pin them.
+pub use crate::domain::case::pinned::{SettledClock, SettledSla};
 use crate::domain::case::{Case, CaseStatus};
-use crate::domain::events::{CaseEvent, EventKind};
 
 mod build;
 mod explain;
@@ -22,24 +24,6 @@ mod marks;
 
 pub use explain::explain;
 pub use marks::*;
-
-/// What a resolved case's clocks came to, recorded at resolution.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettledSla {
-    pub policy: String,
-    pub calendar: String,
-    pub clocks: Vec<SettledClock>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettledClock {
-    pub target: SlaTarget,
-    pub label: String,
-    pub target_minutes: u32,
-    pub elapsed_minutes: i64,
-    pub due: Option<DateTime<Utc>>,
-    pub breached: bool,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClockState {
@@ -192,7 +176,7 @@ impl CaseSla {
                     // storable, or the case could not be resolved (found by the whole-path fuzzer).
                     due: c
                         .due
-                        .filter(|d| d.timestamp() < crate::domain::validate::LATEST_SECONDS),
+                        .filter(|d| d.timestamp() < crate::domain::timestamp::LATEST_SECONDS),
                     breached: c.breached,
                 })
                 .collect(),

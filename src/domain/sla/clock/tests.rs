@@ -426,7 +426,7 @@ fn first_response_is_answered_only_by_public_outbound() {
         now: "2026-11-30 09:30",
     };
     // Notes, inbound email and an unanswered call leave no mark at all.
-    use crate::domain::events::{CallOutcome, CaseEvent, EventKind};
+    use crate::domain::case::events::{CallOutcome, CaseEvent, EventKind};
     let event = |kind| CaseEvent {
         id: uuid::Uuid::from_u128(7),
         case_id: uuid::Uuid::from_u128(1),

@@ -4,10 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::case::{CaseStatus, ChangedField, Severity};
-use super::playbooks::ChecklistStep;
-use super::priority::Priority;
-use super::sla::{SettledSla, SlaTarget};
+use super::pinned::{ChecklistStep, SettledSla, SlaTarget};
+use super::{CaseStatus, ChangedField, Severity};
+use crate::domain::priority::Priority;
 
 /// One thing that happened to a case: who, when, and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! The status workflow: which moves are allowed, and in words, why the others are not.
 
-use super::case::CaseStatus;
+use super::CaseStatus;
 use CaseStatus::*;
 
 /// A refused move, phrased for the person who tried it.
