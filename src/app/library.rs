@@ -36,25 +36,39 @@ pub async fn save_sla_settings(
     Ok(())
 }
 
-/// Saves a validated template library, deleting its editor's draft in the same transaction.
+/// The template library as stored now (another tab may have saved it a moment ago).
+pub async fn stored_templates() -> Result<TemplateLibrary, AppError> {
+    Ok(settings::load_templates(&database()?).await?)
+}
+
+/// The partner directory as stored now.
+pub async fn stored_partners() -> Result<PartnerDirectory, AppError> {
+    Ok(settings::load_partners(&database()?).await?)
+}
+
+/// Saves a validated template library if the stored one is still `expected` (what the editor
+/// started from; `None` saves over it), deleting its editor's draft in the same transaction.
 pub async fn save_templates(
     state: AppState,
+    expected: Option<TemplateLibrary>,
     library: TemplateLibrary,
     draft_key: &DraftKey,
 ) -> Result<(), AppError> {
-    settings::save_templates(&database()?, &library, draft_key).await?;
+    settings::save_templates(&database()?, expected.as_ref(), &library, draft_key).await?;
     state.templates.set(library);
     announce_change();
     Ok(())
 }
 
-/// Saves a validated partner directory, deleting its editor's draft in the same transaction.
+/// Saves a validated partner directory if the stored one is still `expected` (as
+/// `save_templates`), deleting its editor's draft in the same transaction.
 pub async fn save_partners(
     state: AppState,
+    expected: Option<PartnerDirectory>,
     directory: PartnerDirectory,
     draft_key: &DraftKey,
 ) -> Result<(), AppError> {
-    settings::save_partners(&database()?, &directory, draft_key).await?;
+    settings::save_partners(&database()?, expected.as_ref(), &directory, draft_key).await?;
     state.partners.set(directory);
     announce_change();
     Ok(())

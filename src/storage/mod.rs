@@ -60,6 +60,11 @@ pub enum StorageError {
         expected: u64,
         found: u64,
     },
+    /// A whole-document save found the stored document changed since the editor opened it.
+    #[error(
+        "another tab saved {0} while you were editing, so nothing was saved; your changes are still here"
+    )]
+    ChangedElsewhere(String),
     #[error("{0} was not found")]
     NotFound(String),
     #[error(

@@ -41,14 +41,25 @@ pub async fn load_templates(db: &Database) -> Result<TemplateLibrary, StorageErr
     load_document(db, TEMPLATES).await
 }
 
-/// Saves a library that the caller has already validated, and deletes the editor's draft
-/// in the same transaction, so a saved edit is never offered back as unsaved.
+/// Saves a library that the caller has already validated if the stored one is still
+/// `expected` (what the editor started from; `None`: the person chose to save over whatever is
+/// there), and deletes the editor's draft in the same transaction, so a saved edit is never
+/// offered back as unsaved.
 pub async fn save_templates(
     db: &Database,
+    expected: Option<&TemplateLibrary>,
     library: &TemplateLibrary,
     draft_key: &DraftKey,
 ) -> Result<(), StorageError> {
-    save_consuming_draft(db, TEMPLATES, library, draft_key).await
+    save_consuming_draft(
+        db,
+        TEMPLATES,
+        "the email templates",
+        expected,
+        library,
+        draft_key,
+    )
+    .await
 }
 
 /// The partner teams, or the starter directory when none was saved yet.
@@ -56,31 +67,55 @@ pub async fn load_partners(db: &Database) -> Result<PartnerDirectory, StorageErr
     load_document(db, PARTNERS).await
 }
 
-/// Saves a validated directory and deletes the editor's draft in the same transaction.
+/// Saves a validated directory if the stored one is still `expected` (as `save_templates`) and
+/// deletes the editor's draft in the same transaction.
 pub async fn save_partners(
     db: &Database,
+    expected: Option<&PartnerDirectory>,
     directory: &PartnerDirectory,
     draft_key: &DraftKey,
 ) -> Result<(), StorageError> {
-    save_consuming_draft(db, PARTNERS, directory, draft_key).await
+    save_consuming_draft(
+        db,
+        PARTNERS,
+        "the partner teams",
+        expected,
+        directory,
+        draft_key,
+    )
+    .await
 }
 
-async fn save_consuming_draft<T: Serialize + crate::domain::validate::Validate>(
+/// Compare-and-set on one whole document: the stored copy is read in the writing transaction,
+/// so another tab's save between the check and the write is impossible.
+async fn save_consuming_draft<T>(
     db: &Database,
     key: &'static str,
+    what: &str,
+    expected: Option<&T>,
     document: &T,
     draft_key: &DraftKey,
-) -> Result<(), StorageError> {
+) -> Result<(), StorageError>
+where
+    T: Serialize + DeserializeOwned + Default + PartialEq + crate::domain::validate::Validate,
+{
     let tx = db
         .transaction([META, DRAFTS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     super::records::refuse_invalid(document)?;
+    let meta = tx.object_store(META)?;
+    if let Some(expected) = expected {
+        let stored: T = read_document(&meta, key).await?;
+        if stored != *expected {
+            return Err(StorageError::ChangedElsewhere(what.to_string()));
+        }
+    }
     // Proof: settings are derived Serialize over strings, numbers, times and lists, which
     // serde_json writes to memory without error.
     #[allow(clippy::expect_used)]
     let text = serde_json::to_string(document).expect("settings always serialise");
-    tx.object_store(META)?.put(text).with_key(key).build()?;
+    meta.put(text).with_key(key).build()?;
     tx.object_store(DRAFTS)?
         .delete(draft_key.to_string())
         .build()?;

@@ -247,13 +247,14 @@ async fn a_one_megabyte_call_note_is_logged_whole_and_its_draft_goes_with_it() {
 async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_consumes_its_draft() {
     use escalation_desk::storage::settings;
     let db = open_database(&unique_name("templates")).await.unwrap();
-    let mut library = settings::load_templates(&db).await.unwrap();
+    let started_from = settings::load_templates(&db).await.unwrap();
+    let mut library = started_from.clone();
     assert!(library.templates.len() >= 5);
     library.templates[0].name = "Acknowledge (edited)".into();
     drafts::save_draft(&db, &DraftKey::Templates, "{\"templates\":[]}")
         .await
         .unwrap();
-    settings::save_templates(&db, &library, &DraftKey::Templates)
+    settings::save_templates(&db, Some(&started_from), &library, &DraftKey::Templates)
         .await
         .unwrap();
     assert_eq!(settings::load_templates(&db).await.unwrap(), library);
@@ -264,11 +265,53 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
 
     let mut directory = settings::load_partners(&db).await.unwrap();
     assert!(directory.find("Risk Operations").is_some());
+    let started_from = directory.clone();
     directory.teams.truncate(1);
-    settings::save_partners(&db, &directory, &DraftKey::Partners)
+    settings::save_partners(&db, Some(&started_from), &directory, &DraftKey::Partners)
         .await
         .unwrap();
     assert_eq!(settings::load_partners(&db).await.unwrap(), directory);
+
+    // Another tab's editor, opened before that save, is refused and changes nothing; saving
+    // over it is a choice it can still make.
+    let mut late = started_from.clone();
+    late.teams.truncate(2);
+    drafts::save_draft(&db, &DraftKey::Partners, "{\"teams\":[]}")
+        .await
+        .unwrap();
+    assert_eq!(
+        settings::save_partners(&db, Some(&started_from), &late, &DraftKey::Partners).await,
+        Err(StorageError::ChangedElsewhere("the partner teams".into()))
+    );
+    assert_eq!(settings::load_partners(&db).await.unwrap(), directory);
+    assert!(
+        drafts::load_draft(&db, &DraftKey::Partners)
+            .await
+            .unwrap()
+            .is_some(),
+        "a refused save keeps the draft"
+    );
+    settings::save_partners(&db, None, &late, &DraftKey::Partners)
+        .await
+        .unwrap();
+    assert_eq!(settings::load_partners(&db).await.unwrap(), late);
+    // The templates saved above are what the next editor starts from: saving from them works.
+    settings::save_templates(
+        &db,
+        Some(&library),
+        &started_templates_again(&library),
+        &DraftKey::Templates,
+    )
+    .await
+    .unwrap();
+}
+
+fn started_templates_again(
+    library: &escalation_desk::domain::templates::TemplateLibrary,
+) -> escalation_desk::domain::templates::TemplateLibrary {
+    let mut next = library.clone();
+    next.templates.truncate(3);
+    next
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
 //! Reusable pieces shared by pages.
 
+pub mod changed_elsewhere;
 pub mod charts;
 pub mod drafts;
 pub mod form_status;

@@ -5,9 +5,12 @@ use leptos::prelude::*;
 use crate::app::drafts::DraftKey;
 use crate::app::library;
 use crate::app::state::app_state;
+use crate::app::{AppError, StorageError};
 use crate::domain::partners::{PartnerDirectory, PartnerTeam};
-use crate::ui::components::drafts::{draft_saver, restore_draft};
+use crate::ui::components::changed_elsewhere::ChangedElsewhere;
+use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
 use crate::ui::components::form_status::{FormStatus, OutcomeLine};
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 
 /// One editable row; the signals are Copy, so rows can be added and removed without
 /// rebuilding the ones being typed in.
@@ -71,6 +74,10 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
         rows.set(fresh);
     };
     reset(&state.partners.get_untracked());
+    // The stored directory these edits started from: a save checks it is still what is stored.
+    let base = RwSignal::new(state.partners.get_untracked());
+    let clash = RwSignal::new(false);
+    let undo = RwSignal::new(None::<Undoable<PartnerDirectory>>);
     let message = RwSignal::new(None::<(bool, String)>);
     let draft_status = RwSignal::new(None::<String>);
     let saver = StoredValue::new(draft_saver(DraftKey::Partners, draft_status));
@@ -112,8 +119,8 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
         });
         redraft();
     };
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // `expected`: the directory the edits started from; `None` saves over whatever is stored.
+    let persist = move |expected: Option<PartnerDirectory>| {
         let directory = match rows.with_untracked(|r| directory_of(r)) {
             Ok(d) => d,
             Err(why) => {
@@ -134,14 +141,56 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
         }
         saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
-            match library::save_partners(state, directory, &DraftKey::Partners).await {
+            match library::save_partners(state, expected, directory.clone(), &DraftKey::Partners)
+                .await
+            {
                 Ok(()) => {
+                    base.set(directory);
                     draft_status.set(None);
                     message.set(Some((true, "Partner teams saved.".into())));
                 }
-                Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
+                Err(AppError::Storage(StorageError::ChangedElsewhere(_))) => {
+                    clash.set(true);
+                    redraft();
+                }
+                Err(e) => {
+                    message.set(Some((false, format!("Not saved: {e}"))));
+                    redraft();
+                }
             }
         });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        persist(Some(base.get_untracked()));
+    };
+    let keep_mine = move |()| persist(None);
+    let take_theirs = move |()| {
+        leptos::task::spawn_local(async move {
+            match library::stored_partners().await {
+                Ok(theirs) => {
+                    let mine = rows.with_untracked(|r| directory_of(r)).ok();
+                    if let Some(mine) = mine {
+                        undo.set(Some(Undoable::new(
+                            "Took the other tab's partner teams.",
+                            mine,
+                        )));
+                    }
+                    saver.with_value(DraftSaver::discard);
+                    base.set(theirs.clone());
+                    reset(&theirs);
+                }
+                Err(e) => message.set(Some((
+                    false,
+                    format!("Could not read the saved partner teams: {e}"),
+                ))),
+            }
+        });
+    };
+    let put_mine_back = move |mine: PartnerDirectory| {
+        undo.set(None);
+        reset(&mine);
+        redraft();
     };
     let field = move |signal: RwSignal<String>, label: String, kind: &'static str| {
         view! {
@@ -170,6 +219,8 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
                 </table>
                 <FormStatus draft=draft_status/>
                 <OutcomeLine outcome=message/>
+                <ChangedElsewhere what="the partner teams" shown=clash keep_mine=keep_mine take_theirs=take_theirs/>
+                <UndoToast undo=undo on_undo=put_mine_back/>
                 <div class="actions">
                     <button type="button" on:click=add>"Add a team"</button>
                     <button type="submit" class="primary">"Save partner teams"</button>

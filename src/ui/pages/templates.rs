@@ -5,14 +5,17 @@ use leptos::prelude::*;
 use crate::app::drafts::DraftKey;
 use crate::app::library;
 use crate::app::state::{Boot, app_state};
+use crate::app::{AppError, StorageError};
 use crate::browser::{self, format_time};
 use crate::domain::Case;
 use crate::domain::CaseKey;
 use crate::domain::templates::{
     EmailTemplate, ExtraValues, PLACEHOLDERS, TemplateCategory, TemplateLibrary, TemplateValues,
 };
+use crate::ui::components::changed_elsewhere::ChangedElsewhere;
 use crate::ui::components::drafts::{DraftSaver, draft_saver, restore_draft};
 use crate::ui::components::form_status::FormStatus;
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
@@ -44,12 +47,17 @@ fn TemplateLibraryEditor() -> impl IntoView {
     let saver = StoredValue::new(draft_saver(DraftKey::Templates, draft_status));
     // The stored library arrives after start-up; until the user edits, follow it.
     let touched = RwSignal::new(false);
+    // The stored library these edits started from: a save checks it is still what is stored.
+    let base = RwSignal::new(state.templates.get_untracked());
+    let clash = RwSignal::new(false);
+    let undo = RwSignal::new(None::<Undoable<TemplateLibrary>>);
     // Bumped when the working copy is replaced wholesale, so the editor re-reads its fields;
     // typing alone never rebuilds it.
     let generation = RwSignal::new(0u32);
     Effect::new(move |_| {
         let stored = state.templates.get();
         if !touched.get_untracked() {
+            base.set(stored.clone());
             working.set(stored);
             generation.update(|g| *g += 1);
         }
@@ -131,12 +139,14 @@ fn TemplateLibraryEditor() -> impl IntoView {
         saver.with_value(DraftSaver::discard);
         touched.set(false);
         working.set(state.templates.get_untracked());
+        base.set(state.templates.get_untracked());
         generation.update(|g| *g += 1);
         problems.set(Vec::new());
         draft_status.set(None);
         notice.set(Some("Changes discarded.".into()));
     };
-    let save = move |_| {
+    // `expected`: the library the edits started from; `None` saves over whatever is stored.
+    let persist = move |expected: Option<TemplateLibrary>| {
         let library = working.get_untracked();
         if let Err(found) = library.validate() {
             problems.set(
@@ -150,17 +160,24 @@ fn TemplateLibraryEditor() -> impl IntoView {
         problems.set(Vec::new());
         saver.with_value(|s| s.cancel());
         leptos::task::spawn_local(async move {
-            let result = library::save_templates(state, library, &DraftKey::Templates).await;
+            let result =
+                library::save_templates(state, expected, library.clone(), &DraftKey::Templates)
+                    .await;
             match result {
                 Ok(()) => {
+                    base.set(library);
                     touched.set(false);
                     draft_status.set(None);
                     notice.set(Some("Templates saved.".into()));
                 }
                 Err(e) => {
-                    problems.set(vec![format!(
-                        "Not saved: {e}. Your changes are still here."
-                    )]);
+                    if matches!(e, AppError::Storage(StorageError::ChangedElsewhere(_))) {
+                        let _ = clash.try_set(true);
+                    } else {
+                        let _ = problems.try_set(vec![format!(
+                            "Not saved: {e}. Your changes are still here."
+                        )]);
+                    }
                     // `try_`: the page may have been left while the save was refused.
                     if let Some(text) =
                         working.try_with_untracked(|l| serde_json::to_string(l).unwrap_or_default())
@@ -170,6 +187,32 @@ fn TemplateLibraryEditor() -> impl IntoView {
                 }
             }
         });
+    };
+    let save = move |_| persist(Some(base.get_untracked()));
+    let keep_mine = move |()| persist(None);
+    let take_theirs = move |()| {
+        leptos::task::spawn_local(async move {
+            match library::stored_templates().await {
+                Ok(theirs) => {
+                    let mine = working.get_untracked();
+                    undo.set(Some(Undoable::new("Took the other tab's templates.", mine)));
+                    saver.with_value(DraftSaver::discard);
+                    touched.set(false);
+                    base.set(theirs.clone());
+                    working.set(theirs);
+                    generation.update(|g| *g += 1);
+                }
+                Err(e) => problems.set(vec![format!("Could not read the saved templates: {e}")]),
+            }
+        });
+    };
+    let put_mine_back = move |mine: TemplateLibrary| {
+        undo.set(None);
+        touched.set(true);
+        working.set(mine);
+        generation.update(|g| *g += 1);
+        let text = working.with_untracked(|l| serde_json::to_string(l).unwrap_or_default());
+        saver.with_value(|s| s.save(text));
     };
     let current = move || {
         generation.track();
@@ -187,6 +230,8 @@ fn TemplateLibraryEditor() -> impl IntoView {
                 </div>
             </div>
             <FormStatus draft=draft_status/>
+            <ChangedElsewhere what="the email templates" shown=clash keep_mine=keep_mine take_theirs=take_theirs/>
+            <UndoToast undo=undo on_undo=put_mine_back/>
             <p class="notice" role="status">{move || notice.get()}</p>
             <Show when=move || !problems.with(Vec::is_empty)>
                 <div class="warning-panel" role="alert">
