@@ -1,5 +1,5 @@
 // tabs.spec.mjs: two tabs of the app share one database and stay in step.
-import { test, expect, loadSample, createCase } from './fixtures.mjs';
+import { test, expect, loadSample, createCase, draftSaved } from './fixtures.mjs';
 
 test('a change in one tab appears in the other without a reload', async ({ page, context, app }) => {
   await page.goto(app.url('/'));
@@ -87,3 +87,61 @@ test('two tabs editing one case: different fields both survive, and the same fie
   await expect(other.getByRole('list', { name: 'Timeline' })).toContainText('Acquirer confirmed the exponent bug.');
   expect(otherErrors).toEqual([]);
 });
+
+test('templates saved in another tab meanwhile are never silently replaced: the save is refused, and the person takes theirs (with Undo) or saves over them', async ({ page, context, app }) => {
+  // Both tabs open the editor before either types (a draft is one per device: a tab opened
+  // later would be offered the first tab's unsaved text).
+  const other = await context.newPage();
+  await other.goto(app.url('/templates'));
+  await expect(other.getByLabel('Subject')).not.toHaveValue('');
+  await page.goto(app.url('/templates'));
+  const body = page.getByLabel('Body');
+  await expect(body).not.toHaveValue('');
+  const original = await body.inputValue();
+  await body.fill(`${original}\nP.S. Written in the first tab.`);
+  await draftSaved(page);
+
+  await other.getByLabel('Subject').fill('Changed in the second tab');
+  await other.getByRole('button', { name: 'Save templates' }).click();
+  await expect(other.getByText('Templates saved.')).toBeVisible();
+
+  // The first tab's save is refused: its edit stays on screen, and nothing it had was written.
+  await page.getByRole('button', { name: 'Save templates' }).click();
+  const clash = page.getByRole('alert').filter({ hasText: 'Another tab saved the email templates while you were editing' });
+  await expect(clash).toContainText('nothing was saved');
+  await expect(body).toHaveValue(/P\.S\. Written in the first tab\.$/);
+  // What is stored is still the second tab's save. (Read from storage: reloading the second tab
+  // would offer it the first tab's draft, which is one per device, not per tab.)
+  const stored = await storedTemplates(other);
+  expect(stored.subject).toBe('Changed in the second tab');
+  expect(stored.body).toBe(original);
+
+  // Taking theirs shows their subject; Undo brings the first tab's text back.
+  await clash.getByRole('button', { name: 'Take theirs' }).click();
+  await expect(page.getByLabel('Subject')).toHaveValue('Changed in the second tab');
+  await expect(body).toHaveValue(original);
+  const toast = page.locator('.toast').filter({ hasText: "Took the other tab's templates." });
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(body).toHaveValue(/P\.S\. Written in the first tab\.$/);
+
+  // Saving now is a choice made knowing theirs: it goes through, and the second tab sees it.
+  await page.getByRole('button', { name: 'Save templates' }).click();
+  await expect(page.getByText('Templates saved.')).toBeVisible();
+  expect((await storedTemplates(other)).body).toMatch(/P\.S\. Written in the first tab\.$/);
+  // The second tab, which had nothing unsaved, follows without a reload.
+  await expect(other.getByLabel('Body')).toHaveValue(/P\.S\. Written in the first tab\.$/);
+});
+
+/** The first stored email template, read from IndexedDB as the app saved it. */
+async function storedTemplates(page) {
+  return page.evaluate(() => new Promise((done, fail) => {
+    const open = indexedDB.open('escalation-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction('meta').objectStore('meta').get('templates');
+      get.onsuccess = () => { db.close(); done(JSON.parse(get.result).templates[0]); };
+      get.onerror = () => fail(get.error);
+    };
+  }));
+}

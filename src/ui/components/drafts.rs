@@ -15,6 +15,9 @@ use crate::ui::mounted::Mounted;
 /// call never pauses for 300 ms, and a debounce would then never write.
 pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(300);
 
+/// How a failed draft write's message starts, so a later write that works can clear it.
+const DRAFT_FAILED: &str = "Draft not saved:";
+
 /// How many drafts are waiting to be written, across every form on the page.
 static PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -89,10 +92,22 @@ impl DraftSaver {
                     }
                     let result = drafts::keep(&key, &text).await;
                     let failed = result.is_err();
-                    let _ =
-                        status.try_set(result.err().map(|e| {
-                            format!("Draft not saved: {e}. Copy your text somewhere safe.")
-                        }));
+                    match result {
+                        Err(e) => {
+                            let _ = status.try_set(Some(format!(
+                                "{DRAFT_FAILED} {e}. Copy your text somewhere safe."
+                            )));
+                        }
+                        // A write that worked clears an earlier failure, and only that: the
+                        // "restored from your last visit" notice must stay long enough to read.
+                        Ok(()) => {
+                            let _ = status.try_update(|shown| {
+                                if shown.as_deref().is_some_and(|s| s.starts_with(DRAFT_FAILED)) {
+                                    *shown = None;
+                                }
+                            });
+                        }
+                    }
                     report(activity, -1);
                     if failed && let Some(activity) = activity {
                         let _ = activity.try_set(DraftActivity::Failed);

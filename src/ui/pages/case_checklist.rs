@@ -93,6 +93,8 @@ pub fn ChecklistPanel(
                     if let Some(key) = clear {
                         set_note(key, String::new());
                     }
+                    // Saved: a "restored from your last visit" notice has done its job.
+                    let _ = draft_status.try_set(None);
                 }
                 Err(e) => {
                     let _ = error.try_set(Some(format!("Not saved: {e}")));

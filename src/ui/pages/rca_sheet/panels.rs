@@ -136,6 +136,7 @@ pub(super) fn SignOffPanel(
                     move || {
                         let _ = validator.try_set(String::new());
                         let _ = comments.try_set(String::new());
+                        let _ = draft_status.try_set(None);
                     },
                 );
             }
