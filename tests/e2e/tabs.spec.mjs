@@ -139,8 +139,11 @@ async function storedTemplates(page) {
     open.onerror = () => fail(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const get = db.transaction('meta').objectStore('meta').get('templates');
-      get.onsuccess = () => { db.close(); done(JSON.parse(get.result).templates[0]); };
+      const get = db.transaction('meta').objectStore('meta').get('email_templates');
+      get.onsuccess = () => {
+        db.close();
+        try { done(JSON.parse(get.result).templates[0]); } catch (e) { fail(e); }
+      };
       get.onerror = () => fail(get.error);
     };
   }));
