@@ -102,7 +102,10 @@ impl DraftSaver {
                         // "restored from your last visit" notice must stay long enough to read.
                         Ok(()) => {
                             let _ = status.try_update(|shown| {
-                                if shown.as_deref().is_some_and(|s| s.starts_with(DRAFT_FAILED)) {
+                                if shown
+                                    .as_deref()
+                                    .is_some_and(|s| s.starts_with(DRAFT_FAILED))
+                                {
                                     *shown = None;
                                 }
                             });
