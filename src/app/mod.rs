@@ -11,6 +11,7 @@ pub mod cases;
 pub mod db;
 pub mod drafts;
 pub mod exchange;
+pub mod files;
 pub mod library;
 pub mod problems;
 pub mod rcas;

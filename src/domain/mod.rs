@@ -5,6 +5,7 @@
 //! can be tested natively and deterministically.
 
 pub mod analytics;
+pub mod attachment;
 pub mod case;
 pub mod device;
 pub mod fuzzy;
@@ -51,4 +52,7 @@ pub enum DomainError {
     EmptyNote(&'static str),
     #[error("{0}")]
     Contact(String),
+    /// An evidence file refused: its name, size or a copy already on the case.
+    #[error("{0}")]
+    File(String),
 }

@@ -31,7 +31,7 @@ use crate::domain::sla::{ClockMark, SlaSettings};
 use crate::domain::templates::TemplateLibrary;
 
 /// Every store an import or a restore writes, in one transaction.
-const WRITTEN_BY_IMPORT: [&str; 8] = [
+const WRITTEN_BY_IMPORT: [&str; 9] = [
     CASE_PAGES,
     LOG_PAGES,
     TEXT_PAGES,
@@ -40,9 +40,10 @@ const WRITTEN_BY_IMPORT: [&str; 8] = [
     PLAYBOOKS,
     PROBLEMS,
     RCAS,
+    super::schema::FILE_REFS,
 ];
 /// A restore writes what an import writes, and sets aside what it cannot read.
-const WRITTEN_BY_RESTORE: [&str; 9] = [
+const WRITTEN_BY_RESTORE: [&str; 10] = [
     CASE_PAGES,
     LOG_PAGES,
     TEXT_PAGES,
@@ -52,6 +53,7 @@ const WRITTEN_BY_RESTORE: [&str; 9] = [
     PROBLEMS,
     RCAS,
     super::schema::QUARANTINE,
+    super::schema::FILE_REFS,
 ];
 /// The number the next locally created worksheet gets (see `storage::rcas`).
 use super::schema::NEXT_RCA_NUMBER;
@@ -416,6 +418,8 @@ async fn write_cases(
     let mut clocks = Pages::open(tx, CLOCK_PAGES)?;
     let mut next = chunks.first().map(fetch_run).transpose()?;
     let mut done = 0;
+    // Files the written logs attach: their bytes must outlive a removal on another case.
+    let mut file_refs = Vec::new();
     for (n, (_, chunk)) in chunks.iter().enumerate() {
         // Each run's reads are requested before it (the first above, the rest in the loop).
         let Some(fetched) = next.take() else {
@@ -472,6 +476,7 @@ async fn write_cases(
                 }
                 logs.put(key, log);
             }
+            file_refs.extend(super::files::attached_in(write.case.id, &rebuilt_from));
             let text: String = rebuilt_from.iter().filter_map(searchable_text).collect();
             if text.is_empty() {
                 texts.delete(key);
@@ -491,7 +496,7 @@ async fn write_cases(
         done += chunk.len();
         on_progress(done, writes.len());
     }
-    Ok(())
+    super::files::add_refs(tx, &file_refs).await
 }
 
 /// Everything a restore puts back: the records and, from a full backup, the settings.

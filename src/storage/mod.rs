@@ -19,6 +19,8 @@ pub mod drafts;
 #[cfg(target_arch = "wasm32")]
 pub mod exchange;
 #[cfg(target_arch = "wasm32")]
+pub mod files;
+#[cfg(target_arch = "wasm32")]
 pub mod paged;
 #[cfg(target_arch = "wasm32")]
 pub mod playbooks;

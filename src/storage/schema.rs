@@ -22,6 +22,8 @@
 //!     and the four old stores are deleted in the same upgrade transaction.
 //! 11. `quarantine`: records set aside in safe mode (or by a restore that could not read them),
 //!     kept verbatim with everything that went with them (`records::QuarantineEntry`).
+//! 12. `files` (evidence files' bytes as Blobs, by SHA-256) and `file_refs` (the cases that
+//!     refer to each hash, as JSON text), for `storage::files`.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -34,7 +36,7 @@ use super::records::{
 };
 use crate::domain::{CaseEvent, EventKind};
 
-pub const CURRENT_VERSION: u32 = 11;
+pub const CURRENT_VERSION: u32 = 12;
 
 /// Each case's record (`records::encode_case`), paged by case id.
 pub const CASE_PAGES: &str = "case_pages";
@@ -59,6 +61,10 @@ pub const BACKUPS: &str = "backups";
 pub const RCAS: &str = "rcas";
 /// Records set aside: never read by the app, never deleted (`storage::quarantine`).
 pub const QUARANTINE: &str = "quarantine";
+/// Evidence files' bytes (Blobs), by lowercase hex SHA-256.
+pub const FILES: &str = "files";
+/// The case ids that refer to each file, by SHA-256 (JSON text of a list).
+pub const FILE_REFS: &str = "file_refs";
 
 /// Opens (creating or upgrading as needed) the database `name` at the current schema.
 pub async fn open_database(name: &str) -> Result<Database, StorageError> {
@@ -170,6 +176,10 @@ async fn apply_step(step: u32, db: &Database) -> indexed_db_futures::Result<()> 
         }
         11 => {
             db.create_object_store(QUARANTINE).build()?;
+        }
+        12 => {
+            db.create_object_store(FILES).build()?;
+            db.create_object_store(FILE_REFS).build()?;
         }
         _ => {}
     }

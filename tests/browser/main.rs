@@ -206,6 +206,7 @@ async fn scratch() -> Database {
 
 mod components;
 mod exchange;
+mod files;
 mod migrations_early;
 mod migrations_late;
 mod unreadable;

@@ -242,3 +242,36 @@ SCENARIOS.push({
     }
   },
 });
+
+// A 2×2 PNG, and an SVG that would set a flag if it ever ran.
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
+const SVG_TEXT = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=2</script></svg>';
+
+SCENARIOS.push({
+  name: 'evidence files: a PNG is stored as a Blob, previews after a reload; an SVG named .png stays a download',
+  async run({ page, app, dir }) {
+    await page.goto(app.url('/'));
+    await createCase(page, 'Payout held: screenshot from the user', 'Kopi Collective');
+    const png = join(dir, 'error-screenshot.png');
+    const svg = join(dir, 'statement.png');
+    await writeFile(png, Buffer.from(PNG_BASE64, 'base64'));
+    await writeFile(svg, SVG_TEXT);
+    await page.upload('.files-panel input[type=file]', png);
+    await see(page, '.files-panel', 'Attached error-screenshot.png');
+    await page.upload('.files-panel input[type=file]', svg);
+    await see(page, '.files-panel', 'Attached statement.png');
+    // Bytes and list come back from IndexedDB after a reload.
+    await page.reload();
+    await see(page, '.files-panel .file-list', 'statement.png');
+    const open = (name) => `//li[contains(@class,'file-row')][.//span[@class='file-name' and normalize-space()='${name}']]//button[normalize-space()='Open']`;
+    await page.click(open('error-screenshot.png'));
+    await until('the PNG preview to be drawn', () => page.eval(() => {
+      const img = document.querySelector('.file-preview img');
+      return Boolean(img && img.complete && img.naturalWidth === 2);
+    }));
+    await page.click(open('statement.png'));
+    await see(page, '.files-panel', 'statement.png is not a kind of file the app shows');
+    const inert = await page.eval(() => ({ pwned: window.__pwned ?? null, drawn: document.querySelectorAll('.file-preview img, iframe, object, embed').length }));
+    if (inert.pwned !== null || inert.drawn !== 0) throw new Error(`the SVG was rendered: ${JSON.stringify(inert)}`);
+  },
+});

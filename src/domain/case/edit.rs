@@ -429,7 +429,7 @@ impl Case {
     }
 
     /// The case one revision on, and the event that says why.
-    fn with_event(
+    pub(crate) fn with_event(
         &self,
         kind: EventKind,
         event_id: Uuid,

@@ -140,6 +140,16 @@ pub enum EventKind {
     SlaSettled {
         record: SettledSla,
     },
+    /// An evidence file put on the case; its bytes are kept apart, by `file.sha256`.
+    FileAttached {
+        file: super::pinned::AttachedFile,
+    },
+    /// An evidence file taken off the case. `name` is the name it was attached under, so the
+    /// timeline reads without looking back.
+    FileRemoved {
+        sha256: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -244,6 +254,13 @@ impl CaseEvent {
             EventKind::SlaSettled { record } => {
                 format!("SLA results recorded under '{}'", record.policy)
             }
+            EventKind::FileAttached { file } => format!(
+                "{} attached {} ({})",
+                self.actor,
+                file.name,
+                super::pinned::size_label(file.size)
+            ),
+            EventKind::FileRemoved { name, .. } => format!("{} removed {name}", self.actor),
         }
     }
 }

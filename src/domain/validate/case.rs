@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Checker, KEYWORD, LINE, MAX_CALL_SECONDS, MAX_ITEMS, MAX_USERS, NAME, TEXT, Validate};
+use crate::domain::attachment;
 use crate::domain::case::events::{CaseEvent, EventKind};
 use crate::domain::case::{Account, Case, CaseKey, Contact};
 use crate::domain::sla::{ClockMark, MarkKind, SettledSla};
@@ -254,6 +255,44 @@ pub fn event_kind(c: &mut Checker, kind: &EventKind) {
             c.time("due", *due);
         }
         EventKind::SlaSettled { record } => c.field("record", |c| settled(c, record)),
+        EventKind::FileAttached { file } => c.field("file", |c| {
+            c.sha256_hex("sha256", &file.sha256);
+            file_name(c, &file.name);
+            c.number(
+                "size",
+                i128::from(file.size),
+                1,
+                i128::from(attachment::MAX_FILE_BYTES),
+                "bytes",
+            );
+            c.text(
+                "media_type",
+                &file.media_type,
+                attachment::MAX_MEDIA_TYPE_CHARS,
+            );
+            if file.media_type != attachment::clean_media_type(&file.media_type) {
+                c.fail(
+                    Some("media_type"),
+                    format!("not a media type: {}", super::shown(&file.media_type)),
+                );
+            }
+        }),
+        EventKind::FileRemoved { sha256, name } => {
+            c.sha256_hex("sha256", sha256);
+            file_name(c, name);
+        }
+    }
+}
+
+/// A file name as the app writes one: already clean, so a hostile name (a folder path, a
+/// right-to-left override) from a bundle is refused rather than shown.
+fn file_name(c: &mut Checker, name: &str) {
+    c.required_text("name", name, attachment::MAX_NAME_CHARS);
+    if name != attachment::clean_name(name) {
+        c.fail(
+            Some("name"),
+            format!("not a clean file name: {}", super::shown(name)),
+        );
     }
 }
 

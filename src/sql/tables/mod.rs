@@ -155,6 +155,7 @@ pub fn extract(
     let mut clock_rows = Vec::new();
     let mut handoff_rows: Vec<Vec<Cell>> = Vec::new();
     let mut run_rows: Vec<Vec<Cell>> = Vec::new();
+    let mut attachment_rows: Vec<Vec<Cell>> = Vec::new();
     for case in cases {
         let key = case.key.to_string();
         let stored = events.get(&case.id).unwrap_or(&no_events);
@@ -225,6 +226,22 @@ pub fn extract(
                     ]);
                 }
                 _ => {}
+            }
+        }
+        if log
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::FileAttached { .. }))
+        {
+            for held in crate::domain::attachment::files_on_case(stored) {
+                attachment_rows.push(vec![
+                    key.as_str().into(),
+                    held.file.name.into(),
+                    held.file.media_type.into(),
+                    Cell::Int(i64::try_from(held.file.size).unwrap_or(i64::MAX)),
+                    held.file.sha256.into(),
+                    time(held.at),
+                    held.actor.into(),
+                ]);
             }
         }
         if !runs.is_empty() {
@@ -336,6 +353,7 @@ pub fn extract(
         ("playbook_runs", run_rows),
         ("rcas", rca_rows),
         ("rca_actions", action_rows),
+        ("attachments", attachment_rows),
     ];
     let rows = all.iter().map(|(_, r)| r.len()).sum();
     let tables = all
@@ -365,6 +383,8 @@ fn kind_name(kind: &EventKind) -> &'static str {
         EventKind::StepReopened { .. } => "StepReopened",
         EventKind::SlaBreached { .. } => "SlaBreached",
         EventKind::SlaSettled { .. } => "SlaSettled",
+        EventKind::FileAttached { .. } => "FileAttached",
+        EventKind::FileRemoved { .. } => "FileRemoved",
     }
 }
 

@@ -155,6 +155,25 @@ pub const TABLES: &[Table] = &[
             int("overdue", "1 if open and past due today"),
         ],
     },
+    Table {
+        name: "attachments",
+        doc: "Evidence files each case holds now (removed ones are gone); names and sizes only, never the bytes.",
+        columns: &[
+            text("case_key", "ESC-1001"),
+            text("name", "The file's name, e.g. bank-letter.pdf"),
+            text(
+                "media_type",
+                "The type the browser declared, e.g. application/pdf",
+            ),
+            int("size", "Bytes"),
+            text(
+                "sha256",
+                "The bytes' SHA-256 in hex: the same file on two cases has the same one",
+            ),
+            text("added_at", "When it was attached, UTC"),
+            text("added_by", "Who attached it"),
+        ],
+    },
 ];
 
 pub struct Example {

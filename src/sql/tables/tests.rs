@@ -108,3 +108,65 @@ fn the_transfer_format_round_trips_any_cell_and_reports_damage() {
     // A length that would split a multi-byte character is damage, not a panic.
     assert!(decode_rows::<String>("t1:é", 1, |_| Ok(())).is_err());
 }
+
+#[test]
+fn the_attachments_table_lists_the_files_each_case_holds_now() {
+    use crate::domain::attachment::AttachedFile;
+    let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 3, 9, 0, 0).unwrap();
+    let sample = crate::domain::sample::generate(3, 1, 1001, now);
+    let case = sample[0].case.clone();
+    let file = |n: char, name: &str| AttachedFile {
+        sha256: n.to_string().repeat(64),
+        name: name.into(),
+        size: 2_048,
+        media_type: "application/pdf".into(),
+    };
+    let (case, kept) = case
+        .attach_file(file('a', "letter.pdf"), &[], Uuid::from_u128(1), "Mei", now)
+        .unwrap();
+    let (case, gone) = case
+        .attach_file(file('b', "old.pdf"), &[], Uuid::from_u128(2), "Mei", now)
+        .unwrap();
+    let mut log = sample[0].events.clone();
+    log.extend([kept, gone]);
+    let held = crate::domain::attachment::files_on_case(&log);
+    let (case, removed) = case
+        .remove_file(&"b".repeat(64), &held, Uuid::from_u128(3), "Ana", now)
+        .unwrap();
+    log.push(removed);
+    let events: HashMap<Uuid, Vec<CaseEvent>> = [(case.id, log)].into_iter().collect();
+    let extract = extract(
+        std::slice::from_ref(&case),
+        &events,
+        &[],
+        None,
+        now,
+        now.date_naive(),
+    );
+    let (name, text) = extract.tables.last().unwrap();
+    assert_eq!(*name, "attachments");
+    let mut rows = Vec::new();
+    decode_rows::<String>(text, 7, |row| {
+        let shown = row.iter().map(|cell| match cell {
+            CellRef::Null => String::new(),
+            CellRef::Int(n) => n.to_string(),
+            CellRef::Real(x) => x.to_string(),
+            CellRef::Text(t) => (*t).to_string(),
+        });
+        rows.push(shown.collect::<Vec<_>>());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        rows,
+        [[
+            case.key.to_string(),
+            "letter.pdf".into(),
+            "application/pdf".into(),
+            "2048".into(),
+            "a".repeat(64),
+            "2026-12-03 09:00:00".into(),
+            "Mei".into()
+        ]]
+    );
+}

@@ -134,6 +134,11 @@ fn detail(kind: &EventKind) -> AnyView {
             </ul>
         }
         .into_any(),
+        EventKind::FileAttached { file } => view! {
+            <p class="timeline-detail">{format!("{} · SHA-256 {}…", file.media_type, file.sha256.chars().take(12).collect::<String>())}</p>
+        }
+        .into_any(),
+        EventKind::FileRemoved { .. } => ().into_any(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod call;
 mod case_checklist;
+mod case_files;
 mod case_outreach;
 pub mod case_page;
 mod case_sla;

@@ -123,7 +123,9 @@ impl ClockMark {
             | EventKind::FieldChanged { .. }
             | EventKind::NoteAdded { .. }
             | EventKind::EmailReceived { .. }
-            | EventKind::CallLogged { .. } => return None,
+            | EventKind::CallLogged { .. }
+            | EventKind::FileAttached { .. }
+            | EventKind::FileRemoved { .. } => return None,
         };
         Some(ClockMark {
             at: to_millis(event.at),

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::case_checklist::ChecklistPanel;
+use super::case_files::{Attacher, FilesPanel};
 use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
 use crate::app::StorageError;
@@ -108,12 +109,35 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
     case_shortcuts(case);
     // A checklist step asks the composer to start from its linked template.
     let compose = RwSignal::new(None::<String>);
+    let attacher = Attacher::new(id);
 
     // Panels get the live case and read their form's starting values once, so a change arriving
     // from elsewhere (a note, another panel) never wipes what is being typed.
     view! {
         <CaseHeader case=case editor=editor/>
-        <div class="case-columns">
+        <div class="case-columns"
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                // Only a drag carrying files is a drop target; text dragged into a field is not.
+                let has_files = ev.data_transfer().is_some_and(|d| d.types().includes(&"Files".into(), 0));
+                if has_files {
+                    ev.prevent_default();
+                }
+            }
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                let dropped = Attacher::files_in(ev.data_transfer().and_then(|d| d.files()));
+                if !dropped.is_empty() {
+                    ev.prevent_default();
+                    attacher.attach_all(dropped);
+                }
+            }
+            on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                // A pasted screenshot arrives as a file; pasted text stays where it was pasted.
+                let pasted = Attacher::files_in(ev.clipboard_data().and_then(|d| d.files()));
+                if !pasted.is_empty() {
+                    ev.prevent_default();
+                    attacher.attach_all(pasted);
+                }
+            }>
             <div class="case-main">
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
@@ -139,6 +163,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
             <div class="case-side">
                 <ReminderPanel case_id=id/>
                 <ScopingPanel case=case editor=editor/>
+                <FilesPanel case_id=id attacher=attacher/>
                 <DetailsPanel case=case editor=editor/>
             </div>
         </div>

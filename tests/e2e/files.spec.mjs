@@ -1,0 +1,138 @@
+// files.spec.mjs: evidence files on a case end to end: attach (choose, drop, paste), preview, download, remove, reload offline, and hostile files that stay inert.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { test, expect, createCase, waitForOfflineReady } from './fixtures.mjs';
+
+// A real 2×2 PNG, so the preview must decode under the app's Content-Security-Policy.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const CSV = Buffer.from('date,amount,reference\n2026-12-01,125.00,po_4411\n');
+const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=2</script></svg>');
+const HTML = Buffer.from('<html><body><script>window.__pwned=3</script><img src=x onerror="window.__pwned=4"></body></html>');
+
+const panel = (page) => page.locator('.files-panel');
+const rowOf = (page, name) => panel(page).locator('.file-row').filter({ has: page.locator('.file-name', { hasText: name }) });
+
+/** Drops files (built in the page from base64) on the case, as a file manager's drag would. */
+async function dropFiles(page, files, target = '.case-columns') {
+  await page.locator(target).first().evaluate((el, list) => {
+    const dt = new DataTransfer();
+    for (const { name, type, base64 } of list) {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], name, { type }));
+    }
+    el.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    el.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, files.map(({ name, type, bytes }) => ({ name, type, base64: bytes.toString('base64') })));
+}
+
+async function downloaded(page, row) {
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Download' }).click()]);
+  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+}
+
+test('a PNG, a PDF and a CSV attached to a case preview safely, download byte for byte, survive a reload offline, and one can be removed', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await waitForOfflineReady(page);
+  await createCase(page, { title: 'Payout held: bank letter received' });
+  await expect(panel(page)).toContainText('No files on this case yet.');
+  await panel(page).getByLabel('Attach files').setInputFiles([
+    { name: 'error-screenshot.png', mimeType: 'image/png', buffer: PNG },
+    { name: 'bank-letter.pdf', mimeType: 'application/pdf', buffer: PDF },
+    { name: 'acquirer.csv', mimeType: 'text/csv', buffer: CSV },
+  ]);
+  await expect(panel(page)).toContainText('Attached acquirer.csv');
+  await expect(panel(page).locator('.file-row')).toHaveCount(3);
+  await expect(rowOf(page, 'bank-letter.pdf')).toContainText(`${PDF.length} bytes · application/pdf`);
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText(`Specialist attached error-screenshot.png (${PNG.length} bytes)`);
+
+  // The image is drawn (it decoded, so the policy allowed its blob: URL); the CSV is text.
+  await rowOf(page, 'error-screenshot.png').getByRole('button', { name: 'Open' }).click();
+  const image = panel(page).getByRole('img', { name: 'Preview of error-screenshot.png' });
+  await expect.poll(() => image.evaluate((img) => img.complete && img.naturalWidth)).toBe(2);
+  await rowOf(page, 'acquirer.csv').getByRole('button', { name: 'Open' }).click();
+  await expect(panel(page).locator('pre.file-text')).toHaveText(CSV.toString());
+  await expect(image).toHaveCount(0);
+  await rowOf(page, 'bank-letter.pdf').getByRole('button', { name: 'Open' }).click();
+  await expect(panel(page).getByRole('link', { name: "Open bank-letter.pdf in the browser's PDF viewer" })).toHaveAttribute('href', /^blob:/);
+
+  // Downloads are the same bytes (the same SHA-256) under the same name.
+  const pdf = await downloaded(page, rowOf(page, 'bank-letter.pdf'));
+  expect(pdf.name).toBe('bank-letter.pdf');
+  expect(createHash('sha256').update(pdf.bytes).digest('hex')).toBe(createHash('sha256').update(PDF).digest('hex'));
+  await expect(timeline).toContainText(createHash('sha256').update(PDF).digest('hex').slice(0, 12));
+
+  // Offline, after a reload, the files and their bytes are still on the case.
+  await app.goOffline();
+  await page.reload();
+  await expect(panel(page).locator('.file-row')).toHaveCount(3);
+  await rowOf(page, 'error-screenshot.png').getByRole('button', { name: 'Open' }).click();
+  await expect.poll(() => panel(page).getByRole('img').evaluate((img) => img.complete && img.naturalWidth)).toBe(2);
+
+  // Removing asks first; Keep keeps it, Remove takes it off and logs it.
+  await rowOf(page, 'acquirer.csv').getByRole('button', { name: 'Remove…' }).click();
+  await rowOf(page, 'acquirer.csv').getByRole('button', { name: 'Keep' }).click();
+  await expect(panel(page).locator('.file-row')).toHaveCount(3);
+  await rowOf(page, 'acquirer.csv').getByRole('button', { name: 'Remove…' }).click();
+  await rowOf(page, 'acquirer.csv').getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(panel(page)).toContainText('Removed acquirer.csv from this case.');
+  await expect(panel(page).locator('.file-row')).toHaveCount(2);
+  await expect(timeline).toContainText('Specialist removed acquirer.csv');
+  await page.reload();
+  await expect(panel(page).locator('.file-row')).toHaveCount(2);
+  await expect(rowOf(page, 'acquirer.csv')).toHaveCount(0);
+});
+
+test('a script-bearing SVG named .png and an HTML file are kept but never rendered: Open refuses, Download saves inert bytes', async ({ page, app }) => {
+  page.on('dialog', (d) => { throw new Error(`a file ran script: ${d.message()}`); });
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Dispute: merchant sent a statement' });
+  await dropFiles(page, [
+    { name: 'statement.png', type: 'image/png', bytes: SVG },
+    { name: 'statement.html', type: 'text/html', bytes: HTML },
+  ]);
+  await expect(panel(page).locator('.file-row')).toHaveCount(2);
+  for (const name of ['statement.png', 'statement.html']) {
+    await rowOf(page, name).getByRole('button', { name: 'Open' }).click();
+    await expect(panel(page)).toContainText(`${name} is not a kind of file the app shows`);
+    const saved = await downloaded(page, rowOf(page, name));
+    expect(saved.name).toBe(name);
+  }
+  // Nothing in the page points at the files: no image, frame or object was made from them.
+  await expect(page.locator('.files-panel img, iframe, object, embed')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+});
+
+test('a pasted screenshot is attached; a file too large, an empty one and a second copy are refused by name with nothing written', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Account frozen: user sent proof' });
+  // A screenshot pasted from the clipboard arrives as a file.
+  await page.locator('.case-columns').evaluate((el, base64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'image.png', { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));
+  }, PNG.toString('base64'));
+  await expect(panel(page)).toContainText('Attached image.png');
+  await expect(panel(page).locator('.file-row')).toHaveCount(1);
+
+  // Over the cap, empty, and the same bytes again under another name: each refused, by name.
+  await page.locator('.case-columns').evaluate((el, base64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(25 * 1024 * 1024 + 1)], 'whole-mailbox.zip', { type: 'application/zip' }));
+    dt.items.add(new File([], 'empty.txt', { type: 'text/plain' }));
+    dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'copy.png', { type: 'image/png' }));
+    el.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, PNG.toString('base64'));
+  const outcome = panel(page).locator('ul.form-error');
+  await expect(outcome).toContainText('whole-mailbox.zip is 25 MB; files over 25 MB are not attached.');
+  await expect(outcome).toContainText('empty.txt is empty (0 bytes)');
+  await expect(outcome).toContainText('this case already holds that file, as image.png');
+  await expect(panel(page).locator('.file-row')).toHaveCount(1);
+  await page.reload();
+  await expect(panel(page).locator('.file-row')).toHaveCount(1);
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByText('attached')).toHaveCount(1);
+});
