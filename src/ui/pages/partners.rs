@@ -40,38 +40,6 @@ fn rows_of(directory: &PartnerDirectory, next_uid: &mut u32) -> Vec<Row> {
         .collect()
 }
 
-/// One row's text exactly as typed (a half-typed OLA included), so Undo can put it back.
-type RowText = [String; 4];
-
-fn texts_of(rows: &[Row]) -> Vec<RowText> {
-    rows.iter()
-        .map(|r| {
-            [
-                r.name.get_untracked(),
-                r.contact.get_untracked(),
-                r.channel.get_untracked(),
-                r.ola.get_untracked(),
-            ]
-        })
-        .collect()
-}
-
-fn rows_from_texts(texts: Vec<RowText>, next_uid: &mut u32) -> Vec<Row> {
-    texts
-        .into_iter()
-        .map(|[name, contact, channel, ola]| {
-            *next_uid += 1;
-            Row {
-                uid: *next_uid,
-                name: RwSignal::new(name),
-                contact: RwSignal::new(contact),
-                channel: RwSignal::new(channel),
-                ola: RwSignal::new(ola),
-            }
-        })
-        .collect()
-}
-
 /// The rows as a directory, or the row whose OLA is not a number.
 fn directory_of(rows: &[Row]) -> Result<PartnerDirectory, String> {
     let mut teams = Vec::new();
@@ -109,7 +77,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
     // The stored directory these edits started from: a save checks it is still what is stored.
     let base = RwSignal::new(state.partners.get_untracked());
     let clash = RwSignal::new(false);
-    let undo = RwSignal::new(None::<Undoable<Vec<RowText>>>);
+    let undo = RwSignal::new(None::<Undoable<PartnerDirectory>>);
     let message = RwSignal::new(None::<(bool, String)>);
     let draft_status = RwSignal::new(None::<String>);
     let saver = StoredValue::new(draft_saver(DraftKey::Partners, draft_status));
@@ -201,12 +169,13 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match library::stored_partners().await {
                 Ok(theirs) => {
-                    // The rows as typed, a half-typed OLA included: Undo must bring back all of it.
-                    let mine = rows.with_untracked(|r| texts_of(r));
-                    undo.set(Some(Undoable::new(
-                        "Took the other tab's partner teams.",
-                        mine,
-                    )));
+                    let mine = rows.with_untracked(|r| directory_of(r)).ok();
+                    if let Some(mine) = mine {
+                        undo.set(Some(Undoable::new(
+                            "Took the other tab's partner teams.",
+                            mine,
+                        )));
+                    }
                     saver.with_value(DraftSaver::discard);
                     base.set(theirs.clone());
                     reset(&theirs);
@@ -218,12 +187,9 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
             }
         });
     };
-    let put_mine_back = move |mine: Vec<RowText>| {
+    let put_mine_back = move |mine: PartnerDirectory| {
         undo.set(None);
-        let mut uid = next_uid.get_value();
-        let fresh = rows_from_texts(mine, &mut uid);
-        next_uid.set_value(uid);
-        rows.set(fresh);
+        reset(&mine);
         redraft();
     };
     let field = move |signal: RwSignal<String>, label: String, kind: &'static str| {
