@@ -86,8 +86,19 @@ pub async fn attach(
             browser::now(),
         )
         .map_err(|e| AppError::Refused(e.to_string()))?;
+    // Read before the transaction opens: an IndexedDB transaction cannot wait on anything else.
+    let bytes = JsFuture::from(file.array_buffer())
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
+        .ok_or_else(|| {
+            AppError::Refused(format!(
+                "the browser could not read {}",
+                wanted_name(&event)
+            ))
+        })?;
     let db = database()?;
-    stored::attach(&db, before.revision, &next, &event, file.as_ref()).await?;
+    stored::attach(&db, before.revision, &next, &event, &bytes).await?;
     let attached = match &event.kind {
         crate::domain::EventKind::FileAttached { file } => file.clone(),
         _ => return Err(AppError::Refused("not an attachment".into())),
@@ -145,6 +156,13 @@ pub async fn text_of(blob: &web_sys::Blob, max_bytes: u32) -> Result<(String, bo
     let bytes = read_bytes(blob, 0.0, f64::from(max_bytes)).await?;
     let more = blob.size() > f64::from(max_bytes);
     Ok((String::from_utf8_lossy(&bytes).into_owned(), more))
+}
+
+fn wanted_name(event: &crate::domain::CaseEvent) -> String {
+    match &event.kind {
+        crate::domain::EventKind::FileAttached { file } => file.name.clone(),
+        _ => "the file".into(),
+    }
 }
 
 fn blob_size(blob: &web_sys::Blob) -> u64 {

@@ -1,4 +1,4 @@
-//! Evidence files: their bytes as Blobs keyed by SHA-256 (one copy however many cases hold them), and which cases refer to each.
+//! Evidence files: their bytes (an ArrayBuffer each) keyed by SHA-256 (one copy however many cases hold them), and which cases refer to each.
 //!
 //! The log says which files a case holds (`domain::attachment`); this module keeps the bytes and
 //! a reference list per hash, so bytes go only when no case refers to them any more. Imports add
@@ -29,12 +29,15 @@ const WRITTEN: [&str; 6] = [
 
 /// Saves the case with its `FileAttached` event and the file's bytes (unless the same bytes
 /// are already stored), in one transaction: on a full disk nothing is half-written.
+///
+/// The bytes are stored as an `ArrayBuffer`, not a `Blob`: WebKitGTK aborts a transaction that
+/// puts a Blob (seen in the cross-engine suite), and every engine stores an ArrayBuffer.
 pub async fn attach(
     db: &Database,
     expected_revision: u64,
     next: &Case,
     event: &CaseEvent,
-    bytes: &web_sys::Blob,
+    bytes: &js_sys::ArrayBuffer,
 ) -> Result<(), StorageError> {
     let EventKind::FileAttached { file } = &event.kind else {
         return Err(StorageError::Failed(
@@ -110,7 +113,19 @@ pub async fn load(db: &Database, sha256: &str) -> Result<Option<web_sys::Blob>, 
     let tx = db.transaction(FILES).build()?;
     let value: Option<wasm_bindgen::JsValue> =
         tx.object_store(FILES)?.get(sha256).primitive()?.await?;
-    Ok(value.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let value = match value.dyn_into::<web_sys::Blob>() {
+        Ok(blob) => return Ok(Some(blob)),
+        Err(other) => other,
+    };
+    let Ok(buffer) = value.dyn_into::<js_sys::ArrayBuffer>() else {
+        return Ok(None);
+    };
+    web_sys::Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(&buffer))
+        .map(Some)
+        .map_err(|_| StorageError::Failed(format!("file {sha256} could not be read back")))
 }
 
 /// Which of `hashes` this device holds the bytes of.

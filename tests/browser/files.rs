@@ -4,9 +4,8 @@ use super::*;
 use escalation_desk::domain::attachment::{AttachedFile, files_on_case};
 use escalation_desk::storage::files;
 
-fn blob(text: &str) -> web_sys::Blob {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    web_sys::Blob::new_with_str_sequence(&parts).unwrap()
+fn blob(text: &str) -> js_sys::ArrayBuffer {
+    js_sys::Uint8Array::from(text.as_bytes()).buffer()
 }
 
 async fn blob_text(blob: &web_sys::Blob) -> String {

@@ -248,7 +248,7 @@ const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8
 const SVG_TEXT = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=1"><script>window.__pwned=2</script></svg>';
 
 SCENARIOS.push({
-  name: 'evidence files: a PNG is stored as a Blob, previews after a reload; an SVG named .png stays a download',
+  name: 'evidence files: a PNG is stored in IndexedDB and previews after a reload; an SVG named .png stays a download',
   async run({ page, app, dir }) {
     await page.goto(app.url('/'));
     await createCase(page, 'Payout held: screenshot from the user', 'Kopi Collective');
