@@ -36,7 +36,19 @@ impl Attacher {
 
     /// Attaches each file in turn; one refused never stops the others.
     pub fn attach_all(self, picked: Vec<web_sys::File>) {
-        if picked.is_empty() || self.busy.get_untracked().is_some() {
+        if picked.is_empty() {
+            return;
+        }
+        if let Some(busy) = self.busy.get_untracked() {
+            // Nothing dropped is lost silently: say why these were not taken.
+            let names: Vec<String> = picked.iter().map(web_sys::File::name).collect();
+            self.outcome.set(Some((
+                false,
+                vec![format!(
+                    "{busy} Drop {} again when it finishes.",
+                    names.join(", ")
+                )],
+            )));
             return;
         }
         let state = app_state();
