@@ -47,8 +47,18 @@ pub async fn attach(
     case_id: Uuid,
     file: &web_sys::File,
 ) -> Result<AttachedFile, AppError> {
-    let name = attachment::clean_name(&file.name());
-    let size = blob_size(file.as_ref());
+    attach_blob(state, case_id, file.as_ref(), &file.name(), &file.type_()).await
+}
+
+pub(super) async fn attach_blob(
+    state: AppState,
+    case_id: Uuid,
+    blob: &web_sys::Blob,
+    given_name: &str,
+    media_type: &str,
+) -> Result<AttachedFile, AppError> {
+    let name = attachment::clean_name(given_name);
+    let size = blob_size(blob);
     if let Some(why) = attachment::refusal(&name, size) {
         return Err(AppError::Refused(why));
     }
@@ -62,7 +72,7 @@ pub async fn attach(
             )));
         }
     }
-    let sha256 = hash(file.as_ref(), size).await?;
+    let sha256 = hash(blob, size).await?;
     let before = super::cases::stored_case(state, case_id)
         .await
         .ok_or(AppError::Gone)?;
@@ -75,7 +85,7 @@ pub async fn attach(
         sha256,
         name,
         size,
-        media_type: file.type_(),
+        media_type: media_type.to_string(),
     };
     let (next, event) = before
         .attach_file(
@@ -87,7 +97,7 @@ pub async fn attach(
         )
         .map_err(|e| AppError::Refused(e.to_string()))?;
     // Read before the transaction opens: an IndexedDB transaction cannot wait on anything else.
-    let bytes = JsFuture::from(file.array_buffer())
+    let bytes = JsFuture::from(blob.array_buffer())
         .await
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
@@ -165,7 +175,7 @@ fn wanted_name(event: &crate::domain::CaseEvent) -> String {
     }
 }
 
-fn blob_size(blob: &web_sys::Blob) -> u64 {
+pub(super) fn blob_size(blob: &web_sys::Blob) -> u64 {
     let size = blob.size();
     if size.is_finite() && size >= 0.0 {
         size as u64

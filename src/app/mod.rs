@@ -10,6 +10,7 @@ pub mod board;
 pub mod cases;
 pub mod db;
 pub mod drafts;
+pub mod email;
 pub mod exchange;
 pub mod files;
 pub mod library;

@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod attachment;
 pub mod case;
 pub mod device;
+pub mod email_file;
 pub mod fuzzy;
 pub mod mailto;
 pub mod markdown;

@@ -1,7 +1,7 @@
-// files.spec.mjs: evidence files on a case end to end: attach (choose, drop, paste), preview, download, remove, reload offline, and hostile files that stay inert.
+// files.spec.mjs: evidence files on a case end to end: attach (choose, drop, paste), preview, download, remove, reload offline, hostile files that stay inert, and a user's .eml dropped as their reply.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { test, expect, createCase, waitForOfflineReady } from './fixtures.mjs';
+import { test, expect, createCase, moveTo, triage, waitForOfflineReady } from './fixtures.mjs';
 
 // A real 2×2 PNG, so the preview must decode under the app's Content-Security-Policy.
 const PNG = Buffer.from(
@@ -135,4 +135,77 @@ test('a pasted screenshot is attached; a file too large, an empty one and a seco
   await page.reload();
   await expect(panel(page).locator('.file-row')).toHaveCount(1);
   await expect(page.getByRole('list', { name: 'Timeline' }).getByText('attached')).toHaveCount(1);
+});
+
+/** A reply as a mail client saves it: a text body with an HTML twin carrying script, a PDF and a PNG. */
+function savedEmail() {
+  return Buffer.from([
+    'From: Ana Ruiz <ops@kopi.example>',
+    'To: desk@example.com',
+    'Subject: =?utf-8?B?UmU6IHBheW91dCBzdHVjayDigJMgYmFuayBsZXR0ZXI=?=',
+    'Date: Thu, 3 Dec 2026 09:14:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="outer"',
+    '',
+    '--outer',
+    'Content-Type: multipart/alternative; boundary="alt"',
+    '',
+    '--alt',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Here is the letter from my bank and the error I see.',
+    '--alt',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    '<p>Here is the letter <script>window.__pwned=5</script><img src=x onerror="window.__pwned=6"></p>',
+    '--alt--',
+    '--outer',
+    'Content-Type: application/pdf; name="bank letter.pdf"',
+    'Content-Disposition: attachment; filename="bank letter.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    PDF.toString('base64'),
+    '--outer',
+    'Content-Type: image/png',
+    'Content-Disposition: inline; filename="error.png"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    PNG.toString('base64'),
+    '--outer--',
+    '',
+  ].join('\r\n'));
+}
+
+test('an .eml dropped on a case waiting on the user is logged as their reply, resumes the case and attaches its two files; again, or malformed, it changes nothing', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout held: waiting for the bank letter', severity: 'S3' });
+  await triage(page);
+  await moveTo(page, 'Waiting on user');
+  await dropFiles(page, [{ name: 'Re payout stuck.eml', type: 'message/rfc822', bytes: savedEmail() }]);
+  await expect(panel(page)).toContainText('Logged the email from Ana Ruiz <ops@kopi.example>: “Re: payout stuck – bank letter”.');
+  await expect(panel(page)).toContainText('The user wrote back: the case is in progress again');
+  await expect(page.locator('.case-key')).toContainText('In progress');
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('Email from Ana Ruiz <ops@kopi.example>');
+  await expect(timeline).toContainText('Sent: Thu, 3 Dec 2026 09:14:00 +0100');
+  await expect(timeline).toContainText('Here is the letter from my bank and the error I see.');
+  await expect(panel(page).locator('.file-row')).toHaveCount(2);
+  await expect(rowOf(page, 'bank letter.pdf')).toContainText(`${PDF.length} bytes · application/pdf`);
+  const png = await downloaded(page, rowOf(page, 'error.png'));
+  expect(createHash('sha256').update(png.bytes).digest('hex')).toBe(createHash('sha256').update(PNG).digest('hex'));
+  // The HTML twin is neither shown nor run.
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+
+  // The same email again, and a file that is no email: refused by name, nothing added.
+  await dropFiles(page, [
+    { name: 'Re payout stuck.eml', type: 'message/rfc822', bytes: savedEmail() },
+    { name: 'notes.eml', type: '', bytes: Buffer.from('\r\n\r\njust some words, no headers') },
+  ]);
+  const outcome = panel(page).locator('ul.form-error');
+  await expect(outcome).toContainText('Re payout stuck.eml is already logged on this case; nothing was added.');
+  await expect(outcome).toContainText('notes.eml is not an email the app can read: it has no mail headers.');
+  await page.reload();
+  await expect(panel(page).locator('.file-row')).toHaveCount(2);
+  await expect(timeline.getByText('Email from Ana Ruiz')).toHaveCount(1);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 });

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::app::email::{self, ReceivedEmail};
 use crate::app::files::{self, CaseFile};
 use crate::app::{AppError, app_state};
 use crate::browser::{self, format_time};
@@ -56,6 +57,22 @@ impl Attacher {
             let mut lines = Vec::new();
             let mut all_ok = true;
             for file in picked {
+                if email::is_email_file(&file.name(), &file.type_()) {
+                    self.busy
+                        .set(Some(format!("Reading the email {}…", file.name())));
+                    match email::receive_email(state, self.case_id, &file).await {
+                        Ok(received) => {
+                            all_ok &= received.not_attached.is_empty()
+                                && received.status_refused.is_none();
+                            lines.extend(email_lines(&received));
+                        }
+                        Err(e) => {
+                            all_ok = false;
+                            lines.push(why_not(&file.name(), &e));
+                        }
+                    }
+                    continue;
+                }
                 self.busy.set(Some(format!("Attaching {}…", file.name())));
                 match files::attach(state, self.case_id, &file).await {
                     Ok(attached) => lines.push(format!(
@@ -79,6 +96,34 @@ impl Attacher {
         let Some(list) = list else { return Vec::new() };
         (0..list.length()).filter_map(|i| list.get(i)).collect()
     }
+}
+
+/// What logging a dropped email did, a line per thing done or not done.
+fn email_lines(received: &ReceivedEmail) -> Vec<String> {
+    let from = if received.from.is_empty() {
+        "an unknown sender".to_string()
+    } else {
+        received.from.clone()
+    };
+    let subject = if received.subject.is_empty() {
+        "(no subject)".to_string()
+    } else {
+        format!("“{}”", received.subject)
+    };
+    let mut lines = vec![format!("Logged the email from {from}: {subject}.")];
+    if received.resumed {
+        lines.push("The user wrote back: the case is in progress again and its clocks run.".into());
+    }
+    lines.extend(received.status_refused.clone());
+    lines.extend(received.attached.iter().map(|f| {
+        format!(
+            "Attached {} ({}) from the email.",
+            f.name,
+            size_label(f.size)
+        )
+    }));
+    lines.extend(received.not_attached.iter().cloned());
+    lines
 }
 
 fn why_not(name: &str, error: &AppError) -> String {
@@ -229,7 +274,7 @@ pub fn FilesPanel(case_id: Uuid, attacher: Attacher) -> impl IntoView {
         <section class="panel files-panel" aria-labelledby="files-heading">
             <h2 id="files-heading">"Files"</h2>
             <p class="hint">
-                "Bank letters, screenshots, CSVs: up to " {size_label(MAX_FILE_BYTES)} " each. Choose them, drop them anywhere on this case, or paste a screenshot."
+                "Bank letters, screenshots, CSVs: up to " {size_label(MAX_FILE_BYTES)} " each. Choose them, drop them anywhere on this case, or paste a screenshot. A saved email (.eml) is logged as the user's reply, with its files attached."
             </p>
             <div class="field">
                 <label for=format!("attach-{case_id}")>"Attach files"</label>
