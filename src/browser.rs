@@ -462,24 +462,30 @@ pub fn notify(title: &str, body: &str, tag: &str) {
     let _ = Reflect::construct(&constructor, &args);
 }
 
-/// Offers `text` as a file download named `name`. The object URL is released once the click
-/// has been handled; nothing leaves the machine.
+/// Offers `text` as a file download named `name`; nothing leaves the machine.
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    download_blob(name, &blob_of_bytes(text.as_bytes(), mime)?)
+}
+
+/// The bytes as a Blob of type `mime`: the Blob holds its own copy.
+pub fn blob_of_bytes(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, String> {
+    let fail = |e: JsValue| format!("the browser could not hold the file: {e:?}");
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    // SAFETY: the view is valid until wasm memory grows, and nothing allocates before the
+    // Blob's constructor copies it; it saves a 20 MB bundle one more copy into a JS buffer.
+    let view = unsafe { js_sys::Uint8Array::view(bytes) };
+    let parts = Array::of1(&view);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)
+}
+
+/// Offers `blob` as a file download named `name`, releasing its object URL after the click.
+pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
     let fail = |e: JsValue| format!("the browser refused the download: {e:?}");
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    // As bytes: a JS string would be UTF-16, decoded from UTF-8 here and encoded again by the Blob.
-    // SAFETY: the view is into wasm memory and is valid until that memory grows; nothing
-    // allocates in wasm between here and the Blob's constructor, which copies the bytes. It
-    // saves copying a 20 MB bundle once more into a JS buffer first.
-    let bytes = unsafe { js_sys::Uint8Array::view(text.as_bytes()) };
-    let parts = Array::of1(&bytes);
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(fail)?;
     let link: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(fail)?.unchecked_into();
     link.set_href(&url);

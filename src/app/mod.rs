@@ -7,6 +7,7 @@
 //! path that leads to it.
 
 pub mod board;
+pub mod carry;
 pub mod cases;
 pub mod db;
 pub mod drafts;

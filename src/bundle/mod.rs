@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 pub mod encrypted;
+pub mod files;
 pub mod redact;
 pub mod v1;
 mod v1_checks;

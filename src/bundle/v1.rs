@@ -544,4 +544,4 @@ pub use reading::read;
 // proptest is native-only, so the whole table lives behind the same gate.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "v1_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -128,6 +128,55 @@ pub async fn load(db: &Database, sha256: &str) -> Result<Option<web_sys::Blob>, 
         .map_err(|_| StorageError::Failed(format!("file {sha256} could not be read back")))
 }
 
+/// The stored bytes of a file as an `ArrayBuffer`, for an export that carries them.
+pub async fn load_bytes(
+    db: &Database,
+    sha256: &str,
+) -> Result<Option<js_sys::ArrayBuffer>, StorageError> {
+    let tx = db.transaction(FILES).build()?;
+    let value: Option<wasm_bindgen::JsValue> =
+        tx.object_store(FILES)?.get(sha256).primitive()?.await?;
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(Some(buffer.clone()));
+    }
+    // Bytes stored as a Blob by an earlier build are read out of it.
+    let Ok(blob) = value.dyn_into::<web_sys::Blob>() else {
+        return Ok(None);
+    };
+    let read = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|_| StorageError::Failed(format!("file {sha256} could not be read back")))?;
+    Ok(read.dyn_into::<js_sys::ArrayBuffer>().ok())
+}
+
+/// Stores bytes a bundle carried (already checked against their hash) unless the same bytes
+/// are here, in their own transaction; true when they were new. The references come with the
+/// import that names them; bytes no case names yet cost only space (see the module note).
+pub async fn store_carried(
+    db: &Database,
+    sha256: &str,
+    bytes: &js_sys::ArrayBuffer,
+) -> Result<bool, StorageError> {
+    let tx = db
+        .transaction(FILES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let files = tx.object_store(FILES)?;
+    let stored: Option<wasm_bindgen::JsValue> = files.get(sha256).primitive()?.await?;
+    let new = stored.is_none_or(|v| v.is_undefined());
+    if new {
+        files
+            .put(wasm_bindgen::JsValue::from(bytes.clone()))
+            .with_key(sha256)
+            .build()?;
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
 /// Which of `hashes` this device holds the bytes of.
 pub async fn held(db: &Database, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
     let tx = db.transaction(FILES).build()?;

@@ -232,7 +232,7 @@ test('a redacted export replaces contact details with pseudonyms and says what i
 });
 
 test('the golden v1 bundles validate against the published schema', async () => {
-  for (const name of ['bundle-v1.json', 'bundle-v1-rca.json']) {
+  for (const name of ['bundle-v1.json', 'bundle-v1-rca.json', 'bundle-v1-files.json']) {
     const golden = JSON.parse(readFileSync(resolve(DIST, `../tests/fixtures/${name}`), 'utf8'));
     expect(validate(golden), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
   }

@@ -209,3 +209,78 @@ test('an .eml dropped on a case waiting on the user is logged as their reply, re
   await expect(timeline.getByText('Email from Ana Ruiz')).toHaveCount(1);
   expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 });
+
+/** Clicks `button` on the Data page and returns the downloaded file's name and text. */
+async function exported(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+  return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+}
+
+/** Drops bundle `text` named `name` on the Data page's import zone. */
+async function dropBundle(page, name, text) {
+  await page.evaluate(({ name, text }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], name));
+    document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, { name, text });
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+test('a case exported with its files opens the same files in a fresh profile (hashes equal); without the choice, redacted or tampered, no bytes travel', async ({ page, app, browser }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout returned: statement from the bank' });
+  const key = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+  await panel(page).getByLabel('Attach files').setInputFiles([
+    { name: 'bank-letter.pdf', mimeType: 'application/pdf', buffer: PDF },
+    { name: 'error-screenshot.png', mimeType: 'image/png', buffer: PNG },
+  ]);
+  await expect(panel(page).locator('.file-row')).toHaveCount(2);
+
+  await page.getByRole('link', { name: 'Data' }).click();
+  await page.getByLabel(/^Chosen cases/).check();
+  await page.getByLabel('Case keys').fill(key);
+  // Without the choice, the bundle names the files but carries no bytes.
+  const plain = await exported(page, 'Export');
+  expect(JSON.parse(plain.text).files).toBeUndefined();
+
+  // The size is shown before exporting.
+  await page.getByLabel(/^Include the attached files/).check();
+  await expect(page.getByText(`Adds 2 file(s), ${PDF.length + PNG.length} bytes.`)).toBeVisible();
+  const carrying = await exported(page, 'Export');
+  await expect(page.getByRole('status').filter({ hasText: 'Carried 2 file(s)' })).toBeVisible();
+  const bundle = JSON.parse(carrying.text);
+  expect(bundle.files.map((f) => f.sha256).sort()).toEqual([sha256(PDF), sha256(PNG)].sort());
+
+  // Redacted: left out, and said so.
+  await page.getByLabel(/^Redact personal data/).check();
+  await expect(page.getByLabel(/^Include the attached files/)).toBeDisabled();
+  const redacted = await exported(page, 'Export');
+  expect(JSON.parse(redacted.text).files).toBeUndefined();
+  await expect(page.getByRole('status').filter({ hasText: 'Attached files are left out of a redacted bundle' })).toBeVisible();
+
+  const fresh = await (await browser.newContext()).newPage();
+  const errors = [];
+  fresh.on('pageerror', (e) => errors.push(e.message));
+  await fresh.goto(app.url('/data'));
+  await expect(fresh.getByRole('heading', { name: 'Snapshots' })).toBeVisible();
+
+  // One changed byte in a carried file: refused by path and reason before anything is written.
+  const tampered = structuredClone(bundle);
+  const victim = tampered.files[0];
+  victim.base64 = (victim.base64[0] === 'A' ? 'B' : 'A') + victim.base64.slice(1);
+  await dropBundle(fresh, 'tampered.json', JSON.stringify(tampered));
+  await expect(fresh.getByRole('alert').filter({ hasText: 'tampered.json was not imported' })).toContainText('files[0].sha256: the bytes do not match their hash');
+
+  await dropBundle(fresh, carrying.name, carrying.text);
+  await expect(fresh.getByText('Carries 2 attached file(s)')).toBeVisible();
+  await fresh.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(fresh.getByText(/1 new and 0 updated case\(s\), 0 unchanged, 2 attached file\(s\) stored/)).toBeVisible();
+  await fresh.goto(app.url(`/cases/${key}`));
+  await expect(panel(fresh).locator('.file-row')).toHaveCount(2);
+  const pdf = await downloaded(fresh, rowOf(fresh, 'bank-letter.pdf'));
+  expect(sha256(pdf.bytes)).toBe(sha256(PDF));
+  const png = await downloaded(fresh, rowOf(fresh, 'error-screenshot.png'));
+  expect(sha256(png.bytes)).toBe(sha256(PNG));
+  expect(errors).toEqual([]);
+});

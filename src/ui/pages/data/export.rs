@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::size_label;
+use crate::app::carry::{self, Carrying};
 use crate::app::exchange::{self, app_version, exporter};
 use crate::app::state::{AppState, app_state};
 use crate::browser;
@@ -36,6 +37,23 @@ fn parse_keys(state: AppState, text: &str) -> Result<Vec<Uuid>, String> {
     Ok(ids)
 }
 
+/// What an export of `selection` would carry, counted the way the export itself does.
+async fn carried_by(state: AppState, selection: &Selection) -> Result<Carrying, String> {
+    let stored = exchange::read_everything()
+        .await
+        .map_err(|e| e.to_string())?;
+    let bundle = BundleV1::build(
+        stored.on_device,
+        selection,
+        exporter(state),
+        app_version(),
+        browser::now(),
+    );
+    carry::what_to_carry(&bundle)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// The export form's fields. "Back up everything" at the top of the page uses its passphrase too.
 #[derive(Clone, Copy)]
 pub(super) struct ExportForm {
@@ -43,6 +61,10 @@ pub(super) struct ExportForm {
     keys: RwSignal<String>,
     redact_on: RwSignal<bool>,
     encrypt_on: RwSignal<bool>,
+    /// Whether the bundle carries the bytes of the cases' attached files.
+    carry_on: RwSignal<bool>,
+    /// What carrying would add ("3 file(s), 12.4 MB"), counted when the box is ticked.
+    carry_label: RwSignal<Option<String>>,
     passphrase: RwSignal<String>,
     passphrase_again: RwSignal<String>,
     error: RwSignal<Option<String>>,
@@ -64,6 +86,8 @@ impl ExportForm {
             keys: RwSignal::new(preset_keys.replace(',', ", ")),
             redact_on: RwSignal::new(false),
             encrypt_on: RwSignal::new(false),
+            carry_on: RwSignal::new(false),
+            carry_label: RwSignal::new(None),
             passphrase: RwSignal::new(String::new()),
             passphrase_again: RwSignal::new(String::new()),
             error: RwSignal::new(None),
@@ -71,36 +95,81 @@ impl ExportForm {
         }
     }
 
+    /// What the form chooses; `backup` is everything.
+    fn selection(&self, state: AppState, backup: bool) -> Result<Selection, String> {
+        let chosen_scope = if backup {
+            "everything".to_string()
+        } else {
+            self.scope.get_untracked()
+        };
+        Ok(match chosen_scope.as_str() {
+            "cases" => Selection::Cases(parse_keys(state, &self.keys.get_untracked())?),
+            "playbooks" => Selection::PlaybooksAndTemplates,
+            _ => Selection::Everything,
+        })
+    }
+
+    /// Counts what carrying the files would add, whenever the box is ticked or the choice of
+    /// what to export changes, so the size is known before exporting.
+    pub(super) fn count_carried_files(self, state: AppState) {
+        let generation = StoredValue::new(0u64);
+        Effect::new(move |_| {
+            let (on, _, _, redacting) = (
+                self.carry_on.get(),
+                self.scope.get(),
+                self.keys.get(),
+                self.redact_on.get(),
+            );
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            if !on || redacting {
+                self.carry_label.set(None);
+                return;
+            }
+            let selection = match self.selection(state, false) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.carry_label.set(Some(format!("Not counted yet: {e}")));
+                    return;
+                }
+            };
+            self.carry_label
+                .set(Some("Counting the attached files…".into()));
+            leptos::task::spawn_local(async move {
+                let counted = carried_by(state, &selection).await;
+                // A newer choice has started its own count.
+                if generation.get_value() == mine {
+                    self.carry_label.set(Some(match counted {
+                        Ok(c) => format!("Adds {}.", c.label()),
+                        Err(e) => format!("Could not count the files: {e}"),
+                    }));
+                }
+            });
+        });
+    }
+
     /// Builds the bundle and offers it for download; `backup` exports everything, unredacted.
     pub(super) fn run(self, state: AppState, busy: RwSignal<Option<String>>, backup: bool) {
         let ExportForm {
-            scope,
-            keys,
             redact_on,
             encrypt_on,
+            carry_on,
             passphrase,
             passphrase_again,
             error,
             done,
+            ..
         } = self;
         error.set(None);
         done.set(None);
-        let chosen_scope = if backup {
-            "everything".to_string()
-        } else {
-            scope.get_untracked()
+        let selection = match self.selection(state, backup) {
+            Ok(s) => s,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
         };
-        let selection = match chosen_scope.as_str() {
-            "cases" => match parse_keys(state, &keys.get_untracked()) {
-                Ok(ids) => Selection::Cases(ids),
-                Err(e) => {
-                    error.set(Some(e));
-                    return;
-                }
-            },
-            "playbooks" => Selection::PlaybooksAndTemplates,
-            _ => Selection::Everything,
-        };
+        let carrying_files = carry_on.get_untracked();
         let redacting = !backup && redact_on.get_untracked();
         let encrypting = encrypt_on.get_untracked();
         let secret = passphrase.get_untracked();
@@ -140,17 +209,35 @@ impl ExportForm {
                 } else {
                     None
                 };
+                // No pattern can vouch for a file's content, so a redacted bundle carries none.
+                let files_left_out = redacting && !carry::held_by(&bundle).is_empty();
+                let carrying = if carrying_files && !redacting {
+                    carry::what_to_carry(&bundle).await.map_err(|e| e.to_string())?
+                } else {
+                    Carrying::default()
+                };
                 let built = browser::performance_now();
                 let json = bundle.to_json();
                 browser::measure("export-json", built);
-                let (text, name) = if encrypting {
+                if !carrying.files.is_empty() {
+                    busy.set(Some(format!("Adding {}…", carrying.label())));
+                }
+                let (file, name) = if encrypting {
+                    let text = if carrying.files.is_empty() {
+                        json
+                    } else {
+                        carry::bundle_text(&json, &carrying).await.map_err(|e| e.to_string())?
+                    };
                     busy.set(Some("Encrypting (600,000 key-derivation rounds)…".into()));
-                    let sealed = crypto::encrypt(&json, &secret).await.map_err(|e| e.to_string())?;
-                    (sealed, bundle.file_name(true))
+                    let sealed = crypto::encrypt(&text, &secret).await.map_err(|e| e.to_string())?;
+                    (browser::blob_of_bytes(sealed.as_bytes(), "application/json")?, bundle.file_name(true))
+                } else if carrying.files.is_empty() {
+                    (browser::blob_of_bytes(json.as_bytes(), "application/json")?, bundle.file_name(false))
                 } else {
-                    (json, bundle.file_name(false))
+                    let blob = carry::bundle_blob(&json, &carrying).await.map_err(|e| e.to_string())?;
+                    (blob, bundle.file_name(false))
                 };
-                browser::download(&name, &text, "application/json")?;
+                browser::download_blob(&name, &file)?;
                 browser::measure("export", started);
                 if selection == Selection::Everything && !redacting {
                     state.prefs.update(|p| {
@@ -163,8 +250,14 @@ impl ExportForm {
                     bundle.contents.cases.len(),
                     bundle.contents.playbooks.len(),
                     bundle.contents.templates.len(),
-                    size_label(text.len() as f64)
+                    size_label(file.size())
                 );
+                if !carrying.files.is_empty() {
+                    message.push_str(&format!(" Carried {}.", carrying.label()));
+                }
+                if files_left_out {
+                    message.push_str(" Attached files are left out of a redacted bundle: no pattern can vouch for a file's content.");
+                }
                 if let Some(r) = report {
                     message.push_str(&format!(
                         " Redacted: {} person name(s), {} account(s), {} email address(es), {} phone number(s), {} card number(s).",
@@ -199,11 +292,14 @@ pub(super) fn ExportPanel(form: ExportForm, busy: RwSignal<Option<String>>) -> i
         keys,
         redact_on,
         encrypt_on,
+        carry_on,
+        carry_label,
         passphrase,
         passphrase_again,
         error,
         done,
     } = form;
+    form.count_carried_files(state);
     view! {
         <section class="panel" aria-labelledby="export-heading">
             <h2 id="export-heading">"Export"</h2>
@@ -221,6 +317,8 @@ pub(super) fn ExportPanel(form: ExportForm, busy: RwSignal<Option<String>>) -> i
                 </div>
             </Show>
             <label class="checkbox"><input type="checkbox" prop:checked=move || redact_on.get() on:change=move |ev| redact_on.set(event_target_checked(&ev))/>"Redact personal data (names, accounts, emails, phone and card numbers become stable pseudonyms; RCA worksheets are left out)"</label>
+            <label class="checkbox"><input type="checkbox" prop:checked=move || carry_on.get() prop:disabled=move || redact_on.get() on:change=move |ev| carry_on.set(event_target_checked(&ev))/>"Include the attached files (their bytes, checked by SHA-256 on import)"</label>
+            <p class="hint" role="status">{move || if redact_on.get() { Some("A redacted bundle never carries attached files: no pattern can vouch for a file's content.".to_string()) } else { carry_label.get() }}</p>
             <label class="checkbox"><input type="checkbox" prop:checked=move || encrypt_on.get() on:change=move |ev| encrypt_on.set(event_target_checked(&ev))/>"Encrypt with a passphrase"</label>
             <Show when=move || encrypt_on.get()>
                 <div class="field"><label for="export-passphrase">"Passphrase"</label>

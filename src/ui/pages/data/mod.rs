@@ -9,9 +9,11 @@ use uuid::Uuid;
 
 use crate::app::AppError;
 use crate::app::StorageError;
+use crate::app::carry;
 use crate::app::exchange::{self, BackupInfo, Replacement, snapshot};
 use crate::app::state::app_state;
 use crate::browser;
+use crate::bundle::files as bundle_files;
 use crate::bundle::v1::{self, BundleV1};
 use crate::bundle::{BundleError, encrypted};
 use crate::domain::merge::{self, Choice, ConflictId};
@@ -32,6 +34,29 @@ pub(super) fn size_label(bytes: f64) -> String {
     } else {
         format!("{:.0} KB", (bytes / 1024.0).ceil())
     }
+}
+
+/// Stores the files `preview`'s bundle carries, before the import or restore that names them.
+async fn store_carried(preview: &Preview, busy: RwSignal<Option<String>>) -> Result<usize, String> {
+    carry::receive_carried(&preview.text, &preview.bundle, &|done, total| {
+        busy.set(Some(format!(
+            "Storing attached file {} of {total}…",
+            done + 1
+        )));
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// ", 2 attached file(s) stored (1 already here)" after an import that carried files.
+fn files_stored_note(stored: usize, carried: usize) -> String {
+    if carried == 0 {
+        return String::new();
+    }
+    format!(
+        ", {stored} attached file(s) stored ({} already here or not named by a case)",
+        carried.saturating_sub(stored)
+    )
 }
 
 #[component]
@@ -110,6 +135,11 @@ pub fn DataPage() -> impl IntoView {
                 let started = browser::performance_now();
                 let bundle = v1::read(&text).map_err(|e| e.to_string())?;
                 browser::measure("import-parse", started);
+                // Every carried file is decoded and checked against its hash now, one at a
+                // time, so a damaged file is refused before the preview, not halfway through.
+                let carried = bundle_files::carried(&text)
+                    .and_then(|files| bundle_files::check_all(&files))
+                    .map_err(|e| e.to_string())?;
                 let ids: Vec<Uuid> = bundle.contents.cases.iter().map(|c| c.id).collect();
                 let local = exchange::read_for_merge(&ids)
                     .await
@@ -120,6 +150,8 @@ pub fn DataPage() -> impl IntoView {
                     file_name: name.clone(),
                     bundle: Arc::new(bundle),
                     plan: Arc::new(plan),
+                    carried: Arc::new(carried),
+                    text: text.clone(),
                 })
             }
             .await;
@@ -203,7 +235,7 @@ pub fn DataPage() -> impl IntoView {
                 return;
             }
         };
-        if resolved.is_empty() {
+        if resolved.is_empty() && p.carried.is_empty() {
             preview.set(None);
             import_done.set(Some(format!(
                 "Nothing to import from {}: every record in it is already here.",
@@ -214,12 +246,13 @@ pub fn DataPage() -> impl IntoView {
         busy.set(Some("Taking a snapshot of this device first…".into()));
         leptos::task::spawn_local(async move {
             let started = browser::performance_now();
-            let result: Result<(), String> = async {
+            let result: Result<usize, String> = async {
                 snapshot(state, format!("Before importing {}", p.file_name))
                     .await
                     .map_err(|e| e.to_string())?;
                 // Split out so the benchmark can say where an import's time goes.
                 browser::measure("import-snapshot", started);
+                let stored_files = store_carried(&p, busy).await?;
                 busy.set(Some("Importing…".into()));
                 exchange::import(state, &resolved, &|done, total| {
                     progress.set(Some((done, total)));
@@ -236,22 +269,23 @@ pub fn DataPage() -> impl IntoView {
                     }
                     other => other.to_string(),
                 })?;
-                Ok(())
+                Ok(stored_files)
             }
             .await;
             browser::measure("import", started);
             busy.set(None);
             progress.set(None);
             match result {
-                Ok(()) => {
+                Ok(stored_files) => {
                     let counts = p.plan.case_counts();
                     preview.set(None);
                     import_done.set(Some(format!(
-                        "Imported {}: {} new and {} updated case(s), {} unchanged. The data from before is kept as a snapshot below.",
+                        "Imported {}: {} new and {} updated case(s), {} unchanged{}. The data from before is kept as a snapshot below.",
                         p.file_name,
                         counts.new,
                         counts.updated + counts.conflict,
-                        counts.identical
+                        counts.identical,
+                        files_stored_note(stored_files, p.carried.len())
                     )));
                     refresh_storage();
                 }
@@ -264,7 +298,7 @@ pub fn DataPage() -> impl IntoView {
     };
 
     // Replaces everything with a bundle's contents, after a snapshot of what is here now.
-    let restore = move |label: String, bundle: Arc<BundleV1>| {
+    let restore = move |label: String, bundle: Arc<BundleV1>, carried: Option<Preview>| {
         busy.set(Some("Taking a snapshot of this device first…".into()));
         import_error.set(None);
         leptos::task::spawn_local(async move {
@@ -272,6 +306,9 @@ pub fn DataPage() -> impl IntoView {
                 snapshot(state, format!("Before restoring {label}"))
                     .await
                     .map_err(|e| e.to_string())?;
+                if let Some(p) = &carried {
+                    store_carried(p, busy).await?;
+                }
                 busy.set(Some("Restoring…".into()));
                 let incoming = bundle.incoming();
                 let replacement = Replacement {
@@ -324,6 +361,7 @@ pub fn DataPage() -> impl IntoView {
                         browser::format_time(info.at, &state.zone())
                     ),
                     Arc::new(bundle),
+                    None,
                 ),
                 Err(e) => import_error.set(Some(format!(
                     "The snapshot could not be read: {e}. Nothing on this device changed."
@@ -428,7 +466,7 @@ pub fn DataPage() -> impl IntoView {
                 }>"Preview again"</button>
             </Show>
             <FormStatus done=import_done/>
-            {move || preview.get().map(|p| view! {
+            {move || preview.get().map(|p| { let for_restore = p.clone(); view! {
                 <PreviewPanel preview=p.clone() choices=choices/>
                 <div class="actions">
                     <button type="button" class="primary" on:click=run_import disabled=move || {
@@ -439,16 +477,18 @@ pub fn DataPage() -> impl IntoView {
                 {p.bundle.contents.settings.is_some().then(|| {
                     let bundle = p.bundle.clone();
                     let label = p.file_name.clone();
+                    let from_file = for_restore.clone();
                     view! {
                         <div class="restore-offer">
                             <p class="hint">"This file is a full backup. Instead of merging, you can restore it: everything on this device is replaced by the file's contents (a snapshot is taken first)."</p>
                             <Show when=move || confirm_restore.get().is_none() fallback=move || {
                                 let bundle = bundle.clone();
                                 let label = label.clone();
+                                let from_file = from_file.clone();
                                 view! {
                                     <p class="form-warning" role="alert">"Replace every case, playbook, template, partner team, problem and the team settings on this device with this backup?"</p>
                                     <div class="actions">
-                                        <button type="button" class="primary" on:click=move |_| restore(label.clone(), bundle.clone())>"Yes, replace everything"</button>
+                                        <button type="button" class="primary" on:click=move |_| restore(label.clone(), bundle.clone(), Some(from_file.clone()))>"Yes, replace everything"</button>
                                         <button type="button" on:click=move |_| confirm_restore.set(None)>"Keep my data"</button>
                                     </div>
                                 }
@@ -458,7 +498,7 @@ pub fn DataPage() -> impl IntoView {
                         </div>
                     }
                 })}
-            })}
+            }})}
         </section>
 
         <section class="panel" aria-labelledby="snapshots-heading">

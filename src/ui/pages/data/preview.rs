@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::bundle::files::CheckedFile;
+use crate::domain::attachment::size_label;
+
 use leptos::prelude::*;
 
 use crate::bundle::v1::BundleV1;
@@ -13,6 +16,10 @@ pub(super) struct Preview {
     pub(super) file_name: String,
     pub(super) bundle: Arc<BundleV1>,
     pub(super) plan: Arc<MergePlan>,
+    /// The attached files the bundle carries, each already checked against its hash.
+    pub(super) carried: Arc<Vec<CheckedFile>>,
+    /// The bundle's text, from which the carried files are stored on import.
+    pub(super) text: Arc<String>,
 }
 
 /// Cases listed in the preview before "and N more"; the counts above always cover all of them.
@@ -76,6 +83,10 @@ pub(super) fn PreviewPanel(
         <div class="import-preview">
             <h3>{format!("Preview of {}", preview.file_name)}</h3>
             <p class="hint">{exported}</p>
+            {(!preview.carried.is_empty()).then(|| {
+                let bytes: u64 = preview.carried.iter().map(|f| f.size).sum();
+                view! { <p class="hint">{format!("Carries {} attached file(s), {}; each matched its SHA-256.", preview.carried.len(), size_label(bytes))}</p> }
+            })}
             <table class="case-table counts" aria-label="What the import would do">
                 <thead><tr><th scope="col">"Records"</th><th scope="col">"New"</th><th scope="col">"Updated"</th><th scope="col">"Identical"</th><th scope="col">"Conflicting"</th></tr></thead>
                 <tbody>
