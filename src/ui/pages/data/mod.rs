@@ -48,7 +48,7 @@ async fn store_carried(preview: &Preview, busy: RwSignal<Option<String>>) -> Res
     .map_err(|e| e.to_string())
 }
 
-/// ", 2 attached file(s) stored (1 already here)" after an import that carried files.
+/// ", 2 attached file(s) stored (1 already here or not named by a case)" after an import that carried files.
 fn files_stored_note(stored: usize, carried: usize) -> String {
     if carried == 0 {
         return String::new();
