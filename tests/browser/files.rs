@@ -140,6 +140,48 @@ async fn an_attachment_over_a_stale_case_writes_neither_the_event_nor_the_bytes(
     assert!(files_on_case(&log).is_empty());
 }
 
+#[wasm_bindgen_test]
+async fn bytes_a_bundle_carried_are_stored_once_and_never_replace_what_is_here() {
+    let db = open_database(&unique_name("files-carried")).await.unwrap();
+    let case = create(&db, "Payout returned", 1).await;
+    let _case = attach(&db, &case, pdf('d', "letter.pdf"), "%PDF-1.7 D", 30).await;
+    let hash = "d".repeat(64);
+    // Already here: nothing is written, and the stored bytes stay as they were.
+    assert!(
+        !files::store_carried(&db, &hash, &blob("other"))
+            .await
+            .unwrap()
+    );
+    let kept = files::load_bytes(&db, &hash).await.unwrap().unwrap();
+    assert_eq!(js_sys::Uint8Array::new(&kept).to_vec(), b"%PDF-1.7 D");
+    // New: stored once, readable as bytes and as a Blob.
+    let new = "e".repeat(64);
+    assert!(
+        files::store_carried(&db, &new, &blob("carried"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !files::store_carried(&db, &new, &blob("carried"))
+            .await
+            .unwrap()
+    );
+    let loaded = files::load(&db, &new).await.unwrap().unwrap();
+    assert_eq!(blob_text(&loaded).await, "carried");
+    assert_eq!(
+        files::held(&db, &[hash, new, "f".repeat(64)])
+            .await
+            .unwrap(),
+        vec![true, true, false]
+    );
+    assert!(
+        files::load_bytes(&db, &"f".repeat(64))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 /// Every key of `store`.
 async fn raw_keys(db: &Database, store: &str) -> Vec<String> {
     let tx = db.transaction(store).build().unwrap();
