@@ -219,13 +219,17 @@ pub fn to_markdown(rca: &Rca, names: &ExportNames<'_>, today: NaiveDate) -> Stri
         let _ = writeln!(md, "No evidence items.");
     }
     for item in &c.evidence {
+        // A case file is named by its hash so a reader can check the bytes they were sent.
+        let detail = match item.kind {
+            EvidenceKind::Attachment => format!("SHA-256 {}", md_text(&item.detail)),
+            _ => md_text(&item.detail),
+        };
         let _ = writeln!(
             md,
-            "- **{}** ({}) {}: {}",
+            "- **{}** ({}) {}: {detail}",
             item.label(),
             item.kind.label(),
             dash(&item.title),
-            md_text(&item.detail)
         );
     }
 

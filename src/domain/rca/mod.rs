@@ -161,17 +161,25 @@ pub enum EvidenceKind {
     Note,
     /// A saved SQL result: the query in `detail`, the figures in `title` or pasted below it.
     Query,
+    /// A file attached to one of the worksheet's cases: its SHA-256 in `detail`, so the
+    /// worksheet points at exactly those bytes (renaming or re-attaching cannot change them).
+    Attachment,
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 3] =
-        [EvidenceKind::Link, EvidenceKind::Note, EvidenceKind::Query];
+    pub const ALL: [EvidenceKind; 4] = [
+        EvidenceKind::Link,
+        EvidenceKind::Note,
+        EvidenceKind::Query,
+        EvidenceKind::Attachment,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             EvidenceKind::Link => "Link",
             EvidenceKind::Note => "Note",
             EvidenceKind::Query => "SQL result",
+            EvidenceKind::Attachment => "Case file",
         }
     }
 }
@@ -182,7 +190,8 @@ pub struct Evidence {
     pub number: u32,
     pub kind: EvidenceKind,
     pub title: String,
-    /// The address of a link, the text of a note, or the query and result of a SQL result.
+    /// The address of a link, the text of a note, the query and result of a SQL result, or
+    /// the SHA-256 of a case file.
     pub detail: String,
 }
 

@@ -62,6 +62,14 @@ impl RcaContent {
                     item.label()
                 ));
             }
+            if item.kind == EvidenceKind::Attachment
+                && !crate::domain::attachment::is_sha256_hex(&item.detail)
+            {
+                found.push(format!(
+                    "Evidence {}: choose a file attached to one of the linked cases",
+                    item.label()
+                ));
+            }
             if item.kind == EvidenceKind::Link && !is_web_address(&item.detail) {
                 found.push(format!(
                     "Evidence {}: a link needs a web address starting with https:// or http://",

@@ -549,3 +549,40 @@ proptest::proptest! {
         proptest::prop_assert_eq!(content_hash(&shuffled), hash);
     }
 }
+
+#[test]
+fn a_case_file_as_evidence_is_named_by_its_hash_and_must_be_one() {
+    let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let mut rca = validated();
+    rca.content.evidence.push(Evidence {
+        number: 2,
+        kind: EvidenceKind::Attachment,
+        title: "ESC-1: bank-letter.pdf".into(),
+        detail: hash.into(),
+    });
+    assert!(
+        rca.content.problems().is_empty(),
+        "{:?}",
+        rca.content.problems()
+    );
+    let time = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let names = ExportNames {
+        cases: vec!["ESC-1 Payouts held".into()],
+        problem: None,
+        time: &time,
+    };
+    let md = to_markdown(&rca, &names, NaiveDate::from_ymd_opt(2026, 12, 5).unwrap());
+    assert!(md.contains(&format!(
+        "- **E2** (Case file) ESC-1: bank-letter.pdf: SHA-256 {hash}"
+    )));
+
+    // Not yet chosen, or a name typed where the hash belongs: the worksheet says what to do.
+    for detail in ["", "bank-letter.pdf", &hash.to_uppercase(), &hash[..63]] {
+        rca.content.evidence[1].detail = detail.into();
+        assert_eq!(
+            rca.content.problems(),
+            vec!["Evidence E2: choose a file attached to one of the linked cases".to_string()],
+            "{detail:?}"
+        );
+    }
+}

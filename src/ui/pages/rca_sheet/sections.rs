@@ -255,9 +255,87 @@ pub(super) fn TimelineSection(sheet: Sheet) -> impl IntoView {
     }
 }
 
+/// A file on one of the worksheet's linked cases, as a piece of evidence can point at it.
+#[derive(Debug, Clone, PartialEq)]
+struct LinkedFile {
+    case_key: String,
+    sha256: String,
+    name: String,
+    size: u64,
+}
+
+/// The files the linked cases hold now, re-read when a case is linked or unlinked; a newer
+/// read always replaces an older one that finishes later.
+fn linked_files(sheet: Sheet) -> (RwSignal<Vec<LinkedFile>>, RwSignal<Option<String>>) {
+    let state = app_state();
+    let files = RwSignal::new(Vec::new());
+    let error = RwSignal::new(None::<String>);
+    let linked = Memo::new(move |_| sheet.work.with(|c| c.case_ids.clone()));
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let ids = linked.get();
+        let keys: Vec<(Uuid, String)> = state.cases.with_untracked(|all| {
+            ids.iter()
+                .filter_map(|id| {
+                    all.iter()
+                        .find(|c| c.id == *id)
+                        .map(|c| (*id, c.key.to_string()))
+                })
+                .collect()
+        });
+        generation.update_value(|g| *g = g.wrapping_add(1));
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let mut found = Vec::new();
+            let mut failed = None;
+            for (id, key) in keys {
+                match crate::app::files::files_of(id).await {
+                    Ok(held) => found.extend(held.into_iter().map(|f| LinkedFile {
+                        case_key: key.clone(),
+                        sha256: f.held.file.sha256,
+                        name: f.held.file.name,
+                        size: f.held.file.size,
+                    })),
+                    Err(e) => failed = Some(format!("The files of {key} could not be read: {e}")),
+                }
+            }
+            if generation.try_get_value() == Some(mine) {
+                let _ = files.try_set(found);
+                let _ = error.try_set(failed);
+            }
+        });
+    });
+    (files, error)
+}
+
 #[component]
 pub(super) fn EvidenceSection(sheet: Sheet) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let (case_files, case_files_error) = linked_files(sheet);
+    // Picking a file names the evidence after it unless a title was already written.
+    let pick_file = move |number: u32, sha256: String| {
+        let named = case_files.with_untracked(|all| {
+            all.iter()
+                .find(|f| f.sha256 == sha256)
+                .map(|f| format!("{}: {}", f.case_key, f.name))
+        });
+        sheet.edit_row(
+            |c| &mut c.evidence,
+            number,
+            Box::new(move |e: &mut Evidence| {
+                if e.title.trim().is_empty()
+                    && let Some(named) = named
+                {
+                    e.title = named;
+                }
+                e.detail = sha256;
+            }),
+        );
+    };
+    let file_of = move |number: u32| {
+        let sha256 = sheet.read_row(|c| &c.evidence, number, |e| e.detail.clone());
+        case_files.with(|all| all.iter().find(|f| f.sha256 == sha256).cloned())
+    };
     let add = move |_| {
         sheet.edit(|c| {
             let number = c.next_evidence_number();
@@ -303,7 +381,7 @@ pub(super) fn EvidenceSection(sheet: Sheet) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Evidence"</h2>
-            <p class="hint">"Links, notes and SQL results. Whys and contributing factors cite them by number."</p>
+            <p class="hint">"Links, notes, SQL results and files on the linked cases. Whys and contributing factors cite them by number."</p>
             <Show when=move || !sheet.work.with(|c| c.evidence.is_empty()) fallback=|| view! { <p class="empty-state">"No evidence yet."</p> }>
                 <ul class="rca-evidence">
                     <For each=move || sheet.work.with(|c| c.evidence.iter().map(|e| e.number).collect::<Vec<_>>()) key=|n| *n let:number>
@@ -326,17 +404,40 @@ pub(super) fn EvidenceSection(sheet: Sheet) -> impl IntoView {
                                     prop:value=move || field(number, |e| e.title.clone())
                                     on:input=move |ev| { let v = event_target_value(&ev); set(number, Box::new(move |e| e.title = v)); }/>
                             </div>
-                            <div class="field">
-                                <label for=format!("ev-detail-{number}")>{move || match field(number, |e| format!("{:?}", e.kind)).as_str() { "Link" => "Address (https://…)", "Query" => "Query and result", _ => "Note" }}</label>
-                                <textarea id=format!("ev-detail-{number}") rows="2" prop:readOnly=move || sheet.locked.get()
-                                    prop:value=move || field(number, |e| e.detail.clone())
-                                    on:input=move |ev| { let v = event_target_value(&ev); set(number, Box::new(move |e| e.detail = v)); }></textarea>
-                            </div>
+                            <Show when=move || field(number, |e| format!("{:?}", e.kind)) == "Attachment" fallback=move || view! {
+                                <div class="field">
+                                    <label for=format!("ev-detail-{number}")>{move || match field(number, |e| format!("{:?}", e.kind)).as_str() { "Link" => "Address (https://…)", "Query" => "Query and result", _ => "Note" }}</label>
+                                    <textarea id=format!("ev-detail-{number}") rows="2" prop:readOnly=move || sheet.locked.get()
+                                        prop:value=move || field(number, |e| e.detail.clone())
+                                        on:input=move |ev| { let v = event_target_value(&ev); set(number, Box::new(move |e| e.detail = v)); }></textarea>
+                                </div>
+                            }>
+                                <div class="field">
+                                    <label for=format!("ev-detail-{number}")>"File on a linked case"</label>
+                                    <select id=format!("ev-detail-{number}") prop:disabled=move || sheet.locked.get()
+                                        prop:value=move || field(number, |e| e.detail.clone())
+                                        on:change=move |ev| pick_file(number, event_target_value(&ev))>
+                                        <option value="">{move || if case_files.with(Vec::is_empty) { "No linked case holds a file" } else { "Choose a file…" }}</option>
+                                        {move || case_files.get().into_iter().map(|f| view! {
+                                            <option value=f.sha256.clone() selected=sheet.read_row(|c| &c.evidence, number, |e| e.detail.clone()) == f.sha256>{format!("{}: {} ({})", f.case_key, f.name, crate::domain::case::pinned::size_label(f.size))}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    {move || {
+                                        let chosen = field(number, |e| e.detail.clone());
+                                        match file_of(number) {
+                                            Some(f) => view! { <p class="hint">"SHA-256 "<code>{f.sha256.clone()}</code>" · "<A href=format!("/cases/{}", f.case_key)>{format!("Open {} on {}", f.name, f.case_key)}</A></p> }.into_any(),
+                                            None if chosen.is_empty() => ().into_any(),
+                                            None => view! { <p class="hint">"SHA-256 "<code>{chosen}</code>" · no linked case on this device holds this file now"</p> }.into_any(),
+                                        }
+                                    }}
+                                </div>
+                            </Show>
                         </li>
                     </For>
                 </ul>
             </Show>
             <FormStatus error=error/>
+            <FormStatus error=case_files_error/>
             <button type="button" prop:disabled=move || sheet.locked.get() on:click=add>"Add evidence"</button>
         </section>
     }
