@@ -284,3 +284,28 @@ test('a case exported with its files opens the same files in a fresh profile (ha
   expect(sha256(png.bytes)).toBe(sha256(PNG));
   expect(errors).toEqual([]);
 });
+
+test('an RCA cites a file on its linked case by hash: picked by name, titled after it, opened on its case, kept through a reload', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout held: bank letter received' });
+  await panel(page).getByLabel('Attach files').setInputFiles([{ name: 'bank-letter.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+  await expect(panel(page)).toContainText('Attached bank-letter.pdf');
+  const hash = createHash('sha256').update(PDF).digest('hex');
+
+  await page.getByRole('link', { name: 'Start an RCA' }).click();
+  await page.getByRole('button', { name: 'Start worksheet' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('RCA-1');
+  await page.getByRole('button', { name: 'Add evidence' }).click();
+  await page.getByLabel('Kind of E1').selectOption({ label: 'Case file' });
+  const picker = page.getByLabel('File on a linked case');
+  await picker.selectOption({ label: `ESC-1001: bank-letter.pdf (${PDF.length} bytes)` });
+  await expect(page.locator('#ev-title-1')).toHaveValue('ESC-1001: bank-letter.pdf');
+  await expect(page.locator('.rca-evidence')).toContainText(`SHA-256 ${hash}`);
+  await page.getByRole('button', { name: 'Save worksheet' }).click();
+  await expect(page.locator('.save-bar')).toContainText('Saved.');
+
+  await page.reload();
+  await expect(page.getByLabel('File on a linked case')).toHaveValue(hash);
+  await page.getByRole('link', { name: 'Open bank-letter.pdf on ESC-1001' }).click();
+  await expect(rowOf(page, 'bank-letter.pdf')).toBeVisible();
+});

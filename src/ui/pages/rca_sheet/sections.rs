@@ -270,19 +270,23 @@ fn linked_files(sheet: Sheet) -> (RwSignal<Vec<LinkedFile>>, RwSignal<Option<Str
     let state = app_state();
     let files = RwSignal::new(Vec::new());
     let error = RwSignal::new(None::<String>);
-    let linked = Memo::new(move |_| sheet.work.with(|c| c.case_ids.clone()));
-    let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        let ids = linked.get();
-        let keys: Vec<(Uuid, String)> = state.cases.with_untracked(|all| {
+    // The linked cases by key: tracks the case list too, since after a reload the worksheet
+    // can arrive before the cases do.
+    let linked = Memo::new(move |_| {
+        let ids = sheet.work.with(|c| c.case_ids.clone());
+        state.cases.with(|all| {
             ids.iter()
                 .filter_map(|id| {
                     all.iter()
                         .find(|c| c.id == *id)
                         .map(|c| (*id, c.key.to_string()))
                 })
-                .collect()
-        });
+                .collect::<Vec<(Uuid, String)>>()
+        })
+    });
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let keys = linked.get();
         generation.update_value(|g| *g = g.wrapping_add(1));
         let mine = generation.get_value();
         leptos::task::spawn_local(async move {
