@@ -141,15 +141,9 @@ pub(super) fn TimelineSection(sheet: Sheet) -> impl IntoView {
         picking.set(true);
         candidates.set(None);
         let ids = sheet.work.with_untracked(|c| c.case_ids.clone());
-        let keys: Vec<(Uuid, String)> = state.cases.with_untracked(|all| {
-            ids.iter()
-                .filter_map(|id| {
-                    all.iter()
-                        .find(|c| c.id == *id)
-                        .map(|c| (*id, c.key.to_string()))
-                })
-                .collect()
-        });
+        let keys = state
+            .cases
+            .with_untracked(|all| linked_cases(&ids, all, |c| (c.id, c.key.to_string())));
         leptos::task::spawn_local(async move {
             let result = async {
                 let mut all = Vec::new();
@@ -256,6 +250,17 @@ pub(super) fn TimelineSection(sheet: Sheet) -> impl IntoView {
 }
 
 /// A file on one of the worksheet's linked cases, as a piece of evidence can point at it.
+/// What `pick` takes of each linked case that is on this device, in the worksheet's order.
+fn linked_cases<T>(
+    ids: &[Uuid],
+    all: &[crate::domain::Case],
+    pick: impl Fn(&crate::domain::Case) -> T,
+) -> Vec<T> {
+    ids.iter()
+        .filter_map(|id| all.iter().find(|c| c.id == *id).map(&pick))
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct LinkedFile {
     case_key: String,
@@ -264,25 +269,23 @@ struct LinkedFile {
     size: u64,
 }
 
-/// The files the linked cases hold now, re-read when a case is linked or unlinked; a newer
+/// The files the linked cases hold now, re-read when a case is linked, unlinked or changed; a newer
 /// read always replaces an older one that finishes later.
 fn linked_files(sheet: Sheet) -> (RwSignal<Vec<LinkedFile>>, RwSignal<Option<String>>) {
     let state = app_state();
     let files = RwSignal::new(Vec::new());
     let error = RwSignal::new(None::<String>);
-    // The linked cases by key: tracks the case list too, since after a reload the worksheet
-    // can arrive before the cases do.
+    // Two stages so typing in the worksheet costs one clone of its few links: only a change
+    // of links or of the case list (after a reload the worksheet can arrive before the cases
+    // do) looks the cases up again.
+    let ids = Memo::new(move |_| sheet.work.with(|c| c.case_ids.clone()));
+    // A case's revision is part of it, so a file attached in another tab (which changes
+    // the case there and here through the tabs' channel) is offered without a reload.
     let linked = Memo::new(move |_| {
-        let ids = sheet.work.with(|c| c.case_ids.clone());
-        state.cases.with(|all| {
-            ids.iter()
-                .filter_map(|id| {
-                    all.iter()
-                        .find(|c| c.id == *id)
-                        .map(|c| (*id, c.key.to_string()))
-                })
-                .collect::<Vec<(Uuid, String)>>()
-        })
+        let ids = ids.get();
+        state
+            .cases
+            .with(|all| linked_cases(&ids, all, |c| (c.id, c.key.to_string(), c.revision)))
     });
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
@@ -292,7 +295,7 @@ fn linked_files(sheet: Sheet) -> (RwSignal<Vec<LinkedFile>>, RwSignal<Option<Str
         leptos::task::spawn_local(async move {
             let mut found = Vec::new();
             let mut failed = None;
-            for (id, key) in keys {
+            for (id, key, _) in keys {
                 match crate::app::files::files_of(id).await {
                     Ok(held) => found.extend(held.into_iter().map(|f| LinkedFile {
                         case_key: key.clone(),
@@ -431,6 +434,8 @@ pub(super) fn EvidenceSection(sheet: Sheet) -> impl IntoView {
                                         match file_of(number) {
                                             Some(f) => view! { <p class="hint">"SHA-256 "<code>{f.sha256.clone()}</code>" · "<A href=format!("/cases/{}", f.case_key)>{format!("Open {} on {}", f.name, f.case_key)}</A></p> }.into_any(),
                                             None if chosen.is_empty() => ().into_any(),
+                                            // Text written while this was another kind: kept (and back if the kind is switched back) until a file is picked.
+                                            None if !crate::domain::attachment::is_sha256_hex(&chosen) => view! { <p class="form-warning">"Picking a file replaces the text written before: “"{chosen}"”"</p> }.into_any(),
                                             None => view! { <p class="hint">"SHA-256 "<code>{chosen}</code>" · no linked case on this device holds this file now"</p> }.into_any(),
                                         }
                                     }}
