@@ -10,6 +10,9 @@ use js_sys::{Array, Function, Object, Reflect};
 use uuid::{Builder, Uuid};
 use wasm_bindgen::{JsCast, JsValue};
 
+mod files;
+pub use files::{blob_of_bytes, download, download_blob, request_persistence, storage_estimate};
+
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
@@ -462,91 +465,17 @@ pub fn notify(title: &str, body: &str, tag: &str) {
     let _ = Reflect::construct(&constructor, &args);
 }
 
-/// Offers `text` as a file download named `name`; nothing leaves the machine.
-pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
-    download_blob(name, &blob_of_bytes(text.as_bytes(), mime)?)
-}
-
-/// The bytes as a Blob of type `mime`: the Blob holds its own copy.
-pub fn blob_of_bytes(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, String> {
-    let fail = |e: JsValue| format!("the browser could not hold the file: {e:?}");
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    // SAFETY: the view is valid until wasm memory grows, and nothing allocates before the
-    // Blob's constructor copies it; it saves a 20 MB bundle one more copy into a JS buffer.
-    let view = unsafe { js_sys::Uint8Array::view(bytes) };
-    let parts = Array::of1(&view);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)
-}
-
-/// Offers `blob` as a file download named `name`, releasing its object URL after the click.
-pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
-    let fail = |e: JsValue| format!("the browser refused the download: {e:?}");
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(fail)?;
-    let link: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(fail)?.unchecked_into();
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
+/// Resolves after `ms` milliseconds (at once where there is no window).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let fired = web_sys::window().map(|window| {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+        });
+        if !matches!(fired, Some(Ok(_))) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
     });
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 10_000);
-    }
-    Ok(())
-}
-
-/// A picked or dropped file's text, which must be UTF-8.
-/// Read as bytes: `File.text()` would decode into a JS string only for wasm-bindgen to encode it
-/// back to UTF-8, which took a third of a second for a 22 MB bundle.
-pub async fn read_file(file: &web_sys::File) -> Result<String, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("the file could not be read: {e:?}"))?;
-    let mut bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    // A byte-order mark is dropped, as `File.text()` would.
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "the file is not UTF-8 text (byte {} is not part of a UTF-8 character)",
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
-fn storage_manager() -> Option<web_sys::StorageManager> {
-    let navigator = web_sys::window()?.navigator();
-    // Through the JS object: an insecure context has no `navigator.storage` at all.
-    let storage = Reflect::get(&navigator, &"storage".into()).ok()?;
-    (!storage.is_undefined()).then(|| storage.unchecked_into())
-}
-
-/// Bytes used and the quota, as the browser estimates them.
-pub async fn storage_estimate() -> Option<(f64, f64)> {
-    let promise = storage_manager()?.estimate().ok()?;
-    let estimate: web_sys::StorageEstimate = wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .ok()?
-        .unchecked_into();
-    Some((estimate.get_usage()?, estimate.get_quota()?))
-}
-
-/// Asks the browser not to evict this site's data under storage pressure. Returns whether it is
-/// now persistent; the browser decides (Chromium grants it to sites the person uses).
-pub async fn request_persistence() -> Option<bool> {
-    let manager = storage_manager()?;
-    let promise = manager.persist().ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .ok()?
-        .as_bool()
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Resolves after the browser has had a chance to paint, so a status set just before

@@ -209,7 +209,11 @@ async fn hash(blob: &web_sys::Blob, size: u64) -> Result<String, AppError> {
         .collect())
 }
 
-async fn read_bytes(blob: &web_sys::Blob, start: f64, end: f64) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn read_bytes(
+    blob: &web_sys::Blob,
+    start: f64,
+    end: f64,
+) -> Result<Vec<u8>, AppError> {
     let unreadable = || AppError::Refused("the browser could not read the file".into());
     let part = blob
         .slice_with_f64_and_f64(start, end)

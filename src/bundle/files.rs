@@ -64,16 +64,22 @@ pub fn held_by(bundle: &BundleV1) -> Vec<CheckedFile> {
 pub fn carried_json(sha256: &str, bytes: &[u8]) -> String {
     let encoded_len = bytes.len().div_ceil(3).saturating_mul(4);
     let mut out = String::with_capacity(encoded_len.saturating_add(128));
-    out.push_str("{\"sha256\":\"");
-    // Only ever a hash this build computed; anything else would need escaping, so it is dropped.
-    if is_sha256_hex(sha256) {
-        out.push_str(sha256);
-    }
-    out.push_str(&format!("\",\"size\":{},\"base64\":\"", bytes.len()));
+    out.push_str(&carried_head(sha256, bytes.len() as u64));
     STANDARD.encode_string(bytes, &mut out);
-    out.push_str("\"}");
+    out.push_str(CARRIED_TAIL);
     out
 }
+
+/// The start of one carried file's JSON, up to the opening quote of its base64: the export
+/// writes the base64 after it a piece at a time, then `CARRIED_TAIL`.
+pub fn carried_head(sha256: &str, size: u64) -> String {
+    // Only ever a hash this build computed; anything else would need escaping, so it is dropped.
+    let sha256 = if is_sha256_hex(sha256) { sha256 } else { "" };
+    format!("{{\"sha256\":\"{sha256}\",\"size\":{size},\"base64\":\"")
+}
+
+/// What closes one carried file's JSON after its base64.
+pub const CARRIED_TAIL: &str = "\"}";
 
 /// Everything of `bundle_json` but its closing brace, then the opening of the section; `None`
 /// when the text is not a JSON object (it always is when it comes from `BundleV1::to_json`).
@@ -111,6 +117,29 @@ pub fn carried(text: &str) -> Result<Vec<CarriedFile<'_>>, BundleError> {
         check_shape(index, file)?;
     }
     Ok(files)
+}
+
+/// Carried file `index` from its entry's own text (as `layout` found it), checked for shape.
+pub fn entry(index: usize, text: &str) -> Result<CarriedFile<'_>, BundleError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let file: CarriedFile<'_> =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let inner = e.path().to_string();
+            BundleError::Invalid {
+                path: if inner == "." {
+                    format!("files[{index}]")
+                } else {
+                    format!("files[{index}].{inner}")
+                },
+                reason: plain(&e.inner().to_string()),
+            }
+        })?;
+    deserializer.end().map_err(|e| BundleError::Invalid {
+        path: format!("files[{index}]"),
+        reason: plain(&e.to_string()),
+    })?;
+    check_shape(index, &file)?;
+    Ok(file)
 }
 
 /// Decodes carried file `index` and checks its bytes against its size and hash.

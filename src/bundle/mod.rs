@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 pub mod encrypted;
 pub mod files;
+pub mod layout;
 pub mod redact;
 pub mod v1;
 mod v1_checks;
@@ -24,6 +25,10 @@ pub enum BundleError {
     Truncated { line: usize, column: usize },
     #[error("the file is {} MB; bundles over {} MB are refused", .bytes / 1_048_576, v1::MAX_BUNDLE_BYTES / 1_048_576)]
     TooLarge { bytes: usize },
+    #[error("the file is {} MB; bundle files over {} MB are refused", .bytes / 1_048_576, v1::MAX_FILE_BYTES_WITH_FILES / 1_048_576)]
+    FileTooLarge { bytes: u64 },
+    #[error("the bundle without its attached files is over {} MB; bundles over {} MB are refused", v1::MAX_BUNDLE_BYTES / 1_048_576, v1::MAX_BUNDLE_BYTES / 1_048_576)]
+    TooLargeWithoutFiles,
     #[error("{path}: {reason}")]
     Invalid { path: String, reason: String },
     #[error("{0}")]

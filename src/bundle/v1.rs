@@ -28,6 +28,9 @@ use crate::domain::triage::Scoping;
 /// Files above this are refused before they are parsed: a bundle of 50,000 cases is well under
 /// it, and a browser tab asked to parse several hundred megabytes of JSON may simply die.
 pub const MAX_BUNDLE_BYTES: usize = 160 * 1024 * 1024;
+/// The largest bundle file opened: its carried files are read one at a time from the file, so
+/// only `MAX_BUNDLE_BYTES` of it (the bundle without its files) is ever held as text.
+pub const MAX_FILE_BYTES_WITH_FILES: u64 = 1024 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BundleV1 {

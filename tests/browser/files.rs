@@ -193,3 +193,43 @@ async fn raw_keys(db: &Database, store: &str) -> Vec<String> {
         .collect::<Result<_, _>>()
         .unwrap()
 }
+
+/// The golden bundle with files as a picked file would be: a Blob of many small parts, so
+/// every slice the reader takes crosses parts.
+fn picked(text: &str) -> web_sys::Blob {
+    let parts = js_sys::Array::new();
+    for piece in text.as_bytes().chunks(1000) {
+        parts.push(&js_sys::Uint8Array::from(piece));
+    }
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_picked_bundle_is_read_in_slices_into_the_same_bundle_and_files_checked_one_by_one() {
+    use escalation_desk::app::carry;
+    use escalation_desk::bundle::v1;
+    const GOLDEN: &str = include_str!("../fixtures/bundle-v1-files.json");
+    let opened = carry::open_file(&picked(GOLDEN)).await.unwrap();
+    assert_eq!(v1::read(&opened.rest).unwrap(), v1::read(GOLDEN).unwrap());
+    let checked = carry::check_carried(&opened.carried, &|_, _| {})
+        .await
+        .unwrap();
+    let serde_says = escalation_desk::bundle::files::carried(GOLDEN).unwrap();
+    assert_eq!(checked.len(), serde_says.len());
+    for (ours, theirs) in checked.iter().zip(&serde_says) {
+        assert_eq!(
+            (ours.sha256.as_str(), ours.size),
+            (theirs.sha256, theirs.size)
+        );
+    }
+    // One base64 character changed in the file: refused by its path when it is checked.
+    let first = serde_says.first().unwrap().base64;
+    let swapped = if first.starts_with('A') { "B" } else { "A" };
+    let tampered = GOLDEN.replacen(first, &format!("{swapped}{}", &first[1..]), 1);
+    let opened = carry::open_file(&picked(&tampered)).await.unwrap();
+    let error = carry::check_carried(&opened.carried, &|_, _| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("files[0].sha256"), "{error}");
+}

@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+/// How long the choice of what to export rests before its attached files are counted.
+const COUNT_AFTER_MS: i32 = 250;
+
 use super::size_label;
 use crate::app::carry::{self, Carrying};
 use crate::app::exchange::{self, app_version, exporter};
@@ -136,9 +139,14 @@ impl ExportForm {
             self.carry_label
                 .set(Some("Counting the attached files…".into()));
             leptos::task::spawn_local(async move {
+                // Typing case keys changes the choice on every keystroke: count once it rests.
+                crate::browser::sleep(COUNT_AFTER_MS).await;
+                if generation.try_get_value() != Some(mine) {
+                    return;
+                }
                 let counted = carried_by(state, &selection).await;
                 // A newer choice has started its own count.
-                if generation.get_value() == mine {
+                if generation.try_get_value() == Some(mine) {
                     self.carry_label.set(Some(match counted {
                         Ok(c) => format!("Adds {}.", c.label()),
                         Err(e) => format!("Could not count the files: {e}"),

@@ -38,7 +38,7 @@ pub(super) fn size_label(bytes: f64) -> String {
 
 /// Stores the files `preview`'s bundle carries, before the import or restore that names them.
 async fn store_carried(preview: &Preview, busy: RwSignal<Option<String>>) -> Result<usize, String> {
-    carry::receive_carried(&preview.text, &preview.bundle, &|done, total| {
+    carry::receive_carried(&preview.source, &preview.bundle, &|done, total| {
         busy.set(Some(format!(
             "Storing attached file {} of {total}…",
             done + 1
@@ -74,7 +74,7 @@ pub fn DataPage() -> impl IntoView {
     let unlock_passphrase = RwSignal::new(String::new());
     let preview: RwSignal<Option<Preview>> = RwSignal::new(None);
     // The file last opened, so a preview gone stale (another tab saved meanwhile) can be made again.
-    let last_opened: StoredValue<Option<(String, Arc<String>)>> = StoredValue::new(None);
+    let last_opened: StoredValue<Option<(String, carry::Opened)>> = StoredValue::new(None);
     let stale = RwSignal::new(false);
     let choices: RwSignal<HashMap<ConflictId, Choice>> = RwSignal::new(HashMap::new());
     let confirm_restore = RwSignal::new(None::<String>);
@@ -115,18 +115,21 @@ pub fn DataPage() -> impl IntoView {
         })
     });
 
-    // Reads a bundle's text into a preview; an encrypted one first waits for its passphrase.
-    let open_text = move |name: String, text: Arc<String>| {
+    // Reads an opened bundle into a preview; an encrypted one first waits for its passphrase.
+    let open_bundle = move |name: String, opened: carry::Opened| {
         stale.set(false);
-        last_opened.set_value(Some((name.clone(), text.clone())));
         import_error.set(None);
         import_done.set(None);
         preview.set(None);
         choices.set(HashMap::new());
-        if encrypted::is_encrypted(&text) {
-            locked.set(Some((name, text)));
+        // An encrypted envelope has no files section: what was read is all of it.
+        if encrypted::is_encrypted(&opened.rest) {
+            locked.set(Some((name, opened.rest)));
             return;
         }
+        last_opened.set_value(Some((name.clone(), opened.clone())));
+        let text = opened.rest;
+        let source = opened.carried;
         busy.set(Some(format!("Checking {name}…")));
         leptos::task::spawn_local(async move {
             // Let "Checking…" paint before the parse holds the thread.
@@ -135,11 +138,18 @@ pub fn DataPage() -> impl IntoView {
                 let started = browser::performance_now();
                 let bundle = v1::read(&text).map_err(|e| e.to_string())?;
                 browser::measure("import-parse", started);
-                // Every carried file is decoded and checked against its hash now, one at a
-                // time, so a damaged file is refused before the preview, not halfway through.
-                let carried = bundle_files::carried(&text)
-                    .and_then(|files| bundle_files::check_all(&files))
-                    .map_err(|e| e.to_string())?;
+                // The files section's own shape (a `"files": 5` is refused), then every carried
+                // file read, decoded and checked against its hash, one at a time, so a damaged
+                // file is refused before the preview, not halfway through the import.
+                bundle_files::carried(&text).map_err(|e| e.to_string())?;
+                let carried = carry::check_carried(&source, &|done, total| {
+                    busy.set(Some(format!(
+                        "Checking attached file {} of {total}…",
+                        done + 1
+                    )));
+                })
+                .await
+                .map_err(|e| e.to_string())?;
                 let ids: Vec<Uuid> = bundle.contents.cases.iter().map(|c| c.id).collect();
                 let local = exchange::read_for_merge(&ids)
                     .await
@@ -151,7 +161,7 @@ pub fn DataPage() -> impl IntoView {
                     bundle: Arc::new(bundle),
                     plan: Arc::new(plan),
                     carried: Arc::new(carried),
-                    text: text.clone(),
+                    source: source.clone(),
                 })
             }
             .await;
@@ -167,11 +177,11 @@ pub fn DataPage() -> impl IntoView {
 
     let open_file = move |file: web_sys::File| {
         let name = file.name();
-        if file.size() > v1::MAX_BUNDLE_BYTES as f64 {
+        if file.size() > v1::MAX_FILE_BYTES_WITH_FILES as f64 {
             import_error.set(Some(format!(
                 "{name} was not imported: {}. Nothing on this device changed.",
-                BundleError::TooLarge {
-                    bytes: file.size() as usize
+                BundleError::FileTooLarge {
+                    bytes: file.size() as u64
                 }
             )));
             return;
@@ -179,12 +189,15 @@ pub fn DataPage() -> impl IntoView {
         busy.set(Some(format!("Reading {name}…")));
         leptos::task::spawn_local(async move {
             let started = browser::performance_now();
-            let text = browser::read_file(&file).await;
+            // Read in slices: only the bundle without its carried files is kept as text.
+            let opened = carry::open_file(&file).await;
             browser::measure("import-read-file", started);
             busy.set(None);
-            match text {
-                Ok(text) => open_text(name, Arc::new(text)),
-                Err(e) => import_error.set(Some(format!("{name} was not imported: {e}"))),
+            match opened {
+                Ok(opened) => open_bundle(name, opened),
+                Err(e) => import_error.set(Some(format!(
+                    "{name} was not imported: {e}. Nothing on this device changed."
+                ))),
             }
         });
     };
@@ -204,7 +217,12 @@ pub fn DataPage() -> impl IntoView {
                 Ok(plain) => {
                     locked.set(None);
                     unlock_passphrase.set(String::new());
-                    open_text(name, Arc::new(plain));
+                    match carry::open_text(plain) {
+                        Ok(opened) => open_bundle(name, opened),
+                        Err(e) => import_error.set(Some(format!(
+                            "{name} was not imported: {e}. Nothing on this device changed."
+                        ))),
+                    }
                 }
                 Err(e) => import_error.set(Some(format!(
                     "{name}: {e}. Nothing on this device changed."
@@ -460,8 +478,8 @@ pub fn DataPage() -> impl IntoView {
             <FormStatus error=import_error/>
             <Show when=move || stale.get()>
                 <button type="button" class="primary" on:click=move |_| {
-                    if let Some((name, text)) = last_opened.get_value() {
-                        open_text(name, text);
+                    if let Some((name, opened)) = last_opened.get_value() {
+                        open_bundle(name, opened);
                     }
                 }>"Preview again"</button>
             </Show>

@@ -18,8 +18,8 @@ pub(super) struct Preview {
     pub(super) plan: Arc<MergePlan>,
     /// The attached files the bundle carries, each already checked against its hash.
     pub(super) carried: Arc<Vec<CheckedFile>>,
-    /// The bundle's text, from which the carried files are stored on import.
-    pub(super) text: Arc<String>,
+    /// Where the carried files lie, read again one at a time when they are stored.
+    pub(super) source: Arc<crate::app::carry::CarriedSource>,
 }
 
 /// Cases listed in the preview before "and N more"; the counts above always cover all of them.
