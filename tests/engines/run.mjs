@@ -38,7 +38,21 @@ async function runOne(engine, scenario) {
     const page = await browser.newPage();
     let timer;
     const timeout = new Promise((_, fail) => { timer = setTimeout(() => fail(new Error(`took over ${SCENARIO_MS / 1000} s`)), SCENARIO_MS); });
-    const note = await Promise.race([scenario.run({ browser, page, app, dir, engine, results: RESULTS }), timeout]).finally(() => clearTimeout(timer));
+    let note;
+    try {
+      note = await Promise.race([scenario.run({ browser, page, app, dir, engine, results: RESULTS }), timeout]).finally(() => clearTimeout(timer));
+    } catch (e) {
+      // What the person would have seen when it failed: a rare failure must explain itself.
+      const seen = await Promise.race([
+        page.eval(() => `${location.href}\n${document.body?.innerText ?? ''}`),
+        new Promise((done) => setTimeout(() => done('(the page did not answer within 5 s)'), 5000)),
+      ]).catch((err) => `(the page could not be read: ${err.message})`);
+      await Promise.race([page.screenshot(join(RESULTS, `${engine}-failed-${scenario.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}.png`)), new Promise((done) => setTimeout(done, 5000))]).catch(() => {});
+      const shown = String(seen).replace(/\s+\n/g, '\n').slice(-700).split('\n').join('\n        ');
+      const errors = browser.errors.length ? `\n      errors in the page: ${browser.errors.join(' | ')}` : '';
+      const where = String(e?.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join('\n      ');
+      throw new Error(`${e?.message ?? e}\n      ${where}\n      the page showed:\n        ${shown}${errors}`);
+    }
     if (browser.errors.length) throw new Error(`errors in the page:\n      ${browser.errors.join('\n      ')}`);
     return note;
   } finally {
@@ -59,7 +73,7 @@ for (const engine of chosen) {
       console.log(`  ✓ ${engine.padEnd(8)} ${scenario.name} (${((Date.now() - started) / 1000).toFixed(1)} s)${note ? ` [${note}]` : ''}`);
     } catch (e) {
       failures.push(`${engine}: ${scenario.name}`);
-      console.log(`  ✘ ${engine.padEnd(8)} ${scenario.name}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+      console.log(`  ✘ ${engine.padEnd(8)} ${scenario.name}\n      ${String(e?.message ?? e)}`);
     }
   }
 }
