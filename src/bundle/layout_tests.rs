@@ -214,3 +214,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The golden bundle damaged byte by byte: never a panic, and whenever the damaged text is
+    /// still JSON, the scanner agrees with serde about the rest and every entry.
+    #[test]
+    fn a_damaged_golden_bundle_never_panics_and_valid_json_still_agrees_with_serde(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), prop::sample::select(&b"\"\\{}[],: a0"[..])), 1..6),
+        size in 1usize..5000,
+    ) {
+        let mut bytes = GOLDEN.as_bytes().to_vec();
+        for (at, byte) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        let scanned = scan_in_chunks(&bytes, size);
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return Ok(());
+        };
+        let Some(list) = value.get("files").and_then(serde_json::Value::as_array) else {
+            return Ok(());
+        };
+        let layout = scanned.unwrap();
+        let mut without = value.clone();
+        without["files"] = serde_json::json!([]);
+        let rest: serde_json::Value = serde_json::from_str(&layout.rest).unwrap();
+        prop_assert_eq!(rest, without);
+        prop_assert_eq!(layout.entries.len(), list.len());
+        for (r, wanted) in layout.entries.iter().zip(list) {
+            let entry: serde_json::Value = serde_json::from_slice(&bytes[r.start as usize..r.end as usize]).unwrap();
+            prop_assert_eq!(&entry, wanted);
+        }
+    }
+}

@@ -275,3 +275,89 @@ SCENARIOS.push({
     if (inert.pwned !== null || inert.drawn !== 0) throw new Error(`the SVG was rendered: ${JSON.stringify(inert)}`);
   },
 });
+
+// A saved email, as a mail client writes it: a plain-text reply carrying a PDF and a PNG.
+const PDF_TEXT = '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
+const EMAIL_TEXT = [
+  'From: Ana Ruiz <ops@kopi.example>',
+  'To: desk@example.com',
+  'Subject: Re: payout stuck',
+  'Date: Thu, 3 Dec 2026 09:14:00 +0100',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="outer"',
+  '',
+  '--outer',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'Here is the letter from my bank and the error I see.',
+  '--outer',
+  'Content-Type: application/pdf; name="bank letter.pdf"',
+  'Content-Disposition: attachment; filename="bank letter.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from(PDF_TEXT).toString('base64'),
+  '--outer',
+  'Content-Type: image/png',
+  'Content-Disposition: inline; filename="error.png"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  PNG_BASE64,
+  '--outer--',
+  '',
+].join('\r\n');
+
+/** In the page: the SHA-256 (hex) of the Blob the app offered for download `n`. */
+function downloadedHash(n) {
+  return window.__downloads[n - 1].arrayBuffer()
+    .then((b) => crypto.subtle.digest('SHA-256', b))
+    .then((d) => [...new Uint8Array(d)].map((x) => x.toString(16).padStart(2, '0')).join(''));
+}
+
+SCENARIOS.push({
+  name: 'an .eml is logged with its two files; the case exported with its files brings the same bytes into an emptied profile',
+  async run({ page, app, dir }) {
+    const { createHash } = await import('node:crypto');
+    const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+    await page.goto(app.url('/'));
+    await createCase(page, 'Payout held: letter from the bank', 'Kopi Collective');
+    const key = await page.eval(() => decodeURIComponent(location.pathname.split('/').pop()));
+    const eml = join(dir, 'Re payout stuck.eml');
+    await writeFile(eml, EMAIL_TEXT);
+    await page.upload('.files-panel input[type=file]', eml);
+    await see(page, '.files-panel', 'Logged the email from Ana Ruiz');
+    await see(page, '[aria-label="Timeline"]', 'Here is the letter from my bank and the error I see.');
+    await see(page, '.files-panel .file-list', 'bank letter.pdf');
+    await see(page, '.files-panel .file-list', 'error.png');
+
+    await page.goto(app.url('/data'));
+    await see(page, 'h1', 'Data');
+    await keepDownloads(page);
+    await page.click("//label[contains(., 'Chosen cases')]/input");
+    await page.type('#export-keys', key);
+    await page.click("//label[contains(., 'Include the attached files')]/input");
+    await see(page, 'body', 'Adds 2 file(s)');
+    await page.click(button('Export'));
+    await see(page, 'body', 'Carried 2 file(s)');
+    const bundle = JSON.parse(await lastDownload(page, 1));
+    const carried = (bundle.files ?? []).map((f) => f.sha256).sort();
+    const wanted = [sha256(Buffer.from(PDF_TEXT)), sha256(Buffer.from(PNG_BASE64, 'base64'))].sort();
+    if (JSON.stringify(carried) !== JSON.stringify(wanted)) throw new Error(`carried ${JSON.stringify(carried)}, wanted ${JSON.stringify(wanted)}`);
+    const path = join(dir, 'with-files.json');
+    await writeFile(path, JSON.stringify(bundle));
+
+    await wipe(page, app);
+    await importFile(page, app, path);
+    await see(page, 'body', 'Carries 2 attached file(s)');
+    await page.click(button('Import'));
+    await see(page, 'body', '2 attached file(s) stored');
+    await page.goto(app.url(`/cases/${key}`));
+    await see(page, '.files-panel .file-list', 'error.png');
+    await keepDownloads(page);
+    const download = (name) => `//li[contains(@class,'file-row')][.//span[@class='file-name' and normalize-space()='${name}']]//button[normalize-space()='Download']`;
+    await page.click(download('bank letter.pdf'));
+    await page.click(download('error.png'));
+    await until('both files to be offered for download', () => page.eval(() => window.__downloads.length >= 2));
+    const got = [await page.eval(downloadedHash, 1), await page.eval(downloadedHash, 2)].sort();
+    if (JSON.stringify(got) !== JSON.stringify(wanted)) throw new Error(`downloaded ${JSON.stringify(got)}, wanted ${JSON.stringify(wanted)}`);
+  },
+});
