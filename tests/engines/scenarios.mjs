@@ -314,7 +314,7 @@ function downloadedHash(n) {
 }
 
 SCENARIOS.push({
-  name: 'an .eml is logged with its two files; the case exported with its files brings the same bytes into an emptied profile',
+  name: 'an .eml is logged with its two files; the case exported with its files brings the same bytes into an emptied profile, and its PDF opens as itself',
   async run({ page, app, dir }) {
     const { createHash } = await import('node:crypto');
     const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -352,7 +352,19 @@ SCENARIOS.push({
     await see(page, 'body', '2 attached file(s) stored');
     await page.goto(app.url(`/cases/${key}`));
     await see(page, '.files-panel .file-list', 'error.png');
+    // The PDF opens in the browser's own viewer: a link to a blob: of type application/pdf with
+    // its bytes (read from the Blob the app made: the CSP keeps fetch to 'self').
     await keepDownloads(page);
+    const open = (name) => `//li[contains(@class,'file-row')][.//span[@class='file-name' and normalize-space()='${name}']]//button[normalize-space()='Open']`;
+    await page.click(open('bank letter.pdf'));
+    await see(page, '.file-preview', "Open bank letter.pdf in the browser's PDF viewer");
+    const viewer = await page.eval(async () => {
+      const link = document.querySelector('.file-preview a[target=_blank]');
+      const blob = window.__downloads.at(-1);
+      return { scheme: new URL(link.href).protocol, type: blob.type, text: await blob.text() };
+    });
+    if (viewer.scheme !== 'blob:' || viewer.type !== 'application/pdf' || viewer.text !== PDF_TEXT) throw new Error(`the PDF link is not the file: ${JSON.stringify(viewer).slice(0, 200)}`);
+    await page.eval(() => { window.__downloads = []; });
     const download = (name) => `//li[contains(@class,'file-row')][.//span[@class='file-name' and normalize-space()='${name}']]//button[normalize-space()='Download']`;
     await page.click(download('bank letter.pdf'));
     await page.click(download('error.png'));
