@@ -65,8 +65,8 @@ const INIT_SCRIPT = `
   addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail && e.detail.wasm; });
 `;
 
-async function openProfile() {
-  const dir = mkdtempSync(join(tmpdir(), 'escalation-bench-'));
+async function openProfile(existing = null) {
+  const dir = existing ?? mkdtempSync(join(tmpdir(), 'escalation-bench-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -80,11 +80,45 @@ async function openProfile() {
   return {
     page,
     context,
-    async close() {
+    dir,
+    /** Closes the browser; the profile stays on disk only when `keep` (to be opened again). */
+    async close({ keep = false } = {}) {
       await context.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * B2 as a specialist meets it: a new browser process on a profile that holds the data.
+ * Returning: HTTP cache and service worker warm (the app opened yesterday). First visit: the
+ * same data, but the HTTP cache, Cache Storage and service worker cleared first, so every
+ * script and the wasm come over the network and the worker installs.
+ */
+async function processStarts(profile, url, runs) {
+  let current = profile;
+  const origin = new URL(url).origin;
+  const returning = [];
+  const first = [];
+  for (let i = 0; i < WARMUP + runs; i++) {
+    for (const kind of ['returning', 'first']) {
+      if (kind === 'first') {
+        const cdp = await current.context.newCDPSession(current.page);
+        await cdp.send('Network.clearBrowserCache');
+        await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'cache_storage,service_workers' });
+        await cdp.detach();
+      }
+      await current.close({ keep: true });
+      current = await openProfile(current.dir);
+      await current.page.goto(`${url}/`);
+      const ms = await nthMeasure(current.page, 'first-rows', 1);
+      // Let the worker install and cache again, as a real visit would, before the next start.
+      await current.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await settle(current.page);
+      if (i >= WARMUP) (kind === 'returning' ? returning : first).push(ms);
+    }
+  }
+  return { profile: current, returning: summary(returning), first: summary(first) };
 }
 
 /** Waits for the `count`-th entry of measure `name` and returns its duration. */
@@ -113,7 +147,15 @@ async function coldStart(page, url) {
   });
   // Long tasks from navigation to the first rows: what freezes the page while it opens.
   const longest = await page.evaluate((end) => Math.max(0, ...window.__longTasks.filter((t) => t.start < end).map((t) => t.duration)), Math.max(hydrateEnd, firstRows));
-  return { firstRows, hydrate, hydrateEnd, longest };
+  // The new method: until the SLA badges are painted (the clock logs load after the first rows,
+  // then every row's badge is drawn), so the work that follows the rows is counted too.
+  await page.waitForFunction(() => performance.getEntriesByName('load-clock-logs', 'measure').length > 0
+    && [...document.querySelectorAll('tr.case-row td.sla-cell')].some((td) => td.textContent.trim()), null, { timeout: LONG_TIMEOUT });
+  const badgesPainted = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0))));
+  // A long task is reported once it ends; give the observer the frame after to deliver it.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+  const longestUntilBadges = await page.evaluate((end) => Math.max(0, ...window.__longTasks.filter((t) => t.start < end).map((t) => t.duration)), badgesPainted);
+  return { firstRows, hydrate, hydrateEnd, longest, badgesPainted, longestUntilBadges };
 }
 
 async function memory(page, cdp) {
@@ -160,9 +202,10 @@ async function benchAnalytics(page, url, size) {
   let flip = false;
   const dashboards = await repeat(RUNS, async () => {
     const before = await measureCount(page, 'dashboard');
+    const paintedBefore = await measureCount(page, 'dashboard-painted');
     flip = !flip;
     await period.selectOption(flip ? '90' : '30');
-    return nthMeasure(page, 'dashboard', before + 1);
+    return { computed: await nthMeasure(page, 'dashboard', before + 1), painted: await nthMeasure(page, 'dashboard-painted', paintedBefore + 1) };
   });
   // Opening the console starts a fresh worker: its wasm runs before the engine has warmed up.
   const firsts = await repeat(RUNS, async () => {
@@ -186,7 +229,8 @@ async function benchAnalytics(page, url, size) {
     return { total, sqlite };
   });
   return {
-    dashboard: summary(dashboards),
+    dashboard: summary(dashboards.map((d) => d.computed)),
+    dashboard_painted: summary(dashboards.map((d) => d.painted)),
     sql_first_load: summary(firsts.map((l) => l.total)),
     sql_first_load_sqlite: summary(firsts.map((l) => l.sqlite)),
     sql_load: summary(loads.map((l) => l.total)),
@@ -198,8 +242,8 @@ async function benchAnalytics(page, url, size) {
 
 async function benchSize(url, size, payloadKb) {
   const result = { size };
-  const seeded = await openProfile();
-  const { page } = seeded;
+  let seeded = await openProfile();
+  let { page } = seeded;
   log(`${size}: seeding a fresh profile with the domain generator`);
   let started = Date.now();
   await page.goto(`${url}/settings`);
@@ -221,6 +265,17 @@ async function benchSize(url, size, payloadKb) {
   result.hydrate = summary(starts.map((s) => s.hydrate));
   result.hydrate_from_navigation = summary(starts.map((s) => s.hydrateEnd));
   result.hydrate_longest_task = summary(starts.map((s) => s.longest));
+  result.badges_painted = summary(starts.map((s) => s.badgesPainted));
+  result.longest_task_until_badges = summary(starts.map((s) => s.longestUntilBadges));
+
+  log(`${size}: a new browser process each start: returning and first visit (B2, new method)`);
+  {
+    const starts = await processStarts(seeded, url, RUNS);
+    result.first_rows_returning = starts.returning;
+    result.first_rows_first_visit = starts.first;
+    seeded = starts.profile;
+    page = seeded.page;
+  }
 
   log(`${size}: filter clicks and search keystrokes (B4, B5)`);
   await settle(page);
@@ -306,6 +361,8 @@ async function benchSize(url, size, payloadKb) {
     parse: summary(raws.map((r) => r.parse_ms)),
     write_all: summary(raws.map((r) => r.write_all_ms)),
     export_floor: summary(raws.map((r) => r.read_exported_ms + r.stringify_ms)),
+    same_work_json_mb: round(raws[0].same_work_json_bytes / 1048576),
+    export_floor_same_work: summary(raws.map((r) => r.read_exported_ms + r.same_work_ms)),
     import_floor: summary(raws.map((r) => r.parse_ms + r.write_all_ms)),
     paint_floor: summary(floors),
   };
@@ -316,6 +373,10 @@ async function benchSize(url, size, payloadKb) {
     await nthMeasure(page, 'first-rows', 1);
     const cdp = await page.context().newCDPSession(page);
     result.memory = await memory(page, cdp);
+    // The new method: once start-up has settled (clock logs read, the page idle), and growth
+    // counted from there, through the first restore, not from after it.
+    await settle(page);
+    result.memory_settled = await memory(page, cdp);
     const cycles = [];
     for (let i = 0; i < MEMORY_CYCLES; i++) {
       // In-app navigation keeps one document, so memory that is never released adds up.
@@ -330,6 +391,27 @@ async function benchSize(url, size, payloadKb) {
     }
     result.memory_cycles = cycles;
     result.memory_growth_pct = round(((cycles.at(-1).total_mb - cycles[0].total_mb) / cycles[0].total_mb) * 100);
+    result.memory_growth_from_settled_pct = round(((cycles.at(-1).total_mb - result.memory_settled.total_mb) / result.memory_settled.total_mb) * 100);
+  }
+  log(`${size}: import into the profile that holds the same cases: 5% edited elsewhere (the merge path), and the same file again (B7)`);
+  {
+    await page.goto(`${url}/data`);
+    await page.getByRole('heading', { name: 'Snapshots' }).waitFor();
+    const original = readFileSync(bundleFile, 'utf8');
+    const merges = [];
+    const again = [];
+    for (let i = 0; i < WARMUP + IMPORT_RUNS; i++) {
+      const editedFile = join(tmpdir(), `escalation-bench-${size}-edited-${i}.json`);
+      writeFileSync(editedFile, editedElsewhere(original, 0.05, i));
+      const merge = await timedImport(page, editedFile, /^Imported /);
+      const same = await timedImport(page, bundleFile, /^Nothing to import from /);
+      rmSync(editedFile, { force: true });
+      if (i >= WARMUP) { merges.push(merge); again.push(same); }
+    }
+    result.import_merge_preview = summary(merges.map((x) => x.preview));
+    result.import_merge_total = summary(merges.map((x) => x.total));
+    result.import_merge_longest_task = summary(merges.map((x) => x.longest));
+    result.reimport_total = summary(again.map((x) => x.total));
   }
   await seeded.close();
 
@@ -363,6 +445,39 @@ async function benchSize(url, size, payloadKb) {
   return result;
 }
 
+/**
+ * The bundle with `fraction` of its cases edited in another profile: each gains a note (a new
+ * event, later than the case's last) and its revision and change time follow, as an edit would.
+ */
+function editedElsewhere(text, fraction, run) {
+  const bundle = JSON.parse(text);
+  const cases = bundle.contents.cases;
+  const step = Math.max(1, Math.round(1 / fraction));
+  for (let n = 0; n < cases.length; n += step) {
+    const c = cases[n];
+    const at = new Date(Date.parse(c.updated_at) + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const id = `00000000-0000-4000-8000-${String(run).padStart(4, '0')}${String(n).padStart(8, '0')}`;
+    c.events.push({ id, at, actor: 'Teammate', kind: { type: 'NoteAdded', text: `Checked with the bank again (run ${run}).` } });
+    c.updated_at = at;
+    c.revision += 1;
+  }
+  return JSON.stringify(bundle);
+}
+
+/** Picks `file` on the Data page and imports it: the time to the preview, to `done` shown, and the longest task. */
+async function timedImport(page, file, done) {
+  await page.evaluate(() => { window.__longTasks = []; });
+  const started = Date.now();
+  await page.getByLabel('Choose a bundle file').setInputFiles(file);
+  await page.getByRole('table', { name: 'What the import would do' }).waitFor();
+  const preview = Date.now() - started;
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByText(done).waitFor({ timeout: LONG_TIMEOUT });
+  const total = Date.now() - started;
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.map((t) => t.duration)));
+  return { preview, total, longest };
+}
+
 /** Every budget of the issue, with the figure it is judged on; null when that size was not run. */
 function budgets(payloadInfo, bySize) {
   // A row whose figures were not taken (a size not run, or --analytics-only) reads as null.
@@ -372,9 +487,12 @@ function budgets(payloadInfo, bySize) {
   const ratio = (a, b) => (a != null && b ? round(a / b) : null);
   const rows = [
     { id: 'B1', what: 'initial payload, wasm + js + css, brotli (KB)', measured: payloadInfo.brotli_kb, budget: 200 },
-    { id: 'B2', what: 'cold start → first queue rows painted at 10k (ms)', measured: at(10000, (r) => r.first_rows.median), p95: at(10000, (r) => r.first_rows.p95), budget: 300 },
+    { id: 'B2', what: 'returning: a new browser process, caches and worker warm → first queue rows painted at 10k (new method) (ms)', measured: at(10000, (r) => r.first_rows_returning.median), p95: at(10000, (r) => r.first_rows_returning.p95), budget: 300 },
+    { id: 'B2', what: 'first visit: the same data, HTTP cache, Cache Storage and worker cleared → first queue rows at 10k (new method) (ms)', measured: at(10000, (r) => r.first_rows_first_visit.median), p95: at(10000, (r) => r.first_rows_first_visit.p95), budget: 1500 },
+    { id: 'B2', what: 'reload in one warm process → first queue rows painted at 10k (old method) (ms)', measured: at(10000, (r) => r.first_rows.median), p95: at(10000, (r) => r.first_rows.p95), budget: 300 },
     { id: 'B3', what: 'hydrate all cases at 50k (ms)', measured: at(50000, (r) => r.hydrate.median), p95: at(50000, (r) => r.hydrate.p95), budget: 1500, ratio: at(50000, (r) => ratio(r.hydrate.median, r.raw.read_cases.median)) },
-    { id: 'B3', what: 'longest task while opening at 50k (ms)', measured: at(50000, (r) => r.hydrate_longest_task.median), p95: at(50000, (r) => r.hydrate_longest_task.p95), budget: 50 },
+    { id: 'B3', what: 'longest task from navigation to the SLA badges painted at 50k (new method) (ms)', measured: at(50000, (r) => r.longest_task_until_badges.median), p95: at(50000, (r) => r.longest_task_until_badges.p95), budget: 50 },
+    { id: 'B3', what: 'longest task while opening at 50k, to the first rows (old method) (ms)', measured: at(50000, (r) => r.hydrate_longest_task.median), p95: at(50000, (r) => r.hydrate_longest_task.p95), budget: 50 },
     { id: 'B4', what: 'filter click → paint at 10k (ms)', measured: at(10000, (r) => r.filter.median), p95: at(10000, (r) => r.filter.p95), budget: 16, ratio: at(10000, (r) => ratio(r.filter.median, r.raw.paint_floor.median)) },
     { id: 'B4', what: 'filter click → paint at 50k (ms)', measured: at(50000, (r) => r.filter.median), p95: at(50000, (r) => r.filter.p95), budget: 50, ratio: at(50000, (r) => ratio(r.filter.median, r.raw.paint_floor.median)) },
     { id: 'B5', what: 'search keystroke → paint at 10k (ms)', measured: at(10000, (r) => r.search.median), p95: at(10000, (r) => r.search.p95), budget: 16, ratio: at(10000, (r) => ratio(r.search.median, r.raw.paint_floor.median)) },
@@ -382,17 +500,23 @@ function budgets(payloadInfo, bySize) {
     { id: 'B6', what: 'edit a case → painted at 10k (ms)', measured: at(10000, (r) => r.edit_painted.median), p95: at(10000, (r) => r.edit_painted.p95), budget: 16, ratio: at(10000, (r) => ratio(r.edit_painted.median, r.raw.paint_floor.median)) },
     { id: 'B6', what: 'edit a case → committed at 10k (ms)', measured: at(10000, (r) => r.edit_committed.median), p95: at(10000, (r) => r.edit_committed.p95), budget: 10 },
     { id: 'B7', what: 'import bundle 10k, read + preview + write (ms)', measured: at(10000, (r) => r.import_total.median), p95: at(10000, (r) => r.import_total.p95), budget: 2000, ratio: at(10000, (r) => ratio(r.import_write.median, r.raw.import_floor.median)) },
+    { id: 'B7', what: 'import bundle 10k into the profile holding it, 5% edited elsewhere (merge path), pick → imported (ms)', measured: at(10000, (r) => r.import_merge_total.median), p95: at(10000, (r) => r.import_merge_total.p95), budget: 2000 },
+    { id: 'B7', what: 're-import the same 10k bundle, pick → "nothing to import" (ms)', measured: at(10000, (r) => r.reimport_total.median), p95: at(10000, (r) => r.reimport_total.p95), budget: 2000 },
     { id: 'B7', what: 'import bundle 50k, read + preview + write (ms)', measured: at(50000, (r) => r.import_total.median), p95: at(50000, (r) => r.import_total.p95), budget: 10000, ratio: at(50000, (r) => ratio(r.import_write.median, r.raw.import_floor.median)) },
-    { id: 'B8', what: 'export 10k (ms)', measured: at(10000, (r) => r.export.median), p95: at(10000, (r) => r.export.p95), budget: 350, ratio: at(10000, (r) => ratio(r.export.median, r.raw.export_floor.median)) },
-    { id: 'B10', what: 'JS heap + wasm memory at 50k (MB)', measured: at(50000, (r) => r.memory && r.memory.total_mb), budget: 150 },
+    { id: 'B8', what: 'export 10k (ms), ratio to the old floor (page text stringified as strings: more bytes, no parse)', measured: at(10000, (r) => r.export.median), p95: at(10000, (r) => r.export.p95), budget: 350, ratio: at(10000, (r) => ratio(r.export.median, r.raw.export_floor.median)) },
+    { id: 'B8', what: 'export 10k (ms), ratio to a floor doing the same work (every record parsed, written once unescaped, into a Blob)', measured: at(10000, (r) => r.export.median), p95: at(10000, (r) => r.export.p95), budget: 350, ratio: at(10000, (r) => ratio(r.export.median, r.raw.export_floor_same_work.median)) },
+    { id: 'B10', what: 'JS heap + wasm memory at 50k once start-up has settled (new method) (MB)', measured: at(50000, (r) => r.memory_settled && r.memory_settled.total_mb), budget: 150 },
+    { id: 'B10', what: `memory growth from the settled start through ${MEMORY_CYCLES} restores at 50k, the first included (new method) (%)`, measured: at(50000, (r) => r.memory_growth_from_settled_pct), budget: 5 },
+    { id: 'B10', what: 'JS heap + wasm memory at 50k, at the first rows (old method) (MB)', measured: at(50000, (r) => r.memory && r.memory.total_mb), budget: 150 },
     { id: 'B11', what: 'SQL engine download, loaded only by the console, brotli (KB)', measured: sqlEngineSize().brotli_kb, budget: 350 },
     { id: 'B12', what: 'load 10k cases into SQLite on opening the console, in the worker (ms)', measured: at(10000, (r) => r.sql_first_load_sqlite.median), p95: at(10000, (r) => r.sql_first_load_sqlite.p95), budget: 300 },
     { id: 'B12', what: '  the same with reading IndexedDB and building the rows (ms)', measured: at(10000, (r) => r.sql_first_load.median), p95: at(10000, (r) => r.sql_first_load.p95), budget: null },
     { id: 'B12', what: 'load 10k cases into SQLite on Reload data, in the worker (ms)', measured: at(10000, (r) => r.sql_load_sqlite.median), p95: at(10000, (r) => r.sql_load_sqlite.p95), budget: 300 },
     { id: 'B13', what: 'GROUP BY over 50k cases, in SQLite (ms)', measured: at(50000, (r) => r.sql_group_by_sqlite.median), p95: at(50000, (r) => r.sql_group_by_sqlite.p95), budget: 50 },
     { id: 'B13', what: '  the same, Run click to rows in the page (ms)', measured: at(50000, (r) => r.sql_group_by.median), p95: at(50000, (r) => r.sql_group_by.p95), budget: null },
-    { id: 'B14', what: 'dashboard recomputed at 50k cases (ms)', measured: at(50000, (r) => r.dashboard.median), p95: at(50000, (r) => r.dashboard.p95), budget: 100 },
-    { id: 'B10', what: `memory growth over ${MEMORY_CYCLES} restore cycles at 50k (%)`, measured: at(50000, (r) => r.memory_growth_pct), budget: 5 },
+    { id: 'B14', what: 'dashboard recomputed at 50k cases, computation only (old method) (ms)', measured: at(50000, (r) => r.dashboard.median), p95: at(50000, (r) => r.dashboard.p95), budget: 100 },
+    { id: 'B14', what: 'dashboard at 50k cases, period change to the charts painted (ms)', measured: at(50000, (r) => r.dashboard_painted.median), p95: at(50000, (r) => r.dashboard_painted.p95), budget: 100, ratio: at(50000, (r) => ratio(r.dashboard_painted.median, r.raw.paint_floor.median)) },
+    { id: 'B10', what: `memory growth over ${MEMORY_CYCLES} restore cycles at 50k, from after the first (old method) (%)`, measured: at(50000, (r) => r.memory_growth_pct), budget: 5 },
   ];
   for (const row of rows) row.met = row.measured == null || row.budget == null ? null : row.measured <= row.budget;
   return rows;
@@ -412,17 +536,23 @@ function printTable(rows) {
 function printBySize(bySize) {
   const sizes = Object.keys(bySize);
   const metrics = [
-    ['cold start → first rows', (r) => r.first_rows], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
-    ['longest task while opening', (r) => r.hydrate_longest_task], ['filter click → paint', (r) => r.filter],
+    ['cold start → first rows (reload, one process)', (r) => r.first_rows],
+    ['returning: new process → first rows', (r) => r.first_rows_returning], ['first visit: caches cleared → first rows', (r) => r.first_rows_first_visit], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
+    ['longest task while opening', (r) => r.hydrate_longest_task], ['navigation → SLA badges painted', (r) => r.badges_painted],
+    ['longest task until the badges are painted', (r) => r.longest_task_until_badges], ['filter click → paint', (r) => r.filter],
     ['search keystroke → paint', (r) => r.search], ['open a case → timeline painted', (r) => r.open_case],
     ['edit → painted', (r) => r.edit_painted], ['edit → committed', (r) => r.edit_committed],
-    ['export (back up everything)', (r) => r.export], ['raw: getAll + stringify (export floor)', (r) => r.raw.export_floor],
+    ['export (back up everything)', (r) => r.export], ['raw: getAll + stringify (old export floor)', (r) => r.raw.export_floor],
+    ['raw: getAll + parse + stringify records into a Blob (same-work export floor)', (r) => r.raw.export_floor_same_work],
     ['import: read + preview', (r) => r.import_preview], ['import: snapshot + write', (r) => r.import_write],
     ['  of which the snapshot taken first', (r) => r.import_snapshot],
     ['raw: parse + put all (import floor)', (r) => r.raw.import_floor], ['raw: getAll cases (hydrate floor)', (r) => r.raw.read_cases],
     ['longest task while importing', (r) => r.import_longest_task],
+    ['import into the profile holding it, 5% edited elsewhere: pick → preview', (r) => r.import_merge_preview],
+    ['  pick → imported (merge path)', (r) => r.import_merge_total], ['  longest task (merge path)', (r) => r.import_merge_longest_task],
+    ['re-import the same file: pick → nothing to import', (r) => r.reimport_total],
     ['raw: click → paint of one text change', (r) => r.raw.paint_floor],
-    ['dashboard recompute', (r) => r.dashboard],
+    ['dashboard recompute', (r) => r.dashboard], ['dashboard: period change → painted', (r) => r.dashboard_painted],
     ['SQL console opened: read + build + SQLite', (r) => r.sql_first_load], ['  of which SQLite', (r) => r.sql_first_load_sqlite],
     ['SQL Reload data: read + build + SQLite', (r) => r.sql_load],
     ['  of which SQLite', (r) => r.sql_load_sqlite], ['GROUP BY, click → rows', (r) => r.sql_group_by],

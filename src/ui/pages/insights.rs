@@ -98,6 +98,8 @@ pub fn InsightsPage() -> impl IntoView {
             })
         });
         browser::measure("dashboard", started);
+        // What the person waits for: the computation, the charts redrawn and the frame painted.
+        browser::measure_to_paint("dashboard-painted", started);
         Some(result)
     });
     let stem = Signal::derive(move || match period.get() {
