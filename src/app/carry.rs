@@ -193,7 +193,13 @@ impl CarriedSource {
         };
         let bytes = match &self.source {
             Source::File(blob) => {
-                crate::app::files::read_bytes(blob, range.start as f64, range.end as f64).await?
+                crate::app::files::read_bytes(blob, range.start as f64, range.end as f64)
+                    .await
+                    .map_err(|_| {
+                        AppError::Refused(format!(
+                            "files[{index}]: the bundle file could not be read again; was it moved or changed after it was opened? Open it again"
+                        ))
+                    })?
             }
             Source::Text(text) => usize::try_from(range.start)
                 .ok()
