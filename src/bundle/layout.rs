@@ -51,6 +51,8 @@ pub struct Scanner {
     entry_has_content: bool,
     entries: Vec<Range<u64>>,
     rest: Vec<u8>,
+    limit: usize,
+    started: bool,
     error: Option<BundleError>,
 }
 
@@ -62,6 +64,11 @@ impl Default for Scanner {
 
 impl Scanner {
     pub fn new() -> Self {
+        Self::with_limit(MAX_BUNDLE_BYTES)
+    }
+
+    /// A scanner that refuses a bundle whose text without files passes `limit` bytes.
+    pub fn with_limit(limit: usize) -> Self {
         Scanner {
             offset: 0,
             depth: 0,
@@ -76,6 +83,8 @@ impl Scanner {
             entry_has_content: false,
             entries: Vec::new(),
             rest: Vec::new(),
+            limit,
+            started: false,
             error: None,
         }
     }
@@ -97,6 +106,15 @@ impl Scanner {
                 index = self.in_string_byte(chunk, index);
                 continue;
             }
+            if !self.started && !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                self.started = true;
+                if byte != b'{' {
+                    self.error = Some(BundleError::NotJson(format!(
+                        "a bundle starts with {{, this file with byte 0x{byte:02x} at {at}"
+                    )));
+                    return;
+                }
+            }
             match byte {
                 b'"' => {
                     self.in_string = true;
@@ -112,8 +130,8 @@ impl Scanner {
                     if self.depth == 1 && self.files_next && byte == b'[' {
                         self.files_next = false;
                         if self.section == Section::Before {
-                            self.rest.extend_from_slice(part(chunk, copy_from, index));
-                            self.rest.extend_from_slice(b"[]");
+                            self.keep(part(chunk, copy_from, index));
+                            self.keep(b"[]");
                             self.section = Section::Inside;
                             self.entry_start = at.saturating_add(1);
                             self.entry_has_content = false;
@@ -164,13 +182,19 @@ impl Scanner {
             index += 1;
         }
         if self.section != Section::Inside {
-            self.rest
-                .extend_from_slice(part(chunk, copy_from, chunk.len()));
+            self.keep(part(chunk, copy_from, chunk.len()));
         }
         self.offset = self.offset.saturating_add(chunk.len() as u64);
-        if self.rest.len() > MAX_BUNDLE_BYTES {
-            self.error = Some(BundleError::TooLargeWithoutFiles);
+    }
+
+    /// Adds to the rest, unless that would pass the limit: then nothing more is kept (so the
+    /// text never grows past it) and the bundle is refused.
+    fn keep(&mut self, bytes: &[u8]) {
+        if self.rest.len().saturating_add(bytes.len()) > self.limit {
+            self.error.get_or_insert(BundleError::TooLargeWithoutFiles);
+            return;
         }
+        self.rest.extend_from_slice(bytes);
     }
 
     /// The layout, once every byte has been fed.

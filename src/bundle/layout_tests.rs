@@ -247,3 +247,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn text_past_the_limit_is_refused_without_being_kept_and_a_file_that_is_no_object_at_once() {
+    let text = format!("{{\"a\":\"{}\"}}", "x".repeat(100));
+    let mut scanner = Scanner::with_limit(50);
+    for chunk in text.as_bytes().chunks(7) {
+        scanner.feed(chunk);
+        assert!(scanner.rest.len() <= 50);
+    }
+    assert_eq!(scanner.finish(), Err(BundleError::TooLargeWithoutFiles));
+    let mut just_fits = Scanner::with_limit(text.len());
+    just_fits.feed(text.as_bytes());
+    assert_eq!(just_fits.finish().unwrap().rest, text);
+    for (bytes, first) in [
+        (&b"\0\0\0{}"[..], "0x00 at 0"),
+        (&b"  \n[1]"[..], "0x5b at 3"),
+    ] {
+        match scan_in_chunks(bytes, 2) {
+            Err(BundleError::NotJson(reason)) => assert!(reason.ends_with(first), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

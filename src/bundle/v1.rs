@@ -25,9 +25,11 @@ use crate::domain::sla::SlaSettings;
 use crate::domain::templates::{EmailTemplate, TemplateCategory};
 use crate::domain::triage::Scoping;
 
-/// Files above this are refused before they are parsed: a bundle of 50,000 cases is well under
-/// it, and a browser tab asked to parse several hundred megabytes of JSON may simply die.
-pub const MAX_BUNDLE_BYTES: usize = 160 * 1024 * 1024;
+/// Bundle text above this is refused before it is parsed. A backup of 50,000 sample cases is
+/// about 207 MB (it was 112 MB before the sample grew richer logs, when this cap was 160 MB and
+/// refused the app's own backup at 50k); the cap leaves room for that twice over, and a wasm
+/// tab asked to parse much more than that may simply die.
+pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
 /// The largest bundle file opened: its carried files are read one at a time from the file, so
 /// only `MAX_BUNDLE_BYTES` of it (the bundle without its files) is ever held as text.
 pub const MAX_FILE_BYTES_WITH_FILES: u64 = 1024 * 1024 * 1024;

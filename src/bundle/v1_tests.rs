@@ -371,7 +371,7 @@ fn references_to_records_the_file_lacks_are_named_not_refused() {
 #[test]
 fn a_file_over_the_limit_is_refused_before_parsing() {
     let huge = " ".repeat(MAX_BUNDLE_BYTES + 1);
-    assert!(error_of(&huge).contains("bundles over 160 MB are refused"));
+    assert!(error_of(&huge).contains("bundles over 512 MB are refused"));
 }
 
 const GOLDEN_V1: &str = include_str!("../../tests/fixtures/bundle-v1.json");
