@@ -275,9 +275,10 @@ pub async fn check_carried(
     Ok(checked)
 }
 
-/// Stores every carried file that `bundle`'s cases hold (each read, decoded and checked again,
-/// one transaction each), before the import or restore that names them; returns how many were
-/// new here. Files no case in the bundle holds are not stored.
+/// Stores every carried file that `bundle`'s cases hold and this device lacks (each read,
+/// decoded and checked against its hash again, one transaction each), before the import or
+/// restore that names them; returns how many were new here. An entry's hash is read before its
+/// bytes are decoded, so files no case holds, and files already here, cost no decoding.
 pub async fn receive_carried(
     carried: &CarriedSource,
     bundle: &BundleV1,
@@ -286,15 +287,24 @@ pub async fn receive_carried(
     if carried.is_empty() {
         return Ok(0);
     }
+    let refused = |e: crate::bundle::BundleError| AppError::Refused(e.to_string());
     let held = files::held_by(bundle);
     let db = database_ready().await?;
     let mut new = 0;
     for index in 0..carried.len() {
         on_progress(index, carried.len());
-        let (sha256, bytes) = carried.decoded(index).await?;
-        if !held.iter().any(|h| h.sha256 == sha256) {
+        let text = carried.entry_text(index).await?;
+        let file = files::entry(index, &text).map_err(refused)?;
+        if !held.iter().any(|h| h.sha256 == file.sha256) {
             continue;
         }
+        let sha256 = file.sha256.to_string();
+        let here = stored::held(&db, std::slice::from_ref(&sha256)).await?;
+        if here.first().copied().unwrap_or(false) {
+            continue;
+        }
+        let bytes = files::decode(index, &file).map_err(refused)?;
+        drop(text);
         let buffer: ArrayBuffer = Uint8Array::from(bytes.as_slice()).buffer();
         drop(bytes);
         if stored::store_carried(&db, &sha256, &buffer).await? {

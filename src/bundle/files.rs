@@ -1,9 +1,9 @@
 //! The bundle's optional `files` section: the bytes of attached files, base64 with their SHA-256, written after `contents` and checked file by file on import.
 //!
 //! The section sits beside `BundleV1` rather than in it: `BundleV1` ignores it (as every build
-//! before it did), and it is read here with its base64 borrowed from the bundle's text, so a
-//! 100 MB set of files is never copied whole a second time. Each file is decoded one at a time,
-//! checked against its size and hash, handed on and dropped. A bundle without the section is
+//! before it did). `layout` finds each entry's byte range; here one entry's text is parsed with
+//! its base64 borrowed, checked for shape (a size says exactly how long its base64 is), then
+//! decoded and checked against its size and hash, handed on and dropped. A bundle without the section is
 //! unchanged, so this is an optional addition to format version 1, not a new version.
 
 use base64::Engine;
@@ -26,12 +26,6 @@ pub struct CarriedFile<'a> {
     pub size: u64,
     #[serde(borrow)]
     pub base64: &'a str,
-}
-
-#[derive(Deserialize)]
-struct FilesOnly<'a> {
-    #[serde(borrow, default)]
-    files: Option<Vec<CarriedFile<'a>>>,
 }
 
 /// A carried file that passed its checks, without its bytes.
@@ -58,18 +52,6 @@ pub fn held_by(bundle: &BundleV1) -> Vec<CheckedFile> {
     wanted
 }
 
-/// The JSON of one carried file, `{"sha256":"…","size":…,"base64":"…"}`, to be written
-/// between `open_section` and `CLOSE_SECTION`. Written straight into one buffer: hex and base64
-/// need no escaping, and a 25 MB file should not be encoded into one string and copied to another.
-pub fn carried_json(sha256: &str, bytes: &[u8]) -> String {
-    let encoded_len = bytes.len().div_ceil(3).saturating_mul(4);
-    let mut out = String::with_capacity(encoded_len.saturating_add(128));
-    out.push_str(&carried_head(sha256, bytes.len() as u64));
-    STANDARD.encode_string(bytes, &mut out);
-    out.push_str(CARRIED_TAIL);
-    out
-}
-
 /// The start of one carried file's JSON, up to the opening quote of its base64: the export
 /// writes the base64 after it a piece at a time, then `CARRIED_TAIL`.
 pub fn carried_head(sha256: &str, size: u64) -> String {
@@ -92,32 +74,6 @@ pub fn open_section(bundle_json: &str) -> Option<String> {
 pub const SEPARATOR: &str = ",";
 /// What closes the section and the bundle.
 pub const CLOSE_SECTION: &str = "]}";
-
-/// The carried files of `text`, each checked for shape without decoding: a hash, a size within
-/// the per-file cap, and base64 of exactly the length that size needs. Empty when the bundle
-/// carries none.
-pub fn carried(text: &str) -> Result<Vec<CarriedFile<'_>>, BundleError> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let parsed: FilesOnly<'_> =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| BundleError::Invalid {
-            path: e.path().to_string(),
-            reason: plain(&e.inner().to_string()),
-        })?;
-    let files = parsed.files.unwrap_or_default();
-    if files.len() > MAX_CARRIED_FILES {
-        return Err(BundleError::Invalid {
-            path: "files".into(),
-            reason: format!(
-                "{} files; a bundle may carry at most {MAX_CARRIED_FILES}",
-                files.len()
-            ),
-        });
-    }
-    for (index, file) in files.iter().enumerate() {
-        check_shape(index, file)?;
-    }
-    Ok(files)
-}
 
 /// Carried file `index` from its entry's own text (as `layout` found it), checked for shape.
 pub fn entry(index: usize, text: &str) -> Result<CarriedFile<'_>, BundleError> {
@@ -170,21 +126,6 @@ pub fn decode(index: usize, file: &CarriedFile<'_>) -> Result<Vec<u8>, BundleErr
         ));
     }
     Ok(bytes)
-}
-
-/// Decodes and checks every carried file, one at a time, keeping only hashes and sizes.
-pub fn check_all(files: &[CarriedFile<'_>]) -> Result<Vec<CheckedFile>, BundleError> {
-    let mut checked: Vec<CheckedFile> = Vec::with_capacity(files.len());
-    for (index, file) in files.iter().enumerate() {
-        decode(index, file)?;
-        if !checked.iter().any(|c| c.sha256 == file.sha256) {
-            checked.push(CheckedFile {
-                sha256: file.sha256.to_string(),
-                size: file.size,
-            });
-        }
-    }
-    Ok(checked)
 }
 
 /// Lowercase hex SHA-256, as the log writes it.

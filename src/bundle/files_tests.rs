@@ -3,9 +3,12 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
+    clippy::string_slice,
     clippy::panic
 )]
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use chrono::TimeZone;
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
@@ -75,6 +78,30 @@ fn with_files(files: &[(&str, &[u8])]) -> OnDevice {
     source
 }
 
+/// One carried file's JSON as the export writes it: its head, its base64, its tail.
+fn carried_json(sha256: &str, bytes: &[u8]) -> String {
+    format!(
+        "{}{}{CARRIED_TAIL}",
+        carried_head(sha256, bytes.len() as u64),
+        STANDARD.encode(bytes)
+    )
+}
+
+/// The carried files of a bundle's text, read as the app reads them: its layout, then each
+/// entry parsed, decoded and checked against its hash on its own.
+fn read_files(text: &str) -> Result<Vec<Vec<u8>>, BundleError> {
+    let layout = crate::bundle::layout::of_text(text)?;
+    layout
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, range)| {
+            let file = entry(i, &text[range.start as usize..range.end as usize])?;
+            decode(i, &file)
+        })
+        .collect()
+}
+
 fn bundle_of(source: &OnDevice) -> BundleV1 {
     BundleV1::build(
         source.clone(),
@@ -130,18 +157,18 @@ fn an_export_carries_the_files_its_cases_hold_and_they_come_back_byte_for_byte()
     });
     // The bundle part reads exactly as it would without the section.
     assert_eq!(read(&text).unwrap(), read(&bundle.to_json()).unwrap());
-    let files = carried(&text).unwrap();
-    assert_eq!(files.len(), 2);
-    assert_eq!(decode(0, &files[0]).unwrap(), STATEMENT);
-    assert_eq!(decode(1, &files[1]).unwrap(), png);
-    assert_eq!(check_all(&files).unwrap(), held);
+    let files = read_files(&text).unwrap();
+    assert_eq!(files, vec![STATEMENT.to_vec(), png.to_vec()]);
+    let hashes: Vec<String> = files.iter().map(|b| sha256_hex(b)).collect();
+    let held_hashes: Vec<String> = held.iter().map(|h| h.sha256.clone()).collect();
+    assert_eq!(hashes, held_hashes);
 }
 
 #[test]
 fn a_bundle_without_the_section_carries_nothing() {
     let bundle = bundle_of(&with_files(&[("statement.txt", STATEMENT)]));
-    assert!(carried(&bundle.to_json()).unwrap().is_empty());
-    assert!(carried(r#"{"files":null}"#).unwrap().is_empty());
+    assert!(read_files(&bundle.to_json()).unwrap().is_empty());
+    assert!(read_files(r#"{"files":null}"#).unwrap().is_empty());
 }
 
 const GOLDEN_FILES: &str = include_str!("../../tests/fixtures/bundle-v1-files.json");
@@ -151,10 +178,9 @@ fn golden_v1_with_a_file_still_imports_and_its_bytes_match_their_hash() {
     let bundle = read(GOLDEN_FILES).expect("the golden bundle with a file imports");
     let held = held_by(&bundle);
     assert_eq!(held.len(), 1);
-    let files = carried(GOLDEN_FILES).unwrap();
-    assert_eq!(files.len(), 1);
-    assert_eq!(decode(0, &files[0]).unwrap(), STATEMENT);
-    assert_eq!(files[0].sha256, held[0].sha256);
+    let files = read_files(GOLDEN_FILES).unwrap();
+    assert_eq!(files, vec![STATEMENT.to_vec()]);
+    assert_eq!(sha256_hex(&files[0]), held[0].sha256);
 }
 
 /// Regenerates the fixture with a carried file; run by hand only when a new format version is born.
@@ -179,12 +205,9 @@ fn write_golden_v1_files() {
 
 fn refusal(files_json: &str) -> String {
     let text = format!(r#"{{"format":"escalation-desk.bundle","version":1,"files":{files_json}}}"#);
-    match carried(&text) {
+    match read_files(&text) {
         Err(e) => e.to_string(),
-        Ok(files) => match check_all(&files) {
-            Err(e) => e.to_string(),
-            Ok(_) => panic!("accepted: {files_json}"),
-        },
+        Ok(_) => panic!("accepted: {files_json}"),
     }
 }
 
@@ -237,7 +260,8 @@ fn a_carried_file_that_lies_is_refused_with_its_path_and_why() {
             ),
             "without escapes",
         ),
-        ("{}".into(), "files"),
+        ("{}".into(), "files: expected a list of files"),
+        ("5".into(), "files: expected a list of files"),
         ("[1]".into(), "files[0]"),
         (
             format!(
@@ -272,19 +296,25 @@ proptest! {
     ) {
         let hash = sha256_hex(&bytes);
         let good = format!("{{\"files\":[{}]}}", carried_json(&hash, &bytes));
-        let files = carried(&good).unwrap();
-        prop_assert_eq!(decode(0, &files[0]).unwrap(), bytes.clone());
+        prop_assert_eq!(read_files(&good).unwrap(), vec![bytes.clone()]);
         let mut damaged = good.into_bytes();
         let i = at.index(damaged.len());
         damaged[i] = with;
         if let Ok(text) = String::from_utf8(damaged)
-            && let Ok(files) = carried(&text)
-            && let Some(file) = files.first()
-            && let Ok(read_back) = decode(0, file)
+            && let Ok(files) = read_files(&text)
+            && let Some(read_back) = files.first()
         {
-            prop_assert_eq!(read_back, bytes);
+            prop_assert_eq!(read_back, &bytes);
         }
     }
+}
+
+#[test]
+fn a_second_list_of_files_is_refused_rather_than_ignored() {
+    let one = carried_json(&sha256_hex(b"a"), b"a");
+    let text = format!(r#"{{"files":[{one}],"contents":{{}},"files":[{one}]}}"#);
+    let message = read_files(&text).unwrap_err().to_string();
+    assert!(message.contains("twice"), "{message}");
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub struct Scanner {
     name: Option<Vec<u8>>,
     name_escaped: bool,
     files_next: bool,
+    /// A top-level `files` name was seen: a second one is refused, not silently ignored.
+    files_named: bool,
     section: Section,
     entry_start: u64,
     entry_has_content: bool,
@@ -78,6 +80,7 @@ impl Scanner {
             name: None,
             name_escaped: false,
             files_next: false,
+            files_named: false,
             section: Section::Before,
             entry_start: 0,
             entry_has_content: false,
@@ -277,13 +280,22 @@ impl Scanner {
         } else {
             raw == b"files"
         };
-        self.files_next = is_files && raw.len() <= MAX_NAME_BYTES;
+        let is_files = is_files && raw.len() <= MAX_NAME_BYTES;
+        if is_files && self.files_named {
+            self.fail("the bundle names its files twice; only one list of files is read");
+        }
+        self.files_named |= is_files;
+        self.files_next = is_files;
     }
 
-    /// A top-level value other than the files list begins: the name before it was not `files`'s
-    /// list (a `"files": null` stays in the rest, where serde judges it).
+    /// A top-level value other than a list begins. After the name `files` only a list (or a
+    /// `null`, which serde then judges in the rest) is accepted: the section's shape is settled
+    /// here, so nothing needs a second pass over the whole text to check it.
     fn value_starts_at_top(&mut self, byte: u8) {
         if self.depth == 1 && !self.expect_name && self.name.is_none() && byte != b'[' {
+            if self.files_next && byte != b'n' {
+                self.fail("expected a list of files");
+            }
             self.files_next = false;
         }
     }

@@ -10,7 +10,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::bundle::files::{self, carried};
+use crate::bundle::files;
 use crate::bundle::v1::read;
 
 const GOLDEN: &str = include_str!("../../tests/fixtures/bundle-v1-files.json");
@@ -25,11 +25,22 @@ fn scan_in_chunks(text: &[u8], size: usize) -> Result<Layout, BundleError> {
 
 /// The entries as serde reads them from the whole text, as (sha256, size, base64).
 fn expected(text: &str) -> Vec<(String, u64, String)> {
-    carried(text)
-        .unwrap()
-        .iter()
-        .map(|f| (f.sha256.to_string(), f.size, f.base64.to_string()))
-        .collect()
+    let value: serde_json::Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+    value["files"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|f| {
+                    (
+                        f["sha256"].as_str().unwrap().to_string(),
+                        f["size"].as_u64().unwrap(),
+                        f["base64"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn found(text: &str, layout: &Layout) -> Vec<(String, u64, String)> {
@@ -53,7 +64,7 @@ fn the_golden_bundle_splits_into_the_same_bundle_and_the_same_files_in_any_chunk
     for size in [1, 2, 3, 7, 64, 4096, GOLDEN.len()] {
         let layout = scan_in_chunks(GOLDEN.as_bytes(), size).unwrap();
         assert_eq!(read(&layout.rest).unwrap(), whole, "chunk size {size}");
-        assert!(carried(&layout.rest).unwrap().is_empty());
+        assert!(expected(&layout.rest).is_empty());
         assert_eq!(found(GOLDEN, &layout), files_expected, "chunk size {size}");
     }
 }
@@ -96,16 +107,26 @@ fn a_top_level_name_written_with_escapes_is_still_files() {
 }
 
 #[test]
-fn an_empty_list_and_a_null_have_no_entries_and_serde_judges_anything_else() {
+fn an_empty_list_and_a_null_have_no_entries_and_anything_else_is_refused() {
     assert_eq!(of_text(r#"{"files": [ ]}"#).unwrap().entries, vec![]);
     let null = of_text(r#"{"files":null,"a":[1]}"#).unwrap();
     assert_eq!(null.rest, r#"{"files":null,"a":[1]}"#);
     assert!(null.entries.is_empty());
-    let number = of_text(r#"{"files":5}"#).unwrap();
-    assert!(
-        carried(&number.rest).is_err(),
-        "the rest keeps what is not a list"
-    );
+    for not_a_list in [
+        r#"{"files":5}"#,
+        r#"{"files":{"a":[1]}}"#,
+        r#"{"files":"[]"}"#,
+    ] {
+        match of_text(not_a_list) {
+            Err(BundleError::Invalid { path, reason }) => {
+                assert_eq!(path, "files", "{not_a_list}");
+                assert_eq!(reason, "expected a list of files");
+            }
+            other => panic!("{not_a_list}: {other:?}"),
+        }
+    }
+    // Only the top level's `files` is the section: a deeper one or a later name is not.
+    assert!(of_text(r#"{"a":{"files":5},"files":[],"b":5}"#).is_ok());
 }
 
 #[test]

@@ -1,6 +1,6 @@
 // files.spec.mjs: evidence files on a case end to end: attach (choose, drop, paste), preview, download, remove, reload offline, hostile files that stay inert, and a user's .eml dropped as their reply.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { test, expect, createCase, moveTo, triage, waitForOfflineReady } from './fixtures.mjs';
 
 // A real 2×2 PNG, so the preview must decode under the app's Content-Security-Policy.
@@ -282,6 +282,45 @@ test('a case exported with its files opens the same files in a fresh profile (ha
   expect(sha256(pdf.bytes)).toBe(sha256(PDF));
   const png = await downloaded(fresh, rowOf(fresh, 'error-screenshot.png'));
   expect(sha256(png.bytes)).toBe(sha256(PNG));
+  expect(errors).toEqual([]);
+});
+
+test('a bundle file changed on disk between its preview and Import is refused by entry, and nothing is imported', async ({ page, app, browser }, testInfo) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Chargeback evidence from the acquirer' });
+  const key = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+  await panel(page).getByLabel('Attach files').setInputFiles([{ name: 'bank-letter.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+  await expect(rowOf(page, 'bank-letter.pdf')).toBeVisible();
+  await page.getByRole('link', { name: 'Data' }).click();
+  await page.getByLabel(/^Chosen cases/).check();
+  await page.getByLabel('Case keys').fill(key);
+  await page.getByLabel(/^Include the attached files/).check();
+  await expect(page.getByText(/^Adds 1 file\(s\)/)).toBeVisible();
+  const carrying = await exported(page, 'Export');
+
+  // A real file on disk, picked through the file chooser, so the page holds a reference to it
+  // rather than a copy of its bytes.
+  const path = testInfo.outputPath('handover.json');
+  await writeFile(path, carrying.text);
+  const fresh = await (await browser.newContext()).newPage();
+  const errors = [];
+  fresh.on('pageerror', (e) => errors.push(e.message));
+  await fresh.goto(app.url('/data'));
+  await fresh.getByLabel('Choose a bundle file').setInputFiles(path);
+  await expect(fresh.getByText('Carries 1 attached file(s)')).toBeVisible();
+
+  // The teammate's file is overwritten while the preview is open: one base64 character changed.
+  const changed = JSON.parse(carrying.text);
+  changed.files[0].base64 = (changed.files[0].base64[0] === 'A' ? 'B' : 'A') + changed.files[0].base64.slice(1);
+  await writeFile(path, JSON.stringify(changed));
+  await fresh.getByRole('button', { name: 'Import', exact: true }).click();
+  const refusal = fresh.getByRole('alert').filter({ hasText: 'handover.json was not imported' });
+  await expect(refusal).toContainText(/files\[0\](: the bundle file could not be read again|\.sha256: the bytes do not match their hash)/);
+  await expect(refusal).toContainText('Nothing on this device changed');
+  await fresh.goto(app.url('/'));
+  await expect(fresh.getByRole('heading', { name: 'No cases yet' })).toBeVisible();
+  await fresh.goto(app.url(`/cases/${key}`));
+  await expect(fresh.getByRole('heading', { name: `No case ${key} on this device` })).toBeVisible();
   expect(errors).toEqual([]);
 });
 

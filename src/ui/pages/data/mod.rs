@@ -13,7 +13,6 @@ use crate::app::carry;
 use crate::app::exchange::{self, BackupInfo, Replacement, snapshot};
 use crate::app::state::app_state;
 use crate::browser;
-use crate::bundle::files as bundle_files;
 use crate::bundle::v1::{self, BundleV1};
 use crate::bundle::{BundleError, encrypted};
 use crate::domain::merge::{self, Choice, ConflictId};
@@ -138,10 +137,10 @@ pub fn DataPage() -> impl IntoView {
                 let started = browser::performance_now();
                 let bundle = v1::read(&text).map_err(|e| e.to_string())?;
                 browser::measure("import-parse", started);
-                // The files section's own shape (a `"files": 5` is refused), then every carried
-                // file read, decoded and checked against its hash, one at a time, so a damaged
-                // file is refused before the preview, not halfway through the import.
-                bundle_files::carried(&text).map_err(|e| e.to_string())?;
+                // The files section's shape was settled by the scanner that opened the file
+                // (a `"files": 5` is refused there); now every carried file is read, decoded and
+                // checked against its hash, one at a time, so a damaged file is refused before
+                // the preview, not halfway through the import.
                 let carried = carry::check_carried(&source, &|done, total| {
                     busy.set(Some(format!(
                         "Checking attached file {} of {total}…",
