@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+pub mod couch;
 pub mod encrypted;
 pub mod files;
 pub mod layout;
