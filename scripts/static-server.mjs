@@ -1,6 +1,6 @@
 // static-server.mjs: serve a built dist/ on loopback like a static host would, with SPA fallback.
 // Used by scripts/serve and by the e2e tests, which start and stop it to go offline.
-import { createServer } from 'node:http';
+import { createServer, request as forward } from 'node:http';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,11 +53,39 @@ async function encode(file, body, mtime, accepts) {
 }
 
 /**
- * `mounts` maps a URL prefix to another folder (the benchmark's baseline page at `/__bench/`),
- * so extra pages can sit beside the app without ever being copied into dist/.
+ * Passes a request under `/couch/` to the CouchDB server at `target` (a loopback URL), so the
+ * app talks only to its own origin and its CSP keeps `connect-src 'self'`, as a reverse proxy
+ * in front of Apache CouchDB would. The prefix is removed; cookies and bodies pass unchanged.
  */
-export function startServer({ root, port, host = '127.0.0.1', mounts = {} }) {
+function proxyToCouch(req, res, target) {
+  const upstream = new URL(target);
+  const path = req.url.slice('/couch'.length) || '/';
+  const headers = { ...req.headers, host: upstream.host };
+  delete headers.origin;
+  delete headers.referer;
+  const out = forward({ hostname: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (answer) => {
+    const back = { ...answer.headers, 'cache-control': 'no-store' };
+    res.writeHead(answer.statusCode || 502, back);
+    answer.pipe(res);
+  });
+  out.on('error', (e) => {
+    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: 'bad_gateway', reason: `the CouchDB server did not answer (${e.code || e.message})` }));
+  });
+  req.pipe(out);
+}
+
+/**
+ * `mounts` maps a URL prefix to another folder (the benchmark's baseline page at `/__bench/`),
+ * so extra pages can sit beside the app without ever being copied into dist/. `couch`, when
+ * given, is the loopback URL of a CouchDB server that `/couch/` is passed to (team sync).
+ */
+export function startServer({ root, port, host = '127.0.0.1', mounts = {}, couch = null }) {
   const server = createServer(async (req, res) => {
+    if (couch && (req.url === '/couch' || req.url.startsWith('/couch/'))) {
+      proxyToCouch(req, res, couch);
+      return;
+    }
     let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
     const base = resolve(mount ? mounts[mount] : root);
@@ -106,8 +134,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] =
   });
 } else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [root = 'dist', port = '8080'] = process.argv.slice(2);
-  startServer({ root, port: Number(port) }).then(
-    () => console.log(`Escalation Desk: http://127.0.0.1:${port}/`),
+  const couch = process.env.COUCH_URL || null;
+  startServer({ root, port: Number(port), couch }).then(
+    () => console.log(`Escalation Desk: http://127.0.0.1:${port}/${couch ? ` (team sync: /couch/ → ${couch})` : ''}`),
     (e) => {
       console.error(`cannot serve on 127.0.0.1:${port}: ${e.message}`);
       process.exit(1);

@@ -465,6 +465,35 @@ pub fn notify(title: &str, body: &str, tag: &str) {
     let _ = Reflect::construct(&constructor, &args);
 }
 
+/// Runs `work` while holding the Web Lock `name`, shared by every tab of this profile and
+/// origin: a second tab waits until the first's work ends or the tab closes. Where the browser
+/// has no Web Locks, `work` simply runs.
+pub async fn with_lock(name: &str, work: impl std::future::Future<Output = ()> + 'static) {
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks
+        .as_ref()
+        .and_then(|l| Reflect::get(l, &"request".into()).ok())
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    let (Some(locks), Some(request)) = (locks, request) else {
+        work.await;
+        return;
+    };
+    let held = wasm_bindgen::closure::Closure::once_into_js(move |_lock: JsValue| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            work.await;
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    if let Ok(done) = request.call2(&locks, &name.into(), &held)
+        && let Ok(done) = done.dyn_into::<js_sys::Promise>()
+    {
+        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    }
+}
+
 /// Resolves after `ms` milliseconds (at once where there is no window).
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

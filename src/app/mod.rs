@@ -18,6 +18,7 @@ pub mod library;
 pub mod problems;
 pub mod rcas;
 pub mod state;
+pub mod sync;
 
 pub use state::{AppState, app_state};
 

@@ -36,6 +36,8 @@ pub mod rcas;
 pub mod schema;
 #[cfg(target_arch = "wasm32")]
 pub mod settings;
+#[cfg(target_arch = "wasm32")]
+pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};

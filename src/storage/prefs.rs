@@ -28,6 +28,20 @@ pub struct Preferences {
     pub sql_queries: Vec<SavedQuery>,
     /// What the SQL console's editor held last, so a reload or a crash keeps it.
     pub sql_draft: String,
+    /// Team sync: off unless the person turned it on. No password is kept: the server's
+    /// session cookie is the sign-in.
+    pub sync: SyncSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SyncSettings {
+    pub on: bool,
+    /// A path on this site, such as `/couch/` (the page may only talk to its own origin).
+    pub server: String,
+    pub database: String,
+    /// The CouchDB user signed in, written as the author of every document pushed.
+    pub user: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

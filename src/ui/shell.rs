@@ -25,6 +25,10 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     state.start_clock();
     leptos::task::spawn_local(state.start());
+    // Team sync runs only if the person turned it on; otherwise this makes no request.
+    let sync_view = crate::app::sync::SyncView::new();
+    provide_context(sync_view);
+    crate::app::sync::start(state, sync_view);
     browser::register_service_worker();
     // Only a failure swaps the page out; Loading -> Ready must not rebuild the router.
     let failure = Memo::new(move |_| match state.boot.get() {
@@ -69,6 +73,9 @@ pub fn App() -> impl IntoView {
                         DraftActivity::Failed => "Draft not saved",
                     }
                 }}</span>
+                <Show when=move || sync_view.status.get() != crate::app::sync::SyncStatus::Off>
+                    <A href="/settings" attr:class="sync-note" attr:role="status">{move || sync_view.status.get().words(state.clock.get())}</A>
+                </Show>
                 <Show when=move || !online.get()>
                     <span class="offline-note" role="status" title="No connection. Everything you do is saved on this device; nothing here needs the network.">"Offline · saved on this device"</span>
                 </Show>

@@ -209,6 +209,7 @@ mod exchange;
 mod files;
 mod migrations_early;
 mod migrations_late;
+mod sync;
 mod unreadable;
 mod writes;
 

@@ -17,4 +17,5 @@ pub mod rcas;
 pub mod settings;
 mod sla_settings;
 pub mod sql_console;
+pub mod team_sync;
 pub mod templates;

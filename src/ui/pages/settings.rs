@@ -83,6 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
             <TeamSettingsForm/>
             <super::sla_settings::SlaSettingsForm/>
             <super::partners::PartnerDirectoryForm/>
+            <super::team_sync::TeamSyncPanel/>
             <ScaleSample/>
         </Show>
     }

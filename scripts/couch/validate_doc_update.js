@@ -1,0 +1,25 @@
+// validate_doc_update for a team's Escalation Desk database, installed by scripts/couch/setup.mjs.
+// Runs on the server for every write by anyone who is not a server admin. Events are immutable
+// (a second revision or a deletion is refused), cases are never deleted through sync, and every
+// document must name the signed-in user as its author.
+function (newDoc, oldDoc, userCtx, secObj) {
+  if (userCtx.roles.indexOf('_admin') !== -1) return;
+  var id = newDoc._id || '';
+  var isEvent = id.indexOf('ev:') === 0;
+  var isCase = id.indexOf('case:') === 0;
+  if (!isEvent && !isCase) {
+    throw({ forbidden: 'only case and event documents are written through sync (' + id + ')' });
+  }
+  if (newDoc._deleted) {
+    throw({ forbidden: (isEvent ? 'events' : 'cases') + ' are never deleted through sync' });
+  }
+  if (isEvent && oldDoc && !oldDoc._deleted) {
+    throw({ forbidden: 'an event never changes once written (' + id + ')' });
+  }
+  if (newDoc.author !== userCtx.name) {
+    throw({ forbidden: 'author must be the signed-in user ' + userCtx.name + ', not ' + newDoc.author });
+  }
+  if (typeof newDoc.schema !== 'number' || newDoc.schema < 1) {
+    throw({ forbidden: 'schema: expected a number from 1' });
+  }
+}

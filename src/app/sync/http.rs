@@ -1,0 +1,142 @@
+//! The CouchDB HTTP API as team sync uses it: JSON over `fetch` to the same origin, with the session cookie CouchDB sets at sign-in, and every answer a typed result.
+
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestCredentials, RequestInit, Response};
+
+/// Answers longer than this are refused unread: no page of changes this client asks for comes
+/// near it, so it can only be a wrong server or a hostile one.
+const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a request to the team's server did not give an answer to use, worded for the header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CouchError {
+    #[error("the server cannot be reached ({0})")]
+    Unreachable(String),
+    #[error("sign-in expired or refused")]
+    SignIn,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} was not found on the server")]
+    NotFound(String),
+    #[error("the server answered {status}: {reason}")]
+    Server { status: u16, reason: String },
+    #[error("the server's answer could not be read ({0})")]
+    BadAnswer(String),
+}
+
+/// A team database on a CouchDB server reached at `server` (a path on this origin, such as
+/// `/couch/`, so the page's `connect-src 'self'` holds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Couch {
+    pub server: String,
+    pub database: String,
+}
+
+impl Couch {
+    pub fn new(server: &str, database: &str) -> Couch {
+        let mut server = server.trim().to_string();
+        if !server.ends_with('/') {
+            server.push('/');
+        }
+        Couch {
+            server,
+            database: database.trim().to_string(),
+        }
+    }
+
+    /// `path` under the database, e.g. `_changes?since=0`.
+    pub fn url(&self, path: &str) -> String {
+        let db = js_sys::encode_uri_component(&self.database);
+        format!("{}{}/{}", self.server, String::from(db), path)
+    }
+
+    pub fn server_url(&self, path: &str) -> String {
+        format!("{}{}", self.server, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Result<Value, CouchError> {
+        request("GET", &self.url(path), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Value, CouchError> {
+        request("POST", &self.url(path), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Result<Value, CouchError> {
+        request("PUT", &self.url(path), Some(body)).await
+    }
+}
+
+/// One request; any answer outside 2xx becomes a `CouchError` with CouchDB's own reason.
+pub async fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Value, CouchError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(&body.to_string()));
+    }
+    let request = Request::new_with_str_and_init(url, &init)
+        .map_err(|e| CouchError::Unreachable(js_text(&e)))?;
+    let headers = request.headers();
+    let _ = headers.set("Accept", "application/json");
+    if body.is_some() {
+        let _ = headers.set("Content-Type", "application/json");
+    }
+    let window = web_sys::window().ok_or_else(|| CouchError::Unreachable("no window".into()))?;
+    let answer = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| CouchError::Unreachable(js_text(&e)))?;
+    let response: Response = answer
+        .dyn_into()
+        .map_err(|_| CouchError::BadAnswer("not a response".into()))?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if text.len() > MAX_ANSWER_BYTES {
+        return Err(CouchError::BadAnswer(format!(
+            "{} MB, more than any answer this app asks for",
+            text.len() / 1_048_576
+        )));
+    }
+    let value: Value = if text.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).map_err(|e| CouchError::BadAnswer(e.to_string()))?
+    };
+    let reason = || {
+        value
+            .get("reason")
+            .and_then(Value::as_str)
+            .or_else(|| value.get("error").and_then(Value::as_str))
+            .unwrap_or("no reason given")
+            .chars()
+            .take(300)
+            .collect::<String>()
+    };
+    match status {
+        200..=299 => Ok(value),
+        401 => Err(CouchError::SignIn),
+        403 => Err(CouchError::Forbidden(reason())),
+        404 => Err(CouchError::NotFound(url.to_string())),
+        _ => Err(CouchError::Server {
+            status,
+            reason: reason(),
+        }),
+    }
+}
+
+fn js_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "network error".into())
+}

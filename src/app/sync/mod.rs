@@ -1,0 +1,287 @@
+//! Team sync through CouchDB, opt-in: signing in with CouchDB's own session, the replication loop (continuous while online, backing off while offline), and its state in words for the header.
+//!
+//! Nothing here runs, and no request is made, until the person turns sync on in Settings. The
+//! password goes to the server's `_session` once and is never kept; the session cookie the
+//! server sets is the sign-in, and when it expires the header says so and sync waits.
+
+pub mod http;
+pub mod replicate;
+
+use std::cell::Cell;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde_json::json;
+
+use self::http::{Couch, CouchError};
+use self::replicate::{Round, RoundError};
+use crate::app::AppState;
+use crate::browser;
+use crate::storage::prefs::SyncSettings;
+
+/// Where team sync is, for the header and Settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncStatus {
+    Off,
+    Starting,
+    Synced { at: DateTime<Utc> },
+    Offline { waiting: usize },
+    SignInExpired,
+    Failed(String),
+}
+
+impl SyncStatus {
+    /// The header's words; `now` makes "2 min ago" honest.
+    pub fn words(&self, now: DateTime<Utc>) -> String {
+        match self {
+            SyncStatus::Off => String::new(),
+            SyncStatus::Starting => "Syncing…".into(),
+            SyncStatus::Synced { at } => {
+                let minutes = (now - *at).num_minutes();
+                if minutes < 1 {
+                    "Synced just now".into()
+                } else {
+                    format!("Synced {minutes} min ago")
+                }
+            }
+            SyncStatus::Offline { waiting: 0 } => "Sync paused: offline".into(),
+            SyncStatus::Offline { waiting } => {
+                format!("{waiting} change(s) waiting: offline")
+            }
+            SyncStatus::SignInExpired => "Sign-in expired: sync paused".into(),
+            SyncStatus::Failed(why) => format!("Sync stopped: {why}"),
+        }
+    }
+}
+
+/// What the page shows of sync: its status, and the documents refused on arrival.
+#[derive(Clone, Copy)]
+pub struct SyncView {
+    pub status: RwSignal<SyncStatus>,
+    pub refused: RwSignal<Vec<String>>,
+    /// Fields both sides changed that were settled to the server's value (kept with the progress).
+    pub settled: RwSignal<usize>,
+    /// Documents pulled since this page started (the tests count them across a restart).
+    pub pulled: RwSignal<usize>,
+}
+
+impl SyncView {
+    pub fn new() -> SyncView {
+        SyncView {
+            status: RwSignal::new(SyncStatus::Off),
+            refused: RwSignal::new(Vec::new()),
+            settled: RwSignal::new(0),
+            pulled: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for SyncView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+thread_local! {
+    /// Bumped on every sign-in and sign-out, so an older loop sees it is not wanted and ends.
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
+}
+
+fn next_generation() -> u64 {
+    GENERATION.with(|g| {
+        let next = g.get().wrapping_add(1);
+        g.set(next);
+        next
+    })
+}
+
+fn current_generation() -> u64 {
+    GENERATION.with(Cell::get)
+}
+
+/// Checks `name`'s password with the server (`_session`) and that the team database answers
+/// them, then turns sync on and starts it. On any refusal, sync stays as it was and the
+/// error says what to fix.
+pub async fn sign_in(
+    state: AppState,
+    view: SyncView,
+    server: &str,
+    database: &str,
+    name: &str,
+    password: &str,
+) -> Result<(), String> {
+    let server = if server.trim().is_empty() {
+        "/couch/"
+    } else {
+        server.trim()
+    };
+    if !server.starts_with('/') || server.starts_with("//") {
+        return Err(
+            "the server must be a path on this site, such as /couch/ (the app may talk only to its own origin; put CouchDB behind the same address)".into(),
+        );
+    }
+    let database = database.trim();
+    if database.is_empty() {
+        return Err("the team database is empty".into());
+    }
+    let couch = Couch::new(server, database);
+    let answer = http::request(
+        "POST",
+        &couch.server_url("_session"),
+        Some(&json!({ "name": name.trim(), "password": password })),
+    )
+    .await
+    .map_err(|e| match e {
+        CouchError::SignIn => "the server refused that name and password".to_string(),
+        other => other.to_string(),
+    })?;
+    let user = answer
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or(name.trim())
+        .to_string();
+    couch.get("").await.map_err(|e| match e {
+        CouchError::NotFound(_) => format!("the server has no database \"{database}\""),
+        CouchError::Forbidden(_) | CouchError::SignIn => {
+            format!("{user} is not a member of \"{database}\"")
+        }
+        other => other.to_string(),
+    })?;
+    let settings = SyncSettings {
+        on: true,
+        server: couch.server.clone(),
+        database: database.to_string(),
+        user,
+    };
+    let mut prefs = state.prefs.get_untracked();
+    prefs.sync = settings;
+    prefs.save()?;
+    state.prefs.set(prefs);
+    view.refused.set(Vec::new());
+    view.settled.set(0);
+    start(state, view);
+    Ok(())
+}
+
+/// Turns sync off: the loop ends, the server's session is closed, and everything stays here.
+pub async fn turn_off(state: AppState, view: SyncView) -> Result<(), String> {
+    next_generation();
+    let mut prefs = state.prefs.get_untracked();
+    let server = prefs.sync.server.clone();
+    prefs.sync.on = false;
+    prefs.save()?;
+    state.prefs.set(prefs);
+    view.status.set(SyncStatus::Off);
+    if !server.is_empty() {
+        // Best effort: the cookie goes with the session; an offline sign-out is harmless.
+        let _ = http::request("DELETE", &format!("{server}_session"), None).await;
+    }
+    Ok(())
+}
+
+/// Starts the loop if sync is on (at start-up, or after a sign-in).
+pub fn start(state: AppState, view: SyncView) {
+    let settings = state.prefs.with_untracked(|p| p.sync.clone());
+    if !settings.on {
+        view.status.set(SyncStatus::Off);
+        return;
+    }
+    let generation = next_generation();
+    view.status.set(SyncStatus::Starting);
+    leptos::task::spawn_local(async move {
+        // One tab of this profile syncs at a time; the others wait their turn (and see its
+        // changes through the tab channel), and take over when that tab closes.
+        browser::with_lock("escalation-desk-team-sync", async move {
+            // Another tab may have turned sync off or signed in elsewhere while this one waited.
+            let settings = crate::storage::prefs::Preferences::load().sync;
+            if !settings.on || current_generation() != generation {
+                if current_generation() == generation {
+                    view.status.set(SyncStatus::Off);
+                }
+                return;
+            }
+            run(state, view, settings, generation).await;
+        })
+        .await;
+    });
+}
+
+async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation: u64) {
+    // Start-up reads the cases first; sync works on them.
+    let _ = crate::app::state::database_ready().await;
+    while !matches!(state.boot.get_untracked(), crate::app::state::Boot::Ready) {
+        browser::sleep(100).await;
+        if current_generation() != generation {
+            return;
+        }
+    }
+    let couch = Couch::new(&settings.server, &settings.database);
+    let device = crate::app::exchange::exporter(state).device;
+    let mut backoff_ms = 1_000;
+    while current_generation() == generation {
+        if !browser::is_online() {
+            let waiting = replicate::waiting_here(state).await;
+            view.status.set(SyncStatus::Offline { waiting });
+            browser::sleep(1_000).await;
+            continue;
+        }
+        match round(state, &couch, &device, &settings.user).await {
+            Ok(done) => {
+                backoff_ms = 1_000;
+                if current_generation() != generation {
+                    return;
+                }
+                view.pulled.update(|n| *n += done.pulled_docs);
+                let settled = usize::try_from(done.settled_so_far).unwrap_or(usize::MAX);
+                if view.settled.get_untracked() != settled {
+                    view.settled.set(settled);
+                }
+                if view.refused.with_untracked(|r| *r != done.refused_so_far) {
+                    view.refused.set(done.refused_so_far.clone());
+                }
+                view.status.set(SyncStatus::Synced { at: browser::now() });
+                // More to do goes on at once; otherwise the server is asked again in a second,
+                // so a teammate's edit shows here within about two.
+                let busy = done.more || (done.pushed_cases > 0 && done.waiting > 0);
+                if !busy {
+                    browser::sleep(1_000).await;
+                }
+            }
+            Err(RoundError::Couch(CouchError::SignIn)) => {
+                view.status.set(SyncStatus::SignInExpired);
+                return;
+            }
+            Err(RoundError::Couch(CouchError::Forbidden(why))) => {
+                view.status.set(SyncStatus::Failed(why));
+                return;
+            }
+            Err(RoundError::Couch(CouchError::Unreachable(_))) => {
+                let waiting = replicate::waiting_here(state).await;
+                view.status.set(SyncStatus::Offline { waiting });
+                browser::sleep(backoff_ms).await;
+                backoff_ms = (backoff_ms * 2).min(30_000);
+            }
+            Err(other) => {
+                view.status.set(SyncStatus::Failed(other.to_string()));
+                browser::sleep(backoff_ms).await;
+                backoff_ms = (backoff_ms * 2).min(30_000);
+            }
+        }
+    }
+}
+
+/// One round: what changed here goes up, then what changed there comes down.
+async fn round(
+    state: AppState,
+    couch: &Couch,
+    device: &str,
+    author: &str,
+) -> Result<Round, RoundError> {
+    let mut progress = replicate::progress_for(couch, device).await?;
+    let mut done = Round::default();
+    replicate::push(state, couch, author, &mut progress, &mut done).await?;
+    replicate::pull(state, couch, device, &mut progress, &mut done).await?;
+    done.refused_so_far = progress.refused;
+    done.settled_so_far = progress.settled;
+    Ok(done)
+}

@@ -1,0 +1,67 @@
+//! Team sync's progress in real IndexedDB: kept across a reopen, started afresh when unreadable, and its refusals capped.
+
+use escalation_desk::storage::open_database;
+use escalation_desk::storage::schema::META;
+use escalation_desk::storage::sync::{self, MAX_REFUSED, SyncProgress};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+use super::unique_name;
+
+#[wasm_bindgen_test]
+async fn sync_progress_survives_a_reopen_and_a_damaged_one_reads_as_a_fresh_start() {
+    let name = unique_name("sync-progress");
+    let db = open_database(&name).await.unwrap();
+    assert_eq!(sync::load(&db).await.unwrap(), SyncProgress::default());
+    let mut progress = SyncProgress {
+        target: "/couch/team".into(),
+        since: "12-g1AAAA".into(),
+        ..SyncProgress::default()
+    };
+    progress
+        .cases
+        .insert(Uuid::from_u128(7), (3, "2-abc".into()));
+    progress.settled = 2;
+    sync::save(&db, &progress).await.unwrap();
+    db.close();
+    let db = open_database(&name).await.unwrap();
+    assert_eq!(sync::load(&db).await.unwrap(), progress);
+
+    // A damaged document costs a pull from the start, which changes nothing already here.
+    let tx = db
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store(META)
+        .unwrap()
+        .put("{\"since\": [".to_string())
+        .with_key("sync_progress")
+        .build()
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(sync::load(&db).await.unwrap(), SyncProgress::default());
+}
+
+#[wasm_bindgen_test]
+fn refusals_are_kept_once_and_only_the_newest_fifty() {
+    let mut progress = SyncProgress::default();
+    for n in 0..(MAX_REFUSED + 10) {
+        escalation_desk::app::sync::replicate::remember_refusal(
+            &mut progress,
+            format!("case:{n}: bad"),
+        );
+        escalation_desk::app::sync::replicate::remember_refusal(
+            &mut progress,
+            format!("case:{n}: bad"),
+        );
+    }
+    assert_eq!(progress.refused.len(), MAX_REFUSED);
+    assert_eq!(progress.refused.first().unwrap(), "case:10: bad");
+    assert_eq!(
+        progress.refused.last().unwrap(),
+        &format!("case:{}: bad", MAX_REFUSED + 9)
+    );
+}

@@ -1,0 +1,276 @@
+// sync.spec.mjs: team sync through a real CouchDB-compatible server (pouchdb-server, started here on 127.0.0.1 behind the app's own origin): two people converge, offline edits meet, bad sign-ins and hostile documents are refused and the app keeps working.
+import { readFile } from 'node:fs/promises';
+import { test, expect, createCase, DIST } from './fixtures.mjs';
+import { startServer, stopServer } from '../../scripts/static-server.mjs';
+import { startCouch } from './couch.mjs';
+
+const ALICE = { name: 'alice', password: 'alice-pw' };
+const BOB = { name: 'bob', password: 'bob-pw' };
+const MALLORY = { name: 'mallory', password: 'mallory-pw' };
+const TEAM = 'team-payouts';
+
+/** The app served with `/couch/` passed to the server, and a way to open a person's own profile. */
+async function desk(browser, couch) {
+  const server = await startServer({ root: DIST, port: 0, couch: couch.url });
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const contexts = [];
+  return {
+    url: (path = '/') => `${base}${path}`,
+    async person() {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      page.errors = [];
+      page.on('pageerror', (e) => page.errors.push(e.message));
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close();
+      await stopServer(server);
+    },
+  };
+}
+
+const header = (page) => page.locator('.app-header .sync-note');
+
+/** Everything on this device as the Data page exports it, without what names the export itself
+ * and each device's own save counter (`revision`, which every write on a device bumps). */
+async function exportedCases(page, url) {
+  await page.goto(url('/data'));
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
+  const bundle = JSON.parse(await readFile(await file.path(), 'utf8'));
+  return bundle.contents.cases
+    .map(({ revision, ...rest }) => rest)
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function signIn(page, url, user, { database = TEAM } = {}) {
+  await page.goto(url('/settings'));
+  const panel = page.getByRole('region', { name: 'Team sync' });
+  await panel.getByLabel('Team database').fill(database);
+  await panel.getByLabel('User name').fill(user.name);
+  await panel.getByLabel('Password').fill(user.password);
+  await panel.getByRole('button', { name: 'Sign in and turn on sync' }).click();
+  return panel;
+}
+
+test('two specialists converge through CouchDB: a case made by one appears for the other, and offline edits to different fields both arrive', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    const bob = await app.person();
+    // Nothing is sent before sync is turned on.
+    const early = [];
+    alice.on('request', (r) => { if (r.url().includes('/couch/')) early.push(r.url()); });
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Payout to DBS returned twice' });
+    const key = decodeURIComponent(new URL(alice.url()).pathname.split('/').pop());
+    expect(early).toEqual([]);
+
+    const alicePanel = await signIn(alice, app.url, ALICE);
+    await expect(alicePanel.getByText(`Signed in as alice to "${TEAM}" at /couch/.`)).toBeVisible();
+    await expect(header(alice)).toHaveText(/Synced/);
+    await expect(alicePanel.getByLabel('Password')).toHaveCount(0);
+    await signIn(bob, app.url, BOB);
+    await expect(header(bob)).toHaveText(/Synced/);
+    await bob.goto(app.url(`/cases/${key}`));
+    await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Payout to DBS returned twice');
+
+    // Both go offline and change different fields of the same case.
+    await alice.context().setOffline(true);
+    await bob.context().setOffline(true);
+    await alice.goto(app.url(`/cases/${key}`)).catch(() => {});
+    await expect(header(bob)).toHaveText(/offline/);
+    await alice.getByRole('button', { name: 'Edit title' }).click();
+    await alice.getByLabel('Title', { exact: true }).fill('Payout to DBS returned twice (bank reference 8841)');
+    await alice.getByRole('button', { name: 'Save title' }).click();
+    await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Payout to DBS returned twice (bank reference 8841)');
+    await bob.getByLabel('Owner', { exact: true }).fill('Bob Tan');
+    await bob.getByRole('button', { name: 'Save details' }).click();
+    await expect(bob.getByText('Details saved.')).toBeVisible();
+    await bob.getByLabel('Note').fill('Called the bank: second return is a duplicate.');
+    await bob.getByRole('button', { name: 'Add note' }).click();
+    await expect(bob.getByLabel('Note')).toHaveValue('');
+    await expect(header(bob)).toHaveText('1 change(s) waiting: offline');
+
+    await alice.context().setOffline(false);
+    await bob.context().setOffline(false);
+    for (const page of [alice, bob]) {
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payout to DBS returned twice (bank reference 8841)', { timeout: 20_000 });
+      await expect(page.locator('.facts')).toContainText('Bob Tan', { timeout: 20_000 });
+      await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('Called the bank: second return is a duplicate.');
+    }
+    // The same log, in the same order, on both.
+    const order = (page) => page.getByRole('list', { name: 'Timeline' }).locator('li').allInnerTexts();
+    await expect.poll(async () => JSON.stringify(await order(alice)) === JSON.stringify(await order(bob)), { timeout: 20_000 }).toBe(true);
+    // Both devices hold the same cases, field for field and event for event.
+    const [mine, theirs] = [await exportedCases(alice, app.url), await exportedCases(bob, app.url)];
+    expect(mine).toHaveLength(1);
+    expect(mine).toEqual(theirs);
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});
+
+test('a wrong password and another team\'s database are refused clearly, and the app keeps working on this device', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE] });
+  await (await import('../../scripts/couch/setup.mjs')).setupTeam({ url: couch.url, admin: { name: 'admin', password: 'admin-secret' }, database: 'team-disputes', users: [MALLORY] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    let panel = await signIn(alice, app.url, { name: 'alice', password: 'wrong' });
+    await expect(panel.getByRole('alert')).toHaveText('Sync was not turned on: the server refused that name and password.');
+    panel = await signIn(alice, app.url, ALICE, { database: 'team-disputes' });
+    await expect(panel.getByRole('alert')).toHaveText('Sync was not turned on: alice is not a member of "team-disputes".');
+    panel = await signIn(alice, app.url, ALICE, { database: 'no-such-team' });
+    await expect(panel.getByRole('alert')).toHaveText('Sync was not turned on: the server has no database "no-such-team".');
+    await expect(header(alice)).toHaveCount(0);
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Still works without sync' });
+    await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Still works without sync');
+    expect(alice.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});
+
+test('a hostile document written straight to the server is refused on arrival and reported; nothing else changes', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Chargeback lost on a technicality' });
+    await signIn(alice, app.url, ALICE);
+    await expect(header(alice)).toHaveText(/Synced/);
+    const bob = await app.person();
+    await signIn(bob, app.url, BOB);
+    await expect(header(bob)).toHaveText(/Synced/);
+    await bob.goto(app.url('/'));
+    await expect(bob.getByRole('row', { name: /Chargeback lost on a technicality/ })).toBeVisible();
+
+    // Someone with write access replaces the case with a bad status, a short file hash and a date past 2199.
+    const all = await couch.get('_all_docs?include_docs=true');
+    const caseDoc = all.rows.map((r) => r.doc).find((d) => d._id.startsWith('case:'));
+    const hostile = structuredClone(caseDoc);
+    hostile.case.status = 'Exploded';
+    hostile.case.updated_at = '2300-01-01T00:00:00Z';
+    const written = await couch.put(caseDoc._id, hostile);
+    expect(written.status).toBe(201);
+    const eventId = '00000000-0000-4000-8000-000000000001';
+    await couch.put(`ev:${caseDoc.case.id}:${eventId}`, {
+      schema: 1, author: 'admin', case_id: caseDoc.case.id,
+      event: { id: eventId, at: '2026-12-01T09:00:00Z', actor: 'x', kind: { type: 'FileAttached', file: { sha256: 'abc', name: 'x.pdf', size: 3, media_type: 'application/pdf' } } },
+    });
+
+    await bob.goto(app.url('/settings'));
+    const refused = bob.getByRole('region', { name: 'Team sync' }).getByRole('alert');
+    await expect(refused).toContainText(`${caseDoc._id}: case.status: unknown variant \`Exploded\``, { timeout: 20_000 });
+    await bob.goto(app.url('/'));
+    await expect(bob.getByRole('row', { name: /Chargeback lost on a technicality/ })).toBeVisible();
+    await bob.reload();
+    await expect(bob.getByRole('row', { name: /Chargeback lost on a technicality/ })).toBeVisible();
+    expect(bob.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});
+
+test('both change the same field offline: the change that reached the server first is kept on both devices, both stay in the log, and it is said', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    const bob = await app.person();
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Refund stuck in review' });
+    const key = decodeURIComponent(new URL(alice.url()).pathname.split('/').pop());
+    await signIn(alice, app.url, ALICE);
+    await expect(header(alice)).toHaveText(/Synced/);
+    await signIn(bob, app.url, BOB);
+    await expect(header(bob)).toHaveText(/Synced/);
+    await bob.goto(app.url(`/cases/${key}`));
+    await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review');
+    await alice.goto(app.url(`/cases/${key}`));
+
+    await alice.context().setOffline(true);
+    await bob.context().setOffline(true);
+    for (const [page, title] of [[alice, 'Refund stuck in review (risk hold)'], [bob, 'Refund stuck in review (bank cut-off)']]) {
+      await page.getByRole('button', { name: 'Edit title' }).click();
+      await page.getByLabel('Title', { exact: true }).fill(title);
+      await page.getByRole('button', { name: 'Save title' }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+    }
+    // Alice reaches the server first.
+    await alice.context().setOffline(false);
+    await expect(header(alice)).toHaveText(/Synced/);
+    await expect.poll(async () => (await couch.get(`_all_docs?include_docs=true`)).rows.map((r) => r.doc).find((d) => d._id.startsWith('case:'))?.case.title).toBe('Refund stuck in review (risk hold)');
+    await bob.context().setOffline(false);
+    for (const page of [alice, bob]) {
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review (risk hold)', { timeout: 20_000 });
+    }
+    const timeline = bob.getByRole('list', { name: 'Timeline' });
+    await expect(timeline).toContainText('Refund stuck in review (bank cut-off)');
+    await expect(timeline).toContainText('Refund stuck in review (risk hold)');
+    await bob.goto(app.url('/settings'));
+    await expect(bob.getByText(/^1 field\(s\) were changed here and by a teammate before either synced/)).toBeVisible();
+    expect(bob.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});
+
+test('the server restarts: sync comes back by itself and resumes from its checkpoint instead of pulling everything again', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    const bob = await app.person();
+    await alice.goto(app.url('/'));
+    for (const title of ['Payout held: KYC refresh', 'Dispute evidence late', 'Account frozen after login alert']) {
+      await alice.goto(app.url('/'));
+      await createCase(alice, { title });
+    }
+    await signIn(alice, app.url, ALICE);
+    await expect(header(alice)).toHaveText(/Synced/);
+    await signIn(bob, app.url, BOB);
+    await expect(header(bob)).toHaveText(/Synced/);
+    await bob.goto(app.url('/'));
+    await expect(bob.getByRole('row', { name: /Account frozen after login alert/ })).toBeVisible();
+
+    // From here on, count what bob's pulls ask for and receive.
+    const pulls = [];
+    bob.on('response', async (response) => {
+      if (!response.url().includes('/_changes')) return;
+      try {
+        pulls.push({ since: new URL(response.url()).searchParams.get('since'), results: (await response.json()).results?.length ?? 0 });
+      } catch {
+        // A response cut by the restart has no body to count.
+      }
+    });
+    await couch.restart();
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Chargeback fee charged twice' });
+    await expect(bob.getByRole('row', { name: /Chargeback fee charged twice/ })).toBeVisible({ timeout: 30_000 });
+    await expect(header(bob)).toHaveText(/Synced/);
+    expect(pulls.length).toBeGreaterThan(0);
+    expect(pulls.filter((p) => p.since === '0')).toEqual([]);
+    const received = pulls.reduce((n, p) => n + p.results, 0);
+    const onServer = (await couch.get('_all_docs')).rows.length;
+    // The new case's record and its first event (a page of changes may repeat the newest),
+    // never the twenty-odd documents already pulled before the restart.
+    expect(received).toBeGreaterThanOrEqual(2);
+    expect(received).toBeLessThan(onServer / 2);
+    expect(bob.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});
