@@ -138,7 +138,8 @@ pub async fn pull(
             remember_refusal(progress, refusal.to_string());
         }
     }
-    if !last_seq.is_empty() {
+    // Written only when the sequence moved: an idle round costs no write on either side.
+    if !last_seq.is_empty() && (last_seq != progress.since || !touched.is_empty()) {
         progress.since = last_seq.clone();
         let db = database_ready().await?;
         progress_store::save(&db, progress).await?;
