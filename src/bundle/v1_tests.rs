@@ -65,6 +65,7 @@ pub(crate) fn source() -> OnDevice {
         team: TeamSettings::default(),
         sla: SlaSettings::default(),
         next_case_number: 1007,
+        numbers_elsewhere: Vec::new(),
     }
 }
 

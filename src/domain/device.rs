@@ -31,4 +31,8 @@ pub struct OnDevice {
     pub sla: SlaSettings,
     /// The number the next locally created case would get.
     pub next_case_number: u32,
+    /// Case numbers held here by cases not in `cases`. Empty when every case was read; a
+    /// partial read (team sync reads only the cases a pulled page names) lists the rest, so a
+    /// new incoming case never takes a number already in use.
+    pub numbers_elsewhere: Vec<u32>,
 }

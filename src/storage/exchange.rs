@@ -128,6 +128,7 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
             team,
             sla,
             next_case_number,
+            numbers_elsewhere: Vec::new(),
         },
         unreadable,
     })
@@ -192,6 +193,7 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<OnDevice
         team,
         sla,
         next_case_number,
+        numbers_elsewhere: Vec::new(),
     })
 }
 

@@ -150,6 +150,7 @@ impl Device {
             team: self.team.clone(),
             sla: self.sla.clone(),
             next_case_number: self.next_case_number,
+            numbers_elsewhere: Vec::new(),
         }
     }
 

@@ -312,6 +312,32 @@ fn a_new_case_whose_key_is_taken_here_arrives_under_a_fresh_key() {
 }
 
 #[test]
+fn a_partial_read_still_keeps_new_cases_off_numbers_held_by_cases_it_did_not_read() {
+    // Team sync reads only the cases a pulled page names; the rest are known by number.
+    let mut stranger = generate(99, 1, 1002, at(0)).remove(0);
+    stranger.case.id = Uuid::from_u128(42);
+    let theirs = vec![CaseWithEvents {
+        case: stranger.case.clone(),
+        events: stranger.events.clone(),
+    }];
+    let partial = OnDevice {
+        numbers_elsewhere: vec![1001, 1002],
+        next_case_number: 1003,
+        ..OnDevice::default()
+    };
+    let plan = plan(incoming(&theirs), partial);
+    assert_eq!(plan.cases[0].verdict, Verdict::New);
+    assert_eq!(plan.cases[0].key.to_string(), "ESC-1003");
+    let free = OnDevice {
+        numbers_elsewhere: vec![1001],
+        ..OnDevice::default()
+    };
+    let plan_free = super::plan(incoming(&theirs), free);
+    assert_eq!(plan_free.cases[0].key.to_string(), "ESC-1002");
+    assert!(plan_free.cases[0].rekeyed_from.is_none());
+}
+
+#[test]
 fn a_field_that_differs_with_no_event_to_explain_it_is_asked_about() {
     let mine = shared(1);
     let mut theirs = mine.clone();
