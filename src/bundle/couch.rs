@@ -187,16 +187,51 @@ fn check_author(id: &str, author: &str) -> Result<(), Refused> {
     Ok(())
 }
 
-/// A case document from the server, checked for its own shape (its id names its case, its
-/// record carries no events, its log lists each event once).
-pub fn read_case_doc(doc: &serde_json::Value) -> Result<CaseDoc, Refused> {
+/// What every document from the server carries besides its content.
+trait Authored {
+    fn schema(&self) -> u32;
+    fn author(&self) -> &str;
+}
+
+impl Authored for CaseDoc {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+    fn author(&self) -> &str {
+        &self.author
+    }
+}
+
+impl Authored for EventDoc {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+    fn author(&self) -> &str {
+        &self.author
+    }
+}
+
+/// A document from the server parsed by path, with its schema and author checked; with the
+/// id it claims, for the refusals that follow.
+fn read_authored<T: for<'de> Deserialize<'de> + Authored>(
+    doc: &serde_json::Value,
+) -> Result<(String, T), Refused> {
     let id = doc
         .get("_id")
         .and_then(|v| v.as_str())
-        .unwrap_or("(no _id)");
-    let parsed: CaseDoc = parse(id, doc)?;
-    check_schema(id, parsed.schema)?;
-    check_author(id, &parsed.author)?;
+        .unwrap_or("(no _id)")
+        .to_string();
+    let parsed: T = parse(&id, doc)?;
+    check_schema(&id, parsed.schema())?;
+    check_author(&id, parsed.author())?;
+    Ok((id, parsed))
+}
+
+/// A case document from the server, checked for its own shape (its id names its case, its
+/// record carries no events, its log lists each event once).
+pub fn read_case_doc(doc: &serde_json::Value) -> Result<CaseDoc, Refused> {
+    let (id, parsed) = read_authored::<CaseDoc>(doc)?;
+    let id = id.as_str();
     if parsed.id != case_doc_id(parsed.case.id) {
         return Err(refused(id, "_id: does not name the case it holds"));
     }
@@ -218,16 +253,10 @@ pub fn read_case_doc(doc: &serde_json::Value) -> Result<CaseDoc, Refused> {
 
 /// An event document from the server, checked for its own shape (its id names its case and event).
 pub fn read_event_doc(doc: &serde_json::Value) -> Result<EventDoc, Refused> {
-    let id = doc
-        .get("_id")
-        .and_then(|v| v.as_str())
-        .unwrap_or("(no _id)");
-    let parsed: EventDoc = parse(id, doc)?;
-    check_schema(id, parsed.schema)?;
-    check_author(id, &parsed.author)?;
+    let (id, parsed) = read_authored::<EventDoc>(doc)?;
     if parsed.id != event_doc_id(parsed.case_id, parsed.event.id) {
         return Err(refused(
-            id,
+            &id,
             "_id: does not name the case and event it holds",
         ));
     }
