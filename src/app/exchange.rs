@@ -92,6 +92,23 @@ pub async fn import(
     Ok(())
 }
 
+/// Writes what a team-sync pull merged (the same checked write as an import), then shows only
+/// those cases and their new events, in place: a full reload for every pulled page made the
+/// first pull of 10k cases quadratic. Other tabs are told, as after any write.
+pub async fn apply_pulled(state: AppState, resolved: &MergeResult) -> Result<(), AppError> {
+    stored::apply_merge(&database_ready().await?, resolved, &|_, _| {}).await?;
+    let events: Vec<crate::domain::CaseEvent> = resolved
+        .cases
+        .iter()
+        .flat_map(|w| w.new_events.iter().cloned())
+        .collect();
+    state.publish(
+        resolved.cases.iter().map(|w| w.case.clone()).collect(),
+        &events,
+    );
+    Ok(())
+}
+
 /// Replaces everything with `replacement` in one transaction, then shows it everywhere.
 pub async fn restore(
     state: AppState,

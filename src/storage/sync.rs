@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::StorageError;
-use super::schema::META;
+use super::cases::{read_all, read_next_number};
+use super::paged::Pages;
+use super::records::{decode_all, decode_case, decode_log, decode_rca};
+use super::schema::{CASE_PAGES, LOG_PAGES, META, RCAS};
+use crate::domain::device::OnDevice;
 
 const SYNC_PROGRESS: &str = "sync_progress";
 
@@ -28,7 +32,16 @@ pub struct SyncProgress {
     /// The latest documents refused on arrival ("id: path: reason"), newest last, at most
     /// `MAX_REFUSED`: kept, so a reload still shows what was refused before it.
     pub refused: Vec<String>,
+    /// Event documents pulled before the case record that names them (a push sends a batch's
+    /// events first), kept in memory for the page that brings the record, so they are not
+    /// fetched again. Never stored: after a reload, the few still wanted are fetched by id.
+    #[serde(skip)]
+    pub pending_events: HashMap<String, serde_json::Value>,
 }
+
+/// Event documents held for records still to come, at most: past this, the oldest wait is
+/// dropped and those events are fetched by id when their record arrives.
+pub const MAX_PENDING_EVENTS: usize = 100_000;
 
 /// Refusals kept in the progress document.
 pub const MAX_REFUSED: usize = 50;
@@ -59,4 +72,46 @@ pub async fn save(db: &Database, progress: &SyncProgress) -> Result<(), StorageE
         .build()?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What a pulled page merges against, read in one transaction: the records and logs of `ids`
+/// only (a case not here is left out), every worksheet (the merge's write checks that none
+/// moved) and the case numbering. Nothing else is read: reading every case for every page
+/// made the first pull of 10k cases quadratic. A record or log that cannot be read is an
+/// error, as for an import: merging over it could drop what it holds.
+pub async fn read_for_sync(db: &Database, ids: &[Uuid]) -> Result<OnDevice, StorageError> {
+    let tx = db
+        .transaction([CASE_PAGES, LOG_PAGES, RCAS, META])
+        .build()?;
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut cases = Pages::open(&tx, CASE_PAGES)?;
+    let mut logs = Pages::open(&tx, LOG_PAGES)?;
+    cases.load(keys.iter().map(String::as_str)).await?;
+    logs.load(keys.iter().map(String::as_str)).await?;
+    let mut found = Vec::with_capacity(ids.len());
+    let mut events = HashMap::with_capacity(ids.len());
+    for (id, key) in ids.iter().zip(&keys) {
+        let Some(text) = cases.get(key) else {
+            continue;
+        };
+        found.push(decode_case(key, text)?);
+        let log = decode_log(key, logs.get(key).unwrap_or_default());
+        if let Some(first) = log.unreadable.into_iter().next() {
+            return Err(first);
+        }
+        events.insert(*id, log.items);
+    }
+    let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
+    let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
+    if let Some(first) = rcas.unreadable.into_iter().next() {
+        return Err(first);
+    }
+    let next_case_number = read_next_number(&tx.object_store(META)?).await?;
+    Ok(OnDevice {
+        cases: found,
+        events,
+        rcas: rcas.items,
+        next_case_number,
+        ..OnDevice::default()
+    })
 }

@@ -218,14 +218,43 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
     let couch = Couch::new(&settings.server, &settings.database);
     let device = crate::app::exchange::exporter(state).device;
     let mut backoff_ms = 1_000;
+    // Kept in memory between rounds; read again (and the server's checkpoint checked) at the
+    // start, after any error and once a minute, so an idle round costs one request.
+    let mut progress: Option<replicate::SyncProgress> = None;
+    let mut rounds_since_check: u32 = 0;
     while current_generation() == generation {
         if !browser::is_online() {
-            let waiting = replicate::waiting_here(state).await;
+            let waiting = match &progress {
+                Some(p) => replicate::waiting_here(state, p),
+                None => replicate::stored_progress(&couch)
+                    .await
+                    .map(|p| replicate::waiting_here(state, &p))
+                    .unwrap_or_default(),
+            };
             view.status.set(SyncStatus::Offline { waiting });
             browser::sleep(1_000).await;
             continue;
         }
-        match round(state, &couch, &device, &settings.user).await {
+        if rounds_since_check >= 60 {
+            progress = None;
+        }
+        let outcome = match progress.as_mut() {
+            Some(p) => round(state, &couch, &device, &settings.user, p).await,
+            None => match replicate::progress_for(&couch, &device).await {
+                Ok(mut fresh) => {
+                    rounds_since_check = 0;
+                    let done = round(state, &couch, &device, &settings.user, &mut fresh).await;
+                    progress = Some(fresh);
+                    done
+                }
+                Err(e) => Err(e),
+            },
+        };
+        rounds_since_check = rounds_since_check.saturating_add(1);
+        if outcome.is_err() {
+            progress = None;
+        }
+        match outcome {
             Ok(done) => {
                 backoff_ms = 1_000;
                 if current_generation() != generation {
@@ -256,7 +285,10 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 return;
             }
             Err(RoundError::Couch(CouchError::Unreachable(_))) => {
-                let waiting = replicate::waiting_here(state).await;
+                let waiting = replicate::stored_progress(&couch)
+                    .await
+                    .map(|p| replicate::waiting_here(state, &p))
+                    .unwrap_or_default();
                 view.status.set(SyncStatus::Offline { waiting });
                 browser::sleep(backoff_ms).await;
                 backoff_ms = (backoff_ms * 2).min(30_000);
@@ -276,12 +308,12 @@ async fn round(
     couch: &Couch,
     device: &str,
     author: &str,
+    progress: &mut replicate::SyncProgress,
 ) -> Result<Round, RoundError> {
-    let mut progress = replicate::progress_for(couch, device).await?;
     let mut done = Round::default();
-    replicate::push(state, couch, author, &mut progress, &mut done).await?;
-    replicate::pull(state, couch, device, &mut progress, &mut done).await?;
-    done.refused_so_far = progress.refused;
+    replicate::push(state, couch, author, progress, &mut done).await?;
+    replicate::pull(state, couch, device, progress, &mut done).await?;
+    done.refused_so_far = progress.refused.clone();
     done.settled_so_far = progress.settled;
     Ok(done)
 }

@@ -14,10 +14,18 @@ use crate::bundle::couch::{self as docs, DocId, Refused};
 use crate::bundle::v1::EventV1;
 use crate::domain::Case;
 use crate::domain::merge::{self, Choice, ConflictId, Incoming};
-use crate::storage::sync::{self as progress_store, SyncProgress};
+use crate::storage::sync as progress_store;
+pub use crate::storage::sync::SyncProgress;
 
-/// Changes asked for per request, and case records pushed per request.
-const PAGE: usize = 200;
+/// Changes asked for per request, with their documents (`include_docs`): a page carries the
+/// events and records it names, so most pulls need no `_bulk_get` at all.
+const CHANGES_PAGE: usize = 1000;
+/// Case records pushed per request (with their events first).
+const PUSH_BATCH: usize = 500;
+/// Event documents pushed per `_bulk_docs`.
+const EVENTS_PER_POST: usize = 1000;
+/// Documents asked for per `_bulk_get`.
+const BULK_GET: usize = 500;
 
 /// What a round did, for the header and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,18 +63,12 @@ fn checkpoint_id(device: &str) -> String {
     format!("_local/escalation-desk-{device}")
 }
 
-/// Progress for `couch`, started afresh when it was for another server or database, or when the
-/// server no longer has this device's checkpoint (a server that lost its data is refilled).
+/// Progress for `couch` as stored here, started afresh when it was for another server or
+/// database, or when the server no longer has this device's checkpoint (a server that lost its
+/// data is refilled). The loop keeps it in memory and asks again only at start, after an error
+/// and once a minute.
 pub async fn progress_for(couch: &Couch, device: &str) -> Result<SyncProgress, RoundError> {
-    let db = database_ready().await?;
-    let target = format!("{}{}", couch.server, couch.database);
-    let mut progress = progress_store::load(&db).await?;
-    if progress.target != target {
-        progress = SyncProgress {
-            target,
-            ..SyncProgress::default()
-        };
-    }
+    let mut progress = stored_progress(couch).await?;
     if !progress.since.is_empty() {
         match couch.get(&checkpoint_id(device)).await {
             Ok(_) => {}
@@ -82,8 +84,23 @@ pub async fn progress_for(couch: &Couch, device: &str) -> Result<SyncProgress, R
     Ok(progress)
 }
 
-/// Pulls one page of changes. A plain request, polled by the loop: pouchdb-server 4.2 ignores
-/// `timeout` on a long poll that sees no change and holds it open for good.
+/// The progress stored on this device for `couch`, without asking the server (offline).
+pub async fn stored_progress(couch: &Couch) -> Result<SyncProgress, RoundError> {
+    let db = database_ready().await?;
+    let target = format!("{}{}", couch.server, couch.database);
+    let progress = progress_store::load(&db).await?;
+    Ok(if progress.target == target {
+        progress
+    } else {
+        SyncProgress {
+            target,
+            ..SyncProgress::default()
+        }
+    })
+}
+
+/// Pulls one page of changes, with their documents. A plain request, polled by the loop:
+/// pouchdb-server 4.2 ignores `timeout` on a long poll that sees no change and holds it open.
 pub async fn pull(
     state: AppState,
     couch: &Couch,
@@ -97,18 +114,20 @@ pub async fn pull(
         String::from(js_sys::encode_uri_component(&progress.since))
     };
     let changes = couch
-        .get(&format!("_changes?since={since}&limit={PAGE}"))
+        .get(&format!(
+            "_changes?since={since}&limit={CHANGES_PAGE}&include_docs=true"
+        ))
         .await?;
     let results = changes
         .get("results")
         .and_then(Value::as_array)
-        .cloned()
+        .map(Vec::as_slice)
         .unwrap_or_default();
-    round.more = results.len() >= PAGE;
+    round.more = results.len() >= CHANGES_PAGE;
     let last_seq = changes.get("last_seq").map(seq_text).unwrap_or_default();
-    // The case records that changed at a revision this device does not already know.
-    let mut touched: Vec<Uuid> = Vec::new();
-    for change in &results {
+    let mut page = Page::default();
+    let mut events_of: Vec<(Uuid, String, Value)> = Vec::new();
+    for change in results {
         let Some(id) = change.get("id").and_then(Value::as_str) else {
             continue;
         };
@@ -116,30 +135,61 @@ pub async fn pull(
             .pointer("/changes/0/rev")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if let DocId::Case(case) = docs::doc_id(id)
-            && progress
-                .cases
-                .get(&case)
-                .is_none_or(|(_, known)| known != rev)
-            && !touched.contains(&case)
-        {
-            touched.push(case);
+        match docs::doc_id(id) {
+            // Only a record at a revision this device does not already know (its own push
+            // comes back here, and is skipped).
+            DocId::Case(case)
+                if progress
+                    .cases
+                    .get(&case)
+                    .is_none_or(|(_, known)| known != rev) =>
+            {
+                if page.seen.insert(case) {
+                    page.touched.push(case);
+                }
+                if let Some(doc) = change.get("doc") {
+                    page.case_docs.insert(case, doc.clone());
+                }
+            }
+            DocId::Event { case, .. } => {
+                if let Some(doc) = change.get("doc") {
+                    events_of.push((case, id.to_string(), doc.clone()));
+                }
+            }
+            _ => {}
         }
     }
+    // Events of a case whose record is here (this device's own push coming back) are not
+    // kept; the others wait for their record, in this page or a later one.
+    for (case, id, doc) in events_of {
+        if page.seen.contains(&case) || !progress.cases.contains_key(&case) {
+            progress.pending_events.insert(id, doc);
+        }
+    }
+    if progress.pending_events.len() > progress_store::MAX_PENDING_EVENTS {
+        progress.pending_events.clear();
+    }
     round.pulled_docs += results.len();
-    if !touched.is_empty() {
+    if !page.touched.is_empty() {
         let refused_before = round.refused.len();
         let settled_before = round.settled_both_changed;
-        apply_cases(state, couch, progress, &touched, round).await?;
+        let seen = page.seen.clone();
+        apply_cases(state, couch, progress, page, round).await?;
+        // What these records named has been merged; events left over were already here.
+        progress.pending_events.retain(
+            |id, _| !matches!(docs::doc_id(id), DocId::Event { case, .. } if seen.contains(&case)),
+        );
         progress.settled = progress
             .settled
             .saturating_add(round.settled_both_changed.saturating_sub(settled_before) as u64);
         for refusal in round.refused.iter().skip(refused_before) {
             remember_refusal(progress, refusal.to_string());
         }
+        let db = database_ready().await?;
+        progress_store::save(&db, progress).await?;
     }
     // Written only when the sequence moved: an idle round costs no write on either side.
-    if !last_seq.is_empty() && (last_seq != progress.since || !touched.is_empty()) {
+    if !last_seq.is_empty() && last_seq != progress.since {
         progress.since = last_seq.clone();
         let db = database_ready().await?;
         progress_store::save(&db, progress).await?;
@@ -151,6 +201,15 @@ pub async fn pull(
             .await?;
     }
     Ok(())
+}
+
+/// What one page of changes brought: the case records to merge (in the order they came) and
+/// the records' documents the page carried (events wait in the progress).
+#[derive(Default)]
+struct Page {
+    touched: Vec<Uuid>,
+    seen: HashSet<Uuid>,
+    case_docs: HashMap<Uuid, Value>,
 }
 
 async fn checkpoint_body(couch: &Couch, device: &str, last_seq: &str) -> Value {
@@ -185,7 +244,7 @@ fn seq_text(value: &Value) -> String {
 /// The documents of `ids` (`_bulk_get`), each its latest revision; ids not on the server are left out.
 async fn bulk_get(couch: &Couch, ids: &[String]) -> Result<Vec<Value>, CouchError> {
     let mut found = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(PAGE) {
+    for chunk in ids.chunks(BULK_GET) {
         let body =
             json!({ "docs": chunk.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() });
         let answer = couch.post("_bulk_get", &body).await?;
@@ -210,25 +269,42 @@ async fn bulk_get(couch: &Couch, ids: &[String]) -> Result<Vec<Value>, CouchErro
     Ok(found)
 }
 
-/// Fetches, checks and merges the changed case records and the events they name that this
-/// device lacks. A refused document is reported and its case left as it is here.
+/// Checks and merges the changed case records of a page, with the events they name that this
+/// device lacks (from the page, else fetched). A refused document is reported and its case
+/// left as it is here. Reads and shows only the cases the page names.
 async fn apply_cases(
     state: AppState,
     couch: &Couch,
     progress: &mut SyncProgress,
-    touched: &[Uuid],
+    mut page: Page,
     round: &mut Round,
 ) -> Result<(), RoundError> {
-    let local = exchange::read_for_merge(touched).await?;
-    let case_ids: Vec<String> = touched.iter().map(|id| docs::case_doc_id(*id)).collect();
-    let mut case_docs = Vec::new();
-    for raw in bulk_get(couch, &case_ids).await? {
-        match docs::read_case_doc(&raw) {
+    let db = database_ready().await?;
+    let mut local = progress_store::read_for_sync(&db, &page.touched).await?;
+    // The other cases here are known by number only, so a new case never takes one's key.
+    local.numbers_elsewhere = state.cases.with_untracked(|all| {
+        all.iter()
+            .filter(|c| !page.seen.contains(&c.id))
+            .map(|c| c.key.number())
+            .collect()
+    });
+    let mut raw_cases: Vec<Value> = Vec::with_capacity(page.touched.len());
+    let mut absent: Vec<String> = Vec::new();
+    for id in &page.touched {
+        match page.case_docs.remove(id) {
+            Some(doc) => raw_cases.push(doc),
+            None => absent.push(docs::case_doc_id(*id)),
+        }
+    }
+    raw_cases.extend(bulk_get(couch, &absent).await?);
+    let mut case_docs = Vec::with_capacity(raw_cases.len());
+    for raw in &raw_cases {
+        match docs::read_case_doc(raw) {
             Ok(doc) => case_docs.push(doc),
             Err(refusal) => round.refused.push(refusal),
         }
     }
-    // Events: those already here, then the missing ones from the server.
+    // Events: those already here, then the ones the page carried, then the rest from the server.
     let mut events: HashMap<Uuid, EventV1> = HashMap::new();
     for log in local.events.values() {
         for e in log {
@@ -243,19 +319,9 @@ async fn apply_cases(
             );
         }
     }
-    let missing: Vec<String> = case_docs
-        .iter()
-        .flat_map(|doc| {
-            doc.events
-                .iter()
-                .filter(|id| !events.contains_key(id))
-                .map(|id| docs::event_doc_id(doc.case.id, *id))
-                .collect::<Vec<_>>()
-        })
-        .collect();
     let mut bad_cases: HashSet<Uuid> = HashSet::new();
-    for raw in bulk_get(couch, &missing).await? {
-        match docs::read_event_doc(&raw) {
+    let mut read_event =
+        |raw: &Value, events: &mut HashMap<Uuid, EventV1>| match docs::read_event_doc(raw) {
             Ok(doc) => {
                 events.insert(doc.event.id, doc.event);
             }
@@ -265,7 +331,25 @@ async fn apply_cases(
                 }
                 round.refused.push(refusal);
             }
+        };
+    let mut missing: Vec<String> = Vec::new();
+    for doc in &case_docs {
+        for id in doc
+            .events
+            .iter()
+            .filter(|id| !events.contains_key(id))
+            .copied()
+            .collect::<Vec<_>>()
+        {
+            let doc_id = docs::event_doc_id(doc.case.id, id);
+            match progress.pending_events.remove(&doc_id) {
+                Some(raw) => read_event(&raw, &mut events),
+                None => missing.push(doc_id),
+            }
         }
+    }
+    for raw in bulk_get(couch, &missing).await? {
+        read_event(&raw, &mut events);
     }
     let mut incoming = Incoming::default();
     let mut server_revs: HashMap<Uuid, (String, Vec<Uuid>)> = HashMap::new();
@@ -316,13 +400,19 @@ async fn apply_cases(
         .collect();
     round.cases_changed_here += merged_logs.len();
     if !resolved.is_empty() {
-        exchange::import(state, &resolved, &|_, _| {}).await?;
+        exchange::apply_pulled(state, &resolved).await?;
     }
     // Record the server's revision of each case. A case here that is now exactly the server's
     // (same record, same log) counts as pushed; one that holds more (a change made here, merged
     // with theirs) is marked unpushed (revision 0 is never a real one), so the next push sends it.
+    let here: HashMap<Uuid, Case> = state.cases.with_untracked(|all| {
+        all.iter()
+            .filter(|c| server_revs.contains_key(&c.id))
+            .map(|c| (c.id, c.clone()))
+            .collect()
+    });
     for (id, (rev, server_log)) in server_revs {
-        let Some(here) = state.case(id) else { continue };
+        let Some(here) = here.get(&id) else { continue };
         let here_log = merged_logs
             .get(&id)
             .or_else(|| local_logs.get(&id))
@@ -332,7 +422,7 @@ async fn apply_cases(
         let same = here_log == server_log
             && server_cases
                 .get(&id)
-                .is_some_and(|theirs| same_record(theirs, &here));
+                .is_some_and(|theirs| same_record(theirs, here));
         progress
             .cases
             .insert(id, (if same { here.revision } else { 0 }, rev));
@@ -340,24 +430,19 @@ async fn apply_cases(
     Ok(())
 }
 
+/// Whether `case` changed here since it was last pushed (or pulled exactly as the server has it).
+fn unpushed(progress: &SyncProgress, case: &Case) -> bool {
+    progress
+        .cases
+        .get(&case.id)
+        .is_none_or(|(pushed, _)| *pushed != case.revision)
+}
+
 /// How many cases changed here since they were last pushed: what waits for the server.
-pub async fn waiting_here(state: AppState) -> usize {
-    let Ok(db) = database_ready().await else {
-        return 0;
-    };
-    let Ok(progress) = progress_store::load(&db).await else {
-        return 0;
-    };
-    state.cases.with_untracked(|all| {
-        all.iter()
-            .filter(|c| {
-                progress
-                    .cases
-                    .get(&c.id)
-                    .is_none_or(|(pushed, _)| *pushed != c.revision)
-            })
-            .count()
-    })
+pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
+    state
+        .cases
+        .with_untracked(|all| all.iter().filter(|c| unpushed(progress, c)).count())
 }
 
 /// Two case records alike in everything a person sees (revision and save time are each
@@ -381,12 +466,7 @@ pub async fn push(
 ) -> Result<(), RoundError> {
     let changed: Vec<Case> = state.cases.with_untracked(|all| {
         all.iter()
-            .filter(|c| {
-                progress
-                    .cases
-                    .get(&c.id)
-                    .is_none_or(|(pushed, _)| *pushed != c.revision)
-            })
+            .filter(|c| unpushed(progress, c))
             .cloned()
             .collect()
     });
@@ -394,9 +474,9 @@ pub async fn push(
     if changed.is_empty() {
         return Ok(());
     }
-    let batch: Vec<Case> = changed.into_iter().take(PAGE).collect();
+    let batch: Vec<Case> = changed.into_iter().take(PUSH_BATCH).collect();
     let ids: Vec<Uuid> = batch.iter().map(|c| c.id).collect();
-    let local = exchange::read_for_merge(&ids).await?;
+    let local = progress_store::read_for_sync(&database_ready().await?, &ids).await?;
     let mut event_docs: HashMap<String, Value> = HashMap::new();
     let mut asked = serde_json::Map::new();
     for case in &batch {
@@ -418,7 +498,7 @@ pub async fn push(
             .flatten()
             .filter_map(|(id, _)| event_docs.remove(id))
             .collect();
-        for chunk in missing.chunks(PAGE) {
+        for chunk in missing.chunks(EVENTS_PER_POST) {
             let answer = couch
                 .post("_bulk_docs", &json!({ "docs": chunk, "new_edits": false }))
                 .await?;
