@@ -66,6 +66,7 @@ pub(crate) fn source() -> OnDevice {
         sla: SlaSettings::default(),
         next_case_number: 1007,
         numbers_elsewhere: Vec::new(),
+        provisional: Default::default(),
     }
 }
 

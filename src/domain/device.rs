@@ -1,6 +1,6 @@
 //! Everything on this device that a bundle can carry, as one value: what storage reads in one snapshot, what an export draws from and what an import is merged into.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
@@ -35,4 +35,9 @@ pub struct OnDevice {
     /// partial read (team sync reads only the cases a pulled page names) lists the rest, so a
     /// new incoming case never takes a number already in use.
     pub numbers_elsewhere: Vec<u32>,
+    /// Cases here the team has never seen (team sync: never pushed or pulled). Their numbers
+    /// are provisional: a case arriving from the team with the same number keeps it, and the
+    /// one here moves to the next free number, so every device names both alike. Empty for a
+    /// bundle import, where the arriving case is the one that moves.
+    pub provisional: HashSet<Uuid>,
 }

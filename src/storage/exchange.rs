@@ -129,6 +129,7 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
             sla,
             next_case_number,
             numbers_elsewhere: Vec::new(),
+            provisional: Default::default(),
         },
         unreadable,
     })
@@ -194,6 +195,7 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<OnDevice
         sla,
         next_case_number,
         numbers_elsewhere: Vec::new(),
+        provisional: Default::default(),
     })
 }
 

@@ -151,6 +151,7 @@ impl Device {
             sla: self.sla.clone(),
             next_case_number: self.next_case_number,
             numbers_elsewhere: Vec::new(),
+            provisional: Default::default(),
         }
     }
 

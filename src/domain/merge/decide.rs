@@ -64,7 +64,9 @@ impl MergePlan {
             if plan.verdict == Verdict::Identical {
                 continue;
             }
-            result.next_case_number = result.next_case_number.max(plan.key.number() + 1);
+            result.next_case_number = result
+                .next_case_number
+                .max(plan.key.number().saturating_add(1));
             let Some(mine) = self.local_cases.get(&plan.id) else {
                 let mut case = theirs.case.clone();
                 case.key = plan.key.clone();
@@ -119,6 +121,25 @@ impl MergePlan {
                 expected_revision: Some(mine.revision),
                 case: merged,
                 new_events,
+                all_events,
+            });
+        }
+        for moved in &self.renumbered {
+            let Some(mine) = self.local_cases.get(&moved.id) else {
+                continue;
+            };
+            result.next_case_number = result
+                .next_case_number
+                .max(moved.to.number().saturating_add(1));
+            let mut case = mine.clone();
+            case.key = moved.to.clone();
+            case.revision = mine.revision.saturating_add(1);
+            let mut all_events = self.local_events.get(&mine.id).cloned().unwrap_or_default();
+            all_events.sort_by(timeline_order);
+            result.cases.push(CaseWrite {
+                expected_revision: Some(mine.revision),
+                case,
+                new_events: Vec::new(),
                 all_events,
             });
         }
@@ -248,11 +269,9 @@ impl MergePlan {
                 .collect(),
             templates: templates_changed.then(|| self.local_templates.clone()),
             partners: partners_changed.then(|| self.local_partners.clone()),
-            next_case_number: result
-                .cases
-                .iter()
-                .any(|c| c.expected_revision.is_none())
-                .then_some(self.read_next_case_number),
+            next_case_number: (!self.renumbered.is_empty()
+                || result.cases.iter().any(|c| c.expected_revision.is_none()))
+            .then_some(self.read_next_case_number),
         };
         Ok(result)
     }

@@ -104,6 +104,15 @@ pub struct CasePlan {
     pub new_events: usize,
 }
 
+/// A case here whose provisional number a case from the team already holds (team sync): it
+/// moves to `to`, so both devices name both cases alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renumbered {
+    pub id: Uuid,
+    pub from: CaseKey,
+    pub to: CaseKey,
+}
+
 /// A record merged whole (a playbook, template, partner team or problem).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RecordKind {
@@ -141,6 +150,8 @@ pub struct RecordPlan {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergePlan {
     pub cases: Vec<CasePlan>,
+    /// Cases here that give their provisional number to an arriving one (team sync only).
+    pub renumbered: Vec<Renumbered>,
     pub records: Vec<RecordPlan>,
     incoming: Incoming,
     local_cases: HashMap<Uuid, Case>,
@@ -274,15 +285,42 @@ pub fn plan(incoming: Incoming, local: OnDevice) -> MergePlan {
             used_numbers.insert(theirs.case.key.number());
         }
     }
+    // A provisional number here (a case the team has not seen) is given up to the team's case
+    // that holds it; the case here is renumbered below. Only a case this read holds can move.
+    let incoming_ids: HashSet<Uuid> = incoming.cases.iter().map(|c| c.case.id).collect();
+    let mut yielding: HashMap<u32, Uuid> = local_cases
+        .values()
+        .filter(|c| local.provisional.contains(&c.id) && !incoming_ids.contains(&c.id))
+        .map(|c| (c.key.number(), c.id))
+        .collect();
+    let mut renumbered = Vec::new();
     let mut taken_by_incoming: HashSet<u32> = HashSet::new();
     for theirs in &incoming.cases {
         let plan = match local_cases.get(&theirs.case.id) {
             None => {
                 let wanted = theirs.case.key.number();
-                let collides = local_numbers.contains(&wanted) || !taken_by_incoming.insert(wanted);
+                let first_to_want = taken_by_incoming.insert(wanted);
+                let yielded = if first_to_want {
+                    yielding.remove(&wanted)
+                } else {
+                    None
+                };
+                if let Some(mine) = yielded.and_then(|id| local_cases.get(&id)) {
+                    while used_numbers.contains(&next_number) {
+                        next_number = next_number.saturating_add(1);
+                    }
+                    used_numbers.insert(next_number);
+                    renumbered.push(Renumbered {
+                        id: mine.id,
+                        from: mine.key.clone(),
+                        to: CaseKey::from_number(next_number),
+                    });
+                }
+                let collides =
+                    !first_to_want || (local_numbers.contains(&wanted) && yielded.is_none());
                 let (key, rekeyed_from) = if collides {
                     while used_numbers.contains(&next_number) {
-                        next_number += 1;
+                        next_number = next_number.saturating_add(1);
                     }
                     used_numbers.insert(next_number);
                     taken_by_incoming.insert(next_number);
@@ -403,6 +441,7 @@ pub fn plan(incoming: Incoming, local: OnDevice) -> MergePlan {
     }
     MergePlan {
         cases,
+        renumbered,
         records,
         incoming,
         local_cases,

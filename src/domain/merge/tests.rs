@@ -338,6 +338,60 @@ fn a_partial_read_still_keeps_new_cases_off_numbers_held_by_cases_it_did_not_rea
 }
 
 #[test]
+fn with_team_sync_a_case_the_team_has_not_seen_gives_its_number_to_the_teams_and_moves() {
+    // Two people made ESC-1002 offline; the teammate's reached the server first.
+    let mine = shared(2);
+    let mut stranger = generate(99, 2, 1002, at(0));
+    for (n, s) in stranger.iter_mut().enumerate() {
+        s.case.id = Uuid::from_u128(42 + n as u128);
+    }
+    // Both of theirs want 1002 (a hostile or racing server): only the first can have it.
+    stranger[1].case.key = CaseKey::from_number(1002);
+    let theirs: Vec<CaseWithEvents> = stranger
+        .iter()
+        .map(|s| CaseWithEvents {
+            case: s.case.clone(),
+            events: s.events.clone(),
+        })
+        .collect();
+    let mut here = local_from(&mine);
+    let unseen = mine[1].case.id;
+    here.provisional.insert(unseen);
+    let plan = plan(incoming(&theirs), here.clone());
+    assert_eq!(plan.cases[0].key.to_string(), "ESC-1002");
+    assert!(plan.cases[0].rekeyed_from.is_none());
+    assert_eq!(plan.cases[1].key.to_string(), "ESC-1004");
+    assert_eq!(
+        plan.renumbered,
+        vec![Renumbered {
+            id: unseen,
+            from: CaseKey::from_number(1002),
+            to: CaseKey::from_number(1003),
+        }]
+    );
+    let result = plan.resolve(&HashMap::new()).unwrap();
+    let after = applied(here, &result);
+    let mut keys: Vec<String> = after.cases.iter().map(|c| c.key.to_string()).collect();
+    keys.sort();
+    assert_eq!(keys, ["ESC-1001", "ESC-1002", "ESC-1003", "ESC-1004"]);
+    let moved = after.cases.iter().find(|c| c.id == unseen).unwrap();
+    assert_eq!(moved.key.to_string(), "ESC-1003");
+    assert_eq!(moved.revision, mine[1].case.revision + 1);
+    // Its log is untouched, and the next case made here comes after every number in use.
+    assert_eq!(after.events[&unseen].len(), mine[1].events.len());
+    assert_eq!(after.next_case_number, 1005);
+    assert_eq!(result.expected.next_case_number, Some(1003));
+    // A case the team has seen keeps its number: the arriving one moves, as for a bundle.
+    let seen = plan_for_seen(&mine, &theirs[..1]);
+    assert!(seen.renumbered.is_empty());
+    assert_eq!(seen.cases[0].key.to_string(), "ESC-1003");
+}
+
+fn plan_for_seen(mine: &[CaseWithEvents], theirs: &[CaseWithEvents]) -> MergePlan {
+    plan(incoming(theirs), local_from(mine))
+}
+
+#[test]
 fn a_field_that_differs_with_no_event_to_explain_it_is_asked_about() {
     let mine = shared(1);
     let mut theirs = mine.clone();
