@@ -32,11 +32,19 @@ pub struct SyncProgress {
     /// The latest documents refused on arrival ("id: path: reason"), newest last, at most
     /// `MAX_REFUSED`: kept, so a reload still shows what was refused before it.
     pub refused: Vec<String>,
+    /// Cases made here that gave their provisional number to a teammate's, in words, newest
+    /// last, at most `MAX_REFUSED`: kept, so the person can still find what moved.
+    pub renumbered: Vec<String>,
     /// Event documents pulled before the case record that names them (a push sends a batch's
     /// events first), kept in memory for the page that brings the record, so they are not
     /// fetched again. Never stored: after a reload, the few still wanted are fetched by id.
     #[serde(skip)]
     pub pending_events: HashMap<String, serde_json::Value>,
+    /// The server's revision of this device's checkpoint, as last read or written: a write names
+    /// it rather than reading the checkpoint first (a read of one not yet made answers 404,
+    /// which browsers log as an error). Never stored: read again when sync starts.
+    #[serde(skip)]
+    pub checkpoint_rev: Option<String>,
 }
 
 /// Event documents held for records still to come, at most: past this, the oldest wait is

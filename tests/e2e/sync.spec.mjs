@@ -274,3 +274,62 @@ test('the server restarts: sync comes back by itself and resumes from its checkp
     await couch.stop();
   }
 });
+
+test('two people number cases alike: a case made before joining, and one made offline at the same moment, move to a free number rather than share one, on both devices', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    const bob = await app.person();
+    const keyOf = (page) => decodeURIComponent(new URL(page.url()).pathname.split('/')[2]);
+    // Each starts alone, and both first cases are ESC-1001.
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Card payout reversed by the issuer' });
+    await bob.goto(app.url('/'));
+    await createCase(bob, { title: 'Wallet top-up never arrived' });
+    expect([keyOf(alice), keyOf(bob)]).toEqual(['ESC-1001', 'ESC-1001']);
+
+    await signIn(alice, app.url, ALICE);
+    await expect(header(alice)).toHaveText(/Synced/);
+    // Bob joins second: the team's ESC-1001 is Alice's, so his moves before it reaches the server.
+    const bobPanel = await signIn(bob, app.url, BOB);
+    await expect(bobPanel.getByRole('status').filter({ hasText: 'Renumbered' })).toContainText(
+      "ESC-1001 made here is now ESC-1002: a teammate's ESC-1001 reached the team first", { timeout: 20_000 });
+    for (const page of [alice, bob]) {
+      await page.goto(app.url('/'));
+      await expect(page.getByRole('row', { name: /ESC-1002.*Wallet top-up never arrived/ })).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByRole('row', { name: /ESC-1001.*Card payout reversed by the issuer/ })).toBeVisible();
+    }
+
+    // Both offline; each opens a new case, and both take the next number, ESC-1003.
+    await alice.context().setOffline(true);
+    await bob.context().setOffline(true);
+    await expect(header(bob)).toHaveText(/offline/);
+    await createCase(alice, { title: 'Dispute fee charged on a won dispute' });
+    await createCase(bob, { title: 'Payout held after a bank change' });
+    expect([keyOf(alice), keyOf(bob)]).toEqual(['ESC-1003', 'ESC-1003']);
+    // Alice reaches the server first, then Bob: his case moves, and his open page follows it.
+    await alice.context().setOffline(false);
+    await expect.poll(async () => (await couch.get('_all_docs?include_docs=true')).rows
+      .some((r) => r.doc.case?.title === 'Dispute fee charged on a won dispute'), { timeout: 20_000 }).toBe(true);
+    await bob.context().setOffline(false);
+    await expect(bob).toHaveURL(/\/cases\/ESC-1004$/, { timeout: 20_000 });
+    await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Payout held after a bank change');
+    await alice.goto(app.url('/cases/ESC-1004'));
+    await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Payout held after a bank change', { timeout: 20_000 });
+    await bob.goto(app.url('/cases/ESC-1003'));
+    await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Dispute fee charged on a won dispute');
+    // Every case has one number across the team, and both devices hold the same cases.
+    await expect.poll(async () => {
+      const [mine, theirs] = [await exportedCases(alice, app.url), await exportedCases(bob, app.url)];
+      return mine.length === 4 && JSON.stringify(mine) === JSON.stringify(theirs);
+    }, { timeout: 20_000 }).toBe(true);
+    const keys = (await exportedCases(alice, app.url)).map((c) => c.key).sort();
+    expect(keys).toEqual(['ESC-1001', 'ESC-1002', 'ESC-1003', 'ESC-1004']);
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});

@@ -5,6 +5,7 @@
 //! server sets is the sign-in, and when it expires the header says so and sync waits.
 
 pub mod http;
+mod pulled;
 pub mod replicate;
 
 use std::cell::Cell;
@@ -59,6 +60,8 @@ impl SyncStatus {
 pub struct SyncView {
     pub status: RwSignal<SyncStatus>,
     pub refused: RwSignal<Vec<String>>,
+    /// Cases made here that moved to a new number because a teammate's had theirs.
+    pub renumbered: RwSignal<Vec<String>>,
     /// Fields both sides changed that were settled to the server's value (kept with the progress).
     pub settled: RwSignal<usize>,
     /// Documents pulled since this page started (the tests count them across a restart).
@@ -70,6 +73,7 @@ impl SyncView {
         SyncView {
             status: RwSignal::new(SyncStatus::Off),
             refused: RwSignal::new(Vec::new()),
+            renumbered: RwSignal::new(Vec::new()),
             settled: RwSignal::new(0),
             pulled: RwSignal::new(0),
         }
@@ -268,6 +272,12 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 if view.refused.with_untracked(|r| *r != done.refused_so_far) {
                     view.refused.set(done.refused_so_far.clone());
                 }
+                if view
+                    .renumbered
+                    .with_untracked(|r| *r != done.renumbered_so_far)
+                {
+                    view.renumbered.set(done.renumbered_so_far.clone());
+                }
                 view.status.set(SyncStatus::Synced { at: browser::now() });
                 // More to do goes on at once; otherwise the server is asked again in a second,
                 // so a teammate's edit shows here within about two.
@@ -302,7 +312,7 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
     }
 }
 
-/// One round: what changed here goes up, then what changed there comes down.
+/// One round: what changed there comes down, then what changed here goes up.
 async fn round(
     state: AppState,
     couch: &Couch,
@@ -311,9 +321,14 @@ async fn round(
     progress: &mut replicate::SyncProgress,
 ) -> Result<Round, RoundError> {
     let mut done = Round::default();
-    replicate::push(state, couch, author, progress, &mut done).await?;
+    // Pull first, and push only once caught up: a case made here before it knew the team's
+    // cases gives up a number the team already uses before it ever reaches the server.
     replicate::pull(state, couch, device, progress, &mut done).await?;
+    if !done.more {
+        replicate::push(state, couch, author, progress, &mut done).await?;
+    }
     done.refused_so_far = progress.refused.clone();
+    done.renumbered_so_far = progress.renumbered.clone();
     done.settled_so_far = progress.settled;
     Ok(done)
 }

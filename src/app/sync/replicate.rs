@@ -8,12 +8,9 @@ use uuid::Uuid;
 
 use super::http::{Couch, CouchError};
 use crate::app::AppState;
-use crate::app::exchange;
 use crate::app::state::database_ready;
 use crate::bundle::couch::{self as docs, DocId, Refused};
-use crate::bundle::v1::EventV1;
 use crate::domain::Case;
-use crate::domain::merge::{self, Choice, ConflictId, Incoming};
 use crate::storage::sync as progress_store;
 pub use crate::storage::sync::SyncProgress;
 
@@ -43,8 +40,11 @@ pub struct Round {
     pub refused: Vec<Refused>,
     /// More changes wait on the server (the page was full).
     pub more: bool,
-    /// All refusals and settled fields so far, as kept in the progress document.
+    /// Cases made here that gave their number to a teammate's case, in words.
+    pub renumbered: Vec<String>,
+    /// All refusals, renumberings and settled fields so far, as kept in the progress document.
     pub refused_so_far: Vec<String>,
+    pub renumbered_so_far: Vec<String>,
     pub settled_so_far: u64,
 }
 
@@ -71,7 +71,10 @@ pub async fn progress_for(couch: &Couch, device: &str) -> Result<SyncProgress, R
     let mut progress = stored_progress(couch).await?;
     if !progress.since.is_empty() {
         match couch.get(&checkpoint_id(device)).await {
-            Ok(_) => {}
+            Ok(found) => {
+                progress.checkpoint_rev =
+                    found.get("_rev").and_then(Value::as_str).map(str::to_owned);
+            }
             Err(CouchError::NotFound(_)) => {
                 progress = SyncProgress {
                     target: progress.target,
@@ -172,9 +175,10 @@ pub async fn pull(
     round.pulled_docs += results.len();
     if !page.touched.is_empty() {
         let refused_before = round.refused.len();
+        let renumbered_before = round.renumbered.len();
         let settled_before = round.settled_both_changed;
         let seen = page.seen.clone();
-        apply_cases(state, couch, progress, page, round).await?;
+        super::pulled::apply_cases(state, couch, progress, page, round).await?;
         // What these records named has been merged; events left over were already here.
         progress.pending_events.retain(
             |id, _| !matches!(docs::doc_id(id), DocId::Event { case, .. } if seen.contains(&case)),
@@ -185,6 +189,9 @@ pub async fn pull(
         for refusal in round.refused.iter().skip(refused_before) {
             remember_refusal(progress, refusal.to_string());
         }
+        for line in round.renumbered.iter().skip(renumbered_before) {
+            remember(&mut progress.renumbered, line.clone());
+        }
         let db = database_ready().await?;
         progress_store::save(&db, progress).await?;
     }
@@ -193,45 +200,67 @@ pub async fn pull(
         progress.since = last_seq.clone();
         let db = database_ready().await?;
         progress_store::save(&db, progress).await?;
-        couch
-            .put(
-                &checkpoint_id(device),
-                &checkpoint_body(couch, device, &last_seq).await,
-            )
-            .await?;
+        write_checkpoint(couch, device, progress).await?;
     }
+    Ok(())
+}
+
+/// Writes this device's checkpoint on the server at `progress.since`, on the revision last
+/// seen. A write that meets another revision (the checkpoint outlived this device's progress)
+/// reads the current one and writes again, once.
+async fn write_checkpoint(
+    couch: &Couch,
+    device: &str,
+    progress: &mut SyncProgress,
+) -> Result<(), CouchError> {
+    let id = checkpoint_id(device);
+    let body = |rev: Option<&String>| match rev {
+        Some(rev) => json!({ "_rev": rev, "last_seq": progress.since, "device": device }),
+        None => json!({ "last_seq": progress.since, "device": device }),
+    };
+    let written = match couch
+        .put(&id, &body(progress.checkpoint_rev.as_ref()))
+        .await
+    {
+        Err(CouchError::Server { status: 409, .. }) => {
+            let current = couch.get(&id).await?;
+            let rev = current
+                .get("_rev")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            couch.put(&id, &body(rev.as_ref())).await?
+        }
+        other => other?,
+    };
+    progress.checkpoint_rev = written
+        .get("rev")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Ok(())
 }
 
 /// What one page of changes brought: the case records to merge (in the order they came) and
 /// the records' documents the page carried (events wait in the progress).
 #[derive(Default)]
-struct Page {
-    touched: Vec<Uuid>,
-    seen: HashSet<Uuid>,
-    case_docs: HashMap<Uuid, Value>,
-}
-
-async fn checkpoint_body(couch: &Couch, device: &str, last_seq: &str) -> Value {
-    // A `_local` document is replaced on its revision like any other.
-    let current = couch.get(&checkpoint_id(device)).await.ok();
-    match current.as_ref().and_then(|c| c.get("_rev")) {
-        Some(rev) => json!({ "_rev": rev, "last_seq": last_seq, "device": device }),
-        None => json!({ "last_seq": last_seq, "device": device }),
-    }
+pub(super) struct Page {
+    pub(super) touched: Vec<Uuid>,
+    pub(super) seen: HashSet<Uuid>,
+    pub(super) case_docs: HashMap<Uuid, Value>,
 }
 
 /// Keeps a refusal in the progress document, once, dropping the oldest past the cap.
 pub fn remember_refusal(progress: &mut SyncProgress, line: String) {
-    if progress.refused.contains(&line) {
+    remember(&mut progress.refused, line);
+}
+
+/// Keeps `line` in a list of the progress document, once, dropping the oldest past the cap.
+fn remember(list: &mut Vec<String>, line: String) {
+    if list.contains(&line) {
         return;
     }
-    progress.refused.push(line);
-    let excess = progress
-        .refused
-        .len()
-        .saturating_sub(progress_store::MAX_REFUSED);
-    progress.refused.drain(..excess);
+    list.push(line);
+    let excess = list.len().saturating_sub(progress_store::MAX_REFUSED);
+    list.drain(..excess);
 }
 
 fn seq_text(value: &Value) -> String {
@@ -242,7 +271,7 @@ fn seq_text(value: &Value) -> String {
 }
 
 /// The documents of `ids` (`_bulk_get`), each its latest revision; ids not on the server are left out.
-async fn bulk_get(couch: &Couch, ids: &[String]) -> Result<Vec<Value>, CouchError> {
+pub(super) async fn bulk_get(couch: &Couch, ids: &[String]) -> Result<Vec<Value>, CouchError> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(BULK_GET) {
         let body =
@@ -269,169 +298,8 @@ async fn bulk_get(couch: &Couch, ids: &[String]) -> Result<Vec<Value>, CouchErro
     Ok(found)
 }
 
-/// Checks and merges the changed case records of a page, with the events they name that this
-/// device lacks (from the page, else fetched). A refused document is reported and its case
-/// left as it is here. Reads and shows only the cases the page names.
-async fn apply_cases(
-    state: AppState,
-    couch: &Couch,
-    progress: &mut SyncProgress,
-    mut page: Page,
-    round: &mut Round,
-) -> Result<(), RoundError> {
-    let db = database_ready().await?;
-    let mut local = progress_store::read_for_sync(&db, &page.touched).await?;
-    // The other cases here are known by number only, so a new case never takes one's key.
-    local.numbers_elsewhere = state.cases.with_untracked(|all| {
-        all.iter()
-            .filter(|c| !page.seen.contains(&c.id))
-            .map(|c| c.key.number())
-            .collect()
-    });
-    let mut raw_cases: Vec<Value> = Vec::with_capacity(page.touched.len());
-    let mut absent: Vec<String> = Vec::new();
-    for id in &page.touched {
-        match page.case_docs.remove(id) {
-            Some(doc) => raw_cases.push(doc),
-            None => absent.push(docs::case_doc_id(*id)),
-        }
-    }
-    raw_cases.extend(bulk_get(couch, &absent).await?);
-    let mut case_docs = Vec::with_capacity(raw_cases.len());
-    for raw in &raw_cases {
-        match docs::read_case_doc(raw) {
-            Ok(doc) => case_docs.push(doc),
-            Err(refusal) => round.refused.push(refusal),
-        }
-    }
-    // Events: those already here, then the ones the page carried, then the rest from the server.
-    let mut events: HashMap<Uuid, EventV1> = HashMap::new();
-    for log in local.events.values() {
-        for e in log {
-            events.insert(
-                e.id,
-                EventV1 {
-                    id: e.id,
-                    at: e.at,
-                    actor: e.actor.clone(),
-                    kind: e.kind.clone(),
-                },
-            );
-        }
-    }
-    let mut bad_cases: HashSet<Uuid> = HashSet::new();
-    let mut read_event =
-        |raw: &Value, events: &mut HashMap<Uuid, EventV1>| match docs::read_event_doc(raw) {
-            Ok(doc) => {
-                events.insert(doc.event.id, doc.event);
-            }
-            Err(refusal) => {
-                if let DocId::Event { case, .. } = docs::doc_id(&refusal.id) {
-                    bad_cases.insert(case);
-                }
-                round.refused.push(refusal);
-            }
-        };
-    let mut missing: Vec<String> = Vec::new();
-    for doc in &case_docs {
-        for id in doc
-            .events
-            .iter()
-            .filter(|id| !events.contains_key(id))
-            .copied()
-            .collect::<Vec<_>>()
-        {
-            let doc_id = docs::event_doc_id(doc.case.id, id);
-            match progress.pending_events.remove(&doc_id) {
-                Some(raw) => read_event(&raw, &mut events),
-                None => missing.push(doc_id),
-            }
-        }
-    }
-    for raw in bulk_get(couch, &missing).await? {
-        read_event(&raw, &mut events);
-    }
-    let mut incoming = Incoming::default();
-    let mut server_revs: HashMap<Uuid, (String, Vec<Uuid>)> = HashMap::new();
-    for doc in &case_docs {
-        if bad_cases.contains(&doc.case.id) {
-            continue;
-        }
-        match docs::assemble(doc, &events) {
-            Ok(case) => {
-                server_revs.insert(
-                    doc.case.id,
-                    (doc.rev.clone().unwrap_or_default(), doc.events.clone()),
-                );
-                incoming.cases.push(case.to_domain());
-            }
-            Err(refusal) => round.refused.push(refusal),
-        }
-    }
-    if incoming.cases.is_empty() {
-        return Ok(());
-    }
-    let server_cases: HashMap<Uuid, Case> = incoming
-        .cases
-        .iter()
-        .map(|c| (c.case.id, c.case.clone()))
-        .collect();
-    let local_logs: HashMap<Uuid, HashSet<Uuid>> = local
-        .events
-        .iter()
-        .map(|(id, log)| (*id, log.iter().map(|e| e.id).collect()))
-        .collect();
-    let plan = merge::plan(incoming, local);
-    // Both sides changed a field: the server's value is kept (the first to reach the server),
-    // so every device settles the same way; both changes stay in the case's log.
-    let choices: HashMap<ConflictId, Choice> = plan
-        .conflicts()
-        .into_iter()
-        .map(|c| (c, Choice::Theirs))
-        .collect();
-    round.settled_both_changed += choices.len();
-    let resolved = plan
-        .resolve(&choices)
-        .map_err(|e| crate::app::AppError::Refused(e.to_string()))?;
-    let merged_logs: HashMap<Uuid, HashSet<Uuid>> = resolved
-        .cases
-        .iter()
-        .map(|w| (w.case.id, w.all_events.iter().map(|e| e.id).collect()))
-        .collect();
-    round.cases_changed_here += merged_logs.len();
-    if !resolved.is_empty() {
-        exchange::apply_pulled(state, &resolved).await?;
-    }
-    // Record the server's revision of each case. A case here that is now exactly the server's
-    // (same record, same log) counts as pushed; one that holds more (a change made here, merged
-    // with theirs) is marked unpushed (revision 0 is never a real one), so the next push sends it.
-    let here: HashMap<Uuid, Case> = state.cases.with_untracked(|all| {
-        all.iter()
-            .filter(|c| server_revs.contains_key(&c.id))
-            .map(|c| (c.id, c.clone()))
-            .collect()
-    });
-    for (id, (rev, server_log)) in server_revs {
-        let Some(here) = here.get(&id) else { continue };
-        let here_log = merged_logs
-            .get(&id)
-            .or_else(|| local_logs.get(&id))
-            .cloned()
-            .unwrap_or_default();
-        let server_log: HashSet<Uuid> = server_log.into_iter().collect();
-        let same = here_log == server_log
-            && server_cases
-                .get(&id)
-                .is_some_and(|theirs| same_record(theirs, here));
-        progress
-            .cases
-            .insert(id, (if same { here.revision } else { 0 }, rev));
-    }
-    Ok(())
-}
-
 /// Whether `case` changed here since it was last pushed (or pulled exactly as the server has it).
-fn unpushed(progress: &SyncProgress, case: &Case) -> bool {
+pub(super) fn unpushed(progress: &SyncProgress, case: &Case) -> bool {
     progress
         .cases
         .get(&case.id)
@@ -443,15 +311,6 @@ pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
     state
         .cases
         .with_untracked(|all| all.iter().filter(|c| unpushed(progress, c)).count())
-}
-
-/// Two case records alike in everything a person sees (revision and save time are each
-/// device's own).
-fn same_record(a: &Case, b: &Case) -> bool {
-    let mut a = a.clone();
-    a.revision = b.revision;
-    a.updated_at = b.updated_at;
-    a == *b
 }
 
 /// Pushes up to a page of the cases changed here since they were last pushed: their events the

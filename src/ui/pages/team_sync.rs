@@ -121,6 +121,14 @@ pub fn TeamSyncPanel() -> impl IntoView {
                     <button type="button" on:click=turn_off>"Turn off sync"</button>
                 </div>
             </Show>
+            <Show when=move || !view_of_sync.renumbered.with(Vec::is_empty)>
+                <div class="sync-renumbered" role="status">
+                    <p>"Renumbered so every case keeps one number across the team:"</p>
+                    <ul>
+                        {move || view_of_sync.renumbered.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
             <Show when=move || !view_of_sync.refused.with(Vec::is_empty)>
                 <div class="sync-refused" role="alert">
                     <p>"Refused from the server (nothing on this device changed for them):"</p>

@@ -1,8 +1,9 @@
 //! One case: its facts, status workflow, triage scoping, details, notes, and the timeline of every change.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use super::case_checklist::ChecklistPanel;
 use super::case_files::{Attacher, FilesPanel};
@@ -54,6 +55,39 @@ pub fn CaseRoute(page: fn(uuid::Uuid) -> AnyView) -> impl IntoView {
         state
             .cases
             .with(|all| all.iter().find(|c| c.key == key).map(|c| c.id))
+    });
+    // Team sync can move a case made here to a new number (a teammate's case reached the team
+    // first with the same one). The page follows the case it was showing rather than switching
+    // to the teammate's under the same address; drafts are kept by case id either way.
+    let location = use_location();
+    let navigate = use_navigate();
+    let shown = StoredValue::new(None::<(String, uuid::Uuid)>);
+    Effect::new(move |_| {
+        let (route_key, now) = (key(), case_id.get());
+        if let Some((before_key, before_id)) = shown.get_value()
+            && before_key == route_key
+            && now != Some(before_id)
+            && let Some(moved_to) = state.cases.with_untracked(|all| {
+                all.iter()
+                    .find(|c| c.id == before_id)
+                    .map(|c| c.key.to_string())
+            })
+        {
+            let path = location.pathname.get_untracked().replacen(
+                &format!("/cases/{route_key}"),
+                &format!("/cases/{moved_to}"),
+                1,
+            );
+            navigate(
+                &path,
+                NavigateOptions {
+                    replace: true,
+                    ..NavigateOptions::default()
+                },
+            );
+            return;
+        }
+        shown.set_value(now.map(|id| (route_key, id)));
     });
     move || {
         match (state.boot.get(), case_id.get()) {
