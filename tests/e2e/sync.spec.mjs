@@ -333,3 +333,42 @@ test('two people number cases alike: a case made before joining, and one made of
     await couch.stop();
   }
 });
+
+test('the sign-in expires: the header says so, changes wait on the device, and signing in again from Settings sends them', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    await signIn(alice, app.url, ALICE);
+    await expect(header(alice)).toHaveText(/Synced/);
+    await alice.goto(app.url('/'));
+    await createCase(alice, { title: 'Settlement report missing a day' });
+    const onServer = async (title) => (await couch.get('_all_docs?include_docs=true')).rows.some((r) => r.doc.case?.title === title);
+    await expect.poll(() => onServer('Settlement report missing a day'), { timeout: 20_000 }).toBe(true);
+
+    // The session cookie is gone, as when CouchDB's session times out.
+    await alice.context().clearCookies();
+    await expect(header(alice)).toHaveText('Sign-in expired: sync paused', { timeout: 20_000 });
+    await alice.getByRole('link', { name: 'Queue' }).click();
+    await createCase(alice, { title: 'Payout delayed by a holiday' });
+    await expect(header(alice)).toHaveText('Sign-in expired: sync paused');
+    await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Payout delayed by a holiday');
+    expect(await onServer('Payout delayed by a holiday')).toBe(false);
+
+    await header(alice).click();
+    const panel = alice.getByRole('region', { name: 'Team sync' });
+    await expect(panel.getByText(/Your sign-in expired, so sync is paused/)).toBeVisible();
+    // What was typed before is kept; only the password is asked again.
+    await expect(panel.getByLabel('Team database')).toHaveValue(TEAM);
+    await expect(panel.getByLabel('User name')).toHaveValue(ALICE.name);
+    await panel.getByLabel('Password').fill(ALICE.password);
+    await panel.getByRole('button', { name: 'Sign in again' }).click();
+    await expect(header(alice)).toHaveText(/Synced/, { timeout: 20_000 });
+    await expect.poll(() => onServer('Payout delayed by a holiday'), { timeout: 20_000 }).toBe(true);
+    await expect(panel.getByLabel('Password')).toHaveCount(0);
+    expect(alice.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});

@@ -2,9 +2,13 @@
 // Each scenario gets a fresh profile (`browser`), its first page, the app's URL and the server
 // (stop it to go offline). Every wait is on something the user would see.
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { until } from './drivers.mjs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, stopServer } from '../../scripts/static-server.mjs';
+import { startCouch } from '../e2e/couch.mjs';
+import { launch, until } from './drivers.mjs';
 
+const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
 const button = (name) => `//button[normalize-space()='${name}']`;
 const text = (page, css) => page.eval((s) => [...document.querySelectorAll(s)].map((e) => e.innerText ?? e.textContent).join('\n'), css);
 const value = (page, css) => page.eval((s) => document.querySelector(s)?.value ?? null, css);
@@ -172,6 +176,43 @@ export const SCENARIOS = [
       await see(page, '[aria-label="Timeline"]', 'Network confirmed the duplicate fee.');
       await see(other, '[aria-label="Timeline"]', 'Network confirmed the duplicate fee.');
       return undefined;
+    },
+  },
+  {
+    name: 'team sync: two profiles signed in to one CouchDB database; a case made in one appears in the other, and a note added there comes back',
+    async run({ page, engine }) {
+      const people = [{ name: 'ana', password: 'ana-pw' }, { name: 'ben', password: 'ben-pw' }];
+      const couch = await startCouch({ database: 'team-engines', users: people });
+      const server = await startServer({ root: DIST, port: 0, couch: couch.url });
+      const url = (path) => `http://127.0.0.1:${server.address().port}${path}`;
+      // A second person: another browser of the same engine, so another profile and cookie jar.
+      const second = await launch(engine);
+      try {
+        const theirs = await second.newPage();
+        const signIn = async (who, person) => {
+          await who.goto(url('/settings'));
+          await who.type('#sync-database', 'team-engines');
+          await who.type('#sync-name', person.name);
+          await who.type('#sync-password', person.password);
+          await who.click(button('Sign in and turn on sync'));
+          await see(who, '.sync-note', 'Synced');
+        };
+        await signIn(page, people[0]);
+        await page.goto(url('/'));
+        await createCase(page, 'Payout returned by the bank', 'Kopi Collective');
+        await signIn(theirs, people[1]);
+        await theirs.goto(url('/cases/ESC-1001'));
+        await see(theirs, 'h1', 'Payout returned by the bank');
+        await theirs.type('#note', 'Bank confirmed the return reason: closed account.');
+        await theirs.click(button('Add note'));
+        await see(page, '[aria-label="Timeline"]', 'Bank confirmed the return reason: closed account.');
+        if (second.errors.length) throw new Error(`errors in the second profile: ${second.errors.join(' | ')}`);
+        return undefined;
+      } finally {
+        await second.close();
+        await stopServer(server);
+        await couch.stop();
+      }
     },
   },
   {
