@@ -45,6 +45,11 @@ pub struct SyncProgress {
     /// which browsers log as an error). Never stored: read again when sync starts.
     #[serde(skip)]
     pub checkpoint_rev: Option<String>,
+    /// Whether a pull has reached the end of the server's changes since sync started here.
+    /// Until then nothing is pushed (a case made here first settles its number against the
+    /// team's); after, a push no longer waits for a busy server's pages to run out.
+    #[serde(skip)]
+    pub caught_up: bool,
 }
 
 /// Event documents held for records still to come, at most: past this, the oldest wait is

@@ -321,10 +321,10 @@ async fn round(
     progress: &mut replicate::SyncProgress,
 ) -> Result<Round, RoundError> {
     let mut done = Round::default();
-    // Pull first, and push only once caught up: a case made here before it knew the team's
-    // cases gives up a number the team already uses before it ever reaches the server.
+    // Pull first, and push nothing until caught up once: a case made here before it knew the
+    // team's cases gives up a number the team already uses before it ever reaches the server.
     replicate::pull(state, couch, device, progress, &mut done).await?;
-    if !done.more {
+    if progress.caught_up {
         replicate::push(state, couch, author, progress, &mut done).await?;
     }
     done.refused_so_far = progress.refused.clone();

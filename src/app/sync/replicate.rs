@@ -127,6 +127,9 @@ pub async fn pull(
         .map(Vec::as_slice)
         .unwrap_or_default();
     round.more = results.len() >= CHANGES_PAGE;
+    if !round.more {
+        progress.caught_up = true;
+    }
     let last_seq = changes.get("last_seq").map(seq_text).unwrap_or_default();
     let mut page = Page::default();
     let mut events_of: Vec<(Uuid, String, Value)> = Vec::new();
