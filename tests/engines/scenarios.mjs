@@ -407,7 +407,9 @@ SCENARIOS.push({
     if (viewer.scheme !== 'blob:' || viewer.type !== 'application/pdf' || viewer.text !== PDF_TEXT) throw new Error(`the PDF link is not the file: ${JSON.stringify(viewer).slice(0, 200)}`);
     await page.eval(() => { window.__downloads = []; });
     const download = (name) => `//li[contains(@class,'file-row')][.//span[@class='file-name' and normalize-space()='${name}']]//button[normalize-space()='Download']`;
+    // One at a time, as a person does: each click is seen to offer its file before the next.
     await page.click(download('bank letter.pdf'));
+    await until('the PDF to be offered for download', () => page.eval(() => window.__downloads.length >= 1));
     await page.click(download('error.png'));
     await until('both files to be offered for download', () => page.eval(() => window.__downloads.length >= 2));
     const got = [await page.eval(downloadedHash, 1), await page.eval(downloadedHash, 2)].sort();
