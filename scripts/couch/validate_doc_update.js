@@ -1,17 +1,19 @@
 // validate_doc_update for a team's Escalation Desk database, installed by scripts/couch/setup.mjs.
 // Runs on the server for every write by anyone who is not a server admin. Events are immutable
-// (a second revision or a deletion is refused), cases are never deleted through sync, and every
-// document must name the signed-in user as its author.
+// (a second revision or a deletion is refused), cases and reviews of a conflict (cf:, opened by
+// the person whose value was set aside, resolved by anyone in the team) are never deleted
+// through sync, and every document must name the signed-in user as its author.
 function (newDoc, oldDoc, userCtx, secObj) {
   if (userCtx.roles.indexOf('_admin') !== -1) return;
   var id = newDoc._id || '';
   var isEvent = id.indexOf('ev:') === 0;
   var isCase = id.indexOf('case:') === 0;
-  if (!isEvent && !isCase) {
-    throw({ forbidden: 'only case and event documents are written through sync (' + id + ')' });
+  var isReview = id.indexOf('cf:') === 0;
+  if (!isEvent && !isCase && !isReview) {
+    throw({ forbidden: 'only case, event and review documents are written through sync (' + id + ')' });
   }
   if (newDoc._deleted) {
-    throw({ forbidden: (isEvent ? 'events' : 'cases') + ' are never deleted through sync' });
+    throw({ forbidden: (isEvent ? 'events' : isCase ? 'cases' : 'reviews') + ' are never deleted through sync' });
   }
   if (isEvent && oldDoc && !oldDoc._deleted) {
     throw({ forbidden: 'an event never changes once written (' + id + ')' });

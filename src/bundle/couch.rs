@@ -28,6 +28,7 @@ use crate::domain::validate::{KEYWORD, MAX_EVENTS};
 
 pub const CASE_PREFIX: &str = "case:";
 pub const EVENT_PREFIX: &str = "ev:";
+pub const CONFLICT_PREFIX: &str = "cf:";
 /// The shape version of these documents; a newer one is refused with "update first".
 pub const DOC_SCHEMA: u32 = 1;
 
@@ -68,6 +69,11 @@ pub enum DocId {
         case: Uuid,
         event: Uuid,
     },
+    /// A field both sides changed, for the team to review (`couch_conflict`).
+    Conflict {
+        case: Uuid,
+        conflict: Uuid,
+    },
     /// A design document, a checkpoint or anything this build does not sync: left alone.
     Other,
 }
@@ -90,6 +96,13 @@ pub fn doc_id(id: &str) -> DocId {
         && let (Ok(case), Ok(event)) = (Uuid::parse_str(case), Uuid::parse_str(event))
     {
         return DocId::Event { case, event };
+    }
+    if let Some((case, conflict)) = id
+        .strip_prefix(CONFLICT_PREFIX)
+        .and_then(|r| r.split_once(':'))
+        && let (Ok(case), Ok(conflict)) = (Uuid::parse_str(case), Uuid::parse_str(conflict))
+    {
+        return DocId::Conflict { case, conflict };
     }
     DocId::Other
 }
@@ -153,7 +166,7 @@ impl std::fmt::Display for Refused {
     }
 }
 
-fn refused(id: &str, reason: impl Into<String>) -> Refused {
+pub(super) fn refused(id: &str, reason: impl Into<String>) -> Refused {
     Refused {
         id: id.chars().take(KEYWORD).collect(),
         reason: reason.into(),
@@ -188,7 +201,7 @@ fn check_author(id: &str, author: &str) -> Result<(), Refused> {
 }
 
 /// What every document from the server carries besides its content.
-trait Authored {
+pub(super) trait Authored {
     fn schema(&self) -> u32;
     fn author(&self) -> &str;
 }
@@ -213,7 +226,7 @@ impl Authored for EventDoc {
 
 /// A document from the server parsed by path, with its schema and author checked; with the
 /// id it claims, for the refusals that follow.
-fn read_authored<T: for<'de> Deserialize<'de> + Authored>(
+pub(super) fn read_authored<T: for<'de> Deserialize<'de> + Authored>(
     doc: &serde_json::Value,
 ) -> Result<(String, T), Refused> {
     let id = doc

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 pub mod couch;
+pub mod couch_conflict;
 pub mod encrypted;
 pub mod files;
 pub mod layout;

@@ -1,6 +1,6 @@
 //! Team sync's progress on this device (the pull checkpoint, and which revision of each case the server has), one JSON document in `meta`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -16,6 +16,25 @@ use super::schema::{CASE_PAGES, LOG_PAGES, META, RCAS};
 use crate::domain::device::OnDevice;
 
 const SYNC_PROGRESS: &str = "sync_progress";
+const SYNC_REVIEWS: &str = "sync_reviews";
+
+/// Reviews of fields both sides changed (team sync), as their documents by id, apart from the
+/// progress: the sync loop keeps its progress in memory, while a review is resolved from a page
+/// (in any tab), so each change to them is its own transaction on this record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoredReviews {
+    /// Which server and database these are for: another one starts from none.
+    pub target: String,
+    /// Each review's document as the server has it, or as changed here; read again through the
+    /// same checks as the server's on every use (a stored record is untrusted too).
+    pub docs: BTreeMap<String, serde_json::Value>,
+    /// Reviews raised or resolved here and not yet on the server.
+    pub unpushed: BTreeSet<String>,
+}
+
+/// Reviews kept, at most; past it the oldest resolved ones go first.
+pub const MAX_REVIEWS: usize = 500;
 
 /// How far this device is with one team database.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +104,43 @@ pub async fn save(db: &Database, progress: &SyncProgress) -> Result<(), StorageE
         .build()?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The reviews stored here; none when there are none or they cannot be read.
+pub async fn load_reviews(db: &Database) -> Result<StoredReviews, StorageError> {
+    let tx = db.transaction(META).build()?;
+    let stored: Option<String> = tx
+        .object_store(META)?
+        .get(SYNC_REVIEWS)
+        .primitive()?
+        .await?;
+    Ok(stored
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default())
+}
+
+/// Reads the reviews, changes them with `change` and writes them back, in one transaction, so
+/// a review resolved in one tab and one pulled by the syncing tab are both kept.
+pub async fn update_reviews(
+    db: &Database,
+    change: impl FnOnce(&mut StoredReviews),
+) -> Result<StoredReviews, StorageError> {
+    let tx = db
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(META)?;
+    let stored: Option<String> = store.get(SYNC_REVIEWS).primitive()?.await?;
+    let mut reviews: StoredReviews = stored
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    change(&mut reviews);
+    store
+        .put(super::settings::to_json(&reviews))
+        .with_key(SYNC_REVIEWS)
+        .build()?;
+    tx.commit().await?;
+    Ok(reviews)
 }
 
 /// What a pulled page merges against, read in one transaction: the records and logs of `ids`

@@ -74,7 +74,11 @@ pub fn App() -> impl IntoView {
                     }
                 }}</span>
                 <Show when=move || sync_view.status.get() != crate::app::sync::SyncStatus::Off>
-                    <A href="/settings" attr:class="sync-note" attr:role="status">{move || sync_view.status.get().words(state.clock.get())}</A>
+                    <A href="/settings" attr:class="sync-note" attr:role="status">{move || {
+                        let words = sync_view.status.get().words(state.clock.get());
+                        let open = sync_view.reviews.with(|r| r.iter().filter(|r| r.conflict.is_open()).count());
+                        if open == 0 { words } else { format!("{words} · {open} conflict(s) to review") }
+                    }}</A>
                 </Show>
                 <Show when=move || !online.get()>
                     <span class="offline-note" role="status" title="No connection. Everything you do is saved on this device; nothing here needs the network.">"Offline · saved on this device"</span>

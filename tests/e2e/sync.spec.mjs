@@ -139,7 +139,7 @@ test('a wrong password and another team\'s database are refused clearly, and the
   }
 });
 
-test('a hostile document written straight to the server is refused on arrival and reported; nothing else changes', async ({ browser }) => {
+test('a hostile document written straight to the server (a case, an event, a conflict review) is refused on arrival and reported; nothing else changes', async ({ browser }) => {
   const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
   const app = await desk(browser, couch);
   try {
@@ -168,9 +168,23 @@ test('a hostile document written straight to the server is refused on arrival an
       event: { id: eventId, at: '2026-12-01T09:00:00Z', actor: 'x', kind: { type: 'FileAttached', file: { sha256: 'abc', name: 'x.pdf', size: 3, media_type: 'application/pdf' } } },
     });
 
+    // And a conflict review dated past 2199, whose set-aside case has an empty title.
+    const reviewId = `cf:${caseDoc.case.id}:00000000-0000-4000-8000-000000000002`;
+    await couch.put(reviewId, {
+      schema: 1, author: 'admin',
+      conflict: {
+        id: '00000000-0000-4000-8000-000000000002', case_id: caseDoc.case.id, case_key: caseDoc.case.key,
+        field: 'Title', kept: 'a', set_aside: 'b', set_aside_case: { ...caseDoc.case, title: '' },
+        raised_by: 'mallory', raised_at: '2300-01-01T00:00:00Z', resolution: null,
+      },
+    });
+
     await bob.goto(app.url('/settings'));
     const refused = bob.getByRole('region', { name: 'Team sync' }).getByRole('alert');
     await expect(refused).toContainText(`${caseDoc._id}: case.status: unknown variant \`Exploded\``, { timeout: 20_000 });
+    await expect(refused).toContainText(`${reviewId}: conflict.raised_at:`);
+    // Nothing to review arrived from it.
+    await expect(bob.getByRole('region', { name: /Conflicts to review/ })).toHaveCount(0);
     await bob.goto(app.url('/'));
     await expect(bob.getByRole('row', { name: /Chargeback lost on a technicality/ })).toBeVisible();
     await bob.reload();
@@ -182,7 +196,7 @@ test('a hostile document written straight to the server is refused on arrival an
   }
 });
 
-test('both change the same field offline: the change that reached the server first is kept on both devices, both stay in the log, and it is said', async ({ browser }) => {
+test('both change the same field offline: the change that reached the server first is kept on both devices, both see the conflict to review, one takes the other value, and the other sees it resolved', async ({ browser }) => {
   const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
   const app = await desk(browser, couch);
   try {
@@ -220,6 +234,31 @@ test('both change the same field offline: the change that reached the server fir
     await expect(timeline).toContainText('Refund stuck in review (risk hold)');
     await bob.goto(app.url('/settings'));
     await expect(bob.getByText(/^1 field\(s\) were changed here and by a teammate before either synced/)).toBeVisible();
+
+    // Both see the conflict: Bob, whose title was set aside, and Alice, once his review syncs.
+    const reviews = (page) => page.getByRole('region', { name: /Conflicts to review/ });
+    await alice.goto(app.url('/settings'));
+    for (const page of [alice, bob]) {
+      await expect(reviews(page).getByRole('heading')).toHaveText('Conflicts to review (1)', { timeout: 20_000 });
+      await expect(reviews(page)).toContainText(`${key} · Title: "Refund stuck in review (risk hold)" kept; bob's "Refund stuck in review (bank cut-off)" set aside`);
+      await expect(header(page)).toContainText('1 conflict(s) to review');
+    }
+    // Alice takes Bob's title for the team.
+    await reviews(alice).getByRole('button', { name: 'Take "Refund stuck in review (bank cut-off)"' }).click();
+    await expect(reviews(alice)).toContainText('Nothing waits for review.');
+    await expect(reviews(alice)).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)"');
+    // Bob sees it resolved, and the case has the title Alice took, on both devices.
+    await expect(reviews(bob)).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)"', { timeout: 20_000 });
+    await expect(reviews(bob)).toContainText('Nothing waits for review.');
+    await expect(header(bob)).not.toContainText('to review');
+    for (const page of [alice, bob]) {
+      await page.goto(app.url(`/cases/${key}`));
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review (bank cut-off)', { timeout: 20_000 });
+    }
+    // The review is one document on the server, resolved once.
+    const onServer = (await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc).filter((d) => d._id.startsWith('cf:'));
+    expect(onServer.map((d) => [d.conflict.field, d.conflict.resolution?.by, d.conflict.resolution?.took])).toEqual([['Title', 'alice', 'set_aside']]);
+    expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   } finally {
     await app.close();

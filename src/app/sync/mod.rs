@@ -7,6 +7,7 @@
 pub mod http;
 mod pulled;
 pub mod replicate;
+pub mod reviews;
 
 use std::cell::Cell;
 
@@ -66,6 +67,8 @@ pub struct SyncView {
     pub settled: RwSignal<usize>,
     /// Documents pulled since this page started (the tests count them across a restart).
     pub pulled: RwSignal<usize>,
+    /// Fields both sides changed, for the team to review: open ones first.
+    pub reviews: RwSignal<Vec<reviews::ReviewRow>>,
 }
 
 impl SyncView {
@@ -76,6 +79,7 @@ impl SyncView {
             renumbered: RwSignal::new(Vec::new()),
             settled: RwSignal::new(0),
             pulled: RwSignal::new(0),
+            reviews: RwSignal::new(Vec::new()),
         }
     }
 }
@@ -278,6 +282,7 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 {
                     view.renumbered.set(done.renumbered_so_far.clone());
                 }
+                reviews::show(view, &format!("{}{}", couch.server, couch.database)).await;
                 view.status.set(SyncStatus::Synced { at: browser::now() });
                 // More to do goes on at once; otherwise the server is asked again in a second,
                 // so a teammate's edit shows here within about two.
@@ -323,9 +328,10 @@ async fn round(
     let mut done = Round::default();
     // Pull first, and push nothing until caught up once: a case made here before it knew the
     // team's cases gives up a number the team already uses before it ever reaches the server.
-    replicate::pull(state, couch, device, progress, &mut done).await?;
+    replicate::pull(state, couch, device, author, progress, &mut done).await?;
     if progress.caught_up {
         replicate::push(state, couch, author, progress, &mut done).await?;
+        reviews::push(couch, &progress.target, author, &mut done).await?;
     }
     done.refused_so_far = progress.refused.clone();
     done.renumbered_so_far = progress.renumbered.clone();

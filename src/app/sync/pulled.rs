@@ -14,6 +14,7 @@ use crate::app::state::database_ready;
 use crate::bundle::couch::{self as docs, DocId};
 use crate::bundle::v1::EventV1;
 use crate::domain::Case;
+use crate::domain::merge::team::TeamConflict;
 use crate::domain::merge::{self, Choice, ConflictId, Incoming};
 use crate::storage::sync as progress_store;
 
@@ -23,6 +24,7 @@ use crate::storage::sync as progress_store;
 pub(super) async fn apply_cases(
     state: AppState,
     couch: &Couch,
+    author: &str,
     progress: &mut SyncProgress,
     mut page: Page,
     round: &mut Round,
@@ -159,7 +161,9 @@ pub(super) async fn apply_cases(
         ));
     }
     // Both sides changed a field: the server's value is kept (the first to reach the server),
-    // so every device settles the same way; both changes stay in the case's log.
+    // so every device settles the same way; both changes stay in the case's log, and the value
+    // set aside is raised for the team to review (keep the team's, or take it).
+    let raised = TeamConflict::raised(&plan, author, crate::browser::now(), crate::browser::new_id);
     let choices: HashMap<ConflictId, Choice> = plan
         .conflicts()
         .into_iter()
@@ -178,6 +182,8 @@ pub(super) async fn apply_cases(
     if !resolved.is_empty() {
         exchange::apply_pulled(state, &resolved).await?;
     }
+    // Raised once the merge is written: a merge that failed is done again, and raises again.
+    super::reviews::raise(&progress.target, raised, author).await?;
     // Record the server's revision of each case. A case here that is now exactly the server's
     // (same record, same log) counts as pushed; one that holds more (a change made here, merged
     // with theirs) is marked unpushed (revision 0 is never a real one), so the next push sends it.

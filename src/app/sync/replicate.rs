@@ -108,6 +108,7 @@ pub async fn pull(
     state: AppState,
     couch: &Couch,
     device: &str,
+    author: &str,
     progress: &mut SyncProgress,
     round: &mut Round,
 ) -> Result<(), RoundError> {
@@ -133,6 +134,7 @@ pub async fn pull(
     let last_seq = changes.get("last_seq").map(seq_text).unwrap_or_default();
     let mut page = Page::default();
     let mut events_of: Vec<(Uuid, String, Value)> = Vec::new();
+    let mut review_docs: Vec<Value> = Vec::new();
     for change in results {
         let Some(id) = change.get("id").and_then(Value::as_str) else {
             continue;
@@ -162,6 +164,11 @@ pub async fn pull(
                     events_of.push((case, id.to_string(), doc.clone()));
                 }
             }
+            DocId::Conflict { .. } => {
+                if let Some(doc) = change.get("doc") {
+                    review_docs.push(doc.clone());
+                }
+            }
             _ => {}
         }
     }
@@ -176,12 +183,17 @@ pub async fn pull(
         progress.pending_events.clear();
     }
     round.pulled_docs += results.len();
+    let refused_before_reviews = round.refused.len();
+    super::reviews::receive(&progress.target, review_docs, round).await?;
+    for refusal in round.refused.iter().skip(refused_before_reviews) {
+        remember_refusal(progress, refusal.to_string());
+    }
     if !page.touched.is_empty() {
         let refused_before = round.refused.len();
         let renumbered_before = round.renumbered.len();
         let settled_before = round.settled_both_changed;
         let seen = page.seen.clone();
-        super::pulled::apply_cases(state, couch, progress, page, round).await?;
+        super::pulled::apply_cases(state, couch, author, progress, page, round).await?;
         // What these records named has been merged; events left over were already here.
         progress.pending_events.retain(
             |id, _| !matches!(docs::doc_id(id), DocId::Event { case, .. } if seen.contains(&case)),

@@ -23,6 +23,7 @@ use super::templates::EmailTemplate;
 
 mod compare;
 mod decide;
+pub mod team;
 
 use compare::*;
 

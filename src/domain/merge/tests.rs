@@ -549,3 +549,6 @@ fn problems_and_worksheets_imported_twice_change_nothing_the_second_time() {
     let settled = applied(edited, &taken);
     assert!(plan(file, settled).changes_nothing());
 }
+
+#[path = "team_tests.rs"]
+mod team_review;

@@ -17,5 +17,6 @@ pub mod rcas;
 pub mod settings;
 mod sla_settings;
 pub mod sql_console;
+pub mod sync_reviews;
 pub mod team_sync;
 pub mod templates;

@@ -113,7 +113,7 @@ pub fn TeamSyncPanel() -> impl IntoView {
                 <p class="sync-state" role="status">{status_words}</p>
                 <Show when=move || { view_of_sync.settled.get() > 0 }>
                     <p class="hint">{move || format!(
-                        "{} field(s) were changed here and by a teammate before either synced: the version that reached the server first was kept, and both changes are in each case's log.",
+                        "{} field(s) were changed here and by a teammate before either synced: the version that reached the server first was kept for now, both changes are in each case's log, and the other value waits under Conflicts to review.",
                         view_of_sync.settled.get()
                     )}</p>
                 </Show>
@@ -121,6 +121,7 @@ pub fn TeamSyncPanel() -> impl IntoView {
                     <button type="button" on:click=turn_off>"Turn off sync"</button>
                 </div>
             </Show>
+            <super::sync_reviews::SyncReviews/>
             <Show when=move || !view_of_sync.renumbered.with(Vec::is_empty)>
                 <div class="sync-renumbered" role="status">
                     <p>"Renumbered so every case keeps one number across the team:"</p>

@@ -1,0 +1,313 @@
+//! Team sync's conflict review: a field both sides changed is settled to the team's value at once and raised as a review document; anyone in the team keeps that value or takes the one set aside, and the resolution reaches every device.
+//!
+//! Reviews live apart from the sync progress (`storage::sync::StoredReviews`), each change one
+//! transaction, so a review resolved in one tab while another tab syncs is never overwritten.
+//! The syncing tab pushes what changed here and takes in what the server has; the first
+//! resolution to reach the server is the one every device keeps.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::SyncView;
+use super::http::{Couch, CouchError};
+use super::replicate::{Round, RoundError};
+use crate::app::state::database_ready;
+use crate::app::{AppError, AppState, cases};
+use crate::browser;
+use crate::bundle::couch_conflict::{conflict_doc, read_conflict_doc};
+use crate::domain::merge::team::{TeamConflict, Took};
+use crate::storage::sync::{self as stored, MAX_REVIEWS, StoredReviews};
+
+/// One review as a page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRow {
+    pub id: String,
+    pub conflict: TeamConflict,
+    /// Raised or resolved here, not yet on the server.
+    pub waiting: bool,
+}
+
+/// The reviews kept for the team database `target`, open ones first, then newest first; a
+/// stored document that fails its checks is left out.
+pub async fn list(target: &str) -> Result<Vec<ReviewRow>, AppError> {
+    let db = database_ready().await?;
+    let reviews = stored::load_reviews(&db).await?;
+    Ok(rows(&reviews, target))
+}
+
+fn rows(reviews: &StoredReviews, target: &str) -> Vec<ReviewRow> {
+    if reviews.target != target {
+        return Vec::new();
+    }
+    let mut rows: Vec<ReviewRow> = reviews
+        .docs
+        .iter()
+        .filter_map(|(id, doc)| {
+            let (_, conflict) = read_conflict_doc(doc).ok()?;
+            Some(ReviewRow {
+                id: id.clone(),
+                conflict,
+                waiting: reviews.unpushed.contains(id),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.conflict
+            .is_open()
+            .cmp(&a.conflict.is_open())
+            .then(b.conflict.raised_at.cmp(&a.conflict.raised_at))
+    });
+    rows
+}
+
+/// Refreshes the page's list from what is stored (after a round or a resolution).
+pub async fn show(view: SyncView, target: &str) {
+    if let Ok(rows) = list(target).await
+        && view.reviews.with_untracked(|r| *r != rows)
+    {
+        view.reviews.set(rows);
+    }
+}
+
+/// Starts the stored reviews afresh when they were for another team database.
+fn for_target(reviews: &mut StoredReviews, target: &str) {
+    if reviews.target != target {
+        *reviews = StoredReviews {
+            target: target.to_string(),
+            ..StoredReviews::default()
+        };
+    }
+}
+
+/// Drops the oldest resolved reviews past the cap (open ones are kept: each still waits for a
+/// person).
+fn cap(reviews: &mut StoredReviews) {
+    let excess = reviews.docs.len().saturating_sub(MAX_REVIEWS);
+    if excess == 0 {
+        return;
+    }
+    let mut resolved: Vec<(String, String)> = reviews
+        .docs
+        .iter()
+        .filter(|(id, _)| !reviews.unpushed.contains(*id))
+        .filter_map(|(id, doc)| {
+            let (_, c) = read_conflict_doc(doc).ok()?;
+            c.resolution.map(|r| (r.at.to_rfc3339(), id.clone()))
+        })
+        .collect();
+    resolved.sort();
+    for (_, id) in resolved.into_iter().take(excess) {
+        reviews.docs.remove(&id);
+    }
+}
+
+/// Keeps the reviews a pulled merge raised, to be pushed next.
+pub(super) async fn raise(
+    target: &str,
+    raised: Vec<TeamConflict>,
+    author: &str,
+) -> Result<(), RoundError> {
+    if raised.is_empty() {
+        return Ok(());
+    }
+    let db = database_ready().await?;
+    stored::update_reviews(&db, |reviews| {
+        for_target(reviews, target);
+        for conflict in &raised {
+            let doc = conflict_doc(conflict, author, None);
+            let id = doc.id.clone();
+            reviews
+                .docs
+                .insert(id.clone(), serde_json::to_value(doc).unwrap_or_default());
+            reviews.unpushed.insert(id);
+        }
+        cap(reviews);
+    })
+    .await?;
+    Ok(())
+}
+
+/// Takes in review documents from the server, each checked (a refused one is reported and
+/// nothing else changes). A review changed here and not yet pushed keeps its change on the
+/// server's revision, unless the server's is already resolved: the first resolution wins.
+pub(super) async fn receive(
+    target: &str,
+    raws: Vec<Value>,
+    round: &mut Round,
+) -> Result<(), RoundError> {
+    let mut checked: Vec<(String, Option<String>, bool, Value)> = Vec::new();
+    for raw in raws {
+        match read_conflict_doc(&raw) {
+            Ok((doc, conflict)) => {
+                checked.push((doc.id, doc.rev, conflict.resolution.is_some(), raw))
+            }
+            Err(refusal) => round.refused.push(refusal),
+        }
+    }
+    if checked.is_empty() {
+        return Ok(());
+    }
+    let db = database_ready().await?;
+    stored::update_reviews(&db, |reviews| {
+        for_target(reviews, target);
+        for (id, rev, server_resolved, raw) in checked {
+            let ours_waiting = reviews.unpushed.contains(&id);
+            match reviews.docs.get_mut(&id) {
+                Some(ours) if ours_waiting && !server_resolved => {
+                    if let Some(object) = ours.as_object_mut() {
+                        object.insert("_rev".into(), json!(rev));
+                    }
+                }
+                _ => {
+                    reviews.unpushed.remove(&id);
+                    reviews.docs.insert(id, raw);
+                }
+            }
+        }
+        cap(reviews);
+    })
+    .await?;
+    Ok(())
+}
+
+/// Pushes the reviews raised or resolved here, each on the server revision last seen. One the
+/// server already changed (409) is read again and taken in, and goes again next round if it
+/// is still this device's to send.
+pub(super) async fn push(
+    couch: &Couch,
+    target: &str,
+    author: &str,
+    round: &mut Round,
+) -> Result<(), RoundError> {
+    let db = database_ready().await?;
+    let reviews = stored::load_reviews(&db).await?;
+    if reviews.target != target || reviews.unpushed.is_empty() {
+        return Ok(());
+    }
+    let sent: Vec<(String, Value)> = reviews
+        .unpushed
+        .iter()
+        .filter_map(|id| {
+            let mut doc = reviews.docs.get(id)?.clone();
+            // Whoever sends this revision writes it (the server's design document checks).
+            doc.as_object_mut()?.insert("author".into(), json!(author));
+            Some((id.clone(), doc))
+        })
+        .collect();
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let docs: Vec<&Value> = sent.iter().map(|(_, d)| d).collect();
+    let answer = couch.post("_bulk_docs", &json!({ "docs": docs })).await?;
+    let mut written: Vec<(String, String, Value)> = Vec::new();
+    let mut stale: Vec<String> = Vec::new();
+    for ((id, doc), result) in sent
+        .into_iter()
+        .zip(answer.as_array().into_iter().flatten())
+    {
+        match (
+            result.get("rev").and_then(Value::as_str),
+            result.get("error").and_then(Value::as_str),
+        ) {
+            (Some(rev), None) => written.push((id, rev.to_string(), doc)),
+            (_, Some("conflict")) => stale.push(id),
+            (_, Some(error)) => round.refused.push(crate::bundle::couch::Refused {
+                id: id.chars().take(200).collect(),
+                reason: format!(
+                    "the server refused it: {}",
+                    result
+                        .get("reason")
+                        .and_then(Value::as_str)
+                        .unwrap_or(error)
+                        .chars()
+                        .take(300)
+                        .collect::<String>()
+                ),
+            }),
+            _ => {}
+        }
+    }
+    stored::update_reviews(&db, |reviews| {
+        for (id, rev, doc) in written {
+            // Pushed as sent: unless this tab changed it again meanwhile, it is on the server.
+            let same = reviews
+                .docs
+                .get(&id)
+                .is_some_and(|now| now.get("conflict") == doc.get("conflict"));
+            let mut doc = doc;
+            if let Some(object) = doc.as_object_mut() {
+                object.insert("_rev".into(), json!(rev));
+            }
+            if same {
+                reviews.unpushed.remove(&id);
+                reviews.docs.insert(id, doc);
+            } else if let Some(now) = reviews.docs.get_mut(&id).and_then(Value::as_object_mut) {
+                now.insert("_rev".into(), json!(rev));
+            }
+        }
+    })
+    .await?;
+    for id in stale {
+        match couch.get(&id).await {
+            Ok(current) => receive(target, vec![current], round).await?,
+            Err(CouchError::NotFound(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Settles review `id` for the team: `Took::Kept` leaves the case as it is; `Took::SetAside`
+/// gives the case the set-aside value (an edit, logged like any other). The review is marked
+/// resolved by this person here and reaches the team with the next round. Returns what was
+/// done, in words.
+pub async fn resolve(
+    state: AppState,
+    view: SyncView,
+    id: &str,
+    took: Took,
+) -> Result<String, AppError> {
+    let settings = state.prefs.with_untracked(|p| p.sync.clone());
+    let target = format!("{}{}", settings.server, settings.database);
+    let db = database_ready().await?;
+    let reviews = stored::load_reviews(&db).await?;
+    let doc = reviews
+        .docs
+        .get(id)
+        .filter(|_| reviews.target == target)
+        .ok_or_else(|| AppError::Refused("this review is no longer on this device".into()))?;
+    let (doc, conflict) = read_conflict_doc(doc)
+        .map_err(|r| AppError::Refused(format!("this review cannot be read: {r}")))?;
+    if let Some(done) = &conflict.resolution {
+        return Err(AppError::Refused(format!(
+            "{} already resolved this review",
+            done.by
+        )));
+    }
+    if took == Took::SetAside {
+        let current = cases::stored_case(state, conflict.case_id)
+            .await
+            .ok_or(AppError::Gone)?;
+        if let Some(edit) = conflict.edit_taking_set_aside(&current) {
+            cases::edit(state, conflict.case_id, vec![edit], None, None).await?;
+        }
+    }
+    let by = if settings.user.is_empty() {
+        state.actor()
+    } else {
+        settings.user.clone()
+    };
+    let resolved = conflict.resolved(&by, browser::now(), took);
+    let written = serde_json::to_value(conflict_doc(&resolved, &by, doc.rev))
+        .map_err(|e| AppError::Refused(e.to_string()))?;
+    let review_id = id.to_string();
+    stored::update_reviews(&db, move |reviews| {
+        if reviews.target == target {
+            reviews.docs.insert(review_id.clone(), written);
+            reviews.unpushed.insert(review_id);
+        }
+    })
+    .await?;
+    show(view, &format!("{}{}", settings.server, settings.database)).await;
+    Ok(resolved.describe())
+}
