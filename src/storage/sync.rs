@@ -69,6 +69,10 @@ pub struct SyncProgress {
     /// team's); after, a push no longer waits for a busy server's pages to run out.
     #[serde(skip)]
     pub caught_up: bool,
+    /// Whether the next pull asks for ids and revisions only: set by a push (its documents come
+    /// back next) and kept while pages are mostly this device's own documents. Never stored.
+    #[serde(skip)]
+    pub light_pull: bool,
 }
 
 /// Event documents held for records still to come, at most: past this, the oldest wait is

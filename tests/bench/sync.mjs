@@ -93,6 +93,8 @@ async function benchSize(browser, base, couch, size) {
   result.first_push_ms = Date.now() - started;
   result.first_push_requests = sent(alice.traffic, started).length;
   result.first_push_mb_sent = Math.round(total(sent(alice.traffic, started), 'sent') / 1e4) / 100;
+  // What came back meanwhile: mostly the pushed documents returning through _changes.
+  result.first_push_mb_received = Math.round(total(sent(alice.traffic, started), 'received') / 1e4) / 100;
 
   log(`${size}: initial pull into a fresh profile, sign-in click → the queue lists every case`);
   const bob = await person(browser);

@@ -411,3 +411,45 @@ test('the sign-in expires: the header says so, changes wait on the device, and s
     await couch.stop();
   }
 });
+
+test('a second tab of a signed-in profile does not sync on its own: it shows what the syncing tab brings, and takes over when that tab closes', async ({ browser }) => {
+  const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+  const app = await desk(browser, couch);
+  try {
+    const alice = await app.person();
+    await signIn(alice, app.url, ALICE);
+    await expect(header(alice)).toHaveText(/Synced/);
+    // A second tab in Alice's profile: it asks the server nothing while the first one syncs.
+    const second = await alice.context().newPage();
+    second.errors = [];
+    second.on('pageerror', (e) => second.errors.push(e.message));
+    const asked = [];
+    second.on('request', (r) => { if (r.url().includes('/couch/')) asked.push(r.url()); });
+    await second.goto(app.url('/'));
+    await expect(second.getByRole('button', { name: 'New case' })).toBeVisible();
+    await expect(header(second)).toHaveText('Synced by another tab');
+
+    const bob = await app.person();
+    await bob.goto(app.url('/'));
+    await signIn(bob, app.url, BOB);
+    await expect(header(bob)).toHaveText(/Synced/);
+    await bob.goto(app.url('/'));
+    await createCase(bob, { title: 'Payout held: bank holiday in Singapore' });
+    // The first tab pulls it, and the second shows it through the tab channel.
+    await expect(second.getByRole('row', { name: /Payout held: bank holiday in Singapore/ })).toBeVisible({ timeout: 20_000 });
+    expect(asked).toEqual([]);
+
+    // The syncing tab closes: the second takes over, and Bob's next case reaches it by itself.
+    await alice.close();
+    await bob.goto(app.url('/'));
+    await createCase(bob, { title: 'Refund returned by the card network' });
+    await expect(second.getByRole('row', { name: /Refund returned by the card network/ })).toBeVisible({ timeout: 20_000 });
+    expect(asked.some((url) => url.includes('/_changes'))).toBe(true);
+    await expect(header(second)).toHaveText(/Synced/);
+    expect(second.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  } finally {
+    await app.close();
+    await couch.stop();
+  }
+});

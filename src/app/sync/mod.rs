@@ -26,10 +26,17 @@ use crate::storage::prefs::SyncSettings;
 pub enum SyncStatus {
     Off,
     Starting,
-    Synced { at: DateTime<Utc> },
-    Offline { waiting: usize },
+    Synced {
+        at: DateTime<Utc>,
+    },
+    Offline {
+        waiting: usize,
+    },
     SignInExpired,
     Failed(String),
+    /// Another tab of this profile is syncing; this one shows its changes and takes over when
+    /// that tab closes.
+    OtherTab,
 }
 
 impl SyncStatus {
@@ -52,6 +59,7 @@ impl SyncStatus {
             }
             SyncStatus::SignInExpired => "Sign-in expired: sync paused".into(),
             SyncStatus::Failed(why) => format!("Sync stopped: {why}"),
+            SyncStatus::OtherTab => "Synced by another tab".into(),
         }
     }
 }
@@ -196,10 +204,26 @@ pub fn start(state: AppState, view: SyncView) {
     }
     let generation = next_generation();
     view.status.set(SyncStatus::Starting);
+    let holding = std::rc::Rc::new(Cell::new(false));
+    let held = holding.clone();
+    // Said only once the lock has not come within a moment, so a free lock never flickers it.
+    leptos::task::spawn_local(async move {
+        browser::sleep(500).await;
+        if !held.get()
+            && current_generation() == generation
+            && view.status.get_untracked() == SyncStatus::Starting
+        {
+            view.status.set(SyncStatus::OtherTab);
+        }
+    });
     leptos::task::spawn_local(async move {
         // One tab of this profile syncs at a time; the others wait their turn (and see its
         // changes through the tab channel), and take over when that tab closes.
         browser::with_lock("escalation-desk-team-sync", async move {
+            holding.set(true);
+            if current_generation() == generation {
+                view.status.set(SyncStatus::Starting);
+            }
             // Another tab may have turned sync off or signed in elsewhere while this one waited.
             let settings = crate::storage::prefs::Preferences::load().sync;
             if !settings.on || current_generation() != generation {
@@ -230,6 +254,7 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
     // start, after any error and once a minute, so an idle round costs one request.
     let mut progress: Option<replicate::SyncProgress> = None;
     let mut rounds_since_check: u32 = 0;
+    let mut caught_up_before = false;
     while current_generation() == generation {
         if !browser::is_online() {
             let waiting = match &progress {
@@ -246,10 +271,16 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
         if rounds_since_check >= 60 {
             progress = None;
         }
+        // Caught up once stays true when the progress is read again (a minute on, or after an
+        // error), unless the server lost this device's checkpoint and it starts over.
+        if let Some(p) = &progress {
+            caught_up_before = p.caught_up;
+        }
         let outcome = match progress.as_mut() {
             Some(p) => round(state, &couch, &device, &settings.user, p).await,
             None => match replicate::progress_for(&couch, &device).await {
                 Ok(mut fresh) => {
+                    fresh.caught_up = caught_up_before && !fresh.since.is_empty();
                     rounds_since_check = 0;
                     let done = round(state, &couch, &device, &settings.user, &mut fresh).await;
                     progress = Some(fresh);

@@ -102,8 +102,11 @@ pub async fn stored_progress(couch: &Couch) -> Result<SyncProgress, RoundError> 
     })
 }
 
-/// Pulls one page of changes, with their documents. A plain request, polled by the loop:
-/// pouchdb-server 4.2 ignores `timeout` on a long poll that sees no change and holds it open.
+/// Pulls one page of changes, with their documents, or (right after this device pushed, when
+/// the page is mostly its own documents coming back) with ids and revisions only, fetching the
+/// few it lacks by id: a first push of 10k cases no longer downloads its own bodies again. A
+/// plain request, polled by the loop: pouchdb-server 4.2 ignores `timeout` on a long poll that
+/// sees no change and holds it open.
 pub async fn pull(
     state: AppState,
     couch: &Couch,
@@ -117,9 +120,14 @@ pub async fn pull(
     } else {
         String::from(js_sys::encode_uri_component(&progress.since))
     };
+    let docs_too = if progress.light_pull {
+        ""
+    } else {
+        "&include_docs=true"
+    };
     let changes = couch
         .get(&format!(
-            "_changes?since={since}&limit={CHANGES_PAGE}&include_docs=true"
+            "_changes?since={since}&limit={CHANGES_PAGE}{docs_too}"
         ))
         .await?;
     let results = changes
@@ -135,6 +143,10 @@ pub async fn pull(
     let mut page = Page::default();
     let mut events_of: Vec<(Uuid, String, Value)> = Vec::new();
     let mut review_docs: Vec<Value> = Vec::new();
+    let mut reviews_to_get: Vec<String> = Vec::new();
+    // Changes that are this device's own documents coming back (a record at a revision it
+    // knows, an event of a case it pushed): they decide whether the next page is light.
+    let mut own_echo = 0usize;
     for change in results {
         let Some(id) = change.get("id").and_then(Value::as_str) else {
             continue;
@@ -159,16 +171,21 @@ pub async fn pull(
                     page.case_docs.insert(case, doc.clone());
                 }
             }
+            DocId::Case(_) => own_echo += 1,
             DocId::Event { case, .. } => {
+                if progress.cases.contains_key(&case) && !page.seen.contains(&case) {
+                    own_echo += 1;
+                }
+                // Without its body (a light page), an event is fetched by id when its record
+                // arrives, like any event not yet here.
                 if let Some(doc) = change.get("doc") {
                     events_of.push((case, id.to_string(), doc.clone()));
                 }
             }
-            DocId::Conflict { .. } => {
-                if let Some(doc) = change.get("doc") {
-                    review_docs.push(doc.clone());
-                }
-            }
+            DocId::Conflict { .. } => match change.get("doc") {
+                Some(doc) => review_docs.push(doc.clone()),
+                None => reviews_to_get.push(id.to_string()),
+            },
             _ => {}
         }
     }
@@ -182,6 +199,10 @@ pub async fn pull(
     if progress.pending_events.len() > progress_store::MAX_PENDING_EVENTS {
         progress.pending_events.clear();
     }
+    if !results.is_empty() {
+        progress.light_pull = own_echo.saturating_mul(2) >= results.len();
+    }
+    review_docs.extend(bulk_get(couch, &reviews_to_get).await?);
     round.pulled_docs += results.len();
     let refused_before_reviews = round.refused.len();
     super::reviews::receive(&progress.target, review_docs, round).await?;
@@ -405,6 +426,10 @@ pub async fn push(
         }
     }
     round.waiting = round.waiting.saturating_sub(round.pushed_cases);
+    // What was just pushed comes back in the next pages: ask for ids and revisions only.
+    if round.pushed_cases > 0 || round.pushed_events > 0 {
+        progress.light_pull = true;
+    }
     for refusal in &round.refused {
         remember_refusal(progress, refusal.to_string());
     }
