@@ -399,6 +399,8 @@ impl AppState {
     /// Shows what a write stored, in every view of this tab, and tells the other tabs: the
     /// cases (in place), their events' clock marks and search text, and the timelines.
     pub fn publish(self, cases: Vec<Case>, events: &[crate::domain::CaseEvent]) {
+        // Team sync (when on, in this tab) sends a change at once rather than at its next round.
+        super::sync::wake();
         if !cases.is_empty() {
             self.upsert_many(cases);
         } else {

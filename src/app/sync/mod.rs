@@ -103,6 +103,30 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
+thread_local! {
+    /// Set by a write in this tab, so the loop's idle wait ends and the change goes up at once.
+    static WOKEN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Tells the loop (if this tab runs it) that something changed here: its next round starts
+/// within a tenth of a second instead of at the end of its second's wait.
+pub fn wake() {
+    WOKEN.with(|w| w.set(true));
+}
+
+/// Waits up to `ms` between rounds, ending early when this tab wrote something.
+async fn idle(ms: i32) {
+    let mut waited = 0;
+    while waited < ms {
+        if WOKEN.with(|w| w.replace(false)) {
+            return;
+        }
+        browser::sleep(100).await;
+        waited += 100;
+    }
+    WOKEN.with(|w| w.set(false));
+}
+
 fn next_generation() -> u64 {
     GENERATION.with(|g| {
         let next = g.get().wrapping_add(1);
@@ -315,11 +339,12 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 }
                 reviews::show(view, &format!("{}{}", couch.server, couch.database)).await;
                 view.status.set(SyncStatus::Synced { at: browser::now() });
-                // More to do goes on at once; otherwise the server is asked again in a second,
-                // so a teammate's edit shows here within about two.
+                // More to do goes on at once; otherwise the server is asked again in a second
+                // (at once after a write here), so an edit here goes up within a tenth of a
+                // second and a teammate's shows here within about one.
                 let busy = done.more || (done.pushed_cases > 0 && done.waiting > 0);
                 if !busy {
-                    browser::sleep(1_000).await;
+                    idle(1_000).await;
                 }
             }
             Err(RoundError::Couch(CouchError::SignIn)) => {
