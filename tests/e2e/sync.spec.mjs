@@ -234,8 +234,15 @@ teamTest('both change the same field offline: the change that reached the server
     await expect(reviews(page)).toContainText(`${key} · Title: "Refund stuck in review (risk hold)" kept; bob's "Refund stuck in review (bank cut-off)" set aside`);
     await expect(header(page)).toContainText('1 conflict(s) to review');
   }
-  // Alice takes Bob's title for the team.
-  await reviews(alice).getByRole('button', { name: 'Take "Refund stuck in review (bank cut-off)"' }).click();
+  // The case page says so too, and Alice takes Bob's title for the team from there.
+  await alice.getByRole('link', { name: key }).click();
+  const onCase = alice.getByRole('region', { name: 'Changed here and by a teammate' });
+  await expect(onCase).toContainText(`Title: "Refund stuck in review (risk hold)" kept; bob's "Refund stuck in review (bank cut-off)" set aside`);
+  await onCase.getByRole('button', { name: 'Take "Refund stuck in review (bank cut-off)"' }).click();
+  await expect(onCase).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)". Your teammates see it resolved once this syncs.');
+  await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review (bank cut-off)');
+  await expect(onCase.getByRole('button', { name: /^Take/ })).toHaveCount(0);
+  await alice.goto(app.url('/settings'));
   await expect(reviews(alice)).toContainText('Nothing waits for review.');
   await expect(reviews(alice)).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)"');
   // Bob sees it resolved, and the case has the title Alice took, on both devices.
