@@ -20,6 +20,16 @@ use crate::storage::{self, StorageError};
 /// The database every tab of the real app uses; tests open their own uniquely named ones.
 pub const DATABASE_NAME: &str = "escalation-desk";
 
+thread_local! {
+    /// Set by every publish in this tab; team sync's loop takes it to end its idle wait early.
+    static WRITTEN_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this tab published a change since the last call (and clears it).
+pub fn take_written_here() -> bool {
+    WRITTEN_HERE.with(|w| w.replace(false))
+}
+
 /// What every draft on the page is doing, for the header's quiet "Saving draft…" / "Draft
 /// saved": a person (and a test) can see that what they typed is stored, without waiting a
 /// fixed time.
@@ -400,7 +410,7 @@ impl AppState {
     /// cases (in place), their events' clock marks and search text, and the timelines.
     pub fn publish(self, cases: Vec<Case>, events: &[crate::domain::CaseEvent]) {
         // Team sync (when on, in this tab) sends a change at once rather than at its next round.
-        super::sync::wake();
+        WRITTEN_HERE.with(|w| w.set(true));
         if !cases.is_empty() {
             self.upsert_many(cases);
         } else {

@@ -103,28 +103,17 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
-thread_local! {
-    /// Set by a write in this tab, so the loop's idle wait ends and the change goes up at once.
-    static WOKEN: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Tells the loop (if this tab runs it) that something changed here: its next round starts
-/// within a tenth of a second instead of at the end of its second's wait.
-pub fn wake() {
-    WOKEN.with(|w| w.set(true));
-}
-
-/// Waits up to `ms` between rounds, ending early when this tab wrote something.
+/// Waits up to `ms` between rounds, ending early when this tab wrote something
+/// (`AppState::publish` marks it), so a change made here goes up at once.
 async fn idle(ms: i32) {
     let mut waited = 0;
     while waited < ms {
-        if WOKEN.with(|w| w.replace(false)) {
+        if crate::app::state::take_written_here() {
             return;
         }
         browser::sleep(100).await;
         waited += 100;
     }
-    WOKEN.with(|w| w.set(false));
 }
 
 fn next_generation() -> u64 {
