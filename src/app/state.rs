@@ -21,13 +21,22 @@ use crate::storage::{self, StorageError};
 pub const DATABASE_NAME: &str = "escalation-desk";
 
 thread_local! {
-    /// Set by every publish in this tab; team sync's loop takes it to end its idle wait early.
+    /// Set by every write in this tab and every write another tab announces; team sync's loop
+    /// takes it to end its idle wait early and to look at what waits to go up.
     static WRITTEN_HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Whether this tab published a change since the last call (and clears it).
+/// Whether this profile wrote something (in this tab or another) since the last call, and
+/// clears it.
 pub fn take_written_here() -> bool {
     WRITTEN_HERE.with(|w| w.replace(false))
+}
+
+/// Marks a write that changes no case in memory (a sync review answered) and tells the other
+/// tabs, so the tab that syncs sends it at once.
+pub fn note_write() {
+    WRITTEN_HERE.with(|w| w.set(true));
+    announce_change();
 }
 
 /// What every draft on the page is doing, for the header's quiet "Saving draft…" / "Draft
@@ -530,6 +539,7 @@ fn listen_for_other_tabs(state: AppState) {
         return;
     };
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        WRITTEN_HERE.with(|w| w.set(true));
         leptos::task::spawn_local(async move {
             if let Err(e) = state.reload_all().await {
                 web_sys::console::warn_1(

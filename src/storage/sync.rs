@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -85,15 +86,24 @@ pub const MAX_REFUSED: usize = 50;
 /// The stored progress, or a fresh one when there is none or it cannot be read: at worst the
 /// next pull starts again from the beginning, which changes nothing already here.
 pub async fn load(db: &Database) -> Result<SyncProgress, StorageError> {
+    read_meta_json(db, SYNC_PROGRESS).await
+}
+
+/// One JSON record of `meta`, read in its own transaction; the default when there is none or
+/// it cannot be read (both records here are rebuilt from the server at worst).
+async fn read_meta_json<T: DeserializeOwned + Default>(
+    db: &Database,
+    key: &str,
+) -> Result<T, StorageError> {
     let tx = db.transaction(META).build()?;
-    let stored: Option<String> = tx
-        .object_store(META)?
-        .get(SYNC_PROGRESS)
-        .primitive()?
-        .await?;
-    Ok(stored
+    let stored: Option<String> = tx.object_store(META)?.get(key).primitive()?.await?;
+    Ok(decode_or_default(stored))
+}
+
+fn decode_or_default<T: DeserializeOwned + Default>(stored: Option<String>) -> T {
+    stored
         .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 pub async fn save(db: &Database, progress: &SyncProgress) -> Result<(), StorageError> {
@@ -112,15 +122,7 @@ pub async fn save(db: &Database, progress: &SyncProgress) -> Result<(), StorageE
 
 /// The reviews stored here; none when there are none or they cannot be read.
 pub async fn load_reviews(db: &Database) -> Result<StoredReviews, StorageError> {
-    let tx = db.transaction(META).build()?;
-    let stored: Option<String> = tx
-        .object_store(META)?
-        .get(SYNC_REVIEWS)
-        .primitive()?
-        .await?;
-    Ok(stored
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default())
+    read_meta_json(db, SYNC_REVIEWS).await
 }
 
 /// Reads the reviews, changes them with `change` and writes them back, in one transaction, so
@@ -135,9 +137,7 @@ pub async fn update_reviews(
         .build()?;
     let store = tx.object_store(META)?;
     let stored: Option<String> = store.get(SYNC_REVIEWS).primitive()?.await?;
-    let mut reviews: StoredReviews = stored
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
+    let mut reviews: StoredReviews = decode_or_default(stored);
     change(&mut reviews);
     store
         .put(super::settings::to_json(&reviews))

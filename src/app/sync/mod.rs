@@ -103,17 +103,19 @@ thread_local! {
     static GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Waits up to `ms` between rounds, ending early when this tab wrote something
-/// (`AppState::publish` marks it), so a change made here goes up at once.
-async fn idle(ms: i32) {
+/// Waits up to `ms` between rounds, ending early when this profile wrote something
+/// (`app::state` marks it), so a change made here goes up at once. Returns whether a write
+/// ended it.
+async fn idle(ms: i32) -> bool {
     let mut waited = 0;
     while waited < ms {
         if crate::app::state::take_written_here() {
-            return;
+            return true;
         }
         browser::sleep(100).await;
         waited += 100;
     }
+    false
 }
 
 fn next_generation() -> u64 {
@@ -268,8 +270,12 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
     let mut progress: Option<replicate::SyncProgress> = None;
     let mut rounds_since_check: u32 = 0;
     let mut caught_up_before = false;
+    // Whether stored reviews may wait to go up or may have changed: reading and checking them
+    // every idle second cost up to 500 checks a second at the cap.
+    let mut check_reviews = true;
     while current_generation() == generation {
         if !browser::is_online() {
+            check_reviews = true;
             let waiting = match &progress {
                 Some(p) => replicate::waiting_here(state, p),
                 None => replicate::stored_progress(&couch)
@@ -284,18 +290,29 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
         if rounds_since_check >= 60 {
             progress = None;
         }
+        if progress.is_none() {
+            check_reviews = true;
+        }
         // Caught up once stays true when the progress is read again (a minute on, or after an
         // error), unless the server lost this device's checkpoint and it starts over.
         if let Some(p) = &progress {
             caught_up_before = p.caught_up;
         }
         let outcome = match progress.as_mut() {
-            Some(p) => round(state, &couch, &device, &settings.user, p).await,
+            Some(p) => round(state, &couch, &device, &settings.user, p, check_reviews).await,
             None => match replicate::progress_for(&couch, &device).await {
                 Ok(mut fresh) => {
                     fresh.caught_up = caught_up_before && !fresh.since.is_empty();
                     rounds_since_check = 0;
-                    let done = round(state, &couch, &device, &settings.user, &mut fresh).await;
+                    let done = round(
+                        state,
+                        &couch,
+                        &device,
+                        &settings.user,
+                        &mut fresh,
+                        check_reviews,
+                    )
+                    .await;
                     progress = Some(fresh);
                     done
                 }
@@ -326,14 +343,17 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 {
                     view.renumbered.set(done.renumbered_so_far.clone());
                 }
-                reviews::show(view, &format!("{}{}", couch.server, couch.database)).await;
+                if check_reviews || done.reviews_touched {
+                    reviews::show(view, &format!("{}{}", couch.server, couch.database)).await;
+                }
+                check_reviews = done.reviews_waiting;
                 view.status.set(SyncStatus::Synced { at: browser::now() });
                 // More to do goes on at once; otherwise the server is asked again in a second
                 // (at once after a write here), so an edit here goes up within a tenth of a
                 // second and a teammate's shows here within about one.
                 let busy = done.more || (done.pushed_cases > 0 && done.waiting > 0);
-                if !busy {
-                    idle(1_000).await;
+                if !busy && idle(1_000).await {
+                    check_reviews = true;
                 }
             }
             Err(RoundError::Couch(CouchError::SignIn)) => {
@@ -369,6 +389,7 @@ async fn round(
     device: &str,
     author: &str,
     progress: &mut replicate::SyncProgress,
+    check_reviews: bool,
 ) -> Result<Round, RoundError> {
     let mut done = Round::default();
     // Pull first, and push nothing until caught up once: a case made here before it knew the
@@ -376,7 +397,11 @@ async fn round(
     replicate::pull(state, couch, device, author, progress, &mut done).await?;
     if progress.caught_up {
         replicate::push(state, couch, author, progress, &mut done).await?;
-        reviews::push(couch, &progress.target, author, &mut done).await?;
+        if check_reviews || done.reviews_touched {
+            reviews::push(couch, &progress.target, author, &mut done).await?;
+        }
+    } else {
+        done.reviews_waiting = check_reviews;
     }
     done.refused_so_far = progress.refused.clone();
     done.renumbered_so_far = progress.renumbered.clone();

@@ -183,7 +183,7 @@ pub(super) async fn apply_cases(
         exchange::apply_pulled(state, &resolved).await?;
     }
     // Raised once the merge is written: a merge that failed is done again, and raises again.
-    super::reviews::raise(&progress.target, raised, author).await?;
+    super::reviews::raise(&progress.target, raised, author, round).await?;
     // Record the server's revision of each case. A case here that is now exactly the server's
     // (same record, same log) counts as pushed; one that holds more (a change made here, merged
     // with theirs) is marked unpushed (revision 0 is never a real one), so the next push sends it.

@@ -46,6 +46,10 @@ pub struct Round {
     pub refused_so_far: Vec<String>,
     pub renumbered_so_far: Vec<String>,
     pub settled_so_far: u64,
+    /// Reviews were raised, received or pushed this round: the page's list is read again.
+    pub reviews_touched: bool,
+    /// Reviews changed here still wait to go up after this round: the next round tries again.
+    pub reviews_waiting: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -106,10 +106,12 @@ pub(super) async fn raise(
     target: &str,
     raised: Vec<TeamConflict>,
     author: &str,
+    round: &mut Round,
 ) -> Result<(), RoundError> {
     if raised.is_empty() {
         return Ok(());
     }
+    round.reviews_touched = true;
     let db = database_ready().await?;
     stored::update_reviews(&db, |reviews| {
         for_target(reviews, target);
@@ -147,6 +149,7 @@ pub(super) async fn receive(
     if checked.is_empty() {
         return Ok(());
     }
+    round.reviews_touched = true;
     let db = database_ready().await?;
     stored::update_reviews(&db, |reviews| {
         for_target(reviews, target);
@@ -172,7 +175,8 @@ pub(super) async fn receive(
 
 /// Pushes the reviews raised or resolved here, each on the server revision last seen. One the
 /// server already changed (409) is read again and taken in, and goes again next round if it
-/// is still this device's to send.
+/// is still this device's to send (`round.reviews_waiting`). The loop calls it only when
+/// something may wait: at start, after a write in any tab, and while one is left.
 pub(super) async fn push(
     couch: &Couch,
     target: &str,
@@ -197,6 +201,7 @@ pub(super) async fn push(
     if sent.is_empty() {
         return Ok(());
     }
+    round.reviews_touched = true;
     let docs: Vec<&Value> = sent.iter().map(|(_, d)| d).collect();
     let answer = couch.post("_bulk_docs", &json!({ "docs": docs })).await?;
     let mut written: Vec<(String, String, Value)> = Vec::new();
@@ -227,7 +232,7 @@ pub(super) async fn push(
             _ => {}
         }
     }
-    stored::update_reviews(&db, |reviews| {
+    let after = stored::update_reviews(&db, |reviews| {
         for (id, rev, doc) in written {
             // Pushed as sent: unless this tab changed it again meanwhile, it is on the server.
             let same = reviews
@@ -247,6 +252,7 @@ pub(super) async fn push(
         }
     })
     .await?;
+    round.reviews_waiting = !after.unpushed.is_empty();
     for id in stale {
         match couch.get(&id).await {
             Ok(current) => receive(target, vec![current], round).await?,
@@ -308,6 +314,8 @@ pub async fn resolve(
         }
     })
     .await?;
+    // The tab that syncs (this one or another) sends it at once.
+    crate::app::state::note_write();
     show(view, &format!("{}{}", settings.server, settings.database)).await;
     Ok(resolved.describe())
 }
