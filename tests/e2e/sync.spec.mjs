@@ -234,14 +234,20 @@ teamTest('both change the same field offline: the change that reached the server
     await expect(reviews(page)).toContainText(`${key} · Title: "Refund stuck in review (risk hold)" kept; bob's "Refund stuck in review (bank cut-off)" set aside`);
     await expect(header(page)).toContainText('1 conflict(s) to review');
   }
-  // The case page says so too, and Alice takes Bob's title for the team from there.
-  await alice.getByRole('link', { name: key }).click();
-  const onCase = alice.getByRole('region', { name: 'Changed here and by a teammate' });
+  // The case page says so too, and Alice takes Bob's title for the team from there, in a
+  // second tab of her profile: that tab does not sync, so the syncing one must send it.
+  const aliceTab = await alice.context().newPage();
+  aliceTab.errors = [];
+  aliceTab.on('pageerror', (e) => aliceTab.errors.push(e.message));
+  await aliceTab.goto(app.url(`/cases/${key}`));
+  await expect(header(aliceTab)).toHaveText(/Synced by another tab/);
+  const onCase = aliceTab.getByRole('region', { name: 'Changed here and by a teammate' });
   await expect(onCase).toContainText(`Title: "Refund stuck in review (risk hold)" kept; bob's "Refund stuck in review (bank cut-off)" set aside`);
   await onCase.getByRole('button', { name: 'Take "Refund stuck in review (bank cut-off)"' }).click();
   await expect(onCase).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)". Your teammates see it resolved once this syncs.');
-  await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review (bank cut-off)');
+  await expect(aliceTab.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review (bank cut-off)');
   await expect(onCase.getByRole('button', { name: /^Take/ })).toHaveCount(0);
+  expect(aliceTab.errors).toEqual([]);
   await alice.goto(app.url('/settings'));
   await expect(reviews(alice)).toContainText('Nothing waits for review.');
   await expect(reviews(alice)).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)"');
