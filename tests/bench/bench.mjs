@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { startServer, stopServer } from '../../scripts/static-server.mjs';
+import { EVENT_TIMING_SCRIPT, benchInteractions, paintFloor } from './interactions.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -26,6 +27,8 @@ const IMPORT_RUNS = Number(option('import-runs', String(RUNS)));
 const MEMORY_CYCLES = Number(option('memory-cycles', '5'));
 // Only the dashboard and SQL console rows (B11-B14), for a quick run after changing them.
 const ANALYTICS_ONLY = process.argv.includes('--analytics-only');
+// Only B4-B6 and their floor (`--interactions-only`), for a quick run after changing them.
+const INTERACTIONS_ONLY = process.argv.includes('--interactions-only');
 const GROUP_BY = 'SELECT product_area, status, count(*) AS cases FROM cases GROUP BY product_area, status';
 
 const APP_DB = 'escalation-desk';
@@ -63,7 +66,7 @@ const INIT_SCRIPT = `
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail && e.detail.wasm; });
-`;
+${EVENT_TIMING_SCRIPT}`;
 
 async function openProfile(existing = null) {
   const dir = existing ?? mkdtempSync(join(tmpdir(), 'escalation-bench-'));
@@ -259,6 +262,17 @@ async function benchSize(url, size, payloadKb) {
     return result;
   }
 
+  if (INTERACTIONS_ONLY) {
+    await page.goto(`${url}/`);
+    await nthMeasure(page, 'first-rows', 1);
+    Object.assign(result, await benchInteractions({ page, url, runs: RUNS, repeat, summary, settle, measureCount, nthMeasure }));
+    await page.goto(`${url}/__bench/baseline.html`);
+    await page.waitForFunction(() => window.rawBenchReady === true);
+    result.raw = await paintFloor({ page, runs: RUNS, repeat, summary, measureCount, nthMeasure });
+    await seeded.close();
+    return result;
+  }
+
   log(`${size}: cold start (B2, B3)`);
   const starts = await repeat(RUNS, () => coldStart(page, url));
   result.first_rows = summary(starts.map((s) => s.firstRows));
@@ -277,31 +291,11 @@ async function benchSize(url, size, payloadKb) {
     page = seeded.page;
   }
 
-  log(`${size}: filter clicks and search keystrokes (B4, B5)`);
-  await settle(page);
-  const views = page.getByRole('navigation', { name: 'Saved views' });
-  const filters = await repeat(RUNS, async (i) => {
-    const before = await measureCount(page, 'filter');
-    await views.getByRole('button', { name: i % 2 ? /^Everything/ : /^P1/ }).click();
-    return nthMeasure(page, 'filter', before + 1);
-  });
-  result.filter = summary(filters);
-  await views.getByRole('button', { name: /^Everything/ }).click();
-  const search = page.locator('#queue-search');
-  const searches = await repeat(RUNS, async () => {
-    await search.fill('');
-    const samples = [];
-    for (const letter of 'payout') {
-      const before = await measureCount(page, 'search');
-      await search.press(letter);
-      samples.push(await nthMeasure(page, 'search', before + 1));
-    }
-    return samples;
-  });
-  result.search = summary(searches);
-  await search.fill('');
+  log(`${size}: filter clicks, search keystrokes and edits, with Event Timing (B4, B5, B6)`);
+  const helpers = { page, url, runs: RUNS, repeat, summary, settle, measureCount, nthMeasure };
+  Object.assign(result, await benchInteractions(helpers));
 
-  log(`${size}: open a case, edit it (B6)`);
+  log(`${size}: open a case`);
   const opens = await repeat(RUNS, async (i) => {
     await page.goto(`${url}/`);
     await nthMeasure(page, 'first-rows', 1);
@@ -312,19 +306,6 @@ async function benchSize(url, size, payloadKb) {
     return nthMeasure(page, 'open-case', 1);
   });
   result.open_case = summary(opens);
-  await page.goto(`${url}/cases/ESC-1001`);
-  await settle(page);
-  const edits = await repeat(RUNS, async (i) => {
-    const before = await measureCount(page, 'edit');
-    await page.getByRole('button', { name: 'Edit title' }).click();
-    await page.getByLabel('Title', { exact: true }).fill(`Payout held at settlement bank, bench edit ${i}`);
-    await page.getByLabel('Title', { exact: true }).press('Enter');
-    const painted = await nthMeasure(page, 'edit', before + 1);
-    const committed = await nthMeasure(page, 'edit-commit', before + 1);
-    return { painted, committed };
-  });
-  result.edit_painted = summary(edits.map((e) => e.painted));
-  result.edit_committed = summary(edits.map((e) => e.committed));
 
   Object.assign(result, await benchAnalytics(page, url, size));
 
@@ -345,11 +326,7 @@ async function benchSize(url, size, payloadKb) {
   log(`${size}: raw IndexedDB baseline on the same records`);
   await page.goto(`${url}/__bench/baseline.html`);
   await page.waitForFunction(() => window.rawBenchReady === true);
-  const floors = await repeat(RUNS, async () => {
-    const before = await measureCount(page, 'paint-floor');
-    await page.locator('#paint-floor').click();
-    return nthMeasure(page, 'paint-floor', before + 1);
-  });
+  const floors = await paintFloor({ page, runs: RUNS, repeat, summary, measureCount, nthMeasure });
   const raws = await repeat(RUNS, () => page.evaluate((args) => window.rawBench(args), { appDb: APP_DB, casesStore: 'case_pages', exportedStores: EXPORTED_STORES, writtenStores: WRITTEN_STORES }));
   result.raw = {
     records: raws[0].records,
@@ -364,7 +341,7 @@ async function benchSize(url, size, payloadKb) {
     same_work_json_mb: round(raws[0].same_work_json_bytes / 1048576),
     export_floor_same_work: summary(raws.map((r) => r.read_exported_ms + r.same_work_ms)),
     import_floor: summary(raws.map((r) => r.parse_ms + r.write_all_ms)),
-    paint_floor: summary(floors),
+    ...floors,
   };
 
   if (size === Math.max(...SIZES)) {
@@ -497,6 +474,7 @@ function budgets(payloadInfo, bySize) {
     { id: 'B4', what: 'filter click → paint at 50k (ms)', measured: at(50000, (r) => r.filter.median), p95: at(50000, (r) => r.filter.p95), budget: 50, ratio: at(50000, (r) => ratio(r.filter.median, r.raw.paint_floor.median)) },
     { id: 'B5', what: 'search keystroke → paint at 10k (ms)', measured: at(10000, (r) => r.search.median), p95: at(10000, (r) => r.search.p95), budget: 16, ratio: at(10000, (r) => ratio(r.search.median, r.raw.paint_floor.median)) },
     { id: 'B5', what: 'search keystroke → paint at 50k (ms)', measured: at(50000, (r) => r.search.median), p95: at(50000, (r) => r.search.p95), budget: 50, ratio: at(50000, (r) => ratio(r.search.median, r.raw.paint_floor.median)) },
+    ...eventTimingRows(at),
     { id: 'B6', what: 'edit a case → painted at 10k (ms)', measured: at(10000, (r) => r.edit_painted.median), p95: at(10000, (r) => r.edit_painted.p95), budget: 16, ratio: at(10000, (r) => ratio(r.edit_painted.median, r.raw.paint_floor.median)) },
     { id: 'B6', what: 'edit a case → committed at 10k (ms)', measured: at(10000, (r) => r.edit_committed.median), p95: at(10000, (r) => r.edit_committed.p95), budget: 10 },
     { id: 'B7', what: 'import bundle 10k, read + preview + write (ms)', measured: at(10000, (r) => r.import_total.median), p95: at(10000, (r) => r.import_total.p95), budget: 2000, ratio: at(10000, (r) => ratio(r.import_write.median, r.raw.import_floor.median)) },
@@ -522,6 +500,20 @@ function budgets(payloadInfo, bySize) {
   return rows;
 }
 
+/** B4 and B5 by Event Timing (the new method): sub-frame processing and the frame that showed it. */
+function eventTimingRows(at) {
+  const covered = (t) => (t && t.of ? `${t.reported} of ${t.of} interactions reported (the rest took under 16 ms in all)` : null);
+  const rows = [];
+  for (const [id, name, key] of [['B4', 'filter click', 'filter'], ['B5', 'search keystroke', 'search']]) {
+    for (const [size, budget] of [[10000, 16], [50000, 50]]) {
+      const k = `${size / 1000}k`;
+      rows.push({ id, what: `${name} → DOM updated (Event Timing processing end, sub-frame; new method) at ${k} (ms)`, measured: at(size, (r) => r[`${key}_processing`].median), p95: at(size, (r) => r[`${key}_processing`].p95), budget, note: at(size, (r) => covered(r[`${key}_processing`])) });
+      rows.push({ id, what: `${name} → the frame that showed it (Event Timing duration, 8 ms steps; new method) at ${k} (ms)`, measured: at(size, (r) => r[`${key}_presented`].median), p95: at(size, (r) => r[`${key}_presented`].p95), budget, floor: at(size, (r) => r.raw.paint_floor.median) });
+    }
+  }
+  return rows;
+}
+
 function printTable(rows) {
   const cells = rows.map((r) => [r.id, r.what, r.measured ?? '-', r.p95 ?? '-', r.budget == null ? '' : `≤ ${r.budget}`, r.ratio != null ? `${r.ratio}×` : '', r.budget == null ? '' : r.met == null ? 'not run' : r.met ? 'met' : 'MISSED']);
   const header = ['id', 'what', 'median', 'p95', 'budget', 'app/raw', ''];
@@ -540,7 +532,10 @@ function printBySize(bySize) {
     ['returning: new process → first rows', (r) => r.first_rows_returning], ['first visit: caches cleared → first rows', (r) => r.first_rows_first_visit], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
     ['longest task while opening', (r) => r.hydrate_longest_task], ['navigation → SLA badges painted', (r) => r.badges_painted],
     ['longest task until the badges are painted', (r) => r.longest_task_until_badges], ['filter click → paint', (r) => r.filter],
-    ['search keystroke → paint', (r) => r.search], ['open a case → timeline painted', (r) => r.open_case],
+    ['search keystroke → paint', (r) => r.search],
+    ['filter click → DOM updated (Event Timing processing)', (r) => r.filter_processing], ['  → the frame that showed it (Event Timing)', (r) => r.filter_presented],
+    ['search keystroke → DOM updated (Event Timing processing)', (r) => r.search_processing], ['  → the frame that showed it (Event Timing)', (r) => r.search_presented],
+    ['open a case → timeline painted', (r) => r.open_case],
     ['edit → painted', (r) => r.edit_painted], ['edit → committed', (r) => r.edit_committed],
     ['export (back up everything)', (r) => r.export], ['raw: getAll + stringify (old export floor)', (r) => r.raw.export_floor],
     ['raw: getAll + parse + stringify records into a Blob (same-work export floor)', (r) => r.raw.export_floor_same_work],
@@ -552,13 +547,14 @@ function printBySize(bySize) {
     ['  pick → imported (merge path)', (r) => r.import_merge_total], ['  longest task (merge path)', (r) => r.import_merge_longest_task],
     ['re-import the same file: pick → nothing to import', (r) => r.reimport_total],
     ['raw: click → paint of one text change', (r) => r.raw.paint_floor],
+    ['raw: the same click, Event Timing processing', (r) => r.raw.paint_floor_processing], ['  → the frame that showed it (Event Timing)', (r) => r.raw.paint_floor_presented],
     ['dashboard recompute', (r) => r.dashboard], ['dashboard: period change → painted', (r) => r.dashboard_painted],
     ['SQL console opened: read + build + SQLite', (r) => r.sql_first_load], ['  of which SQLite', (r) => r.sql_first_load_sqlite],
     ['SQL Reload data: read + build + SQLite', (r) => r.sql_load],
     ['  of which SQLite', (r) => r.sql_load_sqlite], ['GROUP BY, click → rows', (r) => r.sql_group_by],
     ['  of which SQLite', (r) => r.sql_group_by_sqlite],
   ];
-  const cell = (s) => (s && s.median != null ? `${s.median} / ${s.p95}` : '-');
+  const cell = (s) => (s && s.median != null ? `${s.median} / ${s.p95}${s.of != null && s.reported !== s.of ? ` (${s.reported}/${s.of})` : ''}` : s && s.of ? `none of ${s.of} over 16 ms` : '-');
   const safely = (pick, r) => { try { return pick(r); } catch { return null; } };
   const cells = metrics.map(([name, pick]) => [`${name} (ms)`, ...sizes.map((size) => cell(safely(pick, bySize[size])))]);
   const header = ['median / p95', ...sizes.map((size) => `${Number(size) / 1000}k cases`)];
