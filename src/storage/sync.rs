@@ -90,7 +90,8 @@ pub async fn load(db: &Database) -> Result<SyncProgress, StorageError> {
 }
 
 /// One JSON record of `meta`, read in its own transaction; the default when there is none or
-/// it cannot be read (both records here are rebuilt from the server at worst).
+/// it cannot be read. For the progress that means pulling again from the start; for the
+/// reviews, fetching them again from the server (one raised here and not yet sent is lost).
 async fn read_meta_json<T: DeserializeOwned + Default>(
     db: &Database,
     key: &str,
