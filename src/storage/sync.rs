@@ -17,7 +17,10 @@ use super::schema::{CASE_PAGES, LOG_PAGES, META, RCAS};
 use crate::domain::device::OnDevice;
 
 const SYNC_PROGRESS: &str = "sync_progress";
-const SYNC_REVIEWS: &str = "sync_reviews";
+pub const SYNC_REVIEWS: &str = "sync_reviews";
+/// Where a reviews record that could not be read is kept, as it was, before the reviews start
+/// afresh: it may hold a review raised here and not yet sent, so it is never overwritten.
+pub const SYNC_REVIEWS_UNREADABLE: &str = "sync_reviews_unreadable";
 
 /// Reviews of fields both sides changed (team sync), as their documents by id, apart from the
 /// progress: the sync loop keeps its progress in memory, while a review is resolved from a page
@@ -91,7 +94,8 @@ pub async fn load(db: &Database) -> Result<SyncProgress, StorageError> {
 
 /// One JSON record of `meta`, read in its own transaction; the default when there is none or
 /// it cannot be read. For the progress that means pulling again from the start; for the
-/// reviews, fetching them again from the server (one raised here and not yet sent is lost).
+/// reviews, fetching them again from the server (the next change keeps the unreadable record
+/// aside first, `update_reviews`).
 async fn read_meta_json<T: DeserializeOwned + Default>(
     db: &Database,
     key: &str,
@@ -138,7 +142,19 @@ pub async fn update_reviews(
         .build()?;
     let store = tx.object_store(META)?;
     let stored: Option<String> = store.get(SYNC_REVIEWS).primitive()?.await?;
-    let mut reviews: StoredReviews = decode_or_default(stored);
+    let mut reviews = match stored.map(|text| (serde_json::from_str(&text), text)) {
+        None => StoredReviews::default(),
+        Some((Ok(reviews), _)) => reviews,
+        Some((Err(_), text)) => {
+            // Kept aside (the first one only) rather than written over: safe mode's raw backup
+            // carries it.
+            let kept: Option<String> = store.get(SYNC_REVIEWS_UNREADABLE).primitive()?.await?;
+            if kept.is_none() {
+                store.put(text).with_key(SYNC_REVIEWS_UNREADABLE).build()?;
+            }
+            StoredReviews::default()
+        }
+    };
     change(&mut reviews);
     store
         .put(super::settings::to_json(&reviews))

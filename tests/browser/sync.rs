@@ -1,8 +1,11 @@
-//! Team sync's progress in real IndexedDB: kept across a reopen, started afresh when unreadable, and its refusals capped.
+//! Team sync's progress and reviews in real IndexedDB: kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), and refusals capped.
 
 use escalation_desk::storage::open_database;
 use escalation_desk::storage::schema::META;
-use escalation_desk::storage::sync::{self, MAX_REFUSED, SyncProgress};
+use escalation_desk::storage::sync::{
+    self, MAX_REFUSED, SYNC_REVIEWS, SYNC_REVIEWS_UNREADABLE, SyncProgress,
+};
+use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
@@ -64,4 +67,56 @@ fn refusals_are_kept_once_and_only_the_newest_fifty() {
         progress.refused.last().unwrap(),
         &format!("case:{}: bad", MAX_REFUSED + 9)
     );
+}
+
+async fn put_meta(db: &Database, key: &str, text: &str) {
+    let tx = db
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store(META)
+        .unwrap()
+        .put(text)
+        .with_key(key)
+        .build()
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn read_meta(db: &Database, key: &str) -> Option<String> {
+    let tx = db.transaction(META).build().unwrap();
+    let store = tx.object_store(META).unwrap();
+    store.get(key).primitive().unwrap().await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_reviews_record_is_kept_aside_not_written_over_and_the_reviews_go_on() {
+    let name = unique_name("sync-reviews");
+    let db = open_database(&name).await.unwrap();
+    let damaged = "{\"target\": \"/couch/team\", \"docs\": [unfinished";
+    put_meta(&db, SYNC_REVIEWS, damaged).await;
+    assert_eq!(sync::load_reviews(&db).await.unwrap(), Default::default());
+
+    let after = sync::update_reviews(&db, |reviews| {
+        reviews.target = "/couch/team".into();
+        reviews.unpushed.insert("cf:a:b".into());
+    })
+    .await
+    .unwrap();
+    assert_eq!(after.target, "/couch/team");
+    assert_eq!(sync::load_reviews(&db).await.unwrap(), after);
+    assert_eq!(
+        read_meta(&db, SYNC_REVIEWS_UNREADABLE).await.as_deref(),
+        Some(damaged)
+    );
+
+    // A second damaged record does not replace the first one kept.
+    put_meta(&db, SYNC_REVIEWS, "not json").await;
+    sync::update_reviews(&db, |_| {}).await.unwrap();
+    assert_eq!(
+        read_meta(&db, SYNC_REVIEWS_UNREADABLE).await.as_deref(),
+        Some(damaged)
+    );
+    db.close();
 }
