@@ -7,11 +7,10 @@ use escalation_desk::storage::sync::{
 };
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
-use super::unique_name;
+use super::{put_raw, unique_name};
 
 #[wasm_bindgen_test]
 async fn sync_progress_survives_a_reopen_and_a_damaged_one_reads_as_a_fresh_start() {
@@ -33,18 +32,7 @@ async fn sync_progress_survives_a_reopen_and_a_damaged_one_reads_as_a_fresh_star
     assert_eq!(sync::load(&db).await.unwrap(), progress);
 
     // A damaged document costs a pull from the start, which changes nothing already here.
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .unwrap();
-    tx.object_store(META)
-        .unwrap()
-        .put("{\"since\": [".to_string())
-        .with_key("sync_progress")
-        .build()
-        .unwrap();
-    tx.commit().await.unwrap();
+    put_raw(&db, META, "sync_progress", "{\"since\": [").await;
     assert_eq!(sync::load(&db).await.unwrap(), SyncProgress::default());
 }
 
@@ -69,21 +57,6 @@ fn refusals_are_kept_once_and_only_the_newest_fifty() {
     );
 }
 
-async fn put_meta(db: &Database, key: &str, text: &str) {
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .unwrap();
-    tx.object_store(META)
-        .unwrap()
-        .put(text)
-        .with_key(key)
-        .build()
-        .unwrap();
-    tx.commit().await.unwrap();
-}
-
 async fn read_meta(db: &Database, key: &str) -> Option<String> {
     let tx = db.transaction(META).build().unwrap();
     let store = tx.object_store(META).unwrap();
@@ -95,7 +68,7 @@ async fn an_unreadable_reviews_record_is_kept_aside_not_written_over_and_the_rev
     let name = unique_name("sync-reviews");
     let db = open_database(&name).await.unwrap();
     let damaged = "{\"target\": \"/couch/team\", \"docs\": [unfinished";
-    put_meta(&db, SYNC_REVIEWS, damaged).await;
+    put_raw(&db, META, SYNC_REVIEWS, damaged).await;
     assert_eq!(sync::load_reviews(&db).await.unwrap(), Default::default());
 
     let after = sync::update_reviews(&db, |reviews| {
@@ -112,7 +85,7 @@ async fn an_unreadable_reviews_record_is_kept_aside_not_written_over_and_the_rev
     );
 
     // A second damaged record does not replace the first one kept.
-    put_meta(&db, SYNC_REVIEWS, "not json").await;
+    put_raw(&db, META, SYNC_REVIEWS, "not json").await;
     sync::update_reviews(&db, |_| {}).await.unwrap();
     assert_eq!(
         read_meta(&db, SYNC_REVIEWS_UNREADABLE).await.as_deref(),
