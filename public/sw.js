@@ -25,6 +25,26 @@ function lazyAssets(html) {
   return match ? match[1].split(/\s+/).filter((path) => HASHED.test(path)) : [];
 }
 
+// The app's on-demand parts (src/ui/on_demand.rs), listed in a data-precache attribute: the page
+// fetches one only when its route first opens, but every page must open offline after one visit,
+// so the worker caches them all once it is active (and after each new shell).
+function precachedParts(html) {
+  const match = html.match(/data-precache=["']([^"']+)["']/);
+  return match ? match[1].split(/\s+/).filter((path) => HASHED.test(path)) : [];
+}
+
+// Not part of install: a long install (seventy-odd files) overlapping the page's start-up left
+// WebKit's IndexedDB requests unanswered for good in about half the runs (the queue never got its
+// clocks); cached after activation, the same files never did. A part not cached yet is only
+// fetched when its page opens, and a page that cannot get it offline says so.
+async function cacheParts(cache, html) {
+  for (const path of precachedParts(html)) {
+    if (await cache.match(path)) continue;
+    const response = await fetch(path, { cache: 'no-cache' }).catch(() => null);
+    if (response && response.ok) await cache.put(path, response);
+  }
+}
+
 async function promoteShell(cache, html) {
   const assets = referencedAssets(html);
   const previous = await cache.match(SHELL);
@@ -40,8 +60,8 @@ async function promoteShell(cache, html) {
       await cache.put(path, response);
     }
   }
-  const keep = new Set([...assets, ...lazyAssets(html)]);
-  for (const path of [...referencedAssets(previousHtml), ...lazyAssets(previousHtml)]) keep.add(path);
+  const keep = new Set([...assets, ...precachedParts(html), ...lazyAssets(html)]);
+  for (const path of [...referencedAssets(previousHtml), ...precachedParts(previousHtml), ...lazyAssets(previousHtml)]) keep.add(path);
   await cache.put(SHELL, new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
   // Keep the current and the previous generation, so a tab still running the old build can finish loading.
   for (const request of await cache.keys()) {
@@ -69,6 +89,9 @@ self.addEventListener('activate', (event) => {
     (async () => {
       for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
       await self.clients.claim();
+      const cache = await caches.open(CACHE);
+      const shell = await cache.match(SHELL);
+      if (shell) await cacheParts(cache, await shell.text());
     })(),
   );
 });
@@ -80,7 +103,7 @@ async function networkFirst(event) {
     const type = response.headers.get('Content-Type') || '';
     if (response.ok && type.includes('text/html')) {
       const html = await response.clone().text();
-      event.waitUntil(promoteShell(cache, html).catch(() => undefined));
+      event.waitUntil(promoteShell(cache, html).then(() => cacheParts(cache, html)).catch(() => undefined));
     }
     return response;
   } catch (error) {

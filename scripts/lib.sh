@@ -66,6 +66,18 @@ ensure_wasm_bindgen() {
     || fail "cargo install wasm-bindgen-cli --version $want" "the CLI must equal the wasm-bindgen in Cargo.lock; check crates.io is reachable"
 }
 
+# The splitter scripts/split.mjs runs after Trunk's build (Trunk 0.21 cannot split wasm); pinned,
+# because its output format (the loader JS it writes) is what split.mjs rewrites.
+WASM_SPLIT_VERSION=0.2.4
+ensure_wasm_split() {
+  if cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" && command -v wasm-split-cli >/dev/null; then
+    step "wasm-split-cli $WASM_SPLIT_VERSION present"; return
+  fi
+  step "wasm-split-cli: installing $WASM_SPLIT_VERSION with cargo (about 1 min, once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force --quiet \
+    || fail "cargo install wasm_split_cli_support --version $WASM_SPLIT_VERSION" "check crates.io is reachable, then rerun"
+}
+
 ensure_node_modules() {
   command -v npm >/dev/null || fail "finding npm" "install Node.js 20 and npm"
   local want have=""
@@ -87,6 +99,7 @@ ensure_toolchain() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
+  ensure_wasm_split
   ensure_node_modules
   check_wasm_opt
 }

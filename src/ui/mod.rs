@@ -3,6 +3,7 @@
 pub mod components;
 pub mod crypto;
 mod mounted;
+mod on_demand;
 mod pages;
 mod safe_mode;
 mod shell;

@@ -4,17 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
-use super::pages::{
-    call::CallPage,
-    case_page::CasePage,
-    data::DataPage,
-    playbooks::{PlaybookPage, PlaybooksPage},
-    problems::{ProblemPage, ProblemsPage},
-    queue::QueuePage,
-    rcas::{RcaPage, RcaPrintPage, RcasPage},
-    settings::SettingsPage,
-    templates::TemplatesPage,
-};
+use super::on_demand::{self, on_demand};
+use super::pages::{call::CallPage, case_page::CasePage, queue::QueuePage};
 use crate::app::StorageError;
 use crate::app::state::{AppState, Boot};
 use crate::browser;
@@ -101,18 +92,19 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/") view=QueuePage/>
                                 <Route path=path!("/cases/:key") view=CasePage/>
                                 <Route path=path!("/cases/:key/call") view=CallPage/>
-                                <Route path=path!("/templates") view=TemplatesPage/>
-                                <Route path=path!("/playbooks") view=PlaybooksPage/>
-                                <Route path=path!("/playbooks/:id") view=PlaybookPage/>
-                                <Route path=path!("/problems") view=ProblemsPage/>
-                                <Route path=path!("/problems/:key") view=ProblemPage/>
-                                <Route path=path!("/rcas") view=RcasPage/>
-                                <Route path=path!("/rcas/:key") view=RcaPage/>
-                                <Route path=path!("/rcas/:key/print") view=RcaPrintPage/>
-                                <Route path=path!("/settings") view=SettingsPage/>
-                                <Route path=path!("/data") view=DataPage/>
-                                <Route path=path!("/insights") view=super::pages::insights::InsightsPage/>
-                                <Route path=path!("/sql") view=super::pages::sql_console::SqlConsolePage/>
+                                // Everything below arrives on demand (see on_demand.rs).
+                                <Route path=path!("/templates") view=|| on_demand(on_demand::templates_page)/>
+                                <Route path=path!("/playbooks") view=|| on_demand(on_demand::playbooks_page)/>
+                                <Route path=path!("/playbooks/:id") view=|| on_demand(on_demand::playbook_page)/>
+                                <Route path=path!("/problems") view=|| on_demand(on_demand::problems_page)/>
+                                <Route path=path!("/problems/:key") view=|| on_demand(on_demand::problem_page)/>
+                                <Route path=path!("/rcas") view=|| on_demand(on_demand::rcas_page)/>
+                                <Route path=path!("/rcas/:key") view=|| on_demand(on_demand::rca_page)/>
+                                <Route path=path!("/rcas/:key/print") view=|| on_demand(on_demand::rca_print_page)/>
+                                <Route path=path!("/settings") view=|| on_demand(on_demand::settings_page)/>
+                                <Route path=path!("/data") view=|| on_demand(on_demand::data_page)/>
+                                <Route path=path!("/insights") view=|| on_demand(on_demand::insights_page)/>
+                                <Route path=path!("/sql") view=|| on_demand(on_demand::sql_console_page)/>
                             </Routes>
                         </ErrorBoundary>
                     }.into_any(),

@@ -49,6 +49,9 @@ export async function waitForOfflineReady(page) {
     const html = await shell.text();
         // What the shell loads (src/href), not the lazy SQL engine it only names in a <meta>.
     const assets = [...html.matchAll(/(?:src|href)=["'](\/[^"']+-[0-9a-f]{8,16}(?:_bg)?\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+    // And the on-demand pages' parts, which the worker precaches so every page opens offline.
+    const parts = (html.match(/data-precache=["']([^"']+)["']/) || [null, ''])[1].split(' ').filter(Boolean);
+    assets.push(...parts);
     const cached = await Promise.all(assets.map((a) => caches.match(a)));
     return assets.length >= 3 && cached.every(Boolean);
   }), { timeout: 15_000 }).toBe(true);

@@ -1,0 +1,78 @@
+// on-demand.spec.mjs: the rarely used pages arrive as separate wasm parts; after one online visit every route opens offline, and a part that cannot be fetched is explained, not fatal.
+import { test, expect, loadSample, waitForOfflineReady } from './fixtures.mjs';
+
+// Each route whose code is an on-demand part, and what a person sees once it has opened.
+const ROUTES = [
+  ['/templates', { level: 1, name: 'Email templates' }],
+  ['/playbooks', { level: 1, name: 'Playbooks' }],
+  ['/problems', { level: 1, name: 'Problems' }],
+  ['/problems/PRB-1', { level: 1, name: /./ }],
+  ['/rcas', { level: 1, name: 'Root-cause analyses' }],
+  ['/rcas/RCA-1', { level: 1, name: /^RCA-1 / }],
+  ['/rcas/RCA-1/print', { level: 1, name: /RCA-1/ }],
+  ['/settings', { level: 1, name: 'Settings' }],
+  ['/data', { level: 1, name: 'Data' }],
+  ['/insights', { level: 1, name: 'Insights' }],
+  ['/sql', { level: 1, name: 'SQL console' }],
+];
+
+test('the first route loads without the on-demand parts, and opening a page fetches only its own', async ({ page, app }) => {
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) fetched.push(new URL(r.url()).pathname); });
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  const parts = await page.locator('meta[name="on-demand-parts"]').getAttribute('data-precache');
+  const partList = parts.split(' ');
+  expect(partList.length).toBeGreaterThan(5);
+  // The page itself fetched only the main module; the service worker's precache is not the page's.
+  expect(fetched.filter((p) => partList.includes(p))).toEqual([]);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Email templates' })).toBeVisible();
+  const fromPage = fetched.filter((p) => partList.includes(p));
+  expect(fromPage.length).toBeGreaterThan(0);
+  expect(fromPage.length).toBeLessThan(partList.length);
+});
+
+test('after one online visit, every on-demand route opens offline for the first time', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.url('/'));
+  await loadSample(page);
+  await waitForOfflineReady(page);
+
+  await app.goOffline();
+  for (const [path, heading] of ROUTES) {
+    await page.goto(app.url(path));
+    await expect(page.getByRole('heading', heading), path).toBeVisible();
+    await expect(page.getByText('This page could not be opened'), path).toHaveCount(0);
+  }
+  // And from inside the app, without a reload: the queue, then a page by its link.
+  await page.goto(app.url('/'));
+  await page.locator('tr.case-row').first().waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playbooks' }).click();
+  await page.getByRole('link', { name: 'Payout delayed or held' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Payout delayed or held' })).toBeVisible();
+});
+
+test.describe('without a service worker', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('a page whose part cannot be fetched says so, the queue keeps working, and Try again opens it once back online', async ({ page, app }) => {
+    await page.goto(app.url('/'));
+    await loadSample(page);
+    await app.goOffline();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Data' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('This page could not be opened');
+    await expect(alert).toContainText('not on this device yet');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+    await expect(page.locator('tr.case-row').first()).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Data' }).click();
+    await expect(page.getByRole('alert')).toContainText('This page could not be opened');
+
+    await app.goOnline();
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Data' })).toBeVisible();
+  });
+});
