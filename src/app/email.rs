@@ -8,7 +8,7 @@ use super::AppError;
 use super::state::{AppState, database};
 use crate::domain::attachment::{AttachedFile, clean_name};
 pub use crate::domain::email_file::is_email_file;
-use crate::domain::email_file::{EmailFileError, MAX_EML_BYTES, read_email};
+use crate::domain::email_file::{EmailFileError, MAX_EML_BYTES};
 use crate::domain::{CaseStatus, EventKind};
 
 /// What dropping an email did.
@@ -51,6 +51,11 @@ pub async fn receive_email(
         .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
         .map(|b| js_sys::Uint8Array::new(&b).to_vec())
         .ok_or_else(|| AppError::Refused(format!("the browser could not read {name}")))?;
+    // The reader is a part of its own in a split build, fetched the first time an email is
+    // dropped (and cached for offline after the first visit).
+    let read_email = super::on_demand::email_reader()
+        .await
+        .map_err(|e| AppError::Refused(format!("{name} was not read: {e}")))?;
     let read = read_email(&name, &bytes).map_err(|e| AppError::Refused(e.to_string()))?;
 
     let before = super::cases::stored_case(state, case_id)

@@ -9,23 +9,8 @@
 
 use leptos::prelude::*;
 
-/// Why a page's code could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PageLoadError {
-    /// The part was neither cached nor fetchable: offline before the first visit, or a server
-    /// that no longer has this build's parts.
-    #[error("this page's code is not on this device yet and could not be fetched")]
-    // Only a split build fetches page code; the unsplit one never fails to load a page.
-    #[cfg_attr(not(feature = "split"), allow(dead_code))]
-    NotFetched,
-}
-
-#[cfg(feature = "split")]
-impl From<leptos::wasm_split::SplitLoaderError> for PageLoadError {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        PageLoadError::NotFetched
-    }
-}
+/// Why a page's code could not be loaded: the same as for the app's other on-demand code.
+pub use crate::app::on_demand::CodeNotFetched as PageLoadError;
 
 /// Declares `$loader`, an async function returning the page's view, split into the wasm part
 /// `$part` when the `split` feature is on. Pages that belong together share a part.

@@ -1,5 +1,6 @@
-// on-demand.spec.mjs: the rarely used pages arrive as separate wasm parts; after one online visit every route opens offline, and a part that cannot be fetched is explained, not fatal.
-import { test, expect, loadSample, waitForOfflineReady } from './fixtures.mjs';
+// on-demand.spec.mjs: the rarely used pages (and the email reader) arrive as separate wasm parts; after one online visit every route opens offline, and a part that cannot be fetched is explained, not fatal.
+import { test, expect, createCase, loadSample, moveTo, triage, waitForOfflineReady } from './fixtures.mjs';
+import { dropFiles, savedEmail } from './evidence.mjs';
 
 // Each route whose code is an on-demand part, and what a person sees once it has opened.
 const ROUTES = [
@@ -54,6 +55,24 @@ test('after one online visit, every on-demand route opens offline for the first 
   await expect(page.getByRole('heading', { level: 1, name: 'Payout delayed or held' })).toBeVisible();
 });
 
+/** A new case waiting on the user, the state in which a dropped email resumes it. */
+async function caseWaitingOnUser(page) {
+  await createCase(page, { title: 'Payout held: waiting for the bank letter', severity: 'S3' });
+  await triage(page);
+  await moveTo(page, 'Waiting on user');
+}
+const EMAIL = { name: 'Re payout stuck.eml', type: 'message/rfc822', bytes: savedEmail() };
+
+test('after one online visit, an email dropped offline is read by the cached reader', async ({ page, app }) => {
+  await page.goto(app.url('/'));
+  await waitForOfflineReady(page);
+  await app.goOffline();
+  await caseWaitingOnUser(page);
+  await dropFiles(page, [EMAIL]);
+  await expect(page.locator('.files-panel')).toContainText('Logged the email from Ana Ruiz <ops@kopi.example>');
+  await expect(page.locator('.case-key')).toContainText('In progress');
+});
+
 test.describe('without a service worker', () => {
   test.use({ serviceWorkers: 'block' });
 
@@ -74,5 +93,24 @@ test.describe('without a service worker', () => {
     await app.goOnline();
     await page.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Data' })).toBeVisible();
+  });
+
+  test('an email dropped while its reader cannot be fetched is refused by name and changes nothing; online again it is logged', async ({ page, app }) => {
+    await page.goto(app.url('/'));
+    await caseWaitingOnUser(page);
+    await app.goOffline();
+    await dropFiles(page, [EMAIL]);
+    const outcome = page.locator('.files-panel ul.form-error');
+    await expect(outcome).toContainText('Re payout stuck.eml was not read: this part of the app is not on this device yet');
+    await expect(page.locator('.case-key')).toContainText('Waiting on user');
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await expect(timeline.getByText('Email from Ana Ruiz')).toHaveCount(0);
+    await expect(page.locator('.files-panel .file-row')).toHaveCount(0);
+
+    await app.goOnline();
+    await dropFiles(page, [EMAIL]);
+    await expect(page.locator('.files-panel')).toContainText('Logged the email from Ana Ruiz <ops@kopi.example>');
+    await expect(page.locator('.case-key')).toContainText('In progress');
+    await expect(timeline.getByText('Email from Ana Ruiz')).toHaveCount(1);
   });
 });

@@ -247,10 +247,38 @@ pub fn start(state: AppState, view: SyncView) {
                 }
                 return;
             }
+            // The loop's code is a part of its own in a split build: fetched now, the first
+            // time sync runs on this device, and from the service worker's cache after that.
+            let run = loop {
+                match crate::app::on_demand::sync_loop().await {
+                    Ok(run) => break run,
+                    Err(not_fetched) => {
+                        if current_generation() != generation {
+                            return;
+                        }
+                        view.status
+                            .set(SyncStatus::Failed(format!("{not_fetched}; trying again")));
+                        browser::sleep(5_000).await;
+                        if current_generation() != generation {
+                            return;
+                        }
+                    }
+                }
+            };
             run(state, view, settings, generation).await;
         })
         .await;
     });
+}
+
+/// `run` as the plain function pointer the on-demand loader hands back.
+pub(crate) fn boxed_run(
+    state: AppState,
+    view: SyncView,
+    settings: SyncSettings,
+    generation: u64,
+) -> futures::future::LocalBoxFuture<'static, ()> {
+    Box::pin(run(state, view, settings, generation))
 }
 
 async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation: u64) {
