@@ -326,6 +326,22 @@ impl AppState {
         crate::browser::measure("load-clock-logs", started);
         match loaded {
             Ok((logs, unreadable)) => {
+                let now = self.clock.get_untracked();
+                let logs = crate::app::board::warm_board(self.cases, self.engine, now, logs).await;
+                // A write that recorded marks while the board warmed is in the store, with
+                // every mark read before it: read again rather than lose either.
+                let logs = if self.marks.with_untracked(HashMap::is_empty) {
+                    logs
+                } else {
+                    match storage::cases::load_clock_logs(&db).await {
+                        Ok((fresh, _)) => fresh,
+                        Err(e) => {
+                            // The rows must still show: with what was read, and the reason.
+                            self.unreadable.update(|u| u.push(e));
+                            logs
+                        }
+                    }
+                };
                 self.marks.set(logs);
                 self.unreadable.update(|u| u.extend(unreadable));
             }

@@ -65,7 +65,8 @@ struct Cached {
 pub struct BoardCache {
     /// The settings the entries were computed with, compared by identity.
     engine: usize,
-    entries: Vec<Cached>,
+    /// `None` where `warm` has not reached a case yet.
+    entries: Vec<Option<Cached>>,
 }
 
 impl BoardCache {
@@ -81,22 +82,47 @@ impl BoardCache {
         engine_id: usize,
         now: DateTime<Utc>,
     ) -> Board {
+        self.refresh(cases, marks, engine, engine_id, now, 0..cases.len())
+    }
+
+    /// Brings the cases in `range` up to date and keeps what is cached for the others, so a
+    /// change to every case at once (start-up's clock marks arriving) can be computed a slice
+    /// per task, and the `compute` that follows finds every case cached.
+    pub fn warm(
+        &mut self,
+        cases: &[Case],
+        marks: &HashMap<Uuid, Vec<ClockMark>>,
+        engine: &CompiledSla,
+        engine_id: usize,
+        now: DateTime<Utc>,
+        range: std::ops::Range<usize>,
+    ) {
+        self.refresh(cases, marks, engine, engine_id, now, range);
+    }
+
+    /// Realigns the cache with `cases` and computes what is stale in `range`; the board holds
+    /// the cases in `range` only.
+    fn refresh(
+        &mut self,
+        cases: &[Case],
+        marks: &HashMap<Uuid, Vec<ClockMark>>,
+        engine: &CompiledSla,
+        engine_id: usize,
+        now: DateTime<Utc>,
+        range: std::ops::Range<usize>,
+    ) -> Board {
         if self.engine != engine_id {
             self.engine = engine_id;
             self.entries.clear();
         }
         let empty = Vec::new();
-        let mut old: Vec<Option<Cached>> = std::mem::take(&mut self.entries)
-            .into_iter()
-            .map(Some)
-            .collect();
+        let mut old = std::mem::take(&mut self.entries);
         // Built only if the order changed (a full reload reads cases in key order).
         let mut by_id: Option<HashMap<Uuid, usize>> = None;
         let mut entries = Vec::with_capacity(cases.len());
         let mut unlogged = Vec::new();
-        let mut rows = Vec::with_capacity(cases.len());
+        let mut rows = Vec::with_capacity(range.len());
         for (i, case) in cases.iter().enumerate() {
-            let case_marks = marks.get(&case.id).unwrap_or(&empty);
             let aligned = old
                 .get(i)
                 .and_then(|e| e.as_ref())
@@ -115,6 +141,11 @@ impl BoardCache {
                     .copied()
             };
             let previous = position.and_then(|at| old.get_mut(at).and_then(Option::take));
+            if !range.contains(&i) {
+                entries.push(previous);
+                continue;
+            }
+            let case_marks = marks.get(&case.id).unwrap_or(&empty);
             let reusable = previous.filter(|hit| {
                 hit.revision == case.revision
                     && hit.marks == case_marks.len()
@@ -123,7 +154,7 @@ impl BoardCache {
             let entry = reusable.unwrap_or_else(|| compute_one(case, case_marks, engine, now));
             rows.push(entry.summary);
             unlogged.extend(entry.unlogged.iter().cloned());
-            entries.push(entry);
+            entries.push(Some(entry));
         }
         self.entries = entries;
         Board { rows, unlogged }

@@ -9,6 +9,7 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::domain::sample::generate;
 use crate::domain::sla::SlaSettings;
+use crate::domain::sla::policy::AtRiskRule;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
@@ -70,6 +71,49 @@ fn the_cache_gives_what_a_fresh_computation_gives() {
     );
     assert_eq!(second, fresh);
     assert_eq!(second.rows[3], Summary::NONE);
+}
+
+#[test]
+fn warming_in_slices_leaves_nothing_for_the_board_to_recompute() {
+    let (cases, marks) = desk(90);
+    let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
+    let mut cache = BoardCache::default();
+    // The marks arrive a slice at a time, as start-up moves them in.
+    let mut arrived = HashMap::new();
+    for start in (0..cases.len()).step_by(25) {
+        let range = start..(start + 25).min(cases.len());
+        for case in &cases[range.clone()] {
+            if let Some(m) = marks.get(&case.id) {
+                arrived.insert(case.id, m.clone());
+            }
+        }
+        cache.warm(&cases, &arrived, &engine, 7, now(), range);
+    }
+    // Settings that put nearly every running clock at risk, under the same identity: a case
+    // the warm-up left stale would be computed with them and come out different.
+    let eager = SlaSettings {
+        at_risk: AtRiskRule {
+            margin_minutes: 0,
+            share_percent: 1,
+        },
+        ..SlaSettings::default()
+    };
+    let eager = CompiledSla::new(eager, now()).unwrap();
+    let expected = board(&cases, &marks, &engine, now());
+    assert_ne!(board(&cases, &marks, &eager, now()), expected);
+    assert_eq!(cache.compute(&cases, &marks, &eager, 7, now()), expected);
+}
+
+#[test]
+fn a_warm_slice_leaves_the_other_cases_to_the_next_computation() {
+    let (cases, marks) = desk(60);
+    let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
+    let mut cache = BoardCache::default();
+    cache.warm(&cases, &marks, &engine, 7, now(), 10..20);
+    assert_eq!(
+        cache.compute(&cases, &marks, &engine, 7, now()),
+        board(&cases, &marks, &engine, now())
+    );
 }
 
 #[test]
