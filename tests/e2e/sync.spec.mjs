@@ -16,8 +16,8 @@ async function desk(browser, couch) {
   const contexts = [];
   return {
     url: (path = '/') => `${base}${path}`,
-    async person() {
-      const context = await browser.newContext();
+    async person(options = {}) {
+      const context = await browser.newContext(options);
       contexts.push(context);
       const page = await context.newPage();
       page.errors = [];
@@ -122,6 +122,22 @@ teamTest('two specialists converge through CouchDB: a case made by one appears f
   expect(mine).toEqual(theirs);
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
+});
+
+teamTest('sync whose code cannot be fetched says so in the header, and starts by itself once it can', async ({ team: { couch, app } }) => {
+  // No service worker, and the sync part's files refused, as by a server that lost this build's parts.
+  const alice = await app.person({ serviceWorkers: 'block' });
+  let refusing = true;
+  await alice.route(/\/split_sync-[0-9a-f]+\.wasm$/, (route) => (refusing ? route.abort() : route.continue()));
+  await signIn(alice, app.url, ALICE);
+  await expect(header(alice)).toContainText('Sync stopped: this part of the app is not on this device yet and could not be fetched; trying again');
+  await alice.goto(app.url('/'));
+  await createCase(alice, { title: 'Made while sync could not start' });
+  refusing = false;
+  await expect(header(alice)).toContainText('Synced', { timeout: 20_000 });
+  await expect.poll(async () => (await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc)
+    .find((d) => d._id.startsWith('case:'))?.case.title).toBe('Made while sync could not start');
+  expect(alice.errors).toEqual([]);
 });
 
 teamTest('a wrong password and another team\'s database are refused clearly, and the app keeps working on this device', async ({ team: { couch, app } }) => {
