@@ -29,6 +29,8 @@ const MEMORY_CYCLES = Number(option('memory-cycles', '5'));
 const ANALYTICS_ONLY = process.argv.includes('--analytics-only');
 // Only B4-B6 and their floor (`--interactions-only`), for a quick run after changing them.
 const INTERACTIONS_ONLY = process.argv.includes('--interactions-only');
+// Only B2 and B3 (`--starts-only`: every way of opening the app), for a run after start-up work.
+const STARTS_ONLY = process.argv.includes('--starts-only');
 const GROUP_BY = 'SELECT product_area, status, count(*) AS cases FROM cases GROUP BY product_area, status';
 
 const APP_DB = 'escalation-desk';
@@ -261,6 +263,10 @@ async function benchSize(url, size, payloadKb) {
     result.first_rows_first_visit = starts.first;
     seeded = starts.profile;
     page = seeded.page;
+  }
+  if (STARTS_ONLY) {
+    await seeded.close();
+    return result;
   }
 
   log(`${size}: filter clicks, search keystrokes and edits, with Event Timing (B4, B5, B6)`);
