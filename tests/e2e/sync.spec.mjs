@@ -206,7 +206,7 @@ teamTest('a hostile document written straight to the server (a case, an event, a
   expect(bob.errors).toEqual([]);
 });
 
-teamTest('both change the same field offline: the change that reached the server first is kept on both devices, both see the conflict to review, one takes the other value, and the other sees it resolved', async ({ team: { couch, app } }) => {
+teamTest('both change the same field offline: the change that reached the server first is kept on both devices, both see the conflict to review, one takes the other value offline in a tab that does not sync, and the other sees it resolved once she is back', async ({ team: { couch, app } }) => {
   const alice = await app.person();
   const bob = await app.person();
   await alice.goto(app.url('/'));
@@ -259,11 +259,17 @@ teamTest('both change the same field offline: the change that reached the server
   await expect(header(aliceTab)).toHaveText(/Synced by another tab/);
   const onCase = aliceTab.getByRole('region', { name: 'Changed here and by a teammate' });
   await expect(onCase).toContainText(`Title: "Refund stuck in review (risk hold)" kept; bob's "Refund stuck in review (bank cut-off)" set aside`);
+  // She answers offline: the answer waits on her device, and Bob still sees the review open.
+  await alice.context().setOffline(true);
+  await expect(header(alice)).toContainText('offline');
   await onCase.getByRole('button', { name: 'Take "Refund stuck in review (bank cut-off)"' }).click();
   await expect(onCase).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)". Your teammates see it resolved once this syncs.');
   await expect(aliceTab.getByRole('heading', { level: 1 })).toHaveText('Refund stuck in review (bank cut-off)');
   await expect(onCase.getByRole('button', { name: /^Take/ })).toHaveCount(0);
   expect(aliceTab.errors).toEqual([]);
+  await expect(reviews(bob).getByRole('heading')).toHaveText('Conflicts to review (1)');
+  expect((await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc).filter((d) => d._id.startsWith('cf:')).map((d) => d.conflict.resolution ?? null)).toEqual([null]);
+  await alice.context().setOffline(false);
   await alice.goto(app.url('/settings'));
   await expect(reviews(alice)).toContainText('Nothing waits for review.');
   await expect(reviews(alice)).toContainText('Resolved by alice: took "Refund stuck in review (bank cut-off)"');
