@@ -1,6 +1,6 @@
 //! The queue: every case on this device, filtered, searched and ordered, with bulk actions and keyboard control.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use leptos::ev::KeyboardEvent;
 use leptos::html;
@@ -18,7 +18,7 @@ use crate::domain::playbooks::progress_from_marks;
 use crate::domain::priority::Priority;
 use crate::domain::queue::{
     QueueFilter, SavedView, SlaFilter, deadline_order_indices, queue_order_indices,
-    raise_reminders, reminder_of, search_text, select, starter_views, view_counts,
+    raise_reminders, reminder_of, select, starter_views, view_counts,
 };
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
@@ -31,6 +31,7 @@ use crate::ui::components::virtual_rows::{RowWindow, VirtualRows, row_window};
 
 mod controls;
 mod row;
+mod texts;
 
 use controls::*;
 use row::*;
@@ -182,30 +183,7 @@ fn CaseList() -> impl IntoView {
     let search_box = NodeRef::<html::Input>::new();
 
     // Folded search text per case, recomputed only for cases whose revision changed.
-    let cache = StoredValue::new(HashMap::<Uuid, (u64, usize, String)>::new());
-    let texts = Memo::new(move |_| {
-        let notes = state.texts.get();
-        state.cases.with(|all| {
-            cache.update_value(|cache| {
-                for case in all {
-                    let note_len = notes.get(&case.id).map_or(0, String::len);
-                    let fresh = cache
-                        .get(&case.id)
-                        .is_some_and(|(rev, len, _)| *rev == case.revision && *len == note_len);
-                    if !fresh {
-                        let text =
-                            search_text(case, notes.get(&case.id).map_or("", String::as_str));
-                        cache.insert(case.id, (case.revision, note_len, text));
-                    }
-                }
-            });
-            cache.with_value(|cache| {
-                all.iter()
-                    .map(|c| cache[&c.id].2.clone())
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
+    let texts = texts::search_texts(state);
     let parsed_query = Memo::new(move |_| Query::parse(&query.get()));
     let sort = RwSignal::new(QueueSort::Deadline);
     // Deadlines only, so a tick that changes no deadline does not re-sort 50k cases.
@@ -270,12 +248,6 @@ fn CaseList() -> impl IntoView {
             filtered.with(|f| raise_reminders(f, r, now))
         })
     });
-    // Fold the search text just after the first rows paint, so the first keystroke finds it ready.
-    // `try_`: the list may already be gone if the user navigated away within those 50 ms.
-    set_timeout(
-        move || _ = texts.try_with_untracked(|_| ()),
-        std::time::Duration::from_millis(50),
-    );
     // Keep the cursor on a real row when the list shrinks.
     Effect::new(move |_| {
         let len = picked.with(Vec::len);
