@@ -94,9 +94,14 @@ try {
 
   // 5. Replace Trunk's unsplit output in the staging dir and in the page.
   let html = readFileSync(join(staging, 'index.html'), 'utf8');
-  const trunkJs = html.match(new RegExp(`/(${APP}-[0-9a-f]{16}\\.js)`));
-  const trunkWasm = html.match(new RegExp(`/(${APP}-[0-9a-f]{16}_bg\\.wasm)`));
-  if (!trunkJs || !trunkWasm) fail('the staged page names no app script or wasm', `index.html must keep its data-trunk rel="rust" link for ${APP}`);
+  // Trunk writes its hash as a plain hex number, so a leading zero drops a digit (15 in about
+  // one build of 16): any length, not exactly 16.
+  const trunkJs = html.match(new RegExp(`/(${APP}-[0-9a-f]{1,16}\\.js)`));
+  const trunkWasm = html.match(new RegExp(`/(${APP}-[0-9a-f]{1,16}_bg\\.wasm)`));
+  if (!trunkJs || !trunkWasm) {
+    const named = [...new Set(html.match(new RegExp(`${APP}[^"' ]*`, 'g')) || [])].join(', ') || 'nothing of the app';
+    fail(`the staged page names no app script or wasm (it names: ${named})`, `index.html must keep its data-trunk rel="rust" link for ${APP}`);
+  }
   const sri = (body) => `sha384-${createHash('sha384').update(body).digest('base64')}`;
   for (const [old, mine] of [[trunkJs[1], `${APP}.js`], [trunkWasm[1], `${APP}_bg.wasm`]]) {
     const oldBody = readFileSync(join(staging, old));
