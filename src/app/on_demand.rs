@@ -27,25 +27,20 @@ macro_rules! on_demand_code {
         $(#[$doc])*
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible)]
-        pub fn $loader() -> Result<$ty, CodeNotFetched> {
+        pub fn $loader() -> Result<$ty, $crate::app::on_demand::CodeNotFetched> {
             Ok($value)
         }
 
         $(#[$doc])*
         #[cfg(not(feature = "split"))]
-        pub async fn $loader() -> Result<$ty, CodeNotFetched> {
+        pub async fn $loader() -> Result<$ty, $crate::app::on_demand::CodeNotFetched> {
             Ok($value)
         }
     };
 }
-
-/// The replication loop, started once sync is on and this tab holds the sync lock.
-pub type SyncLoop = fn(
-    super::AppState,
-    super::sync::SyncView,
-    crate::storage::prefs::SyncSettings,
-    u64,
-) -> futures::future::LocalBoxFuture<'static, ()>;
+// Team sync declares its own loader with it (`app::sync::sync_loop`), so this module need not
+// name sync's types.
+pub(crate) use on_demand_code;
 
 /// Reads a dropped `.eml` (MIME, charsets, attachments) into what the case logs.
 pub type EmailReader =
@@ -54,14 +49,6 @@ pub type EmailReader =
         &[u8],
     )
         -> Result<crate::domain::email_file::ReadEmail, crate::domain::email_file::EmailFileError>;
-
-on_demand_code!(
-    /// The team-sync loop's code (replication, conflict review, record checks).
-    sync_loop,
-    sync,
-    SyncLoop,
-    super::sync::boxed_run
-);
 
 on_demand_code!(
     /// The email reader (`mailparse` and its charset tables).

@@ -250,7 +250,7 @@ pub fn start(state: AppState, view: SyncView) {
             // The loop's code is a part of its own in a split build: fetched now, the first
             // time sync runs on this device, and from the service worker's cache after that.
             let run = loop {
-                match crate::app::on_demand::sync_loop().await {
+                match sync_loop().await {
                     Ok(run) => break run,
                     Err(not_fetched) => {
                         if current_generation() != generation {
@@ -270,6 +270,19 @@ pub fn start(state: AppState, view: SyncView) {
         .await;
     });
 }
+
+/// The replication loop, started once sync is on and this tab holds the sync lock.
+pub type SyncLoop =
+    fn(AppState, SyncView, SyncSettings, u64) -> futures::future::LocalBoxFuture<'static, ()>;
+
+crate::app::on_demand::on_demand_code!(
+    /// The team-sync loop's code (replication, conflict review, record checks): a wasm part of
+    /// its own in a split build (see `app::on_demand`).
+    sync_loop,
+    sync,
+    SyncLoop,
+    boxed_run
+);
 
 /// `run` as the plain function pointer the on-demand loader hands back.
 pub(crate) fn boxed_run(
