@@ -1,6 +1,7 @@
 // validate_doc_update for a team's Escalation Desk database, installed by scripts/couch/setup.mjs.
 // Runs on the server for every write by anyone who is not a server admin. Events are immutable
-// (a second revision or a deletion is refused), cases and reviews of a conflict (cf:, opened by
+// (a second revision or a deletion is refused), cases, whole records (rec:, a playbook,
+// template, partner team, problem or RCA worksheet) and reviews of a conflict (cf:, opened by
 // the person whose value was set aside, resolved by anyone in the team) are never deleted
 // through sync, and every document must name the signed-in user as its author.
 function (newDoc, oldDoc, userCtx, secObj) {
@@ -9,11 +10,12 @@ function (newDoc, oldDoc, userCtx, secObj) {
   var isEvent = id.indexOf('ev:') === 0;
   var isCase = id.indexOf('case:') === 0;
   var isReview = id.indexOf('cf:') === 0;
-  if (!isEvent && !isCase && !isReview) {
-    throw({ forbidden: 'only case, event and review documents are written through sync (' + id + ')' });
+  var isRecord = id.indexOf('rec:') === 0;
+  if (!isEvent && !isCase && !isReview && !isRecord) {
+    throw({ forbidden: 'only case, event, record and review documents are written through sync (' + id + ')' });
   }
   if (newDoc._deleted) {
-    throw({ forbidden: (isEvent ? 'events' : isCase ? 'cases' : 'reviews') + ' are never deleted through sync' });
+    throw({ forbidden: (isEvent ? 'events' : isCase ? 'cases' : isRecord ? 'records' : 'reviews') + ' are never deleted through sync' });
   }
   if (isEvent && oldDoc && !oldDoc._deleted) {
     throw({ forbidden: 'an event never changes once written (' + id + ')' });

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::app::db::database;
-use crate::domain::sla::board::BoardCache;
+use crate::domain::sla::board::{BoardCache, BoardInputs};
 use crate::domain::sla::{ClockMark, CompiledSla};
 use crate::domain::{Case, CaseEvent};
 
@@ -63,9 +63,13 @@ pub fn compute_board(
     });
     let engine_id = Arc::as_ptr(engine) as usize;
     let board = CACHE.with(|cache| {
-        cache
-            .borrow_mut()
-            .compute(cases, marks, engine, engine_id, now)
+        cache.borrow_mut().compute(&BoardInputs {
+            cases,
+            marks,
+            engine,
+            engine_id,
+            now,
+        })
     });
     crate::browser::measure("sla-compute", started);
     board
@@ -101,9 +105,14 @@ pub async fn warm_board(
                 }
             }
             CACHE.with(|cache| {
-                cache
-                    .borrow_mut()
-                    .warm(all, &arrived, &engine, engine_id, now, start..end)
+                let inputs = BoardInputs {
+                    cases: all,
+                    marks: &arrived,
+                    engine: &engine,
+                    engine_id,
+                    now,
+                };
+                cache.borrow_mut().warm(&inputs, start..end)
             });
             start = end;
             end >= all.len()

@@ -102,6 +102,14 @@ pub async fn apply_pulled(state: AppState, resolved: &MergeResult) -> Result<(),
         .iter()
         .flat_map(|w| w.new_events.iter().cloned())
         .collect();
+    let records_changed = resolved.templates.is_some()
+        || resolved.partners.is_some()
+        || !resolved.playbooks.is_empty()
+        || !resolved.problems.is_empty()
+        || !resolved.rcas.is_empty();
+    if records_changed {
+        state.reload_records().await?;
+    }
     state.publish(
         resolved.cases.iter().map(|w| w.case.clone()).collect(),
         &events,

@@ -407,10 +407,22 @@ impl AppState {
         let db = database()?;
         self.settings
             .set(storage::settings::load_settings(&db).await?);
-        self.problems
-            .set(storage::problems::load_problems(&db).await?.items);
         self.sla_settings
             .set(storage::settings::load_sla_settings(&db).await?);
+        self.reload_records().await?;
+        self.reload_cases_and_marks().await?;
+        self.reload_texts().await;
+        // An open case page re-reads its timeline: another tab may have added to it.
+        self.timeline_epoch.update(|n| *n = n.wrapping_add(1));
+        Ok(())
+    }
+
+    /// Re-reads the records merged whole (problems, templates, partner teams, playbooks,
+    /// worksheets): after an import or a pull wrote some of them.
+    pub async fn reload_records(self) -> Result<(), StorageError> {
+        let db = database()?;
+        self.problems
+            .set(storage::problems::load_problems(&db).await?.items);
         self.templates
             .set(storage::settings::load_templates(&db).await?);
         self.partners
@@ -418,10 +430,6 @@ impl AppState {
         self.playbooks
             .set(storage::playbooks::load_playbooks(&db).await?.items);
         self.rcas.set(storage::rcas::load_rcas(&db).await?.items);
-        self.reload_cases_and_marks().await?;
-        self.reload_texts().await;
-        // An open case page re-reads its timeline: another tab may have added to it.
-        self.timeline_epoch.update(|n| *n = n.wrapping_add(1));
         Ok(())
     }
 

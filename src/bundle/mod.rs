@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 pub mod couch;
 pub mod couch_conflict;
+pub mod couch_records;
 pub mod encrypted;
 pub mod files;
 pub mod layout;

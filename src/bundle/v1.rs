@@ -481,7 +481,7 @@ impl CaseV1 {
 }
 
 impl PlaybookV1 {
-    fn from_domain(p: &Playbook) -> PlaybookV1 {
+    pub(super) fn from_domain(p: &Playbook) -> PlaybookV1 {
         PlaybookV1 {
             id: p.id,
             revision: p.revision,
@@ -501,7 +501,7 @@ impl PlaybookV1 {
 }
 
 impl TemplateV1 {
-    fn from_domain(t: &EmailTemplate) -> TemplateV1 {
+    pub(super) fn from_domain(t: &EmailTemplate) -> TemplateV1 {
         TemplateV1 {
             id: t.id.clone(),
             name: t.name.clone(),
@@ -511,7 +511,7 @@ impl TemplateV1 {
         }
     }
 
-    fn to_domain(&self) -> EmailTemplate {
+    pub(super) fn to_domain(&self) -> EmailTemplate {
         EmailTemplate {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -523,7 +523,7 @@ impl TemplateV1 {
 }
 
 impl PartnerV1 {
-    fn from_domain(t: &PartnerTeam) -> PartnerV1 {
+    pub(super) fn from_domain(t: &PartnerTeam) -> PartnerV1 {
         PartnerV1 {
             name: t.name.clone(),
             contact: t.contact.clone(),
@@ -532,7 +532,7 @@ impl PartnerV1 {
         }
     }
 
-    fn to_domain(&self) -> PartnerTeam {
+    pub(super) fn to_domain(&self) -> PartnerTeam {
         PartnerTeam {
             name: self.name.clone(),
             contact: self.contact.clone(),

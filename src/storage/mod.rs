@@ -38,6 +38,8 @@ pub mod schema;
 pub mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod sync;
+#[cfg(target_arch = "wasm32")]
+pub mod sync_records;
 
 #[cfg(target_arch = "wasm32")]
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};

@@ -50,6 +50,9 @@ pub struct SyncProgress {
     pub since: String,
     /// Per case: the local revision last pushed or pulled, and the server's `_rev` of it.
     pub cases: HashMap<Uuid, (u64, String)>,
+    /// Per record document (`rec:…`): the content hash last agreed with the server (pushed or
+    /// pulled) and the server's `_rev` of it. Absent from progress written before records synced.
+    pub records: BTreeMap<String, (String, String)>,
     /// Fields both sides changed that were settled to the server's value, all told.
     pub settled: u64,
     /// The latest documents refused on arrival ("id: path: reason"), newest last, at most
@@ -96,7 +99,7 @@ pub async fn load(db: &Database) -> Result<SyncProgress, StorageError> {
 /// it cannot be read. For the progress that means pulling again from the start; for the
 /// reviews, fetching them again from the server (the next change keeps the unreadable record
 /// aside first, `update_reviews`).
-async fn read_meta_json<T: DeserializeOwned + Default>(
+pub(super) async fn read_meta_json<T: DeserializeOwned + Default>(
     db: &Database,
     key: &str,
 ) -> Result<T, StorageError> {
@@ -136,32 +139,42 @@ pub async fn update_reviews(
     db: &Database,
     change: impl FnOnce(&mut StoredReviews),
 ) -> Result<StoredReviews, StorageError> {
+    update_meta_json(db, SYNC_REVIEWS, SYNC_REVIEWS_UNREADABLE, change).await
+}
+
+/// Reads one JSON record of `meta`, changes it and writes it back in one transaction. A record
+/// that cannot be read is kept under `unreadable_key` (the first one only: safe mode's raw
+/// backup carries it) rather than written over, and the change starts from the default.
+pub(super) async fn update_meta_json<T: Serialize + DeserializeOwned + Default>(
+    db: &Database,
+    key: &str,
+    unreadable_key: &str,
+    change: impl FnOnce(&mut T),
+) -> Result<T, StorageError> {
     let tx = db
         .transaction(META)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let store = tx.object_store(META)?;
-    let stored: Option<String> = store.get(SYNC_REVIEWS).primitive()?.await?;
-    let mut reviews = match stored.map(|text| (serde_json::from_str(&text), text)) {
-        None => StoredReviews::default(),
-        Some((Ok(reviews), _)) => reviews,
+    let stored: Option<String> = store.get(key).primitive()?.await?;
+    let mut value = match stored.map(|text| (serde_json::from_str(&text), text)) {
+        None => T::default(),
+        Some((Ok(value), _)) => value,
         Some((Err(_), text)) => {
-            // Kept aside (the first one only) rather than written over: safe mode's raw backup
-            // carries it.
-            let kept: Option<String> = store.get(SYNC_REVIEWS_UNREADABLE).primitive()?.await?;
+            let kept: Option<String> = store.get(unreadable_key).primitive()?.await?;
             if kept.is_none() {
-                store.put(text).with_key(SYNC_REVIEWS_UNREADABLE).build()?;
+                store.put(text).with_key(unreadable_key).build()?;
             }
-            StoredReviews::default()
+            T::default()
         }
     };
-    change(&mut reviews);
+    change(&mut value);
     store
-        .put(super::settings::to_json(&reviews))
-        .with_key(SYNC_REVIEWS)
+        .put(super::settings::to_json(&value))
+        .with_key(key)
         .build()?;
     tx.commit().await?;
-    Ok(reviews)
+    Ok(value)
 }
 
 /// What a pulled page merges against, read in one transaction: the records and logs of `ids`

@@ -93,3 +93,47 @@ async fn an_unreadable_reviews_record_is_kept_aside_not_written_over_and_the_rev
     );
     db.close();
 }
+
+#[wasm_bindgen_test]
+async fn set_aside_copies_keep_the_newest_two_hundred_and_an_unreadable_list_is_kept_aside() {
+    use escalation_desk::storage::sync_records::{
+        self as records, MAX_SET_ASIDE, SYNC_SET_ASIDE_UNREADABLE, SetAside,
+    };
+    let name = unique_name("sync-set-aside");
+    let db = open_database(&name).await.unwrap();
+    let copy = |n: usize| SetAside {
+        doc_id: format!("rec:problem:{n}"),
+        label: format!("PRB-{n}"),
+        kind: "Problem".into(),
+        kept_from: "alice".into(),
+        at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        mine: serde_json::json!({ "kind": "problem", "n": n }),
+    };
+    for n in 0..(MAX_SET_ASIDE + 5) {
+        records::update_set_aside(&db, |stored| stored.items.push(copy(n)))
+            .await
+            .unwrap();
+    }
+    let stored = records::load_set_aside(&db).await.unwrap();
+    assert_eq!(stored.items.len(), MAX_SET_ASIDE);
+    assert_eq!(stored.items.first().unwrap().doc_id, "rec:problem:5");
+
+    // A damaged list is kept as it was under its own key; the copies go on from none.
+    let damaged = "{\"target\": \"/couch/team\", \"items\": [{\"doc_id\": ";
+    put_raw(&db, META, "sync_set_aside", damaged).await;
+    assert!(records::load_set_aside(&db).await.unwrap().items.is_empty());
+    let after = records::update_set_aside(&db, |stored| stored.items.push(copy(1)))
+        .await
+        .unwrap();
+    assert_eq!(after.items, vec![copy(1)]);
+    assert_eq!(
+        read_meta(&db, SYNC_SET_ASIDE_UNREADABLE).await.as_deref(),
+        Some(damaged)
+    );
+
+    // What a pulled record merges against: the starter records on a fresh database.
+    let here = records::read_records_for_sync(&db).await.unwrap();
+    assert!(!here.playbooks.is_empty());
+    assert!(!here.templates.is_empty());
+    assert!(here.cases.is_empty());
+}

@@ -447,3 +447,81 @@ teamTest('a second tab of a signed-in profile does not sync on its own: it shows
   expect(second.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+teamTest('whole records sync too: a problem opened by one appears for the other; both resolve it offline, the first to reach the team stays, the other is set aside and can be restored; a hostile record is refused', async ({ team: { couch, app } }) => {
+  const alice = await app.person();
+  const bob = await app.person();
+  await signIn(alice, app.url, ALICE);
+  await expect(header(alice)).toHaveText(/Synced/);
+  await signIn(bob, app.url, BOB);
+  await expect(header(bob)).toHaveText(/Synced/);
+
+  await alice.goto(app.url('/problems'));
+  await alice.getByLabel('Problem title').fill('JPY refunds multiplied by 100');
+  await alice.getByLabel('What is known').fill('Acquirer applies a 2-decimal exponent to JPY.');
+  await alice.getByRole('button', { name: 'Open problem' }).click();
+  const row = (page) => page.getByRole('row', { name: /JPY refunds multiplied by 100/ });
+  const key = (await row(alice).getByRole('link').first().textContent()).trim();
+  await bob.goto(app.url('/problems'));
+  await expect(row(bob)).toBeVisible({ timeout: 20_000 });
+
+  // Both open it, go offline and resolve it with different words.
+  for (const page of [alice, bob]) {
+    await row(page).getByRole('link').first().click();
+    await expect(page.getByRole('heading', { name: 'JPY refunds multiplied by 100' })).toBeVisible();
+    await page.context().setOffline(true);
+  }
+  await expect(header(bob)).toHaveText(/offline/);
+  const words = { alice: 'Acquirer deployed the exponent fix on 25 Nov.', bob: 'Bank confirmed the JPY exponent fix; refunds re-run.' };
+  for (const [page, text] of [[alice, words.alice], [bob, words.bob]]) {
+    await page.getByLabel('Problem resolution').fill(text);
+    await page.getByRole('button', { name: 'Resolve problem' }).click();
+    await expect(page.getByText('Problem resolved; 0 linked case(s) updated.')).toBeVisible();
+  }
+  await expect(header(bob)).toHaveText('1 change(s) waiting: offline');
+
+  // Alice's reaches the team first; then Bob comes back.
+  const onServer = async () => (await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc)
+    .find((d) => d._id.startsWith('rec:problem:') && d.record.value.title === 'JPY refunds multiplied by 100');
+  await alice.context().setOffline(false);
+  await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.alice);
+  await bob.context().setOffline(false);
+  await expect(bob.getByText(`Resolution: ${words.alice}`)).toBeVisible({ timeout: 20_000 });
+  await bob.goto(app.url('/settings'));
+  const setAside = bob.getByRole('region', { name: /Your versions set aside/ });
+  await expect(setAside).toContainText(`Problem "${key} JPY refunds multiplied by 100": alice's version reached the team first`);
+  await setAside.getByText('Show your version').click();
+  await expect(setAside.locator('pre')).toContainText(words.bob);
+
+  // Bob keeps his: it replaces the team's, for Alice too, and the copy is gone.
+  await setAside.getByRole('button', { name: 'Restore mine' }).click();
+  await expect(bob.getByRole('status').filter({ hasText: 'is back as it was here' })).toBeVisible();
+  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await expect(alice.getByText(`Resolution: ${words.bob}`)).toBeVisible({ timeout: 20_000 });
+  await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.bob);
+
+  // A record written straight to the server with a date before 1970 is refused on arrival.
+  const good = await onServer();
+  const hostile = { schema: 1, author: 'admin', record: { kind: 'problem', value: { ...good.record.value, id: '00000000-0000-4000-8000-00000000000a', created_at: '1850-01-01T00:00:00Z' } } };
+  const hostileId = 'rec:problem:00000000-0000-4000-8000-00000000000a';
+  expect((await couch.put(hostileId, hostile)).status).toBe(201);
+  await expect(bob.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText(`${hostileId}: created_at`, { timeout: 20_000 });
+  await bob.goto(app.url('/problems'));
+  await expect(row(bob)).toHaveCount(1);
+
+  // Team settings are one document too: a product area Alice adds reaches Bob's settings.
+  await alice.goto(app.url('/settings'));
+  const areas = (page) => page.getByLabel('Product areas (one per line)');
+  await areas(alice).fill(`${await areas(alice).inputValue()}\nCrypto on-ramp`);
+  await alice.getByRole('button', { name: 'Save team settings' }).click();
+  await expect(alice.getByText('Team settings saved.')).toBeVisible();
+  await expect.poll(async () => (await couch.get('rec:team_settings:team')).record?.value.product_areas, { timeout: 20_000 })
+    .toContain('Crypto on-ramp');
+  // The form reads the settings when it opens: Bob opens it again until they are here.
+  await expect.poll(async () => {
+    await bob.goto(app.url('/settings'));
+    return areas(bob).inputValue();
+  }, { timeout: 30_000 }).toContain('Crypto on-ramp');
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});

@@ -6,6 +6,7 @@
 
 pub mod http;
 mod pulled;
+pub mod records;
 pub mod replicate;
 pub mod reviews;
 
@@ -77,6 +78,8 @@ pub struct SyncView {
     pub pulled: RwSignal<usize>,
     /// Fields both sides changed, for the team to review: open ones first.
     pub reviews: RwSignal<Vec<reviews::ReviewRow>>,
+    /// This device's versions of whole records a teammate's reached the team before, newest first.
+    pub set_aside: RwSignal<Vec<crate::storage::sync_records::SetAside>>,
 }
 
 impl SyncView {
@@ -88,6 +91,7 @@ impl SyncView {
             settled: RwSignal::new(0),
             pulled: RwSignal::new(0),
             reviews: RwSignal::new(Vec::new()),
+            set_aside: RwSignal::new(Vec::new()),
         }
     }
 }
@@ -384,15 +388,20 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 {
                     view.renumbered.set(done.renumbered_so_far.clone());
                 }
+                let target = format!("{}{}", couch.server, couch.database);
                 if check_reviews || done.reviews_touched {
-                    reviews::show(view, &format!("{}{}", couch.server, couch.database)).await;
+                    reviews::show(view, &target).await;
+                }
+                if check_reviews || done.set_aside > 0 {
+                    records::show(view, &target).await;
                 }
                 check_reviews = done.reviews_waiting;
                 view.status.set(SyncStatus::Synced { at: browser::now() });
                 // More to do goes on at once; otherwise the server is asked again in a second
                 // (at once after a write here), so an edit here goes up within a tenth of a
                 // second and a teammate's shows here within about one.
-                let busy = done.more || (done.pushed_cases > 0 && done.waiting > 0);
+                let busy = done.more
+                    || ((done.pushed_cases > 0 || done.pushed_records > 0) && done.waiting > 0);
                 if !busy && idle(1_000).await {
                     check_reviews = true;
                 }
@@ -438,6 +447,7 @@ async fn round(
     replicate::pull(state, couch, device, author, progress, &mut done).await?;
     if progress.caught_up {
         replicate::push(state, couch, author, progress, &mut done).await?;
+        records::push(state, couch, author, progress, &mut done).await?;
         if check_reviews || done.reviews_touched {
             reviews::push(couch, &progress.target, author, &mut done).await?;
         }

@@ -10,6 +10,7 @@ use super::http::{Couch, CouchError};
 use crate::app::AppState;
 use crate::app::state::database_ready;
 use crate::bundle::couch::{self as docs, DocId, Refused};
+use crate::bundle::couch_records as records;
 use crate::domain::Case;
 use crate::storage::sync as progress_store;
 pub use crate::storage::sync::SyncProgress;
@@ -31,6 +32,12 @@ pub struct Round {
     pub cases_changed_here: usize,
     pub pushed_cases: usize,
     pub pushed_events: usize,
+    /// Whole records (playbooks, templates, partner teams, problems, worksheets) pushed.
+    pub pushed_records: usize,
+    /// Whole records a pull wrote here.
+    pub records_changed_here: usize,
+    /// Records both sides changed: the team's version was written here and this device's set aside.
+    pub set_aside: usize,
     /// Fields both sides changed: the server's value was kept, and both changes stay in the log.
     pub settled_both_changed: usize,
     /// Cases whose push met a newer server revision: pulled and merged next round.
@@ -148,6 +155,8 @@ pub async fn pull(
     let mut events_of: Vec<(Uuid, String, Value)> = Vec::new();
     let mut review_docs: Vec<Value> = Vec::new();
     let mut reviews_to_get: Vec<String> = Vec::new();
+    let mut record_docs: Vec<Value> = Vec::new();
+    let mut records_to_get: Vec<String> = Vec::new();
     // Changes that are this device's own documents coming back (a record at a revision it
     // knows, an event of a case it pushed): they decide whether the next page is light.
     let mut own_echo = 0usize;
@@ -190,6 +199,21 @@ pub async fn pull(
                 Some(doc) => review_docs.push(doc.clone()),
                 None => reviews_to_get.push(id.to_string()),
             },
+            // A whole record at a revision this device has not agreed on (its own push comes
+            // back here, and is skipped).
+            DocId::Other if records::is_record_doc(id) => {
+                if progress
+                    .records
+                    .get(id)
+                    .is_some_and(|(_, known)| known == rev)
+                {
+                    own_echo += 1;
+                } else if let Some(doc) = change.get("doc") {
+                    record_docs.push(doc.clone());
+                } else {
+                    records_to_get.push(id.to_string());
+                }
+            }
             _ => {}
         }
     }
@@ -212,6 +236,11 @@ pub async fn pull(
     super::reviews::receive(&progress.target, review_docs, round).await?;
     for refusal in round.refused.iter().skip(refused_before_reviews) {
         remember_refusal(progress, refusal.to_string());
+    }
+    // Records before cases: a case may name a problem that arrives in the same page.
+    record_docs.extend(bulk_get(couch, &records_to_get).await?);
+    if !record_docs.is_empty() {
+        super::records::receive(state, progress, record_docs, round).await?;
     }
     if !page.touched.is_empty() {
         let refused_before = round.refused.len();
@@ -346,11 +375,13 @@ pub(super) fn unpushed(progress: &SyncProgress, case: &Case) -> bool {
         .is_none_or(|(pushed, _)| *pushed != case.revision)
 }
 
-/// How many cases changed here since they were last pushed: what waits for the server.
+/// How many cases and whole records changed here since they were last pushed: what waits for
+/// the server.
 pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
     state
         .cases
         .with_untracked(|all| all.iter().filter(|c| unpushed(progress, c)).count())
+        .saturating_add(super::records::waiting_here(state, progress))
 }
 
 /// Pushes up to a page of the cases changed here since they were last pushed: their events the
@@ -443,7 +474,7 @@ pub async fn push(
 }
 
 /// Documents the server refused (its validation function says why), other than conflicts.
-fn refusals_of(answer: &Value, refused: &mut Vec<Refused>) {
+pub(super) fn refusals_of(answer: &Value, refused: &mut Vec<Refused>) {
     for result in answer.as_array().into_iter().flatten() {
         let Some(error) = result.get("error").and_then(Value::as_str) else {
             continue;

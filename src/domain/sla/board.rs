@@ -59,6 +59,17 @@ struct Cached {
     unlogged: Vec<CaseEvent>,
 }
 
+/// What a board is computed from: the cases in list order, their clock marks, the compiled
+/// settings with their identity (a new identity drops every cached result), and the time.
+#[derive(Clone, Copy)]
+pub struct BoardInputs<'a> {
+    pub cases: &'a [Case],
+    pub marks: &'a HashMap<Uuid, Vec<ClockMark>>,
+    pub engine: &'a CompiledSla,
+    pub engine_id: usize,
+    pub now: DateTime<Utc>,
+}
+
 /// Results by position in the case list, which keeps its order (edits replace in place, new
 /// cases go last), so a lookup is an index and an id check.
 #[derive(Default)]
@@ -74,43 +85,27 @@ impl BoardCache {
     /// marks), the settings changed (`engine_id`), or `now` reached the instant its health
     /// could turn; so an edit recomputes one case and a 30-second tick only the few whose
     /// deadlines or warnings fell due.
-    pub fn compute(
-        &mut self,
-        cases: &[Case],
-        marks: &HashMap<Uuid, Vec<ClockMark>>,
-        engine: &CompiledSla,
-        engine_id: usize,
-        now: DateTime<Utc>,
-    ) -> Board {
-        self.refresh(cases, marks, engine, engine_id, now, 0..cases.len())
+    pub fn compute(&mut self, inputs: &BoardInputs<'_>) -> Board {
+        self.refresh(inputs, 0..inputs.cases.len())
     }
 
     /// Brings the cases in `range` up to date and keeps what is cached for the others, so a
     /// change to every case at once (start-up's clock marks arriving) can be computed a slice
     /// per task, and the `compute` that follows finds every case cached.
-    pub fn warm(
-        &mut self,
-        cases: &[Case],
-        marks: &HashMap<Uuid, Vec<ClockMark>>,
-        engine: &CompiledSla,
-        engine_id: usize,
-        now: DateTime<Utc>,
-        range: std::ops::Range<usize>,
-    ) {
-        self.refresh(cases, marks, engine, engine_id, now, range);
+    pub fn warm(&mut self, inputs: &BoardInputs<'_>, range: std::ops::Range<usize>) {
+        self.refresh(inputs, range);
     }
 
     /// Realigns the cache with `cases` and computes what is stale in `range`; the board holds
     /// the cases in `range` only.
-    fn refresh(
-        &mut self,
-        cases: &[Case],
-        marks: &HashMap<Uuid, Vec<ClockMark>>,
-        engine: &CompiledSla,
-        engine_id: usize,
-        now: DateTime<Utc>,
-        range: std::ops::Range<usize>,
-    ) -> Board {
+    fn refresh(&mut self, inputs: &BoardInputs<'_>, range: std::ops::Range<usize>) -> Board {
+        let BoardInputs {
+            cases,
+            marks,
+            engine,
+            engine_id,
+            now,
+        } = *inputs;
         if self.engine != engine_id {
             self.engine = engine_id;
             self.entries.clear();
@@ -168,7 +163,13 @@ pub fn board(
     engine: &CompiledSla,
     now: DateTime<Utc>,
 ) -> Board {
-    BoardCache::default().compute(cases, marks, engine, 1, now)
+    BoardCache::default().compute(&BoardInputs {
+        cases,
+        marks,
+        engine,
+        engine_id: 1,
+        now,
+    })
 }
 
 fn compute_one(

@@ -52,14 +52,26 @@ fn the_cache_gives_what_a_fresh_computation_gives() {
     let (mut cases, marks) = desk(40);
     let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
     let mut cache = BoardCache::default();
-    let first = cache.compute(&cases, &marks, &engine, 7, now());
+    let first = cache.compute(&BoardInputs {
+        cases: &cases,
+        marks: &marks,
+        engine: &engine,
+        engine_id: 7,
+        now: now(),
+    });
     assert_eq!(first, board(&cases, &marks, &engine, now()));
     // Later, and with cases reordered and one edited: still what a fresh board says.
     let later = now() + Duration::hours(30);
     cases.reverse();
     cases[3].revision += 1;
     cases[3].status = crate::domain::CaseStatus::Resolved;
-    let second = cache.compute(&cases, &marks, &engine, 7, later);
+    let second = cache.compute(&BoardInputs {
+        cases: &cases,
+        marks: &marks,
+        engine: &engine,
+        engine_id: 7,
+        now: later,
+    });
     let fresh = board(&cases, &marks, &engine, later);
     for (i, (a, b)) in second.rows.iter().zip(&fresh.rows).enumerate() {
         assert_eq!(a, b, "row {i} ({})", cases[i].key);
@@ -87,7 +99,16 @@ fn warming_in_slices_leaves_nothing_for_the_board_to_recompute() {
                 arrived.insert(case.id, m.clone());
             }
         }
-        cache.warm(&cases, &arrived, &engine, 7, now(), range);
+        cache.warm(
+            &BoardInputs {
+                cases: &cases,
+                marks: &arrived,
+                engine: &engine,
+                engine_id: 7,
+                now: now(),
+            },
+            range,
+        );
     }
     // Settings that put nearly every running clock at risk, under the same identity: a case
     // the warm-up left stale would be computed with them and come out different.
@@ -101,7 +122,16 @@ fn warming_in_slices_leaves_nothing_for_the_board_to_recompute() {
     let eager = CompiledSla::new(eager, now()).unwrap();
     let expected = board(&cases, &marks, &engine, now());
     assert_ne!(board(&cases, &marks, &eager, now()), expected);
-    assert_eq!(cache.compute(&cases, &marks, &eager, 7, now()), expected);
+    assert_eq!(
+        cache.compute(&BoardInputs {
+            cases: &cases,
+            marks: &marks,
+            engine: &eager,
+            engine_id: 7,
+            now: now()
+        }),
+        expected
+    );
 }
 
 #[test]
@@ -109,9 +139,24 @@ fn a_warm_slice_leaves_the_other_cases_to_the_next_computation() {
     let (cases, marks) = desk(60);
     let engine = CompiledSla::new(SlaSettings::default(), now()).unwrap();
     let mut cache = BoardCache::default();
-    cache.warm(&cases, &marks, &engine, 7, now(), 10..20);
+    cache.warm(
+        &BoardInputs {
+            cases: &cases,
+            marks: &marks,
+            engine: &engine,
+            engine_id: 7,
+            now: now(),
+        },
+        10..20,
+    );
     assert_eq!(
-        cache.compute(&cases, &marks, &engine, 7, now()),
+        cache.compute(&BoardInputs {
+            cases: &cases,
+            marks: &marks,
+            engine: &engine,
+            engine_id: 7,
+            now: now()
+        }),
         board(&cases, &marks, &engine, now())
     );
 }

@@ -18,5 +18,6 @@ pub mod settings;
 mod sla_settings;
 pub mod sql_console;
 pub mod sync_reviews;
+pub mod sync_set_aside;
 pub mod team_sync;
 pub mod templates;

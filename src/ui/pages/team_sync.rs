@@ -122,6 +122,7 @@ pub fn TeamSyncPanel() -> impl IntoView {
                 </div>
             </Show>
             <super::sync_reviews::SyncReviews/>
+            <super::sync_set_aside::SetAsideCopies/>
             <Show when=move || !view_of_sync.renumbered.with(Vec::is_empty)>
                 <div class="sync-renumbered" role="status">
                     <p>"Renumbered so every case keeps one number across the team:"</p>

@@ -1,0 +1,350 @@
+//! Team sync of whole records (playbooks, templates, partner teams, problems, RCA worksheets): push what changed here since it was last agreed with the server, merge what a teammate changed, and set aside this device's version when both changed one.
+//!
+//! The documents and the decision are `bundle::couch_records`; the write is the bundle merge's
+//! (`exchange::apply_pulled`), so a pulled record is checked and written exactly as an imported
+//! one. Restoring a set-aside copy is an ordinary local write, which the next round pushes.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::SyncView;
+use super::http::Couch;
+use super::replicate::{Round, RoundError, SyncProgress, refusals_of, remember_refusal};
+use crate::app::state::{database_ready, note_write};
+use crate::app::{AppError, AppState, exchange};
+use crate::bundle::couch_records::{
+    self as docs, Arrival, RecordDoc, RecordV1, arrival, check_record, record_doc,
+};
+use crate::domain::merge::{self, Choice, ConflictId, Incoming};
+use crate::storage::settings;
+use crate::storage::sync as progress_store;
+pub use crate::storage::sync_records::SetAside;
+use crate::storage::sync_records::{self as stored, StoredSetAside};
+
+/// Records pushed per `_bulk_docs`.
+const PUSH_BATCH: usize = 500;
+
+thread_local! {
+    /// Content hashes of records with a local revision, by document id, with the revision
+    /// they were computed at: the loop asks every second what changed, and a worksheet's hash
+    /// is worth computing again only once it was saved again.
+    static HASHES: RefCell<HashMap<String, (u64, String)>> = RefCell::new(HashMap::new());
+}
+
+/// Every record here, as documents carry them.
+fn records_here(state: AppState) -> Vec<RecordV1> {
+    let playbooks = state.playbooks.get_untracked();
+    let templates = state.templates.with_untracked(|t| t.templates.clone());
+    let partners = state.partners.with_untracked(|p| p.teams.clone());
+    let problems = state.problems.get_untracked();
+    let rcas = state.rcas.get_untracked();
+    let team = state.settings.get_untracked();
+    let sla = state.sla_settings.get_untracked();
+    docs::records_here(docs::Whole {
+        playbooks: &playbooks,
+        templates: &templates,
+        partners: &partners,
+        problems: &problems,
+        rcas: &rcas,
+        team: &team,
+        sla: &sla,
+    })
+}
+
+/// A record's content hash, from the cache when its revision has not moved.
+fn hash_of(record: &RecordV1, doc_id: &str) -> String {
+    let revision = record.local_revision();
+    if revision == 0 {
+        return record.content_hash();
+    }
+    HASHES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((at, hash)) = cache.get(doc_id)
+            && *at == revision
+        {
+            return hash.clone();
+        }
+        let hash = record.content_hash();
+        cache.insert(doc_id.to_string(), (revision, hash.clone()));
+        hash
+    })
+}
+
+/// The records changed here since they were last agreed with the server, with their hashes.
+fn unpushed(state: AppState, progress: &SyncProgress) -> Vec<(RecordV1, String)> {
+    records_here(state)
+        .into_iter()
+        .filter_map(|record| {
+            let id = record.doc_id();
+            let hash = hash_of(&record, &id);
+            let agreed = progress.records.get(&id).map(|(h, _)| h.as_str());
+            (agreed != Some(hash.as_str())).then_some((record, hash))
+        })
+        .collect()
+}
+
+/// How many records changed here wait for the server.
+pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
+    unpushed(state, progress).len()
+}
+
+/// Pushes up to a batch of the records changed here, each on the server revision this device
+/// last agreed on. One a teammate changed meanwhile answers "conflict": the next pull brings
+/// theirs, and the merge decides (theirs stays, this one is set aside).
+pub async fn push(
+    state: AppState,
+    couch: &Couch,
+    author: &str,
+    progress: &mut SyncProgress,
+    round: &mut Round,
+) -> Result<(), RoundError> {
+    let changed = unpushed(state, progress);
+    round.waiting = round.waiting.saturating_add(changed.len());
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let batch: Vec<(RecordV1, String)> = changed.into_iter().take(PUSH_BATCH).collect();
+    let bodies: Vec<Value> = batch
+        .iter()
+        .map(|(record, _)| {
+            let rev = progress
+                .records
+                .get(&record.doc_id())
+                .map(|(_, rev)| rev.clone());
+            serde_json::to_value(record_doc(record.clone(), author, rev)).unwrap_or_default()
+        })
+        .collect();
+    let answer = couch.post("_bulk_docs", &json!({ "docs": bodies })).await?;
+    let refused_before = round.refused.len();
+    refusals_of(&answer, &mut round.refused);
+    let mut pushed = 0usize;
+    for ((record, hash), result) in batch.iter().zip(answer.as_array().into_iter().flatten()) {
+        if let Some(rev) = result.get("rev").and_then(Value::as_str)
+            && result.get("error").is_none()
+        {
+            progress
+                .records
+                .insert(record.doc_id(), (hash.clone(), rev.to_string()));
+            pushed += 1;
+        } else if result.get("error").and_then(Value::as_str) == Some("conflict") {
+            round.push_conflicts += 1;
+        }
+    }
+    round.pushed_records += pushed;
+    round.waiting = round.waiting.saturating_sub(pushed);
+    if pushed > 0 {
+        progress.light_pull = true;
+    }
+    for refusal in round.refused.iter().skip(refused_before) {
+        remember_refusal(progress, refusal.to_string());
+    }
+    progress_store::save(&database_ready().await?, progress).await?;
+    Ok(())
+}
+
+/// Merges the record documents of a pulled page: each checked (a refused one is reported and
+/// changes nothing), then, by what changed where since the last agreement, taken, noted or
+/// taken with this device's version set aside first (so a failed write loses nothing).
+pub async fn receive(
+    state: AppState,
+    progress: &mut SyncProgress,
+    raw: Vec<Value>,
+    round: &mut Round,
+) -> Result<(), RoundError> {
+    let mut arrived: Vec<RecordDoc> = Vec::with_capacity(raw.len());
+    for doc in &raw {
+        match docs::read_record_doc(doc) {
+            Ok(doc) => arrived.push(doc),
+            Err(refusal) => {
+                remember_refusal(progress, refusal.to_string());
+                round.refused.push(refusal);
+            }
+        }
+    }
+    if arrived.is_empty() {
+        return Ok(());
+    }
+    let here: HashMap<String, RecordV1> = records_here(state)
+        .into_iter()
+        .map(|r| (r.doc_id(), r))
+        .collect();
+    let now = crate::browser::now();
+    let mut take: Vec<RecordV1> = Vec::new();
+    let mut set_aside: Vec<SetAside> = Vec::new();
+    let mut agreed: Vec<(String, String, String)> = Vec::new();
+    for doc in arrived {
+        let theirs = doc.record.content_hash();
+        let mine = here.get(&doc.id);
+        let mine_hash = mine.map(|m| hash_of(m, &doc.id));
+        let last = progress.records.get(&doc.id).map(|(h, _)| h.as_str());
+        match arrival(&theirs, mine_hash.as_deref(), last) {
+            Arrival::Same | Arrival::StaysRemoved => {}
+            Arrival::Take => take.push(doc.record.clone()),
+            Arrival::TakeAndSetAsideMine => {
+                if let Some(mine) = mine {
+                    set_aside.push(SetAside {
+                        doc_id: doc.id.clone(),
+                        label: mine.label(),
+                        kind: mine.kind().label().to_string(),
+                        kept_from: doc.author.clone(),
+                        at: now,
+                        mine: serde_json::to_value(mine).unwrap_or_default(),
+                    });
+                }
+                take.push(doc.record.clone());
+            }
+        }
+        agreed.push((doc.id, theirs, doc.rev.unwrap_or_default()));
+    }
+    let db = database_ready().await?;
+    if !set_aside.is_empty() {
+        round.set_aside += set_aside.len();
+        let target = progress.target.clone();
+        stored::update_set_aside(&db, move |stored| {
+            for_target(stored, &target);
+            for copy in set_aside {
+                stored.items.retain(|c| c.doc_id != copy.doc_id);
+                stored.items.push(copy);
+            }
+        })
+        .await?;
+    }
+    if !take.is_empty() {
+        round.records_changed_here += write_over(state, take).await?;
+    }
+    for (id, hash, rev) in agreed {
+        progress.records.insert(id, (hash, rev));
+    }
+    progress_store::save(&db, progress).await?;
+    Ok(())
+}
+
+/// Writes `records` over the copies here (each one replaces its copy whole: the settings as
+/// they are, the rest with the bundle merge's checked write), and shows them. Returns how many
+/// records were written.
+async fn write_over(state: AppState, records: Vec<RecordV1>) -> Result<usize, AppError> {
+    let docs::Split { merged, team, sla } = docs::split(records);
+    let db = database_ready().await?;
+    let mut settings_written = 0usize;
+    if let Some(team) = team {
+        settings::save_settings(&db, &team).await?;
+        state.settings.set(team);
+        settings_written += 1;
+    }
+    if let Some(sla) = sla {
+        settings::save_sla_settings(&db, &sla).await?;
+        state.sla_settings.set(sla);
+        settings_written += 1;
+    }
+    if settings_written > 0 {
+        note_write();
+    }
+    if merged == Incoming::default() {
+        return Ok(settings_written);
+    }
+    let local = stored::read_records_for_sync(&db).await?;
+    let plan = merge::plan(merged, local);
+    let choices: HashMap<ConflictId, Choice> = plan
+        .conflicts()
+        .into_iter()
+        .map(|c| (c, Choice::Theirs))
+        .collect();
+    let resolved = plan
+        .resolve(&choices)
+        .map_err(|e| AppError::Refused(e.to_string()))?;
+    let written = resolved.playbooks.len()
+        + resolved.problems.len()
+        + resolved.rcas.len()
+        + usize::from(resolved.templates.is_some())
+        + usize::from(resolved.partners.is_some());
+    if !resolved.is_empty() {
+        exchange::apply_pulled(state, &resolved).await?;
+    }
+    Ok(written + settings_written)
+}
+
+/// Starts the stored copies afresh when they were for another team database.
+fn for_target(stored: &mut StoredSetAside, target: &str) {
+    if stored.target != target {
+        *stored = StoredSetAside {
+            target: target.to_string(),
+            ..StoredSetAside::default()
+        };
+    }
+}
+
+/// The copies set aside for the team database `target`, newest first.
+pub async fn set_aside(target: &str) -> Result<Vec<SetAside>, AppError> {
+    let stored = stored::load_set_aside(&database_ready().await?).await?;
+    let mut items = if stored.target == target {
+        stored.items
+    } else {
+        Vec::new()
+    };
+    items.reverse();
+    Ok(items)
+}
+
+/// Reads the set-aside copies into the page's list.
+pub async fn show(view: SyncView, target: &str) {
+    if let Ok(items) = set_aside(target).await
+        && view.set_aside.with_untracked(|s| *s != items)
+    {
+        view.set_aside.set(items);
+    }
+}
+
+/// Puts this device's set-aside version of `doc_id` back in place of the team's (checked
+/// again first: a stored copy is untrusted too), then drops the copy. The restored record is
+/// an ordinary change here, which the next round sends to the team. Returns what it restored,
+/// in words.
+pub async fn restore(state: AppState, view: SyncView, doc_id: &str) -> Result<String, AppError> {
+    let target = state
+        .prefs
+        .with_untracked(|p| format!("{}{}", p.sync.server, p.sync.database));
+    let copies = set_aside(&target).await?;
+    let Some(copy) = copies.into_iter().find(|c| c.doc_id == doc_id) else {
+        return Err(AppError::Refused(
+            "that copy is no longer set aside (restored or discarded in another tab)".into(),
+        ));
+    };
+    let mine: RecordV1 = serde_json::from_value(copy.mine.clone())
+        .map_err(|e| AppError::Refused(format!("the stored copy cannot be read: {e}")))?;
+    check_record(doc_id, &mine)
+        .and_then(|()| {
+            (mine.doc_id() == doc_id)
+                .then_some(())
+                .ok_or_else(|| docs_refused(doc_id))
+        })
+        .map_err(|r| AppError::Refused(format!("the stored copy was refused: {}", r.reason)))?;
+    write_over(state, vec![mine]).await?;
+    discard(view, &target, doc_id).await?;
+    note_write();
+    Ok(format!(
+        "{} \"{}\" is back as it was here",
+        copy.kind, copy.label
+    ))
+}
+
+fn docs_refused(doc_id: &str) -> crate::bundle::couch::Refused {
+    crate::bundle::couch::Refused {
+        id: doc_id.chars().take(200).collect(),
+        reason: "it names another record".into(),
+    }
+}
+
+/// Drops the set-aside copy of `doc_id` for good (the team's version stays), and lists the rest.
+pub async fn discard(view: SyncView, target: &str, doc_id: &str) -> Result<(), AppError> {
+    let target_owned = target.to_string();
+    let id = doc_id.to_string();
+    stored::update_set_aside(&database_ready().await?, move |stored| {
+        for_target(stored, &target_owned);
+        stored.items.retain(|c| c.doc_id != id);
+    })
+    .await?;
+    show(view, target).await;
+    Ok(())
+}
