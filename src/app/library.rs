@@ -12,23 +12,29 @@ use crate::domain::sla::SlaSettings;
 use crate::domain::templates::TemplateLibrary;
 use crate::storage::{drafts, playbooks, settings};
 
-/// Saves the team settings (fields, scoping rules, matrix).
-pub async fn save_settings(state: AppState, next: TeamSettings) -> Result<(), AppError> {
-    settings::save_settings(&database()?, &next).await?;
+/// Saves the team settings (fields, scoping rules, matrix) if the stored ones are still
+/// `expected` (what the form started from; `None` saves over them).
+pub async fn save_settings(
+    state: AppState,
+    expected: Option<TeamSettings>,
+    next: TeamSettings,
+) -> Result<(), AppError> {
+    settings::save_settings(&database()?, expected.as_ref(), &next).await?;
     state.settings.set(next);
     announce_change();
     Ok(())
 }
 
-/// Saves the SLA settings (already carrying their change record) and removes the editor's
-/// draft. Every open case's clocks follow at once; resolved cases keep their settled results.
+/// Saves the SLA settings (already carrying their change record) if the stored ones are still
+/// `expected`, and removes the editor's draft. Every open case's clocks follow at once; resolved cases keep their settled results.
 pub async fn save_sla_settings(
     state: AppState,
+    expected: Option<SlaSettings>,
     next: SlaSettings,
     draft_key: &DraftKey,
 ) -> Result<(), AppError> {
     let db = database()?;
-    settings::save_sla_settings(&db, &next).await?;
+    settings::save_sla_settings(&db, expected.as_ref(), &next).await?;
     // The settings are saved; a draft left behind would only offer them back as unsaved.
     let _ = drafts::save_draft(&db, draft_key, "").await;
     state.sla_settings.set(next);

@@ -22,8 +22,14 @@ pub async fn load_settings(db: &Database) -> Result<TeamSettings, StorageError> 
     load_document(db, TEAM_SETTINGS).await
 }
 
-pub async fn save_settings(db: &Database, settings: &TeamSettings) -> Result<(), StorageError> {
-    save_document(db, TEAM_SETTINGS, settings).await
+/// Saves validated settings if the stored ones are still `expected` (what the form or a
+/// pulled merge started from; `None` saves over whatever is there).
+pub async fn save_settings(
+    db: &Database,
+    expected: Option<&TeamSettings>,
+    settings: &TeamSettings,
+) -> Result<(), StorageError> {
+    save_document(db, TEAM_SETTINGS, "the team settings", expected, settings).await
 }
 
 /// The saved SLA policies and calendars, or the starter set when none were saved yet.
@@ -31,9 +37,14 @@ pub async fn load_sla_settings(db: &Database) -> Result<SlaSettings, StorageErro
     load_document(db, SLA_SETTINGS).await
 }
 
-/// Saves SLA settings that the caller has already validated.
-pub async fn save_sla_settings(db: &Database, settings: &SlaSettings) -> Result<(), StorageError> {
-    save_document(db, SLA_SETTINGS, settings).await
+/// Saves SLA settings that the caller has already validated, if the stored ones are still
+/// `expected` (as `save_settings`).
+pub async fn save_sla_settings(
+    db: &Database,
+    expected: Option<&SlaSettings>,
+    settings: &SlaSettings,
+) -> Result<(), StorageError> {
+    save_document(db, SLA_SETTINGS, "the SLA settings", expected, settings).await
 }
 
 /// The team's email templates, or the starter set when none were saved yet.
@@ -145,16 +156,28 @@ pub(super) async fn read_document<
     }
 }
 
-async fn save_document<T: Serialize + crate::domain::validate::Validate>(
+/// Compare-and-set on one settings document, as `save_consuming_draft` without a draft.
+async fn save_document<T>(
     db: &Database,
     key: &'static str,
+    what: &str,
+    expected: Option<&T>,
     document: &T,
-) -> Result<(), StorageError> {
+) -> Result<(), StorageError>
+where
+    T: Serialize + DeserializeOwned + Default + PartialEq + crate::domain::validate::Validate,
+{
     let tx = db
         .transaction(META)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     super::records::refuse_invalid(document)?;
+    if let Some(expected) = expected {
+        let stored: T = read_document(&tx.object_store(META)?, key).await?;
+        if stored != *expected {
+            return Err(StorageError::ChangedElsewhere(what.to_string()));
+        }
+    }
     // Proof: settings are derived Serialize over strings, numbers, times and lists, which
     // serde_json writes to memory without error.
     #[allow(clippy::expect_used)]

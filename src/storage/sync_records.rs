@@ -9,10 +9,12 @@ use super::StorageError;
 use super::cases::{read_all, read_next_number};
 use super::records::{decode_all, decode_playbook, decode_problem, decode_rca};
 use super::schema::{META, PLAYBOOKS, PROBLEMS, RCAS};
-use super::settings::{PARTNERS, TEMPLATES, read_document};
+use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use super::sync::{read_meta_json, update_meta_json};
 use crate::domain::device::OnDevice;
 use crate::domain::partners::PartnerDirectory;
+use crate::domain::settings::TeamSettings;
+use crate::domain::sla::SlaSettings;
 use crate::domain::templates::TemplateLibrary;
 
 const SYNC_SET_ASIDE: &str = "sync_set_aside";
@@ -67,8 +69,8 @@ pub async fn update_set_aside(
     .await
 }
 
-/// Every whole record here and the numbering, in one transaction: what pulled records merge
-/// against. A record that cannot be read is an error, as for an import: writing a teammate's
+/// Every whole record here, the team and SLA settings and the numbering, in one transaction:
+/// what pulled records are decided on and merged against. A record that cannot be read is an error, as for an import: writing a teammate's
 /// version over it could drop what it holds.
 pub async fn read_records_for_sync(db: &Database) -> Result<OnDevice, StorageError> {
     let tx = db.transaction([PLAYBOOKS, PROBLEMS, RCAS, META]).build()?;
@@ -91,12 +93,16 @@ pub async fn read_records_for_sync(db: &Database) -> Result<OnDevice, StorageErr
     let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
     let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
     let next_case_number = read_next_number(&meta).await?;
+    let team = read_document::<TeamSettings>(&meta, TEAM_SETTINGS).await?;
+    let sla = read_document::<SlaSettings>(&meta, SLA_SETTINGS).await?;
     Ok(OnDevice {
         playbooks: playbooks.items,
         templates: templates.templates,
         partners: partners.teams,
         problems: problems.items,
         rcas: rcas.items,
+        team,
+        sla,
         next_case_number,
         ..OnDevice::default()
     })

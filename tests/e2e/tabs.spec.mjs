@@ -107,7 +107,7 @@ test('templates saved in another tab meanwhile are never silently replaced: the 
 
   // The first tab's save is refused: its edit stays on screen, and nothing it had was written.
   await page.getByRole('button', { name: 'Save templates' }).click();
-  const clash = page.getByRole('alert').filter({ hasText: 'Another tab saved the email templates while you were editing' });
+  const clash = page.getByRole('alert').filter({ hasText: 'Another tab or a teammate (through team sync) saved the email templates while you were editing' });
   await expect(clash).toContainText('nothing was saved');
   await expect(body).toHaveValue(/P\.S\. Written in the first tab\.$/);
   // What is stored is still the second tab's save. (Read from storage: reloading the second tab
@@ -148,3 +148,39 @@ async function storedTemplates(page) {
     };
   }));
 }
+
+test('team settings follow another tab while untouched, and an edit made meanwhile is never saved over theirs unseen', async ({ page, context, app }) => {
+  const other = await context.newPage();
+  await page.goto(app.url('/settings'));
+  await other.goto(app.url('/settings'));
+  const areas = (p) => p.getByLabel('Product areas (one per line)');
+  await expect(areas(page)).toHaveValue(/Payouts/);
+  const original = await areas(page).inputValue();
+
+  // Untouched here: a save in the other tab shows at once.
+  await areas(other).fill(`${original}\nCrypto on-ramp`);
+  await other.getByRole('button', { name: 'Save team settings' }).click();
+  await expect(other.getByText('Team settings saved.')).toBeVisible();
+  await expect(areas(page)).toHaveValue(/Crypto on-ramp$/);
+
+  // Edited here, saved there meanwhile: this save is refused, and this edit stays on screen.
+  await areas(page).fill(`${original}\nCrypto on-ramp\nTreasury`);
+  await other.getByLabel('Priority for Moderate impact, Medium urgency').selectOption('P1');
+  await other.getByRole('button', { name: 'Save team settings' }).click();
+  await expect(other.getByText('Team settings saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Save team settings' }).click();
+  const clash = page.getByRole('alert').filter({ hasText: 'saved the team settings while you were editing' });
+  await expect(clash).toContainText('nothing was saved');
+  await expect(areas(page)).toHaveValue(/Treasury$/);
+  await expect(page.getByLabel('Priority for Moderate impact, Medium urgency')).not.toHaveValue('P1');
+
+  // Taking theirs shows their matrix; Undo brings this edit back; saving it over theirs is a choice.
+  await clash.getByRole('button', { name: 'Take theirs' }).click();
+  await expect(page.getByLabel('Priority for Moderate impact, Medium urgency')).toHaveValue('P1');
+  await expect(areas(page)).toHaveValue(/Crypto on-ramp$/);
+  await page.locator('.toast').filter({ hasText: 'Took the team settings saved elsewhere.' }).getByRole('button', { name: 'Undo' }).click();
+  await expect(areas(page)).toHaveValue(/Treasury$/);
+  await page.getByRole('button', { name: 'Save team settings' }).click();
+  await expect(page.getByText('Team settings saved.')).toBeVisible();
+  await expect(areas(other)).toHaveValue(/Treasury$/);
+});

@@ -18,6 +18,7 @@ use crate::app::{AppError, AppState, exchange};
 use crate::bundle::couch_records::{
     self as docs, Arrival, RecordDoc, RecordV1, arrival, check_record, record_doc,
 };
+use crate::domain::device::OnDevice;
 use crate::domain::merge::{self, Choice, ConflictId, Incoming};
 use crate::storage::settings;
 use crate::storage::sync as progress_store;
@@ -167,7 +168,11 @@ pub async fn receive(
     if arrived.is_empty() {
         return Ok(());
     }
-    let here: HashMap<String, RecordV1> = records_here(state)
+    // Decided on what is stored, read once: the write below checks that nothing it replaces
+    // moved since (a save in another tab meanwhile is set aside or kept, never written over).
+    let db = database_ready().await?;
+    let local = stored::read_records_for_sync(&db).await?;
+    let here: HashMap<String, RecordV1> = stored_records(&local)
         .into_iter()
         .map(|r| (r.doc_id(), r))
         .collect();
@@ -199,7 +204,6 @@ pub async fn receive(
         }
         agreed.push((doc.id, theirs, doc.rev.unwrap_or_default()));
     }
-    let db = database_ready().await?;
     if !set_aside.is_empty() {
         round.set_aside += set_aside.len();
         let target = progress.target.clone();
@@ -213,7 +217,7 @@ pub async fn receive(
         .await?;
     }
     if !take.is_empty() {
-        round.records_changed_here += write_over(state, take).await?;
+        round.records_changed_here += write_over(state, take, local).await?;
     }
     for (id, hash, rev) in agreed {
         progress.records.insert(id, (hash, rev));
@@ -222,20 +226,38 @@ pub async fn receive(
     Ok(())
 }
 
-/// Writes `records` over the copies here (each one replaces its copy whole: the settings as
-/// they are, the rest with the bundle merge's checked write), and shows them. Returns how many
-/// records were written.
-async fn write_over(state: AppState, records: Vec<RecordV1>) -> Result<usize, AppError> {
+/// The records of a stored read, as documents carry them.
+fn stored_records(local: &OnDevice) -> Vec<RecordV1> {
+    docs::records_here(docs::Whole {
+        playbooks: &local.playbooks,
+        templates: &local.templates,
+        partners: &local.partners,
+        problems: &local.problems,
+        rcas: &local.rcas,
+        team: &local.team,
+        sla: &local.sla,
+    })
+}
+
+/// Writes `records` over the copies in `local` (each one replaces its copy whole: the
+/// settings as they are, the rest with the bundle merge's checked write), and shows them. Each
+/// write refuses if what it replaces changed since `local` was read. Returns how many records
+/// were written.
+async fn write_over(
+    state: AppState,
+    records: Vec<RecordV1>,
+    local: OnDevice,
+) -> Result<usize, AppError> {
     let docs::Split { merged, team, sla } = docs::split(records);
     let db = database_ready().await?;
     let mut settings_written = 0usize;
     if let Some(team) = team {
-        settings::save_settings(&db, &team).await?;
+        settings::save_settings(&db, Some(&local.team), &team).await?;
         state.settings.set(team);
         settings_written += 1;
     }
     if let Some(sla) = sla {
-        settings::save_sla_settings(&db, &sla).await?;
+        settings::save_sla_settings(&db, Some(&local.sla), &sla).await?;
         state.sla_settings.set(sla);
         settings_written += 1;
     }
@@ -245,7 +267,6 @@ async fn write_over(state: AppState, records: Vec<RecordV1>) -> Result<usize, Ap
     if merged == Incoming::default() {
         return Ok(settings_written);
     }
-    let local = stored::read_records_for_sync(&db).await?;
     let plan = merge::plan(merged, local);
     let choices: HashMap<ConflictId, Choice> = plan
         .conflicts()
@@ -320,13 +341,19 @@ pub async fn restore(state: AppState, view: SyncView, doc_id: &str) -> Result<St
                 .ok_or_else(|| docs_refused(doc_id))
         })
         .map_err(|r| AppError::Refused(format!("the stored copy was refused: {}", r.reason)))?;
-    write_over(state, vec![mine]).await?;
+    let local = stored::read_records_for_sync(&database_ready().await?).await?;
+    let written = write_over(state, vec![mine], local).await?;
     discard(view, &target, doc_id).await?;
     note_write();
-    Ok(format!(
-        "{} \"{}\" is back as it was here",
-        copy.kind, copy.label
-    ))
+    Ok(if written == 0 {
+        // A playbook whose versions are all in the team's already: nothing to put back.
+        format!(
+            "{} \"{}\" already holds everything your version had; the copy was dropped",
+            copy.kind, copy.label
+        )
+    } else {
+        format!("{} \"{}\" is back as it was here", copy.kind, copy.label)
+    })
 }
 
 fn docs_refused(doc_id: &str) -> crate::bundle::couch::Refused {

@@ -1,4 +1,4 @@
-//! The one way an editor says another tab saved the same thing first: nothing was saved, the person's changes are still on screen, and they choose to keep theirs or take the other tab's.
+//! The one way an editor says another tab (or a teammate, through team sync) saved the same thing first: nothing was saved, the person's changes are still on screen, and they choose to keep theirs or take the other tab's.
 
 use leptos::prelude::*;
 
@@ -16,7 +16,7 @@ pub fn ChangedElsewhere(
     view! {
         <Show when=move || shown.get()>
             <div class="warning-panel changed-elsewhere" role="alert">
-                <p>{format!("Another tab saved {what} while you were editing, so nothing was saved. Your changes are still here.")}</p>
+                <p>{format!("Another tab or a teammate (through team sync) saved {what} while you were editing, so nothing was saved. Your changes are still here.")}</p>
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| { shown.set(false); keep_mine.run(()); }>"Save mine over theirs"</button>
                     <button type="button" on:click=move |_| { shown.set(false); take_theirs.run(()); }>"Take theirs"</button>

@@ -3,12 +3,15 @@
 use leptos::prelude::*;
 
 use crate::app::state::{Boot, app_state};
+use crate::app::{AppError, StorageError};
 use crate::browser;
 use crate::domain::priority::{Impact, Priority, Urgency};
 use crate::domain::sample::FIRST_RUN_SEED;
 use crate::domain::settings::TeamSettings;
 use crate::domain::triage::{ScopingField, ScopingRequirements};
+use crate::ui::components::changed_elsewhere::ChangedElsewhere;
 use crate::ui::components::form_status::OutcomeLine;
+use crate::ui::components::undo_toast::{UndoToast, Undoable};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -89,7 +92,27 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// Team-wide settings, stored in IndexedDB so they travel with backups.
+/// What the team settings form holds, as typed (the lists unparsed).
+#[derive(Clone, PartialEq)]
+struct TeamForm {
+    matrix: crate::domain::priority::PriorityMatrix,
+    areas: String,
+    categories: String,
+    required: std::collections::BTreeSet<ScopingField>,
+}
+
+impl TeamForm {
+    fn of(settings: &TeamSettings) -> TeamForm {
+        TeamForm {
+            matrix: settings.matrix.clone(),
+            areas: settings.product_areas.join("\n"),
+            categories: settings.root_cause_categories.join("\n"),
+            required: settings.scoping.required.clone(),
+        }
+    }
+}
+
+/// Team-wide settings, stored in IndexedDB so they travel with backups (and through team sync).
 #[component]
 pub fn TeamSettingsForm() -> impl IntoView {
     let state = app_state();
@@ -99,9 +122,34 @@ pub fn TeamSettingsForm() -> impl IntoView {
     let categories = RwSignal::new(initial.root_cause_categories.join("\n"));
     let required = RwSignal::new(initial.scoping.required.clone());
     let message = RwSignal::new(None::<(bool, String)>);
+    // What the form started from: a save checks the stored settings still are these, so one
+    // saved meanwhile (another tab, or a teammate through team sync) is never written over unseen.
+    let base = RwSignal::new(initial);
+    let clash = RwSignal::new(false);
+    let undo = RwSignal::new(None::<Undoable<TeamForm>>);
+    let form = move || TeamForm {
+        matrix: matrix.get_untracked(),
+        areas: areas.get_untracked(),
+        categories: categories.get_untracked(),
+        required: required.get_untracked(),
+    };
+    let fill = move |values: TeamForm| {
+        matrix.set(values.matrix);
+        areas.set(values.areas);
+        categories.set(values.categories);
+        required.set(values.required);
+    };
+    // Settings saved elsewhere show here at once while the form holds no change of its own.
+    Effect::new(move |_| {
+        let now = state.settings.get();
+        let untouched = base.with_untracked(|b| form() == TeamForm::of(b));
+        if untouched && base.with_untracked(|b| *b != now) {
+            fill(TeamForm::of(&now));
+            base.set(now);
+        }
+    });
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let persist = move |expected: Option<TeamSettings>| {
         let product_areas = match TeamSettings::parse_product_areas(&areas.get_untracked()) {
             Ok(list) => list,
             Err(why) => {
@@ -125,14 +173,38 @@ pub fn TeamSettingsForm() -> impl IntoView {
                 required: required.get_untracked(),
             },
         };
+        clash.set(false);
         leptos::task::spawn_local(async move {
-            match crate::app::library::save_settings(state, settings).await {
+            match crate::app::library::save_settings(state, expected, settings.clone()).await {
                 Ok(()) => {
+                    base.set(settings);
                     message.set(Some((true, "Team settings saved.".into())));
+                }
+                Err(AppError::Storage(StorageError::ChangedElsewhere(_))) => {
+                    message.set(None);
+                    clash.set(true);
                 }
                 Err(e) => message.set(Some((false, format!("Not saved: {e}")))),
             }
         });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        persist(Some(base.get_untracked()));
+    };
+    let keep_mine = move |()| persist(None);
+    let take_theirs = move |()| {
+        let theirs = state.settings.get_untracked();
+        undo.set(Some(Undoable::new(
+            "Took the team settings saved elsewhere.",
+            form(),
+        )));
+        fill(TeamForm::of(&theirs));
+        base.set(theirs);
+    };
+    let put_mine_back = move |mine: TeamForm| {
+        undo.set(None);
+        fill(mine);
     };
 
     view! {
@@ -200,6 +272,8 @@ pub fn TeamSettingsForm() -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <OutcomeLine outcome=message/>
+                <ChangedElsewhere what="the team settings" shown=clash keep_mine=keep_mine take_theirs=take_theirs/>
+                <UndoToast undo=undo on_undo=put_mine_back/>
                 <div class="actions"><button type="submit" class="primary">"Save team settings"</button></div>
             </form>
         </section>

@@ -24,6 +24,9 @@ use form::*;
 pub fn SlaSettingsForm() -> impl IntoView {
     let state = app_state();
     let initial = state.sla_settings.get_untracked();
+    // What the form started from: a save checks the stored settings still are these, so a
+    // change saved meanwhile (another tab, or a teammate through team sync) is not reverted unseen.
+    let started = StoredValue::new(initial.clone());
     let calendars = RwSignal::new(
         initial
             .calendars
@@ -112,9 +115,17 @@ pub fn SlaSettingsForm() -> impl IntoView {
             let open = state
                 .cases
                 .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
-            match crate::app::library::save_sla_settings(state, next, &DraftKey::SlaSettings).await
+            let expected = Some(started.get_value());
+            match crate::app::library::save_sla_settings(
+                state,
+                expected,
+                next.clone(),
+                &DraftKey::SlaSettings,
+            )
+            .await
             {
                 Ok(()) => {
+                    started.set_value(next);
                     if mounted.is_mounted() {
                         pristine.set_value(current());
                     }
@@ -122,7 +133,13 @@ pub fn SlaSettingsForm() -> impl IntoView {
                     message.set(Some((true, format!("Saved: {summary}. Clocks of {open} open cases recomputed; resolved cases keep their recorded results."))));
                 }
                 Err(e) => {
-                    message.set(Some((false, format!("Not saved: {e}"))));
+                    let why = match e {
+                        crate::app::AppError::Storage(
+                            crate::app::StorageError::ChangedElsewhere(_),
+                        ) => "another tab or a teammate (through team sync) saved the SLA settings while you were editing. Reload to see what they saved: your changes come back as a draft, to save over it if you choose".to_string(),
+                        other => other.to_string(),
+                    };
+                    message.set(Some((false, format!("Not saved: {why}"))));
                     // Not saved: what is on screen is drafted again, so a reload keeps it.
                     if mounted.is_mounted() {
                         draft();
