@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::AppError;
 use super::drafts::DraftKey;
-use super::state::{AppState, announce_change, database};
+use super::state::{AppState, database, note_write};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::playbooks::Playbook;
 use crate::domain::settings::TeamSettings;
@@ -21,7 +21,7 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     settings::save_settings(&database()?, expected.as_ref(), &next).await?;
     state.settings.set(next);
-    announce_change();
+    note_write();
     Ok(())
 }
 
@@ -38,7 +38,7 @@ pub async fn save_sla_settings(
     // The settings are saved; a draft left behind would only offer them back as unsaved.
     let _ = drafts::save_draft(&db, draft_key, "").await;
     state.sla_settings.set(next);
-    announce_change();
+    note_write();
     Ok(())
 }
 
@@ -62,7 +62,7 @@ pub async fn save_templates(
 ) -> Result<(), AppError> {
     settings::save_templates(&database()?, expected.as_ref(), &library, draft_key).await?;
     state.templates.set(library);
-    announce_change();
+    note_write();
     Ok(())
 }
 
@@ -76,7 +76,7 @@ pub async fn save_partners(
 ) -> Result<(), AppError> {
     settings::save_partners(&database()?, expected.as_ref(), &directory, draft_key).await?;
     state.partners.set(directory);
-    announce_change();
+    note_write();
     Ok(())
 }
 
@@ -94,6 +94,6 @@ pub async fn save_playbook(
             Some(slot) => *slot = playbook,
             None => all.push(playbook),
         });
-    announce_change();
+    note_write();
     Ok(())
 }

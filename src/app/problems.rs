@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::AppError;
 use super::cases::{Change, publish_changes, settled};
-use super::state::{AppState, announce_change, database};
+use super::state::{AppState, database, note_write};
 use crate::browser;
 use crate::domain::case::CaseEdit;
 use crate::domain::problem::Problem;
@@ -26,7 +26,7 @@ pub async fn open(state: AppState, title: &str, description: &str) -> Result<Pro
     )
     .await?;
     state.problems.update(|all| all.push(problem.clone()));
-    announce_change();
+    note_write();
     Ok(problem)
 }
 
@@ -87,6 +87,6 @@ pub async fn resolve(
             *slot = resolved;
         }
     });
-    announce_change();
+    note_write();
     Ok(count)
 }

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::AppError;
 use super::drafts::DraftKey;
-use super::state::{AppState, announce_change, database, database_ready};
+use super::state::{AppState, database, database_ready, note_write};
 use crate::browser;
 use crate::domain::rca::{Rca, RcaContent};
 use crate::storage::rcas as stored;
@@ -21,7 +21,7 @@ pub async fn open(state: AppState, content: RcaContent) -> Result<Rca, AppError>
     )
     .await?;
     state.rcas.update(|all| all.insert(0, rca.clone()));
-    announce_change();
+    note_write();
     Ok(rca)
 }
 
@@ -40,7 +40,7 @@ pub async fn save(
             *slot = next;
         }
     });
-    announce_change();
+    note_write();
     Ok(())
 }
 

@@ -32,8 +32,8 @@ pub fn take_written_here() -> bool {
     WRITTEN_HERE.with(|w| w.replace(false))
 }
 
-/// Marks a write that changes no case in memory (a sync review answered) and tells the other
-/// tabs, so the tab that syncs sends it at once.
+/// Marks a write that changes no case in memory (a sync review answered, a record or settings
+/// saved) and tells the other tabs, so the tab that syncs sends it at once.
 pub fn note_write() {
     WRITTEN_HERE.with(|w| w.set(true));
     announce_change();

@@ -155,6 +155,25 @@ async function benchSize(browser, base, couch, size) {
   }
   result.edit_visible_ms = summary(latencies);
   result.edit_bytes_sent = summary(editBytes);
+
+  log(`${size}: a whole record (an email template) edited in one profile until the other's open, untouched editor shows it (${EDITS} edits)`);
+  await alice.page.goto(`${base}/templates`);
+  await bob.page.goto(`${base}/templates`);
+  await bob.page.getByLabel('Subject').waitFor();
+  const recordLatencies = [];
+  const recordBytes = [];
+  for (let i = 0; i < EDITS; i++) {
+    const subject = `Bench subject ${i} ${Date.now()}`;
+    await alice.page.getByLabel('Subject').fill(subject);
+    const clicked = Date.now();
+    await alice.page.getByRole('button', { name: 'Save templates' }).click();
+    await bob.page.waitForFunction((s) => [...document.querySelectorAll('input')].some((input) => input.value === s), subject, { polling: 'raf', timeout: 60_000 });
+    const seen = Date.now();
+    recordLatencies.push(seen - clicked);
+    recordBytes.push(total(sent(alice.traffic, clicked, seen).filter((t) => t.method === 'POST'), 'sent'));
+  }
+  result.record_edit_visible_ms = summary(recordLatencies);
+  result.record_edit_bytes_sent = summary(recordBytes);
   await alice.context.close();
   await bob.context.close();
   return result;
