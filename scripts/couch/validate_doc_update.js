@@ -3,7 +3,8 @@
 // (a second revision or a deletion is refused), cases, whole records (rec:, a playbook,
 // template, partner team, problem or RCA worksheet) and reviews of a conflict (cf:, opened by
 // the person whose value was set aside, resolved by anyone in the team) are never deleted
-// through sync, and every document must name the signed-in user as its author.
+// through sync, except an email template or partner team (removed in an editor), and every
+// document, a deletion too, must name the signed-in user as its author.
 function (newDoc, oldDoc, userCtx, secObj) {
   if (userCtx.roles.indexOf('_admin') !== -1) return;
   var id = newDoc._id || '';
@@ -14,8 +15,11 @@ function (newDoc, oldDoc, userCtx, secObj) {
   if (!isEvent && !isCase && !isReview && !isRecord) {
     throw({ forbidden: 'only case, event, record and review documents are written through sync (' + id + ')' });
   }
-  if (newDoc._deleted) {
-    throw({ forbidden: (isEvent ? 'events' : isCase ? 'cases' : isRecord ? 'records' : 'reviews') + ' are never deleted through sync' });
+  // An email template or partner team removed in an editor is deleted, with its author, so
+  // every device removes it too; nothing else is ever deleted through sync.
+  var isRemovable = id.indexOf('rec:template:') === 0 || id.indexOf('rec:partner:') === 0;
+  if (newDoc._deleted && !isRemovable) {
+    throw({ forbidden: (isEvent ? 'events' : isCase ? 'cases' : isRecord ? 'records other than email templates and partner teams' : 'reviews') + ' are never deleted through sync' });
   }
   if (isEvent && oldDoc && !oldDoc._deleted) {
     throw({ forbidden: 'an event never changes once written (' + id + ')' });

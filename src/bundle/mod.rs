@@ -6,8 +6,10 @@
 use serde::Deserialize;
 
 pub mod couch;
+pub mod couch_bulk;
 pub mod couch_conflict;
 pub mod couch_records;
+pub mod couch_removals;
 pub mod encrypted;
 pub mod files;
 pub mod layout;

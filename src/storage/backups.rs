@@ -7,8 +7,9 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
 use super::StorageError;
+use super::meta_json::to_json;
 use super::schema::{BACKUPS, META};
-use super::settings::{read_document, to_json};
+use super::settings::read_document;
 
 /// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
 const BACKUP_INDEX: &str = "backup_index";

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::StorageError;
 pub use super::backups::{BACKUPS_KEPT, BackupInfo, list_backups, load_backup, save_backup};
 use super::cases::{NEXT_CASE_NUMBER, read_all, read_next_number};
+use super::meta_json::to_json;
 use super::page::{PAGE_COUNT, page_of};
 use super::paged::{self, Pages};
 use super::records::{
@@ -21,7 +22,8 @@ use super::records::{
 use super::schema::{
     CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, PLAYBOOKS, PROBLEMS, RCAS, TEXT_PAGES,
 };
-use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document, to_json};
+use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
+use super::sync_records::read_whole_records;
 use crate::domain::CaseEvent;
 use crate::domain::device::OnDevice;
 use crate::domain::merge::{CaseWithEvents, Expected, MergeResult};
@@ -170,32 +172,12 @@ pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<OnDevice
         }
         events.insert(*id, log.items);
     }
-    let (playbook_keys, playbook_values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
-    let (problem_keys, problem_values) = read_all(&tx.object_store(PROBLEMS)?).await?;
-    let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;
-    let rcas = decode_all(&rca_keys, &rca_values, decode_rca);
-    if let Some(first) = rcas.unreadable.into_iter().next() {
-        return Err(first);
-    }
-    let meta = tx.object_store(META)?;
-    let templates = read_document::<TemplateLibrary>(&meta, TEMPLATES).await?;
-    let partners = read_document::<PartnerDirectory>(&meta, PARTNERS).await?;
-    let next_case_number = read_next_number(&meta).await?;
-    let team = read_document::<TeamSettings>(&meta, TEAM_SETTINGS).await?;
-    let sla = read_document::<SlaSettings>(&meta, SLA_SETTINGS).await?;
+    // Every playbook, problem and worksheet must be readable too (the merge writes over them).
+    let records = read_whole_records(&tx).await?;
     Ok(OnDevice {
         cases: cases.items,
         events,
-        playbooks: decode_all(&playbook_keys, &playbook_values, decode_playbook).items,
-        templates: templates.templates,
-        partners: partners.teams,
-        problems: decode_all(&problem_keys, &problem_values, decode_problem).items,
-        rcas: rcas.items,
-        team,
-        sla,
-        next_case_number,
-        numbers_elsewhere: Vec::new(),
-        provisional: Default::default(),
+        ..records
     })
 }
 

@@ -21,6 +21,8 @@ pub mod exchange;
 #[cfg(target_arch = "wasm32")]
 pub mod files;
 #[cfg(target_arch = "wasm32")]
+mod meta_json;
+#[cfg(target_arch = "wasm32")]
 pub mod paged;
 #[cfg(target_arch = "wasm32")]
 pub mod playbooks;
@@ -40,6 +42,8 @@ pub mod settings;
 pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod sync_records;
+#[cfg(target_arch = "wasm32")]
+pub mod sync_removed;
 
 #[cfg(target_arch = "wasm32")]
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};

@@ -6,6 +6,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::schema::{DRAFTS, META};
+use super::sync_removed::{Removed, note_removals};
 use super::{DraftKey, StorageError};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
@@ -69,6 +70,13 @@ pub async fn save_templates(
         expected,
         library,
         draft_key,
+        |stored: &TemplateLibrary| {
+            removed_between(
+                "template",
+                stored.templates.iter().map(|t| t.id.clone()),
+                library.templates.iter().map(|t| t.id.clone()),
+            )
+        },
     )
     .await
 }
@@ -93,6 +101,14 @@ pub async fn save_partners(
         expected,
         directory,
         draft_key,
+        |stored: &PartnerDirectory| {
+            // A team is known by its name without case: a rename of "risk" to "Risk" keeps it.
+            removed_between(
+                "partner",
+                stored.teams.iter().map(|t| t.name.to_lowercase()),
+                directory.teams.iter().map(|t| t.name.to_lowercase()),
+            )
+        },
     )
     .await
 }
@@ -106,6 +122,7 @@ async fn save_consuming_draft<T>(
     expected: Option<&T>,
     document: &T,
     draft_key: &DraftKey,
+    removed_since: impl FnOnce(&T) -> Vec<Removed>,
 ) -> Result<(), StorageError>
 where
     T: Serialize + DeserializeOwned + Default + PartialEq + crate::domain::validate::Validate,
@@ -116,12 +133,12 @@ where
         .build()?;
     super::records::refuse_invalid(document)?;
     let meta = tx.object_store(META)?;
-    if let Some(expected) = expected {
-        let stored: T = read_document(&meta, key).await?;
-        if stored != *expected {
-            return Err(StorageError::ChangedElsewhere(what.to_string()));
-        }
+    let stored: T = read_document(&meta, key).await?;
+    if expected.is_some_and(|expected| stored != *expected) {
+        return Err(StorageError::ChangedElsewhere(what.to_string()));
     }
+    // Noted with the save, for team sync to remove on the server too.
+    note_removals(&meta, removed_since(&stored)).await?;
     // Proof: settings are derived Serialize over strings, numbers, times and lists, which
     // serde_json writes to memory without error.
     #[allow(clippy::expect_used)]
@@ -132,6 +149,22 @@ where
         .build()?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The ids in `before` that `after` no longer holds, as removals.
+fn removed_between(
+    kind: &str,
+    before: impl Iterator<Item = String>,
+    after: impl Iterator<Item = String>,
+) -> Vec<Removed> {
+    let kept: std::collections::HashSet<String> = after.collect();
+    before
+        .filter(|id| !kept.contains(id))
+        .map(|id| Removed {
+            kind: kind.to_string(),
+            id,
+        })
+        .collect()
 }
 
 async fn load_document<T: DeserializeOwned + Default + crate::domain::validate::Validate>(
@@ -185,12 +218,4 @@ where
     tx.object_store(META)?.put(text).with_key(key).build()?;
     tx.commit().await?;
     Ok(())
-}
-
-/// A settings document or the backup list as stored in `meta`.
-pub(super) fn to_json<T: Serialize>(value: &T) -> String {
-    // Proof: settings and the backup list are derived Serialize over strings, numbers, dates
-    // and lists, which serde_json writes to memory without error.
-    #[allow(clippy::expect_used)]
-    serde_json::to_string(value).expect("settings always serialise")
 }

@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::StorageError;
 use super::cases::{read_all, read_next_number};
+use super::meta_json::{read_meta_json, to_json, update_meta_json};
 use super::paged::Pages;
 use super::records::{decode_all, decode_case, decode_log, decode_rca};
 use super::schema::{CASE_PAGES, LOG_PAGES, META, RCAS};
@@ -95,27 +95,8 @@ pub async fn load(db: &Database) -> Result<SyncProgress, StorageError> {
     read_meta_json(db, SYNC_PROGRESS).await
 }
 
-/// One JSON record of `meta`, read in its own transaction; the default when there is none or
-/// it cannot be read. For the progress that means pulling again from the start; for the
-/// reviews, fetching them again from the server (the next change keeps the unreadable record
-/// aside first, `update_reviews`).
-pub(super) async fn read_meta_json<T: DeserializeOwned + Default>(
-    db: &Database,
-    key: &str,
-) -> Result<T, StorageError> {
-    let tx = db.transaction(META).build()?;
-    let stored: Option<String> = tx.object_store(META)?.get(key).primitive()?.await?;
-    Ok(decode_or_default(stored))
-}
-
-fn decode_or_default<T: DeserializeOwned + Default>(stored: Option<String>) -> T {
-    stored
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
 pub async fn save(db: &Database, progress: &SyncProgress) -> Result<(), StorageError> {
-    let text = super::settings::to_json(progress);
+    let text = to_json(progress);
     let tx = db
         .transaction(META)
         .with_mode(TransactionMode::Readwrite)
@@ -140,41 +121,6 @@ pub async fn update_reviews(
     change: impl FnOnce(&mut StoredReviews),
 ) -> Result<StoredReviews, StorageError> {
     update_meta_json(db, SYNC_REVIEWS, SYNC_REVIEWS_UNREADABLE, change).await
-}
-
-/// Reads one JSON record of `meta`, changes it and writes it back in one transaction. A record
-/// that cannot be read is kept under `unreadable_key` (the first one only: safe mode's raw
-/// backup carries it) rather than written over, and the change starts from the default.
-pub(super) async fn update_meta_json<T: Serialize + DeserializeOwned + Default>(
-    db: &Database,
-    key: &str,
-    unreadable_key: &str,
-    change: impl FnOnce(&mut T),
-) -> Result<T, StorageError> {
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let store = tx.object_store(META)?;
-    let stored: Option<String> = store.get(key).primitive()?.await?;
-    let mut value = match stored.map(|text| (serde_json::from_str(&text), text)) {
-        None => T::default(),
-        Some((Ok(value), _)) => value,
-        Some((Err(_), text)) => {
-            let kept: Option<String> = store.get(unreadable_key).primitive()?.await?;
-            if kept.is_none() {
-                store.put(text).with_key(unreadable_key).build()?;
-            }
-            T::default()
-        }
-    };
-    change(&mut value);
-    store
-        .put(super::settings::to_json(&value))
-        .with_key(key)
-        .build()?;
-    tx.commit().await?;
-    Ok(value)
 }
 
 /// What a pulled page merges against, read in one transaction: the records and logs of `ids`

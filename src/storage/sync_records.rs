@@ -3,14 +3,15 @@
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::Transaction;
 use serde::{Deserialize, Serialize};
 
 use super::StorageError;
 use super::cases::{read_all, read_next_number};
+use super::meta_json::{read_meta_json, update_meta_json};
 use super::records::{decode_all, decode_playbook, decode_problem, decode_rca};
 use super::schema::{META, PLAYBOOKS, PROBLEMS, RCAS};
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
-use super::sync::{read_meta_json, update_meta_json};
 use crate::domain::device::OnDevice;
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
@@ -70,10 +71,20 @@ pub async fn update_set_aside(
 }
 
 /// Every whole record here, the team and SLA settings and the numbering, in one transaction:
-/// what pulled records are decided on and merged against. A record that cannot be read is an error, as for an import: writing a teammate's
-/// version over it could drop what it holds.
+/// what pulled records are decided on and merged against.
 pub async fn read_records_for_sync(db: &Database) -> Result<OnDevice, StorageError> {
-    let tx = db.transaction([PLAYBOOKS, PROBLEMS, RCAS, META]).build()?;
+    let tx = db.transaction(WHOLE_RECORD_STORES).build()?;
+    read_whole_records(&tx).await
+}
+
+/// The stores [`read_whole_records`] reads; a transaction passed to it must cover them.
+const WHOLE_RECORD_STORES: [&str; 4] = [PLAYBOOKS, PROBLEMS, RCAS, META];
+
+/// Reads every playbook, problem, worksheet, the template library, the partner directory, the
+/// numbering and both settings documents in `tx`, the records part of an [`OnDevice`] (no cases).
+/// Shared by the import's merge and team sync. A record that cannot be read is an error, not
+/// left out: a merge or a pulled version written over it could drop what it holds.
+pub(super) async fn read_whole_records(tx: &Transaction<'_>) -> Result<OnDevice, StorageError> {
     let (playbook_keys, playbook_values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
     let (problem_keys, problem_values) = read_all(&tx.object_store(PROBLEMS)?).await?;
     let (rca_keys, rca_values) = read_all(&tx.object_store(RCAS)?).await?;

@@ -137,3 +137,87 @@ async fn set_aside_copies_keep_the_newest_two_hundred_and_an_unreadable_list_is_
     assert!(!here.templates.is_empty());
     assert!(here.cases.is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_playbook_that_cannot_be_read_stops_a_merge_and_a_sync_rather_than_being_written_over() {
+    use escalation_desk::storage::exchange;
+    use escalation_desk::storage::schema::PLAYBOOKS;
+    use escalation_desk::storage::sync_records as records;
+    let name = unique_name("sync-unreadable-record");
+    let db = open_database(&name).await.unwrap();
+    // Readable: both reads succeed on the starter records.
+    assert!(records::read_records_for_sync(&db).await.is_ok());
+    assert!(exchange::read_for_merge(&db, &[]).await.is_ok());
+
+    put_raw(&db, PLAYBOOKS, "damaged-playbook", "{\"v\":1,\"half a rec").await;
+    let sync_error = records::read_records_for_sync(&db).await.unwrap_err();
+    assert!(
+        sync_error.to_string().contains("damaged-playbook"),
+        "{sync_error}"
+    );
+    // The import's merge refuses it too; it used to leave the playbook out of what it compared
+    // against, so a bundle's version of it would have been written over the damaged one.
+    let merge_error = exchange::read_for_merge(&db, &[]).await.unwrap_err();
+    assert!(
+        merge_error.to_string().contains("damaged-playbook"),
+        "{merge_error}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_template_or_partner_team_removed_in_an_editor_is_noted_with_the_save_for_sync() {
+    use escalation_desk::storage::DraftKey;
+    use escalation_desk::storage::settings;
+    use escalation_desk::storage::sync_removed::{self as removed, Removed};
+    let name = unique_name("sync-removed");
+    let db = open_database(&name).await.unwrap();
+    let library = settings::load_templates(&db).await.unwrap();
+    let gone = library.templates.first().unwrap().id.clone();
+    let mut fewer = library.clone();
+    fewer.templates.retain(|t| t.id != gone);
+    settings::save_templates(&db, Some(&library), &fewer, &DraftKey::Templates)
+        .await
+        .unwrap();
+    let noted = removed::load_removals(&db).await.unwrap();
+    assert_eq!(
+        noted.items,
+        vec![Removed {
+            kind: "template".into(),
+            id: gone.clone()
+        }]
+    );
+
+    // A save refused as changed elsewhere notes nothing: the removal never happened.
+    let mut fewer_still = fewer.clone();
+    fewer_still.templates.pop();
+    assert!(
+        settings::save_templates(&db, Some(&library), &fewer_still, &DraftKey::Templates)
+            .await
+            .is_err()
+    );
+    assert_eq!(removed::load_removals(&db).await.unwrap().items.len(), 1);
+
+    // A partner team renamed only in case is the same team; one taken out is noted by its
+    // name in lower case.
+    let directory = settings::load_partners(&db).await.unwrap();
+    let mut renamed = directory.clone();
+    let first = renamed.teams.first_mut().unwrap();
+    first.name = first.name.to_uppercase();
+    settings::save_partners(&db, Some(&directory), &renamed, &DraftKey::Partners)
+        .await
+        .unwrap();
+    assert_eq!(removed::load_removals(&db).await.unwrap().items.len(), 1);
+    let mut without = renamed.clone();
+    let out = without.teams.remove(0).name;
+    settings::save_partners(&db, Some(&renamed), &without, &DraftKey::Partners)
+        .await
+        .unwrap();
+    let noted = removed::load_removals(&db).await.unwrap();
+    assert_eq!(
+        noted.items.last(),
+        Some(&Removed {
+            kind: "partner".into(),
+            id: out.to_lowercase()
+        })
+    );
+}

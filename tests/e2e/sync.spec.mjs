@@ -69,6 +69,17 @@ async function signIn(page, url, user, { database = TEAM } = {}) {
   return panel;
 }
 
+/** Alice and Bob, each in a profile of their own, both signed in and synced. */
+async function bothSynced(app) {
+  const alice = await app.person();
+  const bob = await app.person();
+  await signIn(alice, app.url, ALICE);
+  await expect(header(alice)).toHaveText(/Synced/);
+  await signIn(bob, app.url, BOB);
+  await expect(header(bob)).toHaveText(/Synced/);
+  return { alice, bob };
+}
+
 teamTest('two specialists converge through CouchDB: a case made by one appears for the other, and offline edits to different fields both arrive', async ({ team: { couch, app } }) => {
   const alice = await app.person();
   const bob = await app.person();
@@ -449,12 +460,7 @@ teamTest('a second tab of a signed-in profile does not sync on its own: it shows
 });
 
 teamTest('whole records sync too: a problem opened by one appears for the other; both resolve it offline, the first to reach the team stays, the other is set aside and can be restored; a hostile record is refused', async ({ team: { couch, app } }) => {
-  const alice = await app.person();
-  const bob = await app.person();
-  await signIn(alice, app.url, ALICE);
-  await expect(header(alice)).toHaveText(/Synced/);
-  await signIn(bob, app.url, BOB);
-  await expect(header(bob)).toHaveText(/Synced/);
+  const { alice, bob } = await bothSynced(app);
 
   await alice.goto(app.url('/problems'));
   await alice.getByLabel('Problem title').fill('JPY refunds multiplied by 100');
@@ -520,6 +526,69 @@ teamTest('whole records sync too: a problem opened by one appears for the other;
   // Bob's form, open and untouched, shows them when they arrive.
   await bob.goto(app.url('/settings'));
   await expect(areas(bob)).toHaveValue(/Crypto on-ramp$/, { timeout: 20_000 });
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('a template removed in one profile is removed in the other; an edit made offline meanwhile wins and comes back for both; a removal of a playbook is refused', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+  const list = (page) => page.getByRole('navigation', { name: 'Templates' });
+  const removeTemplate = async (page, name) => {
+    await list(page).getByRole('button', { name, exact: true }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Save templates' }).click();
+    await expect(page.getByText('Templates saved.')).toBeVisible();
+    await expect(list(page).getByRole('button', { name, exact: true })).toHaveCount(0);
+  };
+  await alice.goto(app.url('/templates'));
+  await bob.goto(app.url('/templates'));
+  const [first, second] = await list(alice).getByRole('button').allTextContents();
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toBeVisible();
+
+  // Online: Alice removes one; Bob's open editor loses it.
+  await removeTemplate(alice, first);
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toHaveCount(0, { timeout: 20_000 });
+  await bob.reload();
+  await expect(list(bob).getByRole('button', { name: second, exact: true })).toBeVisible();
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toHaveCount(0);
+
+  // Offline: Alice removes another while Bob edits it. Alice's removal reaches the team first.
+  await alice.context().setOffline(true);
+  await bob.context().setOffline(true);
+  await expect(header(bob)).toHaveText(/offline/);
+  await removeTemplate(alice, second);
+  await list(bob).getByRole('button', { name: second, exact: true }).click();
+  await bob.getByLabel('Subject').fill('[{{case.key}}] Update from Bob');
+  await bob.getByRole('button', { name: 'Save templates' }).click();
+  await expect(bob.getByText('Templates saved.')).toBeVisible();
+  await alice.context().setOffline(false);
+  await expect(header(alice)).toHaveText(/Synced/, { timeout: 20_000 });
+  const docId = async () => {
+    const all = await couch.get('_all_docs?include_docs=true');
+    return all.rows.find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === second)?.id;
+  };
+  // Removed on the server (no live document of that name is left).
+  await expect.poll(docId, { timeout: 20_000 }).toBeUndefined();
+  await bob.context().setOffline(false);
+  // Bob's edit was made after the version Alice removed: it stays for him and comes back for her.
+  await expect.poll(async () => (await docId()) ?? null, { timeout: 20_000 }).not.toBeNull();
+  await alice.goto(app.url('/templates'));
+  await list(alice).getByRole('button', { name: second, exact: true }).click({ timeout: 20_000 });
+  await expect(alice.getByLabel('Subject')).toHaveValue('[{{case.key}}] Update from Bob');
+  await expect(list(bob).getByRole('button', { name: second, exact: true })).toBeVisible();
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toHaveCount(0);
+
+  // A playbook deleted straight on the server (by an admin, past the design document) is
+  // refused on arrival, and the playbook stays.
+  const all = await couch.get('_all_docs');
+  const playbookId = all.rows.find((r) => r.id.startsWith('rec:playbook:')).id;
+  const playbook = await couch.get(encodeURIComponent(playbookId));
+  expect((await couch.put(playbookId, { _rev: playbook._rev, _deleted: true, schema: 1, author: 'admin' })).status).toBeLessThan(300);
+  await bob.goto(app.url('/settings'));
+  await expect(bob.getByRole('region', { name: 'Team sync' }).getByRole('alert'))
+    .toContainText(`${playbookId}: _deleted: only an email template or a partner team is removed through sync`, { timeout: 20_000 });
+  await bob.goto(app.url('/playbooks'));
+  await expect(bob.getByRole('link', { name: playbook.record.value.versions.at(-1).content.title })).toBeVisible();
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });

@@ -7,6 +7,7 @@
 pub mod http;
 mod pulled;
 pub mod records;
+mod removals;
 pub mod replicate;
 pub mod reviews;
 
@@ -448,6 +449,7 @@ async fn round(
     if progress.caught_up {
         replicate::push(state, couch, author, progress, &mut done).await?;
         records::push(state, couch, author, progress, &mut done).await?;
+        removals::push(state, couch, author, progress, &mut done).await?;
         if check_reviews || done.reviews_touched {
             reviews::push(couch, &progress.target, author, &mut done).await?;
         }

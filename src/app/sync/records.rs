@@ -12,12 +12,14 @@ use serde_json::{Value, json};
 
 use super::SyncView;
 use super::http::Couch;
-use super::replicate::{Round, RoundError, SyncProgress, refusals_of, remember_refusal};
+use super::replicate::{Round, RoundError, SyncProgress, note_pushed, remember_refusal};
 use crate::app::state::{database_ready, note_write};
 use crate::app::{AppError, AppState, exchange};
+use crate::bundle::couch_bulk::BulkAnswer;
 use crate::bundle::couch_records::{
     self as docs, Arrival, RecordDoc, RecordV1, arrival, check_record, record_doc,
 };
+use crate::bundle::couch_removals::read_removal;
 use crate::domain::device::OnDevice;
 use crate::domain::merge::{self, Choice, ConflictId, Incoming};
 use crate::storage::settings;
@@ -118,30 +120,20 @@ pub async fn push(
             serde_json::to_value(record_doc(record.clone(), author, rev)).unwrap_or_default()
         })
         .collect();
-    let answer = couch.post("_bulk_docs", &json!({ "docs": bodies })).await?;
-    let refused_before = round.refused.len();
-    refusals_of(&answer, &mut round.refused);
+    let answer = BulkAnswer::read(&couch.post("_bulk_docs", &json!({ "docs": bodies })).await?);
     let mut pushed = 0usize;
-    for ((record, hash), result) in batch.iter().zip(answer.as_array().into_iter().flatten()) {
-        if let Some(rev) = result.get("rev").and_then(Value::as_str)
-            && result.get("error").is_none()
-        {
-            progress
-                .records
-                .insert(record.doc_id(), (hash.clone(), rev.to_string()));
-            pushed += 1;
-        } else if result.get("error").and_then(Value::as_str) == Some("conflict") {
-            round.push_conflicts += 1;
+    for (record, hash) in &batch {
+        let id = record.doc_id();
+        if let Some(rev) = answer.saved.get(&id) {
+            progress.records.insert(id, (hash.clone(), rev.clone()));
+            pushed = pushed.saturating_add(1);
         }
     }
-    round.pushed_records += pushed;
+    round.push_conflicts = round.push_conflicts.saturating_add(answer.conflicts.len());
+    round.pushed_records = round.pushed_records.saturating_add(pushed);
     round.waiting = round.waiting.saturating_sub(pushed);
-    if pushed > 0 {
-        progress.light_pull = true;
-    }
-    for refusal in round.refused.iter().skip(refused_before) {
-        remember_refusal(progress, refusal.to_string());
-    }
+    note_pushed(progress, pushed > 0, &answer.refused);
+    round.refused.extend(answer.refused);
     progress_store::save(&database_ready().await?, progress).await?;
     Ok(())
 }
@@ -156,14 +148,26 @@ pub async fn receive(
     round: &mut Round,
 ) -> Result<(), RoundError> {
     let mut arrived: Vec<RecordDoc> = Vec::with_capacity(raw.len());
+    let mut removed: Vec<(String, String)> = Vec::new();
     for doc in &raw {
-        match docs::read_record_doc(doc) {
-            Ok(doc) => arrived.push(doc),
+        let read = read_removal(doc).and_then(|removal| match removal {
+            Some(id) => Ok(Err(id)),
+            None => docs::read_record_doc(doc).map(Ok),
+        });
+        match read {
+            Ok(Ok(doc)) => arrived.push(doc),
+            Ok(Err(id)) => {
+                let rev = doc.get("_rev").and_then(Value::as_str).unwrap_or_default();
+                removed.push((id, rev.to_string()));
+            }
             Err(refusal) => {
                 remember_refusal(progress, refusal.to_string());
                 round.refused.push(refusal);
             }
         }
+    }
+    if !removed.is_empty() {
+        super::removals::receive(state, progress, removed, round).await?;
     }
     if arrived.is_empty() {
         return Ok(());
@@ -205,7 +209,7 @@ pub async fn receive(
         agreed.push((doc.id, theirs, doc.rev.unwrap_or_default()));
     }
     if !set_aside.is_empty() {
-        round.set_aside += set_aside.len();
+        round.set_aside = round.set_aside.saturating_add(set_aside.len());
         let target = progress.target.clone();
         stored::update_set_aside(&db, move |stored| {
             for_target(stored, &target);
@@ -217,7 +221,8 @@ pub async fn receive(
         .await?;
     }
     if !take.is_empty() {
-        round.records_changed_here += write_over(state, take, local).await?;
+        let changed = write_over(state, take, local).await?;
+        round.records_changed_here = round.records_changed_here.saturating_add(changed);
     }
     for (id, hash, rev) in agreed {
         progress.records.insert(id, (hash, rev));
@@ -254,12 +259,12 @@ async fn write_over(
     if let Some(team) = team {
         settings::save_settings(&db, Some(&local.team), &team).await?;
         state.settings.set(team);
-        settings_written += 1;
+        settings_written = settings_written.saturating_add(1);
     }
     if let Some(sla) = sla {
         settings::save_sla_settings(&db, Some(&local.sla), &sla).await?;
         state.sla_settings.set(sla);
-        settings_written += 1;
+        settings_written = settings_written.saturating_add(1);
     }
     if settings_written > 0 {
         note_write();
@@ -276,15 +281,20 @@ async fn write_over(
     let resolved = plan
         .resolve(&choices)
         .map_err(|e| AppError::Refused(e.to_string()))?;
-    let written = resolved.playbooks.len()
-        + resolved.problems.len()
-        + resolved.rcas.len()
-        + usize::from(resolved.templates.is_some())
-        + usize::from(resolved.partners.is_some());
+    let written = [
+        resolved.playbooks.len(),
+        resolved.problems.len(),
+        resolved.rcas.len(),
+        usize::from(resolved.templates.is_some()),
+        usize::from(resolved.partners.is_some()),
+        settings_written,
+    ]
+    .into_iter()
+    .fold(0usize, usize::saturating_add);
     if !resolved.is_empty() {
         exchange::apply_pulled(state, &resolved).await?;
     }
-    Ok(written + settings_written)
+    Ok(written)
 }
 
 /// Starts the stored copies afresh when they were for another team database.

@@ -10,6 +10,7 @@ use super::http::{Couch, CouchError};
 use crate::app::AppState;
 use crate::app::state::database_ready;
 use crate::bundle::couch::{self as docs, DocId, Refused};
+use crate::bundle::couch_bulk::BulkAnswer;
 use crate::bundle::couch_records as records;
 use crate::domain::Case;
 use crate::storage::sync as progress_store;
@@ -157,6 +158,7 @@ pub async fn pull(
     let mut reviews_to_get: Vec<String> = Vec::new();
     let mut record_docs: Vec<Value> = Vec::new();
     let mut records_to_get: Vec<String> = Vec::new();
+    let mut removals_to_get: Vec<(String, String)> = Vec::new();
     // Changes that are this device's own documents coming back (a record at a revision it
     // knows, an event of a case it pushed): they decide whether the next page is light.
     let mut own_echo = 0usize;
@@ -210,6 +212,8 @@ pub async fn pull(
                     own_echo += 1;
                 } else if let Some(doc) = change.get("doc") {
                     record_docs.push(doc.clone());
+                } else if change.get("deleted").and_then(Value::as_bool) == Some(true) {
+                    removals_to_get.push((id.to_string(), rev.to_string()));
                 } else {
                     records_to_get.push(id.to_string());
                 }
@@ -239,6 +243,7 @@ pub async fn pull(
     }
     // Records before cases: a case may name a problem that arrives in the same page.
     record_docs.extend(bulk_get(couch, &records_to_get).await?);
+    record_docs.extend(bulk_get_at(couch, &removals_to_get).await?);
     if !record_docs.is_empty() {
         super::records::receive(state, progress, record_docs, round).await?;
     }
@@ -341,10 +346,24 @@ fn seq_text(value: &Value) -> String {
 
 /// The documents of `ids` (`_bulk_get`), each its latest revision; ids not on the server are left out.
 pub(super) async fn bulk_get(couch: &Couch, ids: &[String]) -> Result<Vec<Value>, CouchError> {
-    let mut found = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(BULK_GET) {
-        let body =
-            json!({ "docs": chunk.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() });
+    let asks: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
+    bulk_get_asks(couch, &asks).await
+}
+
+/// The documents of `wanted` at the revisions given: how a removed (deleted) document is read,
+/// since asked for without its revision the server answers only "deleted".
+async fn bulk_get_at(couch: &Couch, wanted: &[(String, String)]) -> Result<Vec<Value>, CouchError> {
+    let asks: Vec<Value> = wanted
+        .iter()
+        .map(|(id, rev)| json!({ "id": id, "rev": rev }))
+        .collect();
+    bulk_get_asks(couch, &asks).await
+}
+
+async fn bulk_get_asks(couch: &Couch, asks: &[Value]) -> Result<Vec<Value>, CouchError> {
+    let mut found = Vec::with_capacity(asks.len());
+    for chunk in asks.chunks(BULK_GET) {
+        let body = json!({ "docs": chunk });
         let answer = couch.post("_bulk_get", &body).await?;
         for result in answer
             .get("results")
@@ -432,8 +451,11 @@ pub async fn push(
             let answer = couch
                 .post("_bulk_docs", &json!({ "docs": chunk, "new_edits": false }))
                 .await?;
-            refusals_of(&answer, &mut round.refused);
-            round.pushed_events += chunk.len();
+            // With new_edits=false the server answers only for documents it refused.
+            let answer = BulkAnswer::read(&answer);
+            note_pushed(progress, true, &answer.refused);
+            round.refused.extend(answer.refused);
+            round.pushed_events = round.pushed_events.saturating_add(chunk.len());
         }
     }
     let records: Vec<Value> = batch
@@ -444,60 +466,33 @@ pub async fn push(
             serde_json::to_value(docs::case_doc(case, log, author, rev)).unwrap_or_default()
         })
         .collect();
-    let answer = couch
-        .post("_bulk_docs", &json!({ "docs": records }))
-        .await?;
-    refusals_of(&answer, &mut round.refused);
-    for (case, result) in batch.iter().zip(answer.as_array().into_iter().flatten()) {
-        if let Some(rev) = result.get("rev").and_then(Value::as_str)
-            && result.get("error").is_none()
-        {
-            progress
-                .cases
-                .insert(case.id, (case.revision, rev.to_string()));
-            round.pushed_cases += 1;
-        } else if result.get("error").and_then(Value::as_str) == Some("conflict") {
-            round.push_conflicts += 1;
+    let answer = BulkAnswer::read(
+        &couch
+            .post("_bulk_docs", &json!({ "docs": records }))
+            .await?,
+    );
+    for case in &batch {
+        if let Some(rev) = answer.saved.get(&docs::case_doc_id(case.id)) {
+            progress.cases.insert(case.id, (case.revision, rev.clone()));
+            round.pushed_cases = round.pushed_cases.saturating_add(1);
         }
     }
+    round.push_conflicts = round.push_conflicts.saturating_add(answer.conflicts.len());
     round.waiting = round.waiting.saturating_sub(round.pushed_cases);
-    // What was just pushed comes back in the next pages: ask for ids and revisions only.
-    if round.pushed_cases > 0 || round.pushed_events > 0 {
-        progress.light_pull = true;
-    }
-    for refusal in &round.refused {
-        remember_refusal(progress, refusal.to_string());
-    }
+    note_pushed(progress, round.pushed_cases > 0, &answer.refused);
+    round.refused.extend(answer.refused);
     let db = database_ready().await?;
     progress_store::save(&db, progress).await?;
     Ok(())
 }
 
-/// Documents the server refused (its validation function says why), other than conflicts.
-pub(super) fn refusals_of(answer: &Value, refused: &mut Vec<Refused>) {
-    for result in answer.as_array().into_iter().flatten() {
-        let Some(error) = result.get("error").and_then(Value::as_str) else {
-            continue;
-        };
-        if error == "conflict" {
-            continue;
-        }
-        let reason = result
-            .get("reason")
-            .and_then(Value::as_str)
-            .unwrap_or(error);
-        refused.push(Refused {
-            id: result
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .chars()
-                .take(200)
-                .collect(),
-            reason: format!(
-                "the server refused it: {}",
-                reason.chars().take(300).collect::<String>()
-            ),
-        });
+/// After a push: what was just pushed comes back in the next pages, so the pull asks for ids
+/// and revisions only; and each refusal is kept in the progress document for Settings.
+pub(super) fn note_pushed(progress: &mut SyncProgress, pushed: bool, refused: &[Refused]) {
+    if pushed {
+        progress.light_pull = true;
+    }
+    for refusal in refused {
+        remember_refusal(progress, refusal.to_string());
     }
 }
