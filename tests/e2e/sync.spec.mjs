@@ -592,3 +592,54 @@ teamTest('a template removed in one profile is removed in the other; an edit mad
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
+
+teamTest('a template both changed offline: the first to reach the team stays, the other is set aside; discarding it is confirmed first, and the team\'s stays', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+  const list = (page) => page.getByRole('navigation', { name: 'Templates' });
+  await alice.goto(app.url('/templates'));
+  await bob.goto(app.url('/templates'));
+  const [name] = await list(alice).getByRole('button').allTextContents();
+  const edit = async (page, subject) => {
+    await list(page).getByRole('button', { name, exact: true }).click();
+    await page.getByLabel('Subject').fill(subject);
+    await page.getByRole('button', { name: 'Save templates' }).click();
+    await expect(page.getByText('Templates saved.')).toBeVisible();
+  };
+  await alice.context().setOffline(true);
+  await bob.context().setOffline(true);
+  await expect(header(bob)).toHaveText(/offline/);
+  await edit(alice, '[{{case.key}}] From Alice');
+  await edit(bob, '[{{case.key}}] From Bob');
+  await alice.context().setOffline(false);
+  const onServer = async () => {
+    const all = await couch.get('_all_docs?include_docs=true');
+    return all.rows.find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === name)?.doc.record.value.subject;
+  };
+  await expect.poll(onServer, { timeout: 20_000 }).toBe('[{{case.key}}] From Alice');
+  await bob.context().setOffline(false);
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice', { timeout: 20_000 });
+
+  await bob.goto(app.url('/settings'));
+  const setAside = bob.getByRole('region', { name: /Your versions set aside/ });
+  await expect(setAside).toContainText(`"${name}": alice's version reached the team first`, { timeout: 20_000 });
+  await setAside.getByText('Show your version').click();
+  await expect(setAside.locator('pre')).toContainText('From Bob');
+  // Discarding asks first; Cancel keeps it.
+  await setAside.getByRole('button', { name: 'Discard mine…' }).click();
+  await expect(setAside.getByText('Discard your version for good?')).toBeVisible();
+  await setAside.getByRole('button', { name: 'Cancel' }).click();
+  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toBeVisible();
+  await setAside.getByRole('button', { name: 'Discard mine…' }).click();
+  await setAside.getByRole('button', { name: 'Discard', exact: true }).click();
+  await expect(setAside.getByRole('status')).toContainText(`"${name}" was discarded; the team's stays.`);
+  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await bob.reload();
+  await expect(bob.getByRole('region', { name: 'Team sync' })).toBeVisible();
+  await expect(bob.getByRole('region', { name: /Your versions set aside/ })).toHaveCount(0);
+  expect(await onServer()).toBe('[{{case.key}}] From Alice');
+  await bob.goto(app.url('/templates'));
+  await list(bob).getByRole('button', { name, exact: true }).click();
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice');
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
