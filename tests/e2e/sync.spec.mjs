@@ -557,6 +557,8 @@ teamTest('a template removed in one profile is removed in the other; an edit mad
   await bob.context().setOffline(true);
   await expect(header(bob)).toHaveText(/offline/);
   await removeTemplate(alice, second);
+  // The removal waits like any change made offline.
+  await expect(header(alice)).toHaveText('1 change(s) waiting: offline', { timeout: 20_000 });
   await list(bob).getByRole('button', { name: second, exact: true }).click();
   await bob.getByLabel('Subject').fill('[{{case.key}}] Update from Bob');
   await bob.getByRole('button', { name: 'Save templates' }).click();

@@ -199,7 +199,7 @@ export const SCENARIOS = [
     },
   },
   {
-    name: 'team sync: two profiles signed in to one CouchDB database; a case made in one appears in the other, and a note added there comes back',
+    name: 'team sync: two profiles signed in to one CouchDB database; a case made in one appears in the other, a note added there comes back, and a template removed in one is removed in the other',
     async run({ page, engine }) {
       const people = [{ name: 'ana', password: 'ana-pw' }, { name: 'ben', password: 'ben-pw' }];
       const couch = await startCouch({ database: 'team-engines', users: people });
@@ -226,6 +226,17 @@ export const SCENARIOS = [
         await theirs.type('#note', 'Bank confirmed the return reason: closed account.');
         await theirs.click(button('Add note'));
         await see(page, '[aria-label="Timeline"]', 'Bank confirmed the return reason: closed account.');
+        // Whole records too: a template removed by one is removed for the other.
+        const template = 'Partner hand-off request';
+        await theirs.goto(url('/templates'));
+        await see(theirs, 'nav.template-list', template);
+        await page.goto(url('/templates'));
+        await page.click(`//nav[@aria-label='Templates']//button[normalize-space()='${template}']`);
+        await until(`the editor to open ${template}`, async () => (await value(page, '#template-name')) === template);
+        await page.click(button('Delete'));
+        await page.click(button('Save templates'));
+        await see(page, '.templates-page', 'Templates saved.');
+        await until(`the other profile's template list to lose ${template}`, async () => !(await text(theirs, 'nav.template-list')).includes(template));
         if (second.errors.length) throw new Error(`errors in the second profile: ${second.errors.join(' | ')}`);
         return undefined;
       } finally {

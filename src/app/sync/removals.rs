@@ -43,18 +43,13 @@ pub async fn push(
 ) -> Result<(), RoundError> {
     // Something can be removed only when a record agreed with the server is gone from here;
     // the list is read when that set changes, not every second.
-    let here = doc_ids_here(state);
-    let gone: BTreeSet<String> = progress
-        .records
-        .keys()
-        .filter(|id| is_removable(id) && !here.contains(*id))
-        .cloned()
-        .collect();
+    let gone = gone_here(state, progress);
     if LAST_GONE.with(|last| *last.borrow() == gone) {
         return Ok(());
     }
     let db = database_ready().await?;
     let list = noted::load_removals(&db).await?;
+    let here = doc_ids_here(state);
     let mut settled: Vec<Removed> = Vec::new();
     let mut send: Vec<(Removed, String, String)> = Vec::new();
     for item in list.items {
@@ -108,6 +103,24 @@ pub async fn push(
         .await?;
     }
     Ok(())
+}
+
+/// The templates and partner teams agreed with the server and no longer here.
+fn gone_here(state: AppState, progress: &SyncProgress) -> BTreeSet<String> {
+    let here = doc_ids_here(state);
+    progress
+        .records
+        .keys()
+        .filter(|id| is_removable(id) && !here.contains(*id))
+        .cloned()
+        .collect()
+}
+
+/// How many removals may wait for the server: records gone from here since the removal list
+/// was last found to hold nothing more to send (a removal made offline counts until it is sent).
+pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
+    let gone = gone_here(state, progress);
+    LAST_GONE.with(|last| gone.difference(&last.borrow()).count())
 }
 
 /// The document ids of the templates and partner teams shown here.

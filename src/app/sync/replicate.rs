@@ -401,6 +401,7 @@ pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
         .cases
         .with_untracked(|all| all.iter().filter(|c| unpushed(progress, c)).count())
         .saturating_add(super::records::waiting_here(state, progress))
+        .saturating_add(super::removals::waiting_here(state, progress))
 }
 
 /// Pushes up to a page of the cases changed here since they were last pushed: their events the
