@@ -42,9 +42,8 @@ pub async fn push(
     round: &mut Round,
 ) -> Result<(), RoundError> {
     // Something can be removed only when a record agreed with the server is gone from here;
-    // the list is read when that set changes, not every second.
-    let gone = gone_here(state, progress);
-    if LAST_GONE.with(|last| *last.borrow() == gone) {
+    // the list is read when one goes, not every second.
+    if waiting_here(state, progress) == 0 {
         return Ok(());
     }
     let db = database_ready().await?;
@@ -102,6 +101,12 @@ pub async fn push(
         })
         .await?;
     }
+    // Everything noted was answered (or had nothing to send): not read again until another
+    // agreed record goes from here.
+    if still_noted == 0 {
+        let now_gone = gone_here(state, progress);
+        LAST_GONE.with(|last| *last.borrow_mut() = now_gone);
+    }
     Ok(())
 }
 
@@ -120,7 +125,12 @@ fn gone_here(state: AppState, progress: &SyncProgress) -> BTreeSet<String> {
 /// was last found to hold nothing more to send (a removal made offline counts until it is sent).
 pub fn waiting_here(state: AppState, progress: &SyncProgress) -> usize {
     let gone = gone_here(state, progress);
-    LAST_GONE.with(|last| gone.difference(&last.borrow()).count())
+    LAST_GONE.with(|last| {
+        let mut last = last.borrow_mut();
+        // One back here (pulled again after a conflict, or undone) counts again if it goes.
+        last.retain(|id| gone.contains(id));
+        gone.difference(&last).count()
+    })
 }
 
 /// The document ids of the templates and partner teams shown here.
