@@ -133,12 +133,22 @@ where
         .build()?;
     super::records::refuse_invalid(document)?;
     let meta = tx.object_store(META)?;
-    let stored: T = read_document(&meta, key).await?;
-    if expected.is_some_and(|expected| stored != *expected) {
+    let stored: Option<T> = match (read_document(&meta, key).await, expected) {
+        (Ok(stored), _) => Some(stored),
+        (Err(unreadable), Some(_)) => return Err(unreadable),
+        // Saved over on purpose (no `expected`): a stored copy that cannot be read has
+        // nothing to compare with, and nothing it held can be named as removed.
+        (Err(_), None) => None,
+    };
+    if let (Some(expected), Some(stored)) = (expected, &stored)
+        && stored != expected
+    {
         return Err(StorageError::ChangedElsewhere(what.to_string()));
     }
-    // Noted with the save, for team sync to remove on the server too.
-    note_removals(&meta, removed_since(&stored)).await?;
+    if let Some(stored) = &stored {
+        // Noted with the save, for team sync to remove on the server too.
+        note_removals(&meta, removed_since(stored)).await?;
+    }
     // Proof: settings are derived Serialize over strings, numbers, times and lists, which
     // serde_json writes to memory without error.
     #[allow(clippy::expect_used)]
