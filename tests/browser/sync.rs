@@ -1,4 +1,4 @@
-//! Team sync's progress and reviews in real IndexedDB: kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), and refusals capped.
+//! Team sync in real IndexedDB: progress and reviews kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), refusals capped; removals noted with the save and a pulled removal written alongside worksheets.
 
 use escalation_desk::storage::open_database;
 use escalation_desk::storage::schema::META;
@@ -219,5 +219,61 @@ async fn a_template_or_partner_team_removed_in_an_editor_is_noted_with_the_save_
             kind: "partner".into(),
             id: out.to_lowercase()
         })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_template_removal_lands_on_a_device_holding_worksheets_and_still_refuses_a_library_changed_meanwhile()
+ {
+    use escalation_desk::domain::merge::{Expected, MergeResult};
+    use escalation_desk::domain::rca::RcaContent;
+    use escalation_desk::storage::{DraftKey, exchange, rcas, settings};
+    let name = unique_name("sync-removal-rcas");
+    let db = open_database(&name).await.unwrap();
+    // A specialist's device holds worksheets; a removal is decided on the library alone.
+    let worksheet = RcaContent {
+        title: "Payouts held".into(),
+        ..RcaContent::default()
+    };
+    rcas::create_rca(&db, worksheet, Uuid::from_u128(81), "Mei", crate::at(10))
+        .await
+        .unwrap();
+    let library = settings::load_templates(&db).await.unwrap().templates;
+    let mut fewer = library.clone();
+    fewer.remove(0);
+    let removal = |expected: Vec<_>| MergeResult {
+        templates: Some(fewer.clone()),
+        expected: Expected {
+            templates: Some(expected),
+            ..Expected::default()
+        },
+        ..MergeResult::default()
+    };
+    exchange::apply_merge(&db, &removal(library.clone()), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        settings::load_templates(&db).await.unwrap().templates,
+        fewer
+    );
+    assert_eq!(rcas::load_rcas(&db).await.unwrap().items.len(), 1);
+
+    // Another tab saved the library after the removal was decided: refused, nothing written.
+    let mut edited = fewer.clone();
+    edited[0].subject = "[{{case.key}}] Edited in another tab".into();
+    let stored = settings::load_templates(&db).await.unwrap();
+    let edited_library = escalation_desk::domain::templates::TemplateLibrary {
+        templates: edited.clone(),
+    };
+    settings::save_templates(&db, Some(&stored), &edited_library, &DraftKey::Templates)
+        .await
+        .unwrap();
+    let error = exchange::apply_merge(&db, &removal(fewer.clone()), &|_, _| {})
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("email templates"), "{error}");
+    assert_eq!(
+        settings::load_templates(&db).await.unwrap().templates,
+        edited
     );
 }

@@ -20,8 +20,8 @@ use crate::bundle::couch_removals::{
     removed_doc_id,
 };
 use crate::domain::merge::{Expected, MergeResult};
+use crate::storage::settings;
 use crate::storage::sync as progress_store;
-use crate::storage::sync_records as stored;
 use crate::storage::sync_removed::{self as noted, Removed};
 
 thread_local! {
@@ -153,9 +153,13 @@ pub async fn receive(
     round: &mut Round,
 ) -> Result<(), RoundError> {
     let db = database_ready().await?;
-    let local = stored::read_records_for_sync(&db).await?;
-    let mut templates = local.templates.clone();
-    let mut partners = local.partners.clone();
+    // Only the two documents a removal can change are read: an unrelated record that cannot
+    // be read must not hold up a removal. The write below compares both with what was read,
+    // so a change made meanwhile (another tab's save) refuses it and the next round retries.
+    let stored_templates = settings::load_templates(&db).await?.templates;
+    let stored_partners = settings::load_partners(&db).await?.teams;
+    let mut templates = stored_templates.clone();
+    let mut partners = stored_partners.clone();
     let mut removed_here = 0usize;
     for (id, rev) in removals {
         let mine_hash = hash_here(&templates, &partners, &id);
@@ -177,14 +181,14 @@ pub async fn receive(
         }
     }
     if removed_here > 0 {
-        let templates_changed = templates != local.templates;
-        let partners_changed = partners != local.partners;
+        let templates_changed = templates != stored_templates;
+        let partners_changed = partners != stored_partners;
         let result = MergeResult {
             templates: templates_changed.then_some(templates),
             partners: partners_changed.then_some(partners),
             expected: Expected {
-                templates: templates_changed.then(|| local.templates.clone()),
-                partners: partners_changed.then(|| local.partners.clone()),
+                templates: templates_changed.then_some(stored_templates),
+                partners: partners_changed.then_some(stored_partners),
                 ..Expected::default()
             },
             ..MergeResult::default()

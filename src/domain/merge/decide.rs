@@ -262,11 +262,12 @@ impl MergePlan {
                     )
                 })
                 .collect(),
-            rcas: self
-                .local_rcas
-                .iter()
-                .map(|(id, r)| (*id, r.revision))
-                .collect(),
+            rcas: Some(
+                self.local_rcas
+                    .iter()
+                    .map(|(id, r)| (*id, r.revision))
+                    .collect(),
+            ),
             templates: templates_changed.then(|| self.local_templates.clone()),
             partners: partners_changed.then(|| self.local_partners.clone()),
             next_case_number: (!self.renumbered.is_empty()

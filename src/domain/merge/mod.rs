@@ -235,8 +235,10 @@ pub struct Expected {
     pub playbooks: Vec<(Uuid, String, Option<u64>)>,
     pub problems: Vec<(Uuid, String, Option<u64>)>,
     /// Every worksheet on the device when previewed, id to revision: new worksheets were given
-    /// keys free among exactly these, so any change to the set may make a key collide.
-    pub rcas: HashMap<Uuid, u64>,
+    /// keys free among exactly these, so any change to the set may make a key collide. `None`:
+    /// the write was decided without reading the worksheets (a template or partner-team removal
+    /// pulled through team sync), so they are not compared.
+    pub rcas: Option<HashMap<Uuid, u64>>,
     /// The library and directory the preview compared with, when the import replaces them.
     pub templates: Option<Vec<EmailTemplate>>,
     pub partners: Option<Vec<PartnerTeam>>,
