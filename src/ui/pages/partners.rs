@@ -62,6 +62,14 @@ fn directory_of(rows: &[Row]) -> Result<PartnerDirectory, String> {
     Ok(PartnerDirectory { teams })
 }
 
+/// Each row's Remove button names its team, so a screen reader's list of buttons says which.
+fn remove_label(name: &str) -> String {
+    match name.trim() {
+        "" => "Remove this new team".into(),
+        name => format!("Remove {name}"),
+    }
+}
+
 #[component]
 pub fn PartnerDirectoryForm() -> impl IntoView {
     let state = app_state();
@@ -81,8 +89,26 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let draft_status = RwSignal::new(None::<String>);
     let saver = StoredValue::new(draft_saver(DraftKey::Partners, draft_status));
+    // Until the person edits, the form follows the stored directory (start-up's read, another
+    // tab's save, a teammate's removal through team sync), so it never shows a team that is gone.
+    let touched = StoredValue::new(false);
+    // The rows' signals are made under the form's owner, not the effect's: an effect disposes
+    // what it made each time it runs again, which would leave the rows on screen reading
+    // disposed signals (a panic) the next time the directory changed.
+    let form_owner = Owner::current();
+    Effect::new(move |_| {
+        let stored = state.partners.get();
+        if !touched.get_value() && base.with_untracked(|b| *b != stored) {
+            base.set(stored.clone());
+            match &form_owner {
+                Some(owner) => owner.with(|| reset(&stored)),
+                None => reset(&stored),
+            }
+        }
+    });
     restore_draft(DraftKey::Partners, move |text| {
         if let Ok(directory) = serde_json::from_str::<PartnerDirectory>(&text) {
+            touched.set_value(true);
             reset(&directory);
             let _ = draft_status.try_set(Some(
                 "Unsaved partner-team changes from your last visit were restored.".into(),
@@ -91,6 +117,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
     });
     // Drafted as typed, OLA text included, so even a half-typed number survives a reload.
     let redraft = move || {
+        touched.set_value(true);
         message.set(None);
         let teams: Vec<PartnerTeam> = rows.with_untracked(|rows| {
             rows.iter()
@@ -146,6 +173,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
             {
                 Ok(()) => {
                     base.set(directory);
+                    touched.set_value(false);
                     draft_status.set(None);
                     message.set(Some((true, "Partner teams saved.".into())));
                 }
@@ -177,6 +205,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
                         )));
                     }
                     saver.with_value(DraftSaver::discard);
+                    touched.set_value(false);
                     base.set(theirs.clone());
                     reset(&theirs);
                 }
@@ -212,7 +241,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
                                 <td>{field(row.contact, "Contact".into(), "text")}</td>
                                 <td>{field(row.channel, "Channel".into(), "text")}</td>
                                 <td>{field(row.ola, "OLA in working minutes".into(), "text")}</td>
-                                <td><button type="button" class="link" on:click=move |_| { rows.update(|r| r.retain(|x| x.uid != row.uid)); redraft(); }>"Remove"</button></td>
+                                <td><button type="button" class="link" aria-label=move || remove_label(&row.name.get()) on:click=move |_| { rows.update(|r| r.retain(|x| x.uid != row.uid)); redraft(); }>"Remove"</button></td>
                             </tr>
                         </For>
                     </tbody>

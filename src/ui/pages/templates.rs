@@ -54,11 +54,24 @@ fn TemplateLibraryEditor() -> impl IntoView {
     // Bumped when the working copy is replaced wholesale, so the editor re-reads its fields;
     // typing alone never rebuilds it.
     let generation = RwSignal::new(0u32);
+    // After the working copy is replaced (a teammate removed the open template, or Take
+    // theirs), the first template opens rather than an empty editor.
+    let keep_selection = move || {
+        let first = working.with_untracked(|l| {
+            let open = selected.get_untracked();
+            (!l.templates.iter().any(|t| t.id == open))
+                .then(|| l.templates.first().map(|t| t.id.clone()))
+        });
+        if let Some(first) = first {
+            selected.set(first.unwrap_or_default());
+        }
+    };
     Effect::new(move |_| {
         let stored = state.templates.get();
         if !touched.get_untracked() {
             base.set(stored.clone());
             working.set(stored);
+            keep_selection();
             generation.update(|g| *g += 1);
         }
     });
@@ -200,6 +213,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
                     touched.set(false);
                     base.set(theirs.clone());
                     working.set(theirs);
+                    keep_selection();
                     generation.update(|g| *g += 1);
                 }
                 Err(e) => problems.set(vec![format!("Could not read the saved templates: {e}")]),
