@@ -1,0 +1,290 @@
+// sync-records.spec.mjs: team sync of whole records through a real CouchDB-compatible server: a problem, an email template and a partner team travel, meet offline, are set aside, removed, and a removal an edit did not see loses to the edit.
+import { expect, createCase } from './fixtures.mjs';
+import { teamTest, header, bothSynced, storedWithout } from './team.mjs';
+
+teamTest('whole records sync too: a problem opened by one appears for the other; both resolve it offline, the first to reach the team stays, the other is set aside and can be restored; a hostile record is refused', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+
+  await alice.goto(app.url('/problems'));
+  await alice.getByLabel('Problem title').fill('JPY refunds multiplied by 100');
+  await alice.getByLabel('What is known').fill('Acquirer applies a 2-decimal exponent to JPY.');
+  await alice.getByRole('button', { name: 'Open problem' }).click();
+  const row = (page) => page.getByRole('row', { name: /JPY refunds multiplied by 100/ });
+  const key = (await row(alice).getByRole('link').first().textContent()).trim();
+  await bob.goto(app.url('/problems'));
+  await expect(row(bob)).toBeVisible({ timeout: 20_000 });
+
+  // Both open it, go offline and resolve it with different words.
+  for (const page of [alice, bob]) {
+    await row(page).getByRole('link').first().click();
+    await expect(page.getByRole('heading', { name: 'JPY refunds multiplied by 100' })).toBeVisible();
+    await page.context().setOffline(true);
+  }
+  await expect(header(bob)).toHaveText(/offline/);
+  const words = { alice: 'Acquirer deployed the exponent fix on 25 Nov.', bob: 'Bank confirmed the JPY exponent fix; refunds re-run.' };
+  for (const [page, text] of [[alice, words.alice], [bob, words.bob]]) {
+    await page.getByLabel('Problem resolution').fill(text);
+    await page.getByRole('button', { name: 'Resolve problem' }).click();
+    await expect(page.getByText('Problem resolved; 0 linked case(s) updated.')).toBeVisible();
+  }
+  await expect(header(bob)).toHaveText('1 change(s) waiting: offline');
+
+  // Alice's reaches the team first; then Bob comes back.
+  const onServer = async () => (await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc)
+    .find((d) => d._id.startsWith('rec:problem:') && d.record.value.title === 'JPY refunds multiplied by 100');
+  await alice.context().setOffline(false);
+  await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.alice);
+  await bob.context().setOffline(false);
+  await expect(bob.getByText(`Resolution: ${words.alice}`)).toBeVisible({ timeout: 20_000 });
+  await bob.goto(app.url('/settings'));
+  const setAside = bob.getByRole('region', { name: /Your versions set aside/ });
+  await expect(setAside).toContainText(`Problem "${key} JPY refunds multiplied by 100": alice's version reached the team first`);
+  await setAside.getByText('Show your version').click();
+  await expect(setAside.locator('pre')).toContainText(words.bob);
+
+  // Bob keeps his: it replaces the team's, for Alice too, and the copy is gone.
+  await setAside.getByRole('button', { name: 'Restore mine' }).click();
+  await expect(bob.getByRole('status').filter({ hasText: 'is back as it was here' })).toBeVisible();
+  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await expect(alice.getByText(`Resolution: ${words.bob}`)).toBeVisible({ timeout: 20_000 });
+  await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.bob);
+
+  // A record written straight to the server with a date before 1970 is refused on arrival.
+  const good = await onServer();
+  const hostile = { schema: 1, author: 'admin', record: { kind: 'problem', value: { ...good.record.value, id: '00000000-0000-4000-8000-00000000000a', created_at: '1850-01-01T00:00:00Z' } } };
+  const hostileId = 'rec:problem:00000000-0000-4000-8000-00000000000a';
+  expect((await couch.put(hostileId, hostile)).status).toBe(201);
+  await expect(bob.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText(`${hostileId}: created_at`, { timeout: 20_000 });
+  await bob.goto(app.url('/problems'));
+  await expect(row(bob)).toHaveCount(1);
+
+  // Team settings are one document too: a product area Alice adds reaches Bob's settings.
+  await alice.goto(app.url('/settings'));
+  const areas = (page) => page.getByLabel('Product areas (one per line)');
+  await areas(alice).fill(`${await areas(alice).inputValue()}\nCrypto on-ramp`);
+  await alice.getByRole('button', { name: 'Save team settings' }).click();
+  await expect(alice.getByText('Team settings saved.')).toBeVisible();
+  await expect.poll(async () => (await couch.get('rec:team_settings:team')).record?.value.product_areas, { timeout: 20_000 })
+    .toContain('Crypto on-ramp');
+  // Bob's form, open and untouched, shows them when they arrive.
+  await bob.goto(app.url('/settings'));
+  await expect(areas(bob)).toHaveValue(/Crypto on-ramp$/, { timeout: 20_000 });
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('a template removed in one profile is removed in the other; an edit made offline meanwhile wins and comes back for both; a removal of a playbook is refused', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+  const list = (page) => page.getByRole('navigation', { name: 'Templates' });
+  const removeTemplate = async (page, name) => {
+    await list(page).getByRole('button', { name, exact: true }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Save templates' }).click();
+    await expect(page.getByText('Templates saved.')).toBeVisible();
+    await expect(list(page).getByRole('button', { name, exact: true })).toHaveCount(0);
+  };
+  await alice.goto(app.url('/templates'));
+  await bob.goto(app.url('/templates'));
+  const [first, second] = await list(alice).getByRole('button').allTextContents();
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toBeVisible();
+
+  // Online: Alice removes one; Bob's open editor loses it.
+  await removeTemplate(alice, first);
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toHaveCount(0, { timeout: 20_000 });
+  await bob.reload();
+  await expect(list(bob).getByRole('button', { name: second, exact: true })).toBeVisible();
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toHaveCount(0);
+
+  // Offline: Alice removes another while Bob edits it. Alice's removal reaches the team first.
+  await alice.context().setOffline(true);
+  await bob.context().setOffline(true);
+  await expect(header(bob)).toHaveText(/offline/);
+  await removeTemplate(alice, second);
+  // The removal waits like any change made offline.
+  await expect(header(alice)).toHaveText('1 change(s) waiting: offline', { timeout: 20_000 });
+  await list(bob).getByRole('button', { name: second, exact: true }).click();
+  await bob.getByLabel('Subject').fill('[{{case.key}}] Update from Bob');
+  await bob.getByRole('button', { name: 'Save templates' }).click();
+  await expect(bob.getByText('Templates saved.')).toBeVisible();
+  await alice.context().setOffline(false);
+  await expect(header(alice)).toHaveText(/Synced/, { timeout: 20_000 });
+  const docId = async () => {
+    const all = await couch.get('_all_docs?include_docs=true');
+    return all.rows.find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === second)?.id;
+  };
+  // Removed on the server (no live document of that name is left).
+  await expect.poll(docId, { timeout: 20_000 }).toBeUndefined();
+  await bob.context().setOffline(false);
+  // Bob's edit was made after the version Alice removed: it stays for him and comes back for her.
+  await expect.poll(async () => (await docId()) ?? null, { timeout: 20_000 }).not.toBeNull();
+  await alice.goto(app.url('/templates'));
+  await list(alice).getByRole('button', { name: second, exact: true }).click({ timeout: 20_000 });
+  await expect(alice.getByLabel('Subject')).toHaveValue('[{{case.key}}] Update from Bob');
+  await expect(list(bob).getByRole('button', { name: second, exact: true })).toBeVisible();
+  await expect(list(bob).getByRole('button', { name: first, exact: true })).toHaveCount(0);
+
+  // A playbook deleted straight on the server (by an admin, past the design document) is
+  // refused on arrival, and the playbook stays.
+  const all = await couch.get('_all_docs');
+  const playbookId = all.rows.find((r) => r.id.startsWith('rec:playbook:')).id;
+  const playbook = await couch.get(encodeURIComponent(playbookId));
+  expect((await couch.put(playbookId, { _rev: playbook._rev, _deleted: true, schema: 1, author: 'admin' })).status).toBeLessThan(300);
+  await bob.goto(app.url('/settings'));
+  await expect(bob.getByRole('region', { name: 'Team sync' }).getByRole('alert'))
+    .toContainText(`${playbookId}: _deleted: only an email template or a partner team is removed through sync`, { timeout: 20_000 });
+  await bob.goto(app.url('/playbooks'));
+  await expect(bob.getByRole('link', { name: playbook.record.value.versions.at(-1).content.title })).toBeVisible();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('a template both changed offline: the first to reach the team stays, the other is set aside; discarding it is confirmed first, and the team\'s stays', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+  const list = (page) => page.getByRole('navigation', { name: 'Templates' });
+  await alice.goto(app.url('/templates'));
+  await bob.goto(app.url('/templates'));
+  const [name] = await list(alice).getByRole('button').allTextContents();
+  const edit = async (page, subject) => {
+    await list(page).getByRole('button', { name, exact: true }).click();
+    await page.getByLabel('Subject').fill(subject);
+    await page.getByRole('button', { name: 'Save templates' }).click();
+    await expect(page.getByText('Templates saved.')).toBeVisible();
+  };
+  await alice.context().setOffline(true);
+  await bob.context().setOffline(true);
+  await expect(header(bob)).toHaveText(/offline/);
+  await edit(alice, '[{{case.key}}] From Alice');
+  await edit(bob, '[{{case.key}}] From Bob');
+  await alice.context().setOffline(false);
+  const onServer = async () => {
+    const all = await couch.get('_all_docs?include_docs=true');
+    return all.rows.find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === name)?.doc.record.value.subject;
+  };
+  await expect.poll(onServer, { timeout: 20_000 }).toBe('[{{case.key}}] From Alice');
+  await bob.context().setOffline(false);
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice', { timeout: 20_000 });
+
+  await bob.goto(app.url('/settings'));
+  const setAside = bob.getByRole('region', { name: /Your versions set aside/ });
+  await expect(setAside).toContainText(`"${name}": alice's version reached the team first`, { timeout: 20_000 });
+  await setAside.getByText('Show your version').click();
+  await expect(setAside.locator('pre')).toContainText('From Bob');
+  // Discarding asks first; Cancel keeps it.
+  await setAside.getByRole('button', { name: 'Discard mine…' }).click();
+  await expect(setAside.getByText('Discard your version for good?')).toBeVisible();
+  await setAside.getByRole('button', { name: 'Cancel' }).click();
+  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toBeVisible();
+  await setAside.getByRole('button', { name: 'Discard mine…' }).click();
+  await setAside.getByRole('button', { name: 'Discard', exact: true }).click();
+  await expect(setAside.getByRole('status')).toContainText(`"${name}" was discarded; the team's stays.`);
+  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await bob.reload();
+  await expect(bob.getByRole('region', { name: 'Team sync' })).toBeVisible();
+  await expect(bob.getByRole('region', { name: /Your versions set aside/ })).toHaveCount(0);
+  expect(await onServer()).toBe('[{{case.key}}] From Alice');
+  await bob.goto(app.url('/templates'));
+  await list(bob).getByRole('button', { name, exact: true }).click();
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice');
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('a partner team removed by one leaves the other\'s open form; one removed while the other is editing it is refused as changed elsewhere, and saving hers over it brings it back for both', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+  const names = (page) => page.locator('.partner-directory').getByLabel('Team name')
+    .evaluateAll((inputs) => inputs.map((i) => i.value));
+  const rowOf = (page, name) => page.locator('.partner-table tbody tr').filter({ has: page.getByRole('button', { name: `Remove ${name}`, exact: true }) });
+  const onServer = async (name) => {
+    const doc = (await couch.get('_all_docs?include_docs=true')).rows
+      .find((r) => r.id === `rec:partner:${name.toLowerCase()}`)?.doc;
+    return doc ? doc.record.value.contact : null;
+  };
+  // Bob keeps a worksheet, as every specialist does: a removal is written alongside it.
+  await bob.goto(app.url('/'));
+  await createCase(bob, { title: 'Payouts held for Kopi' });
+  await bob.getByRole('link', { name: 'Start an RCA' }).click();
+  await bob.getByRole('button', { name: 'Start worksheet' }).click();
+  await expect(bob.getByRole('heading', { level: 1 })).toContainText('RCA-');
+  await alice.goto(app.url('/settings'));
+  await bob.goto(app.url('/settings'));
+  const [first, second] = await names(alice);
+  await expect.poll(() => onServer(first), { timeout: 20_000 }).not.toBeNull();
+  expect(await names(bob)).toContain(first);
+
+  // Alice removes one and saves; Bob's form, untouched, follows without a reload.
+  await alice.getByRole('button', { name: `Remove ${first}`, exact: true }).click();
+  await alice.getByRole('button', { name: 'Save partner teams' }).click();
+  await expect(alice.getByText('Partner teams saved.')).toBeVisible();
+  await expect.poll(() => onServer(first), { timeout: 20_000 }).toBeNull();
+  await expect.poll(() => names(bob), { timeout: 20_000 }).not.toContain(first);
+  expect(await names(bob)).toContain(second);
+
+  // Bob starts editing the second while Alice removes it. His typing stays on screen; his save
+  // is refused as changed elsewhere, says nothing was saved, and offers to save his over it.
+  await rowOf(bob, second).getByLabel('Contact').fill('payouts-oncall@example.com');
+  await alice.getByRole('button', { name: `Remove ${second}`, exact: true }).click();
+  await alice.getByRole('button', { name: 'Save partner teams' }).click();
+  await expect(alice.getByText('Partner teams saved.')).toBeVisible();
+  await expect.poll(() => onServer(second), { timeout: 20_000 }).toBeNull();
+  // The removal has reached Bob's device (his stored directory lost it) before he saves.
+  await expect.poll(() => storedWithout(bob, 'partner_directory', second), { timeout: 20_000 }).toBe(true);
+  await expect(rowOf(bob, second).getByLabel('Contact')).toHaveValue('payouts-oncall@example.com');
+  await bob.getByRole('button', { name: 'Save partner teams' }).click();
+  const clash = bob.getByRole('alert').filter({ hasText: 'saved the partner teams while you were editing, so nothing was saved' });
+  await expect(clash).toBeVisible();
+  await clash.getByRole('button', { name: 'Save mine over theirs' }).click();
+  await expect(bob.getByText('Partner teams saved.')).toBeVisible();
+  // His edit did not see the removal, so it wins: back on the server and in Alice's form.
+  await expect.poll(() => onServer(second), { timeout: 20_000 }).toBe('payouts-oncall@example.com');
+  await expect.poll(() => names(alice), { timeout: 20_000 }).toContain(second);
+  await expect(rowOf(alice, second).getByLabel('Contact')).toHaveValue('payouts-oncall@example.com');
+  expect(await names(alice)).not.toContain(first);
+  await bob.reload();
+  await expect.poll(() => names(bob)).toContain(second);
+  expect(await names(bob)).not.toContain(first);
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('a template removed by one while the other is typing in it: her typing stays, her save is refused as changed elsewhere, Take theirs removes it with Undo, and saving after Undo brings it back for both', async ({ team: { couch, app } }) => {
+  const { alice, bob } = await bothSynced(app);
+  const list = (page) => page.getByRole('navigation', { name: 'Templates' });
+  const onServer = async (name) => {
+    const all = await couch.get('_all_docs?include_docs=true');
+    return all.rows.find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === name)?.doc.record.value.subject ?? null;
+  };
+  await alice.goto(app.url('/templates'));
+  await bob.goto(app.url('/templates'));
+  const [name] = await list(alice).getByRole('button').allTextContents();
+  await expect.poll(() => onServer(name), { timeout: 20_000 }).not.toBeNull();
+
+  await list(bob).getByRole('button', { name, exact: true }).click();
+  await bob.getByLabel('Subject').fill('[{{case.key}}] Bob was typing this');
+  await list(alice).getByRole('button', { name, exact: true }).click();
+  await alice.getByRole('button', { name: 'Delete', exact: true }).click();
+  await alice.getByRole('button', { name: 'Save templates' }).click();
+  await expect(alice.getByText('Templates saved.')).toBeVisible();
+  await expect.poll(() => onServer(name), { timeout: 20_000 }).toBeNull();
+  // Bob's editor keeps what he typed until the removal reaches his device; his save then
+  // finds the library changed under it.
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] Bob was typing this');
+  const clash = bob.getByRole('alert').filter({ hasText: 'saved the email templates while you were editing, so nothing was saved' });
+  await expect.poll(() => storedWithout(bob, 'email_templates', name), { timeout: 20_000 }).toBe(true);
+  await bob.getByRole('button', { name: 'Save templates' }).click();
+  await expect(clash).toBeVisible();
+  await expect(bob.getByText('Templates saved.')).toHaveCount(0);
+  await clash.getByRole('button', { name: 'Take theirs' }).click();
+  await expect(list(bob).getByRole('button', { name, exact: true })).toHaveCount(0);
+  await expect(bob.getByText('Took the other tab\'s templates.')).toBeVisible();
+  await bob.getByRole('button', { name: 'Undo', exact: true }).click();
+  await list(bob).getByRole('button', { name, exact: true }).click();
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] Bob was typing this');
+  await bob.getByRole('button', { name: 'Save templates' }).click();
+  await expect(bob.getByText('Templates saved.')).toBeVisible();
+  // Saved after the removal, his version returns for the team.
+  await expect.poll(() => onServer(name), { timeout: 20_000 }).toBe('[{{case.key}}] Bob was typing this');
+  await list(alice).getByRole('button', { name, exact: true }).click({ timeout: 20_000 });
+  await expect(alice.getByLabel('Subject')).toHaveValue('[{{case.key}}] Bob was typing this');
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+});
