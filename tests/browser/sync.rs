@@ -249,6 +249,14 @@ async fn a_pulled_template_removal_lands_on_a_device_holding_worksheets_and_stil
         },
         ..MergeResult::default()
     };
+    // Compared as an import compares them, the worksheets would have to be exactly the set
+    // given: an empty one (what a removal used to pass) refuses the write.
+    let mut as_before = removal(library.clone());
+    as_before.expected.rcas = Some(std::collections::HashMap::new());
+    let refused = exchange::apply_merge(&db, &as_before, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("RCA worksheets"), "{refused}");
     exchange::apply_merge(&db, &removal(library.clone()), &|_, _| {})
         .await
         .unwrap();
