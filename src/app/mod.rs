@@ -14,6 +14,7 @@ pub mod drafts;
 pub mod email;
 pub mod exchange;
 pub mod files;
+pub mod first_screen;
 pub mod library;
 pub mod on_demand;
 pub mod problems;

@@ -20,6 +20,7 @@ pub mod playbooks;
 pub mod priority;
 pub mod problem;
 pub mod queue;
+pub mod queue_preview;
 pub mod rca;
 pub mod sample;
 pub mod sample_desk;

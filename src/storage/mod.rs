@@ -33,6 +33,8 @@ pub mod problems;
 #[cfg(target_arch = "wasm32")]
 pub mod quarantine;
 #[cfg(target_arch = "wasm32")]
+pub mod queue_preview;
+#[cfg(target_arch = "wasm32")]
 pub mod rcas;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;

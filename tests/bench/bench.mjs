@@ -105,6 +105,8 @@ async function processStarts(profile, url, runs) {
   const origin = new URL(url).origin;
   const returning = [];
   const first = [];
+  // The last session's first screen, painted before every case is read (none on the first start).
+  const previews = { returning: [], first: [] };
   for (let i = 0; i < WARMUP + runs; i++) {
     for (const kind of ['returning', 'first']) {
       if (kind === 'first') {
@@ -117,13 +119,15 @@ async function processStarts(profile, url, runs) {
       current = await openProfile(current.dir);
       await current.page.goto(`${url}/`);
       const ms = await nthMeasure(current.page, 'first-rows', 1);
+      const preview = (await measureCount(current.page, 'first-rows-preview')) ? await nthMeasure(current.page, 'first-rows-preview', 1) : null;
+      if (i >= WARMUP && preview != null) previews[kind].push(preview);
       // Let the worker install and cache again, as a real visit would, before the next start.
       await current.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
       await settle(current.page);
       if (i >= WARMUP) (kind === 'returning' ? returning : first).push(ms);
     }
   }
-  return { profile: current, returning: summary(returning), first: summary(first) };
+  return { profile: current, returning: summary(returning), first: summary(first), returningPreview: summary(previews.returning), firstPreview: summary(previews.first) };
 }
 
 /** Waits for the `count`-th entry of measure `name` and returns its duration. */
@@ -155,7 +159,7 @@ async function coldStart(page, url) {
   // The new method: until the SLA badges are painted (the clock logs load after the first rows,
   // then every row's badge is drawn), so the work that follows the rows is counted too.
   await page.waitForFunction(() => performance.getEntriesByName('load-clock-logs', 'measure').length > 0
-    && [...document.querySelectorAll('tr.case-row td.sla-cell')].some((td) => td.textContent.trim()), null, { timeout: LONG_TIMEOUT });
+    && [...document.querySelectorAll('.queue-layout:not([inert]) tr.case-row td.sla-cell')].some((td) => td.textContent.trim()), null, { timeout: LONG_TIMEOUT });
   const badgesPainted = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0))));
   // A long task is reported once it ends; give the observer the frame after to deliver it.
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
@@ -261,6 +265,8 @@ async function benchSize(url, size, payloadKb) {
     const starts = await processStarts(seeded, url, RUNS);
     result.first_rows_returning = starts.returning;
     result.first_rows_first_visit = starts.first;
+    result.preview_rows_returning = starts.returningPreview;
+    result.preview_rows_first_visit = starts.firstPreview;
     seeded = starts.profile;
     page = seeded.page;
   }
@@ -443,6 +449,7 @@ function budgets(payloadInfo, bySize) {
   const rows = [
     { id: 'B1', what: 'first-route payload (what the queue needs), wasm + js + css, brotli (KB)', measured: payloadInfo.brotli_kb, budget: 400 },
     { id: 'B2', what: 'returning: a new browser process, caches and worker warm → first queue rows painted at 10k (new method) (ms)', measured: at(10000, (r) => r.first_rows_returning.median), p95: at(10000, (r) => r.first_rows_returning.p95), budget: 300 },
+    { id: 'B2', what: 'returning → the last session\'s first rows painted (inert) while the cases load, at 10k (ms)', measured: at(10000, (r) => r.preview_rows_returning.median), p95: at(10000, (r) => r.preview_rows_returning.p95), budget: 300 },
     { id: 'B2', what: 'first visit: the same data, HTTP cache, Cache Storage and worker cleared → first queue rows at 10k (new method) (ms)', measured: at(10000, (r) => r.first_rows_first_visit.median), p95: at(10000, (r) => r.first_rows_first_visit.p95), budget: 1500 },
     { id: 'B2', what: 'reload in one warm process → first queue rows painted at 10k (old method) (ms)', measured: at(10000, (r) => r.first_rows.median), p95: at(10000, (r) => r.first_rows.p95), budget: 300 },
     { id: 'B3', what: 'hydrate all cases at 50k (ms)', measured: at(50000, (r) => r.hydrate.median), p95: at(50000, (r) => r.hydrate.p95), budget: 1500, ratio: at(50000, (r) => ratio(r.hydrate.median, r.raw.read_cases.median)) },
@@ -507,7 +514,7 @@ function printBySize(bySize) {
   const sizes = Object.keys(bySize);
   const metrics = [
     ['cold start → first rows (reload, one process)', (r) => r.first_rows],
-    ['returning: new process → first rows', (r) => r.first_rows_returning], ['first visit: caches cleared → first rows', (r) => r.first_rows_first_visit], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
+    ['returning: new process → first rows', (r) => r.first_rows_returning], ['  → the last first screen (preview)', (r) => r.preview_rows_returning], ['first visit → the last first screen (preview)', (r) => r.preview_rows_first_visit], ['first visit: caches cleared → first rows', (r) => r.first_rows_first_visit], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
     ['longest task while opening', (r) => r.hydrate_longest_task], ['navigation → SLA badges painted', (r) => r.badges_painted],
     ['longest task until the badges are painted', (r) => r.longest_task_until_badges], ['filter click → paint', (r) => r.filter],
     ['search keystroke → paint', (r) => r.search],

@@ -177,3 +177,45 @@ async fn a_restore_sets_aside_what_it_cannot_read() {
     assert!(texts.contains(&"{\"v\":1,".to_string()), "{texts:?}");
     assert!(cases::load_cases(&db).await.unwrap().items.is_empty());
 }
+
+#[wasm_bindgen_test]
+fn a_kept_first_screen_comes_back_and_a_damaged_one_is_dropped_not_shown() {
+    use escalation_desk::domain::queue_preview::preview_of;
+    use escalation_desk::storage::queue_preview::{QUEUE_PREVIEW_KEY, clear, load, save};
+    use gloo_storage::Storage;
+    let raw = gloo_storage::LocalStorage::raw();
+    clear();
+    assert_eq!(load(), None);
+    let cases: Vec<Case> = escalation_desk::domain::sample::generate(3, 3, 1001, at(9))
+        .into_iter()
+        .map(|s| s.case)
+        .collect();
+    let kept = preview_of(
+        &cases,
+        &[2, 0, 1],
+        &[],
+        &Default::default(),
+        &[("Open".into(), 3)],
+    );
+    save(&kept);
+    assert_eq!(load(), Some(kept));
+    let too_long = format!(
+        r#"{{"rows":[{{"key":"ESC-1001","title":"{}","account":"","priority":"P1","status":"New","owner":"","sla":{{"health":"Idle","due":null,"paused_left":null}},"checklist":null,"follow_up":null}}],"total":1,"views":[]}}"#,
+        "x".repeat(5000)
+    );
+    for damaged in [
+        "{",
+        "null",
+        r#"{"rows":[],"total":-1,"views":[]}"#,
+        r#"{"rows":[{"key":"<b>ESC</b>"}],"total":1,"views":[]}"#,
+        too_long.as_str(),
+    ] {
+        raw.set_item(QUEUE_PREVIEW_KEY, damaged).unwrap();
+        assert_eq!(load(), None, "shown: {damaged:.80}");
+        assert_eq!(
+            raw.get_item(QUEUE_PREVIEW_KEY).unwrap(),
+            None,
+            "kept: {damaged:.80}"
+        );
+    }
+}

@@ -114,10 +114,10 @@ export async function draftSaved(page) {
 }
 
 /**
- * Holds a read-write transaction on the app's `store` for `ms`, as a slow or busy disk would:
+ * Holds a read-write transaction on the app's `store` for `ms` (without one, until `releaseStore`), as a slow or busy disk would:
  * every read and write of that store by the app waits behind it. Resolves once the hold is in place.
  */
-export async function holdStore(page, store, ms) {
+export async function holdStore(page, store, ms = Infinity) {
   await page.evaluate(({ store, ms }) => new Promise((held, fail) => {
     const open = indexedDB.open('escalation-desk');
     open.onerror = () => fail(open.error);
@@ -125,14 +125,20 @@ export async function holdStore(page, store, ms) {
       const db = open.result;
       const tx = db.transaction(store, 'readwrite');
       const objects = tx.objectStore(store);
-      const until = performance.now() + ms;
+      const until = performance.now() + (ms ?? Infinity);
+      window.__storeHeld = true;
       // A transaction stays open while it has a request pending; chained reads keep one pending.
-      const keepOpen = () => { if (performance.now() < until) objects.count().onsuccess = keepOpen; };
+      const keepOpen = () => { if (window.__storeHeld && performance.now() < until) objects.count().onsuccess = keepOpen; };
       keepOpen();
       tx.oncomplete = () => db.close();
       held();
     };
-  }), { store, ms });
+  }), { store, ms: Number.isFinite(ms) ? ms : null });
+}
+
+/** Ends a `holdStore` hold in `page` now (one taken without a time lasts until this). */
+export async function releaseStore(page) {
+  await page.evaluate(() => { window.__storeHeld = false; });
 }
 
 /**

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::{CaseSla, Clock, ClockMark, ClockState, CompiledSla, Health, SlaTarget, case_clocks};
 use crate::domain::{Case, CaseEvent, EventKind};
 
-/// What the queue needs from one case's clocks.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What the queue needs from one case's clocks (kept, with the first rows, in the queue's preview).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub health: Health,
     /// The soonest live deadline and the clock it belongs to.

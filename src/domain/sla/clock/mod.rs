@@ -88,7 +88,7 @@ impl Clock {
 }
 
 /// The worst thing about a case's live clocks, for badges, filters and sorting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Health {
     Breached,
     AtRisk,

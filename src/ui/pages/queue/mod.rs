@@ -20,6 +20,7 @@ use crate::domain::queue::{
     QueueFilter, SavedView, SlaFilter, deadline_order_indices, queue_order_indices,
     raise_reminders, reminder_of, select, starter_views, view_counts,
 };
+use crate::domain::queue_preview::QueuePreview;
 use crate::domain::sample::{FIRST_RUN_SEED, FIRST_RUN_SIZE};
 use crate::domain::search::Query;
 use crate::domain::sla::Health;
@@ -30,10 +31,12 @@ use crate::ui::components::undo_toast::{UndoToast, Undoable};
 use crate::ui::components::virtual_rows::{RowWindow, VirtualRows, row_window};
 
 mod controls;
+mod preview;
 mod row;
 mod texts;
 
 use controls::*;
+use preview::*;
 use row::*;
 
 /// Rows are a fixed height so the visible window is arithmetic, not measurement.
@@ -87,12 +90,19 @@ pub fn QueuePage() -> impl IntoView {
             let _ = button.focus();
         }
     });
-    // Navigation start → the first rows on screen, once per page load (the benchmark's B2).
+    // The last session's first screen, read before IndexedDB has even opened.
+    let preview = StoredValue::new(crate::app::first_screen::kept());
+    let loading = Memo::new(move |_| state.boot.with(|b| *b == Boot::Loading));
+    // Every case and its deadlines are in: the rows are the real ones.
+    let live = Memo::new(move |_| !loading.get() && has_cases.get() && marks_in.get());
+    let showing = Memo::new(move |_| {
+        let previewed = preview.with_value(Option::is_some);
+        what_to_show(loading.get(), has_cases.get(), marks_in.get(), previewed)
+    });
+    // Nothing stored now: the next start must not show rows from before.
     Effect::new(move |_| {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        static MEASURED: AtomicBool = AtomicBool::new(false);
-        if has_cases.get() && !MEASURED.swap(true, Ordering::Relaxed) {
-            browser::measure_to_paint("first-rows", 0.0);
+        if showing.get() == Showing::Empty {
+            crate::app::first_screen::forget();
         }
     });
     // "c" opens intake from any queue state, including the empty first run.
@@ -132,10 +142,11 @@ pub fn QueuePage() -> impl IntoView {
             </Show>
             // Rows wait for the clock marks too: the queue is ordered by SLA deadline, and rows
             // painted before the marks would re-sort a moment later under the reader's eyes.
-            {move || match (state.boot.get(), has_cases.get()) {
-                (Boot::Loading, _) => view! { <p class="loading" role="status">"Loading cases…"</p> }.into_any(),
-                (_, true) if !marks_in.get() => view! { <p class="loading" role="status">"Loading deadlines…"</p> }.into_any(),
-                (_, false) => view! {
+            // Until then the list shows the last session's first screen, if there is one.
+            {move || match showing.get() {
+                Showing::LoadingCases => view! { <p class="loading" role="status">"Loading cases…"</p> }.into_any(),
+                Showing::LoadingDeadlines => view! { <p class="loading" role="status">"Loading deadlines…"</p> }.into_any(),
+                Showing::Empty => view! {
                     <div class="panel empty-state">
                         <h2>"No cases yet"</h2>
                         <p>"Cases you create are stored on this device and work offline."</p>
@@ -146,7 +157,7 @@ pub fn QueuePage() -> impl IntoView {
                         <FormStatus error=sample_error/>
                     </div>
                 }.into_any(),
-                (_, true) => view! { <CaseList/> }.into_any(),
+                Showing::List => view! { <CaseList live=live preview=preview/> }.into_any(),
             }}
         </section>
     }
@@ -163,8 +174,20 @@ enum QueueSort {
 type UndoBatch = Undoable<Vec<Case>>;
 
 #[component]
-fn CaseList() -> impl IntoView {
+fn CaseList(
+    /// Every case and deadline is in; until then the rows are `preview`'s, and nothing responds.
+    live: Memo<bool>,
+    preview: StoredValue<Option<QueuePreview>>,
+) -> impl IntoView {
     let state = app_state();
+    // Navigation start → the real first rows on screen, once per page load (the benchmark's B2).
+    Effect::new(move |_| {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static MEASURED: AtomicBool = AtomicBool::new(false);
+        if live.get() && !MEASURED.swap(true, Ordering::Relaxed) {
+            browser::measure_to_paint("first-rows", 0.0);
+        }
+    });
     let filter = RwSignal::new(QueueFilter {
         open_only: true,
         ..QueueFilter::default()
@@ -186,8 +209,13 @@ fn CaseList() -> impl IntoView {
     let texts = texts::search_texts(state);
     let parsed_query = Memo::new(move |_| Query::parse(&query.get()));
     let sort = RwSignal::new(QueueSort::Deadline);
-    // Deadlines only, so a tick that changes no deadline does not re-sort 50k cases.
+    // Deadlines only, so a tick that changes no deadline does not re-sort 50k cases. Every
+    // memo over all cases waits for `live`: while the preview shows, the cases arrive before
+    // their marks, and ordering them then would be a second pass over 50k cases for nothing.
     let deadlines = Memo::new(move |_| {
+        if !live.get() {
+            return Vec::new();
+        }
         state.board.with(|b| {
             b.rows
                 .iter()
@@ -196,6 +224,7 @@ fn CaseList() -> impl IntoView {
         })
     });
     let order = Memo::new(move |_| match sort.get() {
+        _ if !live.get() => Vec::new(),
         QueueSort::Deadline => {
             deadlines.with(|due| state.cases.with(|all| deadline_order_indices(all, due)))
         }
@@ -230,6 +259,9 @@ fn CaseList() -> impl IntoView {
     });
     // Each case's follow-up reminder, parallel to the case list; most cases have none.
     let reminders = Memo::new(move |_| {
+        if !live.get() {
+            return Vec::new();
+        }
         state.marks.with(|m| {
             state.cases.with(|all| {
                 all.iter()
@@ -262,10 +294,16 @@ fn CaseList() -> impl IntoView {
         all
     });
     let counts = Memo::new(move |_| {
+        if !live.get() {
+            return views.with(|v| vec![0; v.len()]);
+        }
         state
             .cases
             .with(|all| health.with(|h| views.with(|v| view_counts(all, h, v))))
     });
+    let at_start_view =
+        Memo::new(move |_| query.with(|q| filter.with(|f| is_start_view(f, sort.get(), q))));
+    keep_first_screen(live, at_start_view, picked, views, counts);
 
     let window_rows = Memo::new(move |_| {
         row_window(
@@ -448,12 +486,14 @@ fn CaseList() -> impl IntoView {
     };
 
     view! {
-        <div class="queue-layout">
+        <div class="queue-layout" inert=move || !live.get() aria-busy=move || (!live.get()).to_string()>
             <nav class="views" aria-label="Saved views">
                 <h2>"Views"</h2>
                 <ul>
                     {move || views.get().into_iter().zip(counts.get()).map(|(view, count)| {
                         let SavedView { name, filter: view_filter } = view;
+                        // Until the cases are in, the count the view had when the preview was kept.
+                        let count = if live.get() { Some(count) } else { preview.with_value(|p| p.as_ref()?.count_of(&name)) };
                         let active_filter = view_filter.clone();
                         view! {
                             <li>
@@ -472,6 +512,12 @@ fn CaseList() -> impl IntoView {
                 <Filters filter=filter sort=sort query=query search_box=search_box/>
                 <p class="count" role="status">
                     {move || {
+                        if !live.get() {
+                            return match preview.with_value(|p| p.as_ref().map_or(0, |p| p.total)) {
+                                0 => "Loading cases…".to_string(),
+                                kept => format!("Loading cases… showing the first of {kept} from your last visit"),
+                            };
+                        }
                         let total = picked.with(Vec::len);
                         let chosen = selected.with(HashSet::len);
                         let base = if total == 1 { "1 case".to_string() } else { format!("{total} cases") };
@@ -519,13 +565,15 @@ fn CaseList() -> impl IntoView {
                                 <th scope="col">"Priority"</th><th scope="col">"SLA"</th><th scope="col">"Status"</th><th scope="col">"Owner"</th>
                             </tr>
                         </thead>
-                        <VirtualRows window=window_rows row_height=ROW_HEIGHT rows=visible
-                            key=|(index, _, case): &(usize, usize, Case)| (*index, case.id, case.revision)
-                            row=move |(index, case_index, case)| view! {
-                                <QueueRow index=index case_index=case_index case=case cursor=cursor cursor_by_keys=cursor_by_keys selected=selected query=parsed_query/>
-                            }/>
+                        <Show when=move || live.get() fallback=move || view! { <PreviewRows preview=preview/> }>
+                            <VirtualRows window=window_rows row_height=ROW_HEIGHT rows=visible
+                                key=|(index, _, case): &(usize, usize, Case)| (*index, case.id, case.revision)
+                                row=move |(index, case_index, case)| view! {
+                                    <QueueRow index=index case_index=case_index case=case cursor=cursor cursor_by_keys=cursor_by_keys selected=selected query=parsed_query/>
+                                }/>
+                        </Show>
                     </table>
-                    <Show when=move || picked.with(Vec::is_empty)>
+                    <Show when=move || live.get() && picked.with(Vec::is_empty)>
                         <p class="empty-filter">"No cases match. Clear the search or pick another view."</p>
                     </Show>
                 </div>
