@@ -207,9 +207,11 @@ teamTest('a partner team removed by one leaves the other\'s open form; one remov
   await expect(bob.getByRole('heading', { level: 1 })).toContainText('RCA-');
   await alice.goto(app.url('/settings'));
   await bob.goto(app.url('/settings'));
+  // The directory shows once start-up has read it; reading the form before that finds no rows.
+  await expect.poll(async () => (await names(alice)).length).toBeGreaterThan(1);
   const [first, second] = await names(alice);
   await expect.poll(() => onServer(first), { timeout: 20_000 }).not.toBeNull();
-  expect(await names(bob)).toContain(first);
+  await expect.poll(() => names(bob)).toContain(first);
 
   // Alice removes one and saves; Bob's form, untouched, follows without a reload.
   await alice.getByRole('button', { name: `Remove ${first}`, exact: true }).click();
