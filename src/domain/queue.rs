@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-use super::case::{Case, CaseStatus, Tier, queue_order};
+use super::case::{Case, CaseStatus, Tier};
 use super::priority::Priority;
 use super::search::{Query, fold};
 use super::sla::{ClockMark, Health, MarkKind};
@@ -139,9 +139,31 @@ pub fn search_text(case: &Case, extra: &str) -> String {
 /// Every case index in queue order. Computed when cases change, not per keystroke:
 /// filtering an already ordered list keeps its order, so typing never pays for a sort.
 pub fn queue_order_indices(cases: &[Case]) -> Vec<usize> {
-    let mut order: Vec<(usize, &Case)> = cases.iter().enumerate().collect();
-    order.sort_by(|(_, a), (_, b)| queue_order(a, b));
-    order.into_iter().map(|(i, _)| i).collect()
+    let mut order: Vec<(QueueKey, usize)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| (queue_key(case), i))
+        .collect();
+    // The index last makes every key distinct, so the unstable sort gives the stable order.
+    order.sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// What `queue_order` compares, copied out of each case: sorting 50k small values in one array
+/// took less than half the time of comparing the cases themselves, each a pointer away.
+type QueueKey = (bool, Priority, DateTime<Utc>, u32);
+
+/// Whether a case has no live deadline (those go last), then the deadline.
+type DeadlineKey = (bool, Option<DateTime<Utc>>);
+
+/// Open cases first, then priority, age and key number: `queue_order` as a key.
+fn queue_key(case: &Case) -> QueueKey {
+    (
+        !case.status.is_open(),
+        case.priority,
+        case.created_at,
+        case.key.number(),
+    )
 }
 
 /// Indexes of the cases the filter and query admit, in the order of `order`.
@@ -175,19 +197,17 @@ pub fn deadline_order_indices(
     cases: &[Case],
     due: &[Option<chrono::DateTime<chrono::Utc>>],
 ) -> Vec<usize> {
-    let due_of = |i: usize| due.get(i).copied().flatten();
-    let mut order: Vec<(usize, &Case, _)> = cases
+    // A deadline before none; then the deadline; then the usual queue order; then the index.
+    let mut order: Vec<(DeadlineKey, QueueKey, usize)> = cases
         .iter()
         .enumerate()
-        .map(|(i, case)| (i, case, due_of(i)))
+        .map(|(i, case)| {
+            let next = due.get(i).copied().flatten();
+            ((next.is_none(), next), queue_key(case), i)
+        })
         .collect();
-    order.sort_by(|(_, a, due_a), (_, b, due_b)| match (due_a, due_b) {
-        (Some(x), Some(y)) => x.cmp(y).then_with(|| queue_order(a, b)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => queue_order(a, b),
-    });
-    order.into_iter().map(|(i, _, _)| i).collect()
+    order.sort_unstable();
+    order.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// How many cases each view holds right now.
@@ -253,6 +273,7 @@ pub fn view_counts(cases: &[Case], health: &[Health], views: &[SavedView]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::case::queue_order;
     use crate::domain::sample::generate;
     use chrono::TimeZone;
 
@@ -264,6 +285,37 @@ mod tests {
             .into_iter()
             .map(|s| s.case)
             .collect()
+    }
+
+    /// The key sorts give exactly the order the comparators define, ties and all.
+    #[test]
+    fn the_keyed_orders_match_the_comparators() {
+        let mut all = cases();
+        // Ties on every field the order reads: same creation time, same priority.
+        for case in all.iter_mut().step_by(3) {
+            case.created_at = all_created();
+        }
+        let mut expected: Vec<usize> = (0..all.len()).collect();
+        expected.sort_by(|&a, &b| queue_order(&all[a], &all[b]));
+        assert_eq!(queue_order_indices(&all), expected);
+
+        let due: Vec<Option<DateTime<Utc>>> = (0..all.len())
+            .map(|i| {
+                (i % 4 != 0).then(|| all_created() + chrono::Duration::minutes((i % 7) as i64))
+            })
+            .collect();
+        let mut expected: Vec<usize> = (0..all.len()).collect();
+        expected.sort_by(|&a, &b| match (due[a], due[b]) {
+            (Some(x), Some(y)) => x.cmp(&y).then_with(|| queue_order(&all[a], &all[b])),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => queue_order(&all[a], &all[b]),
+        });
+        assert_eq!(deadline_order_indices(&all, &due), expected);
+    }
+
+    fn all_created() -> DateTime<Utc> {
+        chrono::Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()
     }
 
     fn texts(cases: &[Case]) -> Vec<String> {

@@ -54,6 +54,8 @@ test('a returning person sees the last first screen at once, marked as loading, 
   await expect(layout(page)).toHaveAttribute('inert', '');
   await expect(layout(page)).toHaveAttribute('aria-busy', 'true');
   await expect(page.locator('.queue-main .count')).toHaveText('Loading cases… showing the first of 2 from your last visit');
+  // Each view shows the count it had: the kept copy waits for the views to be counted.
+  await expect(page.locator('nav.views')).toContainText(/All open\s*2/);
   // The search box cannot take typing that the live queue would then drop.
   await expect(page.locator('#queue-search')).not.toBeFocused();
   await page.keyboard.press('/');

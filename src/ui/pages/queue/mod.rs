@@ -293,8 +293,9 @@ fn CaseList(
         all.extend(state.prefs.with(|p| p.views.clone()));
         all
     });
+    let counted = counted_after_first_paint(live);
     let counts = Memo::new(move |_| {
-        if !live.get() {
+        if !counted.get() {
             return views.with(|v| vec![0; v.len()]);
         }
         state
@@ -303,7 +304,7 @@ fn CaseList(
     });
     let at_start_view =
         Memo::new(move |_| query.with(|q| filter.with(|f| is_start_view(f, sort.get(), q))));
-    keep_first_screen(live, at_start_view, picked, views, counts);
+    keep_first_screen(counted, at_start_view, picked, views, counts);
 
     let window_rows = Memo::new(move |_| {
         row_window(
@@ -492,8 +493,8 @@ fn CaseList(
                 <ul>
                     {move || views.get().into_iter().zip(counts.get()).map(|(view, count)| {
                         let SavedView { name, filter: view_filter } = view;
-                        // Until the cases are in, the count the view had when the preview was kept.
-                        let count = if live.get() { Some(count) } else { preview.with_value(|p| p.as_ref()?.count_of(&name)) };
+                        // Until the cases are in and counted, the count the view had when the preview was kept.
+                        let count = if counted.get() { Some(count) } else { preview.with_value(|p| p.as_ref()?.count_of(&name)) };
                         let active_filter = view_filter.clone();
                         view! {
                             <li>
