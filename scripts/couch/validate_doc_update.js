@@ -1,8 +1,9 @@
 // validate_doc_update for a team's Escalation Desk database, installed by scripts/couch/setup.mjs.
 // Runs on the server for every write by anyone who is not a server admin. Events are immutable
 // (a second revision or a deletion is refused), cases, whole records (rec:, a playbook,
-// template, partner team, problem or RCA worksheet) and reviews of a conflict (cf:, opened by
-// the person whose value was set aside, resolved by anyone in the team) are never deleted
+// template, partner team, problem or RCA worksheet) and reviews of a conflict (cf:, of a case
+// field or, as cf:rec:…, of a whole record; opened by the person whose value was set aside,
+// resolved by anyone in the team) are never deleted
 // through sync, except an email template or partner team (removed in an editor), and every
 // document, a deletion too, must name the signed-in user as its author.
 function (newDoc, oldDoc, userCtx, secObj) {

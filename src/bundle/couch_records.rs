@@ -5,8 +5,9 @@
 //! revisions. A device remembers, per document, the content hash last agreed with the server
 //! (pushed or pulled), so it can tell "changed here since" from "changed there since": the
 //! base a bundle never has. When both changed, the version that reached the server first stays
-//! (every device settles alike) and the one from here is set aside, on this device, for its
-//! author to restore or discard: nothing typed is lost quietly.
+//! (every device settles alike) and the one from here is set aside in a review the whole team
+//! sees (`couch_record_review`), for anyone to keep the team's or take it back: nothing typed is
+//! lost quietly.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -8,6 +8,7 @@ use serde::Deserialize;
 pub mod couch;
 pub mod couch_bulk;
 pub mod couch_conflict;
+pub mod couch_record_review;
 pub mod couch_records;
 pub mod couch_removals;
 pub mod encrypted;

@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || sync_view.status.get() != crate::app::sync::SyncStatus::Off>
                     <A href="/settings" attr:class="sync-note" attr:role="status">{move || {
                         let words = sync_view.status.get().words(state.clock.get());
-                        let open = sync_view.reviews.with(|r| r.iter().filter(|r| r.conflict.is_open()).count());
+                        let open = sync_view.reviews.with(|r| r.iter().filter(|r| r.review.is_open()).count());
                         if open == 0 { words } else { format!("{words} · {open} conflict(s) to review") }
                     }}</A>
                 </Show>

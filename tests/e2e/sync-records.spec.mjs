@@ -1,8 +1,8 @@
-// sync-records.spec.mjs: team sync of whole records through a real CouchDB-compatible server: a problem, an email template and a partner team travel, meet offline, are set aside, removed, and a removal an edit did not see loses to the edit.
+// sync-records.spec.mjs: team sync of whole records through a real CouchDB-compatible server: a problem, an email template and a partner team travel, meet offline, are set aside in a review the whole team answers, removed, and a removal an edit did not see loses to the edit.
 import { expect, createCase } from './fixtures.mjs';
 import { teamTest, header, bothSynced, storedWithout } from './team.mjs';
 
-teamTest('whole records sync too: a problem opened by one appears for the other; both resolve it offline, the first to reach the team stays, the other is set aside and can be restored; a hostile record is refused', async ({ team: { couch, app } }) => {
+teamTest('whole records sync too: a problem opened by one appears for the other; both resolve it offline, the first to reach the team stays, the other is set aside in a review both see, and the teammate takes it for both; a hostile record and a hostile review are refused', async ({ team: { couch, app } }) => {
   const { alice, bob } = await bothSynced(app);
 
   await alice.goto(app.url('/problems'));
@@ -36,27 +36,56 @@ teamTest('whole records sync too: a problem opened by one appears for the other;
   await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.alice);
   await bob.context().setOffline(false);
   await expect(bob.getByText(`Resolution: ${words.alice}`)).toBeVisible({ timeout: 20_000 });
-  await bob.goto(app.url('/settings'));
-  const setAside = bob.getByRole('region', { name: /Your versions set aside/ });
-  await expect(setAside).toContainText(`Problem "${key} JPY refunds multiplied by 100": alice's version reached the team first`);
-  await setAside.getByText('Show your version').click();
-  await expect(setAside.locator('pre')).toContainText(words.bob);
+  // Bob's version is set aside in a review the whole team sees: Bob's device raises it, and
+  // Alice's shows it once it syncs.
+  const reviews = (page) => page.getByRole('region', { name: /Conflicts to review/ });
+  const subject = `Problem "${key} JPY refunds multiplied by 100"`;
+  for (const page of [bob, alice]) {
+    await page.goto(app.url('/settings'));
+    await expect(reviews(page)).toContainText(`${subject}: alice's version reached the team first and is in place; bob's was set aside`, { timeout: 20_000 });
+  }
+  await expect(header(alice)).toContainText('1 conflict(s) to review');
 
-  // Bob keeps his: it replaces the team's, for Alice too, and the copy is gone.
-  await setAside.getByRole('button', { name: 'Restore mine' }).click();
-  await expect(bob.getByRole('status').filter({ hasText: 'is back as it was here' })).toBeVisible();
-  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
-  await expect(alice.getByText(`Resolution: ${words.bob}`)).toBeVisible({ timeout: 20_000 });
+  // Alice reads Bob's version and takes it: it replaces hers for the team, and the review is
+  // resolved on both devices.
+  await reviews(alice).getByText("Show bob's version").click();
+  await expect(reviews(alice).locator('pre')).toContainText(words.bob);
+  await reviews(alice).getByRole('button', { name: "Take bob's version" }).click();
+  await expect(reviews(alice).getByRole('status')).toContainText(`${subject}: alice's version kept; bob's set aside. Resolved by alice: took bob's version.`);
+  await expect(reviews(alice).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
   await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.bob);
+  await expect(reviews(bob)).toContainText("Resolved by alice: took bob's version", { timeout: 20_000 });
+  await expect(reviews(bob).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
+  await expect(header(bob)).not.toContainText('conflict(s) to review');
+  await bob.goto(app.url('/problems'));
+  await row(bob).getByRole('link').first().click();
+  await expect(bob.getByText(`Resolution: ${words.bob}`)).toBeVisible({ timeout: 20_000 });
 
   // A record written straight to the server with a date before 1970 is refused on arrival.
   const good = await onServer();
   const hostile = { schema: 1, author: 'admin', record: { kind: 'problem', value: { ...good.record.value, id: '00000000-0000-4000-8000-00000000000a', created_at: '1850-01-01T00:00:00Z' } } };
   const hostileId = 'rec:problem:00000000-0000-4000-8000-00000000000a';
   expect((await couch.put(hostileId, hostile)).status).toBe(201);
+  await bob.goto(app.url('/settings'));
   await expect(bob.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText(`${hostileId}: created_at`, { timeout: 20_000 });
   await bob.goto(app.url('/problems'));
   await expect(row(bob)).toHaveCount(1);
+
+  // A review of a record written straight to the server, holding a version that breaks the
+  // record's own rules, is refused on arrival too, and no review appears.
+  const reviewId = `cf:${good._id}:00000000-0000-4000-8000-00000000000b`;
+  const hostileReview = {
+    schema: 1, author: 'admin',
+    record_review: {
+      id: '00000000-0000-4000-8000-00000000000b', record: good._id, kept_from: 'alice',
+      set_aside: { kind: 'problem', value: { ...good.record.value, created_at: '1850-01-01T00:00:00Z' } },
+      raised_by: 'mallory', raised_at: '2026-12-06T09:00:00Z', resolution: null,
+    },
+  };
+  expect((await couch.put(reviewId, hostileReview)).status).toBe(201);
+  await bob.goto(app.url('/settings'));
+  await expect(bob.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText(`${reviewId}: record_review.set_aside.created_at`, { timeout: 20_000 });
+  await expect(reviews(bob)).not.toContainText('mallory');
 
   // Team settings are one document too: a product area Alice adds reaches Bob's settings.
   await alice.goto(app.url('/settings'));
@@ -138,7 +167,7 @@ teamTest('a template removed in one profile is removed in the other; an edit mad
   expect(bob.errors).toEqual([]);
 });
 
-teamTest('a template both changed offline: the first to reach the team stays, the other is set aside; discarding it is confirmed first, and the team\'s stays', async ({ team: { couch, app } }) => {
+teamTest('a template both changed offline: the first to reach the team stays, the other is set aside for the team; keeping the team\'s settles it on both devices, and the one set aside stays readable', async ({ team: { couch, app } }) => {
   const { alice, bob } = await bothSynced(app);
   const list = (page) => page.getByRole('navigation', { name: 'Templates' });
   await alice.goto(app.url('/templates'));
@@ -164,23 +193,23 @@ teamTest('a template both changed offline: the first to reach the team stays, th
   await bob.context().setOffline(false);
   await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice', { timeout: 20_000 });
 
+  // Bob keeps the team's version: settled for both, and his stays readable in the resolved review.
+  const reviews = (page) => page.getByRole('region', { name: /Conflicts to review/ });
   await bob.goto(app.url('/settings'));
-  const setAside = bob.getByRole('region', { name: /Your versions set aside/ });
-  await expect(setAside).toContainText(`"${name}": alice's version reached the team first`, { timeout: 20_000 });
-  await setAside.getByText('Show your version').click();
-  await expect(setAside.locator('pre')).toContainText('From Bob');
-  // Discarding asks first; Cancel keeps it.
-  await setAside.getByRole('button', { name: 'Discard mine…' }).click();
-  await expect(setAside.getByText('Discard your version for good?')).toBeVisible();
-  await setAside.getByRole('button', { name: 'Cancel' }).click();
-  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toBeVisible();
-  await setAside.getByRole('button', { name: 'Discard mine…' }).click();
-  await setAside.getByRole('button', { name: 'Discard', exact: true }).click();
-  await expect(setAside.getByRole('status')).toContainText(`"${name}" was discarded; the team's stays.`);
-  await expect(setAside.getByRole('button', { name: 'Restore mine' })).toHaveCount(0);
+  await expect(reviews(bob)).toContainText(`"${name}": alice's version reached the team first and is in place; bob's was set aside`, { timeout: 20_000 });
+  await reviews(bob).getByText("Show bob's version").click();
+  await expect(reviews(bob).locator('pre')).toContainText('From Bob');
+  await reviews(bob).getByRole('button', { name: "Keep alice's version" }).click();
+  await expect(reviews(bob).getByRole('status')).toContainText(`"${name}": alice's version kept; bob's set aside. Resolved by bob: kept alice's version.`);
+  await expect(reviews(bob).getByText('Nothing waits for review.')).toBeVisible();
+  await alice.goto(app.url('/settings'));
+  await expect(reviews(alice)).toContainText("Resolved by bob: kept alice's version", { timeout: 20_000 });
+  await expect(reviews(alice).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
+  await reviews(alice).getByText("Show bob's version").click();
+  await expect(reviews(alice).locator('pre')).toContainText('From Bob');
   await bob.reload();
-  await expect(bob.getByRole('region', { name: 'Team sync' })).toBeVisible();
-  await expect(bob.getByRole('region', { name: /Your versions set aside/ })).toHaveCount(0);
+  await expect(reviews(bob)).toContainText("Resolved by bob: kept alice's version");
+  await expect(header(bob)).not.toContainText('conflict(s) to review');
   expect(await onServer()).toBe('[{{case.key}}] From Alice');
   await bob.goto(app.url('/templates'));
   await list(bob).getByRole('button', { name, exact: true }).click();

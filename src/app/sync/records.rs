@@ -1,8 +1,10 @@
-//! Team sync of whole records (playbooks, templates, partner teams, problems, RCA worksheets): push what changed here since it was last agreed with the server, merge what a teammate changed, and set aside this device's version when both changed one.
+//! Team sync of whole records (playbooks, templates, partner teams, problems, RCA worksheets): push what changed here since it was last agreed with the server, merge what a teammate changed, and raise a team review holding this device's version when both changed one.
 //!
 //! The documents and the decision are `bundle::couch_records`; the write is the bundle merge's
 //! (`exchange::apply_pulled`), so a pulled record is checked and written exactly as an imported
-//! one. Restoring a set-aside copy is an ordinary local write, which the next round pushes.
+//! one. Taking a set-aside version back is an ordinary local write, which the next round pushes.
+//! Copies set aside before reviews of whole records existed (stop 46) stay listed here, for
+//! this device's person to restore or discard.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -16,6 +18,7 @@ use super::replicate::{Round, RoundError, SyncProgress, note_pushed, remember_re
 use crate::app::state::{database_ready, note_write};
 use crate::app::{AppError, AppState, exchange};
 use crate::bundle::couch_bulk::BulkAnswer;
+use crate::bundle::couch_record_review::RecordReview;
 use crate::bundle::couch_records::{
     self as docs, Arrival, RecordDoc, RecordV1, arrival, check_record, record_doc,
 };
@@ -144,6 +147,7 @@ pub async fn push(
 pub async fn receive(
     state: AppState,
     progress: &mut SyncProgress,
+    author: &str,
     raw: Vec<Value>,
     round: &mut Round,
 ) -> Result<(), RoundError> {
@@ -182,7 +186,7 @@ pub async fn receive(
         .collect();
     let now = crate::browser::now();
     let mut take: Vec<RecordV1> = Vec::new();
-    let mut set_aside: Vec<SetAside> = Vec::new();
+    let mut set_aside: Vec<RecordReview> = Vec::new();
     let mut agreed: Vec<(String, String, String)> = Vec::new();
     for doc in arrived {
         let theirs = doc.record.content_hash();
@@ -194,13 +198,14 @@ pub async fn receive(
             Arrival::Take => take.push(doc.record.clone()),
             Arrival::TakeAndSetAsideMine => {
                 if let Some(mine) = mine {
-                    set_aside.push(SetAside {
-                        doc_id: doc.id.clone(),
-                        label: mine.label(),
-                        kind: mine.kind().label().to_string(),
+                    set_aside.push(RecordReview {
+                        id: crate::browser::new_id(),
+                        record: doc.id.clone(),
                         kept_from: doc.author.clone(),
-                        at: now,
-                        mine: serde_json::to_value(mine).unwrap_or_default(),
+                        set_aside: mine.clone(),
+                        raised_by: author.to_string(),
+                        raised_at: now,
+                        resolution: None,
                     });
                 }
                 take.push(doc.record.clone());
@@ -209,16 +214,9 @@ pub async fn receive(
         agreed.push((doc.id, theirs, doc.rev.unwrap_or_default()));
     }
     if !set_aside.is_empty() {
+        // The team's review holds this device's version: kept before it is written over.
         round.set_aside = round.set_aside.saturating_add(set_aside.len());
-        let target = progress.target.clone();
-        stored::update_set_aside(&db, move |stored| {
-            for_target(stored, &target);
-            for copy in set_aside {
-                stored.items.retain(|c| c.doc_id != copy.doc_id);
-                stored.items.push(copy);
-            }
-        })
-        .await?;
+        super::reviews::raise_records(&progress.target, set_aside, author, round).await?;
     }
     if !take.is_empty() {
         let changed = write_over(state, take, local).await?;
@@ -344,17 +342,14 @@ pub async fn restore(state: AppState, view: SyncView, doc_id: &str) -> Result<St
     };
     let mine: RecordV1 = serde_json::from_value(copy.mine.clone())
         .map_err(|e| AppError::Refused(format!("the stored copy cannot be read: {e}")))?;
-    check_record(doc_id, &mine)
-        .and_then(|()| {
-            (mine.doc_id() == doc_id)
-                .then_some(())
-                .ok_or_else(|| docs_refused(doc_id))
-        })
-        .map_err(|r| AppError::Refused(format!("the stored copy was refused: {}", r.reason)))?;
-    let local = stored::read_records_for_sync(&database_ready().await?).await?;
-    let written = write_over(state, vec![mine], local).await?;
+    if mine.doc_id() != doc_id {
+        return Err(AppError::Refused(format!(
+            "the stored copy was refused: {}",
+            docs_refused(doc_id).reason
+        )));
+    }
+    let written = put_back(state, mine).await?;
     discard(view, &target, doc_id).await?;
-    note_write();
     Ok(if written == 0 {
         // A playbook whose versions are all in the team's already: nothing to put back.
         format!(
@@ -364,6 +359,20 @@ pub async fn restore(state: AppState, view: SyncView, doc_id: &str) -> Result<St
     } else {
         format!("{} \"{}\" is back as it was here", copy.kind, copy.label)
     })
+}
+
+/// Puts a set-aside version of a record back in place of the copy here (checked again first:
+/// a stored or pulled version is untrusted too). An ordinary change here, which the next round
+/// sends to the team. Returns how many records were written (none when a playbook's versions
+/// are all in the one here already).
+pub(super) async fn put_back(state: AppState, record: RecordV1) -> Result<usize, AppError> {
+    check_record(&record.doc_id(), &record).map_err(|r| {
+        AppError::Refused(format!("the version set aside was refused: {}", r.reason))
+    })?;
+    let local = stored::read_records_for_sync(&database_ready().await?).await?;
+    let written = write_over(state, vec![record], local).await?;
+    note_write();
+    Ok(written)
 }
 
 fn docs_refused(doc_id: &str) -> crate::bundle::couch::Refused {

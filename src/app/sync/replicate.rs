@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::app::state::database_ready;
 use crate::bundle::couch::{self as docs, DocId, Refused};
 use crate::bundle::couch_bulk::BulkAnswer;
+use crate::bundle::couch_record_review::is_record_review_doc;
 use crate::bundle::couch_records as records;
 use crate::domain::Case;
 use crate::storage::sync as progress_store;
@@ -201,6 +202,11 @@ pub async fn pull(
                 Some(doc) => review_docs.push(doc.clone()),
                 None => reviews_to_get.push(id.to_string()),
             },
+            // A review of a whole record: its id names the record, not a case.
+            DocId::Other if is_record_review_doc(id) => match change.get("doc") {
+                Some(doc) => review_docs.push(doc.clone()),
+                None => reviews_to_get.push(id.to_string()),
+            },
             // A whole record at a revision this device has not agreed on (its own push comes
             // back here, and is skipped).
             DocId::Other if records::is_record_doc(id) => {
@@ -245,7 +251,7 @@ pub async fn pull(
     record_docs.extend(bulk_get(couch, &records_to_get).await?);
     record_docs.extend(bulk_get_at(couch, &removals_to_get).await?);
     if !record_docs.is_empty() {
-        super::records::receive(state, progress, record_docs, round).await?;
+        super::records::receive(state, progress, author, record_docs, round).await?;
     }
     if !page.touched.is_empty() {
         let refused_before = round.refused.len();

@@ -1,12 +1,14 @@
-//! Team sync's conflict review: a field both sides changed is settled to the team's value at once and raised as a review document; anyone in the team keeps that value or takes the one set aside, and the resolution reaches every device.
+//! Team sync's conflict review: a field or a whole record both sides changed is settled to the team's value at once and raised as a review document; anyone in the team keeps that value or takes the one set aside, and the resolution reaches every device.
 //!
 //! Reviews live apart from the sync progress (`storage::sync::StoredReviews`), each change one
 //! transaction, so a review resolved in one tab while another tab syncs is never overwritten.
 //! The syncing tab pushes what changed here and takes in what the server has; the first
 //! resolution to reach the server is the one every device keeps.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::SyncView;
 use super::http::{Couch, CouchError};
@@ -14,15 +16,75 @@ use super::replicate::{Round, RoundError};
 use crate::app::state::database_ready;
 use crate::app::{AppError, AppState, cases};
 use crate::browser;
+use crate::bundle::couch::Refused;
 use crate::bundle::couch_conflict::{conflict_doc, read_conflict_doc};
-use crate::domain::merge::team::{TeamConflict, Took};
+use crate::bundle::couch_record_review::{
+    RecordReview, is_record_review_doc, read_record_review_doc, record_review_doc,
+};
+use crate::domain::merge::team::{TeamConflict, TeamResolution, Took};
 use crate::storage::sync::{self as stored, MAX_REVIEWS, StoredReviews};
+
+/// What a review is about: one field of a case, or a whole record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Review {
+    Field(TeamConflict),
+    Record(RecordReview),
+}
+
+impl Review {
+    pub fn is_open(&self) -> bool {
+        self.resolution().is_none()
+    }
+
+    pub fn resolution(&self) -> Option<&TeamResolution> {
+        match self {
+            Review::Field(c) => c.resolution.as_ref(),
+            Review::Record(r) => r.resolution.as_ref(),
+        }
+    }
+
+    pub fn raised_at(&self) -> DateTime<Utc> {
+        match self {
+            Review::Field(c) => c.raised_at,
+            Review::Record(r) => r.raised_at,
+        }
+    }
+
+    /// The case it is about; none for a record.
+    pub fn case_id(&self) -> Option<Uuid> {
+        match self {
+            Review::Field(c) => Some(c.case_id),
+            Review::Record(_) => None,
+        }
+    }
+
+    /// In words, for the list of resolved ones.
+    pub fn describe(&self) -> String {
+        match self {
+            Review::Field(c) => c.describe(),
+            Review::Record(r) => r.describe(),
+        }
+    }
+}
+
+/// A review document from the server or as stored here, checked by its kind: its id, and its
+/// server revision.
+fn read_review(doc: &Value) -> Result<(String, Option<String>, Review), Refused> {
+    let id = doc.get("_id").and_then(Value::as_str).unwrap_or_default();
+    if is_record_review_doc(id) {
+        let (doc, review) = read_record_review_doc(doc)?;
+        Ok((doc.id, doc.rev, Review::Record(review)))
+    } else {
+        let (doc, conflict) = read_conflict_doc(doc)?;
+        Ok((doc.id, doc.rev, Review::Field(conflict)))
+    }
+}
 
 /// One review as a page lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRow {
     pub id: String,
-    pub conflict: TeamConflict,
+    pub review: Review,
     /// Raised or resolved here, not yet on the server.
     pub waiting: bool,
 }
@@ -43,19 +105,19 @@ fn rows(reviews: &StoredReviews, target: &str) -> Vec<ReviewRow> {
         .docs
         .iter()
         .filter_map(|(id, doc)| {
-            let (_, conflict) = read_conflict_doc(doc).ok()?;
+            let (_, _, review) = read_review(doc).ok()?;
             Some(ReviewRow {
                 id: id.clone(),
-                conflict,
+                review,
                 waiting: reviews.unpushed.contains(id),
             })
         })
         .collect();
     rows.sort_by(|a, b| {
-        b.conflict
+        b.review
             .is_open()
-            .cmp(&a.conflict.is_open())
-            .then(b.conflict.raised_at.cmp(&a.conflict.raised_at))
+            .cmp(&a.review.is_open())
+            .then(b.review.raised_at().cmp(&a.review.raised_at()))
     });
     rows
 }
@@ -91,8 +153,8 @@ fn cap(reviews: &mut StoredReviews) {
         .iter()
         .filter(|(id, _)| !reviews.unpushed.contains(*id))
         .filter_map(|(id, doc)| {
-            let (_, c) = read_conflict_doc(doc).ok()?;
-            c.resolution.map(|r| (r.at.to_rfc3339(), id.clone()))
+            let (_, _, review) = read_review(doc).ok()?;
+            review.resolution().map(|r| (r.at.to_rfc3339(), id.clone()))
         })
         .collect();
     resolved.sort();
@@ -108,19 +170,54 @@ pub(super) async fn raise(
     author: &str,
     round: &mut Round,
 ) -> Result<(), RoundError> {
-    if raised.is_empty() {
+    let docs = raised
+        .iter()
+        .map(|conflict| {
+            let doc = conflict_doc(conflict, author, None);
+            (doc.id.clone(), serde_json::to_value(doc))
+        })
+        .collect();
+    keep_raised(target, docs, round).await
+}
+
+/// Keeps the reviews of whole records a pull set aside, to be pushed next. Kept before the
+/// team's version is written over this device's, so a failed write loses nothing.
+pub(super) async fn raise_records(
+    target: &str,
+    raised: Vec<RecordReview>,
+    author: &str,
+    round: &mut Round,
+) -> Result<(), RoundError> {
+    let docs = raised
+        .iter()
+        .map(|review| {
+            let doc = record_review_doc(review, author, None);
+            (doc.id.clone(), serde_json::to_value(doc))
+        })
+        .collect();
+    keep_raised(target, docs, round).await
+}
+
+async fn keep_raised(
+    target: &str,
+    docs: Vec<(String, Result<Value, serde_json::Error>)>,
+    round: &mut Round,
+) -> Result<(), RoundError> {
+    if docs.is_empty() {
         return Ok(());
+    }
+    let mut written = Vec::with_capacity(docs.len());
+    for (id, doc) in docs {
+        // A review that cannot be written as JSON must not vanish quietly.
+        let doc = doc.map_err(|e| AppError::Refused(format!("a review could not be kept: {e}")))?;
+        written.push((id, doc));
     }
     round.reviews_touched = true;
     let db = database_ready().await?;
     stored::update_reviews(&db, |reviews| {
         for_target(reviews, target);
-        for conflict in &raised {
-            let doc = conflict_doc(conflict, author, None);
-            let id = doc.id.clone();
-            reviews
-                .docs
-                .insert(id.clone(), serde_json::to_value(doc).unwrap_or_default());
+        for (id, doc) in written {
+            reviews.docs.insert(id.clone(), doc);
             reviews.unpushed.insert(id);
         }
         cap(reviews);
@@ -139,10 +236,8 @@ pub(super) async fn receive(
 ) -> Result<(), RoundError> {
     let mut checked: Vec<(String, Option<String>, bool, Value)> = Vec::new();
     for raw in raws {
-        match read_conflict_doc(&raw) {
-            Ok((doc, conflict)) => {
-                checked.push((doc.id, doc.rev, conflict.resolution.is_some(), raw))
-            }
+        match read_review(&raw) {
+            Ok((id, rev, review)) => checked.push((id, rev, !review.is_open(), raw)),
             Err(refusal) => round.refused.push(refusal),
         }
     }
@@ -263,10 +358,11 @@ pub(super) async fn push(
     Ok(())
 }
 
-/// Settles review `id` for the team: `Took::Kept` leaves the case as it is; `Took::SetAside`
-/// gives the case the set-aside value (an edit, logged like any other). The review is marked
-/// resolved by this person here and reaches the team with the next round. Returns what was
-/// done, in words.
+/// Settles review `id` for the team: `Took::Kept` leaves the case or record as it is;
+/// `Took::SetAside` gives the case the set-aside value (an edit, logged like any other) or puts
+/// the set-aside version of the record back (an ordinary change here, which the next round
+/// sends). The review is marked resolved by this person here and reaches the team with the next
+/// round. Returns what was done, in words.
 pub async fn resolve(
     state: AppState,
     view: SyncView,
@@ -282,30 +378,48 @@ pub async fn resolve(
         .get(id)
         .filter(|_| reviews.target == target)
         .ok_or_else(|| AppError::Refused("this review is no longer on this device".into()))?;
-    let (doc, conflict) = read_conflict_doc(doc)
+    let (_, rev, review) = read_review(doc)
         .map_err(|r| AppError::Refused(format!("this review cannot be read: {r}")))?;
-    if let Some(done) = &conflict.resolution {
+    if let Some(done) = review.resolution() {
         return Err(AppError::Refused(format!(
             "{} already resolved this review",
             done.by
         )));
-    }
-    if took == Took::SetAside {
-        let current = cases::stored_case(state, conflict.case_id)
-            .await
-            .ok_or(AppError::Gone)?;
-        if let Some(edit) = conflict.edit_taking_set_aside(&current) {
-            cases::edit(state, conflict.case_id, vec![edit], None, None).await?;
-        }
     }
     let by = if settings.user.is_empty() {
         state.actor()
     } else {
         settings.user.clone()
     };
-    let resolved = conflict.resolved(&by, browser::now(), took);
-    let written = serde_json::to_value(conflict_doc(&resolved, &by, doc.rev))
-        .map_err(|e| AppError::Refused(e.to_string()))?;
+    let now = browser::now();
+    let (written, words) = match review {
+        Review::Field(conflict) => {
+            if took == Took::SetAside {
+                let current = cases::stored_case(state, conflict.case_id)
+                    .await
+                    .ok_or(AppError::Gone)?;
+                if let Some(edit) = conflict.edit_taking_set_aside(&current) {
+                    cases::edit(state, conflict.case_id, vec![edit], None, None).await?;
+                }
+            }
+            let resolved = conflict.resolved(&by, now, took);
+            (
+                serde_json::to_value(conflict_doc(&resolved, &by, rev)),
+                resolved.describe(),
+            )
+        }
+        Review::Record(review) => {
+            if took == Took::SetAside {
+                super::records::put_back(state, review.set_aside.clone()).await?;
+            }
+            let resolved = review.resolved(&by, now, took);
+            (
+                serde_json::to_value(record_review_doc(&resolved, &by, rev)),
+                resolved.describe(),
+            )
+        }
+    };
+    let written = written.map_err(|e| AppError::Refused(e.to_string()))?;
     let review_id = id.to_string();
     stored::update_reviews(&db, move |reviews| {
         if reviews.target == target {
@@ -317,5 +431,5 @@ pub async fn resolve(
     // The tab that syncs (this one or another) sends it at once.
     crate::app::state::note_write();
     show(view, &format!("{}{}", settings.server, settings.database)).await;
-    Ok(resolved.describe())
+    Ok(words)
 }

@@ -1,4 +1,4 @@
-//! Team sync's conflict review on screen: under Settings → Team sync every review (open ones with Keep and Take, resolved ones with who resolved them), and on a case page the ones open on that case.
+//! Team sync's conflict review on screen: under Settings → Team sync every review of a case field or a whole record (open ones with Keep and Take, resolved ones with who resolved them), and on a case page the ones open on that case.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -6,8 +6,9 @@ use uuid::Uuid;
 
 use crate::app::state::app_state;
 use crate::app::sync::SyncView;
-use crate::app::sync::reviews::{self, ReviewRow};
-use crate::domain::merge::team::Took;
+use crate::app::sync::reviews::{self, Review, ReviewRow};
+use crate::bundle::couch_record_review::RecordReview;
+use crate::domain::merge::team::{TeamConflict, Took};
 
 /// Resolved reviews listed below the open ones, at most.
 const RESOLVED_SHOWN: usize = 20;
@@ -23,17 +24,15 @@ fn refresh(view_of_sync: SyncView) {
     });
 }
 
-/// One open review: the field, both values, and the two answers. What an answer did (or why it
-/// was refused) goes to `said`, which outlives the row (an answered review leaves this list).
-#[component]
-fn OpenReview(
-    row: ReviewRow,
+/// Settles a review with one answer; what it did (or why it was refused) goes to `said`, which
+/// outlives the row (an answered review leaves the open list).
+fn settle_with(
     said: RwSignal<Option<Result<String, String>>>,
     busy: RwSignal<bool>,
-) -> impl IntoView {
+) -> impl Fn(String, Took) + Copy {
     let state = app_state();
     let view_of_sync = expect_context::<SyncView>();
-    let settle = move |id: String, took: Took| {
+    move |id: String, took: Took| {
         if busy.get_untracked() {
             return;
         }
@@ -49,22 +48,112 @@ fn OpenReview(
                 Err(why) => Err(format!("The review was not resolved: {why}.")),
             }));
         });
-    };
+    }
+}
+
+/// One open review, of either kind.
+#[component]
+fn OpenReview(
+    row: ReviewRow,
+    said: RwSignal<Option<Result<String, String>>>,
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let ReviewRow {
+        id,
+        review,
+        waiting,
+    } = row;
+    match review {
+        Review::Field(conflict) => view! { <OpenField id conflict waiting said busy/> }.into_any(),
+        Review::Record(review) => view! { <OpenRecord id review waiting said busy/> }.into_any(),
+    }
+}
+
+/// One open review of a case field: the field, both values, and the two answers.
+#[component]
+fn OpenField(
+    id: String,
+    conflict: TeamConflict,
+    waiting: bool,
+    said: RwSignal<Option<Result<String, String>>>,
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let state = app_state();
+    let settle = settle_with(said, busy);
     // The case may have moved to a new number since (team numbering): link to it as it is now.
     let key = state
-        .case(row.conflict.case_id)
+        .case(conflict.case_id)
         .map(|c| c.key.to_string())
-        .unwrap_or_else(|| row.conflict.case_key.clone());
-    let (keep_id, take_id) = (row.id.clone(), row.id.clone());
-    let c = row.conflict;
+        .unwrap_or_else(|| conflict.case_key.clone());
+    let (keep_id, take_id) = (id.clone(), id);
+    let c = conflict;
     view! {
         <li class="review open">
             <p><A href=format!("/cases/{key}")>{key.clone()}</A>{format!(" · {}: \"{}\" kept; {}'s \"{}\" set aside", c.field.label(), c.kept, c.raised_by, c.set_aside)}
-                {row.waiting.then(|| view! { <span class="hint">" (not yet synced)"</span> })}</p>
+                {waiting.then(|| view! { <span class="hint">" (not yet synced)"</span> })}</p>
             <div class="actions">
                 <button type="button" prop:disabled=move || busy.get() on:click=move |_| settle(keep_id.clone(), Took::Kept)>{format!("Keep \"{}\"", c.kept)}</button>
                 <button type="button" prop:disabled=move || busy.get() on:click=move |_| settle(take_id.clone(), Took::SetAside)>{format!("Take \"{}\"", c.set_aside)}</button>
             </div>
+        </li>
+    }
+}
+
+/// One open review of a whole record: whose version is in place, the one set aside (to read
+/// before answering), and the two answers.
+#[component]
+fn OpenRecord(
+    id: String,
+    review: RecordReview,
+    waiting: bool,
+    said: RwSignal<Option<Result<String, String>>>,
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let settle = settle_with(said, busy);
+    let (keep_id, take_id) = (id.clone(), id);
+    let set_aside = serde_json::to_string_pretty(&review.set_aside).unwrap_or_default();
+    let (kept_from, raised_by) = (review.kept_from.clone(), review.raised_by.clone());
+    view! {
+        <li class="review open record-review">
+            <p>{format!(
+                "{}: {}'s version reached the team first and is in place; {}'s was set aside on {}.",
+                review.subject(),
+                kept_from,
+                raised_by,
+                review.raised_at.format("%Y-%m-%d %H:%M UTC")
+            )}
+                {waiting.then(|| view! { <span class="hint">" (not yet synced)"</span> })}</p>
+            <details>
+                <summary>{format!("Show {raised_by}'s version")}</summary>
+                <pre class="set-aside-record">{set_aside}</pre>
+            </details>
+            <div class="actions">
+                <button type="button" prop:disabled=move || busy.get() on:click=move |_| settle(keep_id.clone(), Took::Kept)>{format!("Keep {kept_from}'s version")}</button>
+                <button type="button" prop:disabled=move || busy.get() on:click=move |_| settle(take_id.clone(), Took::SetAside)>{format!("Take {raised_by}'s version")}</button>
+            </div>
+        </li>
+    }
+}
+
+/// One resolved review in words; a record's set-aside version stays readable (nothing a person
+/// wrote disappears with an answer).
+#[component]
+fn ResolvedReview(row: ReviewRow) -> impl IntoView {
+    let shown = match &row.review {
+        Review::Record(r) => Some((
+            format!("Show {}'s version", r.raised_by),
+            serde_json::to_string_pretty(&r.set_aside).unwrap_or_default(),
+        )),
+        Review::Field(_) => None,
+    };
+    view! {
+        <li class="review">{row.review.describe()}{row.waiting.then_some(" (not yet synced)")}
+            {shown.map(|(summary, text)| view! {
+                <details>
+                    <summary>{summary}</summary>
+                    <pre class="set-aside-record">{text}</pre>
+                </details>
+            })}
         </li>
     }
 }
@@ -89,7 +178,7 @@ pub fn SyncReviews() -> impl IntoView {
     let open = move || {
         view_of_sync.reviews.with(|r| {
             r.iter()
-                .filter(|r| r.conflict.is_open())
+                .filter(|r| r.review.is_open())
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -97,7 +186,7 @@ pub fn SyncReviews() -> impl IntoView {
     let resolved = move || {
         view_of_sync.reviews.with(|r| {
             r.iter()
-                .filter(|r| !r.conflict.is_open())
+                .filter(|r| !r.review.is_open())
                 .take(RESOLVED_SHOWN)
                 .cloned()
                 .collect::<Vec<_>>()
@@ -107,7 +196,7 @@ pub fn SyncReviews() -> impl IntoView {
         <Show when=move || !view_of_sync.reviews.with(Vec::is_empty)>
             <div class="sync-reviews" role="region" aria-labelledby="sync-reviews-heading">
                 <h3 id="sync-reviews-heading">{move || format!("Conflicts to review ({})", open().len())}</h3>
-                <p class="hint">"A field changed here and by a teammate before either synced. The value that reached the team first is in the case now; keep it, or take the one set aside. Whoever answers first answers for the team."</p>
+                <p class="hint">"A case field, or a whole playbook, template, partner team, problem, worksheet or settings, changed here and by a teammate before either synced. What reached the team first is in place now; keep it, or take the one set aside. Whoever answers first answers for the team."</p>
                 <ul class="review-list">
                     {move || open().into_iter().map(|row| view! { <OpenReview row=row said=said busy=busy/> }).collect_view()}
                 </ul>
@@ -117,9 +206,7 @@ pub fn SyncReviews() -> impl IntoView {
                 <Show when=move || !resolved().is_empty()>
                     <h4>"Resolved"</h4>
                     <ul class="review-list resolved">
-                        {move || resolved().into_iter().map(|row| view! {
-                            <li class="review">{row.conflict.describe()}{row.waiting.then_some(" (not yet synced)")}</li>
-                        }).collect_view()}
+                        {move || resolved().into_iter().map(|row| view! { <ResolvedReview row/> }).collect_view()}
                     </ul>
                 </Show>
                 <Said said=said/>
@@ -142,7 +229,7 @@ pub fn CaseReviews(case_id: Uuid) -> impl IntoView {
     let open = move || {
         view_of_sync.reviews.with(|r| {
             r.iter()
-                .filter(|r| r.conflict.case_id == case_id && r.conflict.is_open())
+                .filter(|r| r.review.case_id() == Some(case_id) && r.review.is_open())
                 .cloned()
                 .collect::<Vec<_>>()
         })
