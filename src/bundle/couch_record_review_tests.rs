@@ -15,15 +15,7 @@ use crate::bundle::couch_records::{Whole, records_here};
 
 fn records() -> Vec<RecordV1> {
     let source = crate::bundle::v1::tests::source();
-    records_here(Whole {
-        playbooks: &source.playbooks,
-        templates: &source.templates,
-        partners: &source.partners,
-        problems: &source.problems,
-        rcas: &source.rcas,
-        team: &source.team,
-        sla: &source.sla,
-    })
+    records_here(Whole::of(&source))
 }
 
 fn review_of(record: RecordV1) -> RecordReview {

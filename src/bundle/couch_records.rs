@@ -17,6 +17,7 @@ use super::v1::{
     BundleV1, ContentsV1, Exporter, PartnerV1, PlaybookV1, Scope, SettingsV1, TemplateV1,
 };
 use super::{BundleError, CURRENT_VERSION, FORMAT};
+use crate::domain::device::OnDevice;
 use crate::domain::merge::{Incoming, RecordKind};
 use crate::domain::partners::PartnerTeam;
 use crate::domain::playbooks::Playbook;
@@ -204,8 +205,30 @@ pub struct Whole<'a> {
     pub sla: &'a SlaSettings,
 }
 
+impl<'a> Whole<'a> {
+    /// The whole records of what a device holds (a stored read, or a bundle's source).
+    pub fn of(device: &'a OnDevice) -> Whole<'a> {
+        Whole {
+            playbooks: &device.playbooks,
+            templates: &device.templates,
+            partners: &device.partners,
+            problems: &device.problems,
+            rcas: &device.rcas,
+            team: &device.team,
+            sla: &device.sla,
+        }
+    }
+}
+
 /// Every record here, as documents would carry them.
 pub fn records_here(here: Whole<'_>) -> Vec<RecordV1> {
+    records_where(here, |_, _| true)
+}
+
+/// The records of `here` that `keep` wants, given each one's document id and local revision
+/// (0 for templates, partner teams and the settings, which have none): a record left out is
+/// never copied, so a caller that knows a record is unchanged pays only for its id.
+pub fn records_where(here: Whole<'_>, keep: impl Fn(&str, u64) -> bool) -> Vec<RecordV1> {
     let Whole {
         playbooks,
         templates,
@@ -218,9 +241,13 @@ pub fn records_here(here: Whole<'_>) -> Vec<RecordV1> {
     let mut all = Vec::with_capacity(
         playbooks.len() + templates.len() + partners.len() + problems.len() + rcas.len() + 2,
     );
+    let wanted = |kind: RecordKind, id: String, revision: u64| {
+        keep(&record_doc_id(SyncedKind::Record(kind), &id), revision)
+    };
     all.extend(
         playbooks
             .iter()
+            .filter(|p| wanted(RecordKind::Playbook, p.id.to_string(), p.revision))
             .map(|p| RecordV1::Playbook(PlaybookV1::from_domain(p))),
     );
     all.extend(
@@ -233,8 +260,19 @@ pub fn records_here(here: Whole<'_>) -> Vec<RecordV1> {
             .iter()
             .map(|p| RecordV1::Partner(PartnerV1::from_domain(p))),
     );
-    all.extend(problems.iter().cloned().map(RecordV1::Problem));
-    all.extend(rcas.iter().cloned().map(|r| RecordV1::Rca(Box::new(r))));
+    all.extend(
+        problems
+            .iter()
+            .filter(|p| wanted(RecordKind::Problem, p.id.to_string(), p.revision))
+            .cloned()
+            .map(RecordV1::Problem),
+    );
+    all.extend(
+        rcas.iter()
+            .filter(|r| wanted(RecordKind::Rca, r.id.to_string(), r.revision))
+            .cloned()
+            .map(|r| RecordV1::Rca(Box::new(r))),
+    );
     all.push(RecordV1::TeamSettings(Box::new(team.clone())));
     all.push(RecordV1::SlaSettings(Box::new(sla.clone())));
     all

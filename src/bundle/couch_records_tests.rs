@@ -16,15 +16,7 @@ fn sample() -> OnDevice {
 }
 
 fn all_records(source: &OnDevice) -> Vec<RecordV1> {
-    records_here(Whole {
-        playbooks: &source.playbooks,
-        templates: &source.templates,
-        partners: &source.partners,
-        problems: &source.problems,
-        rcas: &source.rcas,
-        team: &source.team,
-        sla: &source.sla,
-    })
+    records_here(Whole::of(source))
 }
 
 #[test]
@@ -204,4 +196,38 @@ fn a_pulled_record_follows_from_three_hashes() {
     assert_eq!(arrival("t", Some("m"), Some("a")), TakeAndSetAsideMine);
     // Never agreed (two devices each had their own copy before syncing) and different.
     assert_eq!(arrival("t", Some("m"), None), TakeAndSetAsideMine);
+}
+
+#[test]
+fn records_where_leaves_out_exactly_what_keep_refuses_and_passes_each_revision() {
+    let source = sample();
+    let whole = || Whole::of(&source);
+    let all = records_here(whole());
+    // Every record is offered with its own document id and local revision.
+    let seen = std::cell::RefCell::new(Vec::new());
+    let kept = records_where(whole(), |id, revision| {
+        seen.borrow_mut().push((id.to_string(), revision));
+        true
+    });
+    assert_eq!(kept, all);
+    let offered = seen.into_inner();
+    for record in all.iter().filter(|r| r.local_revision() != 0) {
+        assert!(
+            offered.contains(&(record.doc_id(), record.local_revision())),
+            "{} was not offered at its revision",
+            record.doc_id()
+        );
+    }
+    // Leaving out the records with a revision keeps the rest, in the same order.
+    let without = records_where(whole(), |_, revision| revision == 0);
+    let expected: Vec<RecordV1> = all
+        .iter()
+        .filter(|r| r.local_revision() == 0)
+        .cloned()
+        .collect();
+    assert_eq!(without, expected);
+    assert!(
+        without.len() < all.len(),
+        "the sample has records with revisions"
+    );
 }

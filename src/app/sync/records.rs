@@ -40,24 +40,51 @@ thread_local! {
     static HASHES: RefCell<HashMap<String, (u64, String)>> = RefCell::new(HashMap::new());
 }
 
-/// Every record here, as documents carry them.
-fn records_here(state: AppState) -> Vec<RecordV1> {
-    let playbooks = state.playbooks.get_untracked();
-    let templates = state.templates.with_untracked(|t| t.templates.clone());
-    let partners = state.partners.with_untracked(|p| p.teams.clone());
-    let problems = state.problems.get_untracked();
-    let rcas = state.rcas.get_untracked();
-    let team = state.settings.get_untracked();
-    let sla = state.sla_settings.get_untracked();
-    docs::records_here(docs::Whole {
-        playbooks: &playbooks,
-        templates: &templates,
-        partners: &partners,
-        problems: &problems,
-        rcas: &rcas,
-        team: &team,
-        sla: &sla,
+/// The records here that `keep` wants (given each one's document id and local revision), as
+/// documents carry them. Read in place: a record left out is never copied.
+fn records_here(state: AppState, keep: impl Fn(&str, u64) -> bool) -> Vec<RecordV1> {
+    state.playbooks.with_untracked(|playbooks| {
+        state.problems.with_untracked(|problems| {
+            state.rcas.with_untracked(|rcas| {
+                state.templates.with_untracked(|templates| {
+                    state.partners.with_untracked(|partners| {
+                        state.settings.with_untracked(|team| {
+                            state.sla_settings.with_untracked(|sla| {
+                                docs::records_where(
+                                    docs::Whole {
+                                        playbooks,
+                                        templates: &templates.templates,
+                                        partners: &partners.teams,
+                                        problems,
+                                        rcas,
+                                        team,
+                                        sla,
+                                    },
+                                    &keep,
+                                )
+                            })
+                        })
+                    })
+                })
+            })
+        })
     })
+}
+
+/// Whether the record `doc_id` at local `revision` is known to be as last agreed with the
+/// server: its hash at this revision is cached and is the agreed one. Such a record is not
+/// copied or hashed by the check each second.
+fn known_agreed(doc_id: &str, revision: u64, progress: &SyncProgress) -> bool {
+    revision != 0
+        && HASHES.with(|cache| {
+            cache.borrow().get(doc_id).is_some_and(|(at, hash)| {
+                *at == revision
+                    && progress
+                        .records
+                        .get(doc_id)
+                        .is_some_and(|(agreed, _)| agreed == hash)
+            })
+        })
 }
 
 /// A record's content hash, from the cache when its revision has not moved.
@@ -81,15 +108,17 @@ fn hash_of(record: &RecordV1, doc_id: &str) -> String {
 
 /// The records changed here since they were last agreed with the server, with their hashes.
 fn unpushed(state: AppState, progress: &SyncProgress) -> Vec<(RecordV1, String)> {
-    records_here(state)
-        .into_iter()
-        .filter_map(|record| {
-            let id = record.doc_id();
-            let hash = hash_of(&record, &id);
-            let agreed = progress.records.get(&id).map(|(h, _)| h.as_str());
-            (agreed != Some(hash.as_str())).then_some((record, hash))
-        })
-        .collect()
+    records_here(state, |doc_id, revision| {
+        !known_agreed(doc_id, revision, progress)
+    })
+    .into_iter()
+    .filter_map(|record| {
+        let id = record.doc_id();
+        let hash = hash_of(&record, &id);
+        let agreed = progress.records.get(&id).map(|(h, _)| h.as_str());
+        (agreed != Some(hash.as_str())).then_some((record, hash))
+    })
+    .collect()
 }
 
 /// How many records changed here wait for the server.
@@ -231,15 +260,7 @@ pub async fn receive(
 
 /// The records of a stored read, as documents carry them.
 fn stored_records(local: &OnDevice) -> Vec<RecordV1> {
-    docs::records_here(docs::Whole {
-        playbooks: &local.playbooks,
-        templates: &local.templates,
-        partners: &local.partners,
-        problems: &local.problems,
-        rcas: &local.rcas,
-        team: &local.team,
-        sla: &local.sla,
-    })
+    docs::records_here(docs::Whole::of(local))
 }
 
 /// Writes `records` over the copies in `local` (each one replaces its copy whole: the
