@@ -103,3 +103,28 @@ for (const [what, stored] of [
     await expect.poll(() => keptKeys(page)).toEqual([expect.stringMatching(/^ESC-\d+ Dispute evidence overdue$/)]);
   });
 }
+
+test('on a phone, the filters stand still when the live cases replace the kept first screen', async ({ page, context, app }) => {
+  await page.setViewportSize({ width: 412, height: 823 });
+  await page.goto(app.url('/'));
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByRole('button', { name: /^Everything/ }).filter({ hasText: '200' })).toBeVisible();
+  await expect.poll(async () => (await keptKeys(page))?.length ?? 0).toBeGreaterThan(0);
+
+  const release = await holdCaseStore(context, app);
+  await page.goto(app.url('/'));
+  await expect(layout(page)).toHaveAttribute('inert', '');
+  // Where each filter is, by its label, while the kept rows show (no owner or tag is known yet).
+  const places = () => page.locator('.filters .field').evaluateAll((fields) => fields.map((f) => {
+    const r = f.getBoundingClientRect();
+    return [f.querySelector('label')?.textContent ?? '', Math.round(r.x), Math.round(r.y), Math.round(r.width)];
+  }));
+  await expect(page.locator('#f-owner option')).toHaveCount(1);
+  const before = await places();
+  await release();
+  await expect(layout(page)).not.toHaveAttribute('inert', '');
+  // The owners and tags of the sample are in the filters now, and nothing moved for them.
+  await expect.poll(() => page.locator('#f-owner option').count()).toBeGreaterThan(2);
+  await expect.poll(() => page.locator('#f-tag option').count()).toBeGreaterThan(2);
+  expect(await places()).toEqual(before);
+});
