@@ -68,6 +68,61 @@ pub enum TookV1 {
     SetAside,
 }
 
+impl ResolutionV1 {
+    /// A resolution as every review document carries it.
+    pub fn of(resolution: &TeamResolution) -> ResolutionV1 {
+        ResolutionV1 {
+            by: resolution.by.clone(),
+            at: resolution.at,
+            took: match resolution.took {
+                Took::Kept => TookV1::Kept,
+                Took::SetAside => TookV1::SetAside,
+            },
+        }
+    }
+
+    pub fn to_domain(&self) -> TeamResolution {
+        TeamResolution {
+            by: self.by.clone(),
+            at: self.at,
+            took: match self.took {
+                TookV1::Kept => Took::Kept,
+                TookV1::SetAside => Took::SetAside,
+            },
+        }
+    }
+}
+
+/// The checks every review document's dates and resolver pass: raised and resolved within the
+/// years every record keeps to, and resolved by someone. `prefix` is the document's path to them
+/// ("conflict", "record_review").
+pub(super) fn check_raised_and_resolved(
+    id: &str,
+    prefix: &str,
+    raised_at: DateTime<Utc>,
+    resolution: Option<&ResolutionV1>,
+) -> Result<(), Refused> {
+    let dates = std::iter::once(("raised_at", raised_at))
+        .chain(resolution.map(|r| ("resolution.at", r.at)));
+    for (path, at) in dates {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&at.year()) {
+            return Err(refused(
+                id,
+                format!("{prefix}.{path}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"),
+            ));
+        }
+    }
+    if let Some(r) = resolution
+        && (r.by.trim().is_empty() || r.by.chars().count() > KEYWORD)
+    {
+        return Err(refused(
+            id,
+            format!("{prefix}.resolution.by: expected a user name"),
+        ));
+    }
+    Ok(())
+}
+
 impl Authored for ConflictDoc {
     fn schema(&self) -> u32 {
         self.schema
@@ -94,14 +149,7 @@ pub fn conflict_doc(conflict: &TeamConflict, author: &str, rev: Option<String>) 
             set_aside_case: CaseV1::from_domain(conflict.set_aside_case.clone(), Vec::new()),
             raised_by: conflict.raised_by.clone(),
             raised_at: conflict.raised_at,
-            resolution: conflict.resolution.as_ref().map(|r| ResolutionV1 {
-                by: r.by.clone(),
-                at: r.at,
-                took: match r.took {
-                    Took::Kept => TookV1::Kept,
-                    Took::SetAside => TookV1::SetAside,
-                },
-            }),
+            resolution: conflict.resolution.as_ref().map(ResolutionV1::of),
         },
     }
 }
@@ -134,24 +182,7 @@ pub fn read_conflict_doc(doc: &serde_json::Value) -> Result<(ConflictDoc, TeamCo
             return Err(refused(id, format!("{path}: longer than {cap} characters")));
         }
     }
-    let dates = std::iter::once(("conflict.raised_at", c.raised_at)).chain(
-        c.resolution
-            .as_ref()
-            .map(|r| ("conflict.resolution.at", r.at)),
-    );
-    for (path, at) in dates {
-        if !(FIRST_YEAR..=LAST_YEAR).contains(&at.year()) {
-            return Err(refused(
-                id,
-                format!("{path}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"),
-            ));
-        }
-    }
-    if let Some(r) = &c.resolution
-        && (r.by.trim().is_empty() || r.by.chars().count() > KEYWORD)
-    {
-        return Err(refused(id, "conflict.resolution.by: expected a user name"));
-    }
+    check_raised_and_resolved(id, "conflict", c.raised_at, c.resolution.as_ref())?;
     let record = CaseDoc {
         id: case_doc_id(c.case_id),
         rev: None,
@@ -174,14 +205,7 @@ pub fn read_conflict_doc(doc: &serde_json::Value) -> Result<(ConflictDoc, TeamCo
         set_aside_case: case.to_domain().case,
         raised_by: c.raised_by.clone(),
         raised_at: c.raised_at,
-        resolution: c.resolution.as_ref().map(|r| TeamResolution {
-            by: r.by.clone(),
-            at: r.at,
-            took: match r.took {
-                TookV1::Kept => Took::Kept,
-                TookV1::SetAside => Took::SetAside,
-            },
-        }),
+        resolution: c.resolution.as_ref().map(ResolutionV1::to_domain),
     };
     Ok((parsed, conflict))
 }

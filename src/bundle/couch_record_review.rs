@@ -7,15 +7,15 @@
 //! review does. The id starts with the case reviews' `cf:` (a server's validation function
 //! already accepts it) and names the record it is about.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::couch::{Authored, CONFLICT_PREFIX, DOC_SCHEMA, Refused, read_authored, refused};
-use super::couch_conflict::{ResolutionV1, TookV1};
+use super::couch_conflict::{ResolutionV1, check_raised_and_resolved};
 use super::couch_records::{RECORD_PREFIX, RecordV1, check_record};
 use crate::domain::merge::team::{TeamResolution, Took};
-use crate::domain::validate::{FIRST_YEAR, KEYWORD, LAST_YEAR};
+use crate::domain::validate::KEYWORD;
 
 /// The id of review `review` of the record document `record` (`rec:…`).
 pub fn record_review_doc_id(record: &str, review: Uuid) -> String {
@@ -144,14 +144,7 @@ pub fn record_review_doc(
             set_aside: review.set_aside.clone(),
             raised_by: review.raised_by.clone(),
             raised_at: review.raised_at,
-            resolution: review.resolution.as_ref().map(|r| ResolutionV1 {
-                by: r.by.clone(),
-                at: r.at,
-                took: match r.took {
-                    Took::Kept => TookV1::Kept,
-                    Took::SetAside => TookV1::SetAside,
-                },
-            }),
+            resolution: review.resolution.as_ref().map(ResolutionV1::of),
         },
     }
 }
@@ -180,30 +173,12 @@ pub fn read_record_review_doc(
     for (path, name) in [
         ("record_review.kept_from", r.kept_from.as_str()),
         ("record_review.raised_by", r.raised_by.as_str()),
-    ]
-    .into_iter()
-    .chain(
-        r.resolution
-            .as_ref()
-            .map(|res| ("record_review.resolution.by", res.by.as_str())),
-    ) {
+    ] {
         if name.trim().is_empty() || name.chars().count() > KEYWORD {
             return Err(refused(id, format!("{path}: expected a user name")));
         }
     }
-    let dates = std::iter::once(("record_review.raised_at", r.raised_at)).chain(
-        r.resolution
-            .as_ref()
-            .map(|res| ("record_review.resolution.at", res.at)),
-    );
-    for (path, at) in dates {
-        if !(FIRST_YEAR..=LAST_YEAR).contains(&at.year()) {
-            return Err(refused(
-                id,
-                format!("{path}: expected a year from {FIRST_YEAR} to {LAST_YEAR}"),
-            ));
-        }
-    }
+    check_raised_and_resolved(id, "record_review", r.raised_at, r.resolution.as_ref())?;
     check_record(id, &r.set_aside).map_err(|refusal| Refused {
         id: refusal.id,
         reason: format!("record_review.set_aside.{}", refusal.reason),
@@ -215,14 +190,7 @@ pub fn read_record_review_doc(
         set_aside: r.set_aside.clone(),
         raised_by: r.raised_by.clone(),
         raised_at: r.raised_at,
-        resolution: r.resolution.as_ref().map(|res| TeamResolution {
-            by: res.by.clone(),
-            at: res.at,
-            took: match res.took {
-                TookV1::Kept => Took::Kept,
-                TookV1::SetAside => Took::SetAside,
-            },
-        }),
+        resolution: r.resolution.as_ref().map(ResolutionV1::to_domain),
     };
     Ok((parsed, review))
 }
