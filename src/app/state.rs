@@ -99,6 +99,9 @@ pub struct AppState {
     /// Bumped whenever events are stored for any case (a breach the clocks logged included), so
     /// an open case page re-reads its timeline without a reload.
     pub timeline_epoch: RwSignal<u64>,
+    /// Bumped when another tab says the stored team-sync reviews changed (its sync round sent or
+    /// took one in), so a list of them in this tab reads them again.
+    pub reviews_epoch: RwSignal<u64>,
     /// Whether what was typed is stored yet, for the header's "Draft saved".
     pub drafts: RwSignal<DraftActivity>,
 }
@@ -175,6 +178,7 @@ impl AppState {
             rcas: RwSignal::new(Vec::new()),
             drafts: RwSignal::new(Default::default()),
             timeline_epoch: RwSignal::new(0),
+            reviews_epoch: RwSignal::new(0),
         }
     }
 
@@ -546,11 +550,25 @@ thread_local! {
     static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
+/// What a tab says when only the stored team-sync reviews changed: the others re-read those,
+/// not every case.
+const REVIEWS_CHANGED: &str = "reviews";
+
 /// Tells other open tabs that this one has written something.
 pub fn announce_change() {
+    post_to_other_tabs("changed");
+}
+
+/// Tells other open tabs that the stored team-sync reviews changed (the tab that syncs sent or
+/// took one in), so one listing them is not left saying "not yet synced".
+pub fn announce_reviews_changed() {
+    post_to_other_tabs(REVIEWS_CHANGED);
+}
+
+fn post_to_other_tabs(message: &str) {
     CHANNEL.with(|channel| {
         if let Some(channel) = channel.borrow().as_ref() {
-            let _ = channel.post_message(&"changed".into());
+            let _ = channel.post_message(&message.into());
         }
     });
 }
@@ -562,16 +580,21 @@ fn listen_for_other_tabs(state: AppState) {
     let Ok(channel) = web_sys::BroadcastChannel::new(CHANGES_CHANNEL) else {
         return;
     };
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-        WRITTEN_HERE.with(|w| w.set(true));
-        leptos::task::spawn_local(async move {
-            if let Err(e) = state.reload_all().await {
-                web_sys::console::warn_1(
-                    &format!("Could not refresh after another tab's change: {e}").into(),
-                );
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if event.data().as_string().as_deref() == Some(REVIEWS_CHANGED) {
+                state.reviews_epoch.update(|n| *n = n.wrapping_add(1));
+                return;
             }
+            WRITTEN_HERE.with(|w| w.set(true));
+            leptos::task::spawn_local(async move {
+                if let Err(e) = state.reload_all().await {
+                    web_sys::console::warn_1(
+                        &format!("Could not refresh after another tab's change: {e}").into(),
+                    );
+                }
+            });
         });
-    });
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The listener lives as long as the page.
     on_message.forget();

@@ -51,6 +51,9 @@ pub struct ConflictV1 {
     #[serde(with = "crate::domain::timestamp")]
     pub raised_at: DateTime<Utc>,
     pub resolution: Option<ResolutionV1>,
+    /// Absent on a review nobody answered twice (and on every document written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_take: Option<ResolutionV1>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,17 +96,22 @@ impl ResolutionV1 {
     }
 }
 
-/// The checks every review document's dates and resolver pass: raised and resolved within the
-/// years every record keeps to, and resolved by someone. `prefix` is the document's path to them
-/// ("conflict", "record_review").
+/// The checks every review document's dates and resolvers pass: raised and answered within the
+/// years every record keeps to, each answer by someone, and a late take only as a take after a
+/// keep. `prefix` is the document's path to them ("conflict", "record_review").
 pub(super) fn check_raised_and_resolved(
     id: &str,
     prefix: &str,
     raised_at: DateTime<Utc>,
     resolution: Option<&ResolutionV1>,
+    late_take: Option<&ResolutionV1>,
 ) -> Result<(), Refused> {
-    let dates = std::iter::once(("raised_at", raised_at))
-        .chain(resolution.map(|r| ("resolution.at", r.at)));
+    let answers = [("resolution", resolution), ("late_take", late_take)];
+    let dates = std::iter::once(("raised_at".to_string(), raised_at)).chain(
+        answers
+            .iter()
+            .filter_map(|(path, r)| r.map(|r| (format!("{path}.at"), r.at))),
+    );
     for (path, at) in dates {
         if !(FIRST_YEAR..=LAST_YEAR).contains(&at.year()) {
             return Err(refused(
@@ -112,12 +120,23 @@ pub(super) fn check_raised_and_resolved(
             ));
         }
     }
-    if let Some(r) = resolution
-        && (r.by.trim().is_empty() || r.by.chars().count() > KEYWORD)
+    for (path, answer) in answers {
+        if let Some(r) = answer
+            && (r.by.trim().is_empty() || r.by.chars().count() > KEYWORD)
+        {
+            return Err(refused(
+                id,
+                format!("{prefix}.{path}.by: expected a user name"),
+            ));
+        }
+    }
+    if let Some(late) = late_take
+        && (late.took != TookV1::SetAside
+            || resolution.is_none_or(|first| first.took != TookV1::Kept))
     {
         return Err(refused(
             id,
-            format!("{prefix}.resolution.by: expected a user name"),
+            format!("{prefix}.late_take: expected a take that followed a keep"),
         ));
     }
     Ok(())
@@ -150,6 +169,7 @@ pub fn conflict_doc(conflict: &TeamConflict, author: &str, rev: Option<String>) 
             raised_by: conflict.raised_by.clone(),
             raised_at: conflict.raised_at,
             resolution: conflict.resolution.as_ref().map(ResolutionV1::of),
+            late_take: conflict.late_take.as_ref().map(ResolutionV1::of),
         },
     }
 }
@@ -182,7 +202,13 @@ pub fn read_conflict_doc(doc: &serde_json::Value) -> Result<(ConflictDoc, TeamCo
             return Err(refused(id, format!("{path}: longer than {cap} characters")));
         }
     }
-    check_raised_and_resolved(id, "conflict", c.raised_at, c.resolution.as_ref())?;
+    check_raised_and_resolved(
+        id,
+        "conflict",
+        c.raised_at,
+        c.resolution.as_ref(),
+        c.late_take.as_ref(),
+    )?;
     let record = CaseDoc {
         id: case_doc_id(c.case_id),
         rev: None,
@@ -206,6 +232,7 @@ pub fn read_conflict_doc(doc: &serde_json::Value) -> Result<(ConflictDoc, TeamCo
         raised_by: c.raised_by.clone(),
         raised_at: c.raised_at,
         resolution: c.resolution.as_ref().map(ResolutionV1::to_domain),
+        late_take: c.late_take.as_ref().map(ResolutionV1::to_domain),
     };
     Ok((parsed, conflict))
 }

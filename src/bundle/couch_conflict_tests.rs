@@ -25,6 +25,7 @@ fn review() -> TeamConflict {
         raised_by: "bo".into(),
         raised_at: Utc.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap(),
         resolution: None,
+        late_take: None,
     }
 }
 
@@ -51,6 +52,71 @@ fn a_review_comes_back_from_its_document_exactly_open_or_resolved() {
         Took::SetAside,
     );
     assert_eq!(read_conflict_doc(&as_json(&resolved)).unwrap().1, resolved);
+    // A review written before late takes existed has no such key; one without a late take
+    // writes none, so older devices read it as before.
+    assert!(as_json(&resolved)["conflict"].get("late_take").is_none());
+    let kept = open.resolved(
+        "bo",
+        Utc.with_ymd_and_hms(2026, 12, 5, 10, 0, 0).unwrap(),
+        Took::Kept,
+    );
+    let answered_twice = TeamConflict {
+        late_take: resolved.resolution.clone(),
+        ..kept
+    };
+    assert_eq!(
+        read_conflict_doc(&as_json(&answered_twice)).unwrap().1,
+        answered_twice
+    );
+}
+
+#[test]
+fn a_late_take_that_is_not_a_take_after_a_keep_is_refused() {
+    let kept = review().resolved(
+        "bo",
+        Utc.with_ymd_and_hms(2026, 12, 5, 10, 0, 0).unwrap(),
+        Took::Kept,
+    );
+    let refused_with = |late: Value, on: &TeamConflict| {
+        let mut doc = as_json(on);
+        doc["conflict"]["late_take"] = late;
+        read_conflict_doc(&doc).unwrap_err().to_string()
+    };
+    let take = json!({ "by": "ana", "at": "2026-12-05T11:00:00Z", "took": "set_aside" });
+    for (late, on, wanted) in [
+        (
+            take.clone(),
+            review(),
+            "conflict.late_take: expected a take that followed a keep",
+        ),
+        (
+            json!({ "by": "ana", "at": "2026-12-05T11:00:00Z", "took": "kept" }),
+            kept.clone(),
+            "conflict.late_take: expected a take",
+        ),
+        (
+            take.clone(),
+            review().resolved(
+                "bo",
+                Utc.with_ymd_and_hms(2026, 12, 5, 10, 0, 0).unwrap(),
+                Took::SetAside,
+            ),
+            "conflict.late_take: expected a take that followed a keep",
+        ),
+        (
+            json!({ "by": "", "at": "2026-12-05T11:00:00Z", "took": "set_aside" }),
+            kept.clone(),
+            "conflict.late_take.by: expected a user name",
+        ),
+        (
+            json!({ "by": "ana", "at": "1850-12-05T11:00:00Z", "took": "set_aside" }),
+            kept.clone(),
+            "conflict.late_take.at: expected a year",
+        ),
+    ] {
+        let why = refused_with(late, &on);
+        assert!(why.contains(wanted), "wanted {wanted:?} in {why:?}");
+    }
 }
 
 fn refusal(change: impl Fn(&mut Value)) -> String {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::couch::{Authored, CONFLICT_PREFIX, DOC_SCHEMA, Refused, read_authored, refused};
 use super::couch_conflict::{ResolutionV1, check_raised_and_resolved};
 use super::couch_records::{RECORD_PREFIX, RecordV1, check_record};
-use crate::domain::merge::team::{TeamResolution, Took};
+use crate::domain::merge::team::{TeamResolution, Took, describe_answers};
 use crate::domain::validate::KEYWORD;
 
 /// The id of review `review` of the record document `record` (`rec:…`).
@@ -42,6 +42,9 @@ pub struct RecordReview {
     pub raised_by: String,
     pub raised_at: DateTime<Utc>,
     pub resolution: Option<TeamResolution>,
+    /// A take answered before its author saw `resolution`, a keep (`TeamResolution::late_take`):
+    /// the set-aside version replaced the team's all the same.
+    pub late_take: Option<TeamResolution>,
 }
 
 impl RecordReview {
@@ -78,17 +81,13 @@ impl RecordReview {
             self.kept_from,
             self.raised_by
         );
-        match &self.resolution {
-            None => head,
-            Some(r) => format!(
-                "{head}. Resolved by {}: {}",
-                r.by,
-                match r.took {
-                    Took::Kept => format!("kept {}'s version", self.kept_from),
-                    Took::SetAside => format!("took {}'s version", self.raised_by),
-                }
-            ),
-        }
+        let answers = describe_answers(
+            self.resolution.as_ref(),
+            self.late_take.as_ref(),
+            &format!("{}'s version", self.kept_from),
+            &format!("{}'s version", self.raised_by),
+        );
+        format!("{head}{answers}")
     }
 }
 
@@ -115,6 +114,9 @@ pub struct RecordReviewV1 {
     #[serde(with = "crate::domain::timestamp")]
     pub raised_at: DateTime<Utc>,
     pub resolution: Option<ResolutionV1>,
+    /// Absent on a review nobody answered twice (and on every document written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_take: Option<ResolutionV1>,
 }
 
 impl Authored for RecordReviewDoc {
@@ -145,6 +147,7 @@ pub fn record_review_doc(
             raised_by: review.raised_by.clone(),
             raised_at: review.raised_at,
             resolution: review.resolution.as_ref().map(ResolutionV1::of),
+            late_take: review.late_take.as_ref().map(ResolutionV1::of),
         },
     }
 }
@@ -178,7 +181,13 @@ pub fn read_record_review_doc(
             return Err(refused(id, format!("{path}: expected a user name")));
         }
     }
-    check_raised_and_resolved(id, "record_review", r.raised_at, r.resolution.as_ref())?;
+    check_raised_and_resolved(
+        id,
+        "record_review",
+        r.raised_at,
+        r.resolution.as_ref(),
+        r.late_take.as_ref(),
+    )?;
     check_record(id, &r.set_aside).map_err(|refusal| Refused {
         id: refusal.id,
         reason: format!("record_review.set_aside.{}", refusal.reason),
@@ -191,6 +200,7 @@ pub fn read_record_review_doc(
         raised_by: r.raised_by.clone(),
         raised_at: r.raised_at,
         resolution: r.resolution.as_ref().map(ResolutionV1::to_domain),
+        late_take: r.late_take.as_ref().map(ResolutionV1::to_domain),
     };
     Ok((parsed, review))
 }

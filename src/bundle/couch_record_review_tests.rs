@@ -27,6 +27,7 @@ fn review_of(record: RecordV1) -> RecordReview {
         raised_by: "bob".into(),
         raised_at: Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap(),
         resolution: None,
+        late_take: None,
     }
 }
 
@@ -83,6 +84,25 @@ fn a_review_says_whose_version_stayed_and_who_settled_it() {
         open.resolved("bob", at, Took::Kept)
             .describe()
             .ends_with(". Resolved by bob: kept alice's version")
+    );
+    // Answered twice at once: the keep reached the server first, the take changed the record.
+    let answered_twice = RecordReview {
+        late_take: open.resolved("carol", at, Took::SetAside).resolution,
+        ..open.resolved("bob", at, Took::Kept)
+    };
+    assert!(answered_twice.describe().ends_with(
+        ". Resolved by bob: kept alice's version. carol answered too, before seeing that: \
+         took bob's version, which replaced alice's version"
+    ));
+    let (_, back) = read_record_review_doc(&as_json(&answered_twice)).unwrap();
+    assert_eq!(back, answered_twice);
+    let mut hostile = as_json(&open.resolved("bob", at, Took::SetAside));
+    hostile["record_review"]["late_take"] =
+        json!({ "by": "carol", "at": "2026-12-06T10:00:00Z", "took": "set_aside" });
+    let why = read_record_review_doc(&hostile).unwrap_err().to_string();
+    assert!(
+        why.contains("record_review.late_take: expected a take that followed a keep"),
+        "{why}"
     );
 }
 

@@ -46,14 +46,31 @@ teamTest('whole records sync too: a problem opened by one appears for the other;
   }
   await expect(header(alice)).toContainText('1 conflict(s) to review');
 
-  // Alice reads Bob's version and takes it: it replaces hers for the team, and the review is
-  // resolved on both devices.
-  await reviews(alice).getByText("Show bob's version").click();
-  await expect(reviews(alice).locator('pre')).toContainText(words.bob);
-  await reviews(alice).getByRole('button', { name: "Take bob's version" }).click();
-  await expect(reviews(alice).getByRole('status')).toContainText(`${subject}: alice's version kept; bob's set aside. Resolved by alice: took bob's version.`);
-  await expect(reviews(alice).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
+  // Alice reads Bob's version and takes it, offline, in a second tab of her profile: that tab
+  // does not sync, so the syncing one sends both the review and the record once she is back. It
+  // replaces hers for the team, and the review is resolved on both devices.
+  const aliceTab = await alice.context().newPage();
+  aliceTab.errors = [];
+  aliceTab.on('pageerror', (e) => aliceTab.errors.push(e.message));
+  await aliceTab.goto(app.url('/settings'));
+  await expect(header(aliceTab)).toHaveText(/Synced by another tab/);
+  await expect(reviews(aliceTab)).toContainText(`${subject}: alice's version reached the team first`);
+  await alice.context().setOffline(true);
+  await expect(header(alice)).toContainText('offline');
+  await reviews(aliceTab).getByText("Show bob's version").click();
+  await expect(reviews(aliceTab).locator('pre')).toContainText(words.bob);
+  await reviews(aliceTab).getByRole('button', { name: "Take bob's version" }).click();
+  await expect(reviews(aliceTab).getByRole('status')).toContainText(`${subject}: alice's version kept; bob's set aside. Resolved by alice: took bob's version.`);
+  await expect(reviews(aliceTab).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
+  await expect(reviews(aliceTab)).toContainText('(not yet synced)');
+  // Nothing left her device meanwhile: the team still has her version and an open review.
+  expect((await onServer()).record.value.resolution).toBe(words.alice);
+  expect((await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc)
+    .filter((d) => d._id.startsWith('cf:rec:problem:')).map((d) => d.record_review.resolution)).toEqual([null]);
+  await alice.context().setOffline(false);
   await expect.poll(async () => (await onServer())?.record.value.resolution, { timeout: 20_000 }).toBe(words.bob);
+  await expect(reviews(aliceTab)).not.toContainText('(not yet synced)', { timeout: 20_000 });
+  expect(aliceTab.errors).toEqual([]);
   await expect(reviews(bob)).toContainText("Resolved by alice: took bob's version", { timeout: 20_000 });
   await expect(reviews(bob).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
   await expect(header(bob)).not.toContainText('conflict(s) to review');
@@ -167,7 +184,7 @@ teamTest('a template removed in one profile is removed in the other; an edit mad
   expect(bob.errors).toEqual([]);
 });
 
-teamTest('a template both changed offline: the first to reach the team stays, the other is set aside for the team; keeping the team\'s settles it on both devices, and the one set aside stays readable', async ({ team: { couch, app } }) => {
+teamTest('a template both changed offline: the first to reach the team stays, the other is set aside for the team; answered at once with a keep and a take, the keep settles it and the take is recorded beside it on both devices, and the one set aside stays readable', async ({ team: { couch, app } }) => {
   const { alice, bob } = await bothSynced(app);
   const list = (page) => page.getByRole('navigation', { name: 'Templates' });
   await alice.goto(app.url('/templates'));
@@ -193,27 +210,46 @@ teamTest('a template both changed offline: the first to reach the team stays, th
   await bob.context().setOffline(false);
   await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice', { timeout: 20_000 });
 
-  // Bob keeps the team's version: settled for both, and his stays readable in the resolved review.
+  // Both see the review, go offline and answer it at once: Bob keeps the team's version (his
+  // answer reaches the server first), Alice takes Bob's. Her take has changed the template all
+  // the same, so the review says both, on both devices, and Bob's version is the team's.
   const reviews = (page) => page.getByRole('region', { name: /Conflicts to review/ });
-  await bob.goto(app.url('/settings'));
-  await expect(reviews(bob)).toContainText(`"${name}": alice's version reached the team first and is in place; bob's was set aside`, { timeout: 20_000 });
+  const raised = `"${name}": alice's version reached the team first and is in place; bob's was set aside`;
+  for (const page of [bob, alice]) {
+    await page.goto(app.url('/settings'));
+    await expect(reviews(page)).toContainText(raised, { timeout: 20_000 });
+  }
   await reviews(bob).getByText("Show bob's version").click();
   await expect(reviews(bob).locator('pre')).toContainText('From Bob');
+  await bob.context().setOffline(true);
+  await alice.context().setOffline(true);
+  await expect(header(alice)).toHaveText(/offline/);
   await reviews(bob).getByRole('button', { name: "Keep alice's version" }).click();
   await expect(reviews(bob).getByRole('status')).toContainText(`"${name}": alice's version kept; bob's set aside. Resolved by bob: kept alice's version.`);
   await expect(reviews(bob).getByText('Nothing waits for review.')).toBeVisible();
-  await alice.goto(app.url('/settings'));
-  await expect(reviews(alice)).toContainText("Resolved by bob: kept alice's version", { timeout: 20_000 });
+  await reviews(alice).getByRole('button', { name: "Take bob's version" }).click();
+  await expect(reviews(alice).getByRole('status')).toContainText("Resolved by alice: took bob's version.");
+  await bob.context().setOffline(false);
+  const reviewOnServer = async () => (await couch.get('_all_docs?include_docs=true')).rows
+    .find((r) => r.id.startsWith('cf:rec:template:'))?.doc.record_review;
+  await expect.poll(async () => (await reviewOnServer())?.resolution?.by, { timeout: 20_000 }).toBe('bob');
+  await alice.context().setOffline(false);
+  const both = "Resolved by bob: kept alice's version. alice answered too, before seeing that: took bob's version, which replaced alice's version";
+  await expect(reviews(alice)).toContainText(both, { timeout: 20_000 });
+  await expect(reviews(bob)).toContainText(both, { timeout: 20_000 });
   await expect(reviews(alice).getByRole('button', { name: "Take bob's version" })).toHaveCount(0);
+  await expect.poll(onServer, { timeout: 20_000 }).toBe('[{{case.key}}] From Bob');
+  expect((await reviewOnServer()).late_take.by).toBe('alice');
+  // Bob's version stays readable in the resolved review, and survives a reload.
   await reviews(alice).getByText("Show bob's version").click();
   await expect(reviews(alice).locator('pre')).toContainText('From Bob');
   await bob.reload();
-  await expect(reviews(bob)).toContainText("Resolved by bob: kept alice's version");
+  await expect(reviews(bob)).toContainText(both);
   await expect(header(bob)).not.toContainText('conflict(s) to review');
-  expect(await onServer()).toBe('[{{case.key}}] From Alice');
+  await expect(header(alice)).not.toContainText('conflict(s) to review');
   await bob.goto(app.url('/templates'));
   await list(bob).getByRole('button', { name, exact: true }).click();
-  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Alice');
+  await expect(bob.getByLabel('Subject')).toHaveValue('[{{case.key}}] From Bob', { timeout: 20_000 });
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });

@@ -390,8 +390,9 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                     view.renumbered.set(done.renumbered_so_far.clone());
                 }
                 let target = format!("{}{}", couch.server, couch.database);
-                if check_reviews || done.reviews_touched {
-                    reviews::show(view, &target).await;
+                // Another tab listing the reviews (one answered there, say) reads them again.
+                if (check_reviews || done.reviews_touched) && reviews::show(view, &target).await {
+                    crate::app::state::announce_reviews_changed();
                 }
                 if check_reviews || done.set_aside > 0 {
                     records::show(view, &target).await;

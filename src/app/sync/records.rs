@@ -235,6 +235,7 @@ pub async fn receive(
                         raised_by: author.to_string(),
                         raised_at: now,
                         resolution: None,
+                        late_take: None,
                     });
                 }
                 take.push(doc.record.clone());

@@ -58,6 +58,38 @@ impl Review {
         }
     }
 
+    pub fn late_take(&self) -> Option<&TeamResolution> {
+        match self {
+            Review::Field(c) => c.late_take.as_ref(),
+            Review::Record(r) => r.late_take.as_ref(),
+        }
+    }
+
+    /// The review as the server kept it (`self`), carrying the take this device gave at the same
+    /// time (`ours`) when that take changed the case or record against the kept answer; `None`
+    /// when the server's review already says what the record holds.
+    fn with_late_take_of(&self, ours: &Review) -> Option<Review> {
+        let late = TeamResolution::late_take(
+            self.resolution()?,
+            self.late_take(),
+            ours.resolution().into_iter().chain(ours.late_take()),
+        )?;
+        let mut merged = self.clone();
+        match &mut merged {
+            Review::Field(c) => c.late_take = Some(late),
+            Review::Record(r) => r.late_take = Some(late),
+        }
+        Some(merged)
+    }
+
+    /// Its document, written by `author` on top of server revision `rev`.
+    fn to_doc(&self, author: &str, rev: Option<String>) -> Result<Value, serde_json::Error> {
+        match self {
+            Review::Field(c) => serde_json::to_value(conflict_doc(c, author, rev)),
+            Review::Record(r) => serde_json::to_value(record_review_doc(r, author, rev)),
+        }
+    }
+
     /// In words, for the list of resolved ones.
     pub fn describe(&self) -> String {
         match self {
@@ -122,13 +154,16 @@ fn rows(reviews: &StoredReviews, target: &str) -> Vec<ReviewRow> {
     rows
 }
 
-/// Refreshes the page's list from what is stored (after a round or a resolution).
-pub async fn show(view: SyncView, target: &str) {
+/// Refreshes the page's list from what is stored (after a round or a resolution); whether it
+/// changed.
+pub async fn show(view: SyncView, target: &str) -> bool {
     if let Ok(rows) = list(target).await
         && view.reviews.with_untracked(|r| *r != rows)
     {
         view.reviews.set(rows);
+        return true;
     }
+    false
 }
 
 /// Starts the stored reviews afresh when they were for another team database.
@@ -228,16 +263,18 @@ async fn keep_raised(
 
 /// Takes in review documents from the server, each checked (a refused one is reported and
 /// nothing else changes). A review changed here and not yet pushed keeps its change on the
-/// server's revision, unless the server's is already resolved: the first resolution wins.
+/// server's revision, unless the server's is already resolved: the first resolution wins, and a
+/// take answered here meanwhile against a keep there is added to it and sent again, since it has
+/// changed the record all the same.
 pub(super) async fn receive(
     target: &str,
     raws: Vec<Value>,
     round: &mut Round,
 ) -> Result<(), RoundError> {
-    let mut checked: Vec<(String, Option<String>, bool, Value)> = Vec::new();
+    let mut checked: Vec<(String, Option<String>, Review, Value)> = Vec::new();
     for raw in raws {
         match read_review(&raw) {
-            Ok((id, rev, review)) => checked.push((id, rev, !review.is_open(), raw)),
+            Ok((id, rev, review)) => checked.push((id, rev, review, raw)),
             Err(refusal) => round.refused.push(refusal),
         }
     }
@@ -248,15 +285,30 @@ pub(super) async fn receive(
     let db = database_ready().await?;
     stored::update_reviews(&db, |reviews| {
         for_target(reviews, target);
-        for (id, rev, server_resolved, raw) in checked {
+        for (id, rev, server, raw) in checked {
             let ours_waiting = reviews.unpushed.contains(&id);
-            match reviews.docs.get_mut(&id) {
-                Some(ours) if ours_waiting && !server_resolved => {
-                    if let Some(object) = ours.as_object_mut() {
-                        object.insert("_rev".into(), json!(rev));
-                    }
+            let Some(ours) = reviews.docs.get_mut(&id).filter(|_| ours_waiting) else {
+                reviews.unpushed.remove(&id);
+                reviews.docs.insert(id, raw);
+                continue;
+            };
+            if server.is_open() {
+                if let Some(object) = ours.as_object_mut() {
+                    object.insert("_rev".into(), json!(rev));
                 }
-                _ => {
+                continue;
+            }
+            let author = raw
+                .get("author")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let with_ours = read_review(ours)
+                .ok()
+                .and_then(|(_, _, ours)| server.with_late_take_of(&ours))
+                .and_then(|merged| merged.to_doc(author, rev).ok());
+            match with_ours {
+                Some(doc) => *ours = doc,
+                None => {
                     reviews.unpushed.remove(&id);
                     reviews.docs.insert(id, raw);
                 }
@@ -266,6 +318,20 @@ pub(super) async fn receive(
     })
     .await?;
     Ok(())
+}
+
+/// Whether two versions of one review document say the same, whoever wrote them on whichever
+/// revision.
+fn same_review(a: &Value, b: &Value) -> bool {
+    let body = |doc: &Value| {
+        let mut doc = doc.clone();
+        if let Some(object) = doc.as_object_mut() {
+            object.remove("_rev");
+            object.remove("author");
+        }
+        doc
+    };
+    body(a) == body(b)
 }
 
 /// Pushes the reviews raised or resolved here, each on the server revision last seen. One the
@@ -333,7 +399,7 @@ pub(super) async fn push(
             let same = reviews
                 .docs
                 .get(&id)
-                .is_some_and(|now| now.get("conflict") == doc.get("conflict"));
+                .is_some_and(|now| same_review(now, &doc));
             let mut doc = doc;
             if let Some(object) = doc.as_object_mut() {
                 object.insert("_rev".into(), json!(rev));
@@ -392,7 +458,7 @@ pub async fn resolve(
         settings.user.clone()
     };
     let now = browser::now();
-    let (written, words) = match review {
+    let resolved = match review {
         Review::Field(conflict) => {
             if took == Took::SetAside {
                 let current = cases::stored_case(state, conflict.case_id)
@@ -402,24 +468,19 @@ pub async fn resolve(
                     cases::edit(state, conflict.case_id, vec![edit], None, None).await?;
                 }
             }
-            let resolved = conflict.resolved(&by, now, took);
-            (
-                serde_json::to_value(conflict_doc(&resolved, &by, rev)),
-                resolved.describe(),
-            )
+            Review::Field(conflict.resolved(&by, now, took))
         }
         Review::Record(review) => {
             if took == Took::SetAside {
                 super::records::put_back(state, review.set_aside.clone()).await?;
             }
-            let resolved = review.resolved(&by, now, took);
-            (
-                serde_json::to_value(record_review_doc(&resolved, &by, rev)),
-                resolved.describe(),
-            )
+            Review::Record(review.resolved(&by, now, took))
         }
     };
-    let written = written.map_err(|e| AppError::Refused(e.to_string()))?;
+    let words = resolved.describe();
+    let written = resolved
+        .to_doc(&by, rev)
+        .map_err(|e| AppError::Refused(e.to_string()))?;
     let review_id = id.to_string();
     stored::update_reviews(&db, move |reviews| {
         if reviews.target == target {

@@ -29,6 +29,9 @@ pub struct TeamConflict {
     pub raised_by: String,
     pub raised_at: DateTime<Utc>,
     pub resolution: Option<TeamResolution>,
+    /// A take given before its author saw `resolution`, a keep, which reached the server second:
+    /// it changed the case all the same, so the review says so (`TeamResolution::late_take`).
+    pub late_take: Option<TeamResolution>,
 }
 
 /// How a team conflict was settled for good, and by whom.
@@ -45,6 +48,52 @@ pub enum Took {
     Kept,
     /// The set-aside value replaces it.
     SetAside,
+}
+
+impl TeamResolution {
+    /// Two people answered one review before either saw the other's answer, and the server kept
+    /// `kept` (with the take already added to it, `kept_late`). A keep changes nothing, but a take
+    /// from here has already given the case or record the set-aside value, so when the kept answer
+    /// is a keep the review must also carry that take, or it would say the opposite of what the
+    /// record holds. Returns the take to add, if any, from this device's answers `ours`.
+    pub fn late_take<'a>(
+        kept: &TeamResolution,
+        kept_late: Option<&TeamResolution>,
+        ours: impl IntoIterator<Item = &'a TeamResolution>,
+    ) -> Option<TeamResolution> {
+        if kept.took == Took::SetAside || kept_late.is_some() {
+            return None;
+        }
+        ours.into_iter()
+            .find(|r| r.took == Took::SetAside && *r != kept)
+            .cloned()
+    }
+}
+
+/// A review's answers in words, after what it is about: "" while open, else ". Resolved by bo:
+/// kept `kept`", with a late take after it (". ana answered too, before seeing that: took
+/// `taken`, which replaced `kept`").
+pub fn describe_answers(
+    resolution: Option<&TeamResolution>,
+    late_take: Option<&TeamResolution>,
+    kept: &str,
+    taken: &str,
+) -> String {
+    let Some(r) = resolution else {
+        return String::new();
+    };
+    let late = late_take
+        .map(|late| {
+            format!(
+                ". {} answered too, before seeing that: took {taken}, which replaced {kept}",
+                late.by
+            )
+        })
+        .unwrap_or_default();
+    match r.took {
+        Took::Kept => format!(". Resolved by {}: kept {kept}{late}", r.by),
+        Took::SetAside => format!(". Resolved by {}: took {taken}{late}", r.by),
+    }
 }
 
 impl TeamConflict {
@@ -73,6 +122,7 @@ impl TeamConflict {
                     raised_by: raised_by.to_string(),
                     raised_at: at,
                     resolution: None,
+                    late_take: None,
                 });
             }
         }
@@ -141,17 +191,15 @@ impl TeamConflict {
             self.raised_by,
             clip(&self.set_aside)
         );
-        match &self.resolution {
-            None => head,
-            Some(r) => format!(
-                "{head}. Resolved by {}: {}",
-                r.by,
-                match r.took {
-                    Took::Kept => format!("kept \"{}\"", clip(&self.kept)),
-                    Took::SetAside => format!("took \"{}\"", clip(&self.set_aside)),
-                }
-            ),
-        }
+        let kept = format!("\"{}\"", clip(&self.kept));
+        let taken = format!("\"{}\"", clip(&self.set_aside));
+        let answers = describe_answers(
+            self.resolution.as_ref(),
+            self.late_take.as_ref(),
+            &kept,
+            &taken,
+        );
+        format!("{head}{answers}")
     }
 }
 

@@ -13,14 +13,18 @@ use crate::domain::merge::team::{TeamConflict, Took};
 /// Resolved reviews listed below the open ones, at most.
 const RESOLVED_SHOWN: usize = 20;
 
-/// Reads the stored reviews into the page's list: another tab may be the one syncing.
-fn refresh(view_of_sync: SyncView) {
+/// Reads the stored reviews into the page's list now and again whenever another tab says they
+/// changed: another tab may be the one syncing, and an answer given here is sent by it.
+fn keep_fresh(view_of_sync: SyncView) {
     let state = app_state();
-    leptos::task::spawn_local(async move {
-        let target = state
-            .prefs
-            .with_untracked(|p| format!("{}{}", p.sync.server, p.sync.database));
-        reviews::show(view_of_sync, &target).await;
+    Effect::new(move |_| {
+        state.reviews_epoch.track();
+        leptos::task::spawn_local(async move {
+            let target = state
+                .prefs
+                .with_untracked(|p| format!("{}{}", p.sync.server, p.sync.database));
+            reviews::show(view_of_sync, &target).await;
+        });
     });
 }
 
@@ -174,7 +178,7 @@ pub fn SyncReviews() -> impl IntoView {
     let view_of_sync = expect_context::<SyncView>();
     let said = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
-    refresh(view_of_sync);
+    keep_fresh(view_of_sync);
     let open = move || {
         view_of_sync.reviews.with(|r| {
             r.iter()
@@ -224,7 +228,7 @@ pub fn CaseReviews(case_id: Uuid) -> impl IntoView {
     let said = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     if app_state().prefs.with_untracked(|p| p.sync.on) {
-        refresh(view_of_sync);
+        keep_fresh(view_of_sync);
     }
     let open = move || {
         view_of_sync.reviews.with(|r| {
