@@ -1,6 +1,6 @@
-// sync-records.spec.mjs: team sync of whole records through a real CouchDB-compatible server: a problem, an email template and a partner team travel, meet offline, are set aside in a review the whole team answers, removed, and a removal an edit did not see loses to the edit.
+// sync-records.spec.mjs: team sync of whole records through a real CouchDB-compatible server: a problem, an email template and a partner team travel, meet offline, are set aside in a review the whole team answers (two answers at once included), removed, and a removal an edit did not see loses to the edit; copies set aside before team reviews are restored or discarded.
 import { expect, createCase } from './fixtures.mjs';
-import { teamTest, header, bothSynced, storedWithout } from './team.mjs';
+import { teamTest, header, bothSynced, storedWithout, signIn, ALICE } from './team.mjs';
 
 teamTest('whole records sync too: a problem opened by one appears for the other; both resolve it offline, the first to reach the team stays, the other is set aside in a review both see, and the teammate takes it for both; a hostile record and a hostile review are refused', async ({ team: { couch, app } }) => {
   const { alice, bob } = await bothSynced(app);
@@ -354,4 +354,82 @@ teamTest('a template removed by one while the other is typing in it: her typing 
   await expect(alice.getByLabel('Subject')).toHaveValue('[{{case.key}}] Bob was typing this');
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
+});
+
+teamTest('copies set aside on a device before team reviews existed stay under "Your versions set aside": Restore mine puts one back for the team, Discard mine… asks first and drops the other, and the team\'s stays', async ({ team: { couch, app } }) => {
+  const alice = await app.person();
+  await signIn(alice, app.url, ALICE);
+  await expect(header(alice)).toHaveText(/Synced/);
+  const list = (page) => page.getByRole('navigation', { name: 'Templates' });
+  await alice.goto(app.url('/templates'));
+  const [first, second] = await list(alice).getByRole('button').allTextContents();
+  const docOf = async (name) => (await couch.get('_all_docs?include_docs=true')).rows
+    .find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === name)?.doc;
+  await expect.poll(async () => Boolean(await docOf(first) && await docOf(second)), { timeout: 20_000 }).toBe(true);
+  const [teamFirst, teamSecond] = [await docOf(first), await docOf(second)];
+
+  // Two copies as a device before stop 46 kept them: this device's versions of both templates,
+  // set aside when Bob's reached the team first.
+  const copy = (doc, subject) => ({
+    doc_id: doc._id, label: doc.record.value.name, kind: 'Email template', kept_from: 'bob',
+    at: '2026-12-04T09:30:00Z',
+    mine: { ...doc.record, value: { ...doc.record.value, subject } },
+  });
+  const items = [copy(teamFirst, '[{{case.key}}] Alice kept this one'), copy(teamSecond, '[{{case.key}}] Alice drops this one')];
+  await alice.evaluate((items) => new Promise((done, fail) => {
+    const { sync } = JSON.parse(localStorage.getItem('escalation-desk.prefs.v1'));
+    const open = indexedDB.open('escalation-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('meta', 'readwrite');
+      tx.objectStore('meta').put(JSON.stringify({ target: `${sync.server}${sync.database}`, items }), 'sync_set_aside');
+      tx.oncomplete = () => { open.result.close(); done(); };
+      tx.onerror = () => fail(tx.error);
+    };
+  }), items);
+
+  await alice.goto(app.url('/settings'));
+  const copies = alice.getByRole('region', { name: /Your versions set aside/ });
+  await expect(copies.getByRole('heading')).toHaveText('Your versions set aside (2)');
+  const row = (name) => copies.locator('li').filter({ hasText: `Email template "${name}"` });
+  await expect(row(first)).toContainText(`Email template "${first}": bob's version reached the team first and is in place; yours was set aside on 2026-12-04 09:30 UTC.`);
+  await row(first).getByText('Show your version').click();
+  await expect(row(first).locator('pre')).toContainText('Alice kept this one');
+
+  // Restore mine: it replaces the team's, here and on the server.
+  await row(first).getByRole('button', { name: 'Restore mine' }).click();
+  await expect(copies.getByRole('status')).toHaveText(`Email template "${first}" is back as it was here; your teammates get it once this syncs.`);
+  await expect(copies.getByRole('heading')).toHaveText('Your versions set aside (1)');
+  await expect.poll(async () => (await docOf(first))?.record.value.subject, { timeout: 20_000 }).toBe('[{{case.key}}] Alice kept this one');
+
+  // Discard mine… asks first; Cancel keeps it, Discard drops it and the team's stays.
+  await row(second).getByRole('button', { name: 'Discard mine…' }).click();
+  await expect(row(second)).toContainText('Discard your version for good?');
+  await row(second).getByRole('button', { name: 'Cancel' }).click();
+  await expect(row(second).getByRole('button', { name: 'Restore mine' })).toBeVisible();
+  await row(second).getByRole('button', { name: 'Discard mine…' }).click();
+  await row(second).getByRole('button', { name: 'Discard', exact: true }).click();
+  await expect(copies.getByRole('status')).toHaveText(`Your version of Email template "${second}" was discarded; the team's stays.`);
+  await expect(copies.getByRole('heading')).toHaveText('Your versions set aside (0)');
+  // Nothing is left stored (the list is read from it on every visit), so a reload shows none.
+  const stored = () => alice.evaluate(() => new Promise((done, fail) => {
+    const open = indexedDB.open('escalation-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const read = open.result.transaction('meta').objectStore('meta').get('sync_set_aside');
+      read.onsuccess = () => { done(JSON.parse(read.result).items.length); open.result.close(); };
+      read.onerror = () => fail(read.error);
+    };
+  }));
+  expect(await stored()).toBe(0);
+  await alice.reload();
+  await expect(alice.getByRole('region', { name: 'Team sync' })).toBeVisible();
+  await expect(alice.getByRole('region', { name: /Your versions set aside/ })).toHaveCount(0);
+  expect((await docOf(second)).record.value.subject).toBe(teamSecond.record.value.subject);
+  await alice.goto(app.url('/templates'));
+  await list(alice).getByRole('button', { name: first, exact: true }).click();
+  await expect(alice.getByLabel('Subject')).toHaveValue('[{{case.key}}] Alice kept this one');
+  await list(alice).getByRole('button', { name: second, exact: true }).click();
+  await expect(alice.getByLabel('Subject')).toHaveValue(teamSecond.record.value.subject);
+  expect(alice.errors).toEqual([]);
 });
