@@ -99,16 +99,23 @@ async function openProfile(existing = null) {
  * Returning: HTTP cache and service worker warm (the app opened yesterday). First visit: the
  * same data, but the HTTP cache, Cache Storage and service worker cleared first, so every
  * script and the wasm come over the network and the worker installs.
+ * Each "returning" start follows a first visit's short session (as before stop 47). A third
+ * start follows a returning session left open LONG_SESSION_MS, as a specialist leaves the app
+ * open for hours: the browser keeps the wasm's compiled code only once a session has run a
+ * while, so the two returning rows tell a start after a brief session from one after a day's.
  */
+const LONG_SESSION_MS = Number(option('long-session-ms', '15000'));
+
 async function processStarts(profile, url, runs) {
   let current = profile;
   const origin = new URL(url).origin;
   const returning = [];
+  const afterLong = [];
   const first = [];
   // The last session's first screen, painted before every case is read (none on the first start).
-  const previews = { returning: [], first: [] };
+  const previews = { returning: [], first: [], afterLong: [] };
   for (let i = 0; i < WARMUP + runs; i++) {
-    for (const kind of ['returning', 'first']) {
+    for (const kind of ['returning', 'afterLong', 'first']) {
       if (kind === 'first') {
         const cdp = await current.context.newCDPSession(current.page);
         await cdp.send('Network.clearBrowserCache');
@@ -124,10 +131,13 @@ async function processStarts(profile, url, runs) {
       // Let the worker install and cache again, as a real visit would, before the next start.
       await current.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
       await settle(current.page);
-      if (i >= WARMUP) (kind === 'returning' ? returning : first).push(ms);
+      // The session before an "afterLong" start stays open a while (a benchmark, not a test:
+      // a session's length is what is being varied here).
+      if (kind === 'returning') await current.page.waitForTimeout(LONG_SESSION_MS);
+      if (i >= WARMUP) ({ returning, afterLong, first })[kind].push(ms);
     }
   }
-  return { profile: current, returning: summary(returning), first: summary(first), returningPreview: summary(previews.returning), firstPreview: summary(previews.first) };
+  return { profile: current, returning: summary(returning), afterLong: summary(afterLong), first: summary(first), returningPreview: summary(previews.returning), afterLongPreview: summary(previews.afterLong), firstPreview: summary(previews.first) };
 }
 
 /** Waits for the `count`-th entry of measure `name` and returns its duration. */
@@ -266,6 +276,8 @@ async function benchSize(url, size, payloadKb) {
     result.first_rows_returning = starts.returning;
     result.first_rows_first_visit = starts.first;
     result.preview_rows_returning = starts.returningPreview;
+    result.first_rows_returning_after_long_session = starts.afterLong;
+    result.preview_rows_returning_after_long_session = starts.afterLongPreview;
     result.preview_rows_first_visit = starts.firstPreview;
     seeded = starts.profile;
     page = seeded.page;
@@ -514,7 +526,7 @@ function printBySize(bySize) {
   const sizes = Object.keys(bySize);
   const metrics = [
     ['cold start → first rows (reload, one process)', (r) => r.first_rows],
-    ['returning: new process → first rows', (r) => r.first_rows_returning], ['  → the last first screen (preview)', (r) => r.preview_rows_returning], ['first visit → the last first screen (preview)', (r) => r.preview_rows_first_visit], ['first visit: caches cleared → first rows', (r) => r.first_rows_first_visit], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
+    ['returning: new process → first rows', (r) => r.first_rows_returning], ['  → the last first screen (preview)', (r) => r.preview_rows_returning], ['returning after a long session: new process → first rows', (r) => r.first_rows_returning_after_long_session], ['  → the last first screen (preview)', (r) => r.preview_rows_returning_after_long_session], ['first visit → the last first screen (preview)', (r) => r.preview_rows_first_visit], ['first visit: caches cleared → first rows', (r) => r.first_rows_first_visit], ['hydrate (app start → cases in memory)', (r) => r.hydrate],
     ['longest task while opening', (r) => r.hydrate_longest_task], ['navigation → SLA badges painted', (r) => r.badges_painted],
     ['longest task until the badges are painted', (r) => r.longest_task_until_badges], ['filter click → paint', (r) => r.filter],
     ['search keystroke → paint', (r) => r.search],
