@@ -99,8 +99,7 @@ pub struct AppState {
     /// Bumped whenever events are stored for any case (a breach the clocks logged included), so
     /// an open case page re-reads its timeline without a reload.
     pub timeline_epoch: RwSignal<u64>,
-    /// Bumped when another tab says the stored team-sync reviews changed (its sync round sent or
-    /// took one in), so a list of them in this tab reads them again.
+    /// Bumped when another tab says the stored team-sync reviews changed, so a list re-reads them.
     pub reviews_epoch: RwSignal<u64>,
     /// Whether what was typed is stored yet, for the header's "Draft saved".
     pub drafts: RwSignal<DraftActivity>,
@@ -550,8 +549,7 @@ thread_local! {
     static CHANNEL: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
-/// What a tab says when only the stored team-sync reviews changed: the others re-read those,
-/// not every case.
+/// What a tab says when only the stored team-sync reviews changed (the others re-read those alone).
 const REVIEWS_CHANGED: &str = "reviews";
 
 /// Tells other open tabs that this one has written something.
@@ -559,8 +557,8 @@ pub fn announce_change() {
     post_to_other_tabs("changed");
 }
 
-/// Tells other open tabs that the stored team-sync reviews changed (the tab that syncs sent or
-/// took one in), so one listing them is not left saying "not yet synced".
+/// Tells other open tabs that the syncing tab sent or took in a team review, so one listing them
+/// is not left saying "not yet synced".
 pub fn announce_reviews_changed() {
     post_to_other_tabs(REVIEWS_CHANGED);
 }
