@@ -1,4 +1,4 @@
-//! Pages whose code arrives on demand: in a split build each is a separate wasm part, fetched the first time its route opens.
+//! Code that arrives on demand: in a split build each page is a separate wasm part, fetched the first time its route opens, and so is a case page's list of team reviews (only once team sync is on).
 //!
 //! A specialist's first minute needs the queue, a case and call mode; everything else (Data, RCAs,
 //! playbooks, templates, problems, settings, Insights, the SQL console) is a split point here. The
@@ -81,5 +81,51 @@ where
                 }))
             }}
         </Suspense>
+    }
+}
+
+/// Draws a case's open team reviews (a case field both sides changed before syncing).
+pub type CaseReviewsView = fn(uuid::Uuid) -> AnyView;
+
+fn case_reviews(case_id: uuid::Uuid) -> AnyView {
+    view! { <super::pages::sync_reviews::CaseReviews case_id/> }.into_any()
+}
+
+// Reading a review checks it like anything from the server (every record kind's validation), and
+// answering one writes cases and records: none of it is needed before team sync is on.
+crate::app::on_demand::on_demand_code!(
+    /// A case page's list of team reviews, fetched once team sync is on.
+    case_reviews_view,
+    reviews,
+    CaseReviewsView,
+    case_reviews
+);
+
+/// A case's open team reviews, while team sync is on; with sync off nothing is fetched or drawn.
+/// If the code cannot be fetched the case still works, and the reviews stay listed under
+/// Settings → Team sync.
+#[component]
+pub fn CaseReviewsOnDemand(case_id: uuid::Uuid) -> impl IntoView {
+    let state = crate::app::state::app_state();
+    let sync_on = Memo::new(move |_| state.prefs.with(|p| p.sync.on));
+    move || {
+        sync_on.get().then(|| {
+            view! {
+                <Suspense fallback=|| ()>
+                    {Suspend::new(send_wrapper::SendWrapper::new(async move {
+                        match case_reviews_view().await {
+                            Ok(draw) => draw(case_id),
+                            Err(error) => view! {
+                                <p class="hint" role="status">
+                                    "Team reviews of this case are not shown here: "{error.to_string()}
+                                    ". They are listed under Settings → Team sync."
+                                </p>
+                            }
+                            .into_any(),
+                        }
+                    }))}
+                </Suspense>
+            }
+        })
     }
 }

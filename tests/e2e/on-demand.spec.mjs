@@ -17,7 +17,7 @@ const ROUTES = [
   ['/sql', { level: 1, name: 'SQL console' }],
 ];
 
-test('the first route loads without the on-demand parts, and opening a page fetches only its own', async ({ page, app }) => {
+test('the first route (the queue and a case) loads without the on-demand parts, and opening a page fetches only its own', async ({ page, app }) => {
   const fetched = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) fetched.push(new URL(r.url()).pathname); });
   await page.goto(app.url('/'));
@@ -26,6 +26,11 @@ test('the first route loads without the on-demand parts, and opening a page fetc
   const partList = parts.split(' ');
   expect(partList.length).toBeGreaterThan(5);
   // The page itself fetched only the main module; the service worker's precache is not the page's.
+  expect(fetched.filter((p) => partList.includes(p))).toEqual([]);
+  // A case page with team sync off fetches nothing either: its list of team reviews waits for sync.
+  await page.goto(app.url('/cases/ESC-1001'));
+  await expect(page.locator('.case-key')).toContainText('ESC-1001');
+  await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
   expect(fetched.filter((p) => partList.includes(p))).toEqual([]);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();

@@ -57,15 +57,18 @@ teamTest('two specialists converge through CouchDB: a case made by one appears f
   expect(bob.errors).toEqual([]);
 });
 
-teamTest('sync whose code cannot be fetched says so in the header, and starts by itself once it can', async ({ team: { couch, app } }) => {
+teamTest('sync whose code cannot be fetched says so in the header, and starts by itself once it can; a case page says its team reviews cannot be shown', async ({ team: { couch, app } }) => {
   // No service worker, and the sync part's files refused, as by a server that lost this build's parts.
   const alice = await app.person({ serviceWorkers: 'block' });
   let refusing = true;
-  await alice.route(/\/split_sync-[0-9a-f]+\.wasm$/, (route) => (refusing ? route.abort() : route.continue()));
+  await alice.route(/\/split_(sync|reviews)-[0-9a-f]+\.wasm$/, (route) => (refusing ? route.abort() : route.continue()));
   await signIn(alice, app.url, ALICE);
   await expect(header(alice)).toContainText('Sync stopped: this part of the app is not on this device yet and could not be fetched; trying again');
   await alice.goto(app.url('/'));
   await createCase(alice, { title: 'Made while sync could not start' });
+  // The case page's list of team reviews is fetched with sync on: refused, the case says so and works.
+  await expect(alice.locator('.case-main')).toContainText('Team reviews of this case are not shown here: this part of the app is not on this device yet and could not be fetched. They are listed under Settings → Team sync.');
+  await expect(alice.getByRole('heading', { level: 1 })).toHaveText('Made while sync could not start');
   refusing = false;
   await expect(header(alice)).toContainText('Synced', { timeout: 20_000 });
   await expect.poll(async () => (await couch.get('_all_docs?include_docs=true')).rows.map((r) => r.doc)

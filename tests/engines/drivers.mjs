@@ -211,11 +211,28 @@ class WebKitPage {
   async type(selector, text) { await this.cmd('POST', `/element/${await this.element(selector)}/value`, { text }); }
   async upload(selector, path) { await this.type(selector, path); }
 
-  /** Sizes the window so the page itself (innerWidth) is `width` wide: the frame is measured once. */
+  /**
+   * Sizes the window so the page itself (innerWidth) is `width` wide. The window manager applies
+   * a size some time after WebDriver answers, so the page's width is read until it holds still;
+   * a settled width that is wrong is asked for again with the frame (outer minus inner) of that
+   * settled window added. Reading once right after the request measured the old window, and the
+   * correction then overshot for good (a WebKit flake under Xvfb).
+   */
   async resize(width, height) {
-    await this.cmd('POST', '/window/rect', { width, height });
-    const inner = await this.eval(() => window.innerWidth);
-    if (inner !== width) await this.cmd('POST', '/window/rect', { width: width + (width - inner), height });
+    let asked = false;
+    let last = null;
+    await until(`the window to make the page ${width} px wide`, async () => {
+      const [inner, outer] = await this.eval(() => [window.innerWidth, window.outerWidth]);
+      if (inner === width) return true;
+      const settled = last !== null && last[0] === inner && last[1] === outer;
+      last = [inner, outer];
+      if (!asked || settled) {
+        asked = true;
+        last = null;
+        await this.cmd('POST', '/window/rect', { width: width + Math.max(0, outer - inner), height });
+      }
+      return false;
+    });
   }
 
   async screenshot(path) {

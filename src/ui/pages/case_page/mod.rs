@@ -173,7 +173,7 @@ fn CaseDetail(id: uuid::Uuid) -> impl IntoView {
                 }
             }>
             <div class="case-main">
-                <super::sync_reviews::CaseReviews case_id=id/>
+                <crate::ui::on_demand::CaseReviewsOnDemand case_id=id/>
                 <SlaPanel case=case/>
                 <StatusPanel case=case editor=editor/>
                 <ChecklistPanel case_id=id timeline=events compose=compose/>
