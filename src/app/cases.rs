@@ -295,3 +295,24 @@ pub async fn timeline(
 ) -> Result<crate::storage::records::Loaded<CaseEvent>, crate::storage::StorageError> {
     stored::load_events(&database()?, id).await
 }
+
+/// Writes a generated sample of `size` cases after the existing ones, then shows it here and in
+/// other tabs. Used by the first-run offer and by "Try it at scale".
+pub async fn load_sample(state: AppState, seed: u64, size: usize) -> Result<(), AppError> {
+    let db = database()?;
+    // Fetched before the transaction opens: an await on the network inside it would end it.
+    let make = super::on_demand::sample_maker().await?;
+    let now = browser::now();
+    stored::load_sample_data(&db, |first| make(seed, size, first, now)).await?;
+    // The sample brings problems and worksheets as well as cases.
+    state
+        .problems
+        .set(crate::storage::problems::load_problems(&db).await?.items);
+    state
+        .rcas
+        .set(crate::storage::rcas::load_rcas(&db).await?.items);
+    state.reload_cases_and_marks().await?;
+    state.reload_texts().await;
+    super::state::announce_change();
+    Ok(())
+}

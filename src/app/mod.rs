@@ -44,4 +44,7 @@ pub enum AppError {
     Clash { message: String, theirs: Box<Case> },
     #[error("the case is no longer on this device")]
     Gone,
+    /// Code used only on first use (the sample desk's generator) could not be fetched.
+    #[error("{0}")]
+    NotFetched(#[from] on_demand::CodeNotFetched),
 }

@@ -1,4 +1,4 @@
-//! Code the app fetches only when a person first uses it: the team-sync loop (only with sync turned on) and the email reader (only when an `.eml` is dropped).
+//! Code the app fetches only when a person first uses it: the team-sync loop (only with sync turned on), the email reader (only when an `.eml` is dropped) and the sample desk's generator (only when sample data is loaded).
 //!
 //! In a split build (the `split` feature, `scripts/split.mjs`) each loader below is a wasm part
 //! of its own, kept out of what the queue downloads before it is usable; the service worker
@@ -56,4 +56,21 @@ on_demand_code!(
     email,
     EmailReader,
     crate::domain::email_file::read_email
+);
+
+/// Makes the sample desk: `(seed, size, first free numbers, now)`.
+pub type SampleMaker = fn(
+    u64,
+    usize,
+    crate::domain::sample_desk::FirstNumbers,
+    chrono::DateTime<chrono::Utc>,
+) -> crate::domain::sample_desk::SampleDesk;
+
+on_demand_code!(
+    /// The sample desk's generator (its cases, histories, problems and worksheets, and their
+    /// texts): used by "Load sample data" and "Try it at scale", never by a specialist's own work.
+    sample_maker,
+    sample,
+    SampleMaker,
+    crate::domain::sample_desk::desk
 );

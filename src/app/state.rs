@@ -272,21 +272,6 @@ impl AppState {
         Ok(())
     }
 
-    /// Writes a generated sample of `size` cases after the existing ones, then shows it here and
-    /// in other tabs. Used by the first-run offer and by "Try it at scale".
-    pub async fn load_sample(self, seed: u64, size: usize) -> Result<(), StorageError> {
-        let db = database()?;
-        storage::cases::load_sample_data(&db, seed, size, crate::browser::now()).await?;
-        // The sample brings problems and worksheets as well as cases.
-        self.problems
-            .set(storage::problems::load_problems(&db).await?.items);
-        self.rcas.set(storage::rcas::load_rcas(&db).await?.items);
-        self.reload_cases_and_marks().await?;
-        self.reload_texts().await;
-        announce_change();
-        Ok(())
-    }
-
     /// Loads note text for search. Not needed for the first rows, so start-up does it after them;
     /// if it cannot be read, search still covers keys, titles, accounts and contacts.
     pub async fn reload_texts(self) {

@@ -343,13 +343,12 @@ pub async fn load_case_texts(
     Ok(texts)
 }
 
-/// Stores the sample desk (cases with their history, problems, worksheets), numbered after
-/// what is already here, in one transaction. Every record is checked like any other write.
+/// Stores the sample desk `make` builds from the first free numbers (cases with their history,
+/// problems, worksheets), numbered after what is already here, in one transaction. Every record
+/// is checked like any other write.
 pub async fn load_sample_data(
     db: &Database,
-    seed: u64,
-    size: usize,
-    now: DateTime<Utc>,
+    make: impl FnOnce(FirstNumbers) -> sample_desk::SampleDesk,
 ) -> Result<usize, StorageError> {
     let tx = db
         .transaction([
@@ -370,7 +369,7 @@ pub async fn load_sample_data(
         problem: number(meta.get(NEXT_PROBLEM_NUMBER).primitive()?.await?),
         rca: number(meta.get(NEXT_RCA_NUMBER).primitive()?.await?),
     };
-    let desk = sample_desk::desk(seed, size, first, now);
+    let desk = make(first);
     for problem in &desk.problems {
         refuse_invalid(problem)?;
     }
@@ -392,7 +391,7 @@ pub async fn load_sample_data(
             .build()?;
     }
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    meta.put(first.case.saturating_add(count(size)))
+    meta.put(first.case.saturating_add(count(desk.cases.len())))
         .with_key(NEXT_CASE_NUMBER)
         .build()?;
     meta.put(first.problem.saturating_add(count(desk.problems.len())))

@@ -373,7 +373,11 @@ async fn a_database_from_a_newer_app_is_refused_not_downgraded() {
 async fn sample_data_is_written_in_one_go_after_existing_cases_with_search_text() {
     let db = open_database(&unique_name("sample")).await.unwrap();
     create(&db, "Mine", 1).await;
-    let written = cases::load_sample_data(&db, 7, 50, at(12)).await.unwrap();
+    let written = cases::load_sample_data(&db, |first| {
+        escalation_desk::domain::sample_desk::desk(7, 50, first, at(12))
+    })
+    .await
+    .unwrap();
     assert_eq!(written, 50);
     let all = cases::load_cases(&db).await.unwrap().items;
     assert_eq!(all.len(), 51);

@@ -21,12 +21,16 @@ test('the first route (the queue and a case) loads without the on-demand parts, 
   const fetched = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) fetched.push(new URL(r.url()).pathname); });
   await page.goto(app.url('/'));
-  await loadSample(page);
+  await expect(page.getByRole('button', { name: 'Load sample data' })).toBeVisible();
   const parts = await page.locator('meta[name="on-demand-parts"]').getAttribute('data-precache');
   const partList = parts.split(' ');
   expect(partList.length).toBeGreaterThan(5);
   // The page itself fetched only the main module; the service worker's precache is not the page's.
   expect(fetched.filter((p) => partList.includes(p))).toEqual([]);
+  // The sample desk's generator is a part of its own, fetched when the sample is loaded.
+  await loadSample(page);
+  expect(fetched.filter((p) => partList.includes(p)).some((p) => /\/split_sample-[0-9a-f]+\.wasm$/.test(p))).toBe(true);
+  fetched.length = 0;
   // A case page with team sync off fetches nothing either: its list of team reviews waits for sync.
   await page.goto(app.url('/cases/ESC-1001'));
   await expect(page.locator('.case-key')).toContainText('ESC-1001');
@@ -80,6 +84,17 @@ test('after one online visit, an email dropped offline is read by the cached rea
 
 test.describe('without a service worker', () => {
   test.use({ serviceWorkers: 'block' });
+
+  test('sample data whose generator cannot be fetched is refused in words and writes nothing; online again it loads', async ({ page, app }) => {
+    await page.goto(app.url('/'));
+    await app.goOffline();
+    await page.getByRole('button', { name: 'Load sample data' }).click();
+    await expect(page.getByText('Sample data was not loaded: this part of the app is not on this device yet and could not be fetched')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Load sample data' })).toBeEnabled();
+    await expect(page.locator('tr.case-row')).toHaveCount(0);
+    await app.goOnline();
+    await loadSample(page);
+  });
 
   test('a page whose part cannot be fetched says so, the queue keeps working, and Try again opens it once back online', async ({ page, app }) => {
     await page.goto(app.url('/'));

@@ -291,7 +291,8 @@ pub fn ScaleSample() -> impl IntoView {
         message.set(Some(format!("Writing {size} cases…")));
         leptos::task::spawn_local(async move {
             let started = js_sys::Date::now();
-            let result = state.load_sample(FIRST_RUN_SEED + size as u64, size).await;
+            let result =
+                crate::app::cases::load_sample(state, FIRST_RUN_SEED + size as u64, size).await;
             busy.set(false);
             message.set(Some(match result {
                 Ok(()) => format!(

@@ -61,7 +61,8 @@ pub fn QueuePage() -> impl IntoView {
     let load_sample = move |_| {
         sample_busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = state.load_sample(FIRST_RUN_SEED, FIRST_RUN_SIZE).await;
+            let result =
+                crate::app::cases::load_sample(state, FIRST_RUN_SEED, FIRST_RUN_SIZE).await;
             sample_busy.set(false);
             sample_error.set(
                 result
