@@ -206,23 +206,23 @@ pub(super) trait Authored {
     fn author(&self) -> &str;
 }
 
-impl Authored for CaseDoc {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-    fn author(&self) -> &str {
-        &self.author
-    }
+/// Every document kind has the same `schema` and `author` fields, read the same way.
+macro_rules! authored {
+    ($($doc:ty),+ $(,)?) => {$(
+        impl $crate::bundle::couch::Authored for $doc {
+            fn schema(&self) -> u32 {
+                self.schema
+            }
+            fn author(&self) -> &str {
+                &self.author
+            }
+        }
+    )+};
 }
 
-impl Authored for EventDoc {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-    fn author(&self) -> &str {
-        &self.author
-    }
-}
+pub(super) use authored;
+
+authored!(CaseDoc, EventDoc);
 
 /// A document from the server parsed by path, with its schema and author checked; with the
 /// id it claims, for the refusals that follow.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::couch::{
-    Authored, CONFLICT_PREFIX, CaseDoc, DOC_SCHEMA, Refused, assemble, case_doc_id, read_authored,
+    CONFLICT_PREFIX, CaseDoc, DOC_SCHEMA, Refused, assemble, authored, case_doc_id, read_authored,
     refused,
 };
 use super::v1::CaseV1;
@@ -36,6 +36,8 @@ pub struct ConflictDoc {
     pub author: String,
     pub conflict: ConflictV1,
 }
+
+authored!(ConflictDoc);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictV1 {
@@ -140,15 +142,6 @@ pub(super) fn check_raised_and_resolved(
         ));
     }
     Ok(())
-}
-
-impl Authored for ConflictDoc {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-    fn author(&self) -> &str {
-        &self.author
-    }
 }
 
 /// The document of a review, written by `author` on top of server revision `rev`.

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::couch::{Authored, CONFLICT_PREFIX, DOC_SCHEMA, Refused, read_authored, refused};
+use super::couch::{CONFLICT_PREFIX, DOC_SCHEMA, Refused, authored, read_authored, refused};
 use super::couch_conflict::{ResolutionV1, check_raised_and_resolved};
 use super::couch_records::{RECORD_PREFIX, RecordV1, check_record};
 use crate::domain::merge::team::{TeamResolution, Took, describe_answers};
@@ -104,6 +104,8 @@ pub struct RecordReviewDoc {
     pub record_review: RecordReviewV1,
 }
 
+authored!(RecordReviewDoc);
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordReviewV1 {
     pub id: Uuid,
@@ -117,15 +119,6 @@ pub struct RecordReviewV1 {
     /// Absent on a review nobody answered twice (and on every document written before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_take: Option<ResolutionV1>,
-}
-
-impl Authored for RecordReviewDoc {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-    fn author(&self) -> &str {
-        &self.author
-    }
 }
 
 /// The document of a record review, written by `author` on top of server revision `rev`.

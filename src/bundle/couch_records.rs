@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::couch::{Authored, DOC_SCHEMA, Refused, read_authored, refused};
+use super::couch::{DOC_SCHEMA, Refused, authored, read_authored, refused};
 use super::v1::{
     BundleV1, ContentsV1, Exporter, PartnerV1, PlaybookV1, Scope, SettingsV1, TemplateV1,
 };
@@ -90,14 +90,7 @@ pub struct RecordDoc {
     pub record: RecordV1,
 }
 
-impl Authored for RecordDoc {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-    fn author(&self) -> &str {
-        &self.author
-    }
-}
+authored!(RecordDoc);
 
 /// The document id of a record. A partner team is known by its name, compared without case
 /// (the directory's rule), so its id is the name in lower case: "Risk" and "risk" are one team.

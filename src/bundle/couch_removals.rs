@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::couch::{Authored, DOC_SCHEMA, Refused, read_authored, refused};
+use super::couch::{DOC_SCHEMA, Refused, authored, read_authored, refused};
 use super::couch_records::{RecordV1, SyncedKind, record_doc_id};
 use super::v1::{PartnerV1, TemplateV1};
 use crate::domain::merge::RecordKind;
@@ -94,14 +94,7 @@ struct RemovalDoc {
     author: String,
 }
 
-impl Authored for RemovalDoc {
-    fn schema(&self) -> u32 {
-        self.schema
-    }
-    fn author(&self) -> &str {
-        &self.author
-    }
-}
+authored!(RemovalDoc);
 
 /// A pulled document that removes a record: `Ok(None)` when it is not a deletion; the
 /// document's id when it removes a template or partner team; refused when it removes anything
