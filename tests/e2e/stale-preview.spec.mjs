@@ -1,6 +1,6 @@
 // stale-preview.spec.mjs: an import writes nothing when another tab changed, during the preview, a record the import would write; it names what moved and offers to preview again.
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createCipheriv, pbkdf2Sync, randomBytes, randomUUID } from 'node:crypto';
 import { test, expect, createCase } from './fixtures.mjs';
 
 /** A device holding one case, one worksheet and one problem, and a bundle that brings one new record of every kind. */
@@ -106,6 +106,39 @@ for (const kind of kinds) {
     await expect(page.getByText(/Imported teammate\.json: 1 new/)).toBeVisible();
   });
 }
+
+/** `text` sealed as the app seals an encrypted export (src/bundle/encrypted.rs), with Node's own crypto. */
+function sealed(text, passphrase) {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = pbkdf2Sync(passphrase, salt, 600000, 32, 'sha256');
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return JSON.stringify({
+    format: 'escalation-desk.encrypted-bundle', version: 1,
+    kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations: 600000, salt: salt.toString('base64') },
+    cipher: { name: 'AES-GCM', length: 256, iv: iv.toString('base64') },
+    ciphertext: ciphertext.toString('base64'),
+  });
+}
+
+test('"Preview again" of a decrypted bundle makes a fresh preview without asking for the passphrase again', async ({ page, app }) => {
+  const bundle = await deviceAndBundle(page, app);
+  const name = 'teammate.edbundle';
+  await page.getByLabel('Choose a bundle file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(sealed(bundle.text, 'correct horse battery')) });
+  await expect(page.getByText(`${name} is encrypted.`)).toBeVisible();
+  await page.getByLabel('Bundle passphrase').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Decrypt' }).click();
+  await expect(page.getByRole('heading', { name: `Preview of ${name}` })).toBeVisible();
+  await anotherTab(page, 'numbering', bundle);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'was not imported' })).toContainText('the case numbering');
+  await page.getByRole('button', { name: 'Preview again' }).click();
+  await expect(page.getByRole('heading', { name: `Preview of ${name}` })).toBeVisible();
+  await expect(page.getByLabel('Bundle passphrase')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText(/Imported teammate\.edbundle: 1 new/)).toBeVisible();
+});
 
 test('"Preview again" makes a fresh preview of the same file after a refusal', async ({ page, app }) => {
   const bundle = await deviceAndBundle(page, app);

@@ -47,6 +47,14 @@ async fn store_carried(preview: &Preview, busy: RwSignal<Option<String>>) -> Res
     .map_err(|e| e.to_string())
 }
 
+/// What "Preview again" opens after another tab saved: a picked file is read again, not kept
+/// as text (207 MB at 50k, held through the import); a decrypted bundle, only in memory, is kept.
+#[derive(Clone)]
+enum Reopen {
+    File(web_sys::File),
+    Decrypted(carry::Opened),
+}
+
 /// ", 2 attached file(s) stored (1 already here or not named by a case)" after an import that carried files.
 fn files_stored_note(stored: usize, carried: usize) -> String {
     if carried == 0 {
@@ -72,8 +80,7 @@ pub fn DataPage() -> impl IntoView {
     let locked: RwSignal<Option<(String, Arc<String>)>> = RwSignal::new(None);
     let unlock_passphrase = RwSignal::new(String::new());
     let preview: RwSignal<Option<Preview>> = RwSignal::new(None);
-    // The file last opened, so a preview gone stale (another tab saved meanwhile) can be made again.
-    let last_opened: StoredValue<Option<(String, carry::Opened)>> = StoredValue::new(None);
+    let last_opened: StoredValue<Option<(String, Reopen)>> = StoredValue::new(None);
     let stale = RwSignal::new(false);
     let choices: RwSignal<HashMap<ConflictId, Choice>> = RwSignal::new(HashMap::new());
     let confirm_restore = RwSignal::new(None::<String>);
@@ -126,17 +133,19 @@ pub fn DataPage() -> impl IntoView {
             locked.set(Some((name, opened.rest)));
             return;
         }
-        last_opened.set_value(Some((name.clone(), opened.clone())));
         let text = opened.rest;
         let source = opened.carried;
         busy.set(Some(format!("Checking {name}…")));
         leptos::task::spawn_local(async move {
             // Let "Checking…" paint before the parse holds the thread.
             browser::next_frame().await;
+            let started = browser::performance_now();
+            let parsed = v1::read(&text).map_err(|e| e.to_string());
+            // Parsed, the text goes: kept, it was one more copy at the import's memory peak.
+            drop(text);
+            browser::measure("import-parse", started);
             let result: Result<Preview, String> = async {
-                let started = browser::performance_now();
-                let bundle = v1::read(&text).map_err(|e| e.to_string())?;
-                browser::measure("import-parse", started);
+                let bundle = parsed?;
                 // The files section's shape was settled by the scanner that opened the file
                 // (a `"files": 5` is refused there); now every carried file is read, decoded and
                 // checked against its hash, one at a time, so a damaged file is refused before
@@ -185,6 +194,7 @@ pub fn DataPage() -> impl IntoView {
             )));
             return;
         }
+        last_opened.set_value(Some((name.clone(), Reopen::File(file.clone()))));
         busy.set(Some(format!("Reading {name}…")));
         leptos::task::spawn_local(async move {
             let started = browser::performance_now();
@@ -217,7 +227,11 @@ pub fn DataPage() -> impl IntoView {
                     locked.set(None);
                     unlock_passphrase.set(String::new());
                     match carry::open_text(plain) {
-                        Ok(opened) => open_bundle(name, opened),
+                        Ok(opened) => {
+                            last_opened
+                                .set_value(Some((name.clone(), Reopen::Decrypted(opened.clone()))));
+                            open_bundle(name, opened)
+                        }
                         Err(e) => import_error.set(Some(format!(
                             "{name} was not imported: {e}. Nothing on this device changed."
                         ))),
@@ -477,8 +491,10 @@ pub fn DataPage() -> impl IntoView {
             <FormStatus error=import_error/>
             <Show when=move || stale.get()>
                 <button type="button" class="primary" on:click=move |_| {
-                    if let Some((name, opened)) = last_opened.get_value() {
-                        open_bundle(name, opened);
+                    match last_opened.get_value() {
+                        Some((_, Reopen::File(file))) => open_file(file),
+                        Some((name, Reopen::Decrypted(opened))) => open_bundle(name, opened),
+                        None => {}
                     }
                 }>"Preview again"</button>
             </Show>
