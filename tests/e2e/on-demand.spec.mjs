@@ -87,6 +87,8 @@ test.describe('without a service worker', () => {
 
   test('sample data whose generator cannot be fetched is refused in words and writes nothing; online again it loads', async ({ page, app }) => {
     await page.goto(app.url('/'));
+    // The app itself must be here before the connection goes: the part is what is missing.
+    await expect(page.getByRole('button', { name: 'Load sample data' })).toBeVisible();
     await app.goOffline();
     await page.getByRole('button', { name: 'Load sample data' }).click();
     await expect(page.getByText('Sample data was not loaded: this part of the app is not on this device yet and could not be fetched')).toBeVisible();
