@@ -1,4 +1,4 @@
-//! The house rules ARCHITECTURE.md states, checked on the source tree: every file opens with a `//!` line, no file is over 600 lines, pages never reach storage, and no new import loop appears.
+//! The house rules ARCHITECTURE.md states, checked on the source tree: every file opens with a `//!` line, no file is over 600 lines, pages never reach storage, every IndexedDB transaction starts in `storage::transactions`, and no new import loop appears.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -72,6 +72,26 @@ fn pages_and_components_never_reach_storage() {
     assert!(
         offenders.is_empty(),
         "these reach storage instead of going through app/: {offenders:?}"
+    );
+}
+
+#[test]
+fn every_transaction_starts_where_a_frozen_page_can_abort_it() {
+    // `storage::transactions` keeps each one, so `app::leaving` can abort those still open when
+    // the page goes into the back/forward cache (WebKit would otherwise keep them open for good).
+    // An object store's own `.transaction()` (no argument) only names the one it is part of.
+    let offenders: Vec<String> = source()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("src/") && name != "src/storage/transactions.rs")
+        .filter(|(_, text)| {
+            text.match_indices(".transaction(")
+                .any(|(at, found)| !text[at + found.len()..].trim_start().starts_with(')'))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "these open IndexedDB transactions without storage::transactions::begin: {offenders:?}"
     );
 }
 

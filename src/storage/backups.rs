@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 
 use super::StorageError;
 use super::meta_json::to_json;
 use super::schema::{BACKUPS, META};
 use super::settings::read_document;
+use super::transactions::{begin, begin_writing};
 
 /// The list of snapshots, kept in `meta` so the Data page never reads a snapshot to list it.
 const BACKUP_INDEX: &str = "backup_index";
@@ -38,10 +38,7 @@ impl crate::domain::validate::Validate for BackupInfo {
 
 /// Stores a snapshot and trims the list to the newest `BACKUPS_KEPT`, in one transaction.
 pub async fn save_backup(db: &Database, info: &BackupInfo, text: &str) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([BACKUPS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [BACKUPS, META])?;
     let meta = tx.object_store(META)?;
     let mut index = read_document::<Vec<BackupInfo>>(&meta, BACKUP_INDEX).await?;
     let backups = tx.object_store(BACKUPS)?;
@@ -59,13 +56,13 @@ pub async fn save_backup(db: &Database, info: &BackupInfo, text: &str) -> Result
 
 /// The stored snapshots, newest first.
 pub async fn list_backups(db: &Database) -> Result<Vec<BackupInfo>, StorageError> {
-    let tx = db.transaction(META).build()?;
+    let tx = begin(db, META)?;
     read_document(&tx.object_store(META)?, BACKUP_INDEX).await
 }
 
 /// One snapshot's bundle text.
 pub async fn load_backup(db: &Database, id: &str) -> Result<String, StorageError> {
-    let tx = db.transaction(BACKUPS).build()?;
+    let tx = begin(db, BACKUPS)?;
     let text: Option<String> = tx.object_store(BACKUPS)?.get(id).primitive()?.await?;
     text.ok_or_else(|| StorageError::NotFound(format!("backup {id}")))
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::paged::{self, Pages};
@@ -18,6 +17,7 @@ use super::schema::{
     CASE_PAGES, CLOCK_PAGES, DRAFTS, LOG_PAGES, META, NEXT_PROBLEM_NUMBER, NEXT_RCA_NUMBER,
     PROBLEMS, RCAS, TEXT_PAGES,
 };
+use super::transactions::{begin, begin_writing};
 use super::{DraftKey, StorageError};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
@@ -30,7 +30,7 @@ pub(super) const NEXT_CASE_NUMBER: &str = "next_case_number";
 
 /// Every case, in no particular order, plus a report of any record that could not be read.
 pub async fn load_cases(db: &Database) -> Result<Loaded<Case>, StorageError> {
-    let tx = db.transaction(CASE_PAGES).build()?;
+    let tx = begin(db, CASE_PAGES)?;
     let store = tx.object_store(CASE_PAGES)?;
     let mut loaded = Loaded::default();
     let damaged = paged::read_in_runs(&[(&store, CASE_PAGES)], |_, key, text| {
@@ -58,7 +58,7 @@ pub(super) async fn read_one(
     store: &str,
     id: Uuid,
 ) -> Result<Option<String>, StorageError> {
-    let tx = db.transaction(store).build()?;
+    let tx = begin(db, store)?;
     Ok(tx
         .object_store(store)?
         .get(id.to_string())
@@ -94,10 +94,7 @@ pub async fn create_case(
     now: DateTime<Utc>,
     draft_key: Option<&DraftKey>,
 ) -> Result<Case, StorageError> {
-    let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, META, DRAFTS])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [CASE_PAGES, LOG_PAGES, META, DRAFTS])?;
     let meta = tx.object_store(META)?;
     let number = read_next_number(&meta).await?;
     let key = id.to_string();
@@ -139,10 +136,7 @@ pub async fn save_change(
     events: &[CaseEvent],
     draft_key: Option<&DraftKey>,
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, DRAFTS])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, DRAFTS])?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
     if let Some(draft) = draft_key {
         tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
@@ -170,10 +164,7 @@ impl Change {
 
 /// Writes many changes in one transaction: all of them, or (on any conflict or error) none.
 pub async fn save_changes(db: &Database, changes: &[Change]) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])?;
     write_changes(&tx, &Change::as_batch(changes)).await?;
     tx.commit().await?;
     Ok(())
@@ -256,10 +247,7 @@ async fn write_events(
 /// in one transaction. Events have fixed ids, so writing the same one twice leaves one copy.
 pub async fn append_events(db: &Database, events: &[CaseEvent]) -> Result<(), StorageError> {
     refuse_invalid(events)?;
-    let tx = db
-        .transaction([LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])?;
     let mut by_case: std::collections::BTreeMap<Uuid, Vec<CaseEvent>> = Default::default();
     for event in events {
         by_case
@@ -286,7 +274,7 @@ pub async fn load_clock_logs(
     ),
     StorageError,
 > {
-    let tx = db.transaction(CLOCK_PAGES).build()?;
+    let tx = begin(db, CLOCK_PAGES)?;
     let store = tx.object_store(CLOCK_PAGES)?;
     let mut logs = std::collections::HashMap::new();
     let mut unreadable = Vec::new();
@@ -329,7 +317,7 @@ fn check_revision(
 pub async fn load_case_texts(
     db: &Database,
 ) -> Result<std::collections::HashMap<Uuid, String>, StorageError> {
-    let tx = db.transaction(TEXT_PAGES).build()?;
+    let tx = begin(db, TEXT_PAGES)?;
     let store = tx.object_store(TEXT_PAGES)?;
     let mut texts = std::collections::HashMap::new();
     // A key that is not a case id cannot belong to any case; it is skipped, not an error.
@@ -350,8 +338,9 @@ pub async fn load_sample_data(
     db: &Database,
     make: impl FnOnce(FirstNumbers) -> sample_desk::SampleDesk,
 ) -> Result<usize, StorageError> {
-    let tx = db
-        .transaction([
+    let tx = begin_writing(
+        db,
+        [
             CASE_PAGES,
             LOG_PAGES,
             TEXT_PAGES,
@@ -359,9 +348,8 @@ pub async fn load_sample_data(
             META,
             PROBLEMS,
             RCAS,
-        ])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+        ],
+    )?;
     let meta = tx.object_store(META)?;
     let number = |stored: Option<u32>| stored.unwrap_or(1);
     let first = FirstNumbers {
@@ -445,7 +433,7 @@ pub(super) async fn read_next_number(
 pub async fn read_derived(
     db: &Database,
 ) -> Result<(HashMap<String, Vec<ClockMark>>, HashMap<String, String>), StorageError> {
-    let tx = db.transaction([CLOCK_PAGES, TEXT_PAGES]).build()?;
+    let tx = begin(db, [CLOCK_PAGES, TEXT_PAGES])?;
     let (clock_store, text_store) = (tx.object_store(CLOCK_PAGES)?, tx.object_store(TEXT_PAGES)?);
     let mut clocks = HashMap::new();
     let mut texts = HashMap::new();

@@ -2,17 +2,14 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 
 use super::schema::DRAFTS;
+use super::transactions::{begin, begin_writing};
 use super::{DraftKey, StorageError};
 
 /// Stores `text` under `key`, replacing any earlier draft. An empty text deletes the draft.
 pub async fn save_draft(db: &Database, key: &DraftKey, text: &str) -> Result<(), StorageError> {
-    let tx = db
-        .transaction(DRAFTS)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
     if text.is_empty() {
         store.delete(key.to_string()).build()?;
@@ -24,7 +21,7 @@ pub async fn save_draft(db: &Database, key: &DraftKey, text: &str) -> Result<(),
 }
 
 pub async fn load_draft(db: &Database, key: &DraftKey) -> Result<Option<String>, StorageError> {
-    let tx = db.transaction(DRAFTS).build()?;
+    let tx = begin(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
     Ok(store.get(key.to_string()).primitive()?.await?)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::transaction::Transaction;
 use uuid::Uuid;
 
 use super::StorageError;
@@ -24,6 +24,7 @@ use super::schema::{
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
 use super::sync_records::read_whole_records;
+use super::transactions::{begin, begin_writing};
 use crate::domain::CaseEvent;
 use crate::domain::device::OnDevice;
 use crate::domain::merge::{CaseWithEvents, Expected, MergeResult};
@@ -72,9 +73,7 @@ pub struct Stored {
 
 /// Reads every record in one snapshot-consistent transaction.
 pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
-    let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])
-        .build()?;
+    let tx = begin(db, [CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])?;
     let stores = [CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS].map(|s| tx.object_store(s));
     let [cases, logs, playbooks, problems] = stores;
     let (case_store, log_store, playbooks, problems) = (cases?, logs?, playbooks?, problems?);
@@ -140,9 +139,7 @@ pub async fn read_everything(db: &Database) -> Result<Stored, StorageError> {
 /// What a merge compares against: every case and record, and the event logs of the cases the
 /// bundle also carries.
 pub async fn read_for_merge(db: &Database, incoming: &[Uuid]) -> Result<OnDevice, StorageError> {
-    let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])
-        .build()?;
+    let tx = begin(db, [CASE_PAGES, LOG_PAGES, PLAYBOOKS, PROBLEMS, RCAS, META])?;
     let case_store = tx.object_store(CASE_PAGES)?;
     let mut cases = Loaded::default();
     let damaged = paged::read_in_runs(&[(&case_store, CASE_PAGES)], |_, key, text| {
@@ -188,10 +185,7 @@ pub async fn apply_merge(
     result: &MergeResult,
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction(WRITTEN_BY_IMPORT)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, WRITTEN_BY_IMPORT)?;
     check_unmoved(&tx, &result.expected).await?;
     write_cases(&tx, &result.cases, on_progress).await?;
     write_records(
@@ -508,10 +502,7 @@ pub async fn replace_everything(
     at: DateTime<Utc>,
     on_progress: &dyn Fn(usize, usize),
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction(WRITTEN_BY_RESTORE)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, WRITTEN_BY_RESTORE)?;
     // What cannot be read cannot be in the snapshot taken before a restore: keep it set aside.
     super::quarantine::keep_unreadable(&tx, at).await?;
     for store in [

@@ -7,13 +7,14 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::transaction::Transaction;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use super::StorageError;
 use super::cases::write_changes;
 use super::schema::{CASE_PAGES, CLOCK_PAGES, FILE_REFS, FILES, LOG_PAGES, TEXT_PAGES};
+use super::transactions::{begin, begin_writing};
 use crate::domain::case::events::EventKind;
 use crate::domain::{Case, CaseEvent};
 
@@ -44,10 +45,7 @@ pub async fn attach(
             "an attachment without its file".into(),
         ));
     };
-    let tx = db
-        .transaction(WRITTEN)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, WRITTEN)?;
     write_changes(
         &tx,
         &[(expected_revision, next, std::slice::from_ref(event))],
@@ -78,10 +76,7 @@ pub async fn remove(
     let EventKind::FileRemoved { sha256, .. } = &event.kind else {
         return Err(StorageError::Failed("a removal without its file".into()));
     };
-    let tx = db
-        .transaction(WRITTEN)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, WRITTEN)?;
     write_changes(
         &tx,
         &[(expected_revision, next, std::slice::from_ref(event))],
@@ -110,7 +105,7 @@ pub async fn remove(
 /// The stored bytes of a file, if this device has them (an imported case may name a file whose
 /// bytes stayed with the teammate).
 pub async fn load(db: &Database, sha256: &str) -> Result<Option<web_sys::Blob>, StorageError> {
-    let tx = db.transaction(FILES).build()?;
+    let tx = begin(db, FILES)?;
     let value: Option<wasm_bindgen::JsValue> =
         tx.object_store(FILES)?.get(sha256).primitive()?.await?;
     let Some(value) = value else {
@@ -133,7 +128,7 @@ pub async fn load_bytes(
     db: &Database,
     sha256: &str,
 ) -> Result<Option<js_sys::ArrayBuffer>, StorageError> {
-    let tx = db.transaction(FILES).build()?;
+    let tx = begin(db, FILES)?;
     let value: Option<wasm_bindgen::JsValue> =
         tx.object_store(FILES)?.get(sha256).primitive()?.await?;
     let Some(value) = value else {
@@ -160,10 +155,7 @@ pub async fn store_carried(
     sha256: &str,
     bytes: &js_sys::ArrayBuffer,
 ) -> Result<bool, StorageError> {
-    let tx = db
-        .transaction(FILES)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, FILES)?;
     let files = tx.object_store(FILES)?;
     let stored: Option<wasm_bindgen::JsValue> = files.get(sha256).primitive()?.await?;
     let new = stored.is_none_or(|v| v.is_undefined());
@@ -179,7 +171,7 @@ pub async fn store_carried(
 
 /// Which of `hashes` this device holds the bytes of.
 pub async fn held(db: &Database, hashes: &[String]) -> Result<Vec<bool>, StorageError> {
-    let tx = db.transaction(FILES).build()?;
+    let tx = begin(db, FILES)?;
     let store = tx.object_store(FILES)?;
     let mut found = Vec::with_capacity(hashes.len());
     for hash in hashes {

@@ -3,12 +3,12 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::StorageError;
 use super::schema::META;
+use super::transactions::{begin, begin_writing};
 
 /// A settings document or any other JSON record as stored in `meta`.
 pub(super) fn to_json<T: Serialize>(value: &T) -> String {
@@ -26,7 +26,7 @@ pub(super) async fn read_meta_json<T: DeserializeOwned + Default>(
     db: &Database,
     key: &str,
 ) -> Result<T, StorageError> {
-    let tx = db.transaction(META).build()?;
+    let tx = begin(db, META)?;
     let stored: Option<String> = tx.object_store(META)?.get(key).primitive()?.await?;
     Ok(decode_or_default(stored))
 }
@@ -46,10 +46,7 @@ pub(super) async fn update_meta_json<T: Serialize + DeserializeOwned + Default>(
     unreadable_key: &str,
     change: impl FnOnce(&mut T),
 ) -> Result<T, StorageError> {
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, META)?;
     let value = change_meta_json(&tx.object_store(META)?, key, unreadable_key, change).await?;
     tx.commit().await?;
     Ok(value)

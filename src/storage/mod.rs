@@ -46,6 +46,8 @@ pub mod sync;
 pub mod sync_records;
 #[cfg(target_arch = "wasm32")]
 pub mod sync_removed;
+#[cfg(target_arch = "wasm32")]
+pub mod transactions;
 
 #[cfg(target_arch = "wasm32")]
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};

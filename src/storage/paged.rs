@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::StorageError;
 use super::page::{Entries, PAGE_COUNT, Page, page_of};
+use super::transactions::begin;
 
 /// A page as stored: its text as UTF-8 bytes. A JS string would be UTF-16 (two bytes a
 /// character once any character is outside Latin-1), and crossing to and from wasm would
@@ -93,7 +94,7 @@ pub async fn read_one(
     name: &'static str,
     key: &str,
 ) -> Result<Option<String>, StorageError> {
-    let tx = db.transaction(name).build()?;
+    let tx = begin(db, name)?;
     let page = page_of(key);
     let value: Option<JsValue> = tx.object_store(name)?.get(page).primitive()?.await?;
     let Some(value) = value.filter(|v| !v.is_undefined()) else {

@@ -2,16 +2,16 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 
 use super::cases::read_all;
 use super::records::{Loaded, decode_all, decode_playbook, encode_playbook};
 use super::schema::{DRAFTS, PLAYBOOKS};
+use super::transactions::{begin, begin_writing};
 use super::{DraftKey, StorageError};
 use crate::domain::playbooks::Playbook;
 
 pub async fn load_playbooks(db: &Database) -> Result<Loaded<Playbook>, StorageError> {
-    let tx = db.transaction(PLAYBOOKS).build()?;
+    let tx = begin(db, PLAYBOOKS)?;
     let (keys, values) = read_all(&tx.object_store(PLAYBOOKS)?).await?;
     Ok(decode_all(&keys, &values, decode_playbook))
 }
@@ -24,10 +24,7 @@ pub async fn save_playbook(
     playbook: &Playbook,
     draft_key: Option<&DraftKey>,
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([PLAYBOOKS, DRAFTS])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [PLAYBOOKS, DRAFTS])?;
     super::records::refuse_invalid(playbook)?;
     let store = tx.object_store(PLAYBOOKS)?;
     let key = playbook.id.to_string();

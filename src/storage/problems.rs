@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::StorageError;
@@ -12,10 +11,11 @@ use super::records::{Loaded, decode_all, decode_problem, encode_problem};
 use super::schema::{
     CASE_PAGES, CLOCK_PAGES, LOG_PAGES, META, NEXT_PROBLEM_NUMBER, PROBLEMS, TEXT_PAGES,
 };
+use super::transactions::{begin, begin_writing};
 use crate::domain::problem::{Problem, ProblemKey};
 
 pub async fn load_problems(db: &Database) -> Result<Loaded<Problem>, StorageError> {
-    let tx = db.transaction(PROBLEMS).build()?;
+    let tx = begin(db, PROBLEMS)?;
     let (keys, values) = read_all(&tx.object_store(PROBLEMS)?).await?;
     Ok(decode_all(&keys, &values, decode_problem))
 }
@@ -29,10 +29,7 @@ pub async fn create_problem(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Problem, StorageError> {
-    let tx = db
-        .transaction([PROBLEMS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [PROBLEMS, META])?;
     let meta = tx.object_store(META)?;
     let stored: Option<u32> = meta.get(NEXT_PROBLEM_NUMBER).primitive()?.await?;
     let number = stored.unwrap_or(1);
@@ -57,10 +54,10 @@ pub async fn resolve_problem(
     resolved: &Problem,
     cascade: &[Change],
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([PROBLEMS, CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(
+        db,
+        [PROBLEMS, CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES],
+    )?;
     super::records::refuse_invalid(resolved)?;
     let problems = tx.object_store(PROBLEMS)?;
     let key = resolved.id.to_string();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::transaction::Transaction;
 use wasm_bindgen::JsValue;
 
 use super::StorageError;
@@ -20,6 +20,7 @@ use super::schema::{
     TEXT_PAGES,
 };
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES};
+use super::transactions::{begin, begin_writing};
 
 /// The four stores a case lives in, by case id.
 const CASE_STORES: [&str; 4] = [CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES];
@@ -72,8 +73,9 @@ pub struct Listed {
 
 /// Every stored record, read but not computed from: unreadable ones first, then by label.
 pub async fn list(db: &Database) -> Result<Vec<Listed>, StorageError> {
-    let tx = db
-        .transaction([
+    let tx = begin(
+        db,
+        [
             CASE_PAGES,
             LOG_PAGES,
             TEXT_PAGES,
@@ -82,8 +84,8 @@ pub async fn list(db: &Database) -> Result<Vec<Listed>, StorageError> {
             RCAS,
             PLAYBOOKS,
             META,
-        ])
-        .build()?;
+        ],
+    )?;
     let stores = CASE_STORES.map(|name| tx.object_store(name).map(|s| (s, name)));
     let [a, b, c, d] = stores;
     let (a, b, c, d) = (a?, b?, c?, d?);
@@ -197,8 +199,9 @@ pub async fn set_aside(
     label: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([
+    let tx = begin_writing(
+        db,
+        [
             CASE_PAGES,
             LOG_PAGES,
             TEXT_PAGES,
@@ -208,9 +211,8 @@ pub async fn set_aside(
             PLAYBOOKS,
             META,
             QUARANTINE,
-        ])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+        ],
+    )?;
     let texts = take(&tx, target).await?;
     if texts.is_empty() {
         return Err(StorageError::NotFound(format!(
@@ -288,7 +290,7 @@ async fn take(
 pub async fn set_aside_entries(
     db: &Database,
 ) -> Result<Vec<(String, Result<QuarantineEntry, StorageError>)>, StorageError> {
-    let tx = db.transaction(QUARANTINE).build()?;
+    let tx = begin(db, QUARANTINE)?;
     let (keys, values) = read_all(&tx.object_store(QUARANTINE)?).await?;
     let mut entries: Vec<_> = keys
         .into_iter()
@@ -305,8 +307,9 @@ pub async fn set_aside_entries(
 /// Puts a set-aside record back where it came from, if its place is still free; nothing is
 /// written over a record that has taken its place since.
 pub async fn put_back(db: &Database, quarantine_key: &str) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([
+    let tx = begin_writing(
+        db,
+        [
             CASE_PAGES,
             LOG_PAGES,
             TEXT_PAGES,
@@ -316,9 +319,8 @@ pub async fn put_back(db: &Database, quarantine_key: &str) -> Result<(), Storage
             PLAYBOOKS,
             META,
             QUARANTINE,
-        ])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+        ],
+    )?;
     let quarantine = tx.object_store(QUARANTINE)?;
     let stored: Option<String> = quarantine.get(quarantine_key).primitive()?.await?;
     let text = stored.ok_or_else(|| StorageError::NotFound(quarantine_key.to_string()))?;
@@ -388,7 +390,7 @@ pub async fn raw_dump(db: &Database, at: DateTime<Utc>) -> Result<String, Storag
         DRAFTS,
         QUARANTINE,
     ];
-    let tx = db.transaction(stores).build()?;
+    let tx = begin(db, stores)?;
     let mut out = serde_json::Map::new();
     for name in stores {
         let store = tx.object_store(name)?;

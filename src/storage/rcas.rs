@@ -3,17 +3,17 @@
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use uuid::Uuid;
 
 use super::cases::read_all;
 use super::records::{Loaded, decode_all, decode_rca, encode_rca};
 use super::schema::{DRAFTS, META, NEXT_RCA_NUMBER, RCAS};
+use super::transactions::{begin, begin_writing};
 use super::{DraftKey, StorageError};
 use crate::domain::rca::{Rca, RcaContent, RcaKey};
 
 pub async fn load_rcas(db: &Database) -> Result<Loaded<Rca>, StorageError> {
-    let tx = db.transaction(RCAS).build()?;
+    let tx = begin(db, RCAS)?;
     let (keys, values) = read_all(&tx.object_store(RCAS)?).await?;
     let mut loaded = decode_all(&keys, &values, decode_rca);
     loaded.items.sort_by_key(|r| std::cmp::Reverse(r.key));
@@ -37,10 +37,7 @@ pub async fn create_rca(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Rca, StorageError> {
-    let tx = db
-        .transaction([RCAS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [RCAS, META])?;
     let meta = tx.object_store(META)?;
     let stored: Option<u32> = meta.get(NEXT_RCA_NUMBER).primitive()?.await?;
     let number = stored.unwrap_or(1);
@@ -71,10 +68,7 @@ pub async fn save_rca(
     rca: &Rca,
     draft_key: Option<&DraftKey>,
 ) -> Result<(), StorageError> {
-    let tx = db
-        .transaction([RCAS, DRAFTS])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [RCAS, DRAFTS])?;
     super::records::refuse_invalid(rca)?;
     let store = tx.object_store(RCAS)?;
     let key = rca.id.to_string();

@@ -2,11 +2,11 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::schema::{DRAFTS, META};
 use super::sync_removed::{Removed, note_removals};
+use super::transactions::{begin, begin_writing};
 use super::{DraftKey, StorageError};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
@@ -127,10 +127,7 @@ async fn save_consuming_draft<T>(
 where
     T: Serialize + DeserializeOwned + Default + PartialEq + crate::domain::validate::Validate,
 {
-    let tx = db
-        .transaction([META, DRAFTS])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, [META, DRAFTS])?;
     super::records::refuse_invalid(document)?;
     let meta = tx.object_store(META)?;
     let stored: Option<T> = match (read_document(&meta, key).await, expected) {
@@ -181,7 +178,7 @@ async fn load_document<T: DeserializeOwned + Default + crate::domain::validate::
     db: &Database,
     key: &'static str,
 ) -> Result<T, StorageError> {
-    let tx = db.transaction(META).build()?;
+    let tx = begin(db, META)?;
     read_document(&tx.object_store(META)?, key).await
 }
 
@@ -210,10 +207,7 @@ async fn save_document<T>(
 where
     T: Serialize + DeserializeOwned + Default + PartialEq + crate::domain::validate::Validate,
 {
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, META)?;
     super::records::refuse_invalid(document)?;
     if let Some(expected) = expected {
         let stored: T = read_document(&tx.object_store(META)?, key).await?;

@@ -4,7 +4,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -14,6 +13,7 @@ use super::meta_json::{read_meta_json, to_json, update_meta_json};
 use super::paged::Pages;
 use super::records::{decode_all, decode_case, decode_log, decode_rca};
 use super::schema::{CASE_PAGES, LOG_PAGES, META, RCAS};
+use super::transactions::{begin, begin_writing};
 use crate::domain::device::OnDevice;
 
 const SYNC_PROGRESS: &str = "sync_progress";
@@ -97,10 +97,7 @@ pub async fn load(db: &Database) -> Result<SyncProgress, StorageError> {
 
 pub async fn save(db: &Database, progress: &SyncProgress) -> Result<(), StorageError> {
     let text = to_json(progress);
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    let tx = begin_writing(db, META)?;
     tx.object_store(META)?
         .put(text)
         .with_key(SYNC_PROGRESS)
@@ -129,9 +126,7 @@ pub async fn update_reviews(
 /// made the first pull of 10k cases quadratic. A record or log that cannot be read is an
 /// error, as for an import: merging over it could drop what it holds.
 pub async fn read_for_sync(db: &Database, ids: &[Uuid]) -> Result<OnDevice, StorageError> {
-    let tx = db
-        .transaction([CASE_PAGES, LOG_PAGES, RCAS, META])
-        .build()?;
+    let tx = begin(db, [CASE_PAGES, LOG_PAGES, RCAS, META])?;
     let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
     let mut cases = Pages::open(&tx, CASE_PAGES)?;
     let mut logs = Pages::open(&tx, LOG_PAGES)?;

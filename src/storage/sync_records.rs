@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +11,7 @@ use super::meta_json::{read_meta_json, update_meta_json};
 use super::records::{decode_all, decode_playbook, decode_problem, decode_rca};
 use super::schema::{META, PLAYBOOKS, PROBLEMS, RCAS};
 use super::settings::{PARTNERS, SLA_SETTINGS, TEAM_SETTINGS, TEMPLATES, read_document};
+use super::transactions::begin;
 use crate::domain::device::OnDevice;
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
@@ -73,7 +73,7 @@ pub async fn update_set_aside(
 /// Every whole record here, the team and SLA settings and the numbering, in one transaction:
 /// what pulled records are decided on and merged against.
 pub async fn read_records_for_sync(db: &Database) -> Result<OnDevice, StorageError> {
-    let tx = db.transaction(WHOLE_RECORD_STORES).build()?;
+    let tx = begin(db, WHOLE_RECORD_STORES)?;
     read_whole_records(&tx).await
 }
 
