@@ -15,6 +15,7 @@ pub mod email;
 pub mod exchange;
 pub mod files;
 pub mod first_screen;
+pub mod leaving;
 pub mod library;
 pub mod on_demand;
 pub mod problems;

@@ -187,6 +187,7 @@ impl AppState {
         match storage::open_database(DATABASE_NAME).await {
             Ok(db) => {
                 DATABASE.with(|slot| *slot.borrow_mut() = Some(db.clone()));
+                super::leaving::give_way_when_frozen();
                 let watched = db.clone();
                 leptos::task::spawn_local(async move {
                     if storage::schema::wait_for_version_change(&watched)

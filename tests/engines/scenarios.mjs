@@ -451,3 +451,45 @@ SCENARIOS.push({
     if (JSON.stringify(got) !== JSON.stringify(wanted)) throw new Error(`downloaded ${JSON.stringify(got)}, wanted ${JSON.stringify(wanted)}`);
   },
 });
+
+SCENARIOS.push({
+  // WebKit keeps a page it puts in the back/forward cache frozen with its IndexedDB transactions
+  // open, and they held up every later one on the same stores for good (src/storage/transactions.rs).
+  // The page leaves the moment the restore's write is under way, by its own navigation, so the
+  // transaction is surely open when it goes; the app's next load must not wait on it.
+  name: 'leaving the page while a restore is writing: the next load shows the queue and saves a new case',
+  async run({ page, app }) {
+    await page.goto(app.url('/settings'));
+    await page.click(button('Add 10000 sample cases'));
+    await until('10,000 sample cases to be added', async () => (await text(page, '.settings [role=status]')).includes('Added 10000 sample cases'), 150_000);
+    await page.goto(app.url('/data'));
+    await see(page, 'h1', 'Data');
+    await keepDownloads(page);
+    await page.click(button('Back up everything'));
+    await until('the backup to be offered for download', () => page.eval(() => window.__downloads.length > 0), 60_000);
+    // The backup goes back in as a picked file without leaving the page (it is 41 MB).
+    await page.eval(() => {
+      const picked = new DataTransfer();
+      picked.items.add(new File([window.__downloads.at(-1)], 'everything.json', { type: 'application/json' }));
+      const input = document.querySelector('#import-file');
+      input.files = picked.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await until('the backup to be previewed', async () => (await text(page, 'body')).includes('This file is a full backup.'), 60_000);
+    await page.click(button('Restore this backup instead…'));
+    await page.eval(() => {
+      const leave = new MutationObserver(() => {
+        if ([...document.querySelectorAll('.panel.busy')].some((p) => p.textContent.includes('Restoring'))) {
+          leave.disconnect();
+          location.assign('/');
+        }
+      });
+      leave.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.click(button('Yes, replace everything'));
+    await until('the queue to show every case', async () => /Everything\s*10[,.\s]?000/.test(await text(page, 'nav.views')), 60_000);
+    await createCase(page, 'Payout held after the restore was left', 'Straits Engines');
+    await page.reload();
+    await see(page, 'h1', 'Payout held after the restore was left');
+  },
+});
