@@ -207,6 +207,7 @@ async fn scratch() -> Database {
 mod components;
 mod exchange;
 mod files;
+mod leaving;
 mod migrations_early;
 mod migrations_late;
 mod sync;
