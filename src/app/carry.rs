@@ -230,7 +230,15 @@ pub async fn open_file(file: &web_sys::Blob) -> Result<Opened, AppError> {
     let mut start = 0.0;
     while start < total {
         let end = (start + SCAN_STEP).min(total);
-        scanner.feed(&crate::app::files::read_bytes(file, start, end).await?);
+        // "Preview again" reads the picked file again, and it may have gone since.
+        let bytes = crate::app::files::read_bytes(file, start, end)
+            .await
+            .map_err(|_| {
+                AppError::Refused(
+                    "the browser could not read it; if it was moved, renamed or changed since it was picked, choose it again".into(),
+                )
+            })?;
+        scanner.feed(&bytes);
         start = end;
     }
     let found = scanner.finish().map_err(refused)?;

@@ -1,5 +1,5 @@
 // stale-preview.spec.mjs: an import writes nothing when another tab changed, during the preview, a record the import would write; it names what moved and offers to preview again.
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createCipheriv, pbkdf2Sync, randomBytes, randomUUID } from 'node:crypto';
 import { test, expect, createCase } from './fixtures.mjs';
 
@@ -151,4 +151,26 @@ test('"Preview again" makes a fresh preview of the same file after a refusal', a
   await expect(page.getByRole('heading', { name: `Preview of ${bundle.name}` })).toBeVisible();
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText(/Imported teammate\.json: 1 new/)).toBeVisible();
+});
+
+test('"Preview again" after the picked file was moved away says so and changes nothing; picked again, it imports', async ({ page, app }, testInfo) => {
+  const bundle = await deviceAndBundle(page, app);
+  const path = testInfo.outputPath(bundle.name);
+  writeFileSync(path, bundle.text);
+  await page.getByLabel('Choose a bundle file').setInputFiles(path);
+  await expect(page.getByRole('heading', { name: `Preview of ${bundle.name}` })).toBeVisible();
+  await anotherTab(page, 'numbering', bundle);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'was not imported' })).toContainText('the case numbering');
+  renameSync(path, `${path}.moved`);
+  await page.getByRole('button', { name: 'Preview again' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'was not imported' })).toContainText('if it was moved, renamed or changed since it was picked, choose it again. Nothing on this device changed.');
+  await expect(page.getByRole('heading', { name: `Preview of ${bundle.name}` })).toHaveCount(0);
+  await page.goto(app.url('/cases/ESC-1500'));
+  await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('Refunds fail in JPY only');
+  await page.goto(app.url('/data'));
+  await page.getByLabel('Choose a bundle file').setInputFiles(`${path}.moved`);
+  await expect(page.getByRole('heading', { name: `Preview of ${bundle.name}.moved` })).toBeVisible();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByText(/Imported teammate\.json\.moved: 1 new/)).toBeVisible();
 });

@@ -22,7 +22,7 @@ mod export;
 mod preview;
 
 use export::{ExportForm, ExportPanel};
-use preview::{Preview, PreviewPanel};
+use preview::{Preview, PreviewPanel, files_stored_note};
 
 /// Unbacked case changes that earn a nudge.
 const NUDGE_AFTER_CHANGES: usize = 10;
@@ -53,17 +53,6 @@ async fn store_carried(preview: &Preview, busy: RwSignal<Option<String>>) -> Res
 enum Reopen {
     File(web_sys::File),
     Decrypted(carry::Opened),
-}
-
-/// ", 2 attached file(s) stored (1 already here or not named by a case)" after an import that carried files.
-fn files_stored_note(stored: usize, carried: usize) -> String {
-    if carried == 0 {
-        return String::new();
-    }
-    format!(
-        ", {stored} attached file(s) stored ({} already here or not named by a case)",
-        carried.saturating_sub(stored)
-    )
 }
 
 #[component]
@@ -204,9 +193,14 @@ pub fn DataPage() -> impl IntoView {
             busy.set(None);
             match opened {
                 Ok(opened) => open_bundle(name, opened),
-                Err(e) => import_error.set(Some(format!(
-                    "{name} was not imported: {e}. Nothing on this device changed."
-                ))),
+                // A preview it replaces (one gone stale, read again) is not left to import.
+                Err(e) => {
+                    preview.set(None);
+                    stale.set(false);
+                    import_error.set(Some(format!(
+                        "{name} was not imported: {e}. Nothing on this device changed."
+                    )));
+                }
             }
         });
     };

@@ -214,3 +214,14 @@ fn ChoiceRadios(
         })
         .collect_view()
 }
+
+/// ", 2 attached file(s) stored (1 already here or not named by a case)" after an import that carried files.
+pub(super) fn files_stored_note(stored: usize, carried: usize) -> String {
+    if carried == 0 {
+        return String::new();
+    }
+    format!(
+        ", {stored} attached file(s) stored ({} already here or not named by a case)",
+        carried.saturating_sub(stored)
+    )
+}
