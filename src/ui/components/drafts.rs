@@ -48,6 +48,8 @@ pub struct DraftSaver {
     generation: Arc<AtomicU64>,
     /// The newest text not yet handed to storage, and whether a write is scheduled for it.
     pending: Arc<Mutex<(Option<String>, bool)>>,
+    /// A fingerprint of the text this form last handed to storage (see `restore_draft`).
+    written: Arc<Mutex<Option<u64>>>,
     status: RwSignal<Option<String>>,
 }
 
@@ -70,6 +72,7 @@ impl DraftSaver {
         let shared = self.pending.clone();
         let key = self.key.clone();
         let status = self.status;
+        let written = self.written.clone();
         set_timeout(
             move || {
                 let text = match shared.lock() {
@@ -89,6 +92,9 @@ impl DraftSaver {
                     if generation.load(Ordering::Relaxed) != taken_at {
                         report(activity, -1);
                         return;
+                    }
+                    if let Ok(mut last) = written.lock() {
+                        *last = Some(fingerprint(&text));
                     }
                     let result = drafts::keep(&key, &text).await;
                     let failed = result.is_err();
@@ -162,19 +168,36 @@ pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSave
         activity: use_context::<crate::app::state::AppState>().map(|s| s.drafts),
         generation: Arc::new(AtomicU64::new(0)),
         pending: Arc::new(Mutex::new((None, false))),
+        written: Arc::new(Mutex::new(None)),
         status,
     }
 }
 
-/// Loads the draft `key` once and hands it to `restore` if there is one and the component
-/// that asked is still on screen; if it is not, the draft stays stored for the next visit.
-pub fn restore_draft(key: DraftKey, restore: impl FnOnce(String) + 'static) {
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Loads the draft of `saver`'s form once and hands it to `restore` if there is one and the
+/// component that asked is still on screen; if it is not, the draft stays stored for the next
+/// visit. Not when what was read is this form's own save: the read waits for the database, which
+/// on a fresh load can take a second, and a person typing meanwhile had their draft saved; put
+/// back, it undid the keystrokes typed after that save (seen in WebKit: "letter from the bank"
+/// became "letter from bank").
+pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static) {
     let mounted = Mounted::new();
+    let key = saver.key.clone();
+    let written = saver.written.clone();
     leptos::task::spawn_local(async move {
         if let Ok(Some(text)) = drafts::read(&key).await
             && mounted.is_mounted()
         {
-            restore(text);
+            let own = written.lock().ok().and_then(|last| *last) == Some(fingerprint(&text));
+            if !own {
+                restore(text);
+            }
         }
     });
 }
@@ -192,7 +215,7 @@ pub fn form_draft(
     let saver = draft_saver(key.clone(), status);
     let save = saver.clone();
     let restore_into = fields.clone();
-    restore_draft(key, move |text| {
+    restore_draft(&saver, move |text| {
         let Ok(saved) = serde_json::from_str::<std::collections::HashMap<String, String>>(&text)
         else {
             return;

@@ -34,7 +34,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         }
     });
 
-    restore_draft(DraftKey::Intake, move |text| {
+    restore_draft(&save_draft, move |text| {
         if let Ok(saved) = serde_json::from_str::<NewCaseInput>(&text) {
             input.set(saved);
         }

@@ -57,7 +57,7 @@ pub fn ChecklistPanel(
     let draft_key = DraftKey::Checklist(case_id);
     let draft_status = RwSignal::new(None::<String>);
     let saver = StoredValue::new(draft_saver(draft_key.clone(), draft_status));
-    restore_draft(draft_key, move |text| {
+    restore_draft(&saver.get_value(), move |text| {
         if let Ok(saved) = serde_json::from_str::<HashMap<String, String>>(&text) {
             let _ = notes.try_set(saved);
         }

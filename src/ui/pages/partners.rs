@@ -106,7 +106,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
             }
         }
     });
-    restore_draft(DraftKey::Partners, move |text| {
+    restore_draft(&saver.get_value(), move |text| {
         if let Ok(directory) = serde_json::from_str::<PartnerDirectory>(&text) {
             touched.set_value(true);
             reset(&directory);

@@ -75,7 +75,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
             generation.update(|g| *g += 1);
         }
     });
-    restore_draft(DraftKey::Templates, move |text| {
+    restore_draft(&saver.get_value(), move |text| {
         if let Ok(library) = serde_json::from_str::<TemplateLibrary>(&text) {
             let _ = touched.try_set(true);
             let _ = working.try_set(library);

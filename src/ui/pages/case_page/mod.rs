@@ -332,7 +332,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     // A Copy handle, so every closure in the view can reach the one debounced saver.
     let title_saver = StoredValue::new(draft_saver(title_draft_key.clone(), draft_status));
     // A title edit that was never saved reopens the editor with what was typed.
-    restore_draft(title_draft_key.clone(), move |saved| {
+    restore_draft(&title_saver.get_value(), move |saved| {
         let _ = draft.try_set(saved);
         let _ = editing.try_set(true);
         let _ = draft_status.try_set(Some("Unsaved title from your last visit restored.".into()));
@@ -522,7 +522,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save_draft = draft_saver(draft_key.clone(), draft_status);
-    restore_draft(draft_key.clone(), move |saved| {
+    restore_draft(&save_draft, move |saved| {
         // `try_`: the page may be gone by the time the draft has been read.
         if text.try_get_untracked().is_some_and(|t| t.is_empty()) {
             text.set(saved);

@@ -154,7 +154,7 @@ pub(super) fn PlaybookEditor(
         };
         saver.with_value(|s| s.save(serde_json::to_string(&draft).unwrap_or_default()));
     };
-    restore_draft(draft_key.clone(), move |text| {
+    restore_draft(&saver.get_value(), move |text| {
         if let Ok(draft) = serde_json::from_str::<EditorDraft>(&text) {
             load(&draft.content);
             let _ = note.try_set(draft.note);

@@ -62,7 +62,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
         };
         saver.with_value(|s| s.save(text));
     };
-    restore_draft(DraftKey::SlaSettings, move |text| {
+    restore_draft(&saver.get_value(), move |text| {
         let Ok(saved) = serde_json::from_str::<FormDraft>(&text) else {
             return;
         };
