@@ -61,7 +61,8 @@ fn track(tx: Transaction<'_>) -> Transaction<'_> {
     tx
 }
 
-/// A finished (or committing) transaction refuses to hand out a store; an open one does.
+/// A finished transaction refuses to hand out a store; an open (or committing) one does, and a
+/// committing one then refuses the abort in `abort_open`.
 fn unfinished(tx: &web_sys::IdbTransaction) -> bool {
     tx.object_store_names()
         .get(0)
