@@ -1,20 +1,81 @@
 //! Unsaved text kept while a person types: write it, read it back on the next visit, remove it; the one place drafts reach storage.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::AppError;
-use super::state::{database, database_when_open};
+use super::state::{database_ready, database_when_open};
 /// Which form a draft belongs to; pages name drafts only through it.
 pub use crate::storage::DraftKey;
 use crate::storage::drafts as stored;
 
-/// Keeps `text` as the draft `key`; an empty text removes the draft.
-pub async fn keep(key: &DraftKey, text: &str) -> Result<(), AppError> {
-    stored::save_draft(&database()?, key, text).await?;
-    Ok(())
+/// Keeps one form's draft writes in the order they were asked for. Each write waits for the
+/// database (typing can start before start-up has opened it), and waiting writes wake in no
+/// particular order; a write that wakes after a later one has begun is dropped, since it holds
+/// older text. IndexedDB runs the writes that do begin in the order they began.
+#[derive(Clone, Default)]
+pub struct DraftOrder {
+    issued: Arc<AtomicU64>,
+    begun: Arc<AtomicU64>,
 }
 
-/// Removes the draft `key` now.
+/// One write's place in its form's `DraftOrder`, taken when its text is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DraftTurn(u64);
+
+impl DraftOrder {
+    /// The next place in line.
+    pub fn turn(&self) -> DraftTurn {
+        DraftTurn(
+            self.issued
+                .fetch_add(1, Ordering::Relaxed)
+                .saturating_add(1),
+        )
+    }
+
+    /// Drops every write asked for so far that has not begun: the text is being saved for real
+    /// (that transaction deletes the draft) and a late write must not bring the draft back.
+    pub fn supersede(&self) {
+        let DraftTurn(now) = self.turn();
+        self.begun.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// Whether `turn` may begin now (no later turn has begun and nothing superseded it), and if
+    /// so marks it begun, so every earlier turn is dropped from here on.
+    pub fn begin(&self, DraftTurn(turn): DraftTurn) -> bool {
+        self.begun.fetch_max(turn, Ordering::Relaxed) < turn
+    }
+}
+
+/// What became of one ordered draft write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    Written,
+    /// A later write or a real save came first; this older text was not written.
+    Superseded,
+}
+
+/// Keeps `text` as the draft `key` once the database is open, in `turn` of `order`; an empty
+/// text removes the draft.
+pub async fn keep_in_turn(
+    order: &DraftOrder,
+    turn: DraftTurn,
+    key: &DraftKey,
+    text: &str,
+) -> Result<Kept, AppError> {
+    let db = database_ready().await?;
+    if !order.begin(turn) {
+        return Ok(Kept::Superseded);
+    }
+    stored::save_draft(&db, key, text).await?;
+    Ok(Kept::Written)
+}
+
+/// Removes the draft `key` once the database is open. The form's pending writes must have been
+/// superseded first (`DraftOrder::supersede`), or one of them could bring the draft back.
 pub async fn remove(key: &DraftKey) -> Result<(), AppError> {
-    keep(key, "").await
+    stored::save_draft(&database_ready().await?, key, "").await?;
+    Ok(())
 }
 
 /// The draft `key`, once the database is open: `Ok(None)` when there is definitely none, an

@@ -1,5 +1,6 @@
-//! Pure pieces of the shared components that only build for the browser: the virtual rows' window.
+//! Pure pieces of the shared components that only build for the browser: the virtual rows' window, the order of draft writes.
 use super::*;
+use escalation_desk::app::drafts::DraftOrder;
 use escalation_desk::ui::components::virtual_rows::{RowWindow, row_window};
 
 #[wasm_bindgen_test]
@@ -46,4 +47,36 @@ fn the_row_window_draws_what_is_in_view_and_never_leaves_the_list() {
     }
     let zero_height = row_window(100.0, 410.0, 0.0, 8, 50);
     assert!(zero_height.last <= 50);
+}
+
+#[wasm_bindgen_test]
+fn a_draft_write_that_wakes_after_a_later_one_began_is_dropped() {
+    let order = DraftOrder::default();
+    let older = order.turn();
+    let newer = order.turn();
+    assert!(order.begin(newer));
+    assert!(
+        !order.begin(older),
+        "older text must not be written over newer"
+    );
+}
+
+#[wasm_bindgen_test]
+fn draft_writes_that_wake_in_order_all_begin() {
+    let order = DraftOrder::default();
+    let first = order.turn();
+    let second = order.turn();
+    assert!(order.begin(first));
+    assert!(order.begin(second));
+}
+
+#[wasm_bindgen_test]
+fn superseding_drops_every_draft_write_asked_before_it_and_none_after() {
+    let order = DraftOrder::default();
+    let before = order.turn();
+    // A clone shares the order: the form's saver and its save button hold one each.
+    order.clone().supersede();
+    let after = order.turn();
+    assert!(!order.begin(before));
+    assert!(order.begin(after));
 }

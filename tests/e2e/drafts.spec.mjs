@@ -1,5 +1,5 @@
 // drafts.spec.mjs: a draft is written while typing goes on, so a killed tab loses at most the last moments of it.
-import { test, expect, createCase } from './fixtures.mjs';
+import { test, expect, createCase, draftSaved, holdStore, releaseStore } from './fixtures.mjs';
 
 // A throttle of 300 ms, plus what one IndexedDB write takes on a busy machine.
 const THROTTLE_MS = 300;
@@ -36,4 +36,25 @@ test('typing call notes steadily for 3 s at 20 keys a second, then killing the t
   }
   // Typing never paused for 300 ms, so a debounce would have stored nothing: this much was written while typing went on.
   expect(restored.length).toBeGreaterThan(40);
+});
+
+test('typing before the last visit\'s draft has been read: the typing stays, the old draft is shown to copy, and the typing is what is kept', async ({ page, app }) => {
+  await page.goto(app.url('/playbooks/new'));
+  const title = page.getByLabel('Title', { exact: true });
+  await title.fill('Stuck payouts at the partner bank');
+  await draftSaved(page);
+
+  // A slow disk: the new visit's draft read waits behind this hold while the person types.
+  await page.goto(app.url('/playbooks'));
+  await holdStore(page, 'drafts');
+  await page.getByRole('link', { name: 'New playbook' }).click();
+  await title.fill('Frozen merchant accounts');
+  await releaseStore(page);
+
+  await expect(page.getByText(/draft from your last visit arrived after you had started typing/)).toContainText('Stuck payouts at the partner bank');
+  await expect(title).toHaveValue('Frozen merchant accounts');
+  await draftSaved(page);
+  await page.reload();
+  await expect(page.getByText('Unsaved playbook changes from your last visit were restored.')).toBeVisible();
+  await expect(title).toHaveValue('Frozen merchant accounts');
 });

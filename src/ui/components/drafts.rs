@@ -1,12 +1,13 @@
 //! Draft autosave: what the user types reaches IndexedDB at most 300 ms after the first keystroke not yet saved, even while typing goes on.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::channel::oneshot;
 use leptos::prelude::*;
 
-use crate::app::drafts::{self, DraftKey};
+use crate::app::drafts::{self, DraftKey, DraftOrder, Kept};
 pub use crate::app::state::DraftActivity;
 use crate::ui::mounted::Mounted;
 
@@ -44,19 +45,77 @@ pub struct DraftSaver {
     key: DraftKey,
     /// The page-wide activity shown in the header (absent outside the app, e.g. in tests).
     activity: Option<RwSignal<DraftActivity>>,
-    /// Bumped by `cancel`, so a write scheduled before it is dropped.
-    generation: Arc<AtomicU64>,
+    /// Keeps the writes in the order they were asked for, and drops them on `cancel`.
+    order: DraftOrder,
     /// The newest text not yet handed to storage, and whether a write is scheduled for it.
     pending: Arc<Mutex<(Option<String>, bool)>>,
-    /// A fingerprint of the text this form last handed to storage (see `restore_draft`).
-    written: Arc<Mutex<Option<u64>>>,
+    /// A fingerprint of the newest text asked to be saved, and whether it was empty: what the
+    /// person had typed when the earlier visit's draft arrives (see `restore_draft`).
+    asked: Arc<Mutex<Option<(u64, bool)>>>,
+    /// Closed while the earlier visit's draft is read, so no write can replace it before then.
+    gate: Arc<Mutex<Gate>>,
     status: RwSignal<Option<String>>,
+}
+
+/// Whether a form's draft may be written yet.
+enum Gate {
+    Open,
+    /// The earlier draft is being read; these writes wait for it.
+    Reading(Vec<oneshot::Sender<()>>),
+}
+
+/// Resolves once the form's earlier draft has been read (at once if it is not being read).
+async fn gate_opened(gate: &Mutex<Gate>) {
+    let waiting = match gate.lock() {
+        Ok(mut gate) => match &mut *gate {
+            Gate::Open => return,
+            Gate::Reading(waiting) => {
+                let (open, opened) = oneshot::channel();
+                waiting.push(open);
+                opened
+            }
+        },
+        Err(_) => return,
+    };
+    // A dropped sender means the read is over too.
+    let _ = waiting.await;
+}
+
+/// Closes the gate while it lives and opens it when dropped, so the read opens it on every path.
+struct Reading(Arc<Mutex<Gate>>);
+
+impl Reading {
+    fn close(gate: &Arc<Mutex<Gate>>) -> Reading {
+        if let Ok(mut state) = gate.lock()
+            && matches!(*state, Gate::Open)
+        {
+            *state = Gate::Reading(Vec::new());
+        }
+        Reading(gate.clone())
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        let waiting = match self.0.lock() {
+            Ok(mut state) => std::mem::replace(&mut *state, Gate::Open),
+            Err(_) => return,
+        };
+        if let Gate::Reading(waiting) = waiting {
+            for open in waiting {
+                let _ = open.send(());
+            }
+        }
+    }
 }
 
 impl DraftSaver {
     /// Keeps `text` as the newest draft; it is written within `DRAFT_DEBOUNCE` of the first
     /// call since the last write, with whatever is newest by then. Empty text deletes the draft.
     pub fn save(&self, text: String) {
+        if let Ok(mut asked) = self.asked.lock() {
+            *asked = Some((fingerprint(&text), text.is_empty()));
+        }
         let Ok(mut pending) = self.pending.lock() else {
             return;
         };
@@ -68,11 +127,11 @@ impl DraftSaver {
         drop(pending);
         report(self.activity, 1);
         let activity = self.activity;
-        let generation = self.generation.clone();
+        let order = self.order.clone();
         let shared = self.pending.clone();
         let key = self.key.clone();
         let status = self.status;
-        let written = self.written.clone();
+        let gate = self.gate.clone();
         set_timeout(
             move || {
                 let text = match shared.lock() {
@@ -86,17 +145,11 @@ impl DraftSaver {
                     report(activity, -1);
                     return;
                 };
-                let taken_at = generation.load(Ordering::Relaxed);
+                let turn = order.turn();
                 leptos::task::spawn_local(async move {
-                    // A real save (or a discard) that came after this text was taken wins.
-                    if generation.load(Ordering::Relaxed) != taken_at {
-                        report(activity, -1);
-                        return;
-                    }
-                    if let Ok(mut last) = written.lock() {
-                        *last = Some(fingerprint(&text));
-                    }
-                    let result = drafts::keep(&key, &text).await;
+                    gate_opened(&gate).await;
+                    // A real save, a discard or a newer text that began first wins.
+                    let result = drafts::keep_in_turn(&order, turn, &key, &text).await;
                     let failed = result.is_err();
                     match result {
                         Err(e) => {
@@ -106,7 +159,8 @@ impl DraftSaver {
                         }
                         // A write that worked clears an earlier failure, and only that: the
                         // "restored from your last visit" notice must stay long enough to read.
-                        Ok(()) => {
+                        Ok(Kept::Superseded) => {}
+                        Ok(Kept::Written) => {
                             let _ = status.try_update(|shown| {
                                 if shown
                                     .as_deref()
@@ -134,10 +188,14 @@ impl DraftSaver {
         let key = self.key.clone();
         let status = self.status;
         let activity = self.activity;
+        let order = self.order.clone();
+        let turn = order.turn();
+        let gate = self.gate.clone();
         // Removing a draft is a write too: the header says so until it has landed.
         report(activity, 1);
         leptos::task::spawn_local(async move {
-            let result = drafts::remove(&key).await;
+            gate_opened(&gate).await;
+            let result = drafts::keep_in_turn(&order, turn, &key, "").await;
             let failed = result.is_err();
             let _ = status.try_set(
                 result
@@ -154,7 +212,7 @@ impl DraftSaver {
     /// Drops any pending write. Call it when the text is being saved for real, whose
     /// transaction deletes the draft: a late write must not bring it back.
     pub fn cancel(&self) {
-        self.generation.fetch_add(1, Ordering::Relaxed);
+        self.order.supersede();
         if let Ok(mut pending) = self.pending.lock() {
             pending.0 = None;
         }
@@ -166,9 +224,10 @@ pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSave
     DraftSaver {
         key,
         activity: use_context::<crate::app::state::AppState>().map(|s| s.drafts),
-        generation: Arc::new(AtomicU64::new(0)),
+        order: DraftOrder::default(),
         pending: Arc::new(Mutex::new((None, false))),
-        written: Arc::new(Mutex::new(None)),
+        asked: Arc::new(Mutex::new(None)),
+        gate: Arc::new(Mutex::new(Gate::Open)),
         status,
     }
 }
@@ -182,24 +241,67 @@ fn fingerprint(text: &str) -> u64 {
 
 /// Loads the draft of `saver`'s form once and hands it to `restore` if there is one and the
 /// component that asked is still on screen; if it is not, the draft stays stored for the next
-/// visit. Not when what was read is this form's own save: the read waits for the database, which
-/// on a fresh load can take a second, and a person typing meanwhile had their draft saved; put
-/// back, it undid the keystrokes typed after that save (seen in WebKit: "letter from the bank"
-/// became "letter from bank").
+/// visit. The read waits for the database, which on a fresh load can take a second, and the
+/// form's writes wait for the read, so it finds the earlier visit's text rather than what is
+/// being typed now. If the person had already typed something else by then, their typing is
+/// kept and the earlier draft is not put back over it: it is shown in the form's draft notice
+/// instead, to copy from, since their typing replaces it in storage.
 pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static) {
     let mounted = Mounted::new();
-    let key = saver.key.clone();
-    let written = saver.written.clone();
+    let saver = saver.clone();
+    let reading = Reading::close(&saver.gate);
     leptos::task::spawn_local(async move {
-        if let Ok(Some(text)) = drafts::read(&key).await
+        if let Ok(Some(text)) = drafts::read(&saver.key).await
             && mounted.is_mounted()
         {
-            let own = written.lock().ok().and_then(|last| *last) == Some(fingerprint(&text));
-            if !own {
-                restore(text);
+            let typed = saver.asked.lock().ok().and_then(|asked| *asked);
+            match typed {
+                Some((typed, false)) if typed != fingerprint(&text) => {
+                    if let Some(notice) = set_aside_notice(&text) {
+                        let _ = saver.status.try_set(Some(notice));
+                    }
+                }
+                // Writes asked for before the restore hold text it has just replaced.
+                _ => {
+                    saver.cancel();
+                    restore(text);
+                }
             }
         }
+        drop(reading);
     });
+}
+
+/// What to tell a person whose typing came before their earlier draft arrived: the draft's text,
+/// readable, or `None` when it held no text at all.
+pub fn set_aside_notice(draft: &str) -> Option<String> {
+    let text = readable_text(draft);
+    (!text.trim().is_empty()).then(|| {
+        format!(
+            "A draft from your last visit arrived after you had started typing, so it was not put back; what you type now replaces it. It read: {text}"
+        )
+    })
+}
+
+/// A stored draft as a person would read it: the text of a form's fields, without the
+/// JSON that holds them; a draft that is not JSON is already plain text.
+fn readable_text(draft: &str) -> String {
+    fn collect(value: &serde_json::Value, into: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(text) if !text.trim().is_empty() => into.push(text.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, into)),
+            serde_json::Value::Object(fields) => fields.values().for_each(|v| collect(v, into)),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(draft) {
+        Ok(value) => {
+            let mut parts = Vec::new();
+            collect(&value, &mut parts);
+            parts.join(" · ")
+        }
+        Err(_) => draft.to_string(),
+    }
 }
 
 /// Keeps a whole form's unsaved text as one draft: `fields` are saved together after each edit
