@@ -1,6 +1,6 @@
 // rca.spec.mjs: RCA worksheets end to end: start from a case, whys with evidence, CAPA actions, partner sign-offs that go stale, export.
 import { readFile } from 'node:fs/promises';
-import { test, expect, createCase, draftSaved } from './fixtures.mjs';
+import { test, expect, createCase, draftSaved, holdStore, releaseStore } from './fixtures.mjs';
 import { XSS } from './xss-corpus.mjs';
 
 /** `YYYY-MM-DD` for today plus `days`, in the browser's (and this machine's) zone. */
@@ -224,6 +224,27 @@ test('unsaved worksheet edits come back after a reload, and publishing needs cur
   await page.reload();
   await expect(page.getByLabel('Summary')).toHaveValue('Evidence for 14 disputes was uploaded after the network deadline');
   await expect(page.getByText('Unsaved changes from your last visit were restored.')).toHaveCount(0);
+});
+
+test('editing a worksheet before its earlier draft has been read: the edit stays and the draft is shown to copy', async ({ page, app }) => {
+  await startRcaFromCase(page, app, 'Chargeback notices late');
+  await page.getByLabel('Summary').fill('Notices reached merchants two days after the network opened them');
+  await draftSaved(page);
+
+  // A slow disk: the draft read of the next visit waits behind this hold while the person edits.
+  await page.getByRole('link', { name: 'RCAs' }).click();
+  await holdStore(page, 'drafts');
+  await page.getByRole('link', { name: /RCA-1/ }).first().click();
+  await page.getByLabel('What went well').fill('Support spotted the pattern on day one');
+  await releaseStore(page);
+
+  await expect(page.getByText(/draft from your last visit arrived after you had started typing/)).toContainText('Notices reached merchants two days after the network opened them');
+  await expect(page.getByLabel('What went well')).toHaveValue('Support spotted the pattern on day one');
+  await expect(page.getByLabel('Summary')).toHaveValue('');
+  await draftSaved(page);
+  await page.reload();
+  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
+  await expect(page.getByLabel('What went well')).toHaveValue('Support spotted the pattern on day one');
 });
 
 test(`the ${XSS.length}-payload XSS corpus in every worksheet field stays text on the page, in the list, the print layout and the Markdown`, async ({ page, app }) => {

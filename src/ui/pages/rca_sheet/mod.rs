@@ -18,7 +18,7 @@ use crate::domain::rca::{
     FishboneCategory, Rca, RcaContent, RcaError, RcaStatus, SignOffState, TimelineEntry,
     duration_text, rebase,
 };
-use crate::ui::components::drafts::{DraftSaver, draft_saver};
+use crate::ui::components::drafts::{DraftSaver, draft_saver, set_aside_notice};
 use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::form_status::OutcomeList;
 use crate::ui::components::undo_toast::{UndoToast, Undoable};
@@ -93,6 +93,25 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                         r.as_ref().is_some_and(|r| r.content != draft.content)
                     }) == Some(true))
             {
+                // Edited before the draft arrived (a slow disk): the edits stay, and the draft
+                // is shown to copy from, not put back over them.
+                let edited = origin.try_with_value(|o| {
+                    work.try_with_untracked(|w| w != o) == Some(true)
+                        || texts.try_with_untracked(|t| *t != texts_of(o)) == Some(true)
+                }) == Some(true);
+                if edited {
+                    // The worksheet's own text and the half-typed quick-add fields, each once.
+                    let loose: BTreeMap<&str, &String> = LOOSE
+                        .iter()
+                        .filter_map(|name| draft.texts.get(*name).map(|t| (*name, t)))
+                        .collect();
+                    let shown = serde_json::to_string(&(&draft.content, loose)).unwrap_or_default();
+                    if let Some(notice) = set_aside_notice(&shown) {
+                        let _ = draft_status.try_set(Some(notice));
+                    }
+                    let _ = restored.try_set(true);
+                    return;
+                }
                 let _ = work.try_set(draft.content);
                 let _ = texts.try_set(draft.texts);
                 if let Some(from) = draft.origin {
