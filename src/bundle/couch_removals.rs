@@ -3,7 +3,9 @@
 //! A removal is CouchDB's own deletion (`_deleted`), so the server's revision tree settles a
 //! removal against a teammate's edit like any two revisions. It carries its author, which the
 //! server's design document checks as for any other write. An edit wins over a removal it did
-//! not see: a record changed here since it was last agreed stays, and is pushed back.
+//! not see: a record changed here since it was last agreed stays, and is pushed back. A bare
+//! deletion (CouchDB's fields only, no author) can only come past the design document, from a
+//! server admin: it is honoured for these two kinds by the same rule, and refused for the rest.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -97,8 +99,9 @@ struct RemovalDoc {
 authored!(RemovalDoc);
 
 /// A pulled document that removes a record: `Ok(None)` when it is not a deletion; the
-/// document's id when it removes a template or partner team; refused when it removes anything
-/// else (a server that lets it through is not trusted) or does not say who removed it.
+/// document's id when it removes a template or partner team, with its author or bare (an
+/// admin's, past the design document); refused when it removes anything else (a server that
+/// lets it through is not trusted) or says who removed it in a way that does not check out.
 pub fn read_removal(doc: &Value) -> Result<Option<String>, Refused> {
     if doc.get("_deleted").and_then(Value::as_bool) != Some(true) {
         return Ok(None);
@@ -110,8 +113,18 @@ pub fn read_removal(doc: &Value) -> Result<Option<String>, Refused> {
             "_deleted: only an email template or a partner team is removed through sync",
         ));
     }
+    if is_bare(doc) {
+        return Ok(Some(id.to_string()));
+    }
     let (id, _) = read_authored::<RemovalDoc>(doc)?;
     Ok(Some(id))
+}
+
+/// Whether a document holds only CouchDB's own fields (`_id`, `_rev`, `_revisions`, …): a
+/// deletion made with the server's API rather than by this app.
+fn is_bare(doc: &Value) -> bool {
+    doc.as_object()
+        .is_some_and(|fields| fields.keys().all(|name| name.starts_with('_')))
 }
 
 /// What a pulled removal does to the copy here.
@@ -182,9 +195,21 @@ mod tests {
         let settings =
             json!({"_id": "rec:sla_settings:sla", "_deleted": true, "schema": 1, "author": "m"});
         assert!(read_removal(&settings).is_err());
-        // A bare deletion (no author: not written by this app, or by an admin) is refused too.
-        let bare = json!({"_id": "rec:template:a", "_rev": "2-x", "_deleted": true});
-        assert_eq!(read_removal(&bare).unwrap_err().id, "rec:template:a");
+        // A bare deletion (CouchDB's fields only: an admin's, past the design document) of a
+        // template or partner team is a removal like any other; of anything else, refused.
+        let bare = json!({"_id": "rec:template:a", "_rev": "2-x", "_deleted": true,
+            "_revisions": {"start": 2, "ids": ["x", "y"]}});
+        assert_eq!(
+            read_removal(&bare).unwrap().as_deref(),
+            Some("rec:template:a")
+        );
+        let bare_event = json!({"_id": "ev:1:2", "_rev": "2-x", "_deleted": true});
+        assert!(read_removal(&bare_event).is_err());
+        let bare_playbook = json!({"_id": "rec:playbook:1", "_rev": "2-x", "_deleted": true});
+        assert!(read_removal(&bare_playbook).is_err());
+        // Saying who removed it, it must check out: an author without a schema is refused.
+        let half = json!({"_id": "rec:template:a", "_deleted": true, "author": "a"});
+        assert!(read_removal(&half).is_err());
         let newer = json!({"_id": "rec:template:a", "_deleted": true, "schema": 99, "author": "a"});
         assert!(read_removal(&newer).is_err());
         let long_author = json!({"_id": "rec:partner:x", "_deleted": true, "schema": 1, "author": "a".repeat(10_000)});

@@ -126,7 +126,7 @@ teamTest('whole records sync too: a problem opened by one appears for the other;
   expect(bob.errors).toEqual([]);
 });
 
-teamTest('a template removed in one profile is removed in the other; an edit made offline meanwhile wins and comes back for both; a removal of a playbook is refused', async ({ team: { couch, app } }) => {
+teamTest('a template removed in one profile is removed in the other; an edit made offline meanwhile wins and comes back for both; an admin\'s deletion of a template on the server is honoured, of a playbook refused', async ({ team: { couch, app } }) => {
   const { alice, bob } = await bothSynced(app);
   const list = (page) => page.getByRole('navigation', { name: 'Templates' });
   const removeTemplate = async (page, name) => {
@@ -138,7 +138,7 @@ teamTest('a template removed in one profile is removed in the other; an edit mad
   };
   await alice.goto(app.url('/templates'));
   await bob.goto(app.url('/templates'));
-  const [first, second] = await namesIn(list(alice));
+  const [first, second, third] = await namesIn(list(alice));
   await expect(list(bob).getByRole('button', { name: first, exact: true })).toBeVisible();
 
   // Online: Alice removes one; Bob's open editor loses it.
@@ -187,6 +187,21 @@ teamTest('a template removed in one profile is removed in the other; an edit mad
     .toContainText(`${playbookId}: _deleted: only an email template or a partner team is removed through sync`, { timeout: 20_000 });
   await bob.goto(app.url('/playbooks'));
   await expect(bob.getByRole('link', { name: playbook.record.value.versions.at(-1).content.title })).toBeVisible();
+
+  // A template deleted by an admin with CouchDB's own API (no author, past the design document)
+  // is removed on both devices, which had not changed it since.
+  const templates = await couch.get('_all_docs?include_docs=true');
+  const target = templates.rows.find((r) => r.id.startsWith('rec:template:') && r.doc?.record?.value?.name === third);
+  expect(target, `${third} is on the server`).toBeTruthy();
+  expect((await couch.put(target.id, { _rev: target.doc._rev, _deleted: true })).status).toBeLessThan(300);
+  await alice.goto(app.url('/templates'));
+  await bob.goto(app.url('/templates'));
+  for (const page of [alice, bob]) {
+    await expect(list(page).getByRole('button', { name: second, exact: true })).toBeVisible();
+    await expect(list(page).getByRole('button', { name: third, exact: true })).toHaveCount(0, { timeout: 20_000 });
+  }
+  await bob.goto(app.url('/settings'));
+  await expect(bob.getByRole('region', { name: 'Team sync' })).not.toContainText(target.id);
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });
