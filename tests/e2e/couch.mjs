@@ -78,6 +78,14 @@ export async function startCouch({ database, users }) {
       });
       return res.json();
     },
+    /** Stops the server, as a network that drops would look to the app, until `up()`. */
+    async down() {
+      await ended(child);
+    },
+    /** Starts a server stopped by `down()` again on the same port and data, waiting until it answers. */
+    async up() {
+      child = await launch(dir, port);
+    },
     /** Stops the server and starts it again on the same port and data, waiting until it answers. */
     async restart() {
       await ended(child);
