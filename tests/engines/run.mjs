@@ -47,11 +47,22 @@ async function runOne(engine, scenario) {
         page.eval(() => `${location.href}\n${document.body?.innerText ?? ''}`),
         new Promise((done) => setTimeout(() => done('(the page did not answer within 5 s)'), 5000)),
       ]).catch((err) => `(the page could not be read: ${err.message})`);
+      // Which on-demand parts the page had fetched, and whether a file input holds a file: the
+      // two things a page stuck at "Loading…" or at an unanswered upload leaves no other trace of.
+      const state = await Promise.race([
+        page.eval(() => {
+          const parts = performance.getEntriesByType('resource').map((r) => r.name.split('/').pop())
+            .filter((n) => /^(split_|chunk_)/.test(n)).map((n) => n.replace(/-[0-9a-f]+\.wasm$/, ''));
+          const inputs = [...document.querySelectorAll('input[type=file]')].map((i) => `#${i.id || '?'} ${i.files?.length ?? 0}`);
+          return `on-demand parts fetched: ${parts.join(' ') || 'none'}; files in file inputs: ${inputs.join(', ') || 'no file input'}`;
+        }),
+        new Promise((done) => setTimeout(() => done('(the page did not answer within 5 s)'), 5000)),
+      ]).catch((err) => `(the page could not be read: ${err.message})`);
       await Promise.race([page.screenshot(join(RESULTS, `${engine}-failed-${scenario.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}.png`)), new Promise((done) => setTimeout(done, 5000))]).catch(() => {});
       const shown = String(seen).replace(/\s+\n/g, '\n').slice(-700).split('\n').join('\n        ');
       const errors = browser.errors.length ? `\n      errors in the page: ${browser.errors.join(' | ')}` : '';
       const where = String(e?.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join('\n      ');
-      throw new Error(`${e?.message ?? e}\n      ${where}\n      the page showed:\n        ${shown}${errors}`);
+      throw new Error(`${e?.message ?? e}\n      ${where}\n      the page showed:\n        ${shown}\n      ${state}${errors}`);
     }
     if (browser.errors.length) throw new Error(`errors in the page:\n      ${browser.errors.join('\n      ')}`);
     return note;
