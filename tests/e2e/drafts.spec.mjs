@@ -58,3 +58,34 @@ test('typing before the last visit\'s draft has been read: the typing stays, the
   await expect(page.getByText('Unsaved playbook changes from your last visit were restored.')).toBeVisible();
   await expect(title).toHaveValue('Frozen merchant accounts');
 });
+
+test('typing into a new case before the app has opened its storage: the draft is written once it opens, and comes back after a reload', async ({ context, page, app }) => {
+  await page.goto(app.url('/'));
+  await expect(page.getByRole('button', { name: 'New case' })).toBeVisible();
+  // Another page of the same site keeps a connection and asks to delete the database: the
+  // request waits on that connection, and the app's next open waits behind the request.
+  const holder = await context.newPage();
+  await holder.goto(app.url('/manifest.webmanifest'));
+  await holder.evaluate(() => new Promise((held, fail) => {
+    const open = indexedDB.open('escalation-desk');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      window.__held = open.result;
+      window.__deleted = new Promise((done) => { indexedDB.deleteDatabase('escalation-desk').onsuccess = done; });
+      held();
+    };
+  }));
+  await page.reload();
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel('Title').fill('Payout returned: account closed at the bank');
+  // The app's storage is still not open (the queue is still loading): the draft waits rather than failing.
+  await expect(page.getByText('Loading cases…')).toBeVisible();
+  await expect(page.locator('.draft-indicator')).toHaveText(/Saving/);
+  await expect(page.getByText(/Draft not saved/)).toHaveCount(0);
+  await holder.evaluate(async () => { window.__held.close(); await window.__deleted; });
+  await draftSaved(page);
+  await expect(page.getByText(/Draft not saved/)).toHaveCount(0);
+  await page.reload();
+  await page.getByRole('button', { name: 'New case' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Payout returned: account closed at the bank');
+});
