@@ -88,6 +88,39 @@ async function importFile(page, app, path) {
   await page.upload('#import-file', path);
 }
 
+/**
+ * Runs `play` for a team of two on a real CouchDB-compatible server behind the app's own origin,
+ * with `database` for ana and ben. `play` gets `url(path)`, the second person's page `theirs`
+ * (another browser of the same engine, so another profile and cookie jar) and its browser
+ * `second`, `signIn(page, person)`, `people` and the server `couch`. Everything is stopped
+ * afterwards, and an error in the second profile fails the scenario.
+ */
+async function teamOfTwo(engine, database, play) {
+  const people = [{ name: 'ana', password: 'ana-pw' }, { name: 'ben', password: 'ben-pw' }];
+  const couch = await startCouch({ database, users: people });
+  const server = await startServer({ root: DIST, port: 0, couch: couch.url });
+  const url = (path) => `http://127.0.0.1:${server.address().port}${path}`;
+  const second = await launch(engine);
+  try {
+    const theirs = await second.newPage();
+    const signIn = async (who, person) => {
+      await who.goto(url('/settings'));
+      await who.type('#sync-database', database);
+      await who.type('#sync-name', person.name);
+      await who.type('#sync-password', person.password);
+      await who.click(button('Sign in and turn on sync'));
+      await see(who, '.sync-note', 'Synced');
+    };
+    const note = await play({ url, theirs, second, signIn, people, couch });
+    if (second.errors.length) throw new Error(`errors in the second profile: ${second.errors.join(' | ')}`);
+    return note;
+  } finally {
+    await second.close();
+    await stopServer(server);
+    await couch.stop();
+  }
+}
+
 export const SCENARIOS = [
   {
     name: 'first run: the sample loads; a new case and a note survive a reload',
@@ -200,51 +233,29 @@ export const SCENARIOS = [
   },
   {
     name: 'team sync: two profiles signed in to one CouchDB database; a case made in one appears in the other, a note added there comes back, and a template removed in one is removed in the other',
-    async run({ page, engine }) {
-      const people = [{ name: 'ana', password: 'ana-pw' }, { name: 'ben', password: 'ben-pw' }];
-      const couch = await startCouch({ database: 'team-engines', users: people });
-      const server = await startServer({ root: DIST, port: 0, couch: couch.url });
-      const url = (path) => `http://127.0.0.1:${server.address().port}${path}`;
-      // A second person: another browser of the same engine, so another profile and cookie jar.
-      const second = await launch(engine);
-      try {
-        const theirs = await second.newPage();
-        const signIn = async (who, person) => {
-          await who.goto(url('/settings'));
-          await who.type('#sync-database', 'team-engines');
-          await who.type('#sync-name', person.name);
-          await who.type('#sync-password', person.password);
-          await who.click(button('Sign in and turn on sync'));
-          await see(who, '.sync-note', 'Synced');
-        };
-        await signIn(page, people[0]);
-        await page.goto(url('/'));
-        await createCase(page, 'Payout returned by the bank', 'Kopi Collective');
-        await signIn(theirs, people[1]);
-        await theirs.goto(url('/cases/ESC-1001'));
-        await see(theirs, 'h1', 'Payout returned by the bank');
-        await theirs.type('#note', 'Bank confirmed the return reason: closed account.');
-        await theirs.click(button('Add note'));
-        await see(page, '[aria-label="Timeline"]', 'Bank confirmed the return reason: closed account.');
-        // Whole records too: a template removed by one is removed for the other.
-        const template = 'Partner hand-off request';
-        await theirs.goto(url('/templates'));
-        await see(theirs, 'nav.template-list', template);
-        await page.goto(url('/templates'));
-        await page.click(`//nav[@aria-label='Templates']//button[normalize-space()='${template}']`);
-        await until(`the editor to open ${template}`, async () => (await value(page, '#template-name')) === template);
-        await page.click(button('Delete'));
-        await page.click(button('Save templates'));
-        await see(page, '.templates-page', 'Templates saved.');
-        await until(`the other profile's template list to lose ${template}`, async () => !(await text(theirs, 'nav.template-list')).includes(template));
-        if (second.errors.length) throw new Error(`errors in the second profile: ${second.errors.join(' | ')}`);
-        return undefined;
-      } finally {
-        await second.close();
-        await stopServer(server);
-        await couch.stop();
-      }
-    },
+    run: ({ page, engine }) => teamOfTwo(engine, 'team-engines', async ({ url, theirs, signIn, people }) => {
+      await signIn(page, people[0]);
+      await page.goto(url('/'));
+      await createCase(page, 'Payout returned by the bank', 'Kopi Collective');
+      await signIn(theirs, people[1]);
+      await theirs.goto(url('/cases/ESC-1001'));
+      await see(theirs, 'h1', 'Payout returned by the bank');
+      await theirs.type('#note', 'Bank confirmed the return reason: closed account.');
+      await theirs.click(button('Add note'));
+      await see(page, '[aria-label="Timeline"]', 'Bank confirmed the return reason: closed account.');
+      // Whole records too: a template removed by one is removed for the other.
+      const template = 'Partner hand-off request';
+      await theirs.goto(url('/templates'));
+      await see(theirs, 'nav.template-list', template);
+      await page.goto(url('/templates'));
+      await page.click(`//nav[@aria-label='Templates']//button[normalize-space()='${template}']`);
+      await until(`the editor to open ${template}`, async () => (await value(page, '#template-name')) === template);
+      await page.click(button('Delete'));
+      await page.click(button('Save templates'));
+      await see(page, '.templates-page', 'Templates saved.');
+      await until(`the other profile's template list to lose ${template}`, async () => !(await text(theirs, 'nav.template-list')).includes(template));
+      return undefined;
+    }),
   },
   {
     name: 'the SQL console opens and answers a GROUP BY',
@@ -498,79 +509,58 @@ SCENARIOS.push({
   // The answer to a conflict given in a tab that does not sync reaches the syncing tab of the
   // same profile as a message on the tab channel; that tab sends it, and the teammate sees it.
   name: 'team sync: a title both changed while the server was down is a conflict both see; answered in a second tab that does not sync, the teammate sees it resolved',
-  async run({ browser, page, engine }) {
-    const people = [{ name: 'ana', password: 'ana-pw' }, { name: 'ben', password: 'ben-pw' }];
-    const couch = await startCouch({ database: 'team-reviews', users: people });
-    const server = await startServer({ root: DIST, port: 0, couch: couch.url });
-    const url = (path) => `http://127.0.0.1:${server.address().port}${path}`;
-    const second = await launch(engine);
-    try {
-      const theirs = await second.newPage();
-      const signIn = async (who, person) => {
-        await who.goto(url('/settings'));
-        await who.type('#sync-database', 'team-reviews');
-        await who.type('#sync-name', person.name);
-        await who.type('#sync-password', person.password);
-        await who.click(button('Sign in and turn on sync'));
-        await see(who, '.sync-note', 'Synced');
-      };
-      const editorOpen = async (who) => (await value(who, '#case-title')) !== null;
-      const retitle = async (who, title) => {
-        await clickUntil(who, button('Edit title'), 'the title editor to open', () => editorOpen(who), async () => !(await editorOpen(who)));
-        await who.eval(() => { document.querySelector('#case-title').value = ''; });
-        await who.type('#case-title', title);
-        await clickUntil(who, button('Save title'), `the title to read ${title}`, async () => (await text(who, 'h1')).includes(title), () => editorOpen(who));
-      };
-      await signIn(page, people[0]);
-      await page.goto(url('/'));
-      await createCase(page, 'Refund held', 'Kopi Collective');
-      await signIn(theirs, people[1]);
-      await theirs.goto(url('/cases/ESC-1001'));
-      await see(theirs, 'h1', 'Refund held');
-      if (!(await page.eval(() => typeof BroadcastChannel === 'function'))) {
-        return 'skipped: this engine has no BroadcastChannel; a second tab syncs on its own instead';
-      }
-      await page.goto(url('/cases/ESC-1001'));
-      await see(page, 'h1', 'Refund held');
-
-      // Both change the title while the server is down; whichever reaches it first stays.
-      await couch.down();
-      await retitle(page, 'Refund held: risk review');
-      await retitle(theirs, 'Refund held: bank cut-off');
-      await couch.up();
-      // While it was down, the browser logged each refused request (the proxy answers 502);
-      // those lines are the outage this scenario made, and only those are dropped.
-      const outage = /Failed to load resource: the server responded with a status of 502/;
-      for (const profile of [browser, second]) profile.errors.splice(0, Infinity, ...profile.errors.filter((e) => !outage.test(e)));
-      for (const who of [page, theirs]) {
-        await who.goto(url('/settings'));
-        await until('the conflict to be listed for review', async () => (await text(who, '.sync-reviews')).includes('Conflicts to review (1)'), 60_000);
-        await see(who, '.sync-reviews', 'set aside');
-      }
-
-      // Ana answers in a second tab of her profile, which leaves syncing to the first.
-      const tab = await browser.newPage();
-      await tab.goto(url('/cases/ESC-1001'));
-      await see(tab, '.sync-note', 'Synced by another tab');
-      await see(tab, '.case-reviews', 'set aside');
-      const take = "//section[contains(@class,'case-reviews')]//button[starts-with(normalize-space(),'Take')]";
-      const taken = (await text(tab, '.case-reviews')).match(/"(Refund held: [a-z -]+)" set aside/)?.[1];
-      if (!taken) throw new Error(`no value set aside on the case page: ${await text(tab, '.case-reviews')}`);
-      const answered = `Resolved by ana: took "${taken}"`;
-      await clickUntil(tab, take, 'the answer to be taken', async () => (await text(tab, '.case-reviews')).includes(answered),
-        async () => (await tab.eval((x) => document.evaluate(x, document, null, XPathResult.BOOLEAN_TYPE, null).booleanValue, take)));
-      await see(tab, 'h1', taken);
-      // Ben sees it resolved, and the title Ana took.
-      await until('the teammate to see the review resolved', async () => (await text(theirs, '.sync-reviews')).includes(`Resolved by ana: took "${taken}"`), 60_000);
-      await see(theirs, '.sync-reviews', 'Nothing waits for review.');
-      await theirs.goto(url('/cases/ESC-1001'));
-      await see(theirs, 'h1', taken);
-      if (second.errors.length) throw new Error(`errors in the second profile: ${second.errors.join(' | ')}`);
-      return undefined;
-    } finally {
-      await second.close();
-      await stopServer(server);
-      await couch.stop();
+  run: ({ browser, page, engine }) => teamOfTwo(engine, 'team-reviews', async ({ url, theirs, second, signIn, people, couch }) => {
+    const editorOpen = async (who) => (await value(who, '#case-title')) !== null;
+    const retitle = async (who, title) => {
+      await clickUntil(who, button('Edit title'), 'the title editor to open', () => editorOpen(who), async () => !(await editorOpen(who)));
+      await who.eval(() => { document.querySelector('#case-title').value = ''; });
+      await who.type('#case-title', title);
+      await clickUntil(who, button('Save title'), `the title to read ${title}`, async () => (await text(who, 'h1')).includes(title), () => editorOpen(who));
+    };
+    await signIn(page, people[0]);
+    await page.goto(url('/'));
+    await createCase(page, 'Refund held', 'Kopi Collective');
+    await signIn(theirs, people[1]);
+    await theirs.goto(url('/cases/ESC-1001'));
+    await see(theirs, 'h1', 'Refund held');
+    if (!(await page.eval(() => typeof BroadcastChannel === 'function'))) {
+      return 'skipped: this engine has no BroadcastChannel; a second tab syncs on its own instead';
     }
-  },
+    await page.goto(url('/cases/ESC-1001'));
+    await see(page, 'h1', 'Refund held');
+
+    // Both change the title while the server is down; whichever reaches it first stays.
+    await couch.down();
+    await retitle(page, 'Refund held: risk review');
+    await retitle(theirs, 'Refund held: bank cut-off');
+    await couch.up();
+    // While it was down, the browser logged each refused request (the proxy answers 502);
+    // those lines are the outage this scenario made, and only those are dropped.
+    const outage = /Failed to load resource: the server responded with a status of 502/;
+    for (const profile of [browser, second]) profile.errors.splice(0, Infinity, ...profile.errors.filter((e) => !outage.test(e)));
+    for (const who of [page, theirs]) {
+      await who.goto(url('/settings'));
+      await until('the conflict to be listed for review', async () => (await text(who, '.sync-reviews')).includes('Conflicts to review (1)'), 60_000);
+      await see(who, '.sync-reviews', 'set aside');
+    }
+
+    // Ana answers in a second tab of her profile, which leaves syncing to the first.
+    const tab = await browser.newPage();
+    await tab.goto(url('/cases/ESC-1001'));
+    await see(tab, '.sync-note', 'Synced by another tab');
+    await see(tab, '.case-reviews', 'set aside');
+    const take = "//section[contains(@class,'case-reviews')]//button[starts-with(normalize-space(),'Take')]";
+    const taken = (await text(tab, '.case-reviews')).match(/"(Refund held: [a-z -]+)" set aside/)?.[1];
+    if (!taken) throw new Error(`no value set aside on the case page: ${await text(tab, '.case-reviews')}`);
+    const answered = `Resolved by ana: took "${taken}"`;
+    await clickUntil(tab, take, 'the answer to be taken', async () => (await text(tab, '.case-reviews')).includes(answered),
+      async () => (await tab.eval((x) => document.evaluate(x, document, null, XPathResult.BOOLEAN_TYPE, null).booleanValue, take)));
+    await see(tab, 'h1', taken);
+    // Ben sees it resolved, and the title Ana took.
+    await until('the teammate to see the review resolved', async () => (await text(theirs, '.sync-reviews')).includes(`Resolved by ana: took "${taken}"`), 60_000);
+    await see(theirs, '.sync-reviews', 'Nothing waits for review.');
+    await theirs.goto(url('/cases/ESC-1001'));
+    await see(theirs, 'h1', taken);
+    return undefined;
+  }),
 });
