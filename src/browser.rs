@@ -379,6 +379,14 @@ pub fn measure(name: &str, started: f64) {
     }
 }
 
+/// Records `name` as a `performance.mark` now: a stage reached in a long piece of work, so a
+/// page that seems stuck shows (in DevTools, or the test runner's failure report) how far it got.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Records `name` as a measure of `millis` ending now: for work timed elsewhere (the SQL
 /// worker times SQLite itself, so the figure excludes messaging).
 pub fn measure_span(name: &str, millis: f64) {

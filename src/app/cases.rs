@@ -300,10 +300,18 @@ pub async fn timeline(
 /// other tabs. Used by the first-run offer and by "Try it at scale".
 pub async fn load_sample(state: AppState, seed: u64, size: usize) -> Result<(), AppError> {
     let db = database()?;
+    browser::mark("sample: asked");
     // Fetched before the transaction opens: an await on the network inside it would end it.
     let make = super::on_demand::sample_maker().await?;
+    browser::mark("sample: code loaded");
     let now = browser::now();
-    stored::load_sample_data(&db, |first| make(seed, size, first, now)).await?;
+    stored::load_sample_data(&db, |first| {
+        let desk = make(seed, size, first, now);
+        browser::mark("sample: made");
+        desk
+    })
+    .await?;
+    browser::mark("sample: stored");
     // The sample brings problems and worksheets as well as cases.
     state
         .problems
@@ -312,7 +320,9 @@ pub async fn load_sample(state: AppState, seed: u64, size: usize) -> Result<(), 
         .rcas
         .set(crate::storage::rcas::load_rcas(&db).await?.items);
     state.reload_cases_and_marks().await?;
+    browser::mark("sample: cases read back");
     state.reload_texts().await;
     super::state::announce_change();
+    browser::mark("sample: shown");
     Ok(())
 }

@@ -243,7 +243,7 @@ class WebKitPage {
   /** WebDriver classic has no console feed; the boot script keeps the page's uncaught errors. */
   async collectErrors() {
     const errors = await this.eval(() => globalThis.__escalationDeskErrors ?? []).catch(() => []);
-    this.browser.errors.push(...errors.map((e) => `page error: ${e}`));
+    for (const error of errors.map((e) => `page error: ${e}`)) if (!this.browser.errors.includes(error)) this.browser.errors.push(error);
   }
 
   async close() { await this.cmd('DELETE', '/window').catch(() => {}); }

@@ -54,10 +54,14 @@ async function runOne(engine, scenario) {
           const parts = performance.getEntriesByType('resource').map((r) => r.name.split('/').pop())
             .filter((n) => /^(split_|chunk_)/.test(n)).map((n) => n.replace(/-[0-9a-f]+\.wasm$/, ''));
           const inputs = [...document.querySelectorAll('input[type=file]')].map((i) => `#${i.id || '?'} ${i.files?.length ?? 0}`);
-          return `on-demand parts fetched: ${parts.join(' ') || 'none'}; files in file inputs: ${inputs.join(', ') || 'no file input'}`;
+          // The app's own marks name the last stage a long task reached (loading the sample: code, made, stored, shown).
+          const marks = performance.getEntriesByType('mark').map((m) => `${m.name} @${Math.round(m.startTime)} ms`);
+          return `on-demand parts fetched: ${parts.join(' ') || 'none'}; files in file inputs: ${inputs.join(', ') || 'no file input'}\n      the app's marks: ${marks.join(', ') || 'none'}`;
         }),
         new Promise((done) => setTimeout(() => done('(the page did not answer within 5 s)'), 5000)),
       ]).catch((err) => `(the page could not be read: ${err.message})`);
+      // Classic WebDriver (WebKit) has no console feed: read the errors the page kept so far.
+      if (page.collectErrors) await Promise.race([page.collectErrors(), new Promise((done) => setTimeout(done, 5000))]).catch(() => {});
       await Promise.race([page.screenshot(join(RESULTS, `${engine}-failed-${scenario.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}.png`)), new Promise((done) => setTimeout(done, 5000))]).catch(() => {});
       const shown = String(seen).replace(/\s+\n/g, '\n').slice(-700).split('\n').join('\n        ');
       const errors = browser.errors.length ? `\n      errors in the page: ${browser.errors.join(' | ')}` : '';
