@@ -86,3 +86,18 @@ pub async fn read(key: &DraftKey) -> Result<Option<String>, AppError> {
     };
     Ok(stored::load_draft(&db, key).await?)
 }
+
+/// Keeps `earlier`, the draft `key` held before the person typed something else, with the form
+/// until it is saved for real: their typing replaces the draft, and this keeps what it replaced.
+pub async fn set_aside(key: &DraftKey, earlier: &str) -> Result<(), AppError> {
+    stored::set_aside_draft(&database_ready().await?, key, earlier).await?;
+    Ok(())
+}
+
+/// The drafts set aside for `key` by earlier visits, oldest first.
+pub async fn set_aside_earlier(key: &DraftKey) -> Result<Vec<String>, AppError> {
+    let Some(db) = database_when_open().await else {
+        return Err(AppError::Refused("the database is not open".into()));
+    };
+    Ok(stored::load_set_aside(&db, key).await?)
+}

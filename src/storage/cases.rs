@@ -121,7 +121,7 @@ pub async fn create_case(
         .with_key(NEXT_CASE_NUMBER)
         .build()?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
+        super::drafts::delete_consumed(&tx, draft)?;
     }
     tx.commit().await?;
     Ok(case)
@@ -139,7 +139,7 @@ pub async fn save_change(
     let tx = begin_writing(db, [CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, DRAFTS])?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
+        super::drafts::delete_consumed(&tx, draft)?;
     }
     tx.commit().await?;
     Ok(())

@@ -42,7 +42,7 @@ pub async fn save_playbook(
     }
     store.put(encode_playbook(playbook)).with_key(key).build()?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
+        super::drafts::delete_consumed(&tx, draft)?;
     }
     tx.commit().await?;
     Ok(())

@@ -86,7 +86,7 @@ pub async fn save_rca(
     }
     store.put(encode_rca(rca)).with_key(key).build()?;
     if let Some(draft) = draft_key {
-        tx.object_store(DRAFTS)?.delete(draft.to_string()).build()?;
+        super::drafts::delete_consumed(&tx, draft)?;
     }
     tx.commit().await?;
     Ok(())

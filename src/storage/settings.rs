@@ -151,9 +151,7 @@ where
     #[allow(clippy::expect_used)]
     let text = serde_json::to_string(document).expect("settings always serialise");
     meta.put(text).with_key(key).build()?;
-    tx.object_store(DRAFTS)?
-        .delete(draft_key.to_string())
-        .build()?;
+    super::drafts::delete_consumed(&tx, draft_key)?;
     tx.commit().await?;
     Ok(())
 }

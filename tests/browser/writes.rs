@@ -147,7 +147,8 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
 }
 
 #[wasm_bindgen_test]
-async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
+async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_deleted_with_the_note()
+{
     let db = open_database(&unique_name("drafts")).await.unwrap();
     let case = create(&db, "Drafts", 1).await;
     let key = DraftKey::Note(case.id);
@@ -159,6 +160,15 @@ async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
         drafts::load_draft(&db, &key).await.unwrap().as_deref(),
         Some("half a thought")
     );
+    // An earlier draft set aside (typing came first) is kept, each text once, until the save.
+    for earlier in ["an earlier thought", "an earlier thought", "a second one"] {
+        drafts::set_aside_draft(&db, &key, earlier).await.unwrap();
+    }
+    assert_eq!(
+        drafts::load_set_aside(&db, &key).await.unwrap(),
+        ["an earlier thought", "a second one"]
+    );
+    assert_eq!(drafts::decode_set_aside("{not a list"), ["{not a list"]);
 
     let (next, event) = case
         .note(
@@ -172,6 +182,7 @@ async fn drafts_round_trip_and_a_consumed_draft_is_deleted_with_the_note() {
         .await
         .unwrap();
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
+    assert!(drafts::load_set_aside(&db, &key).await.unwrap().is_empty());
     let texts = cases::load_case_texts(&db).await.unwrap();
     assert_eq!(
         texts.get(&case.id).map(String::as_str),

@@ -243,8 +243,10 @@ test('editing a worksheet before its earlier draft has been read: the edit stays
   await expect(page.getByLabel('Summary')).toHaveValue('');
   await draftSaved(page);
   await page.reload();
-  await expect(page.getByText('Unsaved changes from your last visit were restored.')).toBeVisible();
+  await expect(page.getByText(/Unsaved changes from your last visit were restored\./)).toBeVisible();
   await expect(page.getByLabel('What went well')).toHaveValue('Support spotted the pattern on day one');
+  // The earlier draft is still kept with the worksheet, not only in the first notice.
+  await expect(page.getByText(/Set aside earlier/)).toContainText('Notices reached merchants two days after the network opened them');
 });
 
 test(`the ${XSS.length}-payload XSS corpus in every worksheet field stays text on the page, in the list, the print layout and the Markdown`, async ({ page, app }) => {

@@ -243,33 +243,71 @@ fn fingerprint(text: &str) -> u64 {
 /// component that asked is still on screen; if it is not, the draft stays stored for the next
 /// visit. The read waits for the database, which on a fresh load can take a second, and the
 /// form's writes wait for the read, so it finds the earlier visit's text rather than what is
-/// being typed now. If the person had already typed something else by then, their typing is
-/// kept and the earlier draft is not put back over it: it is shown in the form's draft notice
-/// instead, to copy from, since their typing replaces it in storage.
+/// being typed now. If the person had already typed something else by then (on screen or in a
+/// form already left), their typing is kept and the earlier draft is not put back over it: it
+/// is set aside in storage with the form, before their typing can replace it, and shown in the
+/// form's draft notice on this visit and every later one until the form is saved for real.
 pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static) {
     let mounted = Mounted::new();
     let saver = saver.clone();
     let reading = Reading::close(&saver.gate);
     leptos::task::spawn_local(async move {
-        if let Ok(Some(text)) = drafts::read(&saver.key).await
-            && mounted.is_mounted()
-        {
+        let mut notice = None;
+        let mut put_back = false;
+        if let Ok(Some(text)) = drafts::read(&saver.key).await {
             let typed = saver.asked.lock().ok().and_then(|asked| *asked);
             match typed {
-                Some((typed, false)) if typed != fingerprint(&text) => {
-                    if let Some(notice) = set_aside_notice(&text) {
-                        let _ = saver.status.try_set(Some(notice));
-                    }
+                // On screen, typing that was cleared again is nothing to keep; in a form
+                // already left, even clearing would delete the earlier draft.
+                Some((typed, cleared))
+                    if typed != fingerprint(&text) && (!cleared || !mounted.is_mounted()) =>
+                {
+                    notice = set_aside(&saver.key, &text, &text).await;
                 }
                 // Writes asked for before the restore hold text it has just replaced.
-                _ => {
+                _ if mounted.is_mounted() => {
                     saver.cancel();
                     restore(text);
+                    put_back = true;
                 }
+                _ => {}
+            }
+        }
+        if mounted.is_mounted() {
+            // Drafts set aside on earlier visits, if this visit set none aside itself.
+            if notice.is_none() {
+                notice = set_aside_earlier(&saver.key).await;
+            }
+            if let Some(notice) = notice {
+                let _ = saver.status.try_update(|shown| {
+                    *shown = Some(match shown.take() {
+                        Some(restored) if put_back => format!("{restored} {notice}"),
+                        _ => notice,
+                    });
+                });
             }
         }
         drop(reading);
     });
+}
+
+/// Sets the draft `earlier` aside for `key` and says so, quoting `shown` (the part of it a
+/// person would read); if it could not be kept, says that instead, with the text to copy now.
+/// `None` when there was no text in it to keep.
+pub async fn set_aside(key: &DraftKey, earlier: &str, shown: &str) -> Option<String> {
+    let notice = set_aside_notice(shown)?;
+    Some(match drafts::set_aside(key, earlier).await {
+        Ok(()) => notice,
+        Err(e) => format!(
+            "A draft from your last visit arrived after you had started typing, and could not be kept ({e}). Copy it now: {}",
+            readable_text(shown)
+        ),
+    })
+}
+
+/// The notice for drafts set aside for `key` on earlier visits, if any holds text.
+pub async fn set_aside_earlier(key: &DraftKey) -> Option<String> {
+    kept_notice(&drafts::set_aside_earlier(key).await.ok()?)
 }
 
 /// What to tell a person whose typing came before their earlier draft arrived: the draft's text,
@@ -278,7 +316,22 @@ pub fn set_aside_notice(draft: &str) -> Option<String> {
     let text = readable_text(draft);
     (!text.trim().is_empty()).then(|| {
         format!(
-            "A draft from your last visit arrived after you had started typing, so it was not put back; what you type now replaces it. It read: {text}"
+            "A draft from your last visit arrived after you had started typing, so it was not put back over your typing. It is kept with this form until you save it. It read: {text}"
+        )
+    })
+}
+
+/// The notice for drafts set aside on earlier visits, or `None` when none holds any text.
+fn kept_notice(kept: &[String]) -> Option<String> {
+    let texts: Vec<String> = kept
+        .iter()
+        .map(|draft| readable_text(draft))
+        .filter(|text| !text.trim().is_empty())
+        .collect();
+    (!texts.is_empty()).then(|| {
+        format!(
+            "Set aside earlier, because it arrived after you had started typing (kept with this form until you save it): {}",
+            texts.join(" ⁂ ")
         )
     })
 }

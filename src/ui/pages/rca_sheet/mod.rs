@@ -18,7 +18,7 @@ use crate::domain::rca::{
     FishboneCategory, Rca, RcaContent, RcaError, RcaStatus, SignOffState, TimelineEntry,
     duration_text, rebase,
 };
-use crate::ui::components::drafts::{DraftSaver, draft_saver, set_aside_notice};
+use crate::ui::components::drafts::{DraftSaver, draft_saver, set_aside, set_aside_earlier};
 use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::form_status::OutcomeList;
 use crate::ui::components::undo_toast::{UndoToast, Undoable};
@@ -106,7 +106,8 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                         .filter_map(|name| draft.texts.get(*name).map(|t| (*name, t)))
                         .collect();
                     let shown = serde_json::to_string(&(&draft.content, loose)).unwrap_or_default();
-                    if let Some(notice) = set_aside_notice(&shown) {
+                    // Kept in storage before the Effect below drafts the edits over it.
+                    if let Some(notice) = set_aside(&key, &text, &shown).await {
                         let _ = draft_status.try_set(Some(notice));
                     }
                     let _ = restored.try_set(true);
@@ -120,6 +121,14 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                 let _ = draft_status.try_set(Some(
                     "Unsaved changes from your last visit were restored.".into(),
                 ));
+            }
+            if let Some(kept) = set_aside_earlier(&key).await {
+                let _ = draft_status.try_update(|shown| {
+                    *shown = Some(match shown.take() {
+                        Some(restored) => format!("{restored} {kept}"),
+                        None => kept,
+                    });
+                });
             }
             let _ = restored.try_set(true);
         });
