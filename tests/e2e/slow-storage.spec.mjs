@@ -1,5 +1,5 @@
 // slow-storage.spec.mjs: leaving a page while its storage is still answering neither crashes the app nor loses what was submitted.
-import { test, expect, createCase, holdStore, storageAnswered, draftSaved } from './fixtures.mjs';
+import { test, expect, createCase, holdStore, releaseStore, storageAnswered, draftSaved } from './fixtures.mjs';
 
 // Long enough to leave the page inside it, on a loaded CI machine too.
 const HOLD_MS = 1500;
@@ -119,4 +119,35 @@ test('a playbook created just before leaving is stored, and the page left stays 
   await expect(page.getByRole('link', { name: 'Payout held by the bank' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('link', { name: 'Payout held by the bank' })).toBeVisible();
+});
+
+test('storage that stops answering at start-up or during the sample load: after a while the page says so and offers a reload; once it answers, the work arrives and the hint goes', async ({ page, app }) => {
+  test.slow();
+  await page.goto(app.url('/'));
+  const sample = page.getByRole('button', { name: 'Load sample data' });
+  await expect(sample).toBeVisible();
+
+  // Held from another page of the app, since a reload ends the page's own hold.
+  const holder = await page.context().newPage();
+  await holder.goto(app.url('/manifest.webmanifest'));
+  await holdStore(holder, 'case_pages');
+  await page.reload();
+  await expect(page.getByText('Loading cases…')).toBeVisible();
+  const stalled = page.getByRole('status').filter({ hasText: 'The queue is still waiting for this browser\'s storage' });
+  await expect(stalled).toContainText('Nothing is lost', { timeout: 30_000 });
+  await releaseStore(holder);
+  await holder.close();
+  await expect(sample).toBeVisible();
+  await expect(stalled).toHaveCount(0);
+
+  await holdStore(page, 'case_pages');
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByRole('button', { name: 'Loading sample data…' })).toBeDisabled();
+  // What a person stuck on "Loading…" is told: it is the browser's storage, nothing is lost, and what to do.
+  const hint = page.getByRole('status').filter({ hasText: 'The sample data is still waiting for this browser\'s storage' });
+  await expect(hint).toContainText('Nothing is lost', { timeout: 30_000 });
+  await expect(hint.getByRole('button', { name: 'Reload' })).toBeVisible();
+  await releaseStore(page);
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
+  await expect(hint).toHaveCount(0);
 });

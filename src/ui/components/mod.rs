@@ -9,6 +9,7 @@ pub mod keys;
 pub mod logged_form;
 pub mod palette;
 pub mod shortcuts;
+pub mod still_waiting;
 pub mod timeline;
 pub mod undo_toast;
 pub mod virtual_rows;

@@ -27,6 +27,7 @@ use crate::domain::sla::Health;
 use crate::domain::{Case, DomainError};
 use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::intake::IntakeForm;
+use crate::ui::components::still_waiting::StillWaiting;
 use crate::ui::components::undo_toast::{UndoToast, Undoable};
 use crate::ui::components::virtual_rows::{RowWindow, VirtualRows, row_window};
 
@@ -155,11 +156,14 @@ pub fn QueuePage() -> impl IntoView {
                         <button type="button" node_ref=sample_button on:click=load_sample disabled=move || sample_busy.get()>
                             {move || if sample_busy.get() { "Loading sample data…" } else { "Load sample data" }}
                         </button>
+                        <StillWaiting busy=sample_busy what="The sample data"/>
                         <FormStatus error=sample_error/>
                     </div>
                 }.into_any(),
                 Showing::List => view! { <CaseList live=live preview=preview/> }.into_any(),
             }}
+            // Also under the last visit's first screen, which stands in while the cases load.
+            <StillWaiting busy=Signal::derive(move || showing.get() != Showing::Empty && !live.get()) what="The queue"/>
         </section>
     }
 }
