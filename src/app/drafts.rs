@@ -56,18 +56,22 @@ pub enum Kept {
 }
 
 /// Keeps `text` as the draft `key` once the database is open, in `turn` of `order`; an empty
-/// text removes the draft.
+/// text removes the draft. `writer` names the form that typed it (one per form on a page);
+/// a draft another writer left there, that `seen` says this one never had, is set aside
+/// rather than replaced (two tabs typing into one form).
 pub async fn keep_in_turn(
     order: &DraftOrder,
     turn: DraftTurn,
     key: &DraftKey,
     text: &str,
+    writer: &str,
+    seen: impl Fn(&str) -> bool,
 ) -> Result<Kept, AppError> {
     let db = database_ready().await?;
     if !order.begin(turn) {
         return Ok(Kept::Superseded);
     }
-    stored::save_draft(&db, key, text).await?;
+    stored::save_draft_as(&db, key, text, writer, seen).await?;
     Ok(Kept::Written)
 }
 
@@ -94,10 +98,10 @@ pub async fn set_aside(key: &DraftKey, earlier: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The drafts set aside for `key` by earlier visits, oldest first.
-pub async fn set_aside_earlier(key: &DraftKey) -> Result<Vec<String>, AppError> {
+/// The drafts set aside for `key` by other writers (other tabs, earlier visits), oldest first.
+pub async fn set_aside_earlier(key: &DraftKey, writer: &str) -> Result<Vec<String>, AppError> {
     let Some(db) = database_when_open().await else {
         return Err(AppError::Refused("the database is not open".into()));
     };
-    Ok(stored::load_set_aside(&db, key).await?)
+    Ok(stored::load_set_aside(&db, key, writer).await?)
 }

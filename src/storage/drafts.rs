@@ -26,14 +26,113 @@ pub async fn load_draft(db: &Database, key: &DraftKey) -> Result<Option<String>,
     Ok(store.get(key.to_string()).primitive()?.await?)
 }
 
-/// Where the drafts set aside for `key` are kept: earlier drafts that arrived after the person
-/// had started typing something else, so their typing was not replaced and the earlier text
-/// was not put back over it either. Kept until the form is saved for real.
+/// Where the drafts set aside for `key` are kept, with who wrote the draft stored now. A draft
+/// is one per form per device: when a writer (a form in a tab) replaces a draft it has not seen
+/// (another tab's typing, or an earlier visit's draft that arrived after typing began), the
+/// replaced text is kept here rather than lost. Kept until the form is saved for real.
 fn set_aside_key(key: &DraftKey) -> String {
     format!("aside:{key}")
 }
 
-/// Deletes the draft `key` and its set-aside drafts in `tx`: the form's text was saved for real.
+/// What `set_aside_key` holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SetAside {
+    /// The writer of the draft stored under the form's key now, if known.
+    #[serde(default)]
+    pub writer: Option<String>,
+    /// Replaced drafts, oldest first, at most one per writer (its newest replaced text).
+    #[serde(default)]
+    pub kept: Vec<KeptDraft>,
+}
+
+/// One replaced draft, as its writer left it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeptDraft {
+    pub from: String,
+    pub text: String,
+}
+
+impl SetAside {
+    /// Keeps `text` as `from`'s replaced draft, replacing an older one from the same writer.
+    fn keep(&mut self, from: &str, text: &str) {
+        self.kept.retain(|k| k.from != from);
+        self.kept.push(KeptDraft {
+            from: from.to_string(),
+            text: text.to_string(),
+        });
+    }
+}
+
+/// A stored `SetAside`. A record that is not one (damaged, or written by hand) is kept whole
+/// as one replaced draft rather than dropped: it is someone's text.
+pub fn decode_set_aside(stored: &str) -> SetAside {
+    serde_json::from_str::<SetAside>(stored).unwrap_or_else(|_| SetAside {
+        writer: None,
+        kept: vec![KeptDraft {
+            from: "unknown".into(),
+            text: stored.to_string(),
+        }],
+    })
+}
+
+fn encode_set_aside(aside: &SetAside) -> String {
+    // Strings and lists of them always serialise; the fallback keeps the record readable.
+    serde_json::to_string(aside).unwrap_or_default()
+}
+
+async fn read_set_aside(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    key: &DraftKey,
+) -> Result<SetAside, StorageError> {
+    let stored: Option<String> = store.get(set_aside_key(key)).primitive()?.await?;
+    Ok(stored.as_deref().map(decode_set_aside).unwrap_or_default())
+}
+
+/// Stores `text` (empty: none) as the draft `key`, written by `writer`. If the draft it replaces
+/// was left by another writer and `seen` says this writer never had that text (it did not put
+/// it back into its form), that text is set aside first, so two tabs typing into one form, or
+/// typing that began before an earlier draft was read, never lose the other text. This
+/// writer's own set-aside text is dropped: its newest text is the draft now.
+pub async fn save_draft_as(
+    db: &Database,
+    key: &DraftKey,
+    text: &str,
+    writer: &str,
+    seen: impl Fn(&str) -> bool,
+) -> Result<(), StorageError> {
+    let tx = begin_writing(db, DRAFTS)?;
+    let store = tx.object_store(DRAFTS)?;
+    let stored: Option<String> = store.get(key.to_string()).primitive()?.await?;
+    let mut aside = read_set_aside(&store, key).await?;
+    if let Some(other) = stored.as_deref()
+        && aside.writer.as_deref() != Some(writer)
+        && other != text
+        && !seen(other)
+    {
+        let from = aside.writer.clone().unwrap_or_else(|| "earlier".into());
+        aside.keep(&from, other);
+    }
+    aside.kept.retain(|k| k.from != writer);
+    if text.is_empty() {
+        store.delete(key.to_string()).build()?;
+        aside.writer = None;
+    } else {
+        store.put(text).with_key(key.to_string()).build()?;
+        aside.writer = Some(writer.to_string());
+    }
+    if aside == SetAside::default() {
+        store.delete(set_aside_key(key)).build()?;
+    } else {
+        store
+            .put(encode_set_aside(&aside))
+            .with_key(set_aside_key(key))
+            .build()?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the draft `key` and everything set aside for it in `tx`: the form was saved for real.
 pub(super) fn delete_consumed(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     key: &DraftKey,
@@ -44,8 +143,8 @@ pub(super) fn delete_consumed(
     Ok(())
 }
 
-/// Adds `earlier` to the drafts set aside for `key` (unless it is already the newest there), in
-/// one transaction, so it outlives the notice that shows it and the tab that showed it.
+/// Sets `earlier`, the draft stored under `key`, aside as its writer's, in one transaction, so
+/// it outlives the notice that shows it and the tab that showed it.
 pub async fn set_aside_draft(
     db: &Database,
     key: &DraftKey,
@@ -53,34 +152,30 @@ pub async fn set_aside_draft(
 ) -> Result<(), StorageError> {
     let tx = begin_writing(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
-    let stored: Option<String> = store.get(set_aside_key(key)).primitive()?.await?;
-    let mut kept = stored.as_deref().map(decode_set_aside).unwrap_or_default();
-    if kept.last().map(String::as_str) != Some(earlier) {
-        kept.push(earlier.to_string());
-    }
+    let mut aside = read_set_aside(&store, key).await?;
+    let from = aside.writer.clone().unwrap_or_else(|| "earlier".into());
+    aside.keep(&from, earlier);
     store
-        .put(encode_set_aside(&kept))
+        .put(encode_set_aside(&aside))
         .with_key(set_aside_key(key))
         .build()?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The drafts set aside for `key`, oldest first (none when there are none).
-pub async fn load_set_aside(db: &Database, key: &DraftKey) -> Result<Vec<String>, StorageError> {
+/// The drafts set aside for `key` and not written by `writer`, oldest first.
+pub async fn load_set_aside(
+    db: &Database,
+    key: &DraftKey,
+    writer: &str,
+) -> Result<Vec<String>, StorageError> {
     let tx = begin(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
-    let stored: Option<String> = store.get(set_aside_key(key)).primitive()?.await?;
-    Ok(stored.as_deref().map(decode_set_aside).unwrap_or_default())
-}
-
-/// A stored list of set-aside drafts. A record that is not such a list (damaged, or written by
-/// hand) is kept whole as one draft rather than dropped: it is someone's text.
-pub fn decode_set_aside(stored: &str) -> Vec<String> {
-    serde_json::from_str::<Vec<String>>(stored).unwrap_or_else(|_| vec![stored.to_string()])
-}
-
-fn encode_set_aside(kept: &[String]) -> String {
-    // A list of strings always serialises; the fallback keeps the newest text if it ever did not.
-    serde_json::to_string(kept).unwrap_or_else(|_| kept.last().cloned().unwrap_or_default())
+    let aside = read_set_aside(&store, key).await?;
+    Ok(aside
+        .kept
+        .into_iter()
+        .filter(|k| k.from != writer)
+        .map(|k| k.text)
+        .collect())
 }

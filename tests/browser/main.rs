@@ -212,6 +212,7 @@ mod migrations_early;
 mod migrations_late;
 mod sync;
 mod unreadable;
+mod unsent;
 mod writes;
 
 // Helpers more than one group uses.

@@ -1,4 +1,4 @@
-//! Writes against real IndexedDB: case keys, stale writes, one transaction per bulk change, drafts, 1 MB notes, libraries, playbooks, sample data, clock logs and the SLA board.
+//! Writes against real IndexedDB: case keys, stale writes, one transaction per bulk change, 1 MB notes, libraries, playbooks, sample data, clock logs and the SLA board.
 
 use super::*;
 
@@ -144,62 +144,6 @@ async fn a_transaction_that_errors_after_writing_commits_nothing() {
     }
     assert!(write_then_fail(&db, &case).await.is_err());
     assert_eq!(cases::load_cases(&db).await.unwrap().items, vec![case]);
-}
-
-#[wasm_bindgen_test]
-async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_deleted_with_the_note()
-{
-    let db = open_database(&unique_name("drafts")).await.unwrap();
-    let case = create(&db, "Drafts", 1).await;
-    let key = DraftKey::Note(case.id);
-    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
-    drafts::save_draft(&db, &key, "half a thought")
-        .await
-        .unwrap();
-    assert_eq!(
-        drafts::load_draft(&db, &key).await.unwrap().as_deref(),
-        Some("half a thought")
-    );
-    // An earlier draft set aside (typing came first) is kept, each text once, until the save.
-    for earlier in ["an earlier thought", "an earlier thought", "a second one"] {
-        drafts::set_aside_draft(&db, &key, earlier).await.unwrap();
-    }
-    assert_eq!(
-        drafts::load_set_aside(&db, &key).await.unwrap(),
-        ["an earlier thought", "a second one"]
-    );
-    assert_eq!(drafts::decode_set_aside("{not a list"), ["{not a list"]);
-
-    let (next, event) = case
-        .note(
-            "half a thought, finished",
-            Uuid::from_u128(3),
-            "Mei",
-            at(10),
-        )
-        .unwrap();
-    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
-        .await
-        .unwrap();
-    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
-    assert!(drafts::load_set_aside(&db, &key).await.unwrap().is_empty());
-    let texts = cases::load_case_texts(&db).await.unwrap();
-    assert_eq!(
-        texts.get(&case.id).map(String::as_str),
-        Some("half a thought, finished\n")
-    );
-
-    drafts::save_draft(&db, &DraftKey::Intake, "x")
-        .await
-        .unwrap();
-    drafts::save_draft(&db, &DraftKey::Intake, "")
-        .await
-        .unwrap();
-    assert_eq!(
-        drafts::load_draft(&db, &DraftKey::Intake).await.unwrap(),
-        None,
-        "an empty draft deletes itself"
-    );
 }
 
 #[wasm_bindgen_test]

@@ -86,6 +86,27 @@ test('typing into a form and leaving it before the last visit\'s draft has been 
   await expect(page.getByText(/Set aside earlier/)).toContainText('Stuck payouts at the partner bank');
 });
 
+test('two tabs typing into the same form at once: closing one loses nothing, and the other shows its text as set aside', async ({ context, page, app }) => {
+  const title = (p) => p.getByLabel('Title', { exact: true });
+  await page.goto(app.url('/playbooks/new'));
+  const other = await context.newPage();
+  await other.goto(app.url('/playbooks/new'));
+  await expect(title(page)).toBeVisible();
+  await expect(title(other)).toBeVisible();
+
+  await title(page).fill('Stuck payouts at the partner bank');
+  await draftSaved(page);
+  // The second tab never had the first tab's text: its draft replaces it in storage, so the
+  // first tab's text is kept aside rather than lost with its tab.
+  await title(other).fill('Frozen merchant accounts');
+  await draftSaved(other);
+  await page.close();
+
+  await other.reload();
+  await expect(title(other)).toHaveValue('Frozen merchant accounts');
+  await expect(other.getByText(/Set aside earlier: typed in another tab/)).toContainText('Stuck payouts at the partner bank');
+});
+
 test('typing into a new case before the app has opened its storage: the draft is written once it opens, and comes back after a reload', async ({ context, page, app }) => {
   await page.goto(app.url('/'));
   await expect(page.getByRole('button', { name: 'New case' })).toBeVisible();

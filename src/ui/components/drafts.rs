@@ -54,6 +54,11 @@ pub struct DraftSaver {
     asked: Arc<Mutex<Option<(u64, bool)>>>,
     /// Closed while the earlier visit's draft is read, so no write can replace it before then.
     gate: Arc<Mutex<Gate>>,
+    /// Who writes this form's drafts: this form on this page, never another tab's.
+    writer: Arc<str>,
+    /// A fingerprint of the stored draft this form put back into its fields: replacing that one
+    /// loses nothing, so it is not set aside.
+    adopted: Arc<Mutex<Option<u64>>>,
     status: RwSignal<Option<String>>,
 }
 
@@ -132,6 +137,8 @@ impl DraftSaver {
         let key = self.key.clone();
         let status = self.status;
         let gate = self.gate.clone();
+        let writer = self.writer.clone();
+        let adopted = self.adopted.clone();
         set_timeout(
             move || {
                 let text = match shared.lock() {
@@ -149,7 +156,9 @@ impl DraftSaver {
                 leptos::task::spawn_local(async move {
                     gate_opened(&gate).await;
                     // A real save, a discard or a newer text that began first wins.
-                    let result = drafts::keep_in_turn(&order, turn, &key, &text).await;
+                    let result =
+                        drafts::keep_in_turn(&order, turn, &key, &text, &writer, seen(&adopted))
+                            .await;
                     let failed = result.is_err();
                     match result {
                         Err(e) => {
@@ -191,11 +200,14 @@ impl DraftSaver {
         let order = self.order.clone();
         let turn = order.turn();
         let gate = self.gate.clone();
+        let writer = self.writer.clone();
+        let adopted = self.adopted.clone();
         // Removing a draft is a write too: the header says so until it has landed.
         report(activity, 1);
         leptos::task::spawn_local(async move {
             gate_opened(&gate).await;
-            let result = drafts::keep_in_turn(&order, turn, &key, "").await;
+            let result =
+                drafts::keep_in_turn(&order, turn, &key, "", &writer, seen(&adopted)).await;
             let failed = result.is_err();
             let _ = status.try_set(
                 result
@@ -207,6 +219,14 @@ impl DraftSaver {
                 let _ = activity.try_set(DraftActivity::Failed);
             }
         });
+    }
+
+    /// Notes that `text`, the stored draft, was put back into the form: replacing it loses
+    /// nothing, so the form's next write does not set it aside.
+    pub fn adopt(&self, text: &str) {
+        if let Ok(mut adopted) = self.adopted.lock() {
+            *adopted = Some(fingerprint(text));
+        }
     }
 
     /// Drops any pending write. Call it when the text is being saved for real, whose
@@ -228,8 +248,16 @@ pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSave
         pending: Arc::new(Mutex::new((None, false))),
         asked: Arc::new(Mutex::new(None)),
         gate: Arc::new(Mutex::new(Gate::Open)),
+        writer: crate::browser::new_id().to_string().into(),
+        adopted: Arc::new(Mutex::new(None)),
         status,
     }
+}
+
+/// Whether a stored draft is the one this form put back into its fields.
+fn seen(adopted: &Arc<Mutex<Option<u64>>>) -> impl Fn(&str) -> bool + use<> {
+    let adopted = adopted.lock().ok().and_then(|a| *a);
+    move |stored| adopted == Some(fingerprint(stored))
 }
 
 fn fingerprint(text: &str) -> u64 {
@@ -267,6 +295,7 @@ pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static)
                 // Writes asked for before the restore hold text it has just replaced.
                 _ if mounted.is_mounted() => {
                     saver.cancel();
+                    saver.adopt(&text);
                     restore(text);
                     put_back = true;
                 }
@@ -276,7 +305,7 @@ pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static)
         if mounted.is_mounted() {
             // Drafts set aside on earlier visits, if this visit set none aside itself.
             if notice.is_none() {
-                notice = set_aside_earlier(&saver.key).await;
+                notice = set_aside_earlier(&saver).await;
             }
             if let Some(notice) = notice {
                 let _ = saver.status.try_update(|shown| {
@@ -305,9 +334,14 @@ pub async fn set_aside(key: &DraftKey, earlier: &str, shown: &str) -> Option<Str
     })
 }
 
-/// The notice for drafts set aside for `key` on earlier visits, if any holds text.
-pub async fn set_aside_earlier(key: &DraftKey) -> Option<String> {
-    kept_notice(&drafts::set_aside_earlier(key).await.ok()?)
+/// The notice for drafts set aside for `saver`'s form by other writers (other tabs, earlier
+/// visits), if any holds text.
+pub async fn set_aside_earlier(saver: &DraftSaver) -> Option<String> {
+    kept_notice(
+        &drafts::set_aside_earlier(&saver.key, &saver.writer)
+            .await
+            .ok()?,
+    )
 }
 
 /// What to tell a person whose typing came before their earlier draft arrived: the draft's text,
@@ -330,7 +364,7 @@ fn kept_notice(kept: &[String]) -> Option<String> {
         .collect();
     (!texts.is_empty()).then(|| {
         format!(
-            "Set aside earlier, because it arrived after you had started typing (kept with this form until you save it): {}",
+            "Set aside earlier: typed in another tab, or found after you had started typing here (kept with this form until you save it): {}",
             texts.join(" ⁂ ")
         )
     })

@@ -86,7 +86,13 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     {
         let key = draft_key.clone();
         leptos::task::spawn_local(async move {
-            if let Ok(Some(text)) = crate::app::drafts::read(&key).await
+            let read = crate::app::drafts::read(&key).await;
+            // Whatever becomes of it below (put back, set aside, or the same as the saved
+            // worksheet), replacing it later loses nothing.
+            if let Ok(Some(text)) = &read {
+                saver.try_with_value(|s| s.adopt(text));
+            }
+            if let Ok(Some(text)) = read
                 && let Ok(draft) = serde_json::from_str::<WorksheetDraft>(&text)
                 && (has_loose_text(&draft.texts)
                     || stored.try_with_untracked(|r| {
@@ -122,7 +128,12 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                     "Unsaved changes from your last visit were restored.".into(),
                 ));
             }
-            if let Some(kept) = set_aside_earlier(&key).await {
+            // `try_`: the worksheet may have closed while storage answered.
+            let earlier = match saver.try_get_value() {
+                Some(saver) => set_aside_earlier(&saver).await,
+                None => None,
+            };
+            if let Some(kept) = earlier {
                 let _ = draft_status.try_update(|shown| {
                     *shown = Some(match shown.take() {
                         Some(restored) => format!("{restored} {kept}"),

@@ -1,0 +1,95 @@
+//! Drafts against real IndexedDB: written, read back, set aside when another writer replaces one, and deleted with the save that consumes them.
+
+use super::*;
+
+#[wasm_bindgen_test]
+async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_deleted_with_the_note()
+{
+    let db = open_database(&unique_name("drafts")).await.unwrap();
+    let case = create(&db, "Drafts", 1).await;
+    let key = DraftKey::Note(case.id);
+    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
+    drafts::save_draft(&db, &key, "half a thought")
+        .await
+        .unwrap();
+    assert_eq!(
+        drafts::load_draft(&db, &key).await.unwrap().as_deref(),
+        Some("half a thought")
+    );
+    // Two tabs typing into one form: each write keeps the other tab's newest text aside, one
+    // entry per tab, until the save; a draft the writer put back into its form is not kept.
+    // The draft above had no named writer, and tab one never had it: it is kept too.
+    let never = |_: &str| false;
+    drafts::save_draft_as(&db, &key, "tab one's text", "tab-1", never)
+        .await
+        .unwrap();
+    drafts::save_draft_as(&db, &key, "tab two's text", "tab-2", never)
+        .await
+        .unwrap();
+    drafts::save_draft_as(&db, &key, "tab two's text, longer", "tab-2", never)
+        .await
+        .unwrap();
+    assert_eq!(
+        drafts::load_set_aside(&db, &key, "tab-3").await.unwrap(),
+        ["half a thought", "tab one's text"]
+    );
+    assert_eq!(
+        drafts::load_set_aside(&db, &key, "tab-1").await.unwrap(),
+        ["half a thought"],
+        "what it replaced, never its own text"
+    );
+    drafts::save_draft_as(&db, &key, "tab one again", "tab-1", never)
+        .await
+        .unwrap();
+    assert_eq!(
+        drafts::load_set_aside(&db, &key, "tab-3").await.unwrap(),
+        ["half a thought", "tab two's text, longer"]
+    );
+    drafts::save_draft_as(&db, &key, "tab three", "tab-3", |t| t == "tab one again")
+        .await
+        .unwrap();
+    assert_eq!(
+        drafts::load_set_aside(&db, &key, "tab-4").await.unwrap(),
+        ["half a thought", "tab two's text, longer"]
+    );
+    assert_eq!(
+        drafts::decode_set_aside("{not json").kept[0].text,
+        "{not json"
+    );
+
+    let (next, event) = case
+        .note(
+            "half a thought, finished",
+            Uuid::from_u128(3),
+            "Mei",
+            at(10),
+        )
+        .unwrap();
+    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
+        .await
+        .unwrap();
+    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
+    assert!(
+        drafts::load_set_aside(&db, &key, "tab-4")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let texts = cases::load_case_texts(&db).await.unwrap();
+    assert_eq!(
+        texts.get(&case.id).map(String::as_str),
+        Some("half a thought, finished\n")
+    );
+
+    drafts::save_draft(&db, &DraftKey::Intake, "x")
+        .await
+        .unwrap();
+    drafts::save_draft(&db, &DraftKey::Intake, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        drafts::load_draft(&db, &DraftKey::Intake).await.unwrap(),
+        None,
+        "an empty draft deletes itself"
+    );
+}
