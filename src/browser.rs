@@ -379,6 +379,13 @@ pub fn measure(name: &str, started: f64) {
     }
 }
 
+/// Reloads the page: what frees storage held by another tab or a stalled browser.
+pub fn reload_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// Records `name` as a `performance.mark` now: a stage reached in a long piece of work, so a
 /// page that seems stuck shows (in DevTools, or the test runner's failure report) how far it got.
 pub fn mark(name: &str) {

@@ -98,10 +98,14 @@ pub async fn set_aside(key: &DraftKey, earlier: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The drafts set aside for `key` by other writers (other tabs, earlier visits), oldest first.
-pub async fn set_aside_earlier(key: &DraftKey, writer: &str) -> Result<Vec<String>, AppError> {
+/// The draft `key` as `read` gives it, and the drafts set aside for it by other writers than
+/// `writer` (other tabs, earlier visits), oldest first: what a form reads when it opens.
+pub async fn read_with_set_aside(
+    key: &DraftKey,
+    writer: &str,
+) -> Result<(Option<String>, Vec<String>), AppError> {
     let Some(db) = database_when_open().await else {
         return Err(AppError::Refused("the database is not open".into()));
     };
-    Ok(stored::load_set_aside(&db, key, writer).await?)
+    Ok(stored::load_draft_and_set_aside(&db, key, writer).await?)
 }

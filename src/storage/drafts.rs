@@ -1,6 +1,7 @@
 //! Unsent text (a half-typed note, an unfinished intake form), saved as the user types so a reload loses nothing.
 
 use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 
 use super::schema::DRAFTS;
@@ -53,13 +54,24 @@ pub struct KeptDraft {
 }
 
 impl SetAside {
-    /// Keeps `text` as `from`'s replaced draft, replacing an older one from the same writer.
-    fn keep(&mut self, from: &str, text: &str) {
+    /// Keeps `replaced`, the draft stored now, as its writer's replaced draft (an older one from
+    /// that writer is dropped).
+    fn keep_replaced(&mut self, replaced: &str) {
+        let from = self.writer.clone().unwrap_or_else(|| "earlier".into());
         self.kept.retain(|k| k.from != from);
         self.kept.push(KeptDraft {
-            from: from.to_string(),
-            text: text.to_string(),
+            from,
+            text: replaced.to_string(),
         });
+    }
+
+    /// The kept drafts not written by `writer`, oldest first.
+    fn kept_from_others(self, writer: &str) -> Vec<String> {
+        self.kept
+            .into_iter()
+            .filter(|k| k.from != writer)
+            .map(|k| k.text)
+            .collect()
     }
 }
 
@@ -80,12 +92,26 @@ fn encode_set_aside(aside: &SetAside) -> String {
     serde_json::to_string(aside).unwrap_or_default()
 }
 
-async fn read_set_aside(
-    store: &indexed_db_futures::object_store::ObjectStore<'_>,
-    key: &DraftKey,
-) -> Result<SetAside, StorageError> {
+async fn read_set_aside(store: &ObjectStore<'_>, key: &DraftKey) -> Result<SetAside, StorageError> {
     let stored: Option<String> = store.get(set_aside_key(key)).primitive()?.await?;
     Ok(stored.as_deref().map(decode_set_aside).unwrap_or_default())
+}
+
+/// Writes `aside` for `key`, or removes the record when it holds nothing.
+fn write_set_aside(
+    store: &ObjectStore<'_>,
+    key: &DraftKey,
+    aside: &SetAside,
+) -> Result<(), StorageError> {
+    if *aside == SetAside::default() {
+        store.delete(set_aside_key(key)).build()?;
+    } else {
+        store
+            .put(encode_set_aside(aside))
+            .with_key(set_aside_key(key))
+            .build()?;
+    }
+    Ok(())
 }
 
 /// Stores `text` (empty: none) as the draft `key`, written by `writer`. If the draft it replaces
@@ -102,15 +128,17 @@ pub async fn save_draft_as(
 ) -> Result<(), StorageError> {
     let tx = begin_writing(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
-    let stored: Option<String> = store.get(key.to_string()).primitive()?.await?;
     let mut aside = read_set_aside(&store, key).await?;
-    if let Some(other) = stored.as_deref()
-        && aside.writer.as_deref() != Some(writer)
-        && other != text
-        && !seen(other)
-    {
-        let from = aside.writer.clone().unwrap_or_else(|| "earlier".into());
-        aside.keep(&from, other);
+    // The stored draft is read only when another writer may have left it: a form's steady
+    // typing replaces its own draft (up to 1 MB of call notes) without reading it back.
+    if aside.writer.as_deref() != Some(writer) {
+        let stored: Option<String> = store.get(key.to_string()).primitive()?.await?;
+        if let Some(other) = stored.as_deref()
+            && other != text
+            && !seen(other)
+        {
+            aside.keep_replaced(other);
+        }
     }
     aside.kept.retain(|k| k.from != writer);
     if text.is_empty() {
@@ -120,14 +148,7 @@ pub async fn save_draft_as(
         store.put(text).with_key(key.to_string()).build()?;
         aside.writer = Some(writer.to_string());
     }
-    if aside == SetAside::default() {
-        store.delete(set_aside_key(key)).build()?;
-    } else {
-        store
-            .put(encode_set_aside(&aside))
-            .with_key(set_aside_key(key))
-            .build()?;
-    }
+    write_set_aside(&store, key, &aside)?;
     tx.commit().await?;
     Ok(())
 }
@@ -153,12 +174,8 @@ pub async fn set_aside_draft(
     let tx = begin_writing(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
     let mut aside = read_set_aside(&store, key).await?;
-    let from = aside.writer.clone().unwrap_or_else(|| "earlier".into());
-    aside.keep(&from, earlier);
-    store
-        .put(encode_set_aside(&aside))
-        .with_key(set_aside_key(key))
-        .build()?;
+    aside.keep_replaced(earlier);
+    write_set_aside(&store, key, &aside)?;
     tx.commit().await?;
     Ok(())
 }
@@ -171,11 +188,19 @@ pub async fn load_set_aside(
 ) -> Result<Vec<String>, StorageError> {
     let tx = begin(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
+    Ok(read_set_aside(&store, key).await?.kept_from_others(writer))
+}
+
+/// The draft `key` and the drafts set aside for it by other writers than `writer`, in one
+/// transaction: what a form reads when it opens.
+pub async fn load_draft_and_set_aside(
+    db: &Database,
+    key: &DraftKey,
+    writer: &str,
+) -> Result<(Option<String>, Vec<String>), StorageError> {
+    let tx = begin(db, DRAFTS)?;
+    let store = tx.object_store(DRAFTS)?;
+    let draft: Option<String> = store.get(key.to_string()).primitive()?.await?;
     let aside = read_set_aside(&store, key).await?;
-    Ok(aside
-        .kept
-        .into_iter()
-        .filter(|k| k.from != writer)
-        .map(|k| k.text)
-        .collect())
+    Ok((draft, aside.kept_from_others(writer)))
 }

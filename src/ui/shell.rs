@@ -117,11 +117,7 @@ pub fn App() -> impl IntoView {
 /// Shown instead of the app when its data is out of reach: storage refused, or handed to another tab.
 #[component]
 fn StorageUnavailable(error: StorageError) -> impl IntoView {
-    let reload = |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
-        }
-    };
+    let reload = |_| crate::browser::reload_page();
     match error {
         StorageError::ClosedForAnotherTab | StorageError::NewerSchema { .. } | StorageError::Blocked => view! {
             <section class="panel error-panel" role="alert">

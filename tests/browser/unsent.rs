@@ -52,6 +52,12 @@ async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_del
         drafts::load_set_aside(&db, &key, "tab-4").await.unwrap(),
         ["half a thought", "tab two's text, longer"]
     );
+    // What a form reads when it opens: the draft and the others' set-aside texts, together.
+    let (draft, kept) = drafts::load_draft_and_set_aside(&db, &key, "tab-4")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some("tab three"));
+    assert_eq!(kept, ["half a thought", "tab two's text, longer"]);
     assert_eq!(
         drafts::decode_set_aside("{not json").kept[0].text,
         "{not json"

@@ -38,17 +38,25 @@ test('typing call notes steadily for 3 s at 20 keys a second, then killing the t
   expect(restored.length).toBeGreaterThan(40);
 });
 
-test('typing before the last visit\'s draft has been read: the typing stays, the old draft is shown to copy, and the typing is what is kept', async ({ page, app }) => {
+/**
+ * Leaves a drafted new playbook titled "Stuck payouts at the partner bank", then opens the form
+ * again while its draft read waits behind a held store (a slow disk) and types "Frozen merchant
+ * accounts" into it. The hold stays until `releaseStore(page)`. Returns the title field.
+ */
+async function typeAgainBeforeTheDraftIsRead(page, app) {
   await page.goto(app.url('/playbooks/new'));
   const title = page.getByLabel('Title', { exact: true });
   await title.fill('Stuck payouts at the partner bank');
   await draftSaved(page);
-
-  // A slow disk: the new visit's draft read waits behind this hold while the person types.
   await page.goto(app.url('/playbooks'));
   await holdStore(page, 'drafts');
   await page.getByRole('link', { name: 'New playbook' }).click();
   await title.fill('Frozen merchant accounts');
+  return title;
+}
+
+test('typing before the last visit\'s draft has been read: the typing stays, the old draft is shown to copy, and the typing is what is kept', async ({ page, app }) => {
+  const title = await typeAgainBeforeTheDraftIsRead(page, app);
   await releaseStore(page);
 
   await expect(page.getByText(/draft from your last visit arrived after you had started typing/)).toContainText('Stuck payouts at the partner bank');
@@ -62,15 +70,7 @@ test('typing before the last visit\'s draft has been read: the typing stays, the
 });
 
 test('typing into a form and leaving it before the last visit\'s draft has been read: neither text is lost, and the next visit shows both', async ({ page, app }) => {
-  await page.goto(app.url('/playbooks/new'));
-  const title = page.getByLabel('Title', { exact: true });
-  await title.fill('Stuck payouts at the partner bank');
-  await draftSaved(page);
-
-  await page.goto(app.url('/playbooks'));
-  await holdStore(page, 'drafts');
-  await page.getByRole('link', { name: 'New playbook' }).click();
-  await title.fill('Frozen merchant accounts');
+  const title = await typeAgainBeforeTheDraftIsRead(page, app);
   // Left while the read still waits: the typing is drafted over the earlier draft once it is answered.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playbooks' }).click();
   await expect(page.getByRole('link', { name: 'New playbook' })).toBeVisible();

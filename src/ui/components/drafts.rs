@@ -280,9 +280,10 @@ pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static)
     let saver = saver.clone();
     let reading = Reading::close(&saver.gate);
     leptos::task::spawn_local(async move {
+        let (draft, kept) = read_draft(&saver).await;
         let mut notice = None;
         let mut put_back = false;
-        if let Ok(Some(text)) = drafts::read(&saver.key).await {
+        if let Some(text) = draft {
             let typed = saver.asked.lock().ok().and_then(|asked| *asked);
             match typed {
                 // On screen, typing that was cleared again is nothing to keep; in a form
@@ -303,9 +304,9 @@ pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static)
             }
         }
         if mounted.is_mounted() {
-            // Drafts set aside on earlier visits, if this visit set none aside itself.
+            // Drafts set aside by other tabs or earlier visits, if this visit set none aside.
             if notice.is_none() {
-                notice = set_aside_earlier(&saver).await;
+                notice = kept;
             }
             if let Some(notice) = notice {
                 let _ = saver.status.try_update(|shown| {
@@ -334,14 +335,14 @@ pub async fn set_aside(key: &DraftKey, earlier: &str, shown: &str) -> Option<Str
     })
 }
 
-/// The notice for drafts set aside for `saver`'s form by other writers (other tabs, earlier
-/// visits), if any holds text.
-pub async fn set_aside_earlier(saver: &DraftSaver) -> Option<String> {
-    kept_notice(
-        &drafts::set_aside_earlier(&saver.key, &saver.writer)
-            .await
-            .ok()?,
-    )
+/// What a form reads when it opens, in one transaction: its stored draft, and the notice for
+/// drafts other writers (other tabs, earlier visits) left set aside for it. `(None, None)` when
+/// storage could not be read: a form must then not take the absence of a draft as certain.
+pub async fn read_draft(saver: &DraftSaver) -> (Option<String>, Option<String>) {
+    match drafts::read_with_set_aside(&saver.key, &saver.writer).await {
+        Ok((draft, kept)) => (draft, kept_notice(&kept)),
+        Err(_) => (None, None),
+    }
 }
 
 /// What to tell a person whose typing came before their earlier draft arrived: the draft's text,
@@ -355,7 +356,7 @@ pub fn set_aside_notice(draft: &str) -> Option<String> {
     })
 }
 
-/// The notice for drafts set aside on earlier visits, or `None` when none holds any text.
+/// The notice for drafts set aside by other writers, or `None` when none holds any text.
 fn kept_notice(kept: &[String]) -> Option<String> {
     let texts: Vec<String> = kept
         .iter()

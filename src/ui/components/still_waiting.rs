@@ -37,11 +37,6 @@ pub fn StillWaiting(
             );
         }
     });
-    let reload = |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
-        }
-    };
     move || {
         slow.get().then(|| {
             view! {
@@ -49,7 +44,7 @@ pub fn StillWaiting(
                     {what}" is still waiting for this browser's storage, "{STILL_WAITING_AFTER.as_secs()}" s on. "
                     "Nothing is lost: what is saved stays saved, and a write either finishes whole or not at all. "
                     "If it stays like this, close other tabs of Escalation Desk, or reload. "
-                    <button type="button" on:click=reload>"Reload"</button>
+                    <button type="button" on:click=|_| crate::browser::reload_page()>"Reload"</button>
                 </p>
             }
         })

@@ -18,7 +18,7 @@ use crate::domain::rca::{
     FishboneCategory, Rca, RcaContent, RcaError, RcaStatus, SignOffState, TimelineEntry,
     duration_text, rebase,
 };
-use crate::ui::components::drafts::{DraftSaver, draft_saver, set_aside, set_aside_earlier};
+use crate::ui::components::drafts::{DraftSaver, draft_saver, read_draft, set_aside};
 use crate::ui::components::form_status::FormStatus;
 use crate::ui::components::form_status::OutcomeList;
 use crate::ui::components::undo_toast::{UndoToast, Undoable};
@@ -85,14 +85,15 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     let restored = RwSignal::new(false);
     {
         let key = draft_key.clone();
+        let form_saver = saver.get_value();
         leptos::task::spawn_local(async move {
-            let read = crate::app::drafts::read(&key).await;
+            let (read, earlier) = read_draft(&form_saver).await;
             // Whatever becomes of it below (put back, set aside, or the same as the saved
             // worksheet), replacing it later loses nothing.
-            if let Ok(Some(text)) = &read {
-                saver.try_with_value(|s| s.adopt(text));
+            if let Some(text) = &read {
+                form_saver.adopt(text);
             }
-            if let Ok(Some(text)) = read
+            if let Some(text) = read
                 && let Ok(draft) = serde_json::from_str::<WorksheetDraft>(&text)
                 && (has_loose_text(&draft.texts)
                     || stored.try_with_untracked(|r| {
@@ -128,11 +129,6 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                     "Unsaved changes from your last visit were restored.".into(),
                 ));
             }
-            // `try_`: the worksheet may have closed while storage answered.
-            let earlier = match saver.try_get_value() {
-                Some(saver) => set_aside_earlier(&saver).await,
-                None => None,
-            };
             if let Some(kept) = earlier {
                 let _ = draft_status.try_update(|shown| {
                     *shown = Some(match shown.take() {
