@@ -75,6 +75,23 @@ pub async fn keep_in_turn(
     Ok(Kept::Written)
 }
 
+/// Keeps `text`, what `writer`'s form holds unsaved, in `turn` of `order`, unless storage holds
+/// it already: another tab's save deleted the form's draft (and what was set aside for it)
+/// while this form still shows its own text. Whether anything was written.
+pub async fn keep_if_lost(
+    order: &DraftOrder,
+    turn: DraftTurn,
+    key: &DraftKey,
+    text: &str,
+    writer: &str,
+) -> Result<bool, AppError> {
+    let db = database_ready().await?;
+    if !order.begin(turn) {
+        return Ok(false);
+    }
+    Ok(stored::keep_unless_held(&db, key, text, writer).await?)
+}
+
 /// Removes the draft `key` once the database is open. The form's pending writes must have been
 /// superseded first (`DraftOrder::supersede`), or one of them could bring the draft back.
 pub async fn remove(key: &DraftKey) -> Result<(), AppError> {

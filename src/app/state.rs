@@ -101,6 +101,9 @@ pub struct AppState {
     pub timeline_epoch: RwSignal<u64>,
     /// Bumped when another tab says the stored team-sync reviews changed, so a list re-reads them.
     pub reviews_epoch: RwSignal<u64>,
+    /// Bumped when another tab announces a write: a save there may have deleted a draft that a
+    /// form here still shows, so that form stores it again.
+    pub other_tab_epoch: RwSignal<u64>,
     /// Whether what was typed is stored yet, for the header's "Draft saved".
     pub drafts: RwSignal<DraftActivity>,
 }
@@ -178,6 +181,7 @@ impl AppState {
             drafts: RwSignal::new(Default::default()),
             timeline_epoch: RwSignal::new(0),
             reviews_epoch: RwSignal::new(0),
+            other_tab_epoch: RwSignal::new(0),
         }
     }
 
@@ -571,6 +575,7 @@ fn listen_for_other_tabs(state: AppState) {
                 return;
             }
             WRITTEN_HERE.with(|w| w.set(true));
+            state.other_tab_epoch.update(|n| *n = n.wrapping_add(1));
             leptos::task::spawn_local(async move {
                 if let Err(e) = state.reload_all().await {
                     web_sys::console::warn_1(

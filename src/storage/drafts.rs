@@ -153,6 +153,45 @@ pub async fn save_draft_as(
     Ok(())
 }
 
+/// Keeps `text`, the unsaved text `writer`'s form holds now, unless storage holds it already (as
+/// the draft, or set aside from this writer): a save in another tab deletes a form's draft with
+/// everything set aside for it, and a form still showing other text must not be left with
+/// nothing stored until its next keystroke. Written as the draft when there is none now or it is
+/// this writer's, otherwise set aside beside the other writer's draft. Whether anything was
+/// written.
+pub async fn keep_unless_held(
+    db: &Database,
+    key: &DraftKey,
+    text: &str,
+    writer: &str,
+) -> Result<bool, StorageError> {
+    let tx = begin_writing(db, DRAFTS)?;
+    let store = tx.object_store(DRAFTS)?;
+    let mut aside = read_set_aside(&store, key).await?;
+    let stored: Option<String> = store.get(key.to_string()).primitive()?.await?;
+    let held = text.is_empty()
+        || stored.as_deref() == Some(text)
+        || aside
+            .kept
+            .iter()
+            .any(|k| k.from == writer && k.text == text);
+    if !held {
+        aside.kept.retain(|k| k.from != writer);
+        if stored.is_none() || aside.writer.as_deref() == Some(writer) {
+            store.put(text).with_key(key.to_string()).build()?;
+            aside.writer = Some(writer.to_string());
+        } else {
+            aside.kept.push(KeptDraft {
+                from: writer.to_string(),
+                text: text.to_string(),
+            });
+        }
+        write_set_aside(&store, key, &aside)?;
+    }
+    tx.commit().await?;
+    Ok(!held)
+}
+
 /// Deletes the draft `key` and everything set aside for it in `tx`: the form was saved for real.
 pub(super) fn delete_consumed(
     tx: &indexed_db_futures::transaction::Transaction<'_>,

@@ -99,3 +99,77 @@ async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_del
         "an empty draft deletes itself"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_form_still_showing_its_text_after_another_tab_saved_stores_it_again_once() {
+    let db = open_database(&unique_name("drafts-kept")).await.unwrap();
+    let case = create(&db, "Kept", 1).await;
+    let key = DraftKey::Note(case.id);
+    let never = |_: &str| false;
+    // Storage already holds the text (as the draft or set aside from that writer): nothing to do.
+    drafts::save_draft_as(&db, &key, "tab one's text", "tab-1", never)
+        .await
+        .unwrap();
+    assert!(
+        !drafts::keep_unless_held(&db, &key, "tab one's text", "tab-1")
+            .await
+            .unwrap()
+    );
+    drafts::save_draft_as(&db, &key, "tab two's text", "tab-2", never)
+        .await
+        .unwrap();
+    assert!(
+        !drafts::keep_unless_held(&db, &key, "tab one's text", "tab-1")
+            .await
+            .unwrap()
+    );
+    // Another tab saves the note, deleting the draft and what was set aside: the text becomes
+    // the draft again.
+    let (next, event) = case
+        .note("tab two's text", Uuid::from_u128(3), "Mei", at(10))
+        .unwrap();
+    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
+        .await
+        .unwrap();
+    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
+    assert!(
+        drafts::keep_unless_held(&db, &key, "tab one's text", "tab-1")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        drafts::load_draft(&db, &key).await.unwrap().as_deref(),
+        Some("tab one's text")
+    );
+    assert!(
+        !drafts::keep_unless_held(&db, &key, "", "tab-2")
+            .await
+            .unwrap(),
+        "an empty form keeps nothing"
+    );
+    // Another writer's draft is there: the text is set aside beside it, not over it, one entry
+    // per writer, and the writer's own newer text replaces its older entry.
+    drafts::save_draft_as(&db, &key, "tab three", "tab-3", never)
+        .await
+        .unwrap();
+    assert!(
+        drafts::keep_unless_held(&db, &key, "tab two's newer text", "tab-2")
+            .await
+            .unwrap()
+    );
+    let (draft, kept) = drafts::load_draft_and_set_aside(&db, &key, "tab-3")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some("tab three"));
+    assert_eq!(kept, ["tab one's text", "tab two's newer text"]);
+    // The writer's own draft, older than what its form shows: replaced in place.
+    assert!(
+        drafts::keep_unless_held(&db, &key, "tab three, longer", "tab-3")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        drafts::load_draft(&db, &key).await.unwrap().as_deref(),
+        Some("tab three, longer")
+    );
+}

@@ -137,3 +137,34 @@ test('typing into a new case before the app has opened its storage: the draft is
   await page.getByRole('button', { name: 'New case' }).click();
   await expect(page.getByLabel('Title')).toHaveValue('Payout returned: account closed at the bank');
 });
+
+test('two tabs typing notes on one case: saving in one tab keeps the other tab\'s unsaved note stored, so closing that tab loses nothing', async ({ context, page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout stuck at the acquirer' });
+  const caseUrl = page.url();
+  const other = await context.newPage();
+  await other.goto(caseUrl);
+  await expect(other.getByLabel('Note')).toBeVisible();
+
+  await other.getByLabel('Note').fill('Partner bank says the file was rejected; ask for the reason code.');
+  await draftSaved(other);
+  await page.getByLabel('Note').fill('Called the merchant: payout expected tomorrow.');
+  await draftSaved(page);
+  // Saving consumes the form's draft and everything set aside for it, the other tab's text
+  // included: that tab, still showing its text, stores it again without another keystroke.
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByLabel('Note')).toHaveValue('');
+  await expect(page.locator('.timeline')).toContainText('Called the merchant: payout expected tomorrow.');
+
+  // A third tab opening the case shows the other tab's note as the unsaved draft once it is stored again.
+  const third = await context.newPage();
+  await expect(async () => {
+    await third.goto(caseUrl);
+    await expect(third.getByLabel('Note')).toHaveValue('Partner bank says the file was rejected; ask for the reason code.', { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  await third.close();
+  await other.close();
+  await page.reload();
+  await expect(page.getByLabel('Note')).toHaveValue('Partner bank says the file was rejected; ask for the reason code.');
+  await expect(page.locator('.timeline')).not.toContainText('ask for the reason code');
+});

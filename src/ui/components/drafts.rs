@@ -59,6 +59,10 @@ pub struct DraftSaver {
     /// A fingerprint of the stored draft this form put back into its fields: replacing that one
     /// loses nothing, so it is not set aside.
     adopted: Arc<Mutex<Option<u64>>>,
+    /// The text typed into the form and not saved for real: stored again if another tab's save
+    /// deletes the draft while the form still shows it. A draft only put back is not: another
+    /// tab saving the form had it too, and most likely saved it.
+    unsaved: Arc<Mutex<Option<String>>>,
     status: RwSignal<Option<String>>,
 }
 
@@ -120,6 +124,9 @@ impl DraftSaver {
     pub fn save(&self, text: String) {
         if let Ok(mut asked) = self.asked.lock() {
             *asked = Some((fingerprint(&text), text.is_empty()));
+        }
+        if let Ok(mut unsaved) = self.unsaved.lock() {
+            *unsaved = (!text.is_empty()).then(|| text.clone());
         }
         let Ok(mut pending) = self.pending.lock() else {
             return;
@@ -229,6 +236,31 @@ impl DraftSaver {
         }
     }
 
+    /// Stores the form's unsaved text again if storage no longer holds it: another tab saved
+    /// this form, which deletes its draft and whatever was set aside, while this tab still shows
+    /// text of its own. Nothing is written when it is held, or the form holds nothing unsaved.
+    fn keep_if_lost(&self) {
+        let Some(text) = self.unsaved.lock().ok().and_then(|u| u.clone()) else {
+            return;
+        };
+        let turn = self.order.turn();
+        let (order, key, writer, gate) = (
+            self.order.clone(),
+            self.key.clone(),
+            self.writer.clone(),
+            self.gate.clone(),
+        );
+        let status = self.status;
+        leptos::task::spawn_local(async move {
+            gate_opened(&gate).await;
+            if let Err(e) = drafts::keep_if_lost(&order, turn, &key, &text, &writer).await {
+                let _ = status.try_set(Some(format!(
+                    "{DRAFT_FAILED} {e}. Copy your text somewhere safe."
+                )));
+            }
+        });
+    }
+
     /// Drops any pending write. Call it when the text is being saved for real, whose
     /// transaction deletes the draft: a late write must not bring it back.
     pub fn cancel(&self) {
@@ -236,22 +268,39 @@ impl DraftSaver {
         if let Ok(mut pending) = self.pending.lock() {
             pending.0 = None;
         }
+        if let Ok(mut unsaved) = self.unsaved.lock() {
+            *unsaved = None;
+        }
     }
 }
 
 /// A throttled saver for the draft `key`; `status` reports a failed save so the user knows to copy their text.
 pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSaver {
-    DraftSaver {
+    let state = use_context::<crate::app::state::AppState>();
+    let saver = DraftSaver {
         key,
-        activity: use_context::<crate::app::state::AppState>().map(|s| s.drafts),
+        activity: state.map(|s| s.drafts),
         order: DraftOrder::default(),
         pending: Arc::new(Mutex::new((None, false))),
         asked: Arc::new(Mutex::new(None)),
         gate: Arc::new(Mutex::new(Gate::Open)),
         writer: crate::browser::new_id().to_string().into(),
         adopted: Arc::new(Mutex::new(None)),
+        unsaved: Arc::new(Mutex::new(None)),
         status,
+    };
+    // While the form is on screen, another tab's writes are checked for a save of this form.
+    if let Some(state) = state {
+        let watching = saver.clone();
+        Effect::new(move |seen: Option<u64>| {
+            let now = state.other_tab_epoch.get();
+            if seen.is_some() {
+                watching.keep_if_lost();
+            }
+            now
+        });
     }
+    saver
 }
 
 /// Whether a stored draft is the one this form put back into its fields.
