@@ -115,6 +115,13 @@ pub async fn set_aside(key: &DraftKey, earlier: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Discards the set-aside texts `shown` for `key`: the person read them in the form's notice
+/// and asked for them to go. Texts set aside since then stay.
+pub async fn discard_set_aside(key: &DraftKey, shown: &[String]) -> Result<(), AppError> {
+    stored::discard_set_aside(&database_ready().await?, key, shown).await?;
+    Ok(())
+}
+
 /// The draft `key` as `read` gives it, and the drafts set aside for it by other writers than
 /// `writer` (other tabs, earlier visits), oldest first: what a form reads when it opens.
 pub async fn read_with_set_aside(

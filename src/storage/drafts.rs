@@ -192,6 +192,22 @@ pub async fn keep_unless_held(
     Ok(!held)
 }
 
+/// Removes from what is set aside for `key` the texts in `shown` (those a person read in the
+/// form's notice and chose to discard); anything set aside since they read it stays.
+pub async fn discard_set_aside(
+    db: &Database,
+    key: &DraftKey,
+    shown: &[String],
+) -> Result<(), StorageError> {
+    let tx = begin_writing(db, DRAFTS)?;
+    let store = tx.object_store(DRAFTS)?;
+    let mut aside = read_set_aside(&store, key).await?;
+    aside.kept.retain(|k| !shown.contains(&k.text));
+    write_set_aside(&store, key, &aside)?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Deletes the draft `key` and everything set aside for it in `tx`: the form was saved for real.
 pub(super) fn delete_consumed(
     tx: &indexed_db_futures::transaction::Transaction<'_>,

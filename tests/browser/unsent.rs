@@ -172,4 +172,21 @@ async fn a_form_still_showing_its_text_after_another_tab_saved_stores_it_again_o
         drafts::load_draft(&db, &key).await.unwrap().as_deref(),
         Some("tab three, longer")
     );
+    // The person discards what their notice quoted; text set aside since then stays, and so
+    // does the draft itself.
+    drafts::save_draft_as(&db, &key, "tab four", "tab-4", never)
+        .await
+        .unwrap();
+    drafts::discard_set_aside(
+        &db,
+        &key,
+        &["tab one's text".into(), "tab two's newer text".into()],
+    )
+    .await
+    .unwrap();
+    let (draft, kept) = drafts::load_draft_and_set_aside(&db, &key, "tab-4")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some("tab four"));
+    assert_eq!(kept, ["tab three, longer"]);
 }

@@ -1,4 +1,5 @@
 // drafts.spec.mjs: a draft is written while typing goes on, so a killed tab loses at most the last moments of it.
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, createCase, draftSaved, holdStore, releaseStore } from './fixtures.mjs';
 
 // A throttle of 300 ms, plus what one IndexedDB write takes on a busy machine.
@@ -86,7 +87,7 @@ test('typing into a form and leaving it before the last visit\'s draft has been 
   await expect(page.getByText(/Set aside earlier/)).toContainText('Stuck payouts at the partner bank');
 });
 
-test('two tabs typing into the same form at once: closing one loses nothing, and the other shows its text as set aside', async ({ context, page, app }) => {
+test('two tabs typing into the same form at once: closing one loses nothing, the other shows its text as set aside, and discarding that (asked twice) leaves the form\'s own draft', async ({ context, page, app }) => {
   const title = (p) => p.getByLabel('Title', { exact: true });
   await page.goto(app.url('/playbooks/new'));
   const other = await context.newPage();
@@ -104,7 +105,31 @@ test('two tabs typing into the same form at once: closing one loses nothing, and
 
   await other.reload();
   await expect(title(other)).toHaveValue('Frozen merchant accounts');
-  await expect(other.getByText(/Set aside earlier: typed in another tab/)).toContainText('Stuck payouts at the partner bank');
+  const notice = other.getByText(/Set aside earlier: typed in another tab/);
+  await expect(notice).toContainText('Stuck payouts at the partner bank');
+  // The text as typed: not the ids the form keeps beside it (its steps').
+  await expect(notice).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
+
+  // The set-aside text goes only when asked twice; "Keep it" takes the question back.
+  const discard = other.getByRole('button', { name: 'Discard set-aside text…' });
+  await discard.click();
+  await expect(other.getByText('Discard the set-aside text for good? It is in no case or record.')).toBeVisible();
+  await other.getByRole('button', { name: 'Keep it' }).click();
+  await expect(notice).toBeVisible();
+  await discard.click();
+  const confirm = other.getByRole('button', { name: 'Discard it' });
+  await expect(confirm).toBeFocused();
+  const axe = await new AxeBuilder({ page: other }).include('.set-aside-actions')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations).toEqual([]);
+  await other.keyboard.press('Enter');
+  await expect(notice).toHaveCount(0);
+  await expect(other.getByRole('button', { name: /Discard set-aside text|Discard it/ })).toHaveCount(0);
+  // Only the set-aside text went: the form's own draft comes back after a reload, alone.
+  await other.reload();
+  await expect(title(other)).toHaveValue('Frozen merchant accounts');
+  await expect(other.getByText('Unsaved playbook changes from your last visit were restored.')).toBeVisible();
+  await expect(other.getByText(/Set aside earlier/)).toHaveCount(0);
 });
 
 test('typing into a new case before the app has opened its storage: the draft is written once it opens, and comes back after a reload', async ({ context, page, app }) => {

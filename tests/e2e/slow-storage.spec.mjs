@@ -121,7 +121,7 @@ test('a playbook created just before leaving is stored, and the page left stays 
   await expect(page.getByRole('link', { name: 'Payout held by the bank' })).toBeVisible();
 });
 
-test('storage that stops answering at start-up or during the sample load: after a while the page says so and offers a reload; once it answers, the work arrives and the hint goes', async ({ page, app }) => {
+test('storage that stops answering at start-up, during the sample load, or under the last visit\'s rows: after a while the page says so and offers a reload; once it answers, the work arrives and the hint goes', async ({ page, app }) => {
   test.slow();
   await page.goto(app.url('/'));
   const sample = page.getByRole('button', { name: 'Load sample data' });
@@ -150,4 +150,19 @@ test('storage that stops answering at start-up or during the sample load: after 
   await releaseStore(page);
   await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
   await expect(hint).toHaveCount(0);
+
+  // A returning start with storage stalled: the last visit's first rows show (inert), and the
+  // same hint comes under them; once storage answers, the live rows replace them.
+  const again = await page.context().newPage();
+  await again.goto(app.url('/manifest.webmanifest'));
+  await holdStore(again, 'case_pages');
+  await page.reload();
+  await expect(page.getByText(/Loading cases… showing the first of \d+ from your last visit/)).toBeVisible();
+  await expect(page.locator('tr.case-row').first()).toBeVisible();
+  await expect(stalled).toContainText('Nothing is lost', { timeout: 30_000 });
+  await releaseStore(again);
+  await again.close();
+  await expect(page.getByRole('button', { name: /^Everything/ })).toContainText('200');
+  await expect(stalled).toHaveCount(0);
+  await expect(page.getByText(/from your last visit/)).toHaveCount(0);
 });

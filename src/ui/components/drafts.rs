@@ -63,7 +63,59 @@ pub struct DraftSaver {
     /// deletes the draft while the form still shows it. A draft only put back is not: another
     /// tab saving the form had it too, and most likely saved it.
     unsaved: Arc<Mutex<Option<String>>>,
+    /// The set-aside texts the form's notice quotes, so the person can discard them.
+    aside: SetAsideShown,
     status: RwSignal<Option<String>>,
+}
+
+/// A notice about drafts set aside for a form: its words, and the stored texts it quotes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetAsideFound {
+    pub notice: String,
+    /// As storage holds them (empty when the text could not be stored: nothing to discard).
+    texts: Vec<String>,
+}
+
+/// The set-aside texts a form's notice quotes, shared by the form and its discard control.
+#[derive(Clone, Copy)]
+pub struct SetAsideShown {
+    key: StoredValue<DraftKey>,
+    shown: RwSignal<Option<SetAsideFound>>,
+    status: RwSignal<Option<String>>,
+}
+
+impl SetAsideShown {
+    /// Whether the form's notice quotes stored set-aside text now (a save or a newer message
+    /// replaces the notice, and the control goes with it).
+    pub fn is_shown(self) -> bool {
+        self.shown.with(|found| {
+            found.as_ref().is_some_and(|found| {
+                !found.texts.is_empty()
+                    && self
+                        .status
+                        .with(|s| s.as_deref().is_some_and(|s| s.contains(&found.notice)))
+            })
+        })
+    }
+
+    /// Discards the quoted texts from storage, then takes the notice away; anything set aside
+    /// since the notice was shown stays. On failure the notice stays as it was.
+    pub async fn discard(self) -> Result<(), crate::app::AppError> {
+        let (Some(Some(found)), Some(key)) =
+            (self.shown.try_get_untracked(), self.key.try_get_value())
+        else {
+            return Ok(());
+        };
+        drafts::discard_set_aside(&key, &found.texts).await?;
+        let _ = self.shown.try_set(None);
+        let _ = self.status.try_update(|shown| {
+            *shown = shown
+                .take()
+                .map(|text| text.replace(&found.notice, "").trim().to_string())
+                .filter(|text| !text.is_empty());
+        });
+        Ok(())
+    }
 }
 
 /// Whether a form's draft may be written yet.
@@ -261,6 +313,24 @@ impl DraftSaver {
         });
     }
 
+    /// The set-aside texts this form's notice quotes, for its discard control.
+    pub fn set_aside_shown(&self) -> SetAsideShown {
+        self.aside
+    }
+
+    /// Shows `found` in the form's draft notice, after what it says now if `after_shown` (a
+    /// restored draft's notice), and lets the person discard the texts it quotes.
+    pub fn show_set_aside(&self, found: SetAsideFound, after_shown: bool) {
+        let notice = found.notice.clone();
+        let _ = self.status.try_update(|shown| {
+            *shown = Some(match shown.take() {
+                Some(restored) if after_shown => format!("{restored} {notice}"),
+                _ => notice,
+            });
+        });
+        let _ = self.aside.shown.try_set(Some(found));
+    }
+
     /// Drops any pending write. Call it when the text is being saved for real, whose
     /// transaction deletes the draft: a late write must not bring it back.
     pub fn cancel(&self) {
@@ -278,7 +348,7 @@ impl DraftSaver {
 pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSaver {
     let state = use_context::<crate::app::state::AppState>();
     let saver = DraftSaver {
-        key,
+        key: key.clone(),
         activity: state.map(|s| s.drafts),
         order: DraftOrder::default(),
         pending: Arc::new(Mutex::new((None, false))),
@@ -287,6 +357,11 @@ pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSave
         writer: crate::browser::new_id().to_string().into(),
         adopted: Arc::new(Mutex::new(None)),
         unsaved: Arc::new(Mutex::new(None)),
+        aside: SetAsideShown {
+            key: StoredValue::new(key.clone()),
+            shown: RwSignal::new(None),
+            status,
+        },
         status,
     };
     // While the form is on screen, another tab's writes are checked for a save of this form.
@@ -357,13 +432,8 @@ pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static)
             if notice.is_none() {
                 notice = kept;
             }
-            if let Some(notice) = notice {
-                let _ = saver.status.try_update(|shown| {
-                    *shown = Some(match shown.take() {
-                        Some(restored) if put_back => format!("{restored} {notice}"),
-                        _ => notice,
-                    });
-                });
+            if let Some(found) = notice {
+                saver.show_set_aside(found, put_back);
             }
         }
         drop(reading);
@@ -373,21 +443,27 @@ pub fn restore_draft(saver: &DraftSaver, restore: impl FnOnce(String) + 'static)
 /// Sets the draft `earlier` aside for `key` and says so, quoting `shown` (the part of it a
 /// person would read); if it could not be kept, says that instead, with the text to copy now.
 /// `None` when there was no text in it to keep.
-pub async fn set_aside(key: &DraftKey, earlier: &str, shown: &str) -> Option<String> {
+pub async fn set_aside(key: &DraftKey, earlier: &str, shown: &str) -> Option<SetAsideFound> {
     let notice = set_aside_notice(shown)?;
     Some(match drafts::set_aside(key, earlier).await {
-        Ok(()) => notice,
-        Err(e) => format!(
-            "A draft from your last visit arrived after you had started typing, and could not be kept ({e}). Copy it now: {}",
-            readable_text(shown)
-        ),
+        Ok(()) => SetAsideFound {
+            notice,
+            texts: vec![earlier.to_string()],
+        },
+        Err(e) => SetAsideFound {
+            notice: format!(
+                "A draft from your last visit arrived after you had started typing, and could not be kept ({e}). Copy it now: {}",
+                readable_text(shown)
+            ),
+            texts: Vec::new(),
+        },
     })
 }
 
 /// What a form reads when it opens, in one transaction: its stored draft, and the notice for
 /// drafts other writers (other tabs, earlier visits) left set aside for it. `(None, None)` when
 /// storage could not be read: a form must then not take the absence of a draft as certain.
-pub async fn read_draft(saver: &DraftSaver) -> (Option<String>, Option<String>) {
+pub async fn read_draft(saver: &DraftSaver) -> (Option<String>, Option<SetAsideFound>) {
     match drafts::read_with_set_aside(&saver.key, &saver.writer).await {
         Ok((draft, kept)) => (draft, kept_notice(&kept)),
         Err(_) => (None, None),
@@ -400,32 +476,38 @@ pub fn set_aside_notice(draft: &str) -> Option<String> {
     let text = readable_text(draft);
     (!text.trim().is_empty()).then(|| {
         format!(
-            "A draft from your last visit arrived after you had started typing, so it was not put back over your typing. It is kept with this form until you save it. It read: {text}"
+            "A draft from your last visit arrived after you had started typing, so it was not put back over your typing. It is kept with this form until you save or discard it. It read: {text}"
         )
     })
 }
 
 /// The notice for drafts set aside by other writers, or `None` when none holds any text.
-fn kept_notice(kept: &[String]) -> Option<String> {
-    let texts: Vec<String> = kept
+fn kept_notice(kept: &[String]) -> Option<SetAsideFound> {
+    let readable: Vec<String> = kept
         .iter()
         .map(|draft| readable_text(draft))
         .filter(|text| !text.trim().is_empty())
         .collect();
-    (!texts.is_empty()).then(|| {
-        format!(
-            "Set aside earlier: typed in another tab, or found after you had started typing here (kept with this form until you save it): {}",
-            texts.join(" ⁂ ")
-        )
+    (!readable.is_empty()).then(|| SetAsideFound {
+        notice: format!(
+            "Set aside earlier: typed in another tab, or found after you had started typing here (kept with this form until you save or discard it): {}",
+            readable.join(" ⁂ ")
+        ),
+        texts: kept.to_vec(),
     })
 }
 
 /// A stored draft as a person would read it: the text of a form's fields, without the
-/// JSON that holds them; a draft that is not JSON is already plain text.
+/// JSON that holds them or the ids kept beside it; a draft that is not JSON is already plain text.
 fn readable_text(draft: &str) -> String {
     fn collect(value: &serde_json::Value, into: &mut Vec<String>) {
         match value {
-            serde_json::Value::String(text) if !text.trim().is_empty() => into.push(text.clone()),
+            // An id the form keeps beside the text (a playbook step's) is not something typed.
+            serde_json::Value::String(text)
+                if !text.trim().is_empty() && uuid::Uuid::parse_str(text).is_err() =>
+            {
+                into.push(text.clone())
+            }
             serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, into)),
             serde_json::Value::Object(fields) => fields.values().for_each(|v| collect(v, into)),
             _ => {}

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use super::drafts::SetAsideShown;
+use super::set_aside::DiscardSetAside;
+
 /// A form's status lines; each shows only while its signal holds text, so an empty form shows
 /// nothing. `error` is an alert (a screen reader reads it at once); `done` and `draft` are
 /// polite status. `error_id` lets a field point at its error with `aria-describedby`.
@@ -11,11 +14,15 @@ pub fn FormStatus(
     #[prop(optional, into)] done: Option<Signal<Option<String>>>,
     #[prop(optional, into)] draft: Option<Signal<Option<String>>>,
     #[prop(optional)] error_id: Option<&'static str>,
+    /// The set-aside texts the draft notice may quote, with a control to discard them.
+    #[prop(optional)]
+    aside: Option<SetAsideShown>,
 ) -> impl IntoView {
     view! {
         {error.map(|error| view! { <p class="form-error" id=error_id role="alert">{move || error.get()}</p> })}
         {done.map(|done| view! { <p class="form-ok" role="status">{move || done.get()}</p> })}
         {draft.map(|draft| view! { <p class="form-warning" role="status">{move || draft.get()}</p> })}
+        {aside.map(|aside| view! { <DiscardSetAside aside/> })}
     }
 }
 

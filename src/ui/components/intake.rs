@@ -25,6 +25,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save_draft = draft_saver(DraftKey::Intake, draft_status);
+    let draft_aside = save_draft.set_aside_shown();
     let creating_saver = save_draft.clone();
     // `autofocus` only acts on page load; a form opened later is focused by hand.
     let title_input = NodeRef::<leptos::html::Input>::new();
@@ -172,7 +173,7 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
                     <p>{move || if acknowledged.get() { "Press Create anyway to open a new case regardless." } else { "Open the existing case instead, or create a new one anyway." }}</p>
                 </div>
             </Show>
-            <FormStatus error=save_failure draft=draft_status/>
+            <FormStatus error=save_failure draft=draft_status aside=draft_aside/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>
                     {move || if acknowledged.get() { "Create anyway" } else { "Create case" }}

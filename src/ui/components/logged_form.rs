@@ -51,6 +51,11 @@ impl LoggedForm {
         self.redraft.try_with_value(|save| save());
     }
 
+    /// The set-aside texts the form's draft notice quotes, for its discard control.
+    pub fn set_aside_shown(self) -> crate::ui::components::drafts::SetAsideShown {
+        self.saver.with_value(|s| s.set_aside_shown())
+    }
+
     /// Drops a pending draft write, e.g. before deleting the draft on purpose.
     pub fn cancel_draft(self) {
         self.saver.with_value(|s| s.cancel());

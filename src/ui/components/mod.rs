@@ -8,6 +8,7 @@ pub mod intake;
 pub mod keys;
 pub mod logged_form;
 pub mod palette;
+pub mod set_aside;
 pub mod shortcuts;
 pub mod still_waiting;
 pub mod timeline;

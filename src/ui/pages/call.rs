@@ -154,7 +154,7 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
                 " "
                 <button type="button" class="link" on:click=move |_| edit.run((started, browser::now().timestamp_millis().to_string()))>"Restart timer"</button>
             </p>
-            <FormStatus draft=draft_status/>
+            <FormStatus draft=draft_status aside=form.set_aside_shown()/>
             <div class="field">
                 <label for="call-notes">"Call notes"</label>
                 <textarea id="call-notes" rows="12" node_ref=notes_field prop:value=move || notes.get() on:input=move |ev| edit.run((notes, event_target_value(&ev)))></textarea>

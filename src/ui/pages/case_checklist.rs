@@ -191,7 +191,7 @@ pub fn ChecklistPanel(
                     if let Ok(id) = Uuid::parse_str(&chosen.get_untracked()) { apply(id); chosen.set(String::new()); }
                 }>"Apply"</button>
             </div>
-            <FormStatus error=error draft=draft_status/>
+            <FormStatus error=error draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
             {move || lists.get().into_iter().map(|list| {
                 let (done, skipped, total) = list.progress();
                 let heading = format!("{} · v{}", list.title, list.version);

@@ -244,7 +244,7 @@ pub fn ComposerPanel(
                 <label for="composer-promise">"Promise the next update by (optional)"</label>
                 <input id="composer-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| edit.run((promise, event_target_value(&ev)))/>
             </div>
-            <FormStatus error=error draft=draft_status/>
+            <FormStatus error=error draft=draft_status aside=form.set_aside_shown()/>
             <p class="notice" role="status">{move || notice.get()}</p>
             <Show when=move || link.with(|l| l.too_long) && ready()>
                 <p class="form-warning">{move || format!(
@@ -424,7 +424,7 @@ pub fn HandOffPanel(case_id: Uuid, timeline: RwSignal<Vec<CaseEvent>>) -> impl I
                     on:change=move |ev| edit.run((waiting, if event_target_checked(&ev) { "yes".into() } else { "no".into() }))/>
                 " Move the case to Waiting on partner"
             </label>
-            <FormStatus error=error draft=draft_status/>
+            <FormStatus error=error draft=draft_status aside=form.set_aside_shown()/>
             <p class="notice" role="status">{move || notice.get()}</p>
             <div class="actions">
                 <button type="button" on:click=copy_packet>"Copy hand-off packet"</button>
@@ -510,7 +510,7 @@ pub fn ReminderPanel(case_id: Uuid) -> impl IntoView {
                 <label for="reminder-note">"Why (optional)"</label>
                 <input id="reminder-note" placeholder="e.g. check the payout landed" prop:value=move || note.get() on:input=move |ev| form.edit(note, event_target_value(&ev))/>
             </div>
-            <FormStatus error=error draft=draft_status/>
+            <FormStatus error=error draft=draft_status aside=form.set_aside_shown()/>
             <div class="actions">
                 <button type="button" disabled=move || busy.get() on:click=move |_| set(false, false)>"Remind me"</button>
                 <button type="button" disabled=move || busy.get() on:click=move |_| set(true, false)>"Snooze until then"</button>

@@ -331,7 +331,7 @@ pub fn ContactPanel(editor_id: uuid::Uuid) -> impl IntoView {
                     <input id="contact-promise" type="datetime-local" prop:value=move || promise.get() on:input=move |ev| edit.run((promise, event_target_value(&ev)))/>
                 </div>
             </Show>
-            <FormStatus error=error draft=draft_status/>
+            <FormStatus error=error draft=draft_status aside=form.set_aside_shown()/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"Log it"</button>
             </div>

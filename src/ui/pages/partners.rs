@@ -246,7 +246,7 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
                         </For>
                     </tbody>
                 </table>
-                <FormStatus draft=draft_status/>
+                <FormStatus draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
                 <OutcomeLine outcome=message/>
                 <ChangedElsewhere what="the partner teams" shown=clash keep_mine=keep_mine take_theirs=take_theirs/>
                 <UndoToast undo=undo on_undo=put_mine_back/>

@@ -209,7 +209,7 @@ pub fn RcasPage() -> impl IntoView {
         </section>
         <form class="panel intake" on:submit=create>
             <h2>"Start a worksheet"</h2>
-            <FormStatus draft=draft_status/>
+            <FormStatus draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
             <div class="field"><label for="rca-new-title">"Title"</label>
                 <input id="rca-new-title" type="text" prop:value=move || title.get() on:input={ let redraft = redraft.clone(); move |ev| { title.set(event_target_value(&ev)); redraft(); } }/></div>
             <div class="field"><label for="rca-new-cases">"Linked cases (keys, comma-separated)"</label>

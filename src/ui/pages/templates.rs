@@ -243,7 +243,7 @@ fn TemplateLibraryEditor() -> impl IntoView {
                     <button type="button" class="primary" on:click=save disabled=move || !changed.get()>"Save templates"</button>
                 </div>
             </div>
-            <FormStatus draft=draft_status/>
+            <FormStatus draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
             <ChangedElsewhere what="the email templates" shown=clash keep_mine=keep_mine take_theirs=take_theirs/>
             <UndoToast undo=undo on_undo=put_mine_back/>
             <p class="notice" role="status">{move || notice.get()}</p>

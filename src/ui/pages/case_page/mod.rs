@@ -331,6 +331,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     // A Copy handle, so every closure in the view can reach the one debounced saver.
     let title_saver = StoredValue::new(draft_saver(title_draft_key.clone(), draft_status));
+    let title_aside = title_saver.with_value(DraftSaver::set_aside_shown);
     // A title edit that was never saved reopens the editor with what was typed.
     restore_draft(&title_saver.get_value(), move |saved| {
         let _ = draft.try_set(saved);
@@ -390,7 +391,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
                         on:keydown=move |ev| if ev.key() == "Escape" { cancel() }/>
                     <button type="submit" class="primary">"Save title"</button>
                     <button type="button" on:click=move |_| cancel()>"Cancel"</button>
-                    <FormStatus error=error error_id="case-title-error" draft=draft_status/>
+                    <FormStatus error=error error_id="case-title-error" draft=draft_status aside=title_aside/>
                 </form>
             </Show>
             {move || case.get().map(|case| view! {
@@ -522,6 +523,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save_draft = draft_saver(draft_key.clone(), draft_status);
+    let note_aside = save_draft.set_aside_shown();
     restore_draft(&save_draft, move |saved| {
         // `try_`: the page may be gone by the time the draft has been read.
         if text.try_get_untracked().is_some_and(|t| t.is_empty()) {
@@ -575,7 +577,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
                     error.set(None);
                     save_draft.save(value);
                 }></textarea>
-            <FormStatus error=error error_id="note-error" draft=draft_status/>
+            <FormStatus error=error error_id="note-error" draft=draft_status aside=note_aside/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>"Add note"</button>
             </div>

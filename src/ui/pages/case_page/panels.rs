@@ -57,6 +57,7 @@ pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
         draft_status,
         || {},
     );
+    let scoping_aside = scoping_saver.set_aside_shown();
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let missing = Memo::new(move |_| {
@@ -212,7 +213,7 @@ pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
                 </div>
                 <p class="priority-preview">"Priority "<strong>{priority_preview}</strong></p>
             </div>
-            <FormStatus error=error done=Signal::derive(move || saved.get().then(|| "Scoping saved.".to_string())) draft=draft_status/>
+            <FormStatus error=error done=Signal::derive(move || saved.get().then(|| "Scoping saved.".to_string())) draft=draft_status aside=scoping_aside/>
             <div class="actions"><button type="submit" class="primary">"Save scoping"</button></div>
         </form>
     }
@@ -264,6 +265,7 @@ pub(super) fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
             }
         },
     );
+    let details_aside = details_saver.set_aside_shown();
     // The list re-renders when a contact is added or removed, not on every keystroke in one.
     let contact_count = Memo::new(move |_| contacts.with(Vec::len));
     let error = RwSignal::new(None::<String>);
@@ -379,7 +381,7 @@ pub(super) fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
                         .map(|p| view! { <option value=p.id.to_string()>{format!("{} {}", p.key, p.title)}</option> })
                         .collect_view()}
                 </select></div>
-            <FormStatus error=error done=Signal::derive(move || saved.get().then(|| "Details saved.".to_string())) draft=details_status/>
+            <FormStatus error=error done=Signal::derive(move || saved.get().then(|| "Details saved.".to_string())) draft=details_status aside=details_aside/>
             <div class="actions"><button type="submit" class="primary">"Save details"</button></div>
         </form>
     }

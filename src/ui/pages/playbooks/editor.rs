@@ -262,7 +262,7 @@ pub(super) fn PlaybookEditor(
     view! {
         <form class="panel playbook-editor" on:submit=save novalidate=true>
             <h1>{if expected.is_some() { "Edit playbook" } else { "New playbook" }}</h1>
-            <FormStatus draft=draft_status/>
+            <FormStatus draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
             <div class="field">
                 <label for="playbook-title">"Title"</label>
                 <input id="playbook-title" prop:value=move || title.get() on:input=move |ev| { title.set(event_target_value(&ev)); redraft(); }/>

@@ -114,8 +114,8 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                         .collect();
                     let shown = serde_json::to_string(&(&draft.content, loose)).unwrap_or_default();
                     // Kept in storage before the Effect below drafts the edits over it.
-                    if let Some(notice) = set_aside(&key, &text, &shown).await {
-                        let _ = draft_status.try_set(Some(notice));
+                    if let Some(found) = set_aside(&key, &text, &shown).await {
+                        form_saver.show_set_aside(found, false);
                     }
                     let _ = restored.try_set(true);
                     return;
@@ -130,12 +130,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                 ));
             }
             if let Some(kept) = earlier {
-                let _ = draft_status.try_update(|shown| {
-                    *shown = Some(match shown.take() {
-                        Some(restored) => format!("{restored} {kept}"),
-                        None => kept,
-                    });
-                });
+                form_saver.show_set_aside(kept, true);
             }
             let _ = restored.try_set(true);
         });
@@ -248,7 +243,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                     </span>
                 </div>
                 <p class="hint">"Content hash (what a sign-off covers): "<code class="hash">{move || hash.get().get(..16).unwrap_or_default().to_string()}"…"</code></p>
-                <FormStatus draft=draft_status/>
+                <FormStatus draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
                 <Show when=move || locked.get()>
                     <p class="notice">"Published worksheets are read-only. Reopen it as a draft to change it; partners will need to validate it again if it changes."</p>
                 </Show>

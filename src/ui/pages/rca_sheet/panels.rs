@@ -204,7 +204,7 @@ pub(super) fn SignOffPanel(
             </Show>
             <form class="signoff-form" on:submit=sign>
                 <h3>"Record a sign-off"</h3>
-                <FormStatus draft=draft_status/>
+                <FormStatus draft=draft_status aside=signoff_saver.with_value(|s| s.set_aside_shown())/>
                 <div class="inline-fields">
                     <div class="field"><label for="signoff-team">"Team"</label>
                         <select id="signoff-team" prop:value=move || team.get() on:change={ let redraft = redraft.clone(); move |ev| { team.set(event_target_value(&ev)); redraft(); } }>

@@ -305,7 +305,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                         <input id="risk-share" type="number" min="0" max="100" prop:value=move || share.get() on:input=move |ev| share.set(event_target_value(&ev))/></div>
                 </div>
                 <OutcomeLine outcome=message alert=true/>
-                <FormStatus draft=draft_status/>
+                <FormStatus draft=draft_status aside=saver.with_value(|s| s.set_aside_shown())/>
                 <div class="actions"><button type="submit" class="primary">"Save service levels"</button></div>
             </form>
             <h3>"Change log"</h3>
