@@ -24,7 +24,22 @@ pub async fn save_draft(db: &Database, key: &DraftKey, text: &str) -> Result<(),
 pub async fn load_draft(db: &Database, key: &DraftKey) -> Result<Option<String>, StorageError> {
     let tx = begin(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
-    Ok(store.get(key.to_string()).primitive()?.await?)
+    read_text(&store, key.to_string()).await
+}
+
+/// The text stored under `key` in `drafts`. The app stores only text there; anything else (an
+/// older build's value, an extension's, one written by hand) is read as its JSON, so it is
+/// shown and kept like any draft rather than failing every later write of its form.
+async fn read_text(store: &ObjectStore<'_>, key: String) -> Result<Option<String>, StorageError> {
+    let stored: Option<wasm_bindgen::JsValue> = store.get(key).primitive()?.await?;
+    Ok(stored.map(|value| {
+        value.as_string().unwrap_or_else(|| {
+            js_sys::JSON::stringify(&value)
+                .ok()
+                .and_then(|json| json.as_string())
+                .unwrap_or_else(|| "(a stored draft that is not text)".into())
+        })
+    }))
 }
 
 /// Where the drafts set aside for `key` are kept, with who wrote the draft stored now. A draft
@@ -93,7 +108,7 @@ fn encode_set_aside(aside: &SetAside) -> String {
 }
 
 async fn read_set_aside(store: &ObjectStore<'_>, key: &DraftKey) -> Result<SetAside, StorageError> {
-    let stored: Option<String> = store.get(set_aside_key(key)).primitive()?.await?;
+    let stored = read_text(store, set_aside_key(key)).await?;
     Ok(stored.as_deref().map(decode_set_aside).unwrap_or_default())
 }
 
@@ -132,7 +147,7 @@ pub async fn save_draft_as(
     // The stored draft is read only when another writer may have left it: a form's steady
     // typing replaces its own draft (up to 1 MB of call notes) without reading it back.
     if aside.writer.as_deref() != Some(writer) {
-        let stored: Option<String> = store.get(key.to_string()).primitive()?.await?;
+        let stored = read_text(&store, key.to_string()).await?;
         if let Some(other) = stored.as_deref()
             && other != text
             && !seen(other)
@@ -168,7 +183,7 @@ pub async fn keep_unless_held(
     let tx = begin_writing(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
     let mut aside = read_set_aside(&store, key).await?;
-    let stored: Option<String> = store.get(key.to_string()).primitive()?.await?;
+    let stored = read_text(&store, key.to_string()).await?;
     let held = text.is_empty()
         || stored.as_deref() == Some(text)
         || aside
@@ -255,7 +270,7 @@ pub async fn load_draft_and_set_aside(
 ) -> Result<(Option<String>, Vec<String>), StorageError> {
     let tx = begin(db, DRAFTS)?;
     let store = tx.object_store(DRAFTS)?;
-    let draft: Option<String> = store.get(key.to_string()).primitive()?.await?;
+    let draft = read_text(&store, key.to_string()).await?;
     let aside = read_set_aside(&store, key).await?;
     Ok((draft, aside.kept_from_others(writer)))
 }

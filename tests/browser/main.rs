@@ -73,6 +73,23 @@ async fn put_raw(db: &Database, store: &str, key: &str, value: &str) {
     tx.commit().await.unwrap();
 }
 
+/// Stores `value` as it is (not text) under `key`: what an older build, an extension or a hand
+/// in the console could leave.
+async fn put_raw_value(db: &Database, store: &str, key: &str, value: wasm_bindgen::JsValue) {
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store(store)
+        .unwrap()
+        .put(value)
+        .with_key(key)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// Every key and text value of `store`.
 async fn raw_all(db: &Database, store: &str) -> Vec<(String, String)> {
     let tx = db.transaction(store).build().unwrap();

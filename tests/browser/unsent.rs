@@ -190,3 +190,30 @@ async fn a_form_still_showing_its_text_after_another_tab_saved_stores_it_again_o
     assert_eq!(draft.as_deref(), Some("tab four"));
     assert_eq!(kept, ["tab three, longer"]);
 }
+
+#[wasm_bindgen_test]
+async fn a_stored_draft_that_is_not_text_is_shown_and_kept_and_never_blocks_the_form() {
+    let db = open_database(&unique_name("drafts-odd")).await.unwrap();
+    let case = create(&db, "Odd drafts", 1).await;
+    let key = DraftKey::Note(case.id);
+    let object = js_sys::Object::new();
+    js_sys::Reflect::set(&object, &"text".into(), &"left by an old build".into()).unwrap();
+    put_raw_value(&db, "drafts", &key.to_string(), object.into()).await;
+    put_raw_value(&db, "drafts", &format!("aside:{key}"), 42.into()).await;
+
+    // Read as their JSON, both shown: nothing fails and nothing is dropped.
+    let (draft, kept) = drafts::load_draft_and_set_aside(&db, &key, "tab-1")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some(r#"{"text":"left by an old build"}"#));
+    assert_eq!(kept, ["42"]);
+    // The form's typing is stored over it, and the odd draft is set aside, not lost.
+    drafts::save_draft_as(&db, &key, "typed today", "tab-1", |_| false)
+        .await
+        .unwrap();
+    let (draft, kept) = drafts::load_draft_and_set_aside(&db, &key, "tab-2")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some("typed today"));
+    assert_eq!(kept, ["42", r#"{"text":"left by an old build"}"#]);
+}
