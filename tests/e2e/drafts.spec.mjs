@@ -110,11 +110,19 @@ test('two tabs typing into the same form at once: closing one loses nothing, the
   // The text as typed: not the ids the form keeps beside it (its steps').
   await expect(notice).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
 
-  // The set-aside text goes only when asked twice; "Keep it" takes the question back.
+  // The set-aside text goes only when asked twice; Escape or "Keep it" takes the question back.
   const discard = other.getByRole('button', { name: 'Discard set-aside text…' });
+  const question = other.getByRole('status').filter({ hasText: 'Discard the set-aside text for good? It is in no case or record.' });
   await discard.click();
-  await expect(other.getByText('Discard the set-aside text for good? It is in no case or record.')).toBeVisible();
+  // Asked in a status region, so a screen reader hears the question too.
+  await expect(question).toBeVisible();
+  await other.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(discard).toBeFocused();
+  await discard.click();
   await other.getByRole('button', { name: 'Keep it' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(discard).toBeFocused();
   await expect(notice).toBeVisible();
   await discard.click();
   const confirm = other.getByRole('button', { name: 'Discard it' });
