@@ -59,18 +59,7 @@ async fn create(db: &Database, title: &str, n: u128) -> Case {
 }
 
 async fn put_raw(db: &Database, store: &str, key: &str, value: &str) {
-    let tx = db
-        .transaction(store)
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .unwrap();
-    tx.object_store(store)
-        .unwrap()
-        .put(value)
-        .with_key(key)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    put_raw_value(db, store, key, value.into()).await;
 }
 
 /// Stores `value` as it is (not text) under `key`: what an older build, an extension or a hand
