@@ -80,6 +80,13 @@ pub struct SyncProgress {
     /// back next) and kept while pages are mostly this device's own documents. Never stored.
     #[serde(skip)]
     pub light_pull: bool,
+    /// Pages pulled since this progress was last saved: a long pull saves it (and writes the
+    /// server's checkpoint) every few pages rather than after each. Never stored.
+    #[serde(skip)]
+    pub pages_unsaved: u32,
+    /// The sequence moved since the server's checkpoint was last written. Never stored.
+    #[serde(skip)]
+    pub checkpoint_behind: bool,
 }
 
 /// Event documents held for records still to come, at most: past this, the oldest wait is

@@ -384,3 +384,100 @@ teamTest('a second tab of a signed-in profile does not sync on its own: it shows
   expect(bob.errors).toEqual([]);
 });
 
+
+/** Alice's profile holding `count` sample cases, all of them pushed to the team's server. */
+async function aliceShares(app, couch, count) {
+  const alice = await app.person();
+  await alice.goto(app.url('/settings'));
+  await alice.getByRole('button', { name: `Add ${count} sample cases` }).click();
+  await expect(alice.getByText(new RegExp(`^Added ${count} sample cases`))).toBeVisible({ timeout: 120_000 });
+  await signIn(alice, app.url, ALICE);
+  // Every case record is on the server (each goes up after its events).
+  const start = encodeURIComponent('"case:"');
+  const end = encodeURIComponent('"case:\ufff0"');
+  await expect.poll(async () => (await couch.get(`_all_docs?startkey=${start}&endkey=${end}`)).rows.length, { timeout: 120_000 }).toBe(count);
+  return alice;
+}
+
+/** Waits until `page`'s queue, all views, lists `count` cases. */
+async function queueLists(page, count) {
+  await page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
+  await expect(page.locator('p.count')).toHaveText(new RegExp(`^${count} cases`), { timeout: 120_000 });
+}
+
+teamTest('a pull of many pages arrives whole, each page asked for once, the next one while this one is merged', async ({ team: { couch, app } }) => {
+  const alice = await aliceShares(app, couch, 1000);
+  const bob = await app.person();
+  const asked = [];
+  bob.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/couch/')) return;
+    asked.push(url.pathname.includes('/_changes') ? `changes ${url.search}` : `${request.method()} ${url.pathname.split('/').slice(3).join('/').split('-')[0]}`);
+  });
+  await signIn(bob, app.url, BOB);
+  await expect(header(bob)).toHaveText(/Synced/);
+  // To the queue inside the app (a full page load would start the pull over from its checkpoint).
+  await bob.getByRole('link', { name: 'Queue', exact: true }).click();
+  await queueLists(bob, 1000);
+
+  const pages = asked.filter((a) => a.startsWith('changes '));
+  expect(pages.length).toBeGreaterThan(3);
+  // No request for a page was made twice: each one asked ahead was the one used.
+  expect(new Set(pages).size).toBe(pages.length);
+  // The second page went out before the first page's checkpoint was written: asked for while
+  // the first was being merged, not after.
+  expect(asked.indexOf(pages[1])).toBeLessThan(asked.indexOf('PUT _local/escalation'));
+  // Alice's and Bob's devices hold the same cases.
+  const [mine, theirs] = [await exportedCases(alice, app.url), await exportedCases(bob, app.url)];
+  expect(theirs).toHaveLength(1000);
+  expect(mine).toEqual(theirs);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('a long pull cut off part-way (the tab reloaded) resumes from its last saved page, not the start, and brings every case whole', async ({ team: { couch, app } }) => {
+  const alice = await aliceShares(app, couch, 1000);
+  const bob = await app.person({ serviceWorkers: 'block' });
+  // Every page of changes goes through until one carries case records; the pages after it wait,
+  // so the tab is reloaded with those cases merged and their progress not yet saved.
+  const sinces = [];
+  const held = [];
+  let holding = false;
+  let reloaded = false;
+  await bob.route(/\/couch\/[^/]+\/_changes/, async (route) => {
+    sinces.push(new URL(route.request().url()).searchParams.get('since'));
+    if (holding && !reloaded) {
+      held.push(route);
+      return;
+    }
+    try {
+      const response = await route.fetch();
+      const json = await response.json();
+      if (!reloaded && (json.results || []).some((r) => r.id.startsWith('case:'))) holding = true;
+      await route.fulfill({ response, json });
+    } catch {
+      // The page that asked was reloaded meanwhile: nobody waits for this answer.
+    }
+  });
+  await signIn(bob, app.url, BOB);
+  await expect(header(bob)).toHaveText(/Synced/);
+  await bob.getByRole('link', { name: 'Queue', exact: true }).click();
+  await bob.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
+  // Some of the team's cases are here, not all.
+  await expect(bob.locator('p.count')).toHaveText(/^[1-9][0-9]* cases/, { timeout: 120_000 });
+  await expect(bob.locator('p.count')).not.toHaveText(/^1000 cases/);
+  expect(held.length).toBeGreaterThan(0);
+  const before = sinces.length;
+  reloaded = true;
+  await bob.reload();
+  for (const route of held) await route.abort().catch(() => {});
+
+  await queueLists(bob, 1000);
+  const after = sinces.slice(before);
+  // It went on from a page it had pulled before (its last saved one), not from the start.
+  expect(after[0]).not.toBe('0');
+  expect(sinces.slice(1, before)).toContain(after[0]);
+  const [mine, theirs] = [await exportedCases(alice, app.url), await exportedCases(bob, app.url)];
+  expect(theirs).toHaveLength(1000);
+  expect(mine).toEqual(theirs);
+  expect(bob.errors).toEqual([]);
+});

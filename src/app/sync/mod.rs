@@ -4,6 +4,7 @@
 //! password goes to the server's `_session` once and is never kept; the session cookie the
 //! server sets is the sign-in, and when it expires the header says so and sync waits.
 
+mod ahead;
 pub mod http;
 mod pulled;
 pub mod records;
@@ -334,7 +335,7 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
             continue;
         }
         if rounds_since_check >= 60 {
-            progress = None;
+            let _ = replicate::save_unsaved(progress.take()).await;
         }
         if progress.is_none() {
             check_reviews = true;
@@ -367,7 +368,8 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
         };
         rounds_since_check = rounds_since_check.saturating_add(1);
         if outcome.is_err() {
-            progress = None;
+            // Best effort: the error may be storage's own.
+            let _ = replicate::save_unsaved(progress.take()).await;
         }
         match outcome {
             Ok(done) => {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::ahead::{CHANGES_PAGE, changes_path, seq_text};
 use super::http::{Couch, CouchError};
 use crate::app::AppState;
 use crate::app::state::database_ready;
@@ -17,15 +18,14 @@ use crate::domain::Case;
 use crate::storage::sync as progress_store;
 pub use crate::storage::sync::SyncProgress;
 
-/// Changes asked for per request, with their documents (`include_docs`): a page carries the
-/// events and records it names, so most pulls need no `_bulk_get` at all.
-const CHANGES_PAGE: usize = 1000;
 /// Case records pushed per request (with their events first).
 const PUSH_BATCH: usize = 500;
 /// Event documents pushed per `_bulk_docs`.
 const EVENTS_PER_POST: usize = 1000;
 /// Documents asked for per `_bulk_get`.
 const BULK_GET: usize = 500;
+/// Pages of a long pull between saves of its progress (here, and the server's checkpoint).
+const SAVE_EVERY: u32 = 10;
 
 /// What a round did, for the header and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -128,27 +128,20 @@ pub async fn pull(
     progress: &mut SyncProgress,
     round: &mut Round,
 ) -> Result<(), RoundError> {
-    let since = if progress.since.is_empty() {
-        "0".to_string()
-    } else {
-        String::from(js_sys::encode_uri_component(&progress.since))
+    let noted_at_start = (
+        round.refused.len(),
+        round.renumbered.len(),
+        round.settled_both_changed,
+    );
+    let mut changes =
+        super::ahead::get(couch, &changes_path(&progress.since, progress.light_pull)).await?;
+    // Taken out of the answer, so each document moves to where it goes rather than copied.
+    let results = match changes.get_mut("results") {
+        Some(Value::Array(list)) => std::mem::take(list),
+        _ => Vec::new(),
     };
-    let docs_too = if progress.light_pull {
-        ""
-    } else {
-        "&include_docs=true"
-    };
-    let changes = couch
-        .get(&format!(
-            "_changes?since={since}&limit={CHANGES_PAGE}{docs_too}"
-        ))
-        .await?;
-    let results = changes
-        .get("results")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    round.more = results.len() >= CHANGES_PAGE;
+    let count = results.len();
+    round.more = count >= CHANGES_PAGE;
     if !round.more {
         progress.caught_up = true;
     }
@@ -163,14 +156,18 @@ pub async fn pull(
     // Changes that are this device's own documents coming back (a record at a revision it
     // knows, an event of a case it pushed): they decide whether the next page is light.
     let mut own_echo = 0usize;
-    for change in results {
-        let Some(id) = change.get("id").and_then(Value::as_str) else {
+    for mut change in results {
+        let Some(id) = change.get("id").and_then(Value::as_str).map(str::to_owned) else {
             continue;
         };
+        let id = id.as_str();
         let rev = change
             .pointer("/changes/0/rev")
             .and_then(Value::as_str)
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .to_owned();
+        let rev = rev.as_str();
+        let doc = change.get_mut("doc").map(Value::take);
         match docs::doc_id(id) {
             // Only a record at a revision this device does not already know (its own push
             // comes back here, and is skipped).
@@ -183,8 +180,8 @@ pub async fn pull(
                 if page.seen.insert(case) {
                     page.touched.push(case);
                 }
-                if let Some(doc) = change.get("doc") {
-                    page.case_docs.insert(case, doc.clone());
+                if let Some(doc) = doc {
+                    page.case_docs.insert(case, doc);
                 }
             }
             DocId::Case(_) => own_echo += 1,
@@ -194,17 +191,17 @@ pub async fn pull(
                 }
                 // Without its body (a light page), an event is fetched by id when its record
                 // arrives, like any event not yet here.
-                if let Some(doc) = change.get("doc") {
-                    events_of.push((case, id.to_string(), doc.clone()));
+                if let Some(doc) = doc {
+                    events_of.push((case, id.to_string(), doc));
                 }
             }
-            DocId::Conflict { .. } => match change.get("doc") {
-                Some(doc) => review_docs.push(doc.clone()),
+            DocId::Conflict { .. } => match doc {
+                Some(doc) => review_docs.push(doc),
                 None => reviews_to_get.push(id.to_string()),
             },
             // A review of a whole record: its id names the record, not a case.
-            DocId::Other if is_record_review_doc(id) => match change.get("doc") {
-                Some(doc) => review_docs.push(doc.clone()),
+            DocId::Other if is_record_review_doc(id) => match doc {
+                Some(doc) => review_docs.push(doc),
                 None => reviews_to_get.push(id.to_string()),
             },
             // A whole record at a revision this device has not agreed on (its own push comes
@@ -216,8 +213,8 @@ pub async fn pull(
                     .is_some_and(|(_, known)| known == rev)
                 {
                     own_echo += 1;
-                } else if let Some(doc) = change.get("doc") {
-                    record_docs.push(doc.clone());
+                } else if let Some(doc) = doc {
+                    record_docs.push(doc);
                 } else if change.get("deleted").and_then(Value::as_bool) == Some(true) {
                     removals_to_get.push((id.to_string(), rev.to_string()));
                 } else {
@@ -237,11 +234,16 @@ pub async fn pull(
     if progress.pending_events.len() > progress_store::MAX_PENDING_EVENTS {
         progress.pending_events.clear();
     }
-    if !results.is_empty() {
-        progress.light_pull = own_echo.saturating_mul(2) >= results.len();
+    if count > 0 {
+        progress.light_pull = own_echo.saturating_mul(2) >= count;
+    }
+    // A full page: the next ones are asked for now, and the server prepares them while this
+    // one is checked and written.
+    if round.more && !last_seq.is_empty() {
+        super::ahead::ask_from(couch, &last_seq, progress.light_pull);
     }
     review_docs.extend(bulk_get(couch, &reviews_to_get).await?);
-    round.pulled_docs += results.len();
+    round.pulled_docs += count;
     let refused_before_reviews = round.refused.len();
     super::reviews::receive(&progress.target, review_docs, round).await?;
     for refusal in round.refused.iter().skip(refused_before_reviews) {
@@ -253,7 +255,8 @@ pub async fn pull(
     if !record_docs.is_empty() {
         super::records::receive(state, progress, author, record_docs, round).await?;
     }
-    if !page.touched.is_empty() {
+    let page_empty = page.touched.is_empty();
+    if !page_empty {
         let refused_before = round.refused.len();
         let renumbered_before = round.renumbered.len();
         let settled_before = round.settled_both_changed;
@@ -272,17 +275,55 @@ pub async fn pull(
         for line in round.renumbered.iter().skip(renumbered_before) {
             remember(&mut progress.renumbered, line.clone());
         }
-        let db = database_ready().await?;
-        progress_store::save(&db, progress).await?;
     }
-    // Written only when the sequence moved: an idle round costs no write on either side.
-    if !last_seq.is_empty() && last_seq != progress.since {
-        progress.since = last_seq.clone();
-        let db = database_ready().await?;
-        progress_store::save(&db, progress).await?;
-        write_checkpoint(couch, device, progress).await?;
+    // Saved only when something moved: an idle round costs no write on either side. The
+    // page's cases are merged (committed) by now, so the new sequence is saved with them. A
+    // long pull saves every few pages rather than after each: a stop in between pulls those
+    // pages again, and merging them again changes nothing. The end of a pull, and a page that
+    // noted something for the person (a refusal, a renumbering, a settled field), save at once.
+    let seq_moved = !last_seq.is_empty() && last_seq != progress.since;
+    if seq_moved {
+        progress.since = last_seq;
+        progress.checkpoint_behind = true;
+    }
+    if seq_moved || !page_empty {
+        progress.pages_unsaved = progress.pages_unsaved.saturating_add(1);
+        let noted = round.refused.len() != noted_at_start.0
+            || round.renumbered.len() != noted_at_start.1
+            || round.settled_both_changed != noted_at_start.2;
+        if !round.more
+            || noted
+            || progress.checkpoint_rev.is_none()
+            || progress.pages_unsaved >= SAVE_EVERY
+        {
+            save_progress(progress).await?;
+            // The server's checkpoint says only that this device has pulled from here (a
+            // device whose checkpoint the server lost starts over).
+            if progress.checkpoint_behind {
+                write_checkpoint(couch, device, progress).await?;
+                progress.checkpoint_behind = false;
+            }
+        }
     }
     Ok(())
+}
+
+/// Saves `progress` here, with nothing unsaved left after it.
+pub async fn save_progress(progress: &mut SyncProgress) -> Result<(), RoundError> {
+    let db = database_ready().await?;
+    progress_store::save(&db, progress).await?;
+    progress.pages_unsaved = 0;
+    Ok(())
+}
+
+/// Saves what a long pull merged but had not saved yet, before its progress is read again from
+/// storage (after an error, and once a minute), so those pages are not pulled again and what
+/// waits offline is counted right.
+pub async fn save_unsaved(progress: Option<SyncProgress>) -> Result<(), RoundError> {
+    match progress {
+        Some(mut progress) if progress.pages_unsaved > 0 => save_progress(&mut progress).await,
+        _ => Ok(()),
+    }
 }
 
 /// Writes this device's checkpoint on the server at `progress.since`, on the revision last
@@ -341,13 +382,6 @@ fn remember(list: &mut Vec<String>, line: String) {
     list.push(line);
     let excess = list.len().saturating_sub(progress_store::MAX_REFUSED);
     list.drain(..excess);
-}
-
-fn seq_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// The documents of `ids` (`_bulk_get`), each its latest revision; ids not on the server are left out.
