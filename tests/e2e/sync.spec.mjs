@@ -462,9 +462,10 @@ teamTest('a long pull cut off part-way (the tab reloaded) resumes from its last 
   await expect(header(bob)).toHaveText(/Synced/);
   await bob.getByRole('link', { name: 'Queue', exact: true }).click();
   await bob.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
-  // Some of the team's cases are here, not all.
+  // Some of the team's cases are here, and pages are still to come. (Not "fewer than 1000":
+  // cases re-pushed after a late change all sit at the end of the feed, and one page may
+  // carry every record.)
   await expect(bob.locator('p.count')).toHaveText(/^[1-9][0-9]* cases/, { timeout: 120_000 });
-  await expect(bob.locator('p.count')).not.toHaveText(/^1000 cases/);
   expect(held.length).toBeGreaterThan(0);
   const before = sinces.length;
   reloaded = true;
