@@ -84,9 +84,6 @@ pub struct SyncProgress {
     /// server's checkpoint) every few pages rather than after each. Never stored.
     #[serde(skip)]
     pub pages_unsaved: u32,
-    /// The sequence moved since the server's checkpoint was last written. Never stored.
-    #[serde(skip)]
-    pub checkpoint_behind: bool,
 }
 
 /// Event documents held for records still to come, at most: past this, the oldest wait is

@@ -157,17 +157,14 @@ pub async fn pull(
     // knows, an event of a case it pushed): they decide whether the next page is light.
     let mut own_echo = 0usize;
     for mut change in results {
-        let Some(id) = change.get("id").and_then(Value::as_str).map(str::to_owned) else {
+        let doc = change.get_mut("doc").map(Value::take);
+        let Some(id) = change.get("id").and_then(Value::as_str) else {
             continue;
         };
-        let id = id.as_str();
         let rev = change
             .pointer("/changes/0/rev")
             .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let rev = rev.as_str();
-        let doc = change.get_mut("doc").map(Value::take);
+            .unwrap_or_default();
         match docs::doc_id(id) {
             // Only a record at a revision this device does not already know (its own push
             // comes back here, and is skipped).
@@ -284,7 +281,6 @@ pub async fn pull(
     let seq_moved = !last_seq.is_empty() && last_seq != progress.since;
     if seq_moved {
         progress.since = last_seq;
-        progress.checkpoint_behind = true;
     }
     if seq_moved || !page_empty {
         progress.pages_unsaved = progress.pages_unsaved.saturating_add(1);
@@ -298,11 +294,9 @@ pub async fn pull(
         {
             save_progress(progress).await?;
             // The server's checkpoint says only that this device has pulled from here (a
-            // device whose checkpoint the server lost starts over).
-            if progress.checkpoint_behind {
-                write_checkpoint(couch, device, progress).await?;
-                progress.checkpoint_behind = false;
-            }
+            // device whose checkpoint the server lost starts over). A page that brought
+            // anything moved the sequence, so the checkpoint is behind whenever this saves.
+            write_checkpoint(couch, device, progress).await?;
         }
     }
     Ok(())
