@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::AppError;
-use super::drafts::DraftKey;
+use super::drafts::FormDraft;
 use super::state::{AppState, database};
 use crate::browser;
 use crate::domain::case::events::EventKind;
@@ -18,7 +18,7 @@ pub use crate::storage::cases::Change;
 pub async fn open(
     state: AppState,
     input: ValidNewCase,
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<Case, AppError> {
     let db = database()?;
     let matrix = state.settings.with_untracked(|s| s.matrix.clone());
@@ -30,7 +30,7 @@ pub async fn open(
         browser::new_id(),
         &state.actor(),
         browser::now(),
-        draft_key,
+        draft,
     )
     .await?;
     // The `Created` event carries no clock mark or search text; the case itself is all there is.
@@ -66,7 +66,7 @@ pub async fn edit(
     id: Uuid,
     edits: Vec<CaseEdit>,
     seen: Option<Case>,
-    draft_key: Option<DraftKey>,
+    draft: Option<FormDraft>,
 ) -> Result<Edited, AppError> {
     let before = stored_case(state, id).await.ok_or(AppError::Gone)?;
     let scope = state.edit_scope();
@@ -103,7 +103,7 @@ pub async fn edit(
         events,
     };
     let saved = change.next.clone();
-    commit(state, vec![(before, change)], draft_key).await?;
+    commit(state, vec![(before, change)], draft).await?;
     Ok(Edited::Saved(Box::new(saved)))
 }
 
@@ -113,7 +113,7 @@ pub async fn add_note(
     state: AppState,
     id: Uuid,
     text: &str,
-    draft_key: Option<DraftKey>,
+    draft: Option<FormDraft>,
 ) -> Result<(), AppError> {
     let before = stored_case(state, id).await.ok_or(AppError::Gone)?;
     let (next, event) = before
@@ -124,7 +124,7 @@ pub async fn add_note(
         next,
         events: vec![event],
     };
-    commit(state, vec![(before, change)], draft_key).await
+    commit(state, vec![(before, change)], draft).await
 }
 
 /// Puts the case back as `snapshot` had it (the Undo of a status move), logged as events like
@@ -162,7 +162,7 @@ pub async fn log(
     id: Uuid,
     kinds: Vec<EventKind>,
     status: Option<CaseStatus>,
-    draft_key: Option<DraftKey>,
+    draft: Option<FormDraft>,
 ) -> Result<Logged, AppError> {
     let before = stored_case(state, id).await.ok_or(AppError::Gone)?;
     let now = browser::now();
@@ -204,7 +204,7 @@ pub async fn log(
         next,
         events,
     };
-    commit(state, vec![(before, change)], draft_key).await?;
+    commit(state, vec![(before, change)], draft).await?;
     Ok(Logged {
         case: saved,
         status_refused,
@@ -229,11 +229,11 @@ pub async fn change_many(
 }
 
 /// Adds the SLA results to every change that resolves its case, writes them all in one
-/// transaction (deleting `draft_key` with a single change), and publishes them.
+/// transaction (consuming what the form had of its `draft` with a single change), and publishes them.
 pub(super) async fn commit(
     state: AppState,
     pairs: Vec<(Case, Change)>,
-    draft_key: Option<DraftKey>,
+    draft: Option<FormDraft>,
 ) -> Result<(), AppError> {
     let changes = settled(state, pairs);
     let db = database()?;
@@ -245,7 +245,7 @@ pub(super) async fn commit(
                 one.expected_revision,
                 &one.next,
                 &one.events,
-                draft_key.as_ref(),
+                draft.as_ref(),
             )
             .await?
         }

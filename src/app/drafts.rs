@@ -8,6 +8,9 @@ use super::state::{database_ready, database_when_open};
 /// Which form a draft belongs to; pages name drafts only through it.
 pub use crate::storage::DraftKey;
 use crate::storage::drafts as stored;
+/// What a saving form had of its draft (the save consumes that and nothing else), and the
+/// fingerprint it remembers a put-back draft by.
+pub use crate::storage::drafts::{FormDraft, fingerprint};
 
 /// Keeps one form's draft writes in the order they were asked for. Each write waits for the
 /// database (typing can start before start-up has opened it), and waiting writes wake in no

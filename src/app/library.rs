@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use super::drafts::DraftKey;
+use super::drafts::FormDraft;
 use super::state::{AppState, database, note_write};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::playbooks::Playbook;
@@ -31,12 +31,12 @@ pub async fn save_sla_settings(
     state: AppState,
     expected: Option<SlaSettings>,
     next: SlaSettings,
-    draft_key: &DraftKey,
+    draft: &FormDraft,
 ) -> Result<(), AppError> {
     let db = database()?;
     settings::save_sla_settings(&db, expected.as_ref(), &next).await?;
     // The settings are saved; a draft left behind would only offer them back as unsaved.
-    let _ = drafts::save_draft(&db, draft_key, "").await;
+    let _ = drafts::consume_draft(&db, draft).await;
     state.sla_settings.set(next);
     note_write();
     Ok(())
@@ -58,9 +58,9 @@ pub async fn save_templates(
     state: AppState,
     expected: Option<TemplateLibrary>,
     library: TemplateLibrary,
-    draft_key: &DraftKey,
+    draft: &FormDraft,
 ) -> Result<(), AppError> {
-    settings::save_templates(&database()?, expected.as_ref(), &library, draft_key).await?;
+    settings::save_templates(&database()?, expected.as_ref(), &library, draft).await?;
     state.templates.set(library);
     note_write();
     Ok(())
@@ -72,9 +72,9 @@ pub async fn save_partners(
     state: AppState,
     expected: Option<PartnerDirectory>,
     directory: PartnerDirectory,
-    draft_key: &DraftKey,
+    draft: &FormDraft,
 ) -> Result<(), AppError> {
-    settings::save_partners(&database()?, expected.as_ref(), &directory, draft_key).await?;
+    settings::save_partners(&database()?, expected.as_ref(), &directory, draft).await?;
     state.partners.set(directory);
     note_write();
     Ok(())
@@ -85,9 +85,9 @@ pub async fn save_playbook(
     state: AppState,
     expected: Option<u64>,
     playbook: Playbook,
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<(), AppError> {
-    playbooks::save_playbook(&database()?, expected, &playbook, draft_key).await?;
+    playbooks::save_playbook(&database()?, expected, &playbook, draft).await?;
     state
         .playbooks
         .update(|all| match all.iter_mut().find(|p| p.id == playbook.id) {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::AppError;
-use super::drafts::DraftKey;
+use super::drafts::FormDraft;
 use super::state::{AppState, database, database_ready, note_write};
 use crate::browser;
 use crate::domain::rca::{Rca, RcaContent};
@@ -25,16 +25,16 @@ pub async fn open(state: AppState, content: RcaContent) -> Result<Rca, AppError>
     Ok(rca)
 }
 
-/// Saves `next` if the stored worksheet is still at `expected`, deleting `draft_key` with it.
+/// Saves `next` if the stored worksheet is still at `expected`, consuming what the editor had of its `draft` with it.
 pub async fn save(
     state: AppState,
     expected: u64,
     next: Rca,
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<(), AppError> {
     // Start-up may still be opening the database when a worksheet is saved from the console.
     let db = database_ready().await?;
-    stored::save_rca(&db, expected, &next, draft_key).await?;
+    stored::save_rca(&db, expected, &next, draft).await?;
     state.rcas.update(|all| {
         if let Some(slot) = all.iter_mut().find(|r| r.id == next.id) {
             *slot = next;

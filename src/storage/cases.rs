@@ -7,6 +7,8 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use uuid::Uuid;
 
+use super::StorageError;
+use super::drafts::FormDraft;
 use super::paged::{self, Pages};
 use super::records::{
     Loaded, append_marks, append_to_log, decode_case, decode_clock_log, decode_log, encode_case,
@@ -18,7 +20,6 @@ use super::schema::{
     PROBLEMS, RCAS, TEXT_PAGES,
 };
 use super::transactions::{begin, begin_writing};
-use super::{DraftKey, StorageError};
 use crate::domain::case::CaseKey;
 use crate::domain::priority::PriorityMatrix;
 use crate::domain::sample::SampleCase;
@@ -92,7 +93,7 @@ pub async fn create_case(
     event_id: Uuid,
     actor: &str,
     now: DateTime<Utc>,
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<Case, StorageError> {
     let tx = begin_writing(db, [CASE_PAGES, LOG_PAGES, META, DRAFTS])?;
     let meta = tx.object_store(META)?;
@@ -120,26 +121,26 @@ pub async fn create_case(
     meta.put(number.saturating_add(1))
         .with_key(NEXT_CASE_NUMBER)
         .build()?;
-    if let Some(draft) = draft_key {
-        super::drafts::delete_consumed(&tx, draft)?;
+    if let Some(draft) = draft {
+        super::drafts::delete_consumed(&tx, draft).await?;
     }
     tx.commit().await?;
     Ok(case)
 }
 
 /// Writes a changed case with the events that explain it, refusing if another writer got there first.
-/// `draft_key` names a draft that this change consumes; it is deleted in the same transaction.
+/// `draft` is what the saving form had of its draft: this change consumes it, in the same transaction.
 pub async fn save_change(
     db: &Database,
     expected_revision: u64,
     next: &Case,
     events: &[CaseEvent],
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<(), StorageError> {
     let tx = begin_writing(db, [CASE_PAGES, LOG_PAGES, TEXT_PAGES, CLOCK_PAGES, DRAFTS])?;
     write_changes(&tx, &[(expected_revision, next, events)]).await?;
-    if let Some(draft) = draft_key {
-        super::drafts::delete_consumed(&tx, draft)?;
+    if let Some(draft) = draft {
+        super::drafts::delete_consumed(&tx, draft).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -169,9 +169,9 @@ pub async fn save_draft_as(
 }
 
 /// Keeps `text`, the unsaved text `writer`'s form holds now, unless storage holds it already (as
-/// the draft, or set aside from this writer): a save in another tab deletes a form's draft with
-/// everything set aside for it, and a form still showing other text must not be left with
-/// nothing stored until its next keystroke. Written as the draft when there is none now or it is
+/// the draft, or set aside from this writer): a save in another tab deletes what that tab's form
+/// had (`delete_consumed`), which can be this text, and a form still showing it must not be left
+/// with nothing stored until its next keystroke. Written as the draft when there is none now or it is
 /// this writer's, otherwise set aside beside the other writer's draft. Whether anything was
 /// written.
 pub async fn keep_unless_held(
@@ -223,14 +223,80 @@ pub async fn discard_set_aside(
     Ok(())
 }
 
-/// Deletes the draft `key` and everything set aside for it in `tx`: the form was saved for real.
-pub(super) fn delete_consumed(
+/// What one form knows of its draft when it is saved for real: which texts that save consumes.
+/// Anything else stored for the form (another tab's typing the form never had, even from a tab
+/// closed since) is someone's unsaved text, and the save leaves it stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormDraft {
+    pub key: DraftKey,
+    /// The form's writer (see `save_draft_as`): its own draft and set-aside text go.
+    pub writer: String,
+    /// The `fingerprint` of the stored draft the form put back into its fields, if it did.
+    pub put_back: Option<u64>,
+    /// The set-aside texts the form's notice quotes: the person has read them beside the form.
+    pub quoted: Vec<String>,
+}
+
+impl FormDraft {
+    /// Whether the stored `draft`, last written by `stored_writer`, is one this form had.
+    fn had(&self, draft: &str, stored_writer: Option<&str>) -> bool {
+        stored_writer == Some(self.writer.as_str())
+            || self.put_back == Some(fingerprint(draft))
+            || self.quoted.iter().any(|quoted| quoted == draft)
+    }
+}
+
+/// A fingerprint of a draft's text, so a form can remember which stored draft it put back
+/// without keeping a second copy of up to 1 MB of call notes.
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Deletes, in `tx`, what `form` had of its draft: the form was saved for real. Its own draft and
+/// set-aside text go, with what it put back or quoted. Text from other writers the form never
+/// had stays, so a tab closed with its typing stored loses nothing to another tab's save; if the
+/// draft itself went, the newest such text becomes the draft, to be put back on the next visit.
+pub(super) async fn delete_consumed(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
-    key: &DraftKey,
+    form: &FormDraft,
 ) -> Result<(), StorageError> {
     let store = tx.object_store(DRAFTS)?;
-    store.delete(key.to_string()).build()?;
-    store.delete(set_aside_key(key)).build()?;
+    let mut aside = read_set_aside(&store, &form.key).await?;
+    let draft = read_text(&store, form.key.to_string()).await?;
+    let draft_consumed = draft
+        .as_deref()
+        .is_none_or(|draft| form.had(draft, aside.writer.as_deref()));
+    aside
+        .kept
+        .retain(|kept| kept.from != form.writer && !form.quoted.contains(&kept.text));
+    if draft_consumed {
+        match aside.kept.pop() {
+            Some(newest) => {
+                store
+                    .put(newest.text)
+                    .with_key(form.key.to_string())
+                    .build()?;
+                aside.writer = Some(newest.from);
+            }
+            None => {
+                store.delete(form.key.to_string()).build()?;
+                aside.writer = None;
+            }
+        }
+    }
+    write_set_aside(&store, &form.key, &aside)?;
+    Ok(())
+}
+
+/// `delete_consumed` in a transaction of its own, for a save whose record lives elsewhere (the
+/// SLA settings).
+pub async fn consume_draft(db: &Database, form: &FormDraft) -> Result<(), StorageError> {
+    let tx = begin_writing(db, DRAFTS)?;
+    delete_consumed(&tx, form).await?;
+    tx.commit().await?;
     Ok(())
 }
 

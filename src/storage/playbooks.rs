@@ -3,11 +3,12 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 
+use super::StorageError;
 use super::cases::read_all;
+use super::drafts::FormDraft;
 use super::records::{Loaded, decode_all, decode_playbook, encode_playbook};
 use super::schema::{DRAFTS, PLAYBOOKS};
 use super::transactions::{begin, begin_writing};
-use super::{DraftKey, StorageError};
 use crate::domain::playbooks::Playbook;
 
 pub async fn load_playbooks(db: &Database) -> Result<Loaded<Playbook>, StorageError> {
@@ -22,7 +23,7 @@ pub async fn save_playbook(
     db: &Database,
     expected_revision: Option<u64>,
     playbook: &Playbook,
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<(), StorageError> {
     let tx = begin_writing(db, [PLAYBOOKS, DRAFTS])?;
     super::records::refuse_invalid(playbook)?;
@@ -41,8 +42,8 @@ pub async fn save_playbook(
         });
     }
     store.put(encode_playbook(playbook)).with_key(key).build()?;
-    if let Some(draft) = draft_key {
-        super::drafts::delete_consumed(&tx, draft)?;
+    if let Some(draft) = draft {
+        super::drafts::delete_consumed(&tx, draft).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -5,11 +5,12 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use uuid::Uuid;
 
+use super::StorageError;
 use super::cases::read_all;
+use super::drafts::FormDraft;
 use super::records::{Loaded, decode_all, decode_rca, encode_rca};
 use super::schema::{DRAFTS, META, NEXT_RCA_NUMBER, RCAS};
 use super::transactions::{begin, begin_writing};
-use super::{DraftKey, StorageError};
 use crate::domain::rca::{Rca, RcaContent, RcaKey};
 
 pub async fn load_rcas(db: &Database) -> Result<Loaded<Rca>, StorageError> {
@@ -66,7 +67,7 @@ pub async fn save_rca(
     db: &Database,
     expected_revision: u64,
     rca: &Rca,
-    draft_key: Option<&DraftKey>,
+    draft: Option<&FormDraft>,
 ) -> Result<(), StorageError> {
     let tx = begin_writing(db, [RCAS, DRAFTS])?;
     super::records::refuse_invalid(rca)?;
@@ -85,8 +86,8 @@ pub async fn save_rca(
         });
     }
     store.put(encode_rca(rca)).with_key(key).build()?;
-    if let Some(draft) = draft_key {
-        super::drafts::delete_consumed(&tx, draft)?;
+    if let Some(draft) = draft {
+        super::drafts::delete_consumed(&tx, draft).await?;
     }
     tx.commit().await?;
     Ok(())

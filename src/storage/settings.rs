@@ -4,10 +4,11 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 
+use super::StorageError;
+use super::drafts::FormDraft;
 use super::schema::{DRAFTS, META};
 use super::sync_removed::{Removed, note_removals};
 use super::transactions::{begin, begin_writing};
-use super::{DraftKey, StorageError};
 use crate::domain::partners::PartnerDirectory;
 use crate::domain::settings::TeamSettings;
 use crate::domain::sla::SlaSettings;
@@ -61,7 +62,7 @@ pub async fn save_templates(
     db: &Database,
     expected: Option<&TemplateLibrary>,
     library: &TemplateLibrary,
-    draft_key: &DraftKey,
+    draft: &FormDraft,
 ) -> Result<(), StorageError> {
     save_consuming_draft(
         db,
@@ -69,7 +70,7 @@ pub async fn save_templates(
         "the email templates",
         expected,
         library,
-        draft_key,
+        draft,
         |stored: &TemplateLibrary| {
             removed_between(
                 "template",
@@ -92,7 +93,7 @@ pub async fn save_partners(
     db: &Database,
     expected: Option<&PartnerDirectory>,
     directory: &PartnerDirectory,
-    draft_key: &DraftKey,
+    draft: &FormDraft,
 ) -> Result<(), StorageError> {
     save_consuming_draft(
         db,
@@ -100,7 +101,7 @@ pub async fn save_partners(
         "the partner teams",
         expected,
         directory,
-        draft_key,
+        draft,
         |stored: &PartnerDirectory| {
             // A team is known by its name without case: a rename of "risk" to "Risk" keeps it.
             removed_between(
@@ -121,7 +122,7 @@ async fn save_consuming_draft<T>(
     what: &str,
     expected: Option<&T>,
     document: &T,
-    draft_key: &DraftKey,
+    draft: &FormDraft,
     removed_since: impl FnOnce(&T) -> Vec<Removed>,
 ) -> Result<(), StorageError>
 where
@@ -151,7 +152,7 @@ where
     #[allow(clippy::expect_used)]
     let text = serde_json::to_string(document).expect("settings always serialise");
     meta.put(text).with_key(key).build()?;
-    super::drafts::delete_consumed(&tx, draft_key)?;
+    super::drafts::delete_consumed(&tx, draft).await?;
     tx.commit().await?;
     Ok(())
 }

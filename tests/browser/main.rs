@@ -13,6 +13,7 @@ use escalation_desk::domain::priority::{Priority, PriorityMatrix};
 use escalation_desk::domain::triage::ScopingRequirements;
 use escalation_desk::domain::{Case, CaseEdit, CaseStatus, EditContext, EventKind, NewCaseInput};
 use escalation_desk::storage::cases::Change;
+use escalation_desk::storage::drafts::FormDraft;
 use escalation_desk::storage::records::{encode_event, event_key};
 use escalation_desk::storage::schema::{CASE_EVENTS, CASES};
 use escalation_desk::storage::{
@@ -223,3 +224,24 @@ mod writes;
 
 // Helpers more than one group uses.
 use exchange::{bundle_for, fingerprint};
+
+/// What a form that wrote `key`'s draft as `writer` has of it when it saves, quoting `quoted`
+/// from its set-aside notice.
+fn held_by(key: &DraftKey, writer: &str, quoted: &[&str]) -> FormDraft {
+    FormDraft {
+        key: key.clone(),
+        writer: writer.into(),
+        put_back: None,
+        quoted: quoted.iter().map(|text| text.to_string()).collect(),
+    }
+}
+
+/// What a form that put `key`'s stored draft `text` back into its fields has of it.
+fn put_back(key: &DraftKey, text: &str) -> FormDraft {
+    FormDraft {
+        key: key.clone(),
+        writer: "this form".into(),
+        put_back: Some(drafts::fingerprint(text)),
+        quoted: Vec::new(),
+    }
+}

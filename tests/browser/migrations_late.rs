@@ -118,9 +118,14 @@ async fn migration_to_schema_8_keeps_everything_and_worksheets_save_with_a_revis
         evidence: vec![],
     });
     let saved = first.edit(edited, "Mei", at(12)).unwrap();
-    rcas::save_rca(&db, first.revision, &saved, Some(&DraftKey::Rca(first.id)))
-        .await
-        .unwrap();
+    rcas::save_rca(
+        &db,
+        first.revision,
+        &saved,
+        Some(&put_back(&DraftKey::Rca(first.id), "{}")),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         drafts::load_draft(&db, &DraftKey::Rca(first.id))
             .await

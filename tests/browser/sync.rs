@@ -10,7 +10,7 @@ use indexed_db_futures::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
-use super::{put_raw, unique_name};
+use super::{held_by, put_raw, unique_name};
 
 #[wasm_bindgen_test]
 async fn sync_progress_survives_a_reopen_and_a_damaged_one_reads_as_a_fresh_start() {
@@ -175,9 +175,14 @@ async fn a_template_or_partner_team_removed_in_an_editor_is_noted_with_the_save_
     let gone = library.templates.first().unwrap().id.clone();
     let mut fewer = library.clone();
     fewer.templates.retain(|t| t.id != gone);
-    settings::save_templates(&db, Some(&library), &fewer, &DraftKey::Templates)
-        .await
-        .unwrap();
+    settings::save_templates(
+        &db,
+        Some(&library),
+        &fewer,
+        &held_by(&DraftKey::Templates, "editor", &[]),
+    )
+    .await
+    .unwrap();
     let noted = removed::load_removals(&db).await.unwrap();
     assert_eq!(
         noted.items,
@@ -191,9 +196,14 @@ async fn a_template_or_partner_team_removed_in_an_editor_is_noted_with_the_save_
     let mut fewer_still = fewer.clone();
     fewer_still.templates.pop();
     assert!(
-        settings::save_templates(&db, Some(&library), &fewer_still, &DraftKey::Templates)
-            .await
-            .is_err()
+        settings::save_templates(
+            &db,
+            Some(&library),
+            &fewer_still,
+            &held_by(&DraftKey::Templates, "editor", &[])
+        )
+        .await
+        .is_err()
     );
     assert_eq!(removed::load_removals(&db).await.unwrap().items.len(), 1);
 
@@ -203,15 +213,25 @@ async fn a_template_or_partner_team_removed_in_an_editor_is_noted_with_the_save_
     let mut renamed = directory.clone();
     let first = renamed.teams.first_mut().unwrap();
     first.name = first.name.to_uppercase();
-    settings::save_partners(&db, Some(&directory), &renamed, &DraftKey::Partners)
-        .await
-        .unwrap();
+    settings::save_partners(
+        &db,
+        Some(&directory),
+        &renamed,
+        &held_by(&DraftKey::Partners, "editor", &[]),
+    )
+    .await
+    .unwrap();
     assert_eq!(removed::load_removals(&db).await.unwrap().items.len(), 1);
     let mut without = renamed.clone();
     let out = without.teams.remove(0).name;
-    settings::save_partners(&db, Some(&renamed), &without, &DraftKey::Partners)
-        .await
-        .unwrap();
+    settings::save_partners(
+        &db,
+        Some(&renamed),
+        &without,
+        &held_by(&DraftKey::Partners, "editor", &[]),
+    )
+    .await
+    .unwrap();
     let noted = removed::load_removals(&db).await.unwrap();
     assert_eq!(
         noted.items.last(),
@@ -273,9 +293,14 @@ async fn a_pulled_template_removal_lands_on_a_device_holding_worksheets_and_stil
     let edited_library = escalation_desk::domain::templates::TemplateLibrary {
         templates: edited.clone(),
     };
-    settings::save_templates(&db, Some(&stored), &edited_library, &DraftKey::Templates)
-        .await
-        .unwrap();
+    settings::save_templates(
+        &db,
+        Some(&stored),
+        &edited_library,
+        &held_by(&DraftKey::Templates, "editor", &[]),
+    )
+    .await
+    .unwrap();
     let error = exchange::apply_merge(&db, &removal(fewer.clone()), &|_, _| {})
         .await
         .unwrap_err();

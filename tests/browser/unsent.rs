@@ -3,8 +3,7 @@
 use super::*;
 
 #[wasm_bindgen_test]
-async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_deleted_with_the_note()
-{
+async fn drafts_round_trip_and_a_saved_note_consumes_only_what_its_form_had() {
     let db = open_database(&unique_name("drafts")).await.unwrap();
     let case = create(&db, "Drafts", 1).await;
     let key = DraftKey::Note(case.id);
@@ -71,7 +70,19 @@ async fn drafts_round_trip_and_a_consumed_draft_and_its_set_aside_drafts_are_del
             at(10),
         )
         .unwrap();
-    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
+    // Tab three saves: its own draft goes, with the text its notice quoted. Tab two's text it
+    // never had (that tab may be closed by now) stays, as the draft the next visit puts back.
+    let tab_three = held_by(&key, "tab-3", &["half a thought"]);
+    cases::save_change(&db, case.revision, &next, &[event], Some(&tab_three))
+        .await
+        .unwrap();
+    let (draft, kept) = drafts::load_draft_and_set_aside(&db, &key, "tab-4")
+        .await
+        .unwrap();
+    assert_eq!(draft.as_deref(), Some("tab two's text, longer"));
+    assert!(kept.is_empty(), "{kept:?}");
+    // Tab two's own save (here without a case) consumes it.
+    drafts::consume_draft(&db, &held_by(&key, "tab-2", &[]))
         .await
         .unwrap();
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
@@ -123,12 +134,13 @@ async fn a_form_still_showing_its_text_after_another_tab_saved_stores_it_again_o
             .await
             .unwrap()
     );
-    // Another tab saves the note, deleting the draft and what was set aside: the text becomes
-    // the draft again.
+    // Tab two saves the note, having quoted tab one's text in its notice: both go. Tab one,
+    // still showing its text, stores it again; it becomes the draft.
     let (next, event) = case
         .note("tab two's text", Uuid::from_u128(3), "Mei", at(10))
         .unwrap();
-    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
+    let tab_two = held_by(&key, "tab-2", &["tab one's text"]);
+    cases::save_change(&db, case.revision, &next, &[event], Some(&tab_two))
         .await
         .unwrap();
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
@@ -216,4 +228,37 @@ async fn a_stored_draft_that_is_not_text_is_shown_and_kept_and_never_blocks_the_
         .unwrap();
     assert_eq!(draft.as_deref(), Some("typed today"));
     assert_eq!(kept, ["42", r#"{"text":"left by an old build"}"#]);
+}
+
+#[wasm_bindgen_test]
+async fn a_save_leaves_a_draft_its_form_never_had_and_consumes_one_it_put_back() {
+    let db = open_database(&unique_name("drafts-held")).await.unwrap();
+    let case = create(&db, "Held", 1).await;
+    let key = DraftKey::Note(case.id);
+    let never = |_: &str| false;
+    // A tab, closed since, left its note as the draft; the saving form never had it.
+    drafts::save_draft_as(&db, &key, "the closed tab's note", "tab-1", never)
+        .await
+        .unwrap();
+    let (next, event) = case
+        .note("saved in tab two", Uuid::from_u128(3), "Mei", at(10))
+        .unwrap();
+    cases::save_change(
+        &db,
+        case.revision,
+        &next,
+        &[event],
+        Some(&held_by(&key, "tab-2", &[])),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        drafts::load_draft(&db, &key).await.unwrap().as_deref(),
+        Some("the closed tab's note")
+    );
+    // A form that put that draft back into its fields has it: its save consumes it.
+    drafts::consume_draft(&db, &put_back(&key, "the closed tab's note"))
+        .await
+        .unwrap();
+    assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
 }

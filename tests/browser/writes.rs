@@ -183,9 +183,15 @@ async fn a_one_megabyte_call_note_is_logged_whole_and_its_draft_goes_with_it() {
     let (next, event) = case
         .record(kind.clone(), Uuid::from_u128(3), "Mei", at(10))
         .unwrap();
-    cases::save_change(&db, case.revision, &next, &[event], Some(&key))
-        .await
-        .unwrap();
+    cases::save_change(
+        &db,
+        case.revision,
+        &next,
+        &[event],
+        Some(&put_back(&key, &notes)),
+    )
+    .await
+    .unwrap();
     let events = cases::load_events(&db, case.id).await.unwrap().items;
     assert_eq!(events.last().unwrap().kind, kind);
     assert_eq!(drafts::load_draft(&db, &key).await.unwrap(), None);
@@ -209,9 +215,14 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
     drafts::save_draft(&db, &DraftKey::Templates, "{\"templates\":[]}")
         .await
         .unwrap();
-    settings::save_templates(&db, Some(&started_from), &library, &DraftKey::Templates)
-        .await
-        .unwrap();
+    settings::save_templates(
+        &db,
+        Some(&started_from),
+        &library,
+        &put_back(&DraftKey::Templates, "{\"templates\":[]}"),
+    )
+    .await
+    .unwrap();
     assert_eq!(settings::load_templates(&db).await.unwrap(), library);
     assert_eq!(
         drafts::load_draft(&db, &DraftKey::Templates).await.unwrap(),
@@ -222,9 +233,14 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
     assert!(directory.find("Risk Operations").is_some());
     let started_from = directory.clone();
     directory.teams.truncate(1);
-    settings::save_partners(&db, Some(&started_from), &directory, &DraftKey::Partners)
-        .await
-        .unwrap();
+    settings::save_partners(
+        &db,
+        Some(&started_from),
+        &directory,
+        &held_by(&DraftKey::Partners, "editor", &[]),
+    )
+    .await
+    .unwrap();
     assert_eq!(settings::load_partners(&db).await.unwrap(), directory);
 
     // Another tab's editor, opened before that save, is refused and changes nothing; saving
@@ -235,7 +251,13 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
         .await
         .unwrap();
     assert_eq!(
-        settings::save_partners(&db, Some(&started_from), &late, &DraftKey::Partners).await,
+        settings::save_partners(
+            &db,
+            Some(&started_from),
+            &late,
+            &put_back(&DraftKey::Partners, "{\"teams\":[]}")
+        )
+        .await,
         Err(StorageError::ChangedElsewhere("the partner teams".into()))
     );
     assert_eq!(settings::load_partners(&db).await.unwrap(), directory);
@@ -246,16 +268,21 @@ async fn templates_and_partner_teams_start_from_the_starter_sets_and_a_save_cons
             .is_some(),
         "a refused save keeps the draft"
     );
-    settings::save_partners(&db, None, &late, &DraftKey::Partners)
-        .await
-        .unwrap();
+    settings::save_partners(
+        &db,
+        None,
+        &late,
+        &put_back(&DraftKey::Partners, "{\"teams\":[]}"),
+    )
+    .await
+    .unwrap();
     assert_eq!(settings::load_partners(&db).await.unwrap(), late);
     // The templates saved above are what the next editor starts from: saving from them works.
     settings::save_templates(
         &db,
         Some(&library),
         &started_templates_again(&library),
-        &DraftKey::Templates,
+        &held_by(&DraftKey::Templates, "editor", &[]),
     )
     .await
     .unwrap();

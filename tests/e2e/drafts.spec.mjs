@@ -183,8 +183,8 @@ test('two tabs typing notes on one case: saving in one tab keeps the other tab\'
   await draftSaved(other);
   await page.getByLabel('Note').fill('Called the merchant: payout expected tomorrow.');
   await draftSaved(page);
-  // Saving consumes the form's draft and everything set aside for it, the other tab's text
-  // included: that tab, still showing its text, stores it again without another keystroke.
+  // Saving consumes only what this tab's form had: the other tab's text, which it never
+  // had, stays stored and becomes the draft once this tab's own is gone.
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByLabel('Note')).toHaveValue('');
   await expect(page.locator('.timeline')).toContainText('Called the merchant: payout expected tomorrow.');
@@ -200,4 +200,31 @@ test('two tabs typing notes on one case: saving in one tab keeps the other tab\'
   await page.reload();
   await expect(page.getByLabel('Note')).toHaveValue('Partner bank says the file was rejected; ask for the reason code.');
   await expect(page.locator('.timeline')).not.toContainText('ask for the reason code');
+});
+
+test('a note typed in a tab that was then closed survives a save of the same form in another tab: the next visit puts it back, not deleted with the saved note', async ({ context, page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Chargeback filed twice' });
+  const caseUrl = page.url();
+  const other = await context.newPage();
+  await other.goto(caseUrl);
+  await expect(other.getByLabel('Note')).toBeVisible();
+  await other.getByLabel('Note').fill('Acquirer confirms one of the two chargebacks is a duplicate.');
+  await draftSaved(other);
+  // Closed with its text stored: no tab holds it any more, so nothing would store it again.
+  await other.close();
+
+  await page.getByLabel('Note').fill('Asked the merchant for the second receipt.');
+  await draftSaved(page);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByLabel('Note')).toHaveValue('');
+  await expect(page.locator('.timeline')).toContainText('Asked the merchant for the second receipt.');
+
+  // The save consumed this form's own text only: the closed tab's note is still stored, and
+  // the next visit puts it back into the form, unsaved.
+  await page.reload();
+  await expect(page.getByLabel('Note')).toHaveValue('Acquirer confirms one of the two chargebacks is a duplicate.');
+  await expect(page.getByText('Unsaved note from your last visit restored.')).toBeVisible();
+  await expect(page.locator('.timeline')).toContainText('Asked the merchant for the second receipt.');
+  await expect(page.locator('.timeline')).not.toContainText('Acquirer confirms');
 });

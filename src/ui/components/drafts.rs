@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures::channel::oneshot;
 use leptos::prelude::*;
 
-use crate::app::drafts::{self, DraftKey, DraftOrder, Kept};
+use crate::app::drafts::{self, DraftKey, DraftOrder, FormDraft, Kept, fingerprint};
 pub use crate::app::state::DraftActivity;
 use crate::ui::mounted::Mounted;
 
@@ -60,8 +60,8 @@ pub struct DraftSaver {
     /// loses nothing, so it is not set aside.
     adopted: Arc<Mutex<Option<u64>>>,
     /// The text typed into the form and not saved for real: stored again if another tab's save
-    /// deletes the draft while the form still shows it. A draft only put back is not: another
-    /// tab saving the form had it too, and most likely saved it.
+    /// consumed it (that tab's notice quoted it) while the form still shows it. A draft only put
+    /// back is not: another tab saving the form had it too, and most likely saved it.
     unsaved: Arc<Mutex<Option<String>>>,
     /// The set-aside texts the form's notice quotes, so the person can discard them.
     aside: SetAsideShown,
@@ -289,8 +289,8 @@ impl DraftSaver {
     }
 
     /// Stores the form's unsaved text again if storage no longer holds it: another tab saved
-    /// this form, which deletes its draft and whatever was set aside, while this tab still shows
-    /// text of its own. Nothing is written when it is held, or the form holds nothing unsaved.
+    /// this form having had this text too (put back, or quoted in its notice), while this tab
+    /// still shows it. Nothing is written when it is held, or the form holds nothing unsaved.
     fn keep_if_lost(&self) {
         let Some(text) = self.unsaved.lock().ok().and_then(|u| u.clone()) else {
             return;
@@ -311,6 +311,24 @@ impl DraftSaver {
                 )));
             }
         });
+    }
+
+    /// What this form has of its draft, for the save that consumes it: its own text, the
+    /// stored draft it put back, the set-aside texts its notice quotes. Another tab's typing
+    /// that this form never had is not in it, so the save leaves that stored.
+    pub fn held(&self) -> FormDraft {
+        FormDraft {
+            key: self.key.clone(),
+            writer: self.writer.to_string(),
+            put_back: self.adopted.lock().ok().and_then(|adopted| *adopted),
+            quoted: self
+                .aside
+                .shown
+                .try_get_untracked()
+                .flatten()
+                .map(|found| found.texts)
+                .unwrap_or_default(),
+        }
     }
 
     /// The set-aside texts this form's notice quotes, for its discard control.
@@ -382,13 +400,6 @@ pub fn draft_saver(key: DraftKey, status: RwSignal<Option<String>>) -> DraftSave
 fn seen(adopted: &Arc<Mutex<Option<u64>>>) -> impl Fn(&str) -> bool + use<> {
     let adopted = adopted.lock().ok().and_then(|a| *a);
     move |stored| adopted == Some(fingerprint(stored))
-}
-
-fn fingerprint(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Loads the draft of `saver`'s form once and hands it to `restore` if there is one and the

@@ -107,9 +107,10 @@ pub fn IntakeForm(on_close: Callback<()>) -> impl IntoView {
         busy.set(true);
         // The create transaction deletes the draft; a late debounced write must not bring it back.
         creating_saver.cancel();
+        let held = creating_saver.held();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = cases::open(state, valid, Some(&DraftKey::Intake)).await;
+            let result = cases::open(state, valid, Some(&held)).await;
             busy.set(false);
             match result {
                 Ok(case) => {

@@ -20,7 +20,6 @@ pub struct LoggedForm {
     pub notice: RwSignal<Option<String>>,
     pub busy: RwSignal<bool>,
     pub draft_status: RwSignal<Option<String>>,
-    draft_key: StoredValue<DraftKey>,
     saver: StoredValue<DraftSaver>,
     redraft: StoredValue<Arc<dyn Fn() + Send + Sync>>,
 }
@@ -32,14 +31,13 @@ impl LoggedForm {
         fields: Vec<(&'static str, RwSignal<String>)>,
     ) -> LoggedForm {
         let draft_status = RwSignal::new(None::<String>);
-        let (save_draft, saver) = form_draft(draft_key.clone(), fields, draft_status, || {});
+        let (save_draft, saver) = form_draft(draft_key, fields, draft_status, || {});
         LoggedForm {
             case_id,
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
             busy: RwSignal::new(false),
             draft_status,
-            draft_key: StoredValue::new(draft_key),
             saver: StoredValue::new(saver),
             redraft: StoredValue::new(Arc::new(save_draft)),
         }
@@ -87,10 +85,10 @@ impl LoggedForm {
         // The save deletes the draft; a late draft write must not bring the text back.
         self.saver.with_value(|s| s.cancel());
         // Taken now: the person may leave before the save answers, and the save still finishes.
-        let (state, case_id, draft_key) = (app_state(), self.case_id, self.draft_key.get_value());
+        let (state, case_id) = (app_state(), self.case_id);
+        let held = self.saver.with_value(|s| s.held());
         leptos::task::spawn_local(async move {
-            let result =
-                crate::app::cases::log(state, case_id, kinds, status, Some(draft_key)).await;
+            let result = crate::app::cases::log(state, case_id, kinds, status, Some(held)).await;
             match result {
                 Ok(logged) => {
                     let _ = self.draft_status.try_set(None);

@@ -167,10 +167,9 @@ pub fn PartnerDirectoryForm() -> impl IntoView {
             return;
         }
         saver.with_value(|s| s.cancel());
+        let held = saver.with_value(DraftSaver::held);
         leptos::task::spawn_local(async move {
-            match library::save_partners(state, expected, directory.clone(), &DraftKey::Partners)
-                .await
-            {
+            match library::save_partners(state, expected, directory.clone(), &held).await {
                 Ok(()) => {
                     base.set(directory);
                     touched.set_value(false);

@@ -172,10 +172,9 @@ fn TemplateLibraryEditor() -> impl IntoView {
         }
         problems.set(Vec::new());
         saver.with_value(|s| s.cancel());
+        let held = saver.with_value(DraftSaver::held);
         leptos::task::spawn_local(async move {
-            let result =
-                library::save_templates(state, expected, library.clone(), &DraftKey::Templates)
-                    .await;
+            let result = library::save_templates(state, expected, library.clone(), &held).await;
             match result {
                 Ok(()) => {
                     base.set(library);

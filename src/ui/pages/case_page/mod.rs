@@ -11,7 +11,7 @@ use super::case_outreach::{ComposerPanel, HandOffPanel, ReminderPanel};
 use super::case_sla::{ContactPanel, SlaPanel};
 use crate::app::StorageError;
 use crate::app::cases::Edited;
-use crate::app::drafts::DraftKey;
+use crate::app::drafts::{DraftKey, FormDraft};
 use crate::app::state::{Boot, app_state};
 use crate::app::{self, AppError};
 use crate::browser::{self, format_time, from_local_input, to_local_input};
@@ -227,14 +227,14 @@ impl Editor {
         edits: Vec<CaseEdit>,
         base: StoredValue<Option<Case>>,
         error: RwSignal<Option<String>>,
-        draft_key: Option<DraftKey>,
+        draft: Option<FormDraft>,
         on_saved: impl FnOnce() + 'static,
     ) {
         let state = app_state();
         let seen = base.get_value();
         let started = browser::performance_now();
         leptos::task::spawn_local(async move {
-            match app::cases::edit(state, self.id, edits, seen, draft_key).await {
+            match app::cases::edit(state, self.id, edits, seen, draft).await {
                 Ok(Edited::Saved(case)) => {
                     browser::measure_to_paint("edit", started);
                     base.try_set_value(Some(*case));
@@ -330,7 +330,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
     let title_draft_key = DraftKey::Title(editor.id);
     let draft_status = RwSignal::new(None::<String>);
     // A Copy handle, so every closure in the view can reach the one debounced saver.
-    let title_saver = StoredValue::new(draft_saver(title_draft_key.clone(), draft_status));
+    let title_saver = StoredValue::new(draft_saver(title_draft_key, draft_status));
     let title_aside = title_saver.with_value(DraftSaver::set_aside_shown);
     // A title edit that was never saved reopens the editor with what was typed.
     restore_draft(&title_saver.get_value(), move |saved| {
@@ -338,7 +338,6 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
         let _ = editing.try_set(true);
         let _ = draft_status.try_set(Some("Unsaved title from your last visit restored.".into()));
     });
-    let title_draft_key = StoredValue::new(title_draft_key);
     // The case as it was when editing began; a title restored from a draft has none.
     let title_base = StoredValue::new(None::<Case>);
 
@@ -348,7 +347,7 @@ fn CaseHeader(case: Memo<Option<Case>>, editor: Editor) -> impl IntoView {
             vec![CaseEdit::Title(draft.get_untracked())],
             title_base,
             error,
-            Some(title_draft_key.get_value()),
+            Some(title_saver.with_value(DraftSaver::held)),
             move || {
                 editing.set(false);
                 draft_status.set(None);
@@ -522,7 +521,7 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let draft_status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let save_draft = draft_saver(draft_key.clone(), draft_status);
+    let save_draft = draft_saver(draft_key, draft_status);
     let note_aside = save_draft.set_aside_shown();
     restore_draft(&save_draft, move |saved| {
         // `try_`: the page may be gone by the time the draft has been read.
@@ -533,7 +532,6 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
                 draft_status.try_set(Some("Unsaved note from your last visit restored.".into()));
         }
     });
-    let draft_key = StoredValue::new(draft_key);
     let note_saver = save_draft.clone();
 
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -541,12 +539,12 @@ fn NoteComposer(editor: Editor) -> impl IntoView {
         let saver = note_saver.clone();
         let note_text = text.get_untracked();
         // Taken now: the save finishes even if the person leaves the case before it answers.
-        let draft_key = draft_key.get_value();
+        let held = saver.held();
         busy.set(true);
         // The save deletes the draft; a late draft write must not bring the note back.
         saver.cancel();
         leptos::task::spawn_local(async move {
-            match app::cases::add_note(state, editor.id, &note_text, Some(draft_key)).await {
+            match app::cases::add_note(state, editor.id, &note_text, Some(held)).await {
                 Ok(()) => {
                     let _ = text.try_set(String::new());
                     let _ = draft_status.try_set(None);

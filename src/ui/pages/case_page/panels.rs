@@ -42,7 +42,7 @@ pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
     let scoping_draft_key = DraftKey::Scoping(case.id);
     let draft_status = RwSignal::new(None::<String>);
     let (save_scoping_draft, scoping_saver) = form_draft(
-        scoping_draft_key.clone(),
+        scoping_draft_key,
         vec![
             ("affected", affected),
             ("since", since),
@@ -137,7 +137,7 @@ pub(super) fn ScopingPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
                     ],
                     scoping_base,
                     error,
-                    Some(scoping_draft_key.clone()),
+                    Some(scoping_saver.held()),
                     move || {
                         saved.set(true);
                         draft_status.set(None);
@@ -244,7 +244,7 @@ pub(super) fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
     let details_draft_key = DraftKey::Details(case.id);
     let details_status = RwSignal::new(None::<String>);
     let (save_details_draft, details_saver) = form_draft(
-        details_draft_key.clone(),
+        details_draft_key,
         vec![
             ("owner", owner),
             ("tags", tags),
@@ -308,7 +308,7 @@ pub(super) fn DetailsPanel(case: Memo<Option<Case>>, editor: Editor) -> impl Int
             edits,
             details_base,
             error,
-            Some(details_draft_key.clone()),
+            Some(details_saver.held()),
             move || {
                 saved.set(true);
                 details_status.set(None);

@@ -2,7 +2,7 @@
 
 use super::*;
 
-use crate::app::drafts::DraftKey;
+use crate::app::drafts::{DraftKey, FormDraft};
 use crate::ui::components::form_status::FormStatus;
 
 /// Saves a playbook (checked against `expected` revision) and mirrors it in memory.
@@ -10,12 +10,12 @@ pub(super) fn persist(
     state: AppState,
     expected: Option<u64>,
     playbook: Playbook,
-    draft_key: Option<DraftKey>,
+    draft: Option<FormDraft>,
     error: RwSignal<Option<String>>,
     on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        match library::save_playbook(state, expected, playbook, draft_key.as_ref()).await {
+        match library::save_playbook(state, expected, playbook, draft.as_ref()).await {
             Ok(()) => {
                 error.set(None);
                 on_saved();
@@ -145,7 +145,7 @@ pub(super) fn PlaybookEditor(
     let problems = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<String>);
     let draft_status = RwSignal::new(None::<String>);
-    let saver = StoredValue::new(draft_saver(draft_key.clone(), draft_status));
+    let saver = StoredValue::new(draft_saver(draft_key, draft_status));
     let redraft = move || {
         problems.set(Vec::new());
         let draft = EditorDraft {
@@ -192,7 +192,6 @@ pub(super) fn PlaybookEditor(
         redraft();
     };
     let navigate = StoredValue::new(use_navigate());
-    let draft_key = StoredValue::new(draft_key);
     let existing = StoredValue::new(existing);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -231,7 +230,7 @@ pub(super) fn PlaybookEditor(
             state,
             expected,
             playbook,
-            Some(draft_key.get_value()),
+            Some(saver.with_value(DraftSaver::held)),
             error,
             move || {
                 draft_status.set(None);

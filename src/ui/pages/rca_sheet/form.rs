@@ -2,7 +2,7 @@
 
 use super::*;
 
-use crate::app::drafts::DraftKey;
+use crate::app::drafts::FormDraft;
 use crate::ui::components::undo_toast::Undoable;
 
 /// What the editor drafts: the content, plus the text of fields that are parsed into it
@@ -301,13 +301,13 @@ pub(super) fn persist(
     state: AppState,
     expected: u64,
     next: Rca,
-    draft_key: Option<DraftKey>,
+    draft: Option<FormDraft>,
     message: RwSignal<Option<(bool, Vec<String>)>>,
     done: &'static str,
     on_saved: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        match crate::app::rcas::save(state, expected, next, draft_key.as_ref()).await {
+        match crate::app::rcas::save(state, expected, next, draft.as_ref()).await {
             Ok(()) => {
                 let _ = message.try_set(Some((true, vec![done.to_string()])));
                 on_saved();

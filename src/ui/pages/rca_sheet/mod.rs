@@ -161,7 +161,6 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, Vec<String>)>);
     let money_error =
         Memo::new(move |_| parse_money(&sheet.text(AMOUNT), &sheet.text(CURRENCY)).err());
-    let draft_key = StoredValue::new(draft_key);
     let save_now = Callback::new(move |()| {
         let Some(current) = stored.get_untracked() else {
             return;
@@ -197,7 +196,7 @@ pub fn Worksheet(id: Uuid) -> impl IntoView {
                     state,
                     current.revision,
                     next,
-                    Some(draft_key.get_value()),
+                    Some(saver.with_value(DraftSaver::held)),
                     message,
                     if moved_back {
                         "Saved. It changed after validation, so it is back in review and the sign-offs are stale."

@@ -125,7 +125,7 @@ pub(super) fn SignOffPanel(
                     state,
                     current.revision,
                     next,
-                    Some(DraftKey::SignOff(id)),
+                    Some(signoff_saver.with_value(DraftSaver::held)),
                     message,
                     if became_valid {
                         "Sign-off recorded. Every partner team has agreed: the worksheet is validated."

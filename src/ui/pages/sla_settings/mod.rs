@@ -110,19 +110,14 @@ pub fn SlaSettingsForm() -> impl IntoView {
         // Before the save, not after it: the click that submitted also drafted, and a draft write
         // landing after the save's transaction (which deletes the draft) would bring it back.
         saver.with_value(|s| s.cancel());
+        let held = saver.with_value(|s| s.held());
         leptos::task::spawn_local(async move {
             // Counted before saving: the message says how many open clocks the change touched.
             let open = state
                 .cases
                 .with_untracked(|all| all.iter().filter(|c| c.status.is_open()).count());
             let expected = Some(started.get_value());
-            match crate::app::library::save_sla_settings(
-                state,
-                expected,
-                next.clone(),
-                &DraftKey::SlaSettings,
-            )
-            .await
+            match crate::app::library::save_sla_settings(state, expected, next.clone(), &held).await
             {
                 Ok(()) => {
                     started.set_value(next);
