@@ -104,6 +104,12 @@ pub(super) fn ask_from(couch: &Couch, since: &str, light: bool) {
     AHEAD.with(|ahead| *ahead.borrow_mut() = Some(Ahead { generation, pages }));
 }
 
+/// Drops the pages asked ahead and not yet read (their chain stops at its next answer): the
+/// run that asked for them is over (sync turned off, signed in again).
+pub(super) fn forget() {
+    AHEAD.with(|ahead| ahead.borrow_mut().take());
+}
+
 /// `GET path`: the next page asked for ahead when it is for this very request and arrived,
 /// otherwise asked now (a failed early request is asked again rather than reported, since
 /// the failure may be over, and the pages asked ahead are dropped).

@@ -125,6 +125,8 @@ async fn idle(ms: i32) -> bool {
 }
 
 fn next_generation() -> u64 {
+    // Pages asked ahead belong to the run that asked: not kept in memory past it.
+    ahead::forget();
     GENERATION.with(|g| {
         let next = g.get().wrapping_add(1);
         g.set(next);
