@@ -1,6 +1,6 @@
 // sync.spec.mjs: team sync through a real CouchDB-compatible server (pouchdb-server, started here on 127.0.0.1 behind the app's own origin): two people converge, offline edits meet, bad sign-ins and hostile documents are refused and the app keeps working. Whole records (problems, templates, partner teams) are in sync-records.spec.mjs.
 import { expect, createCase } from './fixtures.mjs';
-import { ALICE, BOB, MALLORY, TEAM, teamTest, header, exportedCases, signIn } from './team.mjs';
+import { ALICE, BOB, MALLORY, TEAM, teamTest, header, exportedCases, signIn, aliceShares, queueLists } from './team.mjs';
 
 teamTest('two specialists converge through CouchDB: a case made by one appears for the other, and offline edits to different fields both arrive', async ({ team: { couch, app } }) => {
   const alice = await app.person();
@@ -384,26 +384,6 @@ teamTest('a second tab of a signed-in profile does not sync on its own: it shows
   expect(bob.errors).toEqual([]);
 });
 
-
-/** Alice's profile holding `count` sample cases, all of them pushed to the team's server. */
-async function aliceShares(app, couch, count) {
-  const alice = await app.person();
-  await alice.goto(app.url('/settings'));
-  await alice.getByRole('button', { name: `Add ${count} sample cases` }).click();
-  await expect(alice.getByText(new RegExp(`^Added ${count} sample cases`))).toBeVisible({ timeout: 120_000 });
-  await signIn(alice, app.url, ALICE);
-  // Every case record is on the server (each goes up after its events).
-  const start = encodeURIComponent('"case:"');
-  const end = encodeURIComponent('"case:\ufff0"');
-  await expect.poll(async () => (await couch.get(`_all_docs?startkey=${start}&endkey=${end}`)).rows.length, { timeout: 120_000 }).toBe(count);
-  return alice;
-}
-
-/** Waits until `page`'s queue, all views, lists `count` cases. */
-async function queueLists(page, count) {
-  await page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
-  await expect(page.locator('p.count')).toHaveText(new RegExp(`^${count} cases`), { timeout: 120_000 });
-}
 
 teamTest('a pull of many pages arrives whole, each page asked for once, the next one while this one is merged', async ({ team: { couch, app } }) => {
   const alice = await aliceShares(app, couch, 1000);

@@ -69,6 +69,26 @@ export async function signIn(page, url, user, { database = TEAM } = {}) {
   return panel;
 }
 
+/** Alice's profile holding `count` sample cases, all of them pushed to the team's server. */
+export async function aliceShares(app, couch, count) {
+  const alice = await app.person();
+  await alice.goto(app.url('/settings'));
+  await alice.getByRole('button', { name: `Add ${count} sample cases` }).click();
+  await expect(alice.getByText(new RegExp(`^Added ${count} sample cases`))).toBeVisible({ timeout: 120_000 });
+  await signIn(alice, app.url, ALICE);
+  // Every case record is on the server (each goes up after its events).
+  const start = encodeURIComponent('"case:"');
+  const end = encodeURIComponent('"case:\ufff0"');
+  await expect.poll(async () => (await couch.get(`_all_docs?startkey=${start}&endkey=${end}`)).rows.length, { timeout: 120_000 }).toBe(count);
+  return alice;
+}
+
+/** Waits until `page`'s queue, all views, lists `count` cases. */
+export async function queueLists(page, count) {
+  await page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
+  await expect(page.locator('p.count')).toHaveText(new RegExp(`^${count} cases`), { timeout: 120_000 });
+}
+
 /** Alice and Bob, each in a profile of their own, both signed in and synced. */
 export async function bothSynced(app) {
   const alice = await app.person();
