@@ -9,6 +9,12 @@ use web_sys::{Request, RequestCredentials, RequestInit, Response};
 /// near it, so it can only be a wrong server or a hostile one.
 const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
+/// How long one request may go unanswered, body included, before it counts as unreachable. A
+/// connection that dies without closing (a network that drops on a call) can otherwise leave a
+/// request, and sync with it, waiting for minutes; no request this client makes is held open
+/// by the server, and the largest (a page of 1000 changes with their documents) takes seconds.
+const ANSWER_WITHIN_MS: u64 = 120_000;
+
 /// Why a request to the team's server did not give an answer to use, worded for the header.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CouchError {
@@ -77,6 +83,7 @@ pub async fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Va
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(&body.to_string()));
     }
+    let deadline = Deadline::start(&init);
     let request = Request::new_with_str_and_init(url, &init)
         .map_err(|e| CouchError::Unreachable(js_text(&e)))?;
     let headers = request.headers();
@@ -84,22 +91,7 @@ pub async fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Va
     if body.is_some() {
         let _ = headers.set("Content-Type", "application/json");
     }
-    let window = web_sys::window().ok_or_else(|| CouchError::Unreachable("no window".into()))?;
-    let answer = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|e| CouchError::Unreachable(js_text(&e)))?;
-    let response: Response = answer
-        .dyn_into()
-        .map_err(|_| CouchError::BadAnswer("not a response".into()))?;
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let (status, text) = deadline.answer(&request).await?;
     if text.len() > MAX_ANSWER_BYTES {
         return Err(CouchError::BadAnswer(format!(
             "{} MB, more than any answer this app asks for",
@@ -130,6 +122,64 @@ pub async fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Va
             status,
             reason: reason(),
         }),
+    }
+}
+
+/// A request's time limit: an `AbortController` whose signal goes into the request, aborted if
+/// no whole answer came within `ANSWER_WITHIN_MS`.
+struct Deadline {
+    timed_out: std::rc::Rc<std::cell::Cell<bool>>,
+    timer: Option<leptos::prelude::TimeoutHandle>,
+}
+
+impl Deadline {
+    /// Starts the clock; `init` carries its signal into the request built from it.
+    fn start(init: &RequestInit) -> Deadline {
+        let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+        let timer = web_sys::AbortController::new().ok().and_then(|abort| {
+            init.set_signal(Some(&abort.signal()));
+            let timed_out = timed_out.clone();
+            leptos::prelude::set_timeout_with_handle(
+                move || {
+                    timed_out.set(true);
+                    abort.abort();
+                },
+                std::time::Duration::from_millis(ANSWER_WITHIN_MS),
+            )
+            .ok()
+        });
+        Deadline { timed_out, timer }
+    }
+
+    /// The status and body of `request`, or `Unreachable` when it fails or runs out of time. A
+    /// body cut off part-way is an error too, never an empty answer.
+    async fn answer(self, request: &Request) -> Result<(u16, String), CouchError> {
+        let window =
+            web_sys::window().ok_or_else(|| CouchError::Unreachable("no window".into()))?;
+        let timed_out = self.timed_out.clone();
+        let failed = |e: JsValue| {
+            CouchError::Unreachable(if timed_out.get() {
+                format!("no answer within {} s", ANSWER_WITHIN_MS / 1000)
+            } else {
+                js_text(&e)
+            })
+        };
+        let answer = async {
+            let answer = JsFuture::from(window.fetch_with_request(request))
+                .await
+                .map_err(failed)?;
+            let response: Response = answer
+                .dyn_into()
+                .map_err(|_| CouchError::BadAnswer("not a response".into()))?;
+            let body = response.text().map_err(failed)?;
+            let text = JsFuture::from(body).await.map_err(failed)?;
+            Ok((response.status(), text.as_string().unwrap_or_default()))
+        }
+        .await;
+        if let Some(timer) = self.timer {
+            timer.clear();
+        }
+        answer
     }
 }
 
