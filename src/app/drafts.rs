@@ -95,10 +95,12 @@ pub async fn keep_if_lost(
     Ok(stored::keep_unless_held(&db, key, text, writer).await?)
 }
 
-/// Removes the draft `key` once the database is open. The form's pending writes must have been
-/// superseded first (`DraftOrder::supersede`), or one of them could bring the draft back.
-pub async fn remove(key: &DraftKey) -> Result<(), AppError> {
-    stored::save_draft(&database_ready().await?, key, "").await?;
+/// Removes what `form` had of its draft once the database is open: the person discarded what
+/// the form showed. Another tab's text the form never had stays stored. The form's pending
+/// writes must have been superseded first (`DraftOrder::supersede`), or one of them could bring
+/// the draft back.
+pub async fn remove(form: &FormDraft) -> Result<(), AppError> {
+    stored::consume_draft(&database_ready().await?, form).await?;
     Ok(())
 }
 

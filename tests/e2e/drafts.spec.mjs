@@ -228,3 +228,33 @@ test('a note typed in a tab that was then closed survives a save of the same for
   await expect(page.locator('.timeline')).toContainText('Asked the merchant for the second receipt.');
   await expect(page.locator('.timeline')).not.toContainText('Acquirer confirms');
 });
+
+test('discarding a call (asked twice) removes the notes this call mode had, and only those: notes typed in another tab since closed come back with the next call', async ({ context, page, app }) => {
+  await page.goto(app.url('/'));
+  await createCase(page, { title: 'Payout reversed by the bank' });
+  await page.goto(app.url('/cases/ESC-1001/call'));
+  await page.getByLabel('Call notes').fill('Merchant on hold music; will call back.');
+  await draftSaved(page);
+  // Another tab takes the call over: its notes replace these in storage, and it is closed.
+  const other = await context.newPage();
+  await other.goto(app.url('/cases/ESC-1001/call'));
+  await expect(other.getByLabel('Call notes')).toHaveValue('Merchant on hold music; will call back.');
+  await other.getByLabel('Call notes').fill('Reached the merchant: bank reversed it for a closed account.');
+  await draftSaved(other);
+  await other.close();
+
+  const discard = page.getByRole('button', { name: 'Discard call' });
+  await discard.click();
+  await page.getByRole('button', { name: 'Discard these notes? Click again' }).click();
+  await expect(page).toHaveURL(/\/cases\/ESC-1001$/);
+  // The next call starts from the closed tab's notes, which this one never had.
+  await page.goto(app.url('/cases/ESC-1001/call'));
+  await expect(page.getByLabel('Call notes')).toHaveValue('Reached the merchant: bank reversed it for a closed account.');
+  // Discarding that one, which it put back, leaves nothing.
+  await page.getByRole('button', { name: 'Discard call' }).click();
+  await page.getByRole('button', { name: 'Discard these notes? Click again' }).click();
+  await expect(page).toHaveURL(/\/cases\/ESC-1001$/);
+  await page.goto(app.url('/cases/ESC-1001/call'));
+  await expect(page.getByLabel('Call notes')).toHaveValue('');
+  await expect(page.getByText(/Set aside earlier/)).toHaveCount(0);
+});

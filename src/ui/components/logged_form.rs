@@ -59,6 +59,11 @@ impl LoggedForm {
         self.saver.with_value(|s| s.cancel());
     }
 
+    /// What the form has of its draft (`DraftSaver::held`), for removing just that.
+    pub fn held_draft(self) -> crate::app::drafts::FormDraft {
+        self.saver.with_value(|s| s.held())
+    }
+
     /// `edit` as a callback, for `on:input` handlers in a view.
     pub fn editor(self) -> Callback<(RwSignal<String>, String)> {
         Callback::new(move |(field, value): (RwSignal<String>, String)| self.edit(field, value))

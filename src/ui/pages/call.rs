@@ -120,8 +120,9 @@ fn CallMode(case_id: Uuid) -> impl IntoView {
             return;
         }
         form.cancel_draft();
+        let held = form.held_draft();
         leptos::task::spawn_local(async move {
-            match crate::app::drafts::remove(&draft_key(case_id)).await {
+            match crate::app::drafts::remove(&held).await {
                 Ok(()) => back_to_case(),
                 Err(e) => error.set(Some(format!("The draft could not be discarded: {e}"))),
             }
