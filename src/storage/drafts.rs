@@ -265,10 +265,13 @@ pub(super) async fn delete_consumed(
 ) -> Result<(), StorageError> {
     let store = tx.object_store(DRAFTS)?;
     let mut aside = read_set_aside(&store, &form.key).await?;
-    let draft = read_text(&store, form.key.to_string()).await?;
-    let draft_consumed = draft
-        .as_deref()
-        .is_none_or(|draft| form.had(draft, aside.writer.as_deref()));
+    // The form's own draft (the usual save) goes unread: up to 1 MB of call notes need not be
+    // copied out only to be deleted.
+    let draft_consumed = aside.writer.as_deref() == Some(form.writer.as_str())
+        || read_text(&store, form.key.to_string())
+            .await?
+            .as_deref()
+            .is_none_or(|draft| form.had(draft, aside.writer.as_deref()));
     aside
         .kept
         .retain(|kept| kept.from != form.writer && !form.quoted.contains(&kept.text));
