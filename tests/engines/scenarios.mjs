@@ -578,3 +578,22 @@ SCENARIOS.push({
     return undefined;
   }),
 });
+
+SCENARIOS.push({
+  // Over 2,000 documents: several full pages of 1,000 changes, each next one asked ahead.
+  name: 'team sync: a teammate joining pulls the whole 200-case sample, page after page, and lists every case',
+  run: ({ page, engine }) => teamOfTwo(engine, 'team-pull', async ({ url, theirs, signIn, people, couch }) => {
+    await page.goto(url('/'));
+    await page.click(button('Load sample data'));
+    await see(page, 'nav.views', /Everything\s*200/);
+    await signIn(page, people[0]);
+    const records = `_all_docs?startkey=${encodeURIComponent('"case:"')}&endkey=${encodeURIComponent('"case:\ufff0"')}`;
+    await until('every case to reach the server', async () => (await couch.get(records)).rows.length === 200, 120_000);
+    const { doc_count: documents } = await couch.get('');
+    if (!(documents > 2_000)) throw new Error(`only ${documents} documents on the server: the pull would not span pages`);
+    await signIn(theirs, people[1]);
+    await theirs.goto(url('/'));
+    await until('the teammate\'s queue to list every case', async () => /Everything\s*200/.test(await text(theirs, 'nav.views')), 120_000);
+    return undefined;
+  }),
+});
