@@ -238,10 +238,9 @@ pub struct FormDraft {
 }
 
 impl FormDraft {
-    /// Whether the stored `draft`, last written by `stored_writer`, is one this form had.
-    fn had(&self, draft: &str, stored_writer: Option<&str>) -> bool {
-        stored_writer == Some(self.writer.as_str())
-            || self.put_back == Some(fingerprint(draft))
+    /// Whether another writer's stored `draft` is one this form had: put back, or quoted.
+    fn had(&self, draft: &str) -> bool {
+        self.put_back == Some(fingerprint(draft))
             || self.quoted.iter().any(|quoted| quoted == draft)
     }
 }
@@ -271,7 +270,7 @@ pub(super) async fn delete_consumed(
         || read_text(&store, form.key.to_string())
             .await?
             .as_deref()
-            .is_none_or(|draft| form.had(draft, aside.writer.as_deref()));
+            .is_none_or(|draft| form.had(draft));
     aside
         .kept
         .retain(|kept| kept.from != form.writer && !form.quoted.contains(&kept.text));

@@ -1,37 +1,14 @@
 // sync-offline.spec.mjs: the connection dropping part-way through a long pull of the team's cases, as on a call with no signal: nothing pulled is lost, and the pull goes on from where it stopped.
 import { expect } from './fixtures.mjs';
-import { BOB, teamTest, header, exportedCases, signIn, aliceShares, queueLists } from './team.mjs';
+import { BOB, teamTest, header, exportedCases, signIn, aliceShares, queueLists, holdPullAfterCases } from './team.mjs';
 
 teamTest('the connection dropping part-way through a long pull: the header says offline, the cases pulled so far stay, and back online the pull goes on from the page it was waiting for', async ({ team: { couch, app } }) => {
   const alice = await aliceShares(app, couch, 1000);
   const bob = await app.person();
   // Every page of changes goes through until one carries case records; the pages after it are
   // held, so the connection drops while a long pull is under way (pages asked ahead included).
-  const sinces = [];
-  const held = [];
-  let holding = false;
-  let offline = false;
-  let droppedOnce = false;
-  await bob.route(/\/couch\/[^/]+\/_changes/, async (route) => {
-    if (offline) {
-      await route.abort('internetdisconnected');
-      return;
-    }
-    sinces.push(new URL(route.request().url()).searchParams.get('since'));
-    if (holding) {
-      held.push(route);
-      return;
-    }
-    try {
-      const response = await route.fetch();
-      const json = await response.json();
-      if (!droppedOnce && (json.results || []).some((r) => r.id.startsWith('case:'))) holding = true;
-      await route.fulfill({ response, json });
-    } catch {
-      // The connection dropped meanwhile: the app sees this request fail.
-      await route.abort('internetdisconnected').catch(() => {});
-    }
-  });
+  const pull = await holdPullAfterCases(bob);
+  const { sinces, held } = pull;
   await signIn(bob, app.url, BOB);
   await expect(header(bob)).toHaveText(/Synced/);
   await bob.getByRole('link', { name: 'Queue', exact: true }).click();
@@ -41,7 +18,7 @@ teamTest('the connection dropping part-way through a long pull: the header says 
   const waitedFor = new URL(held[0].request().url()).searchParams.get('since');
 
   // The connection drops: the page waited for never comes.
-  offline = true;
+  pull.failing = 'internetdisconnected';
   await bob.context().setOffline(true);
   for (const route of held.splice(0)) await route.abort('internetdisconnected').catch(() => {});
   await expect(header(bob)).toHaveText(/offline/);
@@ -52,9 +29,8 @@ teamTest('the connection dropping part-way through a long pull: the header says 
   const before = sinces.length;
 
   // Back online: the pull goes on from the page it was waiting for, not from the start.
-  holding = false;
-  droppedOnce = true;
-  offline = false;
+  pull.release();
+  pull.failing = null;
   await bob.context().setOffline(false);
   await queueLists(bob, 1000);
   await expect(header(bob)).toHaveText(/Synced/);

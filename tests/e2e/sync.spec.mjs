@@ -1,6 +1,6 @@
 // sync.spec.mjs: team sync through a real CouchDB-compatible server (pouchdb-server, started here on 127.0.0.1 behind the app's own origin): two people converge, offline edits meet, bad sign-ins and hostile documents are refused and the app keeps working. Whole records (problems, templates, partner teams) are in sync-records.spec.mjs.
 import { expect, createCase } from './fixtures.mjs';
-import { ALICE, BOB, MALLORY, TEAM, teamTest, header, exportedCases, signIn, aliceShares, queueLists } from './team.mjs';
+import { ALICE, BOB, MALLORY, TEAM, teamTest, header, exportedCases, signIn, aliceShares, queueLists, holdPullAfterCases } from './team.mjs';
 
 teamTest('two specialists converge through CouchDB: a case made by one appears for the other, and offline edits to different fields both arrive', async ({ team: { couch, app } }) => {
   const alice = await app.person();
@@ -419,25 +419,8 @@ teamTest('a long pull cut off part-way (the tab reloaded) resumes from its last 
   const bob = await app.person({ serviceWorkers: 'block' });
   // Every page of changes goes through until one carries case records; the pages after it wait,
   // so the tab is reloaded with those cases merged and their progress not yet saved.
-  const sinces = [];
-  const held = [];
-  let holding = false;
-  let reloaded = false;
-  await bob.route(/\/couch\/[^/]+\/_changes/, async (route) => {
-    sinces.push(new URL(route.request().url()).searchParams.get('since'));
-    if (holding && !reloaded) {
-      held.push(route);
-      return;
-    }
-    try {
-      const response = await route.fetch();
-      const json = await response.json();
-      if (!reloaded && (json.results || []).some((r) => r.id.startsWith('case:'))) holding = true;
-      await route.fulfill({ response, json });
-    } catch {
-      // The page that asked was reloaded meanwhile: nobody waits for this answer.
-    }
-  });
+  const pull = await holdPullAfterCases(bob);
+  const { sinces, held } = pull;
   await signIn(bob, app.url, BOB);
   await expect(header(bob)).toHaveText(/Synced/);
   await bob.getByRole('link', { name: 'Queue', exact: true }).click();
@@ -448,7 +431,7 @@ teamTest('a long pull cut off part-way (the tab reloaded) resumes from its last 
   await expect(bob.locator('p.count')).toHaveText(/^[1-9][0-9]* cases/, { timeout: 120_000 });
   expect(held.length).toBeGreaterThan(0);
   const before = sinces.length;
-  reloaded = true;
+  pull.release();
   await bob.reload();
   for (const route of held) await route.abort().catch(() => {});
 

@@ -89,6 +89,42 @@ export async function queueLists(page, count) {
   await expect(page.locator('p.count')).toHaveText(new RegExp(`^${count} cases`), { timeout: 120_000 });
 }
 
+/** Lets `page`'s pages of `_changes` through until one carries case records, then holds the
+ * pages after it (in `held`), once: a long pull caught part-way. `failing` set to a network
+ * error fails every page asked for meanwhile; `release()` lets the pull go on freely.
+ * `sinces` lists where each page asked for started. */
+export async function holdPullAfterCases(page) {
+  const pull = {
+    sinces: [],
+    held: [],
+    holding: false,
+    released: false,
+    failing: null,
+    release() { this.holding = false; this.released = true; },
+  };
+  await page.route(/\/couch\/[^/]+\/_changes/, async (route) => {
+    if (pull.failing) {
+      await route.abort(pull.failing).catch(() => {});
+      return;
+    }
+    pull.sinces.push(new URL(route.request().url()).searchParams.get('since'));
+    if (pull.holding) {
+      pull.held.push(route);
+      return;
+    }
+    try {
+      const response = await route.fetch();
+      const json = await response.json();
+      if (!pull.released && (json.results || []).some((r) => r.id.startsWith('case:'))) pull.holding = true;
+      await route.fulfill({ response, json });
+    } catch {
+      // The page reloaded or the connection dropped meanwhile: nobody gets this answer.
+      await route.abort('failed').catch(() => {});
+    }
+  });
+  return pull;
+}
+
 /** Alice and Bob, each in a profile of their own, both signed in and synced. */
 export async function bothSynced(app) {
   const alice = await app.person();
