@@ -1,7 +1,8 @@
 // sync.mjs: team sync measured against a real CouchDB-compatible server (pouchdb-server on
 // 127.0.0.1, behind the app's own origin as scripts/serve --sync runs it), in headless Chromium:
 // the first push and the initial pull of 1k and 10k cases (time and requests), an edit in one
-// profile until the other shows it, and the bytes an edit and an idle second cost. Writes
+// profile until the other shows it, the bytes an edit and an idle second cost, and how long the
+// page's thread was blocked (Long Tasks API) during the first push and the initial pull. Writes
 // tests/bench/sync-results.json. Run by scripts/bench; timings are reported, never asserted.
 import { chromium } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ const LONG = 20 * 60_000;
 const TEAM = 'team-bench';
 const ALICE = { name: 'alice', password: 'alice-pw' };
 const BOB = { name: 'bob', password: 'bob-pw' };
+const CAROL = { name: 'carol', password: 'carol-pw' };
 const log = (...parts) => console.log(`[sync bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
 function summary(values) {
@@ -37,6 +39,14 @@ function summary(values) {
 /** A person's own profile, with every request to the team server counted (and its bytes). */
 async function person(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // Every task of 50 ms or more on the page's thread (the Long Tasks API), with its wall-clock
+  // start, so the time a sync round keeps a person's keystrokes waiting can be read afterwards.
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(LONG);
   const traffic = [];
@@ -75,6 +85,17 @@ async function serverHolds(couch, count) {
   }
 }
 
+/** The page thread's long tasks that started between `from` and `to` (wall-clock ms): the longest,
+ * and the total blocking time (each task's part beyond 50 ms, as Lighthouse counts it). */
+async function blocking(page, from, to) {
+  const tasks = (await page.evaluate(() => window.__longTasks)).filter((t) => t.at >= from && t.at <= to);
+  return {
+    long_tasks: tasks.length,
+    longest_ms: Math.round(Math.max(0, ...tasks.map((t) => t.ms))),
+    total_blocking_ms: Math.round(tasks.reduce((sum, t) => sum + t.ms - 50, 0)),
+  };
+}
+
 const sent = (traffic, from, to = Infinity) => traffic.filter((t) => t.at >= from && t.at <= to);
 const total = (list, field) => list.reduce((sum, t) => sum + t[field], 0);
 
@@ -91,6 +112,7 @@ async function benchSize(browser, base, couch, size) {
   await signIn(alice.page, base, ALICE);
   await serverHolds(couch, caseCount);
   result.first_push_ms = Date.now() - started;
+  result.first_push_page_thread = await blocking(alice.page, started, Date.now());
   result.first_push_requests = sent(alice.traffic, started).length;
   result.first_push_mb_sent = Math.round(total(sent(alice.traffic, started), 'sent') / 1e4) / 100;
   // What came back meanwhile: mostly the pushed documents returning through _changes.
@@ -103,6 +125,8 @@ async function benchSize(browser, base, couch, size) {
   started = Date.now();
   await signIn(bob.page, base, BOB);
   await bob.page.locator('.sync-note').getByText(/Synced/).waitFor();
+  // Read before the reload below, which starts a new page: the pull's own tasks, not start-up's.
+  result.initial_pull_page_thread = await blocking(bob.page, started, Date.now());
   await bob.page.goto(`${base}/`);
   await bob.page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
   await bob.page.locator('p.count').getByText(new RegExp(`^${caseCount} cases`)).waitFor();
@@ -110,6 +134,19 @@ async function benchSize(browser, base, couch, size) {
   const pulled = sent(bob.traffic, started);
   result.initial_pull_requests = pulled.length;
   result.initial_pull_mb_received = Math.round(total(pulled, 'received') / 1e4) / 100;
+
+  log(`${size}: initial pull while the person works: sign-in click, back to the queue at once (no reload) → every case listed`);
+  const carol = await person(browser);
+  await carol.page.goto(`${base}/`);
+  await carol.page.getByRole('heading', { level: 1 }).first().waitFor();
+  started = Date.now();
+  await signIn(carol.page, base, CAROL);
+  await carol.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+  await carol.page.getByRole('navigation', { name: 'Saved views' }).getByRole('button', { name: /^Everything/ }).click();
+  await carol.page.locator('p.count').getByText(new RegExp(`^${caseCount} cases`)).waitFor();
+  result.initial_pull_in_queue_ms = Date.now() - started;
+  result.initial_pull_in_queue_page_thread = await blocking(carol.page, started, Date.now());
+  await carol.context.close();
 
   log(`${size}: the raw floor: the same changes pages with their documents, fetched and parsed by Node straight from the server`);
   started = Date.now();
@@ -184,7 +221,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
   try {
     for (const size of SIZES) {
-      const couch = await startCouch({ database: TEAM, users: [ALICE, BOB] });
+      const couch = await startCouch({ database: TEAM, users: [ALICE, BOB, CAROL] });
       const server = await startServer({ root: DIST, port: 0, couch: couch.url });
       const base = `http://127.0.0.1:${server.address().port}`;
       try {
