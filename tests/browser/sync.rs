@@ -1,4 +1,4 @@
-//! Team sync in real IndexedDB: progress and reviews kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), refusals capped; removals noted with the save and a pulled removal written alongside worksheets.
+//! Team sync in real IndexedDB: progress and reviews kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), refusals capped; an answer over the size cap refused while read; removals noted with the save and a pulled removal written alongside worksheets.
 
 use escalation_desk::storage::open_database;
 use escalation_desk::storage::schema::META;
@@ -308,5 +308,45 @@ async fn a_pulled_template_removal_lands_on_a_device_holding_worksheets_and_stil
     assert_eq!(
         settings::load_templates(&db).await.unwrap().templates,
         edited
+    );
+}
+
+/// A body of `len` zero bytes, as a Blob.
+fn zeros(len: u32) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::new_with_length(len));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_over_the_cap_is_refused_whether_its_length_is_declared_or_not() {
+    use escalation_desk::app::sync::http::{CouchError, MAX_ANSWER_BYTES, read_capped, request};
+    let over = u32::try_from(MAX_ANSWER_BYTES).unwrap() + 1;
+    let failed = |_| CouchError::Unreachable("read failed".into());
+
+    // Within the cap, the body arrives whole, in order.
+    let small = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str("{\"ok\":true}"));
+    let small = web_sys::Blob::new_with_str_sequence(&small).unwrap();
+    let response = web_sys::Response::new_with_opt_blob(Some(&small)).unwrap();
+    assert_eq!(
+        read_capped(&response, &failed).await.unwrap(),
+        b"{\"ok\":true}"
+    );
+
+    // A body with no declared length (a stream, as a chunked answer) is cut off while read.
+    let response = web_sys::Response::new_with_opt_blob(Some(&zeros(over))).unwrap();
+    assert_eq!(response.headers().get("Content-Length").unwrap(), None);
+    let refused = read_capped(&response, &failed).await.unwrap_err();
+    assert!(
+        matches!(&refused, CouchError::BadAnswer(why) if why.contains("more than 64 MB")),
+        "{refused:?}"
+    );
+
+    // Through `fetch`, as every request to the server goes (a Blob's answer declares its length).
+    let url = web_sys::Url::create_object_url_with_blob(&zeros(over)).unwrap();
+    let refused = request("GET", &url, None).await.unwrap_err();
+    web_sys::Url::revoke_object_url(&url).unwrap();
+    assert!(
+        matches!(&refused, CouchError::BadAnswer(why) if why.contains("more than 64 MB")),
+        "{refused:?}"
     );
 }

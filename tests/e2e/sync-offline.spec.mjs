@@ -1,6 +1,6 @@
-// sync-offline.spec.mjs: the connection dropping part-way through a long pull of the team's cases, as on a call with no signal: nothing pulled is lost, and the pull goes on from where it stopped.
-import { expect } from './fixtures.mjs';
-import { BOB, teamTest, header, exportedCases, signIn, aliceShares, queueLists, holdPullAfterCases } from './team.mjs';
+// sync-offline.spec.mjs: the connection failing under sync: dropping part-way through a long pull of the team's cases, as on a call with no signal (nothing pulled is lost, and the pull goes on from where it stopped), and a server or a network in between answering with what is not CouchDB's (the app says so, keeps working here, and recovers by itself).
+import { expect, createCase } from './fixtures.mjs';
+import { ALICE, BOB, teamTest, header, exportedCases, signIn, aliceShares, queueLists, holdPullAfterCases } from './team.mjs';
 
 teamTest('the connection dropping part-way through a long pull: the header says offline, the cases pulled so far stay, and back online the pull goes on from the page it was waiting for', async ({ team: { couch, app } }) => {
   const alice = await aliceShares(app, couch, 1000);
@@ -41,5 +41,50 @@ teamTest('the connection dropping part-way through a long pull: the header says 
   const [mine, theirs] = [await exportedCases(alice, app.url), await exportedCases(bob, app.url)];
   expect(theirs).toHaveLength(1000);
   expect(mine).toEqual(theirs);
+  expect(bob.errors).toEqual([]);
+});
+
+teamTest('answers that are not the server\'s (one of 65 MB, then a sign-in page of a network in between) stop sync with the reason, never the app, and sync recovers when the server answers again', async ({ team: { couch, app } }) => {
+  const alice = await app.person();
+  await alice.goto(app.url('/'));
+  await createCase(alice, { title: 'Shared before the network broke' });
+  await signIn(alice, app.url, ALICE);
+  await expect(header(alice)).toHaveText(/Synced/);
+
+  const bob = await app.person();
+  await bob.goto(app.url('/'));
+  await createCase(bob, { title: 'Made on the train' });
+  const answers = [];
+  await bob.route('**/_changes*', async (route) => {
+    answers.push(route.request().url());
+    if (answers.length === 1) {
+      // Valid JSON, but 1 MB over the most this app reads from any answer.
+      const body = Buffer.alloc(65 * 1024 * 1024, ' ');
+      body.write('{"results":[],"last_seq":"0"', 0);
+      body.write('}', body.length - 1);
+      await route.fulfill({ status: 200, contentType: 'application/json', body });
+    } else {
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Sign in to the hotel Wi-Fi</title><form>…</form>' });
+    }
+  });
+  await signIn(bob, app.url, BOB);
+  await expect(header(bob)).toHaveText(/Sync stopped: the server's answer could not be read \(more than 64 MB/);
+  await expect(header(bob)).toHaveText(/Sync stopped: the server's answer could not be read \(expected value/, { timeout: 30_000 });
+
+  // The app goes on working here: the case made before is listed and opens, and a new one saves.
+  await bob.getByRole('link', { name: 'Queue', exact: true }).click();
+  await bob.getByRole('row', { name: /Made on the train/ }).locator('td.key a').click();
+  await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Made on the train');
+  await bob.getByRole('link', { name: 'Queue', exact: true }).click();
+  await createCase(bob, { title: 'Made while sync was stopped' });
+
+  // The server answers again: sync goes on by itself, both ways.
+  await bob.unroute('**/_changes*');
+  await expect(header(bob)).toHaveText(/Synced/, { timeout: 60_000 });
+  await bob.getByRole('link', { name: 'Queue', exact: true }).click();
+  await expect(bob.getByRole('row', { name: /Shared before the network broke/ })).toBeVisible();
+  await alice.getByRole('link', { name: 'Queue', exact: true }).click();
+  await expect(alice.getByRole('row', { name: /Made while sync was stopped/ })).toBeVisible({ timeout: 30_000 });
+  await expect(alice.getByRole('row', { name: /Made on the train/ })).toBeVisible();
   expect(bob.errors).toEqual([]);
 });

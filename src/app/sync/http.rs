@@ -7,7 +7,7 @@ use web_sys::{Request, RequestCredentials, RequestInit, Response};
 
 /// Answers longer than this are refused unread: no page of changes this client asks for comes
 /// near it, so it can only be a wrong server or a hostile one.
-const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long one request may go unanswered, body included, before it counts as unreachable. A
 /// connection that dies without closing (a network that drops on a call) can otherwise leave a
@@ -91,17 +91,11 @@ pub async fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Va
     if body.is_some() {
         let _ = headers.set("Content-Type", "application/json");
     }
-    let (status, text) = deadline.answer(&request).await?;
-    if text.len() > MAX_ANSWER_BYTES {
-        return Err(CouchError::BadAnswer(format!(
-            "{} MB, more than any answer this app asks for",
-            text.len() / 1_048_576
-        )));
-    }
-    let value: Value = if text.trim().is_empty() {
+    let (status, body) = deadline.answer(&request).await?;
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
-        serde_json::from_str(&text).map_err(|e| CouchError::BadAnswer(e.to_string()))?
+        serde_json::from_slice(&body).map_err(|e| CouchError::BadAnswer(e.to_string()))?
     };
     let reason = || {
         value
@@ -153,7 +147,7 @@ impl Deadline {
 
     /// The status and body of `request`, or `Unreachable` when it fails or runs out of time. A
     /// body cut off part-way is an error too, never an empty answer.
-    async fn answer(self, request: &Request) -> Result<(u16, String), CouchError> {
+    async fn answer(self, request: &Request) -> Result<(u16, Vec<u8>), CouchError> {
         let window =
             web_sys::window().ok_or_else(|| CouchError::Unreachable("no window".into()))?;
         let timed_out = self.timed_out.clone();
@@ -171,15 +165,66 @@ impl Deadline {
             let response: Response = answer
                 .dyn_into()
                 .map_err(|_| CouchError::BadAnswer("not a response".into()))?;
-            let body = response.text().map_err(failed)?;
-            let text = JsFuture::from(body).await.map_err(failed)?;
-            Ok((response.status(), text.as_string().unwrap_or_default()))
+            let body = read_capped(&response, &failed).await?;
+            Ok((response.status(), body))
         }
         .await;
         if let Some(timer) = self.timer {
             timer.clear();
         }
         answer
+    }
+}
+
+/// `response`'s body, read a chunk at a time and refused as soon as it passes
+/// `MAX_ANSWER_BYTES` (or its declared length does), so a wrong or hostile server can never make
+/// the page hold more than that: reading it whole first could exhaust the page's memory, and a
+/// wasm allocation that fails ends the page.
+pub async fn read_capped(
+    response: &Response,
+    failed: &impl Fn(JsValue) -> CouchError,
+) -> Result<Vec<u8>, CouchError> {
+    let too_large = |bytes: u64| {
+        CouchError::BadAnswer(format!(
+            "more than {} MB ({} MB or more), more than any answer this app asks for",
+            MAX_ANSWER_BYTES / 1_048_576,
+            bytes / 1_048_576
+        ))
+    };
+    let declared = response
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|length| length.trim().parse::<u64>().ok());
+    if let Some(length) = declared.filter(|length| *length > MAX_ANSWER_BYTES as u64) {
+        return Err(too_large(length));
+    }
+    let Some(stream) = response.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let step = JsFuture::from(reader.read()).await.map_err(failed)?;
+        let done = js_sys::Reflect::get(&step, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|done| done.as_bool())
+            .ok_or_else(|| CouchError::BadAnswer("the body's stream gave no state".into()))?;
+        if done {
+            return Ok(bytes);
+        }
+        let chunk: js_sys::Uint8Array = js_sys::Reflect::get(&step, &JsValue::from_str("value"))
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(|_| CouchError::BadAnswer("the body's stream gave no bytes".into()))?;
+        let total = bytes.len().saturating_add(chunk.length() as usize);
+        if total > MAX_ANSWER_BYTES {
+            // Stops the download too, not only the reading.
+            let _ = reader.cancel();
+            return Err(too_large(total as u64));
+        }
+        bytes.extend_from_slice(&chunk.to_vec());
     }
 }
 
