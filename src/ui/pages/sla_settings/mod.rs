@@ -18,6 +18,9 @@ use crate::ui::mounted::Mounted;
 
 mod form;
 
+/// The largest `.ics` file read for holidays: a national calendar for decades is well under it.
+const MAX_ICS_BYTES: u32 = 5 * 1_048_576;
+
 use form::*;
 
 #[component]
@@ -236,6 +239,12 @@ pub fn SlaSettingsForm() -> impl IntoView {
                             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
                             let name = file.name();
                             input.set_value("");
+                            // A holiday calendar is a few KB; reading a huge file whole could
+                            // exhaust the page's memory, so it is refused by its size, unread.
+                            if file.size() > MAX_ICS_BYTES as f64 {
+                                import_message.set(Some((false, format!("{name} is {:.0} MB, more than a holiday calendar ({} MB at most); nothing imported.", file.size() / 1_048_576.0, MAX_ICS_BYTES / 1_048_576))));
+                                return;
+                            }
                             leptos::task::spawn_local(async move {
                                 let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
                                 let Some(text) = text else {
@@ -252,7 +261,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                                         all.extend(found);
                                         all.sort();
                                         all.dedup_by(|a, b| a.date == b.date);
-                                        let added = all.len() - before;
+                                        let added = all.len().saturating_sub(before);
                                         holidays.set(format_holidays(&all));
                                         draft();
                                         let noun = if added == 1 { "holiday" } else { "holidays" };
