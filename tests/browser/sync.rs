@@ -337,7 +337,7 @@ async fn an_answer_over_the_cap_is_refused_whether_its_length_is_declared_or_not
     assert_eq!(response.headers().get("Content-Length").unwrap(), None);
     let refused = read_capped(&response, &failed).await.unwrap_err();
     assert!(
-        matches!(&refused, CouchError::BadAnswer(why) if why.contains("more than 64 MB")),
+        matches!(&refused, CouchError::BadAnswer(why) if why.contains("over the 64 MB")),
         "{refused:?}"
     );
 
@@ -346,7 +346,7 @@ async fn an_answer_over_the_cap_is_refused_whether_its_length_is_declared_or_not
     let refused = request("GET", &url, None).await.unwrap_err();
     web_sys::Url::revoke_object_url(&url).unwrap();
     assert!(
-        matches!(&refused, CouchError::BadAnswer(why) if why.contains("more than 64 MB")),
+        matches!(&refused, CouchError::BadAnswer(why) if why.contains("over the 64 MB")),
         "{refused:?}"
     );
 }

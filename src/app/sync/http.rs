@@ -5,8 +5,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, Response};
 
-/// Answers longer than this are refused unread: no page of changes this client asks for comes
-/// near it, so it can only be a wrong server or a hostile one.
+/// Answers longer than this are refused (unread when they declare their length, else as soon as
+/// the reading passes it): no page of changes this client asks for comes near it, so it can
+/// only be a wrong server or a hostile one.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long one request may go unanswered, body included, before it counts as unreachable. A
@@ -186,9 +187,9 @@ pub async fn read_capped(
 ) -> Result<Vec<u8>, CouchError> {
     let too_large = |bytes: u64| {
         CouchError::BadAnswer(format!(
-            "more than {} MB ({} MB or more), more than any answer this app asks for",
-            MAX_ANSWER_BYTES / 1_048_576,
-            bytes / 1_048_576
+            "{} MB or more, over the {} MB this app reads from one answer",
+            bytes / 1_048_576,
+            MAX_ANSWER_BYTES / 1_048_576
         ))
     };
     let declared = response

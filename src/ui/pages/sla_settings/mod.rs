@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::app::drafts::DraftKey;
 use crate::app::state::app_state;
 use crate::browser;
+use crate::domain::attachment::size_label;
 use crate::domain::case::{Channel, Tier};
 use crate::domain::priority::Priority;
 use crate::domain::sla::{
@@ -19,7 +20,7 @@ use crate::ui::mounted::Mounted;
 mod form;
 
 /// The largest `.ics` file read for holidays: a national calendar for decades is well under it.
-const MAX_ICS_BYTES: u32 = 5 * 1_048_576;
+const MAX_ICS_BYTES: u64 = 5 * 1_048_576;
 
 use form::*;
 
@@ -242,7 +243,7 @@ pub fn SlaSettingsForm() -> impl IntoView {
                             // A holiday calendar is a few KB; reading a huge file whole could
                             // exhaust the page's memory, so it is refused by its size, unread.
                             if file.size() > MAX_ICS_BYTES as f64 {
-                                import_message.set(Some((false, format!("{name} is {:.0} MB, more than a holiday calendar ({} MB at most); nothing imported.", file.size() / 1_048_576.0, MAX_ICS_BYTES / 1_048_576))));
+                                import_message.set(Some((false, format!("{name} is {}, larger than any holiday calendar ({} at most); nothing imported.", size_label(file.size() as u64), size_label(MAX_ICS_BYTES)))));
                                 return;
                             }
                             leptos::task::spawn_local(async move {
