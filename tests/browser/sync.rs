@@ -1,4 +1,4 @@
-//! Team sync in real IndexedDB: progress and reviews kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), refusals capped; an answer over the size cap refused while read; removals noted with the save and a pulled removal written alongside worksheets.
+//! Team sync in real IndexedDB: progress and reviews kept across a reopen, started afresh when unreadable (an unreadable reviews record kept aside, never written over), refusals capped; an answer over the size cap refused before it reaches wasm memory; removals noted with the save and a pulled removal written alongside worksheets.
 
 use escalation_desk::storage::open_database;
 use escalation_desk::storage::schema::META;
@@ -332,7 +332,7 @@ async fn an_answer_over_the_cap_is_refused_whether_its_length_is_declared_or_not
         b"{\"ok\":true}"
     );
 
-    // A body with no declared length (a stream, as a chunked answer) is cut off while read.
+    // A body with no declared length (as a chunked answer) is refused by what arrived.
     let response = web_sys::Response::new_with_opt_blob(Some(&zeros(over))).unwrap();
     assert_eq!(response.headers().get("Content-Length").unwrap(), None);
     let refused = read_capped(&response, &failed).await.unwrap_err();
