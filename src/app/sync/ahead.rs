@@ -96,7 +96,10 @@ pub(super) fn ask_from(couch: &Couch, since: &str, light: bool) {
                 return;
             }
             match next {
-                Some(seq) if super::current_generation() == generation => since = seq,
+                // A page that does not move on is the pull's to report, not to ask again.
+                Some(seq) if seq != since && super::current_generation() == generation => {
+                    since = seq
+                }
                 _ => return,
             }
         }

@@ -146,6 +146,19 @@ pub async fn pull(
         progress.caught_up = true;
     }
     let last_seq = changes.get("last_seq").map(seq_text).unwrap_or_default();
+    // A full page says more follows from its `last_seq`; one that does not move past where it
+    // was asked from would be asked for again at once, for ever (a cache in front of the
+    // server that ignores `since` answers so). It is reported, and retried with the back-off
+    // of any failed round, rather than spinning.
+    if round.more && (last_seq.is_empty() || last_seq == progress.since) {
+        let from = match progress.since.as_str() {
+            "" => "the start".to_string(),
+            since => format!("\"{}\"", since.chars().take(40).collect::<String>()),
+        };
+        return Err(RoundError::Couch(CouchError::BadAnswer(format!(
+            "a full page of changes that does not move on from {from}"
+        ))));
+    }
     let mut page = Page::default();
     let mut events_of: Vec<(Uuid, String, Value)> = Vec::new();
     let mut review_docs: Vec<Value> = Vec::new();
