@@ -1,6 +1,6 @@
 // sync-offline.spec.mjs: the connection failing under sync: dropping part-way through a long pull of the team's cases, as on a call with no signal (nothing pulled is lost, and the pull goes on from where it stopped), and a server, a cache or a network in between answering with what is not CouchDB's (an answer too large, a sign-in page, the same page of changes for ever): the app says so, keeps working here, and recovers by itself.
 import { expect, createCase } from './fixtures.mjs';
-import { ALICE, BOB, teamTest, header, exportedCases, signIn, aliceShares, queueLists, holdPullAfterCases } from './team.mjs';
+import { BOB, teamTest, header, exportedCases, signIn, aliceShares, aliceSharesCase, queueLists, holdPullAfterCases } from './team.mjs';
 
 teamTest('the connection dropping part-way through a long pull: the header says offline, the cases pulled so far stay, and back online the pull goes on from the page it was waiting for', async ({ team: { couch, app } }) => {
   const alice = await aliceShares(app, couch, 1000);
@@ -45,11 +45,7 @@ teamTest('the connection dropping part-way through a long pull: the header says 
 });
 
 teamTest('answers that are not the server\'s (one of 65 MB, then a sign-in page of a network in between) stop sync with the reason, never the app, and sync recovers when the server answers again', async ({ team: { couch, app } }) => {
-  const alice = await app.person();
-  await alice.goto(app.url('/'));
-  await createCase(alice, { title: 'Shared before the network broke' });
-  await signIn(alice, app.url, ALICE);
-  await expect(header(alice)).toHaveText(/Synced/);
+  const alice = await aliceSharesCase(app, 'Shared before the network broke');
 
   const bob = await app.person();
   await bob.goto(app.url('/'));
@@ -90,11 +86,7 @@ teamTest('answers that are not the server\'s (one of 65 MB, then a sign-in page 
 });
 
 teamTest('a cache in front of the server answering every request for changes with the same full page: sync stops with the reason instead of asking again for ever, and recovers when the real answers come back', async ({ team: { couch, app } }) => {
-  const alice = await app.person();
-  await alice.goto(app.url('/'));
-  await createCase(alice, { title: 'Shared behind a stale cache' });
-  await signIn(alice, app.url, ALICE);
-  await expect(header(alice)).toHaveText(/Synced/);
+  const alice = await aliceSharesCase(app, 'Shared behind a stale cache');
 
   const bob = await app.person();
   await bob.goto(app.url('/'));

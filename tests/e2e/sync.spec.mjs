@@ -1,6 +1,6 @@
 // sync.spec.mjs: team sync through a real CouchDB-compatible server (pouchdb-server, started here on 127.0.0.1 behind the app's own origin): two people converge, offline edits meet, bad sign-ins and hostile documents are refused and the app keeps working. Whole records (problems, templates, partner teams) are in sync-records.spec.mjs.
 import { expect, createCase } from './fixtures.mjs';
-import { ALICE, BOB, MALLORY, TEAM, teamTest, header, exportedCases, signIn, aliceShares, queueLists, holdPullAfterCases } from './team.mjs';
+import { ALICE, BOB, MALLORY, TEAM, teamTest, header, exportedCases, signIn, aliceShares, aliceSharesCase, queueLists, holdPullAfterCases } from './team.mjs';
 
 teamTest('two specialists converge through CouchDB: a case made by one appears for the other, and offline edits to different fields both arrive', async ({ team: { couch, app } }) => {
   const alice = await app.person();
@@ -93,11 +93,7 @@ teamTest('a wrong password and another team\'s database are refused clearly, and
 });
 
 teamTest('a hostile document written straight to the server (a case, an event, a conflict review) is refused on arrival and reported; nothing else changes', async ({ team: { couch, app } }) => {
-  const alice = await app.person();
-  await alice.goto(app.url('/'));
-  await createCase(alice, { title: 'Chargeback lost on a technicality' });
-  await signIn(alice, app.url, ALICE);
-  await expect(header(alice)).toHaveText(/Synced/);
+  const alice = await aliceSharesCase(app, 'Chargeback lost on a technicality');
   const bob = await app.person();
   await signIn(bob, app.url, BOB);
   await expect(header(bob)).toHaveText(/Synced/);

@@ -1,6 +1,6 @@
 // team.mjs: what the team-sync specs share: each test's own CouchDB-compatible server (pouchdb-server on 127.0.0.1) behind the app's origin, people in profiles of their own, and signing in.
 import { readFile } from 'node:fs/promises';
-import { test, expect, DIST } from './fixtures.mjs';
+import { test, expect, DIST, createCase } from './fixtures.mjs';
 import { startServer, stopServer } from '../../scripts/static-server.mjs';
 import { startCouch } from './couch.mjs';
 
@@ -80,6 +80,16 @@ export async function aliceShares(app, couch, count) {
   const start = encodeURIComponent('"case:"');
   const end = encodeURIComponent('"case:\ufff0"');
   await expect.poll(async () => (await couch.get(`_all_docs?startkey=${start}&endkey=${end}`)).rows.length, { timeout: 120_000 }).toBe(count);
+  return alice;
+}
+
+/** Alice's profile holding one new case, `title`, signed in and synced (so it is on the server). */
+export async function aliceSharesCase(app, title) {
+  const alice = await app.person();
+  await alice.goto(app.url('/'));
+  await createCase(alice, { title });
+  await signIn(alice, app.url, ALICE);
+  await expect(header(alice)).toHaveText(/Synced/);
   return alice;
 }
 
