@@ -14,6 +14,10 @@ fail() { printf '\033[31mFAILED: %s\n  fix: %s\033[0m\n' "$1" "$2" >&2; exit 1; 
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 
+# A fresh machine's own updater (unattended-upgrades) can hold apt's lock for minutes after boot:
+# wait for it rather than fail the first run.
+APT_WAIT="-o DPkg::Lock::Timeout=600"
+
 ensure_apt_packages() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
@@ -21,7 +25,7 @@ ensure_apt_packages() {
   command -v clang >/dev/null || missing+=(clang)
   if [ ${#missing[@]} -eq 0 ]; then step "apt packages: chromium, chromium-driver, clang present"; return; fi
   step "apt packages: installing ${missing[*]}"
-  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } \
+  { as_root apt-get $APT_WAIT update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get $APT_WAIT install -y -qq "${missing[@]}" >/dev/null; } \
     || fail "installing ${missing[*]} with apt-get" "run as root (or with sudo): apt-get update && apt-get install -y ${missing[*]}"
 }
 
@@ -34,7 +38,7 @@ ensure_other_engines() {
   command -v Xvfb >/dev/null || missing+=(xvfb)
   if [ ${#missing[@]} -eq 0 ]; then step "apt packages: firefox-esr, webkit2gtk-driver, xvfb present"; return; fi
   step "apt packages: installing ${missing[*]}"
-  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+  { as_root apt-get $APT_WAIT update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get $APT_WAIT install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
     || fail "installing ${missing[*]} with apt-get" "run as root (or with sudo): apt-get update && apt-get install -y ${missing[*]}"
 }
 
