@@ -84,6 +84,12 @@ pub struct SyncProgress {
     /// server's checkpoint) every few pages rather than after each. Never stored.
     #[serde(skip)]
     pub pages_unsaved: u32,
+    /// Documents the server refused at a push (a validation rule of the team's, say), by id,
+    /// with the version refused (a case's local revision, a record's content hash): not sent
+    /// again until they change here, so refusals neither fill every batch (keeping the rest
+    /// from going up) nor go up again every second. Never stored: a reload tries them once more.
+    #[serde(skip)]
+    pub refused_pushes: HashMap<String, String>,
 }
 
 /// Event documents held for records still to come, at most: past this, the oldest wait is

@@ -451,3 +451,44 @@ teamTest('a long pull cut off part-way (the tab reloaded) resumes from its last 
   expect(mine).toEqual(theirs);
   expect(bob.errors).toEqual([]);
 });
+
+teamTest('a case the team\'s own rules refuse is reported and not sent again until it changes here; the cases made after it still go up', async ({ team: { couch, app } }) => {
+  // A rule of the team's own, added by its admin beside the app's: no case titled "Hold all payouts".
+  const rule = await couch.put('_design/team-rules', {
+    validate_doc_update: "function (newDoc) { if (newDoc.case && newDoc.case.title === 'Hold all payouts') throw({ forbidden: 'the team never holds all payouts' }); }",
+  });
+  expect(rule.status).toBe(201);
+  const onServer = async () => (await couch.get('_all_docs?include_docs=true')).rows
+    .map((r) => r.doc).filter((d) => d._id.startsWith('case:')).map((d) => d.case.title);
+  const alice = await app.person();
+  // Each write of that case's record is counted (its events go up as replication sends them, apart).
+  let sent = 0;
+  await alice.route(/\/couch\/[^/]+\/_bulk_docs/, async (route) => {
+    const body = route.request().postData() ?? '';
+    if (!body.includes('"new_edits":false') && body.includes('"title":"Hold all payouts"')) sent += 1;
+    await route.continue();
+  });
+  await alice.goto(app.url('/'));
+  await createCase(alice, { title: 'Hold all payouts' });
+  const casePath = new URL(alice.url()).pathname;
+  await signIn(alice, app.url, ALICE);
+  await expect(alice.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText('the team never holds all payouts');
+  expect(sent).toBe(1);
+
+  // A case made after it goes up, and the refused one is not sent with it (nor every second).
+  // (Through the app's own link: a reload tries a refused document once more.)
+  await alice.getByRole('link', { name: 'Queue', exact: true }).click();
+  await createCase(alice, { title: 'Payout held at the bank' });
+  await expect.poll(onServer, { timeout: 20_000 }).toContain('Payout held at the bank');
+  await expect(header(alice)).toHaveText(/Synced/);
+  expect(sent).toBe(1);
+  expect(await onServer()).not.toContain('Hold all payouts');
+
+  // Changed here, it is sent again, and now the team's rule lets it up.
+  await alice.goto(app.url(casePath));
+  await alice.getByRole('button', { name: 'Edit title' }).click();
+  await alice.getByLabel('Title', { exact: true }).fill('Hold payouts to Kopi Collective');
+  await alice.getByRole('button', { name: 'Save title' }).click();
+  await expect.poll(onServer, { timeout: 20_000 }).toContain('Hold payouts to Kopi Collective');
+  expect(alice.errors).toEqual([]);
+});

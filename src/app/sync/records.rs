@@ -14,7 +14,10 @@ use serde_json::{Value, json};
 
 use super::SyncView;
 use super::http::Couch;
-use super::replicate::{Round, RoundError, SyncProgress, note_pushed, remember_refusal};
+use super::replicate::{
+    Round, RoundError, SyncProgress, note_pushed, note_refused_pushes, refused_as_is,
+    remember_refusal,
+};
 use crate::app::state::{database_ready, note_write};
 use crate::app::{AppError, AppState, exchange};
 use crate::bundle::couch_bulk::BulkAnswer;
@@ -116,7 +119,8 @@ fn unpushed(state: AppState, progress: &SyncProgress) -> Vec<(RecordV1, String)>
         let id = record.doc_id();
         let hash = hash_of(&record, &id);
         let agreed = progress.records.get(&id).map(|(h, _)| h.as_str());
-        (agreed != Some(hash.as_str())).then_some((record, hash))
+        (agreed != Some(hash.as_str()) && !refused_as_is(progress, &id, &hash))
+            .then_some((record, hash))
     })
     .collect()
 }
@@ -161,6 +165,13 @@ pub async fn push(
             pushed = pushed.saturating_add(1);
         }
     }
+    note_refused_pushes(
+        progress,
+        &answer,
+        batch
+            .iter()
+            .map(|(record, hash)| (record.doc_id(), hash.as_str())),
+    );
     round.push_conflicts = round.push_conflicts.saturating_add(answer.conflicts.len());
     round.pushed_records = round.pushed_records.saturating_add(pushed);
     round.waiting = round.waiting.saturating_sub(pushed);

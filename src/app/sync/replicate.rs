@@ -434,11 +434,42 @@ async fn bulk_get_asks(couch: &Couch, asks: &[Value]) -> Result<Vec<Value>, Couc
 }
 
 /// Whether `case` changed here since it was last pushed (or pulled exactly as the server has it).
+/// A case the server refused as it is now is not: it waits for a change here.
 pub(super) fn unpushed(progress: &SyncProgress, case: &Case) -> bool {
     progress
         .cases
         .get(&case.id)
         .is_none_or(|(pushed, _)| *pushed != case.revision)
+        && (progress.refused_pushes.is_empty()
+            || !refused_as_is(
+                progress,
+                &docs::case_doc_id(case.id),
+                &case.revision.to_string(),
+            ))
+}
+
+/// Whether the server refused this very version of a document at a push.
+pub(super) fn refused_as_is(progress: &SyncProgress, doc_id: &str, version: &str) -> bool {
+    progress
+        .refused_pushes
+        .get(doc_id)
+        .is_some_and(|refused| refused == version)
+}
+
+/// Notes what a push's answer said of each document sent, given as (id, version): a refused
+/// one is not sent again until its version here changes; a saved one is forgotten.
+pub(super) fn note_refused_pushes<'a>(
+    progress: &mut SyncProgress,
+    answer: &BulkAnswer,
+    sent: impl Iterator<Item = (String, &'a str)>,
+) {
+    for (id, version) in sent {
+        if answer.refused.iter().any(|refusal| refusal.id == id) {
+            progress.refused_pushes.insert(id, version.to_string());
+        } else if answer.saved.contains_key(&id) {
+            progress.refused_pushes.remove(&id);
+        }
+    }
 }
 
 /// How many cases and whole records changed here since they were last pushed: what waits for
@@ -525,6 +556,15 @@ pub async fn push(
             round.pushed_cases = round.pushed_cases.saturating_add(1);
         }
     }
+    let versions: Vec<(String, String)> = batch
+        .iter()
+        .map(|case| (docs::case_doc_id(case.id), case.revision.to_string()))
+        .collect();
+    note_refused_pushes(
+        progress,
+        &answer,
+        versions.iter().map(|(id, v)| (id.clone(), v.as_str())),
+    );
     round.push_conflicts = round.push_conflicts.saturating_add(answer.conflicts.len());
     round.waiting = round.waiting.saturating_sub(round.pushed_cases);
     note_pushed(progress, round.pushed_cases > 0, &answer.refused);
