@@ -2,6 +2,7 @@
 // Chromium and Firefox through puppeteer-core (CDP and WebDriver BiDi), WebKit (WebKitGTK's
 // MiniBrowser) through classic W3C WebDriver under Xvfb. Every engine is Debian's own package.
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,7 +129,9 @@ class WebKitBrowser {
   static async launch() {
     const display = await startXvfb();
     const port = await freePort();
-    const driver = spawn('WebKitWebDriver', [`--port=${port}`], { env: { ...process.env, DISPLAY: display.name }, stdio: 'ignore' });
+    // WEBKIT_LOG=FILE keeps what WebKit's processes print (with JSC_* options set, the engine's own logs).
+    const log = process.env.WEBKIT_LOG ? openSync(process.env.WEBKIT_LOG, 'a') : 'ignore';
+    const driver = spawn('WebKitWebDriver', [`--port=${port}`], { env: { ...process.env, DISPLAY: display.name }, stdio: ['ignore', log, log] });
     const base = `http://127.0.0.1:${port}`;
     await until('WebKitWebDriver to answer', () => fetch(`${base}/status`).then((r) => r.ok).catch(() => false));
     const created = await wd(base, 'POST', '/session', {
