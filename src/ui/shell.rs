@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <A href="/settings" attr:class="sync-note" attr:role="status">{move || {
                         let words = sync_view.status.get().words(state.clock.get());
                         let open = sync_view.reviews.with(|r| r.iter().filter(|r| r.review.is_open()).count());
+                        let refused = sync_view.not_accepted.get();
+                        let words = if refused == 0 { words } else { format!("{words} · {refused} change(s) refused by the server") };
                         if open == 0 { words } else { format!("{words} · {open} conflict(s) to review") }
                     }}</A>
                 </Show>

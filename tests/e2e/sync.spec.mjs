@@ -472,7 +472,8 @@ teamTest('a case the team\'s own rules refuse is reported and not sent again unt
   await createCase(alice, { title: 'Hold all payouts' });
   const casePath = new URL(alice.url()).pathname;
   await signIn(alice, app.url, ALICE);
-  await expect(alice.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText('the team never holds all payouts');
+  await expect(alice.getByRole('region', { name: 'Team sync' }).getByRole('alert')).toContainText('the team never holds all payouts (sent from here and kept here; sent again once it changes)');
+  await expect(header(alice)).toContainText('1 change(s) refused by the server');
   expect(sent).toBe(1);
 
   // A case made after it goes up, and the refused one is not sent with it (nor every second).
@@ -480,7 +481,7 @@ teamTest('a case the team\'s own rules refuse is reported and not sent again unt
   await alice.getByRole('link', { name: 'Queue', exact: true }).click();
   await createCase(alice, { title: 'Payout held at the bank' });
   await expect.poll(onServer, { timeout: 20_000 }).toContain('Payout held at the bank');
-  await expect(header(alice)).toHaveText(/Synced/);
+  await expect(header(alice)).toHaveText(/^Synced.* · 1 change\(s\) refused by the server$/);
   expect(sent).toBe(1);
   expect(await onServer()).not.toContain('Hold all payouts');
 
@@ -490,5 +491,6 @@ teamTest('a case the team\'s own rules refuse is reported and not sent again unt
   await alice.getByLabel('Title', { exact: true }).fill('Hold payouts to Kopi Collective');
   await alice.getByRole('button', { name: 'Save title' }).click();
   await expect.poll(onServer, { timeout: 20_000 }).toContain('Hold payouts to Kopi Collective');
+  await expect(header(alice)).not.toContainText('refused');
   expect(alice.errors).toEqual([]);
 });

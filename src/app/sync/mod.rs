@@ -72,6 +72,8 @@ impl SyncStatus {
 pub struct SyncView {
     pub status: RwSignal<SyncStatus>,
     pub refused: RwSignal<Vec<String>>,
+    /// Changes made here the server refused as they are now (listed in `refused`).
+    pub not_accepted: RwSignal<usize>,
     /// Cases made here that moved to a new number because a teammate's had theirs.
     pub renumbered: RwSignal<Vec<String>>,
     /// Fields both sides changed that were settled to the server's value (kept with the progress).
@@ -89,6 +91,7 @@ impl SyncView {
         SyncView {
             status: RwSignal::new(SyncStatus::Off),
             refused: RwSignal::new(Vec::new()),
+            not_accepted: RwSignal::new(0),
             renumbered: RwSignal::new(Vec::new()),
             settled: RwSignal::new(0),
             pulled: RwSignal::new(0),
@@ -384,6 +387,9 @@ async fn run(state: AppState, view: SyncView, settings: SyncSettings, generation
                 if view.settled.get_untracked() != settled {
                     view.settled.set(settled);
                 }
+                if view.not_accepted.get_untracked() != done.not_accepted {
+                    view.not_accepted.set(done.not_accepted);
+                }
                 if view.refused.with_untracked(|r| *r != done.refused_so_far) {
                     view.refused.set(done.refused_so_far.clone());
                 }
@@ -461,6 +467,7 @@ async fn round(
     } else {
         done.reviews_waiting = check_reviews;
     }
+    done.not_accepted = progress.refused_pushes.len();
     done.refused_so_far = progress.refused.clone();
     done.renumbered_so_far = progress.renumbered.clone();
     done.settled_so_far = progress.settled;

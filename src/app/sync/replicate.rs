@@ -46,6 +46,8 @@ pub struct Round {
     pub push_conflicts: usize,
     /// Local cases not yet on the server after this round.
     pub waiting: usize,
+    /// Cases and records made or changed here that the server refused as they are now.
+    pub not_accepted: usize,
     pub refused: Vec<Refused>,
     /// More changes wait on the server (the page was full).
     pub more: bool,
@@ -581,6 +583,9 @@ pub(super) fn note_pushed(progress: &mut SyncProgress, pushed: bool, refused: &[
         progress.light_pull = true;
     }
     for refusal in refused {
-        remember_refusal(progress, refusal.to_string());
+        remember_refusal(
+            progress,
+            format!("{refusal} (sent from here and kept here; sent again once it changes)"),
+        );
     }
 }

@@ -133,7 +133,7 @@ pub fn TeamSyncPanel() -> impl IntoView {
             </Show>
             <Show when=move || !view_of_sync.refused.with(Vec::is_empty)>
                 <div class="sync-refused" role="alert">
-                    <p>"Refused from the server (nothing on this device changed for them):"</p>
+                    <p>"Refused, sent from the server or to it (nothing on this device changed for them):"</p>
                     <ul>
                         {move || view_of_sync.refused.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                     </ul>
